@@ -1,0 +1,6 @@
+"""`make run`: the embedded defaults, with DEBUG on."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,210 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from offices.forms import (
+    ClosureForm,
+    ClosureFormSet,
+    CounselorForm,
+    OfficeForm,
+    OpeningHoursForm,
+    OpeningHoursFormSet,
+    ServiceForm,
+)
+from offices.models import Closure, Counselor, CounselorAbsence, OpeningHours, Office, Service, User
+from offices.services import counselor_attach_user
+
+
+class OfficeScopedAdminMixin:
+    """
+    Limits a staff user to their own office's rows; superusers see every office.
+    `office_lookup` is the path from the model to its office.
+    """
+
+    office_lookup = "office"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if request.user.office_id is None:
+            return queryset.none()
+        return queryset.filter(**{self.office_lookup: request.user.office_id})
+
+
+def _office_from_request(request: HttpRequest) -> Office | None:
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    if not object_id:
+        return None
+    return Office.objects.filter(pk=object_id).first()
+
+
+class ServiceInline(admin.StackedInline):
+    model = Service
+    form = ServiceForm
+    extra = 0
+    show_change_link = False
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("slug", "position", "is_active"),
+                    ("name", "name_en"),
+                    ("description", "description_en"),
+                    ("accepts_web", "accepts_phone"),
+                    "admin_note",
+                ]
+            },
+        ),
+        (
+            _("Rules for this service (blank = as the office)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("slot_minutes", "max_extension_minutes"),
+                    ("confirmation_mode", "email_verification_minutes"),
+                    ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
+                    "horizon_days",
+                    ("online_cancel_allowed", "online_cancel_days_before"),
+                    "job_seeker_number",
+                ],
+            },
+        ),
+    ]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    form = OpeningHoursForm
+    formset = OpeningHoursFormSet
+    extra = 0
+    fields = ["service", "weekday", "start", "end"]
+    verbose_name_plural = _("Opening hours (save a new service first to add its hours)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "service":
+            office = _office_from_request(request)
+            kwargs["queryset"] = Service.objects.filter(office=office) if office else (
+                Service.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    form = ClosureForm
+    formset = ClosureFormSet
+    extra = 0
+    fields = ["date", "kind", "start", "end", "reason"]
+
+
+class CounselorInline(admin.TabularInline):
+    model = Counselor
+    form = CounselorForm
+    extra = 0
+    fields = ["user", "display_name", "is_active"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Office)
+class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    office_lookup = "pk"
+    form = OfficeForm
+    list_display = ["name", "slug", "platform", "phone", "is_published"]
+    list_filter = ["platform", "kind", "is_published"]
+    search_fields = ["name", "name_en", "slug"]
+    inlines = [ServiceInline, OpeningHoursInline, ClosureInline, CounselorInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "admin_note",
+                    ("slug", "position", "is_published"),
+                    ("name", "name_en"),
+                    ("kind", "platform"),
+                    ("phone", "email", "website"),
+                    "court",
+                ]
+            },
+        ),
+        (
+            _("Default booking rules (each service may override them)"),
+            {
+                "fields": [
+                    ("slot_minutes", "max_extension_minutes"),
+                    ("confirmation_mode", "email_verification_minutes"),
+                    ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
+                    "horizon_days",
+                    ("online_cancel_allowed", "online_cancel_days_before"),
+                    "job_seeker_number",
+                ]
+            },
+        ),
+        (
+            _("Who may book, and no-shows"),
+            {
+                "fields": [
+                    "employers_may_book",
+                    ("no_show_grace_minutes", "no_show_bar_threshold"),
+                ]
+            },
+        ),
+        (_("Public page"), {"fields": ["preparation_note", "preparation_note_en"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new office is set up by an operator; office managers edit their own.
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            if isinstance(instance, OpeningHours):
+                instance.office = form.instance
+            instance.save()
+            if isinstance(instance, Counselor):
+                counselor_attach_user(counselor=instance)
+        formset.save_m2m()
+
+
+class CounselorAbsenceInline(admin.TabularInline):
+    model = CounselorAbsence
+    extra = 0
+
+
+@admin.register(Counselor)
+class CounselorAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["display_name", "office", "user", "is_active"]
+    list_filter = ["office", "is_active"]
+    search_fields = ["display_name", "user__username"]
+    inlines = [CounselorAbsenceInline]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["office"] if not request.user.is_superuser else []
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.office = request.user.office
+        super().save_model(request, obj, form, change)
+        counselor_attach_user(counselor=obj)
+
+
+@admin.register(User)
+class StaffUserAdmin(OfficeScopedAdminMixin, UserAdmin):
+    fieldsets = [
+        *UserAdmin.fieldsets[:2],
+        (_("Office"), {"fields": ["office"]}),
+        *UserAdmin.fieldsets[2:],
+    ]
+    list_display = ["username", "office", "is_staff", "is_superuser", "is_active"]
+    list_filter = ["office", "is_staff", "is_superuser", "is_active"]

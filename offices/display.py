@@ -1,0 +1,209 @@
+"""
+How offices' facts read to a person, in Japanese or English: times, weekly hours, and the
+booking rules in words. Date formats follow the product's rule, e.g.
+`2026年11月24日(火) 10:00〜10:30`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from offices.business_days import JST
+from offices.models import LeadTimeUnit, Platform
+from offices.rules import BookingRules
+
+WEEKDAYS_JA = "月火水木金土日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _is_japanese() -> bool:
+    return (get_language() or "ja").startswith("ja")
+
+
+def _clock(moment: time | datetime) -> str:
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def format_date(day: date) -> str:
+    if _is_japanese():
+        return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]})"
+    return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def format_datetime(moment: datetime) -> str:
+    local = moment.astimezone(JST)
+    return f"{format_date(local.date())} {_clock(local)}"
+
+
+def format_session(start: datetime, end: datetime) -> str:
+    """`2026年11月24日(火) 10:00〜10:30`, or `Tue 24 Nov 2026, 10:00–10:30` in English."""
+    start, end = start.astimezone(JST), end.astimezone(JST)
+    if _is_japanese():
+        return f"{format_date(start.date())} {_clock(start)}〜{_clock(end)}"
+    return f"{format_date(start.date())}, {_clock(start)}–{_clock(end)}"
+
+
+def format_window(start: time, end: time) -> str:
+    return f"{_clock(start)}〜{_clock(end)}" if _is_japanese() else f"{_clock(start)}–{_clock(end)}"
+
+
+@dataclass(frozen=True)
+class HoursLine:
+    days: str
+    windows: str
+
+
+def _weekday_range(weekdays: list[int]) -> str:
+    names = WEEKDAYS_JA if _is_japanese() else WEEKDAYS_EN
+    if weekdays == [0, 1, 2, 3, 4]:
+        return _("Weekdays (Mon–Fri)")
+    runs: list[list[int]] = []
+    for day in weekdays:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    dash = "〜" if _is_japanese() else "–"
+    sep = "・" if _is_japanese() else ", "
+    parts = [
+        names[run[0]] if len(run) == 1 else f"{names[run[0]]}{dash}{names[run[-1]]}"
+        for run in runs
+    ]
+    return sep.join(parts)
+
+
+def weekly_hours_lines(table: dict[int, list[tuple[time, time]]]) -> list[HoursLine]:
+    """Groups weekdays that share the same windows: 平日 9:30〜12:00、13:00〜16:00."""
+    groups: dict[tuple[tuple[time, time], ...], list[int]] = {}
+    for weekday in sorted(table):
+        groups.setdefault(tuple(table[weekday]), []).append(weekday)
+    sep = "、" if _is_japanese() else ", "
+    return [
+        HoursLine(
+            days=_weekday_range(weekdays),
+            windows=sep.join(format_window(start, end) for start, end in windows),
+        )
+        for windows, weekdays in groups.items()
+    ]
+
+
+def session_length_text(rules: BookingRules) -> str:
+    text = _("%(minutes)d minutes") % {"minutes": rules.slot_minutes}
+    if rules.max_extension_minutes:
+        text += _(" (can be extended to %(minutes)d minutes)") % {
+            "minutes": rules.slot_minutes + rules.max_extension_minutes
+        }
+    return text
+
+
+def _cutoff_suffix(rules: BookingRules) -> str:
+    if rules.lead_time_cutoff >= time(23, 59):
+        return ""
+    return _(" (until %(time)s that day)") % {"time": _clock(rules.lead_time_cutoff)}
+
+
+def lead_time_text(rules: BookingRules) -> str:
+    days = rules.lead_time_days
+    if days == 0:
+        return _("You can book until the session starts.")
+    if rules.lead_time_unit == LeadTimeUnit.BUSINESS_DAYS:
+        text = ngettext(
+            "Book by %(days)d business day before the day you want",
+            "Book by %(days)d business days before the day you want",
+            days,
+        ) % {"days": days}
+    elif days == 1:
+        text = _("Book by the day before the day you want")
+    else:
+        text = ngettext(
+            "Book by %(days)d day before the day you want",
+            "Book by %(days)d days before the day you want",
+            days,
+        ) % {"days": days}
+    return text + _cutoff_suffix(rules) + _(".")
+
+
+def confirmation_text(rules: BookingRules) -> str:
+    if rules.needs_email_check:
+        return _(
+            "After you apply, open the link in the email we send within %(minutes)d minutes. "
+            "Your booking is confirmed then; otherwise it lapses and the time is freed."
+        ) % {"minutes": rules.email_verification_minutes}
+    if rules.needs_staff_approval:
+        return _(
+            "You apply for the time you want and a counselor confirms it, or offers another "
+            "time, by email. The meeting link follows in that email."
+        )
+    return _("Your booking is confirmed as soon as you apply, and the meeting link follows.")
+
+
+def cancellation_text(rules: BookingRules) -> str:
+    if not rules.online_cancel_allowed:
+        return _("To cancel, please phone the office.")
+    if rules.online_cancel_days_before == 0:
+        return _("You can cancel from your booking page until the session starts.")
+    if rules.online_cancel_days_before == 1:
+        return _(
+            "You can cancel from your booking page until the day before. On the day itself, "
+            "please phone the office."
+        )
+    return _(
+        "You can cancel from your booking page until %(days)d days before. After that, "
+        "please phone the office."
+    ) % {"days": rules.online_cancel_days_before}
+
+
+def platform_guidance(platform: str) -> list[str]:
+    """What a person does to be ready for each platform, in the project's own words."""
+    if platform == Platform.ZOOM:
+        return [
+            _("You join with the Zoom app or a web browser."),
+            _("You receive a meeting ID and passcode for your session. Keep them at hand."),
+            _("Update the Zoom app before the day."),
+        ]
+    if platform == Platform.TEAMS:
+        return [
+            _("You join with Microsoft Teams, in the app or a web browser (Edge or Chrome)."),
+            _("Each session has its own link, sent to you by email."),
+        ]
+    if platform == Platform.TELEOFFICE:
+        return [
+            _("You join TeleOffice from a web browser; no app is needed."),
+            _("The link to your session arrives by email."),
+        ]
+    return []
+
+
+def common_preparation() -> list[str]:
+    return [
+        _("Use a device with a camera and microphone, in a quiet place where you can talk."),
+        _("Charge the battery and use a stable connection. Data charges are yours."),
+        _("Keep your operating system and browser up to date."),
+        _("Join a few minutes before the start."),
+    ]
+
+
+def session_rules(*, grace_minutes: int) -> list[str]:
+    return [
+        _(
+            "If you have not joined %(minutes)d minutes after the start and have not "
+            "contacted the office, the booking counts as cancelled. Repeated no-shows may "
+            "stop you from using online sessions."
+        )
+        % {"minutes": grace_minutes},
+        _(
+            "Recording, filming, screenshots and streaming of the session are not allowed. "
+            "Do not share the link or the content with anyone."
+        ),
+        _(
+            "If an interpreter, helper or anyone else will attend, tell the office in advance."
+        ),
+        _(
+            "If the connection fails, the office will phone you and may continue by phone or "
+            "book another time."
+        ),
+    ]

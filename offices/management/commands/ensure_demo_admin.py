@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from offices.services import demo_admin_ensure
+
+
+class Command(BaseCommand):
+    help = (
+        "Creates a local demo superuser once and prints its login. The password is kept in "
+        "var/demo-admin.txt (never used in production)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, **options):
+        credentials_file = Path(settings.VAR_DIR) / "demo-admin.txt"
+        user, password = demo_admin_ensure(username=options["username"])
+        if password is not None:
+            credentials_file.parent.mkdir(parents=True, exist_ok=True)
+            credentials_file.write_text(f"{user.username}\n{password}\n")
+            credentials_file.chmod(0o600)
+        elif credentials_file.exists():
+            password = credentials_file.read_text().split("\n")[1]
+        else:
+            password = "(set before; change it with: manage.py changepassword admin)"
+        url = f"{settings.SITE_URL}/admin/"
+        self.stdout.write(f"Admin: {url}  user: {user.username}  password: {password}")

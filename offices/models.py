@@ -1,0 +1,494 @@
+"""
+Offices and their rules, all as data: a sixth office is added in the admin, with no code.
+
+An Office carries its facts and the default booking rules; each Service (a bookable kind
+of session) may override any rule, a blank field meaning "as the office". The resolved
+rules of a service come from `offices.rules.rules_for_service`, never from the fields
+directly, so the inheritance lives in one place.
+"""
+
+from datetime import time
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Platform(models.TextChoices):
+    TEAMS = "teams", _("Microsoft Teams")
+    ZOOM = "zoom", _("Zoom")
+    TELEOFFICE = "teleoffice", _("TeleOffice")
+
+
+class OfficeKind(models.TextChoices):
+    HELLO_WORK = "hello_work", _("Hello Work (public employment security office)")
+    VOCATIONAL_CENTER = "vocational_center", _("Vocational center for persons with disabilities")
+
+
+class ConfirmationMode(models.TextChoices):
+    INSTANT = "instant", _("Confirmed at once")
+    STAFF_APPROVAL = "staff_approval", _("Confirmed by a counselor")
+
+
+class LeadTimeUnit(models.TextChoices):
+    BUSINESS_DAYS = "business_days", _("business days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+
+class FieldRequirement(models.TextChoices):
+    REQUIRED = "required", _("Required")
+    OPTIONAL = "optional", _("Optional")
+    NOT_ASKED = "not_asked", _("Not asked")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+SLOT_MINUTES_VALIDATORS = [MinValueValidator(10), MaxValueValidator(240)]
+LEAD_DAYS_VALIDATORS = [MaxValueValidator(30)]
+HORIZON_VALIDATORS = [MinValueValidator(1), MaxValueValidator(366)]
+
+HELP_SLOT = _("Length of one session in minutes (10 to 240).")
+HELP_EXTENSION = _(
+    "How many minutes a counselor may add to a session (for example 15 turns 30 into 45). "
+    "0 = sessions cannot be extended."
+)
+HELP_CONFIRMATION = _(
+    "Confirmed at once: the time is booked when the person submits (after the email check "
+    "where one is asked). Confirmed by a counselor: the time is held until a counselor "
+    "confirms it or offers another."
+)
+HELP_VERIFICATION = _(
+    "Minutes the person has to click the link in the email-address check; the booking "
+    "lapses and the time is freed after that. 0 = no email check."
+)
+HELP_LEAD_DAYS = _(
+    "The booking must be complete this many days before the session (0 = the same day)."
+)
+HELP_LEAD_UNIT = _(
+    "Business days skip weekends, national holidays, December 29 to January 3 and the "
+    "office's closures."
+)
+HELP_LEAD_CUTOFF = _(
+    "Time of day on that day until which bookings are taken (this minute included); "
+    "23:59 = until the end of the day."
+)
+HELP_HORIZON = _("How many days ahead a time can be booked.")
+HELP_CANCEL_ALLOWED = _(
+    "Whether the person may cancel online from the link in their email. If not, they "
+    "cancel by phone."
+)
+HELP_CANCEL_DAYS = _(
+    "Online cancellation is possible until the end of the day this many days before the "
+    "session; after that only by phone. 0 = until the session starts; 1 = same-day "
+    "cancellation by phone only."
+)
+HELP_JOB_SEEKER_NUMBER = _("Whether the booking form asks for the job-seeker number.")
+INHERIT = _(" Blank = as the office.")
+
+
+class Office(models.Model):
+    slug = models.SlugField(
+        _("slug"), max_length=40, unique=True, help_text=_("Used in addresses: /offices/<slug>/")
+    )
+    name = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=OfficeKind.choices)
+    platform = models.CharField(
+        _("video platform"),
+        max_length=20,
+        choices=Platform.choices,
+        help_text=_("Every online session of this office takes place on this platform."),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown to the public for cancellations and connection trouble."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    court = models.CharField(
+        _("competent court"),
+        max_length=100,
+        help_text=_("The district court named in the terms of use, e.g. さいたま地方裁判所."),
+    )
+    employers_may_book = models.BooleanField(
+        _("employers may book"),
+        default=False,
+        help_text=_("Whether the HR staff of employers may book sessions (online interviews)."),
+    )
+    no_show_grace_minutes = models.PositiveSmallIntegerField(
+        _("no-show grace (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "A confirmed booking counts as a no-show when the person has not appeared this "
+            "many minutes after the start and has not contacted the office."
+        ),
+    )
+    no_show_bar_threshold = models.PositiveSmallIntegerField(
+        _("no-shows before refusal"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "After this many unannounced no-shows the person can no longer book online until "
+            "a counselor lifts the bar. Blank = never."
+        ),
+    )
+    preparation_note = models.TextField(
+        _("how to prepare (Japanese)"),
+        blank=True,
+        help_text=_("Shown on the office page after the platform's general guidance."),
+    )
+    preparation_note_en = models.TextField(_("how to prepare (English)"), blank=True)
+    admin_note = models.TextField(
+        _("notes for office managers"),
+        blank=True,
+        help_text=_(
+            "Internal; never shown to the public. For example which values are demo values "
+            "still to be confirmed."
+        ),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Only published offices appear on the public site."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Default booking rules; each Service may override them.
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        default=30,
+        validators=SLOT_MINUTES_VALIDATORS,
+        help_text=HELP_SLOT,
+    )
+    max_extension_minutes = models.PositiveSmallIntegerField(
+        _("maximum extension (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text=HELP_EXTENSION,
+    )
+    confirmation_mode = models.CharField(
+        _("confirmation"),
+        max_length=20,
+        choices=ConfirmationMode.choices,
+        default=ConfirmationMode.INSTANT,
+        help_text=HELP_CONFIRMATION,
+    )
+    email_verification_minutes = models.PositiveSmallIntegerField(
+        _("email check window (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=HELP_VERIFICATION,
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time"), default=1, validators=LEAD_DAYS_VALIDATORS, help_text=HELP_LEAD_DAYS
+    )
+    lead_time_unit = models.CharField(
+        _("lead time unit"),
+        max_length=20,
+        choices=LeadTimeUnit.choices,
+        default=LeadTimeUnit.CALENDAR_DAYS,
+        help_text=HELP_LEAD_UNIT,
+    )
+    lead_time_cutoff = models.TimeField(
+        _("lead time cut-off"), default=time(23, 59), help_text=HELP_LEAD_CUTOFF
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"),
+        default=60,
+        validators=HORIZON_VALIDATORS,
+        help_text=HELP_HORIZON,
+    )
+    online_cancel_allowed = models.BooleanField(
+        _("online cancellation"), default=True, help_text=HELP_CANCEL_ALLOWED
+    )
+    online_cancel_days_before = models.PositiveSmallIntegerField(
+        _("online cancellation until (days before)"),
+        default=1,
+        validators=[MaxValueValidator(30)],
+        help_text=HELP_CANCEL_DAYS,
+    )
+    job_seeker_number = models.CharField(
+        _("job-seeker number"),
+        max_length=20,
+        choices=FieldRequirement.choices,
+        default=FieldRequirement.REQUIRED,
+        help_text=HELP_JOB_SEEKER_NUMBER,
+    )
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["position", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=10, slot_minutes__lte=240),
+                name="office_slot_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_days__gte=1), name="office_horizon_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A bookable kind of session at an office, with its hours and any rule overrides."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="services", verbose_name=_("office")
+    )
+    slug = models.SlugField(_("slug"), max_length=40)
+    name = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    description = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    admin_note = models.TextField(
+        _("notes for office managers"),
+        blank=True,
+        help_text=_("Internal; never shown to the public."),
+    )
+    accepts_web = models.BooleanField(
+        _("web bookings"), default=True, help_text=_("People can book on the public site.")
+    )
+    accepts_phone = models.BooleanField(
+        _("phone bookings"), default=True, help_text=_("Counselors can enter bookings by phone.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Overrides of the office's rules: blank = as the office.
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        null=True,
+        blank=True,
+        validators=SLOT_MINUTES_VALIDATORS,
+        help_text=HELP_SLOT + INHERIT,
+    )
+    max_extension_minutes = models.PositiveSmallIntegerField(
+        _("maximum extension (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=HELP_EXTENSION + INHERIT,
+    )
+    confirmation_mode = models.CharField(
+        _("confirmation"),
+        max_length=20,
+        choices=ConfirmationMode.choices,
+        blank=True,
+        help_text=HELP_CONFIRMATION + INHERIT,
+    )
+    email_verification_minutes = models.PositiveSmallIntegerField(
+        _("email check window (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=HELP_VERIFICATION + INHERIT,
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time"),
+        null=True,
+        blank=True,
+        validators=LEAD_DAYS_VALIDATORS,
+        help_text=HELP_LEAD_DAYS + INHERIT,
+    )
+    lead_time_unit = models.CharField(
+        _("lead time unit"),
+        max_length=20,
+        choices=LeadTimeUnit.choices,
+        blank=True,
+        help_text=HELP_LEAD_UNIT + INHERIT,
+    )
+    lead_time_cutoff = models.TimeField(
+        _("lead time cut-off"), null=True, blank=True, help_text=HELP_LEAD_CUTOFF + INHERIT
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"),
+        null=True,
+        blank=True,
+        validators=HORIZON_VALIDATORS,
+        help_text=HELP_HORIZON + INHERIT,
+    )
+    online_cancel_allowed = models.BooleanField(
+        _("online cancellation"), null=True, blank=True, help_text=HELP_CANCEL_ALLOWED + INHERIT
+    )
+    online_cancel_days_before = models.PositiveSmallIntegerField(
+        _("online cancellation until (days before)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(30)],
+        help_text=HELP_CANCEL_DAYS + INHERIT,
+    )
+    job_seeker_number = models.CharField(
+        _("job-seeker number"),
+        max_length=20,
+        choices=FieldRequirement.choices,
+        blank=True,
+        help_text=HELP_JOB_SEEKER_NUMBER + INHERIT,
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["office", "position", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "slug"], name="service_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__isnull=True)
+                | Q(slot_minutes__gte=10, slot_minutes__lte=240),
+                name="service_slot_minutes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.name} / {self.name}"
+
+
+class OpeningHours(models.Model):
+    """
+    One window of a service's weekly hours; a day may have several (Kawagoe: 9:30-12:00
+    and 13:00-16:00). `office` repeats `service.office` so that an office's hours are
+    edited on the office's page and read with one query.
+    """
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("office")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("service")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("opens"))
+    end = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["service", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="hours_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class Closure(models.Model):
+    """A day an office departs from its calendar: closed, or open when it would be closed."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        EXTRA_OPENING = "extra_opening", _("Extra opening")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="closures", verbose_name=_("office")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLOSED)
+    start = models.TimeField(
+        _("opens"), null=True, blank=True, help_text=_("Extra openings only: from this time.")
+    )
+    end = models.TimeField(
+        _("closes"), null=True, blank=True, help_text=_("Extra openings only: until this time.")
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("closure or extra opening")
+        verbose_name_plural = _("closures and extra openings")
+        ordering = ["office", "date", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "date"],
+                condition=Q(kind="closed"),
+                name="closure_one_per_day",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="closed") & Q(start__isnull=True) & Q(end__isnull=True))
+                | (Q(kind="extra_opening") & Q(end__gt=F("start"))),
+                name="closure_times_match_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class User(AbstractUser):
+    """A staff account. Each non-superuser belongs to one office and sees only its data."""
+
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("office"),
+        help_text=_("Staff see and edit only this office's data. Superusers see every office."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+
+class Counselor(models.Model):
+    """A staff member who takes sessions. The public never sees counselors' names."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="counselor", verbose_name=_("user")
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="counselors", verbose_name=_("office")
+    )
+    display_name = models.CharField(_("display name"), max_length=100)
+    is_active = models.BooleanField(
+        _("takes bookings"),
+        default=True,
+        help_text=_("Inactive counselors keep their history but get no new bookings."),
+    )
+
+    class Meta:
+        verbose_name = _("counselor")
+        verbose_name_plural = _("counselors")
+        ordering = ["office", "display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class CounselorAbsence(models.Model):
+    counselor = models.ForeignKey(
+        Counselor, on_delete=models.CASCADE, related_name="absences", verbose_name=_("counselor")
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["counselor", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="absence_end_not_before_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counselor}: {self.start_date}–{self.end_date}"

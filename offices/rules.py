@@ -1,0 +1,60 @@
+"""The booking rules of a service, resolved against its office's defaults."""
+
+from dataclasses import dataclass
+from datetime import time
+
+from offices.models import ConfirmationMode, FieldRequirement, LeadTimeUnit, Office, Service
+
+RULE_FIELDS = (
+    "slot_minutes",
+    "max_extension_minutes",
+    "confirmation_mode",
+    "email_verification_minutes",
+    "lead_time_days",
+    "lead_time_unit",
+    "lead_time_cutoff",
+    "horizon_days",
+    "online_cancel_allowed",
+    "online_cancel_days_before",
+    "job_seeker_number",
+)
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    slot_minutes: int
+    max_extension_minutes: int
+    confirmation_mode: ConfirmationMode
+    email_verification_minutes: int
+    lead_time_days: int
+    lead_time_unit: LeadTimeUnit
+    lead_time_cutoff: time
+    horizon_days: int
+    online_cancel_allowed: bool
+    online_cancel_days_before: int
+    job_seeker_number: FieldRequirement
+
+    @property
+    def needs_email_check(self) -> bool:
+        return self.email_verification_minutes > 0
+
+    @property
+    def needs_staff_approval(self) -> bool:
+        return self.confirmation_mode == ConfirmationMode.STAFF_APPROVAL
+
+
+def _is_unset(value: object) -> bool:
+    return value is None or value == ""
+
+
+def rules_for_service(service: Service, office: Office | None = None) -> BookingRules:
+    """Each rule from the service where it sets one, otherwise from the office."""
+    office = office or service.office
+    values = {}
+    for name in RULE_FIELDS:
+        own = getattr(service, name)
+        values[name] = getattr(office, name) if _is_unset(own) else own
+    values["confirmation_mode"] = ConfirmationMode(values["confirmation_mode"])
+    values["lead_time_unit"] = LeadTimeUnit(values["lead_time_unit"])
+    values["job_seeker_number"] = FieldRequirement(values["job_seeker_number"])
+    return BookingRules(**values)

@@ -1,0 +1,66 @@
+"""Reads of offices, services and their calendars."""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+
+from offices.business_days import OfficeCalendar, earliest_bookable_day
+from offices.models import Closure, Office, OpeningHours, Service
+from offices.rules import BookingRules, rules_for_service
+
+# Closures are loaded this far around the asked range, so that counting business days
+# back for a lead time (at most 30 business days) never leaves the loaded span.
+_CALENDAR_MARGIN = timedelta(days=62)
+
+
+def office_list_published() -> QuerySet[Office]:
+    active_services = Service.objects.filter(is_active=True).order_by("position", "slug")
+    return Office.objects.filter(is_published=True).prefetch_related(
+        Prefetch("services", queryset=active_services, to_attr="active_services")
+    )
+
+
+def office_get_published(*, slug: str) -> Office:
+    """Raises Office.DoesNotExist for an unknown or unpublished office."""
+    hours = OpeningHours.objects.order_by("weekday", "start")
+    services = (
+        Service.objects.filter(is_active=True)
+        .order_by("position", "slug")
+        .prefetch_related(Prefetch("opening_hours", queryset=hours))
+    )
+    return Office.objects.prefetch_related(
+        Prefetch("services", queryset=services, to_attr="active_services")
+    ).get(slug=slug, is_published=True)
+
+
+def office_calendar(*, office: Office, start: date, end: date) -> OfficeCalendar:
+    """The office's calendar, correct for any day from `start` to `end` and around them."""
+    rows = Closure.objects.filter(
+        office=office, date__gte=start - _CALENDAR_MARGIN, date__lte=end + _CALENDAR_MARGIN
+    ).values_list("date", "kind")
+    closed, extra = set(), set()
+    for day, kind in rows:
+        (closed if kind == Closure.Kind.CLOSED else extra).add(day)
+    return OfficeCalendar.from_dates(closed=closed, extra_openings=extra)
+
+
+def service_earliest_bookable_day(*, service: Service, now: datetime) -> date:
+    rules = rules_for_service(service)
+    today = now.date()
+    calendar = office_calendar(office=service.office, start=today, end=today + timedelta(days=31))
+    return earliest_bookable_day(now, rules, calendar)
+
+
+def weekly_hours(service: Service) -> dict[int, list[tuple[time, time]]]:
+    """Weekday -> ordered windows, from prefetched or fresh opening hours."""
+    table: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for row in service.opening_hours.all():
+        table[row.weekday].append((row.start, row.end))
+    for windows in table.values():
+        windows.sort()
+    return dict(table)
+
+
+def service_rules(service: Service) -> BookingRules:
+    return rules_for_service(service)

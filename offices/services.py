@@ -1,0 +1,95 @@
+"""Writes to offices, services, hours and counselors."""
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from offices.models import Counselor, OpeningHours, Office, Service, User
+from offices.seed_data import DEMO_COUNSELORS_PER_OFFICE, OFFICES
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+
+    def add(self, what: str) -> None:
+        self.created.append(what)
+
+
+def _service_create(*, office: Office, spec: dict) -> Service:
+    spec = dict(spec)
+    hours = spec.pop("hours")
+    service = Service.objects.create(office=office, **spec)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(office=office, service=service, weekday=weekday, start=start, end=end)
+        for weekday, start, end in hours
+    )
+    return service
+
+
+def _demo_counselors_ensure(*, office: Office, report: SeedReport) -> None:
+    for number in range(1, DEMO_COUNSELORS_PER_OFFICE + 1):
+        username = f"{office.slug}-counselor-{number}"
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"office": office, "is_staff": True}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if not Counselor.objects.filter(user=user).exists():
+            Counselor.objects.create(
+                user=user, office=office, display_name=f"相談員{number}（デモ）"
+            )
+            report.add(f"counselor {username}")
+
+
+@transaction.atomic
+def offices_seed(*, with_demo_counselors: bool = True) -> SeedReport:
+    """
+    Creates whatever of the five first offices is missing: offices, services with their
+    hours, and demo counselors. Existing rows are left exactly as they are, so running it
+    again never overwrites what office managers changed in the admin.
+    """
+    report = SeedReport()
+    for spec in OFFICES:
+        spec = dict(spec)
+        service_specs = spec.pop("services")
+        office, created = Office.objects.get_or_create(slug=spec.pop("slug"), defaults=spec)
+        if created:
+            report.add(f"office {office.slug}")
+        existing = set(office.services.values_list("slug", flat=True))
+        for position, service_spec in enumerate(service_specs):
+            if service_spec["slug"] not in existing:
+                _service_create(office=office, spec={"position": position, **service_spec})
+                report.add(f"service {office.slug}/{service_spec['slug']}")
+        if with_demo_counselors:
+            _demo_counselors_ensure(office=office, report=report)
+    return report
+
+
+def demo_admin_ensure(*, username: str) -> tuple[User, str | None]:
+    """
+    A superuser for trying the product locally. Returns the user and, when it was just
+    created, its generated password (None when it already existed).
+    """
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, None
+    password = secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(username=username, email="", password=password)
+    return user, password
+
+
+def counselor_attach_user(*, counselor: Counselor) -> None:
+    """Gives a counselor's staff account the counselor's office when it has none."""
+    user = counselor.user
+    changed = []
+    if user.office_id is None:
+        user.office = counselor.office
+        changed.append("office")
+    if not user.is_staff:
+        user.is_staff = True
+        changed.append("is_staff")
+    if changed:
+        user.save(update_fields=changed)

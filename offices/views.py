@@ -1,0 +1,39 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from offices import display
+from offices.models import Office
+from offices.rules import rules_for_service
+from offices.selectors import office_get_published, office_list_published, weekly_hours
+
+
+def office_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "offices/office_list.html", {"offices": office_list_published()})
+
+
+def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        office = office_get_published(slug=slug)
+    except Office.DoesNotExist:
+        raise Http404 from None
+    services = []
+    for service in office.active_services:
+        rules = rules_for_service(service, office)
+        services.append(
+            {
+                "service": service,
+                "hours": display.weekly_hours_lines(weekly_hours(service)),
+                "length": display.session_length_text(rules),
+                "lead_time": display.lead_time_text(rules),
+                "confirmation": display.confirmation_text(rules),
+                "cancellation": display.cancellation_text(rules),
+            }
+        )
+    context = {
+        "office": office,
+        "services": services,
+        "platform_guidance": display.platform_guidance(office.platform),
+        "common_preparation": display.common_preparation(),
+        "session_rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
+    }
+    return render(request, "offices/office_detail.html", context)
