@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from offices.forms import (
     OpeningHoursFormSet,
     ServiceForm,
 )
-from offices.models import Closure, Counselor, CounselorAbsence, OpeningHours, Office, Service, User
+from offices.models import Closure, Counselor, CounselorAbsence, Office, OpeningHours, Service, User
 from offices.services import counselor_attach_user
 
 
@@ -87,8 +88,8 @@ class OpeningHoursInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "service":
             office = _office_from_request(request)
-            kwargs["queryset"] = Service.objects.filter(office=office) if office else (
-                Service.objects.none()
+            kwargs["queryset"] = (
+                Service.objects.filter(office=office) if office else (Service.objects.none())
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -113,6 +114,7 @@ class CounselorInline(admin.TabularInline):
 class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     office_lookup = "pk"
     form = OfficeForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "platform", "phone", "is_published"]
     list_filter = ["platform", "kind", "is_published"]
     search_fields = ["name", "name_en", "slug"]

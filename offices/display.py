@@ -7,9 +7,8 @@ booking rules in words. Date formats follow the product's rule, e.g.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from offices.business_days import JST
 from offices.models import LeadTimeUnit, Platform
@@ -70,8 +69,7 @@ def _weekday_range(weekdays: list[int]) -> str:
     dash = "〜" if _is_japanese() else "–"
     sep = "・" if _is_japanese() else ", "
     parts = [
-        names[run[0]] if len(run) == 1 else f"{names[run[0]]}{dash}{names[run[-1]]}"
-        for run in runs
+        names[run[0]] if len(run) == 1 else f"{names[run[0]]}{dash}{names[run[-1]]}" for run in runs
     ]
     return sep.join(parts)
 
@@ -199,9 +197,7 @@ def session_rules(*, grace_minutes: int) -> list[str]:
             "Recording, filming, screenshots and streaming of the session are not allowed. "
             "Do not share the link or the content with anyone."
         ),
-        _(
-            "If an interpreter, helper or anyone else will attend, tell the office in advance."
-        ),
+        _("If an interpreter, helper or anyone else will attend, tell the office in advance."),
         _(
             "If the connection fails, the office will phone you and may continue by phone or "
             "book another time."

@@ -4,14 +4,16 @@ admin saves an office and all its inlines in one transaction, so an error anywhe
 nothing.
 """
 
+import itertools
 from collections import defaultdict
 from datetime import date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
-from offices.models import Closure, Counselor, OpeningHours, Office, Service
+from offices.models import Closure, Counselor, Office, OpeningHours, Service
 from offices.rules import rules_for_service
 
 
@@ -27,10 +29,17 @@ def _short_window_error(slot: int, start: time, end: time) -> str:
     ) % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "slot": slot}
 
 
+def _https_urls(field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
-        fields = "__all__"
+        exclude: list[str] = []
+        formfield_callback = _https_urls
 
     def clean(self):
         cleaned = super().clean()
@@ -56,7 +65,7 @@ class OfficeForm(forms.ModelForm):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = "__all__"
+        exclude: list[str] = []
 
     def clean(self):
         cleaned = super().clean()
@@ -122,7 +131,7 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
             windows[(service.pk, weekday)].append((start, end, form))
         for rows in windows.values():
             rows.sort(key=lambda row: row[0])
-            for (_s1, end1, _f1), (start2, end2, form2) in zip(rows, rows[1:], strict=False):
+            for (_s1, end1, _f1), (start2, _end2, form2) in itertools.pairwise(rows):
                 if start2 < end1:
                     form2.add_error(
                         "start",
@@ -169,15 +178,15 @@ class ClosureFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("date") or not data.get("kind"):
                 continue
-            kinds = kinds_by_date[data["date"]]
-            if data["kind"] in kinds and data["kind"] == Closure.Kind.CLOSED:
+            kind, kinds = data["kind"], kinds_by_date[data["date"]]
+            if kind in kinds and kind == Closure.Kind.CLOSED:
                 form.add_error("date", _("This day is already listed as closed. Remove one row."))
-            elif kinds and data["kind"] not in kinds:
+            elif kinds and kind not in kinds:
                 form.add_error(
                     "kind",
                     _("A day cannot be both closed and an extra opening. Keep one of them."),
                 )
-            kinds.add(data["kind"])
+            kinds.add(kind)
 
 
 class CounselorForm(forms.ModelForm):

@@ -382,7 +382,11 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         ordering = ["service", "weekday", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="hours_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="hours_end_after_start",
+                violation_error_message=_("The closing time must be after the opening time."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -418,11 +422,15 @@ class Closure(models.Model):
                 fields=["office", "date"],
                 condition=Q(kind="closed"),
                 name="closure_one_per_day",
+                violation_error_message=_("This day is already listed as closed."),
             ),
             models.CheckConstraint(
                 condition=(Q(kind="closed") & Q(start__isnull=True) & Q(end__isnull=True))
                 | (Q(kind="extra_opening") & Q(end__gt=F("start"))),
                 name="closure_times_match_kind",
+                violation_error_message=_(
+                    "A closure has no times; an extra opening needs a start and a later end."
+                ),
             ),
         ]
 
@@ -486,7 +494,9 @@ class CounselorAbsence(models.Model):
         ordering = ["counselor", "start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="absence_end_not_before_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="absence_end_not_before_start",
+                violation_error_message=_("The last day must not be before the first day."),
             ),
         ]
 

@@ -45,7 +45,8 @@ OFFICES = [
         "admin_note": "\n".join(
             [
                 "デモ値: 電話番号は資料に記載がないため空欄です。管理画面で設定してください。",
-                "デモ値: 予約受付の締切時刻（2営業日前の23:59）と予約可能期間（60日）は仮の値です。",
+                "デモ値: 予約受付の締切時刻（2営業日前の23:59）と"
+                "予約可能期間（60日）は仮の値です。",
                 DEMO_NO_SHOW,
             ]
         ),
@@ -54,7 +55,9 @@ OFFICES = [
                 "slug": "counseling",
                 "name": "オンライン職業相談",
                 "name_en": "Online job counseling",
-                "description": "職業相談と職業紹介をオンラインで行います。1回30分（最大45分まで延長可）。",
+                "description": (
+                    "職業相談と職業紹介をオンラインで行います。1回30分（最大45分まで延長可）。"
+                ),
                 "description_en": (
                     "Job counseling and job referral online. 30 minutes a session, "
                     "extendable to 45."
@@ -91,7 +94,10 @@ OFFICES = [
             "software up to date."
         ),
         "admin_note": "\n".join(
-            ["デモ値: 予約受付の締切時刻（前日23:59）と予約可能期間（60日）は仮の値です。", DEMO_NO_SHOW]
+            [
+                "デモ値: 予約受付の締切時刻（前日23:59）と予約可能期間（60日）は仮の値です。",
+                DEMO_NO_SHOW,
+            ]
         ),
         "services": [
             {
@@ -155,8 +161,7 @@ OFFICES = [
             "相談の当日、開始前にハローワークからお電話し、ミーティングIDとパスコードをお伝えします。"
         ),
         "preparation_note_en": (
-            "On the day, the office phones you before the start with the meeting ID and "
-            "passcode."
+            "On the day, the office phones you before the start with the meeting ID and passcode."
         ),
         "admin_note": "\n".join(
             [
@@ -254,7 +259,8 @@ OFFICES = [
         "admin_note": "\n".join(
             [
                 "デモ値: 電話番号は資料に記載がないため空欄です。管理画面で設定してください。",
-                "デモ値: 資料に予約の締切がないため、2営業日前までとしています。予約可能期間（60日）も仮の値です。",
+                "デモ値: 資料に予約の締切がないため、2営業日前までとしています。"
+                "予約可能期間（60日）も仮の値です。",
                 DEMO_NO_SHOW,
             ]
         ),
@@ -263,7 +269,9 @@ OFFICES = [
                 "slug": "online-support",
                 "name": "オンライン支援",
                 "name_en": "Online support",
-                "description": "センターの支援を利用している方向けのオンライン支援です。1回最大60分。",
+                "description": (
+                    "センターの支援を利用している方向けのオンライン支援です。1回最大60分。"
+                ),
                 "description_en": (
                     "Online support for people using the center's services. Up to 60 minutes."
                 ),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from offices.models import Counselor, OpeningHours, Office, Service, User
+from offices.models import Counselor, Office, OpeningHours, Service, User
 from offices.seed_data import DEMO_COUNSELORS_PER_OFFICE, OFFICES
 
 

@@ -24,7 +24,11 @@ class Command(BaseCommand):
             credentials_file.chmod(0o600)
         elif credentials_file.exists():
             password = credentials_file.read_text().split("\n")[1]
-        else:
-            password = "(set before; change it with: manage.py changepassword admin)"
         url = f"{settings.SITE_URL}/admin/"
-        self.stdout.write(f"Admin: {url}  user: {user.username}  password: {password}")
+        if password is None:
+            self.stdout.write(
+                f"Admin: {url}  user: {user.username}  "
+                f"(password set earlier; change it with: manage.py changepassword {user.username})"
+            )
+        else:
+            self.stdout.write(f"Admin: {url}  user: {user.username}  password: {password}")

@@ -1,0 +1,53 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is help.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install run test lint format migrations messages lock check clean
+
+$(BIN)/.installed: requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+## run: the whole app on embedded defaults (SQLite, filesystem broker) on http://127.0.0.1:$(PORT)
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_offices
+	$(BIN)/python manage.py ensure_demo_admin
+	@echo "Site: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the site, the worker and beat)"
+	$(BIN)/honcho -f Procfile.dev start -p $(PORT)
+
+## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## messages: refresh the translation catalogues after changing strings
+messages: install
+	$(BIN)/python manage.py makemessages -l ja -l en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+## lock: recompile requirements/*.txt from pyproject.toml (needs `pip install uv`)
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/main.txt
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,128 @@
+"""The home page and office pages, in Japanese by default and in English on request."""
+
+import pytest
+from django.urls import reverse
+
+from offices.models import Office, OpeningHours
+from tests.factories import OpeningHoursFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url: str, language: str = "ja") -> str:
+    client.cookies["django_language"] = language
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_home_lists_the_five_offices_in_japanese(client, seeded):
+    html = page(client, reverse("home"))
+    assert '<html lang="ja">' in html
+    for name in ("ハローワーク川越", "ハローワーク佐世保", "ハローワーク豊岡", "マザーズコーナー"):
+        assert name in html
+    assert "山口障害者職業センター" in html
+
+
+def test_home_is_japanese_even_when_the_browser_prefers_english(client, seeded):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "オンライン相談を予約する" in response.content.decode()
+
+
+def test_home_in_english_uses_english_names(client, seeded):
+    html = page(client, reverse("home"), "en")
+    assert '<html lang="en">' in html
+    assert "Hello Work Kawagoe" in html
+    assert "Book an online consultation" in html
+
+
+def test_unpublished_office_is_hidden_and_its_page_is_404(client, seeded):
+    Office.objects.filter(slug="matsudo").update(is_published=False)
+    assert "マザーズコーナー" not in page(client, reverse("home"))
+    assert client.get(reverse("office-detail", args=["matsudo"])).status_code == 404
+
+
+def test_unknown_office_is_404(client, seeded):
+    assert client.get("/offices/nowhere/").status_code == 404
+
+
+def test_kawagoe_page_shows_hours_length_lead_time_and_platform(client, seeded):
+    html = page(client, reverse("office-detail", args=["kawagoe"]))
+    assert "平日（月〜金） 9:30〜12:00、13:00〜16:00" in html
+    assert "30分（45分まで延長できます）" in html
+    assert "ご希望日の2営業日前までにご予約ください。" in html
+    assert "相談員がその日時を確定するか" in html
+    assert "TeleOfficeにはウェブブラウザから参加できます" in html
+    assert "開始から10分が過ぎても参加がない場合" in html
+    assert "録音・録画・撮影" in html
+    assert "担当の相談員にお尋ねください。" in html  # no phone in Kawagoe's documents
+
+
+def test_sasebo_page_shows_both_services_saturday_hours_and_its_phone(client, seeded):
+    html = page(client, reverse("office-detail", args=["sasebo"]))
+    assert "平日（月〜金） 8:30〜16:45" in html
+    assert "土 9:30〜12:30" in html
+    assert "45分" in html
+    assert "60分以内に開いてください" in html
+    assert 'href="tel:0956882003"' in html
+    assert "前日までは予約確認ページからキャンセルできます。" in html
+
+
+def test_toyooka_page_explains_zoom_and_phone_only_cancellation(client, seeded):
+    html = page(client, reverse("office-detail", args=["toyooka"]))
+    assert "ミーティングIDとパスコード" in html
+    assert "キャンセルは事業所へお電話でご連絡ください。" in html
+    assert "平日（月〜金） 9:30〜11:00、14:00〜16:00" in html
+
+
+def test_office_page_in_english(client, seeded):
+    html = page(client, reverse("office-detail", args=["kawagoe"]), "en")
+    assert "Hello Work Kawagoe" in html
+    assert "Weekdays (Mon–Fri) 9:30–12:00, 13:00–16:00" in html
+    assert "30 minutes (can be extended to 45 minutes)" in html
+    assert "Book by 2 business days before the day you want." in html
+
+
+def test_yamaguchi_page_in_english_describes_teams(client, seeded):
+    html = page(client, reverse("office-detail", args=["yamaguchi"]), "en")
+    assert "Microsoft Teams" in html
+    assert "Edge or Chrome" in html
+    assert "60 minutes" in html
+
+
+def test_language_switch_sets_english_and_returns_to_the_page(client, seeded):
+    url = reverse("office-detail", args=["kawagoe"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert "Hello Work Kawagoe" in client.get(url).content.decode()
+
+
+def test_pages_are_built_for_small_screens(client, seeded):
+    html = page(client, reverse("home"))
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_home_query_count_does_not_grow_with_offices(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        client.get(reverse("home"))
+    for _ in range(5):
+        OpeningHoursFactory(service=ServiceFactory())
+    with django_assert_num_queries(2):
+        client.get(reverse("home"))
+
+
+def test_office_page_query_count_does_not_grow_with_services(
+    client, seeded, django_assert_num_queries
+):
+    url = reverse("office-detail", args=["sasebo"])
+    with django_assert_num_queries(3):
+        client.get(url)
+    sasebo = seeded["sasebo"]
+    for n in range(4):
+        service = ServiceFactory(office=sasebo, slug=f"extra-{n}")
+        OpeningHours.objects.create(
+            office=sasebo, service=service, weekday=2, start="10:00", end="11:00"
+        )
+    with django_assert_num_queries(3):
+        client.get(url)

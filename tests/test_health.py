@@ -1,0 +1,58 @@
+"""/healthz tells an orchestrator whether the database and the broker answer."""
+
+import pytest
+from django.db import connection
+from kombu import Connection
+
+from config.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_database_and_broker_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise connection.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "down"
+    assert "server closed" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
+    monkeypatch.setattr(
+        celery_app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0")
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "broker": "down"}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthz_checks_the_real_redis_broker(client, settings):
+    assert celery_app.conf.broker_url.startswith("redis://")
+    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+
+
+@pytest.mark.redis
+def test_the_production_cache_configuration_works_against_redis(settings):
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-health"})
+    cache.set("probe", {"ok": True}, timeout=5)
+    assert cache.get("probe") == {"ok": True}
+    cache.delete("probe")
+
+
+def test_healthz_refuses_other_methods(client):
+    assert client.post("/healthz").status_code == 405
