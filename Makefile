@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install run test lint format migrations messages lock check clean

@@ -181,6 +181,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }
 
