@@ -22,6 +22,7 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_offices
+	$(BIN)/python manage.py seed_terms
 	$(BIN)/python manage.py ensure_demo_admin
 	@echo "Site: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the site, the worker and beat)"
 	$(BIN)/honcho -f Procfile.dev start -p $(PORT)

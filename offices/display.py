@@ -27,10 +27,21 @@ def _clock(moment: time | datetime) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
-def format_date(day: date) -> str:
+def format_date(day: date, *, weekday: bool = True) -> str:
+    """`2026年11月24日(火)` / `Tue 24 Nov 2026`; without the weekday on request."""
     if _is_japanese():
-        return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]})"
-    return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+        text = f"{day.year}年{day.month}月{day.day}日"
+        return f"{text}({WEEKDAYS_JA[day.weekday()]})" if weekday else text
+    text = f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_EN[day.weekday()]} {text}" if weekday else text
+
+
+def format_effective(moment: datetime) -> str:
+    """A date a rule takes effect: the day alone when it is midnight in Japan."""
+    local = moment.astimezone(JST)
+    if local.hour == 0 and local.minute == 0:
+        return format_date(local.date(), weekday=False)
+    return f"{format_date(local.date(), weekday=False)} {_clock(local)}"
 
 
 def format_datetime(moment: datetime) -> str:

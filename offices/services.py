@@ -3,9 +3,11 @@
 import secrets
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from offices.models import Counselor, Office, OpeningHours, Service, User
+from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from offices.seed_data import DEMO_COUNSELORS_PER_OFFICE, OFFICES
 
 
@@ -28,15 +30,26 @@ def _service_create(*, office: Office, spec: dict) -> Service:
     return service
 
 
-def _demo_counselors_ensure(*, office: Office, report: SeedReport) -> None:
-    for number in range(1, DEMO_COUNSELORS_PER_OFFICE + 1):
-        username = f"{office.slug}-counselor-{number}"
+def demo_staff_usernames(office_slug: str) -> list[str]:
+    counselors = [f"{office_slug}-counselor-{n}" for n in range(1, DEMO_COUNSELORS_PER_OFFICE + 1)]
+    return [f"{office_slug}-manager", *counselors]
+
+
+def _demo_staff_ensure(*, office: Office, report: SeedReport) -> None:
+    """A demo office manager and demo counselors, in their role groups."""
+    manager_name, *counselor_names = demo_staff_usernames(office.slug)
+    for username in [manager_name, *counselor_names]:
+        role = OFFICE_MANAGERS if username == manager_name else COUNSELORS
         user, created = User.objects.get_or_create(
             username=username, defaults={"office": office, "is_staff": True}
         )
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            report.add(f"staff {username}")
+    for number, username in enumerate(counselor_names, start=1):
+        user = User.objects.get(username=username)
         if not Counselor.objects.filter(user=user).exists():
             Counselor.objects.create(
                 user=user, office=office, display_name=f"相談員{number}（デモ）"
@@ -48,8 +61,9 @@ def _demo_counselors_ensure(*, office: Office, report: SeedReport) -> None:
 def offices_seed(*, with_demo_counselors: bool = True) -> SeedReport:
     """
     Creates whatever of the five first offices is missing: offices, services with their
-    hours, and demo counselors. Existing rows are left exactly as they are, so running it
-    again never overwrites what office managers changed in the admin.
+    hours, and demo staff (a manager and two counselors per office). Existing rows are
+    left exactly as they are, so running it again never overwrites what office managers
+    changed in the admin.
     """
     report = SeedReport()
     for spec in OFFICES:
@@ -64,7 +78,7 @@ def offices_seed(*, with_demo_counselors: bool = True) -> SeedReport:
                 _service_create(office=office, spec={"position": position, **service_spec})
                 report.add(f"service {office.slug}/{service_spec['slug']}")
         if with_demo_counselors:
-            _demo_counselors_ensure(office=office, report=report)
+            _demo_staff_ensure(office=office, report=report)
     return report
 
 
@@ -79,6 +93,21 @@ def demo_admin_ensure(*, username: str) -> tuple[User, str | None]:
     password = secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username=username, email="", password=password)
     return user, password
+
+
+def demo_staff_password_set(*, password: str) -> list[str]:
+    """
+    Gives the seeded demo staff accounts that have no usable password the demo admin's
+    password, for trying each role locally. Returns their usernames.
+    """
+    names = [name for office in Office.objects.all() for name in demo_staff_usernames(office.slug)]
+    updated = []
+    for user in User.objects.filter(username__in=names).order_by("username"):
+        if not user.has_usable_password():
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        updated.append(user.username)
+    return updated
 
 
 def counselor_attach_user(*, counselor: Counselor) -> None:

@@ -190,7 +190,7 @@ def test_a_counselor_account_of_another_office_is_refused(admin_client_ja, seede
 
 @pytest.fixture
 def kawagoe_manager(client, seeded):
-    user = UserFactory(office=seeded["kawagoe"], username="kawagoe-manager")
+    user = UserFactory(office=seeded["kawagoe"], username="t-kawagoe-manager")
     user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="offices",
