@@ -26,6 +26,18 @@ class OfficeScopedAdminMixin:
 
     office_lookup = "office"
 
+    def get_list_display(self, request: HttpRequest):
+        columns = super().get_list_display(request)
+        if request.user.is_superuser:
+            return columns
+        return [c for c in columns if c != "office"]
+
+    def get_list_filter(self, request: HttpRequest):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f != "office"]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
@@ -157,6 +169,10 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         ),
         (_("Public page"), {"fields": ["preparation_note", "preparation_note_en"]}),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # The slug is part of public addresses: only an operator changes it.
+        return [] if request.user.is_superuser else ["slug"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new office is set up by an operator; office managers edit their own.

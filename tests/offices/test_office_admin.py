@@ -218,3 +218,23 @@ def test_office_staff_cannot_add_or_delete_offices(kawagoe_manager, seeded):
     delete = reverse("admin:offices_office_delete", args=[seeded["kawagoe"].pk])
     assert kawagoe_manager.post(delete, {"post": "yes"}).status_code == 403
     assert Office.objects.filter(slug="kawagoe").exists()
+
+
+def test_office_staff_get_no_office_filter_listing_other_offices(kawagoe_manager, seeded):
+    listing = kawagoe_manager.get(reverse("admin:offices_counselor_changelist"))
+    html = listing.content.decode()
+    assert "ハローワーク豊岡" not in html
+    assert "office" not in listing.context["cl"].list_display
+
+
+def test_office_staff_cannot_change_the_public_slug(client, seeded):
+    user = UserFactory(office=seeded["kawagoe"], username="slug-manager")
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_office", "change_office"])
+    )
+    client.force_login(user)
+    url = office_url(seeded["kawagoe"])
+    data = change_form_data(client, url)
+    data["slug"] = "renamed"
+    client.post(url, data)
+    assert Office.objects.filter(slug="kawagoe").exists()
