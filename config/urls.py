@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from bookings import views as booking_views
+from bookings.api import api
 from config.views import healthz
 from offices import views as office_views
 from terms import views as terms_views
@@ -19,6 +21,23 @@ urlpatterns = [
         terms_views.terms_version,
         name="terms-version",
     ),
+    path("offices/<slug:slug>/book/", booking_views.booking_start, name="booking-start"),
+    path(
+        "offices/<slug:slug>/book/details/", booking_views.booking_details, name="booking-details"
+    ),
+    path(
+        "offices/<slug:slug>/book/confirm/", booking_views.booking_confirm, name="booking-confirm"
+    ),
+    path("offices/<slug:slug>/book/done/", booking_views.booking_done, name="booking-done"),
+    path("bookings/<str:token>/", booking_views.booking_manage, name="booking-manage"),
+    path(
+        "bookings/<str:token>/calendar.ics",
+        booking_views.booking_calendar,
+        name="booking-calendar",
+    ),
+    path("bookings/<str:token>/cancel/", booking_views.booking_cancel, name="booking-cancel"),
+    path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
+    path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

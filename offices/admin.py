@@ -154,7 +154,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),
-                    "job_seeker_number",
+                    ("job_seeker_number", "name_kana"),
                 ]
             },
         ),

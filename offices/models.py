@@ -229,6 +229,14 @@ class Office(models.Model):
         help_text=HELP_JOB_SEEKER_NUMBER,
     )
 
+    name_kana = models.CharField(
+        _("name in kana"),
+        max_length=20,
+        choices=FieldRequirement.choices,
+        default=FieldRequirement.OPTIONAL,
+        help_text=_("Whether the booking form asks for the name in kana (フリガナ)."),
+    )
+
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")

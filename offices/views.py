@@ -35,5 +35,6 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "platform_guidance": display.platform_guidance(office.platform),
         "common_preparation": display.common_preparation(),
         "session_rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
+        "bookable": any(item["service"].accepts_web for item in services),
     }
     return render(request, "offices/office_detail.html", context)

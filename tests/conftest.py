@@ -42,3 +42,13 @@ def seeded(db) -> dict[str, Office]:
     """The five offices as `make run` seeds them, by slug."""
     offices_seed(with_demo_counselors=True)
     return {office.slug: office for office in Office.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached values never leak from one test to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -188,3 +188,21 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------
 # The public site's own address, for links in emails and .ics files.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Abuse limits on the public booking endpoints ("10/m", "100/h"...; "off" for load tests).
+RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
+RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
+# How many upcoming bookings one person may hold at one office.
+BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
+
+# Periodic tasks (Celery beat). The schedule lives here, in code; the README lists it.
+CELERY_BEAT_SCHEDULE = {
+    "send-queued-emails": {
+        "task": "notifications.tasks.send_queued_notifications",
+        "schedule": 60.0,
+    },
+    "expire-unverified-bookings": {
+        "task": "bookings.tasks.expire_unverified_bookings",
+        "schedule": 60.0,
+    },
+}

@@ -20,3 +20,5 @@ STORAGES = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 WHITENOISE_AUTOREFRESH = True
+# Tasks run inline in tests; the outbox and broker fault tests switch this off.
+CELERY_TASK_ALWAYS_EAGER = True

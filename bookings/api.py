@@ -1,0 +1,432 @@
+"""
+The public JSON API, /api/v1, with its OpenAPI schema at /api/v1/openapi.json.
+Every error is JSON with a `code`; no input produces a 500.
+"""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.responses import Status
+
+from bookings.availability import slot_list_available
+from bookings.exceptions import (
+    BookingError,
+    BookingInvalid,
+    IdempotencyConflict,
+    RateLimited,
+    SlotTaken,
+)
+from bookings.services import booking_create
+from bookings.views import client_ip
+from offices.business_days import JST
+from offices.models import Office, OpeningHours, Service
+from offices.rules import rules_for_service
+from terms.exceptions import NoTermsInForce, TermsOutdated
+from terms.selectors import terms_in_force
+
+MAX_RANGE_DAYS = 92
+
+api = NinjaAPI(
+    title="Online consultation booking API",
+    version="1.0.0",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _language(request: HttpRequest) -> str:
+    accept = request.headers.get("Accept-Language", "")
+    return "en" if accept.lower().startswith("en") else "ja"
+
+
+def _error(request, status: int, code: str, **fields):
+    return api.create_response(request, {"code": code, **fields}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
+        errors.setdefault(".".join(location) or "request", []).append(error.get("msg", "invalid"))
+    return _error(request, 422, "invalid", errors=errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", message="Not found.")
+
+
+# --- Schemas ---------------------------------------------------------------------------
+
+
+class ServiceOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    slot_minutes: int
+    channels: list[str]
+
+
+class OfficeOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    platform: str
+    phone: str
+    services: list[ServiceOut]
+
+
+class HoursOut(Schema):
+    weekday: int = Field(description="0 = Monday")
+    start: str
+    end: str
+
+
+class RulesOut(Schema):
+    slot_minutes: int
+    max_extension_minutes: int
+    confirmation_mode: str
+    email_verification_minutes: int
+    lead_time_days: int
+    lead_time_unit: str
+    horizon_days: int
+    online_cancel_allowed: bool
+    online_cancel_days_before: int
+    job_seeker_number: str
+
+
+class ServiceDetailOut(ServiceOut):
+    hours: list[HoursOut]
+    rules: RulesOut
+
+
+class OfficeDetailOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    platform: str
+    phone: str
+    employers_may_book: bool
+    no_show_grace_minutes: int
+    services: list[ServiceDetailOut]
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+    free: int
+
+
+class SlotsOut(Schema):
+    slots: list[SlotOut]
+
+
+class TermsOut(Schema):
+    id: int
+    version: str
+    effective_from: datetime
+    title: str
+    body: str
+
+
+class AttendeeIn(Schema):
+    role: str = Field(max_length=20)
+    name: str = Field(max_length=100)
+    affiliation: str = Field("", max_length=200)
+
+
+class BookingIn(Schema):
+    service: str | None = Field(None, max_length=40)
+    start: datetime
+    kind: str | None = Field(None, max_length=20)
+    name: str = Field(max_length=200)
+    name_kana: str | None = Field(None, max_length=200)
+    job_seeker_number: str | None = Field(None, max_length=40)
+    email: str = Field(max_length=254)
+    phone: str = Field(max_length=40)
+    company_name: str | None = Field(None, max_length=200)
+    attendees: list[AttendeeIn] | None = Field(None, max_length=5)
+    note: str | None = Field(None, max_length=2000)
+    terms_version: int
+    agree_terms: bool
+
+
+class BookingOut(Schema):
+    reference: str
+    status: str
+    start: datetime
+    end: datetime
+    manage_url: str
+
+
+class AlternativeOut(Schema):
+    start: datetime
+    end: datetime
+    free: int
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str | None = None
+    errors: dict[str, list[str]] | None = None
+    alternatives: list[AlternativeOut] | None = None
+    current_version: int | None = None
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _channels(service: Service) -> list[str]:
+    return [
+        name for name, on in (("web", service.accepts_web), ("phone", service.accepts_phone)) if on
+    ]
+
+
+def _office(slug: str) -> Office:
+    office = Office.objects.filter(slug=slug, is_published=True).first()
+    if office is None:
+        raise Http404
+    return office
+
+
+def _web_service(office: Office, slug: str | None) -> Service:
+    services = Service.objects.select_related("office").filter(
+        office=office, is_active=True, accepts_web=True
+    )
+    service = (
+        services.filter(slug=slug) if slug else services.order_by("position", "slug")
+    ).first()
+    if service is None:
+        raise HttpError(404, "No such service taking web bookings at this office.")
+    return service
+
+
+def _service_out(service: Service) -> dict:
+    rules = rules_for_service(service, service.office)
+    return {
+        "slug": service.slug,
+        "name": service.name,
+        "name_en": service.name_en,
+        "slot_minutes": rules.slot_minutes,
+        "channels": _channels(service),
+    }
+
+
+# --- Endpoints -------------------------------------------------------------------------
+
+
+@api.get("/offices", response=list[OfficeOut], tags=["offices"])
+def office_list(request):
+    services = Service.objects.filter(is_active=True).order_by("position", "slug")
+    offices = Office.objects.filter(is_published=True).prefetch_related(
+        Prefetch("services", queryset=services, to_attr="active_services")
+    )
+    return [
+        {
+            "slug": o.slug,
+            "name": o.name,
+            "name_en": o.name_en,
+            "platform": o.platform,
+            "phone": o.phone,
+            "services": [_service_out(s) for s in o.active_services],
+        }
+        for o in offices
+    ]
+
+
+@api.get(
+    "/offices/{slug}",
+    response={200: OfficeDetailOut, 404: ErrorOut},
+    tags=["offices"],
+    exclude_none=True,
+)
+def office_detail(request, slug: str):
+    office = _office(slug)
+    hours = OpeningHours.objects.order_by("weekday", "start")
+    services = Service.objects.filter(office=office, is_active=True).order_by("position", "slug")
+    services = services.prefetch_related(Prefetch("opening_hours", queryset=hours))
+    result = []
+    for service in services:
+        service.office = office
+        rules = rules_for_service(service, office)
+        result.append(
+            {
+                **_service_out(service),
+                "hours": [
+                    {"weekday": h.weekday, "start": f"{h.start:%H:%M}", "end": f"{h.end:%H:%M}"}
+                    for h in service.opening_hours.all()
+                ],
+                "rules": {
+                    "slot_minutes": rules.slot_minutes,
+                    "max_extension_minutes": rules.max_extension_minutes,
+                    "confirmation_mode": rules.confirmation_mode.value,
+                    "email_verification_minutes": rules.email_verification_minutes,
+                    "lead_time_days": rules.lead_time_days,
+                    "lead_time_unit": rules.lead_time_unit.value,
+                    "horizon_days": rules.horizon_days,
+                    "online_cancel_allowed": rules.online_cancel_allowed,
+                    "online_cancel_days_before": rules.online_cancel_days_before,
+                    "job_seeker_number": rules.job_seeker_number.value,
+                },
+            }
+        )
+    return {
+        "slug": office.slug,
+        "name": office.name,
+        "name_en": office.name_en,
+        "platform": office.platform,
+        "phone": office.phone,
+        "employers_may_book": office.employers_may_book,
+        "no_show_grace_minutes": office.no_show_grace_minutes,
+        "services": result,
+    }
+
+
+class SlotQuery(Schema):
+    service: str | None = Field(None, max_length=40)
+    from_: date = Field(alias="from", description="First Japan date, YYYY-MM-DD")
+    to: date = Field(description="Last Japan date (inclusive), YYYY-MM-DD")
+
+
+@api.get(
+    "/offices/{slug}/slots",
+    response={200: SlotsOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["booking"],
+    exclude_none=True,
+)
+def slot_list(request, slug: str, query: Query[SlotQuery]):
+    if query.to < query.from_:
+        return Status(
+            422, {"code": "invalid", "errors": {"to": ["`to` must not be before `from`."]}}
+        )
+    if (query.to - query.from_).days + 1 > MAX_RANGE_DAYS:
+        return Status(
+            422,
+            {
+                "code": "invalid",
+                "errors": {"to": [f"Ask for at most {MAX_RANGE_DAYS} days."]},
+            },
+        )
+    service = _web_service(_office(slug), query.service)
+    slots = slot_list_available(
+        service=service, first_day=query.from_, last_day=query.to, now=timezone.now()
+    )
+    return Status(200, {"slots": [{"start": s.start, "end": s.end, "free": s.free} for s in slots]})
+
+
+@api.get(
+    "/offices/{slug}/terms/current",
+    response={200: TermsOut, 404: ErrorOut},
+    tags=["terms"],
+    exclude_none=True,
+)
+def terms_current(request, slug: str):
+    office = _office(slug)
+    version = terms_in_force(office=office, at=timezone.now())
+    if version is None:
+        return Status(
+            404, {"code": "no_terms", "message": "This office has no terms of use in force."}
+        )
+    return Status(
+        200,
+        {
+            "id": version.pk,
+            "version": version.version,
+            "effective_from": version.effective_from.astimezone(JST),
+            "title": version.title,
+            "body": version.body,
+        },
+    )
+
+
+@api.post(
+    "/offices/{slug}/bookings",
+    response={201: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    tags=["booking"],
+    exclude_none=True,
+)
+def booking_create_endpoint(request, slug: str, payload: BookingIn):
+    office = _office(slug)
+    service = _web_service(office, payload.service)
+    language = _language(request)
+    data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms"})
+    data["attendees"] = [a for a in (data.get("attendees") or [])]
+    with translation.override(language):
+        try:
+            created = booking_create(
+                service=service,
+                start=payload.start,
+                data=data,
+                terms_version_id=payload.terms_version,
+                agree_terms=payload.agree_terms,
+                channel="api",
+                language=language,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except BookingInvalid as invalid:
+            return Status(
+                422,
+                {
+                    "code": "invalid",
+                    "errors": {k: [str(m) for m in v] for k, v in invalid.errors.items()},
+                },
+            )
+        except SlotTaken as taken:
+            return Status(
+                409,
+                {
+                    "code": "slot_taken",
+                    "message": str(taken.message),
+                    "alternatives": [
+                        {"start": a.start, "end": a.end, "free": a.free} for a in taken.alternatives
+                    ],
+                },
+            )
+        except TermsOutdated as outdated:
+            return Status(
+                409,
+                {
+                    "code": "terms_outdated",
+                    "message": str(outdated.message),
+                    "current_version": outdated.current_version_id,
+                },
+            )
+        except NoTermsInForce as none:
+            return Status(409, {"code": "no_terms", "message": str(none.message)})
+        except RateLimited as limited:
+            response = api.create_response(
+                request, {"code": "rate_limited", "message": str(limited.message)}, status=429
+            )
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        except IdempotencyConflict as conflict:
+            return Status(422, {"code": conflict.code, "message": str(conflict.message)})
+        except BookingError as refused:
+            return Status(409, {"code": refused.code, "message": str(refused.message)})
+    booking = created.booking
+    manage_url = settings.SITE_URL.rstrip("/") + reverse(
+        "booking-manage", args=[created.manage_token]
+    )
+    body = {
+        "reference": booking.reference,
+        "status": booking.status,
+        "start": booking.start.astimezone(JST),
+        "end": booking.end.astimezone(JST),
+        "manage_url": manage_url,
+    }
+    # A replay (same Idempotency-Key) answers exactly as the first request did.
+    return Status(201, body)

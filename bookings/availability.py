@@ -1,0 +1,211 @@
+"""
+Free session starts of a service: four queries whatever the range or the number of
+bookings (opening hours; the office's closures; counselors with their absences; active
+bookings), then interval arithmetic in Python.
+
+A start is offered when the day is open (not a holiday, the year end or a closure, or it
+is an extra opening), the session fits in a window of the service's hours for that
+weekday (or of an extra opening), the lead-time deadline for that day has not passed, it
+lies within the booking horizon, it starts after `now`, and at least one active counselor
+is neither absent that day nor busy with an active booking at that time. A booking
+waiting for its email check no longer holds its time once its window has passed.
+"""
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import FilteredRelation, Q
+
+from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from offices.business_days import (
+    JST,
+    OfficeCalendar,
+    earliest_bookable_day,
+    is_year_end_closure,
+    latest_bookable_day,
+    national_holiday_name,
+)
+from offices.models import Closure, Counselor, OpeningHours, Service
+from offices.rules import BookingRules, rules_for_service
+
+# Closures are read this far around the range, for lead times counted in business days.
+_CALENDAR_MARGIN = timedelta(days=62)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    counselor_ids: tuple[int, ...]
+
+    @property
+    def free(self) -> int:
+        return len(self.counselor_ids)
+
+
+@dataclass
+class _Busy:
+    starts: list[datetime]
+    ends: list[datetime]
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        # Intervals are sorted by start and, being one counselor's, do not overlap.
+        index = bisect_left(self.starts, end)
+        return index > 0 and self.ends[index - 1] > start
+
+
+def _calendar(rows: list[tuple]) -> tuple[OfficeCalendar, dict[date, list[tuple[time, time]]]]:
+    closed, extra_dates = set(), set()
+    extra_windows: dict[date, list[tuple[time, time]]] = defaultdict(list)
+    for day, kind, start, end in rows:
+        if kind == Closure.Kind.CLOSED:
+            closed.add(day)
+        else:
+            extra_dates.add(day)
+            extra_windows[day].append((start, end))
+    return OfficeCalendar.from_dates(closed=closed, extra_openings=extra_dates), extra_windows
+
+
+def _weekly_hours(service: Service) -> dict[int, list[tuple[time, time]]]:
+    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, start, end in OpeningHours.objects.filter(service=service).values_list(
+        "weekday", "start", "end"
+    ):
+        weekly[weekday].append((start, end))
+    return weekly
+
+
+def _open_windows(
+    calendar: OfficeCalendar,
+    extra_windows: dict[date, list[tuple[time, time]]],
+    weekly: dict[int, list[tuple[time, time]]],
+    first: date,
+    last: date,
+) -> dict[date, list[tuple[time, time]]]:
+    """
+    Day -> its windows. An extra opening adds its window; the regular hours of the weekday
+    apply too unless the day is a holiday or in the year end (then only the extra window).
+    """
+    days = {}
+    day = first
+    while day <= last:
+        if calendar.is_open_day(day):
+            windows = list(extra_windows.get(day, []))
+            regular_day = not is_year_end_closure(day) and national_holiday_name(day) is None
+            if day not in calendar.extra_openings or regular_day:
+                windows.extend(weekly.get(day.weekday(), []))
+            if windows:
+                days[day] = sorted(set(windows))
+        day += timedelta(days=1)
+    return days
+
+
+def _counselors(service: Service, first: date, last: date) -> dict[int, set[date]]:
+    """Active counselors of the office -> the days they are absent within the range."""
+    rows = (
+        Counselor.objects.filter(office_id=service.office_id, is_active=True)
+        .annotate(
+            absence=FilteredRelation(
+                "absences",
+                condition=Q(absences__end_date__gte=first, absences__start_date__lte=last),
+            )
+        )
+        .values_list("id", "absence__start_date", "absence__end_date")
+    )
+    absent: dict[int, set[date]] = {}
+    for counselor_id, start, end in rows:
+        days = absent.setdefault(counselor_id, set())
+        if start is not None:
+            day = max(start, first)
+            while day <= min(end, last):
+                days.add(day)
+                day += timedelta(days=1)
+    return absent
+
+
+def _busy(
+    counselor_ids, start: datetime, end: datetime, now: datetime, exclude_booking_id: int | None
+) -> dict[int, _Busy]:
+    rows = (
+        Booking.objects.filter(
+            counselor_id__in=counselor_ids,
+            status__in=ACTIVE_STATUSES,
+            start__lt=end,
+            end__gt=start,
+        )
+        .exclude(status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now)
+        .exclude(pk=exclude_booking_id or 0)
+        .order_by("counselor_id", "start")
+        .values_list("counselor_id", "start", "end")
+    )
+    busy: dict[int, _Busy] = defaultdict(lambda: _Busy([], []))
+    for counselor_id, booking_start, booking_end in rows:
+        busy[counselor_id].starts.append(booking_start)
+        busy[counselor_id].ends.append(booking_end)
+    return busy
+
+
+def slot_list_available(
+    *,
+    service: Service,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    rules: BookingRules | None = None,
+    exclude_booking_id: int | None = None,
+    length_minutes: int | None = None,
+) -> list[Slot]:
+    """
+    Free starts from `first_day` to `last_day` (Japan dates, inclusive), in order.
+    `service.office` must be loaded (select_related) to keep to four queries.
+    """
+    rules = rules or rules_for_service(service)
+    calendar_rows = list(
+        Closure.objects.filter(
+            office_id=service.office_id,
+            date__gte=first_day - _CALENDAR_MARGIN,
+            date__lte=last_day + _CALENDAR_MARGIN,
+        ).values_list("date", "kind", "start", "end")
+    )
+    calendar, extra_windows = _calendar(calendar_rows)
+    earliest = max(first_day, earliest_bookable_day(now, rules, calendar))
+    latest = min(last_day, latest_bookable_day(now, rules))
+    if earliest > latest:
+        return []
+    windows = _open_windows(calendar, extra_windows, _weekly_hours(service), earliest, latest)
+    if not windows:
+        return []
+    absent = _counselors(service, earliest, latest)
+    if not absent:
+        return []
+    range_start = datetime.combine(earliest, time.min, tzinfo=JST)
+    range_end = datetime.combine(latest + timedelta(days=1), time.min, tzinfo=JST)
+    busy = _busy(list(absent), range_start, range_end, now, exclude_booking_id)
+
+    length = timedelta(minutes=length_minutes or rules.slot_minutes)
+    step = timedelta(minutes=rules.slot_minutes)
+    slots = []
+    for day in sorted(windows):
+        present = [cid for cid, days in absent.items() if day not in days]
+        if not present:
+            continue
+        seen: set[datetime] = set()
+        for window_start, window_end in windows[day]:
+            start = datetime.combine(day, window_start, tzinfo=JST)
+            limit = datetime.combine(day, window_end, tzinfo=JST)
+            while start + length <= limit:
+                if start > now and start not in seen:
+                    seen.add(start)
+                    end = start + length
+                    free = tuple(
+                        cid
+                        for cid in present
+                        if cid not in busy or not busy[cid].overlaps(start, end)
+                    )
+                    if free:
+                        slots.append(Slot(start=start, end=end, counselor_ids=free))
+                start += step
+    slots.sort(key=lambda slot: slot.start)
+    return slots

@@ -1,0 +1,156 @@
+"""
+The public booking form. Which fields appear follows the office's rules; the checks
+themselves are `bookings.validation`, shared with the API and phone bookings.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import ApplicantKind
+from bookings.validation import ATTENDEE_ROLES, validate_applicant
+from offices.models import FieldRequirement, Office
+from offices.rules import BookingRules
+
+ATTENDEE_ROWS = 2
+ROLE_LABELS = {
+    "interpreter": _("Interpreter"),
+    "helper": _("Helper"),
+    "supporter": _("Supporter"),
+    "family": _("Family member"),
+    "other": _("Other"),
+}
+
+
+class DetailsForm(forms.Form):
+    """Fields carry `required_mark` (必須/任意) and an example under the label."""
+
+    def __init__(self, *args, office: Office, rules: BookingRules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office, self.rules = office, rules
+        add = self._add
+        if office.employers_may_book:
+            self.fields["kind"] = forms.ChoiceField(
+                label=_("Who is booking"),
+                choices=ApplicantKind.choices,
+                widget=forms.RadioSelect,
+                initial=ApplicantKind.JOB_SEEKER,
+                required=False,
+            )
+            self.fields["kind"].required_mark = True
+        add("name", _("Name"), True, _("Example: 山田 太郎"), autocomplete="name", max_length=100)
+        if office.name_kana != FieldRequirement.NOT_ASKED:
+            add(
+                "name_kana",
+                _("Name in kana"),
+                office.name_kana == FieldRequirement.REQUIRED,
+                _("Example: ヤマダ タロウ"),
+                autocomplete="off",
+                max_length=100,
+            )
+        if rules.job_seeker_number != FieldRequirement.NOT_ASKED:
+            add(
+                "job_seeker_number",
+                _("Job-seeker number"),
+                rules.job_seeker_number == FieldRequirement.REQUIRED,
+                _("As on your Hello Work card. Example: 12345-1234567"),
+                autocomplete="off",
+                inputmode="numeric",
+                max_length=30,
+            )
+        add(
+            "email",
+            _("Email address"),
+            True,
+            _("Example: taro@example.jp. Your booking link is sent here."),
+            autocomplete="email",
+            inputmode="email",
+            type="email",
+            max_length=254,
+        )
+        add(
+            "phone",
+            _("Phone number"),
+            True,
+            _("Example: 090-1234-5678. The office calls it if the connection fails."),
+            autocomplete="tel",
+            inputmode="tel",
+            type="tel",
+            max_length=30,
+        )
+        if office.employers_may_book:
+            add(
+                "company_name",
+                _("Company name (employers)"),
+                False,
+                _("Employers only. Example: 株式会社サンプル"),
+                autocomplete="organization",
+                max_length=200,
+            )
+        for index in range(ATTENDEE_ROWS):
+            self.fields[f"attendee_{index}_role"] = forms.ChoiceField(
+                label=_("Role"),
+                required=False,
+                choices=[("", "---")] + [(role, ROLE_LABELS[role]) for role in ATTENDEE_ROLES],
+            )
+            add(f"attendee_{index}_name", _("Name"), False, "", max_length=100)
+            add(f"attendee_{index}_affiliation", _("Affiliation"), False, "", max_length=200)
+        self.fields["note"] = forms.CharField(
+            label=_("Anything the counselor should know"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            help_text=_(
+                "Do not write health details or other sensitive personal information here."
+            ),
+        )
+        self.fields["note"].required_mark = False
+
+    def _add(self, name, label, required, example, *, max_length, type="text", **attrs):
+        widget_attrs = {"autocomplete": attrs.get("autocomplete", "on"), **attrs}
+        widget_attrs.pop("type", None)
+        widget_class = {"email": forms.EmailInput, "tel": forms.TextInput}.get(
+            type, forms.TextInput
+        )
+        if type == "tel":
+            widget_attrs["type"] = "tel"
+        field = forms.CharField(
+            label=label,
+            required=False,  # the shared validation decides, with its own messages
+            help_text=example,
+            widget=widget_class(attrs={**widget_attrs, "maxlength": max_length}),
+        )
+        field.required_mark = required
+        self.fields[name] = field
+
+    def attendee_rows(self):
+        return [
+            (
+                self[f"attendee_{i}_role"],
+                self[f"attendee_{i}_name"],
+                self[f"attendee_{i}_affiliation"],
+            )
+            for i in range(ATTENDEE_ROWS)
+        ]
+
+    def raw_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        attendees = []
+        for i in range(ATTENDEE_ROWS):
+            role, name = data.pop(f"attendee_{i}_role", ""), data.pop(f"attendee_{i}_name", "")
+            affiliation = data.pop(f"attendee_{i}_affiliation", "")
+            if role or name or affiliation:
+                attendees.append({"role": role, "name": name, "affiliation": affiliation})
+        data["attendees"] = attendees
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        _applicant, errors = validate_applicant(
+            self.raw_data(), office=self.office, rules=self.rules
+        )
+        for name, messages in errors.items():
+            target = name if name in self.fields else None
+            if name == "attendees":
+                target = "attendee_0_name"
+            for message in messages:
+                self.add_error(target, message)
+        return cleaned

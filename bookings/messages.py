@@ -1,0 +1,84 @@
+"""The emails about a booking, rendered in the language the person booked in."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from bookings.calendar_file import booking_ics
+from bookings.models import Booking, BookingStatus
+from bookings.tokens import MANAGE, VERIFY, booking_token
+from notifications.services import Attachment, Message
+from offices import display
+from offices.rules import rules_for_service
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def booking_links(booking: Booking) -> dict[str, str]:
+    return {
+        "manage_url": _absolute(
+            reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)])
+        ),
+        "verify_url": _absolute(
+            reverse("booking-verify", args=[booking_token(booking.uuid, VERIFY)])
+        ),
+    }
+
+
+def booking_message(booking: Booking, kind: str) -> Message | None:
+    """The message for this event, or None when the event sends nothing."""
+    templates = {
+        "created": {
+            BookingStatus.PENDING_VERIFICATION: "verify",
+            BookingStatus.REQUESTED: "requested",
+            BookingStatus.CONFIRMED: "confirmed",
+        }.get(booking.status),
+        BookingStatus.REQUESTED: "requested",
+        BookingStatus.CONFIRMED: "confirmed",
+        "cancelled": "cancelled",
+        "expired": "expired",
+    }
+    template = templates.get(kind)
+    if template is None:
+        return None
+    with translation.override(booking.language):
+        office = booking.office
+        rules = rules_for_service(booking.service, office)
+        context = {
+            "booking": booking,
+            "office_name": office.name_en if booking.language == "en" else office.name,
+            "service_name": booking.service.name_en
+            if booking.language == "en"
+            else booking.service.name,
+            "when": display.format_session(booking.start, booking.end),
+            "platform": office.get_platform_display(),
+            "phone": office.phone,
+            "verify_minutes": rules.email_verification_minutes,
+            "verify_until": display.format_datetime(booking.verification_expires_at)
+            if booking.verification_expires_at
+            else "",
+            "cancellation": display.cancellation_text(rules),
+            "preparation": display.platform_guidance(office.platform)
+            + display.common_preparation(),
+            "rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
+            **booking_links(booking),
+        }
+        subjects = {
+            "verify": _("Please confirm your email address to complete your booking"),
+            "requested": _("We received your booking request"),
+            "confirmed": _("Your booking is confirmed"),
+            "cancelled": _("Your booking was cancelled"),
+            "expired": _("Your booking request lapsed"),
+        }
+        subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
+        text = render_to_string(f"emails/booking_{template}.txt", context)
+        attachments = []
+        if template == "confirmed":
+            attachments.append(
+                Attachment("booking.ics", booking_ics(booking), "text/calendar; charset=utf-8")
+            )
+    return Message(subject=subject, text=text, attachments=attachments)

@@ -1,0 +1,40 @@
+"""
+Fixed-window rate limits on Django's cache (Redis in production). Rates read like
+"10/m" (per second, minute, hour or day); "off" disables a limit, for load tests.
+A small module rather than django-ratelimit, whose checks refuse the file cache that
+`make run` uses; the counting is the same: cache.add then cache.incr.
+"""
+
+import time
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int] | None:
+    rate = (rate or "").strip().lower()
+    if rate in ("", "off", "none", "0"):
+        return None
+    count, _slash, period = rate.partition("/")
+    return int(count), _PERIODS[period[:1]]
+
+
+def hit(*, scope: str, key: str, rate: str, now: float | None = None) -> int | None:
+    """Counts one hit; returns the seconds to wait when over the limit, else None."""
+    from django.core.cache import cache
+
+    parsed = parse_rate(rate)
+    if parsed is None or not key:
+        return None
+    limit, period = parsed
+    now = time.time() if now is None else now
+    window = int(now // period)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    cache.add(cache_key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=period + 1)
+        count = 1
+    if count > limit:
+        return max(1, int((window + 1) * period - now))
+    return None

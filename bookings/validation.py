@@ -1,0 +1,215 @@
+"""
+What a person types, checked and normalized the same way for every channel (web form,
+API, phone booking in the admin). Each error says what is wrong and how to fix it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from bookings.models import ApplicantKind
+from offices.models import FieldRequirement, Office
+from offices.rules import BookingRules
+
+# Hyphen-like characters people type in numbers: ASCII and Unicode hyphens and dashes,
+# the katakana prolonged sound mark, minus signs, and their full-width forms.
+_DASHES = re.compile("[\u002d\u2010-\u2015\u2212\u30fc\uff0d\uff70\ufe63\u2043]")
+_JOB_SEEKER_NUMBER = re.compile(r"^\d{5}-\d{1,8}$")
+_KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+NAME_MAX = 100
+NOTE_MAX = 1000
+COMPANY_MAX = 200
+ATTENDEES_MAX = 5
+ATTENDEE_ROLES = ("interpreter", "helper", "supporter", "family", "other")
+
+
+@dataclass
+class ApplicantInput:
+    """Cleaned values, ready for `booking_create`."""
+
+    kind: str = ApplicantKind.JOB_SEEKER
+    name: str = ""
+    name_kana: str = ""
+    job_seeker_number: str = ""
+    email: str = ""
+    phone: str = ""
+    company_name: str = ""
+    attendees: list[dict[str, str]] = field(default_factory=list)
+    note: str = ""
+
+
+class Errors(dict):
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _CONTROL.sub("", text).strip()
+
+
+def normalize_job_seeker_number(value: object) -> str:
+    text = _DASHES.sub("-", _text(value))
+    return re.sub(r"\s+", "", text)
+
+
+def normalize_phone(value: object) -> str:
+    """Digits only, a leading +81 turned into 0: 03-1234-5678 -> 0312345678."""
+    text = _DASHES.sub("-", _text(value))
+    text = re.sub(r"[\s()\-.]", "", text)
+    if text.startswith("+81"):
+        text = "0" + text[3:]
+    return text
+
+
+def _phone_ok(digits: str) -> bool:
+    return bool(re.fullmatch(r"0\d{9,10}", digits))
+
+
+def validate_applicant(
+    data: dict, *, office: Office, rules: BookingRules
+) -> tuple[ApplicantInput, Errors]:
+    errors = Errors()
+    cleaned = ApplicantInput()
+
+    kind = _text(data.get("kind")) or ApplicantKind.JOB_SEEKER
+    if kind not in ApplicantKind.values or (
+        kind == ApplicantKind.EMPLOYER and not office.employers_may_book
+    ):
+        errors.add("kind", _("This office takes bookings from job seekers only."))
+    cleaned.kind = kind
+
+    name = _text(data.get("name"))
+    if not name:
+        errors.add("name", _("Enter your name, e.g. 山田 太郎."))
+    elif len(name) > NAME_MAX:
+        errors.add("name", _("Enter your name in %(max)d characters or fewer.") % {"max": NAME_MAX})
+    cleaned.name = name
+
+    kana = _text(data.get("name_kana"))
+    if office.name_kana != FieldRequirement.NOT_ASKED:
+        if not kana and office.name_kana == FieldRequirement.REQUIRED:
+            errors.add("name_kana", _("Enter your name in kana, e.g. ヤマダ タロウ."))
+        elif kana and (not _KANA.match(kana) or len(kana) > NAME_MAX):
+            errors.add(
+                "name_kana",
+                _("Enter your name in katakana or hiragana only, e.g. ヤマダ タロウ."),
+            )
+        cleaned.name_kana = kana
+
+    number = normalize_job_seeker_number(data.get("job_seeker_number"))
+    requirement = rules.job_seeker_number
+    if kind == ApplicantKind.EMPLOYER:
+        requirement = FieldRequirement.NOT_ASKED
+    if requirement != FieldRequirement.NOT_ASKED:
+        if not number and requirement == FieldRequirement.REQUIRED:
+            errors.add(
+                "job_seeker_number",
+                _(
+                    "Enter your job-seeker number as on your Hello Work card: 5 digits, "
+                    "a hyphen, then up to 8 digits, e.g. 12345-1234567."
+                ),
+            )
+        elif number and not _JOB_SEEKER_NUMBER.match(number):
+            errors.add(
+                "job_seeker_number",
+                _(
+                    "A job-seeker number is 5 digits, a hyphen, then up to 8 digits, "
+                    "e.g. 12345-1234567. Check the number on your Hello Work card."
+                ),
+            )
+        cleaned.job_seeker_number = number
+
+    email = _text(data.get("email"))
+    try:
+        if not email:
+            raise ValidationError("empty")
+        validate_email(email)
+        local, _at, domain = email.rpartition("@")
+        email = f"{local}@{domain.lower()}"
+    except ValidationError:
+        errors.add(
+            "email",
+            _(
+                "Enter an email address you can receive mail at, e.g. taro@example.jp. "
+                "Your booking link is sent there."
+            ),
+        )
+    cleaned.email = email
+
+    phone = normalize_phone(data.get("phone"))
+    if not _phone_ok(phone):
+        errors.add(
+            "phone",
+            _(
+                "Enter a Japanese phone number of 10 or 11 digits starting with 0, "
+                "e.g. 090-1234-5678. The office calls it if the connection fails."
+            ),
+        )
+    cleaned.phone = phone
+
+    if kind == ApplicantKind.EMPLOYER:
+        company = _text(data.get("company_name"))
+        if not company or len(company) > COMPANY_MAX:
+            errors.add("company_name", _("Enter your company's name, e.g. 株式会社サンプル."))
+        cleaned.company_name = company
+
+    cleaned.attendees = _attendees(data.get("attendees"), errors)
+
+    note = _text(data.get("note"))
+    if len(note) > NOTE_MAX:
+        errors.add(
+            "note",
+            _("Shorten the note to %(max)d characters (now %(count)d).")
+            % {"max": NOTE_MAX, "count": len(note)},
+        )
+    cleaned.note = note
+    return cleaned, errors
+
+
+def _attendees(value: object, errors: Errors) -> list[dict[str, str]]:
+    if value in (None, "", []):
+        return []
+    if not isinstance(value, list) or len(value) > ATTENDEES_MAX:
+        errors.add(
+            "attendees",
+            _("List up to %(max)d people who will attend with you.") % {"max": ATTENDEES_MAX},
+        )
+        return []
+    attendees = []
+    for item in value:
+        if not isinstance(item, dict):
+            errors.add("attendees", _("Give each attendee's role and name."))
+            return []
+        role = _text(item.get("role"))
+        name = _text(item.get("name"))
+        affiliation = _text(item.get("affiliation"))
+        if role not in ATTENDEE_ROLES:
+            errors.add(
+                "attendees",
+                _("Choose each attendee's role: interpreter, helper, supporter, family or other."),
+            )
+        if not name or len(name) > NAME_MAX:
+            errors.add("attendees", _("Enter the name of each person attending with you."))
+        if len(affiliation) > COMPANY_MAX:
+            errors.add(
+                "attendees",
+                _("Shorten the affiliation to %(max)d characters.") % {"max": COMPANY_MAX},
+            )
+        attendees.append({"role": role, "name": name, "affiliation": affiliation})
+    return attendees
+
+
+def identity_key(cleaned: ApplicantInput) -> str:
+    """How an office recognizes a returning person: number if given, else email."""
+    if cleaned.job_seeker_number:
+        return f"jsn:{cleaned.job_seeker_number}"
+    return f"email:{cleaned.email.lower()}"

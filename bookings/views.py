@@ -1,0 +1,369 @@
+"""
+Public booking pages: time -> details -> confirm -> done, then the booking's own page
+behind its secret link. Each view validates, calls one service, and renders.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from bookings.availability import slot_list_available
+from bookings.calendar_file import booking_ics
+from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
+from bookings.forms import DetailsForm
+from bookings.models import BookingStatus
+from bookings.services import (
+    booking_can_cancel_online,
+    booking_cancel_by_applicant,
+    booking_create,
+    booking_get_by_token,
+    booking_verify,
+    cancellation_deadline,
+)
+from bookings.tokens import MANAGE, VERIFY, booking_token
+from offices import display
+from offices.business_days import JST
+from offices.models import Office, Service
+from offices.rules import rules_for_service
+from terms.exceptions import TermsError, TermsOutdated
+from terms.selectors import terms_in_force
+
+DAYS_PER_PAGE = 14
+SESSION_KEY = "booking_draft"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _office_and_service(
+    slug: str, service_slug: str | None
+) -> tuple[Office, Service, list[Service]]:
+    try:
+        office = Office.objects.get(slug=slug, is_published=True)
+    except Office.DoesNotExist:
+        raise Http404 from None
+    services = list(
+        Service.objects.filter(office=office, is_active=True, accepts_web=True)
+        .select_related("office")
+        .order_by("position", "slug")
+    )
+    if not services:
+        raise Http404
+    chosen = next((s for s in services if s.slug == service_slug), services[0])
+    return office, chosen, services
+
+
+def _parse_start(value: str | None) -> datetime | None:
+    try:
+        start = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return start if timezone.is_aware(start) else None
+
+
+def _days_with_slots(service: Service, first_day, now):
+    slots = slot_list_available(
+        service=service,
+        first_day=first_day,
+        last_day=first_day + timedelta(days=DAYS_PER_PAGE - 1),
+        now=now,
+    )
+    days: dict = {}
+    for slot in slots:
+        days.setdefault(slot.start.date(), []).append(slot)
+    return [
+        {
+            "date": day,
+            "label": display.format_date(day),
+            "slots": [
+                {
+                    "value": slot.start.isoformat(),
+                    "label": display.format_window(slot.start.timetz(), slot.end.timetz()),
+                }
+                for slot in day_slots
+            ],
+        }
+        for day, day_slots in sorted(days.items())
+    ]
+
+
+@never_cache
+def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 1: days with free times, times as large radio buttons."""
+    office, service, services = _office_and_service(slug, request.GET.get("service"))
+    now = timezone.now()
+    today = now.astimezone(JST).date()
+    try:
+        first_day = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
+    except ValueError:
+        first_day = today
+    first_day = max(first_day, today)
+    rules = rules_for_service(service, office)
+    context = {
+        "office": office,
+        "service": service,
+        "services": services,
+        "days": _days_with_slots(service, first_day, now),
+        "period": display.format_date(first_day)
+        + " – "
+        + display.format_date(first_day + timedelta(days=DAYS_PER_PAGE - 1)),
+        "next_from": (first_day + timedelta(days=DAYS_PER_PAGE)).isoformat(),
+        "previous_from": (first_day - timedelta(days=DAYS_PER_PAGE)).isoformat()
+        if first_day > today
+        else None,
+        "more_days": first_day + timedelta(days=DAYS_PER_PAGE)
+        <= today + timedelta(days=rules.horizon_days),
+        "lead_time": display.lead_time_text(rules),
+        "length": display.session_length_text(rules),
+        "error": request.GET.get("error"),
+    }
+    return render(request, "bookings/choose_time.html", context)
+
+
+def _draft(request: HttpRequest, slug: str) -> dict | None:
+    draft = request.session.get(SESSION_KEY)
+    return draft if draft and draft.get("office") == slug else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 2: who is booking. Checked now, so the confirm step only asks for agreement."""
+    source = request.POST if request.method == "POST" else request.GET
+    office, service, _services = _office_and_service(slug, source.get("service"))
+    start = _parse_start(source.get("start"))
+    if start is None:
+        messages.error(request, _("Choose a time first."))
+        return redirect(reverse("booking-start", args=[slug]) + f"?service={service.slug}")
+    rules = rules_for_service(service, office)
+    draft = _draft(request, slug)
+    if request.method == "POST":
+        form = DetailsForm(request.POST, office=office, rules=rules)
+        if form.is_valid():
+            request.session[SESSION_KEY] = {
+                "office": slug,
+                "service": service.slug,
+                "start": start.isoformat(),
+                "data": form.raw_data(),
+                "idempotency_key": uuid.uuid4().hex,
+            }
+            return redirect("booking-confirm", slug=slug)
+    else:
+        initial = {}
+        if draft:
+            initial = {k: v for k, v in draft["data"].items() if k != "attendees"}
+            for i, attendee in enumerate(draft["data"].get("attendees", [])[:2]):
+                for key in ("role", "name", "affiliation"):
+                    initial[f"attendee_{i}_{key}"] = attendee.get(key, "")
+        form = DetailsForm(initial=initial, office=office, rules=rules)
+    context = {
+        "office": office,
+        "service": service,
+        "start": start.isoformat(),
+        "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
+        "form": form,
+    }
+    return render(request, "bookings/details.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 3: the terms in force and the agree box; the booking is made here."""
+    draft = _draft(request, slug)
+    if draft is None:
+        messages.error(request, _("Your session ended. Please choose a time again."))
+        return redirect("booking-start", slug=slug)
+    office, service, _services = _office_and_service(slug, draft["service"])
+    start = _parse_start(draft["start"])
+    now = timezone.now()
+    terms = terms_in_force(office=office, at=now)
+    rules = rules_for_service(service, office)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            terms_id = int(request.POST.get("terms_version", ""))
+        except ValueError:
+            terms_id = None
+        try:
+            created = booking_create(
+                service=service,
+                start=start,
+                data=draft["data"],
+                terms_version_id=terms_id,
+                agree_terms=request.POST.get("agree_terms") == "on",
+                channel="web",
+                language=get_language() or "ja",
+                idempotency_key=draft["idempotency_key"],
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+        except SlotTaken as taken:
+            messages.error(request, taken.message)
+            return redirect(
+                reverse("booking-start", args=[slug])
+                + f"?service={service.slug}&from={start.date().isoformat()}"
+            )
+        except TermsOutdated as outdated:
+            error, status = outdated.message, 409
+            terms = terms_in_force(office=office, at=now)
+        except BookingInvalid as invalid:
+            if set(invalid.errors) == {"agree_terms"}:
+                error, status = invalid.errors["agree_terms"][0], 400
+            else:
+                messages.error(request, _("Please check your details."))
+                return redirect(
+                    reverse("booking-details", args=[slug])
+                    + f"?service={service.slug}&start={draft['start']}"
+                )
+        except (BookingError, TermsError) as refused:
+            error, status = refused.message, 409
+        else:
+            request.session["booking_done"] = created.booking.pk
+            request.session.pop(SESSION_KEY, None)
+            return redirect("booking-done", slug=slug)
+    context = {
+        "office": office,
+        "service": service,
+        "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
+        "draft": draft["data"],
+        "terms": terms,
+        "terms_html": (
+            terms.body_en_html if get_language() == "en" and terms.body_en_html else terms.body_html
+        )
+        if terms
+        else "",
+        "confirmation": display.confirmation_text(rules),
+        "error": error,
+    }
+    return render(request, "bookings/confirm.html", context, status=status)
+
+
+@never_cache
+def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
+    from bookings.models import Booking
+
+    booking_id = request.session.get("booking_done")
+    booking = (
+        Booking.objects.select_related("office", "service")
+        .filter(pk=booking_id, office__slug=slug)
+        .first()
+    )
+    if booking is None:
+        return redirect("office-detail", slug=slug)
+    rules = rules_for_service(booking.service, booking.office)
+    context = {
+        "office": booking.office,
+        "booking": booking,
+        "when": display.format_session(booking.start, booking.end),
+        "manage_url": reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]),
+        "verify_minutes": rules.email_verification_minutes,
+    }
+    response = render(request, "bookings/done.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _token_page(
+    request: HttpRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _manage_context(booking, now) -> dict:
+    rules = rules_for_service(booking.service, booking.office)
+    deadline = cancellation_deadline(booking)
+    return {
+        "office": booking.office,
+        "booking": booking,
+        "when": display.format_session(booking.start, booking.end),
+        "platform_guidance": display.platform_guidance(booking.office.platform),
+        "common_preparation": display.common_preparation(),
+        "session_rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
+        "can_cancel": booking_can_cancel_online(booking, now),
+        "cancellation": display.cancellation_text(rules),
+        "deadline": display.format_datetime(deadline - timedelta(minutes=1)) if deadline else "",
+        "is_active": booking.is_active,
+    }
+
+
+@never_cache
+def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_get_by_token(token=token, purpose=MANAGE)
+    if booking is None:
+        raise Http404
+    context = {**_manage_context(booking, timezone.now()), "token": token}
+    return _token_page(request, "bookings/manage.html", context)
+
+
+@never_cache
+def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_get_by_token(token=token, purpose=MANAGE)
+    if booking is None:
+        raise Http404
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmation page (GET) and the cancellation itself (POST, with CSRF)."""
+    booking = booking_get_by_token(token=token, purpose=MANAGE)
+    if booking is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            booking_cancel_by_applicant(booking=booking, reason=request.POST.get("reason", ""))
+        except BookingError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("Your booking was cancelled."))
+            return redirect("booking-manage", token=token)
+    context = {**_manage_context(booking, timezone.now()), "token": token, "error": error}
+    return _token_page(request, "bookings/cancel.html", context, status=409 if error else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The email-check link opens a page; only its button (a POST) confirms."""
+    booking = booking_get_by_token(token=token, purpose=VERIFY)
+    if booking is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            booking = booking_verify(token=token, ip_address=client_ip(request))
+        except BookingError as refused:
+            error = refused.message
+        else:
+            return redirect("booking-manage", token=booking_token(booking.uuid, MANAGE))
+    context = {
+        "office": booking.office,
+        "booking": booking,
+        "when": display.format_session(booking.start, booking.end),
+        "pending": booking.status == BookingStatus.PENDING_VERIFICATION,
+        "until": display.format_datetime(booking.verification_expires_at)
+        if booking.verification_expires_at
+        else "",
+        "error": error,
+        "token": token,
+    }
+    return _token_page(request, "bookings/verify.html", context, status=409 if error else 200)

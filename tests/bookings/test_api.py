@@ -1,0 +1,198 @@
+"""/api/v1: exactly the documented shapes, and never a 500."""
+
+import json
+import pytest
+from django.test import override_settings
+
+from bookings.models import Booking
+from offices.models import Office
+from terms.models import TermsVersion
+from terms.selectors import terms_in_force
+from tests.bookings.conftest import NOW, person
+
+pytestmark = pytest.mark.django_db
+
+THU = "2026-11-26T09:30:00+09:00"
+
+
+def post_booking(client, slug="kawagoe", key=None, **overrides):
+    office_terms = terms_in_force(office=Office.objects.get(slug=slug), at=NOW)
+    body = {"start": THU, **person(), "terms_version": office_terms.pk, "agree_terms": True}
+    body.update(overrides)
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(
+        f"/api/v1/offices/{slug}/bookings",
+        json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_office_list_has_the_documented_fields(client, offices, frozen):
+    data = client.get("/api/v1/offices").json()
+    assert [o["slug"] for o in data] == ["kawagoe", "sasebo", "toyooka", "matsudo", "yamaguchi"]
+    sasebo = data[1]
+    assert set(sasebo) == {"slug", "name", "name_en", "platform", "phone", "services"}
+    assert sasebo["services"][1] == {
+        "slug": "evening-saturday",
+        "name": "オンライン職業相談（平日夜間・土曜）",
+        "name_en": "Online job counseling (weekday evening and Saturday)",
+        "slot_minutes": 45,
+        "channels": ["web"],
+    }
+
+
+def test_office_detail_has_hours_and_rules_and_unknown_is_404(client, offices, frozen):
+    data = client.get("/api/v1/offices/kawagoe").json()
+    service = data["services"][0]
+    assert {"weekday": 0, "start": "09:30", "end": "12:00"} in service["hours"]
+    assert service["rules"]["lead_time_unit"] == "business_days"
+    assert client.get("/api/v1/offices/nowhere").status_code == 404
+
+
+def test_slots_are_japan_times_with_free_counts(client, offices, frozen):
+    response = client.get("/api/v1/offices/kawagoe/slots?from=2026-11-22&to=2026-11-26")
+    assert response.status_code == 200
+    assert response.json()["slots"][0] == {
+        "start": "2026-11-26T09:30:00+09:00",
+        "end": "2026-11-26T10:00:00+09:00",
+        "free": 2,
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=2026-11-31&to=2026-12-01",
+        "from=tomorrow&to=2026-12-01",
+        "from=2026-11-22&to=2027-03-01",
+        "from=2026-12-01&to=2026-11-22",
+        "to=2026-12-01",
+    ],
+)
+def test_bad_dates_and_long_ranges_are_422(client, offices, frozen, query):
+    response = client.get(f"/api/v1/offices/kawagoe/slots?{query}")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+
+
+def test_current_terms(client, offices, frozen):
+    data = client.get("/api/v1/offices/kawagoe/terms/current").json()
+    assert data["version"] == "2023-07-14"
+    assert data["effective_from"] == "2023-07-14T00:00:00+09:00"
+    assert "オンライン相談" in data["title"]
+
+
+def test_booking_created_is_201_with_reference_and_manage_url(client, offices, frozen):
+    response = post_booking(client)
+    assert response.status_code == 201
+    data = response.json()
+    assert set(data) == {"reference", "status", "start", "end", "manage_url"}
+    assert (data["status"], data["start"]) == ("requested", THU)
+    assert client.get(data["manage_url"].replace("http://127.0.0.1:8000", "")).status_code == 200
+
+
+def test_retried_request_with_the_same_idempotency_key_makes_one_booking(client, offices, frozen):
+    first = post_booking(client, key="k-1").json()
+    second = post_booking(client, key="k-1")
+    assert second.status_code == 201 and second.json() == first
+    assert Booking.objects.count() == 1
+
+
+def test_taken_time_is_409_slot_taken_with_alternatives(client, offices, frozen):
+    for n in range(2):
+        post_booking(client, email=f"{n}@example.jp", job_seeker_number=f"5555{n}-1")
+    response = post_booking(client)
+    assert response.status_code == 409
+    data = response.json()
+    assert data["code"] == "slot_taken"
+    assert data["alternatives"][0]["start"].endswith("+09:00")
+
+
+def test_outdated_terms_are_409_with_the_current_version(client, offices, frozen):
+    old = TermsVersion.objects.get(office__slug="kawagoe", version="2021-03-25")
+    response = post_booking(client, terms_version=old.pk)
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "terms_outdated",
+        "message": response.json()["message"],
+        "current_version": terms_in_force(office=old.office, at=NOW).pk,
+    }
+
+
+def test_invalid_fields_are_422_with_messages_per_field(client, offices, frozen):
+    response = post_booking(client, email="nope", job_seeker_number="12", agree_terms=False)
+    assert response.status_code == 422
+    data = response.json()
+    assert data["code"] == "invalid"
+    assert set(data["errors"]) == {"email", "job_seeker_number", "agree_terms"}
+
+
+def test_messages_are_english_when_asked(client, offices, frozen):
+    body = {"start": THU, **person(email="nope"), "terms_version": 1, "agree_terms": True}
+    response = client.post(
+        "/api/v1/offices/kawagoe/bookings", json.dumps(body), content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert "Enter an email address" in response.json()["errors"]["email"][0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[]",
+        "{}",
+        '{"start": "yesterday"}',
+        json.dumps(
+            {
+                "start": THU,
+                "name": "x" * 10000,
+                "email": "a@b.jp",
+                "phone": "0",
+                "terms_version": 1,
+                "agree_terms": True,
+            }
+        ),
+        json.dumps(
+            {
+                "start": "2026-11-26T09:30:00",
+                "name": "x",
+                "email": "a@b.jp",
+                "phone": "09012345678",
+                "terms_version": 1,
+                "agree_terms": True,
+            }
+        ),
+        json.dumps(
+            {
+                "start": THU,
+                "name": "<script>",
+                "email": "a@b.jp",
+                "phone": "09012345678",
+                "terms_version": "x",
+                "agree_terms": True,
+            }
+        ),
+    ],
+)
+def test_malformed_requests_never_cause_a_500(client, offices, frozen, body):
+    response = client.post(
+        "/api/v1/offices/kawagoe/bookings", body, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert "code" in response.json() or "detail" in response.json()
+
+
+@override_settings(RATE_LIMIT_BOOKING="1/m")
+def test_rate_limited_requests_are_429_with_retry_after(client, offices, frozen):
+    post_booking(client)
+    response = post_booking(client, start="2026-11-26T10:00:00+09:00")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+
+
+def test_openapi_schema_is_published(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/offices/{slug}/bookings" in schema["paths"]
+    assert "/api/v1/offices/{slug}/slots" in schema["paths"]

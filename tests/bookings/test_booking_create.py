@@ -1,0 +1,329 @@
+"""booking_create: the one path of every channel, with its rules and its guarantees."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from bookings.exceptions import (
+    ApplicantBarred,
+    BookingInvalid,
+    BookingLimitReached,
+    IdempotencyConflict,
+    NotAllowedNow,
+    RateLimited,
+    ServiceClosed,
+    SlotTaken,
+)
+from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.services import (
+    booking_cancel_by_applicant,
+    booking_confirm,
+    booking_verify,
+    bookings_expire_unverified,
+)
+from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
+from notifications.models import Notification
+from offices.models import Counselor
+from terms.exceptions import TermsOutdated
+from terms.models import TermsVersion
+from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+THU_930 = jst(2026, 11, 26, 9, 30)
+TOYOOKA_TUE = jst(2026, 11, 24, 9, 30)
+
+
+def test_staff_approval_office_holds_the_time_as_a_request(
+    offices, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = book(service("kawagoe"), THU_930)
+    booking = created.booking
+    assert booking.status == BookingStatus.REQUESTED
+    assert (booking.start, booking.end) == (THU_930, THU_930 + timedelta(minutes=30))
+    assert booking.consent.terms_version.version == "2023-07-14"
+    event = booking.events.get()
+    assert (event.from_status, event.to_status, event.actor_label) == ("", "requested", "applicant")
+    assert len(mail.outbox) == 1 and booking.reference in mail.outbox[0].subject
+
+
+def test_sasebo_evening_waits_for_the_email_check_then_confirms(
+    offices, django_capture_on_commit_callbacks
+):
+    svc = service("sasebo", "evening-saturday")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = book(svc, jst(2026, 11, 28, 9, 30))
+    booking = created.booking
+    assert booking.status == BookingStatus.PENDING_VERIFICATION
+    assert booking.verification_expires_at == NOW + timedelta(minutes=60)
+    assert created.verification_token in mail.outbox[0].body
+    assert "60" in mail.outbox[0].body
+
+    booking_verify(token=created.verification_token, now=NOW + timedelta(minutes=59))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert list(booking.events.values_list("to_status", flat=True)) == [
+        "pending_verification",
+        "confirmed",
+    ]
+
+
+def test_an_email_check_after_the_window_expires_the_booking_and_frees_the_time(offices):
+    svc = service("sasebo", "evening-saturday")
+    start = jst(2026, 11, 28, 9, 30)
+    created = book(svc, start)
+    with pytest.raises(NotAllowedNow):
+        booking_verify(token=created.verification_token, now=NOW + timedelta(minutes=61))
+    created.booking.refresh_from_db()
+    assert created.booking.status == BookingStatus.EXPIRED
+    later = book(
+        svc,
+        start,
+        now=NOW + timedelta(minutes=62),
+        data=person(email="b@example.jp", job_seeker_number=""),
+    )
+    assert later.booking.status == BookingStatus.PENDING_VERIFICATION
+
+
+def test_the_periodic_task_expires_unverified_bookings(offices):
+    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+    assert bookings_expire_unverified(now=NOW + timedelta(minutes=59)) == 0
+    assert bookings_expire_unverified(now=NOW + timedelta(minutes=60)) == 1
+    created.booking.refresh_from_db()
+    assert created.booking.status == BookingStatus.EXPIRED
+    assert created.booking.events.last().actor_label == "system"
+
+
+def test_a_second_click_on_the_email_check_changes_nothing(offices):
+    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+    booking_verify(token=created.verification_token, now=NOW)
+    booking_verify(token=created.verification_token, now=NOW)
+    assert created.booking.events.count() == 2
+
+
+def test_instant_office_confirms_at_once(offices):
+    svc = service("toyooka")
+    svc.confirmation_mode = "instant"
+    svc.save()
+    assert book(svc, TOYOOKA_TUE).booking.status == BookingStatus.CONFIRMED
+
+
+def test_phone_booking_by_a_counselor_is_confirmed_and_records_the_stated_consent(offices):
+    svc = service("kawagoe")
+    counselor = Counselor.objects.filter(office=svc.office).first().user
+    booking = book(svc, THU_930, channel="phone", created_by=counselor).booking
+    assert booking.status == BookingStatus.CONFIRMED
+    assert (booking.consent.channel, booking.consent.recorded_by) == ("phone", counselor)
+
+
+def test_field_errors_say_how_to_fix_them(offices):
+    with pytest.raises(BookingInvalid) as invalid:
+        book(
+            service("kawagoe"),
+            THU_930,
+            data=person(name="", job_seeker_number="1234-56", email="not-an-email", phone="12345"),
+            agree_terms=False,
+        )
+    errors = invalid.value.errors
+    assert set(errors) == {"name", "job_seeker_number", "email", "phone", "agree_terms"}
+    assert "12345-1234567" in errors["job_seeker_number"][0]
+    assert not Booking.objects.exists() and not Applicant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１２３４５ー１２３４５６７", "12345-1234567"),
+        ("12345‐678", "12345-678"),
+        (" 12345－1 ", "12345-1"),
+    ],
+)
+def test_job_seeker_numbers_are_normalized_from_any_width_and_dash(offices, typed, stored):
+    booking = book(service("kawagoe"), THU_930, data=person(job_seeker_number=typed)).booking
+    assert booking.job_seeker_number == stored
+
+
+def test_phone_numbers_are_normalized(offices):
+    booking = book(service("kawagoe"), THU_930, data=person(phone="+81 90 (1234) 5678")).booking
+    assert booking.phone == "09012345678"
+
+
+def test_a_taken_time_is_refused_with_alternatives(offices):
+    svc = service("kawagoe")
+    for n in range(2):
+        book(svc, THU_930, data=person(email=f"{n}@example.jp", job_seeker_number=f"5555{n}-1"))
+    with pytest.raises(SlotTaken) as taken:
+        book(svc, THU_930)
+    alternatives = [a.start for a in taken.value.alternatives]
+    assert THU_930 not in alternatives and jst(2026, 11, 26, 10, 0) in alternatives
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        jst(2026, 11, 25, 9, 30),
+        jst(2026, 11, 26, 9, 45),
+        jst(2026, 11, 28, 9, 30),
+        jst(2026, 11, 26, 12, 0),
+    ],
+    ids=["inside-lead-time", "off-grid", "saturday", "lunch-break"],
+)
+def test_a_time_that_is_not_offered_cannot_be_booked(offices, start):
+    with pytest.raises(SlotTaken):
+        book(service("kawagoe"), start)
+
+
+def test_a_stale_terms_version_is_refused_with_the_current_id(offices):
+    svc = service("kawagoe")
+    old = TermsVersion.objects.get(office=svc.office, version="2021-03-25")
+    with pytest.raises(TermsOutdated) as outdated:
+        book(svc, THU_930, terms_version_id=old.pk)
+    assert outdated.value.current_version_id != old.pk
+    assert not Booking.objects.exists()
+
+
+def test_the_same_idempotency_key_makes_one_booking(offices):
+    svc = service("kawagoe")
+    first = book(svc, THU_930, idempotency_key="abc")
+    again = book(svc, THU_930, idempotency_key="abc")
+    assert again.replayed and again.booking == first.booking
+    assert again.manage_token == first.manage_token
+    assert Booking.objects.count() == 1
+
+
+def test_an_idempotency_key_reused_for_another_booking_is_refused(offices):
+    svc = service("kawagoe")
+    book(svc, THU_930, idempotency_key="abc")
+    with pytest.raises(IdempotencyConflict):
+        book(svc, jst(2026, 11, 26, 10, 0), idempotency_key="abc")
+
+
+def test_a_barred_person_is_refused_online_with_the_phone_number(offices):
+    svc = service("sasebo")
+    Applicant.objects.create(
+        office=svc.office, kind="job_seeker", identity_key="jsn:12345-1234567", name="x",
+        barred_at=NOW,
+    )  # fmt: skip
+    with pytest.raises(ApplicantBarred, match="0956-88-2003"):
+        book(svc, jst(2026, 11, 24, 9, 0))
+
+
+def test_a_person_may_hold_two_upcoming_bookings_per_office(offices):
+    svc = service("kawagoe")
+    book(svc, THU_930)
+    book(svc, jst(2026, 11, 26, 10, 0))
+    with pytest.raises(BookingLimitReached):
+        book(svc, jst(2026, 11, 26, 10, 30))
+
+
+def test_the_returning_person_gets_their_previous_counselor(offices):
+    svc = service("kawagoe")
+    friday = jst(2026, 11, 27, 9, 30)
+    first = book(svc, THU_930).booking
+    busy = book(svc, friday, data=person(email="x@example.jp", job_seeker_number="99999-1")).booking
+    assert busy.counselor == first.counselor  # both free and idle: the first by id
+
+    # On Friday that counselor is now the busier one; the returning person still gets them.
+    again = book(svc, friday + timedelta(minutes=30)).booking
+    newcomer = book(
+        svc,
+        friday + timedelta(minutes=60),
+        data=person(email="n@example.jp", job_seeker_number="88888-1"),
+    ).booking
+    assert again.counselor == first.counselor
+    assert newcomer.counselor != first.counselor  # the least busy one
+
+
+def test_web_bookings_are_refused_where_the_service_takes_phone_only(offices):
+    svc = service("kawagoe")
+    svc.accepts_web = False
+    svc.save()
+    with pytest.raises(ServiceClosed):
+        book(svc, THU_930)
+
+
+@override_settings(RATE_LIMIT_BOOKING="2/m")
+def test_booking_attempts_are_rate_limited_by_ip(offices):
+    svc = service("toyooka")
+    for n in range(2):
+        book(svc, TOYOOKA_TUE + timedelta(minutes=30 * n), ip_address="203.0.113.9",
+             data=person(email=f"{n}@example.jp", job_seeker_number=f"7777{n}-1"))  # fmt: skip
+    with pytest.raises(RateLimited) as limited:
+        book(
+            svc,
+            TOYOOKA_TUE + timedelta(hours=5),
+            ip_address="203.0.113.9",
+            data=person(job_seeker_number="66666-1"),
+        )
+    assert limited.value.retry_after > 0
+    book(
+        svc,
+        TOYOOKA_TUE + timedelta(hours=5),
+        ip_address="198.51.100.1",
+        data=person(job_seeker_number="66666-1"),
+    )
+
+
+@override_settings(RATE_LIMIT_BOOKING="1/m")
+def test_booking_attempts_are_rate_limited_by_job_seeker_number(offices):
+    svc = service("toyooka")
+    book(svc, TOYOOKA_TUE, ip_address="203.0.113.1")
+    with pytest.raises(RateLimited):
+        book(svc, TOYOOKA_TUE + timedelta(minutes=30), ip_address="203.0.113.2")
+
+
+def test_tokens_are_long_single_purpose_and_stored_only_as_hashes(offices):
+    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+    booking = created.booking
+    assert len(created.manage_token) >= 22  # at least 128 bits in base64
+    assert created.manage_token != created.verification_token
+    assert booking.manage_token_hash == token_hash(created.manage_token)
+    assert created.manage_token not in str(Booking.objects.filter(pk=booking.pk).values().get())
+    with pytest.raises(NotAllowedNow):
+        booking_verify(token=created.manage_token, now=NOW)
+    assert booking_token(booking.uuid, MANAGE) == created.manage_token
+    assert booking_token(booking.uuid, VERIFY) == created.verification_token
+
+
+def test_cancel_online_until_the_day_before_then_by_phone_only(offices):
+    svc = service("kawagoe")
+    booking = book(svc, THU_930).booking
+    with pytest.raises(NotAllowedNow, match=r"電話|phone"):
+        booking_cancel_by_applicant(booking=booking, now=jst(2026, 11, 26, 0, 0))
+    booking_cancel_by_applicant(booking=booking, now=jst(2026, 11, 25, 23, 59))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert book(svc, THU_930, now=jst(2026, 11, 22, 12)).booking.status == BookingStatus.REQUESTED
+
+
+def test_phone_only_offices_refuse_online_cancellation(offices):
+    booking = book(service("toyooka"), TOYOOKA_TUE).booking
+    with pytest.raises(NotAllowedNow):
+        booking_cancel_by_applicant(booking=booking, now=NOW)
+
+
+def test_a_counselor_confirms_a_request_and_another_office_cannot(offices):
+    booking = book(service("kawagoe"), THU_930).booking
+    with pytest.raises(NotAllowedNow):
+        booking_confirm(booking=booking, by=UserFactory(office=offices["toyooka"]), now=NOW)
+    kawagoe_staff = UserFactory(office=offices["kawagoe"])
+    booking_confirm(booking=booking, by=kawagoe_staff, now=NOW)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert BookingEvent.objects.filter(
+        booking=booking, actor=kawagoe_staff, to_status="confirmed"
+    ).exists()
+
+
+def test_every_email_is_queued_once_in_the_outbox(offices, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = book(service("kawagoe"), THU_930, idempotency_key=str(uuid.uuid4()))
+    assert Notification.objects.filter(kind="booking_created").count() == 1
+    assert Notification.objects.get().status == Notification.Status.SENT
+    assert "taro@example.jp" not in Notification.objects.get().last_error
+    assert created.manage_token in mail.outbox[0].body

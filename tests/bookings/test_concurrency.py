@@ -1,0 +1,111 @@
+"""
+Twenty people press "book" for the same counselor's time at once (real threads, real
+PostgreSQL). With the guard, exactly one booking exists; with it removed (no lock, no
+exclusion constraint), the same race double-books, so this test can fail.
+"""
+
+import threading
+import uuid
+from importlib import import_module
+
+import pytest
+from django.db import connection
+
+from bookings import services
+from bookings.exceptions import SlotTaken
+from bookings.models import Booking
+from offices.models import Counselor
+from tests.bookings.conftest import book, jst, person, service
+
+ATTEMPTS = 20
+START = jst(2026, 11, 24, 9, 30)  # Toyooka, Tuesday
+
+
+def race(svc, barrier_after_check: threading.Barrier | None = None) -> tuple[int, int, list]:
+    start_line = threading.Barrier(ATTEMPTS)
+    won, lost, errors = [], [], []
+
+    def attempt(n: int) -> None:
+        try:
+            start_line.wait(timeout=20)
+            book(
+                svc,
+                START,
+                data=person(email=f"p{n}@example.jp", job_seeker_number=f"{10000 + n}-1"),
+            )
+            won.append(n)
+        except SlotTaken:
+            lost.append(n)
+        except Exception as error:  # reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return len(won), len(lost), errors
+
+
+@pytest.fixture
+def one_counselor(offices):
+    svc = service("toyooka")
+    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
+    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
+    return svc
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_bookings_of_one_time_make_exactly_one(one_counselor):
+    won, lost, errors = race(one_counselor)
+    assert errors == []
+    assert (won, lost) == (1, ATTEMPTS - 1)
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch):
+    checked = threading.Barrier(ATTEMPTS, timeout=30)
+    real_slots = services.slot_list_available
+
+    def slots_then_wait(**kwargs):
+        result = real_slots(**kwargs)
+        checked.wait()  # every request has seen the time free before any inserts
+        return result
+
+    def no_lock(office):
+        return list(
+            Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
+        )
+
+    monkeypatch.setattr(services, "slot_list_available", slots_then_wait)
+    monkeypatch.setattr(services, "_lock_counselors", no_lock)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap")
+    try:
+        won, _lost, errors = race(one_counselor)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM bookings_bookingevent")
+            cursor.execute("DELETE FROM notifications_notification")
+            cursor.execute("DELETE FROM bookings_booking")
+            cursor.execute(import_module("bookings.migrations.0002_no_overlap").FORWARD)
+    assert errors == []
+    assert won > 1, "the race did not happen: the test could not detect a missing guard"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_exclusion_constraint_alone_refuses_an_overlapping_insert(one_counselor):
+    from django.db import IntegrityError, transaction
+
+    first = book(one_counselor, START).booking
+    clone = Booking.objects.get(pk=first.pk)
+    clone.pk, clone.uuid, clone.reference = None, uuid.uuid4(), "CLONE123"
+    clone.manage_token_hash = "x" * 64
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()
