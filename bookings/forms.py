@@ -87,13 +87,27 @@ class DetailsForm(forms.Form):
                 max_length=200,
             )
         for index in range(ATTENDEE_ROWS):
+            number = {"number": index + 1}
             self.fields[f"attendee_{index}_role"] = forms.ChoiceField(
-                label=_("Role"),
+                label=_("Attendee %(number)d: role") % number,
                 required=False,
                 choices=[("", "---")] + [(role, ROLE_LABELS[role]) for role in ATTENDEE_ROLES],
             )
-            add(f"attendee_{index}_name", _("Name"), False, "", max_length=100)
-            add(f"attendee_{index}_affiliation", _("Affiliation"), False, "", max_length=200)
+            self.fields[f"attendee_{index}_role"].required_mark = False
+            add(
+                f"attendee_{index}_name",
+                _("Attendee %(number)d: name") % number,
+                False,
+                "",
+                max_length=100,
+            )
+            add(
+                f"attendee_{index}_affiliation",
+                _("Attendee %(number)d: affiliation") % number,
+                False,
+                "",
+                max_length=200,
+            )
         self.fields["note"] = forms.CharField(
             label=_("Anything the counselor should know"),
             required=False,

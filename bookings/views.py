@@ -39,6 +39,10 @@ from terms.selectors import terms_in_force
 
 DAYS_PER_PAGE = 14
 SESSION_KEY = "booking_draft"
+# Pages behind a secret link never leak it to other sites through the Referer header.
+# "same-origin" rather than "no-referrer": under no-referrer, browsers send `Origin: null`
+# with the page's own form posts (verify, cancel), which CSRF protection must refuse.
+LINK_PAGE_REFERRER_POLICY = "same-origin"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -270,7 +274,7 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
         "verify_minutes": rules.email_verification_minutes,
     }
     response = render(request, "bookings/done.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
 
 
@@ -278,7 +282,7 @@ def _token_page(
     request: HttpRequest, template: str, context: dict, status: int = 200
 ) -> HttpResponse:
     response = render(request, template, context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -316,7 +320,7 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
 
 

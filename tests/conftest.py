@@ -14,6 +14,8 @@ from django.db import connection
 from offices.models import Office
 from offices.services import offices_seed
 
+CHROMIUM = "/usr/bin/chromium"
+
 
 def _services_required() -> bool:
     return bool(os.environ.get("REQUIRE_SERVICES") or os.environ.get("CI"))
@@ -24,6 +26,8 @@ def _missing(item: pytest.Item) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL=postgres://..."
     if item.get_closest_marker("redis") and not settings.REDIS_URL:
         return "needs Redis: set REDIS_URL=redis://..."
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        return f"needs Debian's Chromium at {CHROMIUM}: apt-get install chromium"
     return None
 
 

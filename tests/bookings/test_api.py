@@ -1,6 +1,7 @@
 """/api/v1: exactly the documented shapes, and never a 500."""
 
 import json
+
 import pytest
 from django.test import override_settings
 

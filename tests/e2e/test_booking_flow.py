@@ -1,0 +1,83 @@
+"""A person books on a phone, confirms by the email link, then cancels (real Chromium)."""
+
+import re
+
+import pytest
+
+from bookings.models import Booking, BookingStatus
+from notifications.models import Notification
+from terms.services import terms_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _link(live_server, kind: str, path_part: str) -> str:
+    body = Notification.objects.filter(kind=kind).latest("created_at").body_text
+    url = re.search(rf"https?://\S+/{path_part}/\S+/", body).group(0)
+    return live_server.url + url.split("127.0.0.1:8000", 1)[-1]
+
+
+def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(live_server, browser_page, seeded):
+    terms_seed()
+    page = browser_page
+    page.goto(live_server.url + "/offices/sasebo/")
+    page.get_by_role("link", name="オンラインで予約する").click()
+    page.get_by_role("link", name="オンライン職業相談（平日夜間・土曜）").click()
+    first_time = page.locator(".time").first
+    chosen = first_time.inner_text()
+    first_time.click()
+    page.get_by_role("button", name="次へ（お客様情報の入力）").click()
+
+    # An empty form: the summary at the top takes focus and each field says how to fix it.
+    page.get_by_role("button", name="次へ（確認）").click()
+    summary = page.locator(".error-summary")
+    assert "次の項目を直してください" in summary.inner_text()
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    assert "氏名を入力してください" in page.locator("#id_name_error").inner_text()
+
+    page.locator("#id_name").fill("佐世保 花子")
+    page.get_by_label("メールアドレス").fill("hanako@example.jp")
+    page.get_by_label("電話番号").fill("０９０－１２３４－５６７８")
+    page.get_by_role("button", name="次へ（確認）").click()
+
+    assert chosen.split("〜")[0] in page.locator(".facts").inner_text()
+    assert "利用規約" in page.content()
+    page.get_by_label("利用規約を読み、同意します。").check()
+    page.get_by_role("button", name="予約する").click()
+    assert "あと一歩です" in page.locator("h1").inner_text()
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.PENDING_VERIFICATION
+    assert booking.phone == "09012345678"
+
+    page.goto(_link(live_server, "booking_created", "verify"))
+    page.get_by_role("button", name="予約を完了する").click()
+    assert "確定" in page.locator(".status").inner_text()
+
+    page.get_by_role("link", name="この予約を取り消す…").click()
+    page.get_by_role("button", name="予約を取り消す").click()
+    assert "取消" in page.locator(".status").inner_text()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    page.screenshot(path="var/e2e-cancelled.png", full_page=True)
+
+
+def test_the_same_flow_reads_in_english(live_server, browser_page, seeded):
+    terms_seed()
+    page = browser_page
+    page.goto(live_server.url + "/offices/toyooka/")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Book online").click()
+    assert "Choose a time" in page.locator("h1").inner_text()
+    page.locator(".time").first.click()
+    page.get_by_role("button", name="Next: your details").click()
+    page.locator("#id_name").fill("Alex Smith")
+    page.get_by_label("Job-seeker number").fill("12345-678")
+    page.get_by_label("Email address").fill("alex@example.jp")
+    page.get_by_label("Phone number").fill("080-1111-2222")
+    page.get_by_role("button", name="Next: confirm").click()
+    page.get_by_label("I have read the terms of use and agree to them.").check()
+    page.get_by_role("button", name="Book").click()
+    assert "We received your request" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="Open your booking page").click()
+    assert "Awaiting confirmation" in page.locator(".status").inner_text()
+    assert "To cancel, please phone the office." in page.content()
