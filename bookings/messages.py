@@ -82,3 +82,27 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
                 Attachment("booking.ics", booking_ics(booking), "text/calendar; charset=utf-8")
             )
     return Message(subject=subject, text=text, attachments=attachments)
+
+
+def terms_change_message(booking: Booking, version) -> Message:
+    with translation.override(booking.language):
+        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        summary = (
+            version.change_summary_en
+            if booking.language == "en" and version.change_summary_en
+            else version.change_summary
+        )
+        context = {
+            "booking": booking,
+            "office_name": office_name,
+            "phone": booking.office.phone,
+            "version": version.version,
+            "effective": display.format_effective(version.effective_from),
+            "summary": summary,
+            "terms_url": _absolute(
+                reverse("terms-version", args=[booking.office.slug, version.pk])
+            ),
+            "when": display.format_session(booking.start, booking.end),
+        }
+        subject = f"[{office_name}] " + _("The terms of use have changed")
+        return Message(subject=subject, text=render_to_string("emails/terms_changed.txt", context))

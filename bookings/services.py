@@ -14,7 +14,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -593,22 +592,6 @@ def booking_cancel_by_staff(
     return booking
 
 
-def applicant_uuids_with_upcoming_bookings(
-    *, office_id: int, applicant_uuids: list[UUID], now: datetime
-) -> list[UUID]:
-    """Of these applicants, those with an upcoming confirmed booking at the office."""
-    return sorted(
-        set(
-            Booking.objects.filter(
-                office_id=office_id,
-                applicant__uuid__in=applicant_uuids,
-                status=BookingStatus.CONFIRMED,
-                start__gt=now,
-            ).values_list("applicant__uuid", flat=True)
-        )
-    )
-
-
 def bookings_expire_unverified(*, now: datetime | None = None) -> int:
     """Expires every booking whose email check window has passed; returns how many."""
     now = now or timezone.now()
@@ -633,3 +616,66 @@ def bookings_expire_unverified(*, now: datetime | None = None) -> int:
             _notify(booking, "expired")
             expired += 1
     return expired
+
+
+def terms_change_notify(*, terms_version_id: int, now: datetime | None = None) -> int:
+    """
+    Once a new terms version is in force, tells each person with an upcoming confirmed
+    booking at that office who agreed only to an older version that they will be asked
+    to agree again. Each person is told once per version (dedupe key). Returns how many
+    emails were queued now.
+    """
+    from bookings.messages import terms_change_message
+    from notifications.services import notification_queue
+    from notifications.tasks import send_after_commit
+    from terms.models import TermsVersion
+    from terms.selectors import applicants_with_superseded_consent
+
+    now = now or timezone.now()
+    version = TermsVersion.objects.select_related("office").get(pk=terms_version_id)
+    if not version.is_published or version.withdrawn_at or version.effective_from > now:
+        return 0
+    stale = applicants_with_superseded_consent(terms_version=version)
+    upcoming = (
+        Booking.objects.filter(
+            office=version.office,
+            applicant__uuid__in=stale,
+            status=BookingStatus.CONFIRMED,
+            start__gt=now,
+        )
+        .select_related("office", "applicant")
+        .order_by("applicant_id", "start")
+    )
+    queued = 0
+    seen: set[int] = set()
+    for booking in upcoming:
+        if booking.applicant_id in seen:
+            continue
+        seen.add(booking.applicant_id)
+        with transaction.atomic():
+            notification, created = notification_queue(
+                dedupe_key=f"terms:{version.pk}:applicant:{booking.applicant.uuid}",
+                kind="terms_changed",
+                recipient=booking.email,
+                language=booking.language,
+                message=terms_change_message(booking, version),
+                office_id=booking.office_id,
+            )
+            if created:
+                queued += 1
+                transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
+    return queued
+
+
+def terms_changes_notify_recent(*, now: datetime | None = None, days: int = 7) -> int:
+    """Periodic: runs `terms_change_notify` for versions that took effect recently."""
+    from terms.models import TermsVersion
+
+    now = now or timezone.now()
+    versions = TermsVersion.objects.filter(
+        published_at__isnull=False,
+        withdrawn_at__isnull=True,
+        effective_from__lte=now,
+        effective_from__gt=now - timedelta(days=days),
+    ).values_list("pk", flat=True)
+    return sum(terms_change_notify(terms_version_id=pk, now=now) for pk in versions)

@@ -19,6 +19,11 @@ _COUNSELOR_PERMISSIONS = [
     "offices.view_counselorabsence",
     "terms.view_termsversion",
     "terms.view_consent",
+    "bookings.view_booking",
+    "bookings.change_booking",
+    "bookings.view_bookingevent",
+    "bookings.view_applicant",
+    "notifications.view_notification",
 ]
 
 _MANAGER_PERMISSIONS = [

@@ -205,4 +205,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.expire_unverified_bookings",
         "schedule": 60.0,
     },
+    "notify-terms-changes": {
+        "task": "bookings.tasks.notify_recent_terms_changes",
+        "schedule": 15 * 60.0,
+    },
 }

@@ -1,0 +1,143 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.exceptions import BookingError
+from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.services import booking_cancel_by_staff, booking_confirm
+from offices.admin import OfficeScopedAdminMixin
+from offices.display import format_session
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor_label", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (sent to no one; kept in the booking's history)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(Booking)
+class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "when",
+        "office",
+        "service",
+        "counselor",
+        "status",
+        "name",
+        "channel",
+    ]
+    list_filter = ["status", "office", "channel"]
+    list_select_related = ["office", "service", "counselor"]
+    search_fields = ["reference", "name", "name_kana", "email", "phone", "job_seeker_number"]
+    date_hierarchy = "start"
+    ordering = ["start"]
+    inlines = [BookingEventInline]
+    actions = ["confirm_requests", "decline_requests"]
+    exclude = ["attendees"]
+    readonly_fields = [
+        "reference", "office", "service", "counselor", "applicant", "consent", "start", "end",
+        "status", "channel", "language", "name", "name_kana", "job_seeker_number", "email",
+        "phone", "company_name", "attendee_list", "note", "verification_expires_at",
+        "created_by", "created_at",
+    ]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("date and time"), ordering="start")
+    def when(self, obj: Booking) -> str:
+        return format_session(obj.start, obj.end)
+
+    @admin.display(description=gettext_lazy("attendees"))
+    def attendee_list(self, obj: Booking) -> str:
+        parts = []
+        for attendee in obj.attendees:
+            details = ", ".join(v for v in (attendee.get("role"), attendee.get("affiliation")) if v)
+            parts.append(f"{attendee.get('name', '')} ({details})")
+        return "; ".join(parts) or "—"
+
+    def has_add_permission(self, request):
+        return False  # phone bookings go through the booking form (issue: counselor's day)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing is hard-deleted
+
+    @admin.action(description=gettext_lazy("Confirm the selected requests"), permissions=["change"])
+    def confirm_requests(self, request: HttpRequest, queryset):
+        done = 0
+        for booking in queryset.filter(status=BookingStatus.REQUESTED):
+            try:
+                booking_confirm(booking=booking, by=request.user)
+                done += 1
+            except BookingError as error:
+                self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
+        self.message_user(request, _("Confirmed %(count)d booking(s).") % {"count": done})
+
+    @admin.action(
+        description=gettext_lazy("Decline or cancel the selected bookings…"), permissions=["change"]
+    )
+    def decline_requests(self, request: HttpRequest, queryset):
+        form = DeclineForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for booking in queryset:
+                try:
+                    booking_cancel_by_staff(
+                        booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                    done += 1
+                except BookingError as error:
+                    self.message_user(
+                        request, f"{booking.reference}: {error.message}", messages.ERROR
+                    )
+            self.message_user(request, _("Cancelled %(count)d booking(s).") % {"count": done})
+            return None
+        return render(
+            request,
+            "admin/bookings/booking/decline.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "bookings": queryset,
+                "form": form,
+                "action": "decline_requests",
+                "title": _("Decline or cancel bookings"),
+            },
+        )
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "office", "kind", "job_seeker_number", "barred_at"]
+    list_filter = ["office", "kind"]
+    search_fields = ["name", "name_kana", "job_seeker_number"]
+    readonly_fields = [
+        "uuid",
+        "office",
+        "kind",
+        "identity_key",
+        "name",
+        "name_kana",
+        "job_seeker_number",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
