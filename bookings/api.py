@@ -7,14 +7,14 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
-from bookings.availability import slot_list_available
+from bookings.availability_cache import slot_list_cached
 from bookings.exceptions import (
     BookingError,
     BookingInvalid,
@@ -213,6 +213,20 @@ def _web_service(office: Office, slug: str | None) -> Service:
     return service
 
 
+def _web_service_by_slugs(office_slug: str, service_slug: str | None) -> Service:
+    """One query on the hot path; the error path looks closer to say what is missing."""
+    services = Service.objects.select_related("office").filter(
+        office__slug=office_slug, office__is_published=True, is_active=True, accepts_web=True
+    )
+    if service_slug:
+        services = services.filter(slug=service_slug)
+    service = services.order_by("position", "slug").first()
+    if service is None:
+        _office(office_slug)  # 404 for an unknown office
+        raise HttpError(404, "No such service taking web bookings at this office.")
+    return service
+
+
 def _service_out(service: Service) -> dict:
     rules = rules_for_service(service, service.office)
     return {
@@ -319,11 +333,18 @@ def slot_list(request, slug: str, query: Query[SlotQuery]):
                 "errors": {"to": [f"Ask for at most {MAX_RANGE_DAYS} days."]},
             },
         )
-    service = _web_service(_office(slug), query.service)
-    slots = slot_list_available(
+    service = _web_service_by_slugs(slug, query.service)
+    slots = slot_list_cached(
         service=service, first_day=query.from_, last_day=query.to, now=timezone.now()
     )
-    return Status(200, {"slots": [{"start": s.start, "end": s.end, "free": s.free} for s in slots]})
+    # Serialized here rather than re-validated by the response schema (kept for OpenAPI):
+    # the hottest endpoint, and these values are built by this code, not sent by anyone.
+    body = {
+        "slots": [
+            {"start": s.start.isoformat(), "end": s.end.isoformat(), "free": s.free} for s in slots
+        ]
+    }
+    return JsonResponse(body)
 
 
 @api.get(

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import F, FilteredRelation, FloatField, Func, Q
 
 from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from offices.business_days import (
@@ -45,12 +45,29 @@ class Slot:
         return len(self.counselor_ids)
 
 
+class Epoch(Func):
+    """A datetime column as POSIX seconds, computed by the database (no datetime parsing)."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(strftime('%%%%s', %(expressions)s) AS REAL)",
+            **extra,
+        )
+
+
 @dataclass
 class _Busy:
-    starts: list[datetime]
-    ends: list[datetime]
+    """One counselor's busy intervals as sorted POSIX seconds (cheap to compare)."""
 
-    def overlaps(self, start: datetime, end: datetime) -> bool:
+    starts: list[float]
+    ends: list[float]
+
+    def overlaps(self, start: float, end: float) -> bool:
         # Intervals are sorted by start and, being one counselor's, do not overlap.
         index = bisect_left(self.starts, end)
         return index > 0 and self.ends[index - 1] > start
@@ -68,12 +85,16 @@ def _calendar(rows: list[tuple]) -> tuple[OfficeCalendar, dict[date, list[tuple[
     return OfficeCalendar.from_dates(closed=closed, extra_openings=extra_dates), extra_windows
 
 
-def _weekly_hours(service: Service) -> dict[int, list[tuple[time, time]]]:
-    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for weekday, start, end in OpeningHours.objects.filter(service=service).values_list(
-        "weekday", "start", "end"
-    ):
-        weekly[weekday].append((start, end))
+def _weekly_hours(services: list[Service]) -> dict[int, dict[int, list[tuple[time, time]]]]:
+    """Service id -> weekday -> windows, for several services in one query."""
+    weekly: dict[int, dict[int, list[tuple[time, time]]]] = {
+        s.pk: defaultdict(list) for s in services
+    }
+    rows = OpeningHours.objects.filter(service__in=[s.pk for s in services]).values_list(
+        "service_id", "weekday", "start", "end"
+    )
+    for service_id, weekday, start, end in rows:
+        weekly[service_id][weekday].append((start, end))
     return weekly
 
 
@@ -138,7 +159,7 @@ def _busy(
         .exclude(status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now)
         .exclude(pk=exclude_booking_id or 0)
         .order_by("counselor_id", "start")
-        .values_list("counselor_id", "start", "end")
+        .values_list("counselor_id", Epoch(F("start")), Epoch(F("end")))
     )
     busy: dict[int, _Busy] = defaultdict(lambda: _Busy([], []))
     for counselor_id, booking_start, booking_end in rows:
@@ -147,45 +168,63 @@ def _busy(
     return busy
 
 
-def slot_list_available(
+def slot_lists_for_services(
     *,
-    service: Service,
+    services: list[Service],
     first_day: date,
     last_day: date,
     now: datetime,
-    rules: BookingRules | None = None,
     exclude_booking_id: int | None = None,
-    length_minutes: int | None = None,
-) -> list[Slot]:
+) -> dict[int, list[Slot]]:
     """
-    Free starts from `first_day` to `last_day` (Japan dates, inclusive), in order.
-    `service.office` must be loaded (select_related) to keep to four queries.
+    Free starts of several services of ONE office (service id -> slots, in order), from
+    `first_day` to `last_day` (Japan dates, inclusive), in four queries whatever the
+    number of services, days or bookings. `service.office` must be loaded.
     """
-    rules = rules or rules_for_service(service)
+    if not services:
+        return {}
+    office_id = services[0].office_id
+    assert all(s.office_id == office_id for s in services), "one office at a time"
+    rules = {s.pk: rules_for_service(s) for s in services}
     calendar_rows = list(
         Closure.objects.filter(
-            office_id=service.office_id,
+            office_id=office_id,
             date__gte=first_day - _CALENDAR_MARGIN,
             date__lte=last_day + _CALENDAR_MARGIN,
         ).values_list("date", "kind", "start", "end")
     )
     calendar, extra_windows = _calendar(calendar_rows)
-    earliest = max(first_day, earliest_bookable_day(now, rules, calendar))
-    latest = min(last_day, latest_bookable_day(now, rules))
-    if earliest > latest:
-        return []
-    windows = _open_windows(calendar, extra_windows, _weekly_hours(service), earliest, latest)
-    if not windows:
-        return []
-    absent = _counselors(service, earliest, latest)
+    ranges = {}
+    for service in services:
+        earliest = max(first_day, earliest_bookable_day(now, rules[service.pk], calendar))
+        latest = min(last_day, latest_bookable_day(now, rules[service.pk]))
+        if earliest <= latest:
+            ranges[service.pk] = (earliest, latest)
+    result: dict[int, list[Slot]] = {s.pk: [] for s in services}
+    if not ranges:
+        return result
+    overall_first = min(r[0] for r in ranges.values())
+    overall_last = max(r[1] for r in ranges.values())
+    weekly = _weekly_hours([s for s in services if s.pk in ranges])
+    absent = _counselors(services[0], overall_first, overall_last)
     if not absent:
-        return []
-    range_start = datetime.combine(earliest, time.min, tzinfo=JST)
-    range_end = datetime.combine(latest + timedelta(days=1), time.min, tzinfo=JST)
+        return result
+    range_start = datetime.combine(overall_first, time.min, tzinfo=JST)
+    range_end = datetime.combine(overall_last + timedelta(days=1), time.min, tzinfo=JST)
     busy = _busy(list(absent), range_start, range_end, now, exclude_booking_id)
+    now_s = now.timestamp()
+    for service in services:
+        if service.pk not in ranges:
+            continue
+        earliest, latest = ranges[service.pk]
+        windows = _open_windows(calendar, extra_windows, weekly[service.pk], earliest, latest)
+        result[service.pk] = _slots(windows, absent, busy, rules[service.pk], now_s)
+    return result
 
-    length = timedelta(minutes=length_minutes or rules.slot_minutes)
-    step = timedelta(minutes=rules.slot_minutes)
+
+def _slots(windows, absent, busy, rules: BookingRules, now_s: float) -> list[Slot]:
+    length = timedelta(minutes=rules.slot_minutes)
+    length_s = length.total_seconds()
     slots = []
     for day in sorted(windows):
         present = [cid for cid, days in absent.items() if day not in days]
@@ -196,16 +235,35 @@ def slot_list_available(
             start = datetime.combine(day, window_start, tzinfo=JST)
             limit = datetime.combine(day, window_end, tzinfo=JST)
             while start + length <= limit:
-                if start > now and start not in seen:
+                start_s = start.timestamp()
+                if start_s > now_s and start not in seen:
                     seen.add(start)
-                    end = start + length
+                    end_s = start_s + length_s
                     free = tuple(
                         cid
                         for cid in present
-                        if cid not in busy or not busy[cid].overlaps(start, end)
+                        if cid not in busy or not busy[cid].overlaps(start_s, end_s)
                     )
                     if free:
-                        slots.append(Slot(start=start, end=end, counselor_ids=free))
-                start += step
+                        slots.append(Slot(start=start, end=start + length, counselor_ids=free))
+                start += length
     slots.sort(key=lambda slot: slot.start)
     return slots
+
+
+def slot_list_available(
+    *,
+    service: Service,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    exclude_booking_id: int | None = None,
+) -> list[Slot]:
+    """Free starts of one service (see `slot_lists_for_services`); four queries."""
+    return slot_lists_for_services(
+        services=[service],
+        first_day=first_day,
+        last_day=last_day,
+        now=now,
+        exclude_booking_id=exclude_booking_id,
+    )[service.pk]

@@ -147,7 +147,7 @@ def _check_rate(scope: str, keys: list[str], rate: str) -> None:
 def _alternatives(service: Service, start: datetime, now: datetime, rules) -> list[Alternative]:
     day = start.astimezone(JST).date()
     slots = slot_list_available(
-        service=service, first_day=day, last_day=day + timedelta(days=14), now=now, rules=rules
+        service=service, first_day=day, last_day=day + timedelta(days=14), now=now
     )
     slots.sort(key=lambda slot: abs((slot.start - start).total_seconds()))
     nearest = sorted(slots[:_ALTERNATIVES], key=lambda slot: slot.start)
@@ -388,9 +388,7 @@ def _create(
     slot = next(
         (
             s
-            for s in slot_list_available(
-                service=service, first_day=day, last_day=day, now=now, rules=rules
-            )
+            for s in slot_list_available(service=service, first_day=day, last_day=day, now=now)
             if s.start == start
         ),
         None,

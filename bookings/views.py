@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bookings.availability import slot_list_available
+from bookings.availability_cache import slot_list_cached
 from bookings.calendar_file import booking_ics
 from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
 from bookings.forms import DetailsForm
@@ -76,7 +76,7 @@ def _parse_start(value: str | None) -> datetime | None:
 
 
 def _days_with_slots(service: Service, first_day, now):
-    slots = slot_list_available(
+    slots = slot_list_cached(
         service=service,
         first_day=first_day,
         last_day=first_day + timedelta(days=DAYS_PER_PAGE - 1),

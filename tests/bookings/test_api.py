@@ -197,3 +197,27 @@ def test_openapi_schema_is_published(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/offices/{slug}/bookings" in schema["paths"]
     assert "/api/v1/offices/{slug}/slots" in schema["paths"]
+
+
+def test_cached_slots_change_as_soon_as_a_booking_commits(
+    client, offices, frozen, django_capture_on_commit_callbacks
+):
+    url = "/api/v1/offices/toyooka/slots?from=2026-11-24&to=2026-11-24"
+    before = client.get(url).json()["slots"][0]
+    assert before["free"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        post_booking(client, slug="toyooka", start=before["start"])
+    after = client.get(url).json()["slots"][0]
+    assert (after["start"], after["free"]) == (before["start"], 1)
+
+
+def test_cached_slots_follow_a_closure_added_in_the_admin(
+    client, offices, frozen, django_capture_on_commit_callbacks
+):
+    from offices.models import Closure
+
+    url = "/api/v1/offices/toyooka/slots?from=2026-11-24&to=2026-11-24"
+    assert client.get(url).json()["slots"]
+    with django_capture_on_commit_callbacks(execute=True):
+        Closure.objects.create(office=Office.objects.get(slug="toyooka"), date="2026-11-24")
+    assert client.get(url).json()["slots"] == []

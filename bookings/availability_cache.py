@@ -1,0 +1,92 @@
+"""
+Cached availability for the public pages and the API (the hottest reads).
+
+Correctness: the key holds a per-office version that is bumped after the commit of any
+change that moves availability (a booking's state or time, hours, closures, counselors,
+absences, services, the office's rules), and the current minute, because "now" moves the
+lead-time boundary and past starts. Bumping after commit, never before, means no request
+can cache the old state under the new version. `booking_create` never reads this cache: it
+re-checks availability under its lock, so a stale entry can at worst offer a time that is
+then refused with fresh alternatives, never double-book it.
+"""
+
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from bookings.availability import Slot, slot_list_available
+from offices.models import Closure, Counselor, CounselorAbsence, Office, OpeningHours, Service
+
+TIMEOUT = 120
+
+
+def _version_key(office_id: int) -> str:
+    return f"availability:version:{office_id}"
+
+
+def _version(office_id: int) -> int:
+    version = cache.get(_version_key(office_id))
+    if version is None:
+        version = 1
+        cache.add(_version_key(office_id), version, timeout=None)
+    return version
+
+
+def availability_changed(office_id: int) -> None:
+    """Call inside or outside a transaction: the bump happens once committed."""
+
+    def bump() -> None:
+        try:
+            cache.incr(_version_key(office_id))
+        except ValueError:  # no version yet (or evicted): any new value invalidates
+            cache.set(_version_key(office_id), 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def slot_list_cached(
+    *, service: Service, first_day: date, last_day: date, now: datetime
+) -> list[Slot]:
+    minute = int(now.timestamp() // 60)
+    key = (
+        f"availability:{service.office_id}:{_version(service.office_id)}:{service.pk}:"
+        f"{first_day.isoformat()}:{last_day.isoformat()}:{minute}"
+    )
+    slots = cache.get(key)
+    if slots is None:
+        slots = slot_list_available(
+            service=service, first_day=first_day, last_day=last_day, now=now
+        )
+        cache.set(key, slots, timeout=TIMEOUT)
+    return slots
+
+
+def _office_id_of(instance) -> int | None:
+    if isinstance(instance, Office):
+        return instance.pk
+    if isinstance(instance, CounselorAbsence):
+        return (
+            Counselor.objects.filter(pk=instance.counselor_id)
+            .values_list("office_id", flat=True)
+            .first()
+        )
+    return getattr(instance, "office_id", None)
+
+
+def _on_change(sender, instance, **kwargs) -> None:
+    office_id = _office_id_of(instance)
+    if office_id:
+        availability_changed(office_id)
+
+
+def connect_signals() -> None:
+    """Setup changes made anywhere (admin, shell, seed) invalidate the office's cache."""
+    from bookings.models import Booking
+
+    for model in (Booking, OpeningHours, Closure, Counselor, CounselorAbsence, Service, Office):
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"availability-{model.__name__}")
+        post_delete.connect(
+            _on_change, sender=model, dispatch_uid=f"availability-{model.__name__}-d"
+        )
