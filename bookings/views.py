@@ -35,7 +35,7 @@ from offices.business_days import JST
 from offices.models import Office, Service
 from offices.rules import rules_for_service
 from terms.exceptions import TermsError, TermsOutdated
-from terms.selectors import terms_in_force
+from terms.selectors import consent_status, terms_in_force
 
 DAYS_PER_PAGE = 14
 SESSION_KEY = "booking_draft"
@@ -239,6 +239,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "office": office,
         "service": service,
+        "consent": _consent_status(office, draft["data"], now),
         "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
         "draft": draft["data"],
         "terms": terms,
@@ -251,6 +252,23 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         "error": error,
     }
     return render(request, "bookings/confirm.html", context, status=status)
+
+
+def _consent_status(office: Office, data: dict, now):
+    """Whether this person agreed before, to an older version (then the changes are shown)."""
+    from bookings.models import Applicant
+    from bookings.validation import ApplicantInput, identity_key, normalize_job_seeker_number
+
+    person = ApplicantInput(
+        email=data.get("email", ""),
+        job_seeker_number=normalize_job_seeker_number(data.get("job_seeker_number")),
+    )
+    applicant_uuid = (
+        Applicant.objects.filter(office=office, identity_key=identity_key(person))
+        .values_list("uuid", flat=True)
+        .first()
+    )
+    return consent_status(office=office, applicant_uuid=applicant_uuid, at=now)
 
 
 @never_cache

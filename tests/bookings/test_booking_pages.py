@@ -1,0 +1,187 @@
+"""The public booking pages: time, details, confirm (with re-consent), done, manage."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import Booking, BookingStatus
+from offices.models import Office
+from terms.services import terms_publish, terms_version_create
+from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+THU = jst(2026, 11, 26, 9, 30)
+
+
+def go_to_confirm(client, slug="kawagoe", start=THU, **overrides):
+    svc = service(slug)
+    data = {**person(), **overrides}
+    response = client.post(
+        reverse("booking-details", args=[slug]),
+        {"service": svc.slug, "start": start.isoformat(), **data},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client.get(reverse("booking-confirm", args=[slug]))
+
+
+def test_time_page_lists_days_with_free_times_as_radio_buttons(client, offices, frozen):
+    html = client.get(reverse("booking-start", args=["kawagoe"])).content.decode()
+    assert "2026年11月26日(木)" in html
+    assert 'type="radio" name="start" value="2026-11-26T09:30:00+09:00"' in html
+    assert "2026年11月25日(水)" not in html  # inside the two-business-day lead time
+
+
+def test_time_page_query_count_does_not_grow_with_bookings(
+    client, offices, frozen, django_assert_max_num_queries
+):
+    url = reverse("booking-start", args=["toyooka"])
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for n in range(6):
+        start = jst(2026, 11, 24 + n // 3, 9, 30) + timedelta(minutes=30 * (n % 3))
+        book(
+            service("toyooka"),
+            start,
+            data=person(email=f"{n}@x.jp", job_seeker_number=f"4444{n}-1"),
+        )
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_details_errors_are_shown_under_each_field_and_in_a_summary(client, offices, frozen):
+    response = client.post(
+        reverse("booking-details", args=["kawagoe"]),
+        {"service": "counseling", "start": THU.isoformat(), "name": "", "email": "x", "phone": "1"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="error-summary"' in html and "autofocus" in html
+    assert 'id="id_email_error"' in html and "受信できるメールアドレス" in html
+    assert 'href="#id_phone"' in html
+
+
+def test_confirm_shows_the_terms_in_force_and_booking_makes_one_booking(client, offices, frozen):
+    page = go_to_confirm(client)
+    html = page.content.decode()
+    assert "2023-07-14" in html and "利用規約を読み、同意します。" in html
+    terms_id = page.context["terms"].pk
+    url = reverse("booking-confirm", args=["kawagoe"])
+    first = client.post(url, {"terms_version": terms_id, "agree_terms": "on"})
+    assert first.status_code == 302
+    assert Booking.objects.get().status == BookingStatus.REQUESTED
+    done = client.get(first["Location"]).content.decode()
+    assert Booking.objects.get().reference in done
+
+
+def test_double_click_on_book_makes_one_booking(client, offices, frozen):
+    page = go_to_confirm(client)
+    url = reverse("booking-confirm", args=["kawagoe"])
+    data = {"terms_version": page.context["terms"].pk, "agree_terms": "on"}
+    session_draft = client.session["booking_draft"]
+    client.post(url, data)
+    session = client.session
+    session["booking_draft"] = session_draft  # the second click carries the same form
+    session.save()
+    client.post(url, data)
+    assert Booking.objects.count() == 1
+
+
+def test_not_ticking_the_box_asks_to_agree(client, offices, frozen):
+    page = go_to_confirm(client)
+    response = client.post(
+        reverse("booking-confirm", args=["kawagoe"]), {"terms_version": page.context["terms"].pk}
+    )
+    assert response.status_code == 400
+    assert "同意のチェックボックス" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_a_returning_person_with_older_consent_sees_what_changed(client, offices, frozen):
+    kawagoe = Office.objects.get(slug="kawagoe")
+    book(service("kawagoe"), THU)
+    staff = UserFactory(office=kawagoe, is_superuser=True)
+    draft = terms_version_create(
+        office=kawagoe,
+        by=staff,
+        version="v3",
+        title="改定",
+        body="本文",
+        change_summary="キャンセル期限を変えました",
+    )
+    terms_publish(terms_version=draft, by=staff, effective_from=NOW, now=NOW)
+    html = go_to_confirm(client, start=jst(2026, 11, 26, 10)).content.decode()
+    assert (
+        "前回同意いただいた後に利用規約が変わりました" in html or "利用規約が変わりました" in html
+    )
+    assert "キャンセル期限を変えました" in html
+
+
+def test_outdated_terms_on_submit_show_the_new_version_instead_of_booking(client, offices, frozen):
+    kawagoe = Office.objects.get(slug="kawagoe")
+    page = go_to_confirm(client)
+    old_id = page.context["terms"].pk
+    staff = UserFactory(office=kawagoe, is_superuser=True)
+    draft = terms_version_create(
+        office=kawagoe, by=staff, version="v3", title="改定版", body="本文"
+    )
+    terms_publish(terms_version=draft, by=staff, effective_from=NOW, now=NOW)
+    response = client.post(
+        reverse("booking-confirm", args=["kawagoe"]), {"terms_version": old_id, "agree_terms": "on"}
+    )
+    assert response.status_code == 409
+    assert response.context["terms"].version == "v3"
+    assert not Booking.objects.exists()
+
+
+def test_a_taken_time_returns_to_the_time_page_with_a_message(client, offices, frozen):
+    page = go_to_confirm(client)
+    for n in range(2):
+        book(
+            service("kawagoe"),
+            THU,
+            data=person(email=f"{n}@example.jp", job_seeker_number=f"5555{n}-1"),
+        )
+    response = client.post(
+        reverse("booking-confirm", args=["kawagoe"]),
+        {"terms_version": page.context["terms"].pk, "agree_terms": "on"},
+    )
+    assert response.status_code == 302
+    follow = client.get(response["Location"]).content.decode()
+    assert "たった今ほかの方の予約が入りました" in follow
+
+
+def test_manage_page_offers_the_calendar_file_and_hides_nothing_it_should_show(
+    client, offices, frozen
+):
+    created = book(service("kawagoe"), THU)
+    url = reverse("booking-manage", args=[created.manage_token])
+    response = client.get(url)
+    html = response.content.decode()
+    assert response["Referrer-Policy"] == "same-origin"
+    assert created.booking.reference in html and "2026年11月26日(木) 9:30〜10:00" in html
+    ics = client.get(reverse("booking-calendar", args=[created.manage_token]))
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert b"DTSTART:20261126T003000Z" in ics.content
+
+
+def test_a_wrong_or_truncated_token_is_404(client, offices, frozen):
+    created = book(service("kawagoe"), THU)
+    for token in (created.manage_token[:-1], "x" * 32, created.manage_token + "a"):
+        assert client.get(reverse("booking-manage", args=[token])).status_code == 404
+
+
+def test_cancel_needs_a_post_and_refuses_after_the_deadline(client, offices, frozen):
+    created = book(service("kawagoe"), THU)
+    url = reverse("booking-cancel", args=[created.manage_token])
+    assert client.get(url).status_code == 200
+    created.booking.refresh_from_db()
+    assert created.booking.status == BookingStatus.REQUESTED  # a GET changes nothing
+    client.post(url, {"reason": "就職が決まりました"})
+    created.booking.refresh_from_db()
+    assert created.booking.status == BookingStatus.CANCELLED
