@@ -201,18 +201,6 @@ def _office(slug: str) -> Office:
     return office
 
 
-def _web_service(office: Office, slug: str | None) -> Service:
-    services = Service.objects.select_related("office").filter(
-        office=office, is_active=True, accepts_web=True
-    )
-    service = (
-        services.filter(slug=slug) if slug else services.order_by("position", "slug")
-    ).first()
-    if service is None:
-        raise HttpError(404, "No such service taking web bookings at this office.")
-    return service
-
-
 def _web_service_by_slugs(office_slug: str, service_slug: str | None) -> Service:
     """One query on the hot path; the error path looks closer to say what is missing."""
     services = Service.objects.select_related("office").filter(
@@ -379,8 +367,7 @@ def terms_current(request, slug: str):
     exclude_none=True,
 )
 def booking_create_endpoint(request, slug: str, payload: BookingIn):
-    office = _office(slug)
-    service = _web_service(office, payload.service)
+    service = _web_service_by_slugs(slug, payload.service)
     language = _language(request)
     data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms"})
     data["attendees"] = [a for a in (data.get("attendees") or [])]

@@ -296,6 +296,13 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _booking_or_404(token: str, purpose: str):
+    booking = booking_get_by_token(token=token, purpose=purpose)
+    if booking is None:
+        raise Http404
+    return booking
+
+
 def _token_page(
     request: HttpRequest, template: str, context: dict, status: int = 200
 ) -> HttpResponse:
@@ -324,18 +331,14 @@ def _manage_context(booking, now) -> dict:
 
 @never_cache
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
-    booking = booking_get_by_token(token=token, purpose=MANAGE)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token, MANAGE)
     context = {**_manage_context(booking, timezone.now()), "token": token}
     return _token_page(request, "bookings/manage.html", context)
 
 
 @never_cache
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    booking = booking_get_by_token(token=token, purpose=MANAGE)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token, MANAGE)
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
@@ -346,9 +349,7 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """A confirmation page (GET) and the cancellation itself (POST, with CSRF)."""
-    booking = booking_get_by_token(token=token, purpose=MANAGE)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token, MANAGE)
     error = None
     if request.method == "POST":
         try:
@@ -366,9 +367,7 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
     """The email-check link opens a page; only its button (a POST) confirms."""
-    booking = booking_get_by_token(token=token, purpose=VERIFY)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token, VERIFY)
     error = None
     if request.method == "POST":
         try:
