@@ -61,10 +61,10 @@ def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(live_server, browse
     page.screenshot(path="var/e2e-cancelled.png", full_page=True)
 
 
-def test_the_same_flow_reads_in_english(live_server, browser_page, seeded):
+def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page, seeded):
     terms_seed()
     page = browser_page
-    page.goto(live_server.url + "/offices/toyooka/")
+    page.goto(live_server.url + "/offices/kawagoe/")
     page.get_by_role("button", name="English").click()
     page.get_by_role("link", name="Book online").click()
     assert "Choose a time" in page.locator("h1").inner_text()
@@ -78,6 +78,10 @@ def test_the_same_flow_reads_in_english(live_server, browser_page, seeded):
     page.get_by_label("I have read the terms of use and agree to them.").check()
     page.get_by_role("button", name="Book").click()
     assert "We received your request" in page.locator("h1").inner_text()
+
     page.get_by_role("link", name="Open your booking page").click()
     assert "Awaiting confirmation" in page.locator(".status").inner_text()
-    assert "To cancel, please phone the office." in page.content()
+    page.get_by_role("link", name="Cancel this booking…").click()
+    page.get_by_role("button", name="Cancel the booking").click()
+    assert "Cancelled" in page.locator(".status").inner_text()
+    assert Booking.objects.get().language == "en"
