@@ -2,12 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.exceptions import BookingError
+from bookings.meetings import meeting_for, meeting_set_manual_link
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
 from bookings.services import booking_cancel_by_staff, booking_confirm
+from conferencing.models import OnlineMeeting
+from conferencing.types import ConferencingError
 from offices.admin import OfficeScopedAdminMixin
 from offices.display import format_session
 
@@ -21,6 +25,20 @@ class BookingEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class MeetingLinkForm(forms.Form):
+    join_url = forms.URLField(
+        label=gettext_lazy("Join link"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy(
+            "The guest link from TeleOffice (or another platform), starting with https://"
+        ),
+    )
+    passcode = forms.CharField(
+        label=gettext_lazy("Access code or passcode"), max_length=50, required=False
+    )
 
 
 class DeclineForm(forms.Form):
@@ -49,13 +67,13 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     ordering = ["start"]
     inlines = [BookingEventInline]
-    actions = ["confirm_requests", "decline_requests"]
+    actions = ["confirm_requests", "decline_requests", "paste_meeting_link"]
     exclude = ["attendees"]
     readonly_fields = [
         "reference", "office", "service", "counselor", "applicant", "consent", "start", "end",
         "status", "channel", "language", "name", "name_kana", "job_seeker_number", "email",
         "phone", "company_name", "attendee_list", "note", "verification_expires_at",
-        "created_by", "created_at",
+        "created_by", "created_at", "meeting",
     ]  # fmt: skip
 
     @admin.display(description=gettext_lazy("date and time"), ordering="start")
@@ -69,6 +87,71 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             details = ", ".join(v for v in (attendee.get("role"), attendee.get("affiliation")) if v)
             parts.append(f"{attendee.get('name', '')} ({details})")
         return "; ".join(parts) or "—"
+
+    @admin.display(description=gettext_lazy("meeting"))
+    def meeting_status(self, obj: Booking) -> str:
+        meeting = meeting_for(obj)
+        if meeting is None:
+            return "—"
+        problem = meeting.status in (
+            OnlineMeeting.Status.FAILED,
+            OnlineMeeting.Status.WAITING_FOR_ACCOUNT,
+            OnlineMeeting.Status.MANUAL_NEEDED,
+        )
+        style = "color:#ce0000;font-weight:bold" if problem else "color:#197a43"
+        return format_html('<span style="{}">{}</span>', style, meeting.get_status_display())
+
+    @admin.display(description=gettext_lazy("online meeting (staff only)"))
+    def meeting(self, obj: Booking) -> str:
+        meeting = meeting_for(obj)
+        if meeting is None:
+            return "—"
+        return format_html(
+            "{}<br>{}: {}<br>{}: {} / {}: {}<br>{}: {}<br>{}",
+            meeting.get_status_display(),
+            _("Join link"), meeting.join_url or "—",
+            _("Meeting ID"), meeting.meeting_number or "—",
+            _("Passcode"), meeting.passcode or "—",
+            _("Host link"), meeting.host_url or "—",
+            meeting.last_error,
+        )  # fmt: skip
+
+    @admin.action(description=gettext_lazy("Paste a meeting link…"), permissions=["change"])
+    def paste_meeting_link(self, request: HttpRequest, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one booking."), messages.ERROR)
+            return None
+        booking = queryset.get()
+        form = MeetingLinkForm(request.POST if "join_url" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                meeting_set_manual_link(
+                    booking=booking,
+                    join_url=form.cleaned_data["join_url"],
+                    passcode=form.cleaned_data["passcode"],
+                    by=request.user,
+                )
+            except ConferencingError as error:
+                form.add_error("join_url", str(error))
+            else:
+                self.message_user(request, _("The link was saved and sent to the person."))
+                return None
+        return render(
+            request,
+            "admin/bookings/booking/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "bookings": [booking],
+                "form": form,
+                "action": "paste_meeting_link",
+                "title": _("Paste a meeting link"),
+                "intro": _(
+                    "The person receives the link by email and sees it on their booking page."
+                ),
+                "submit": _("Save and send"),
+            },
+        )
 
     def has_add_permission(self, request):
         return False  # phone bookings go through the booking form (issue: counselor's day)
@@ -108,7 +191,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             return None
         return render(
             request,
-            "admin/bookings/booking/decline.html",
+            "admin/bookings/booking/action_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -116,6 +199,8 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "form": form,
                 "action": "decline_requests",
                 "title": _("Decline or cancel bookings"),
+                "intro": _("These bookings will be cancelled and each person is told by email:"),
+                "submit": _("Cancel these bookings"),
             },
         )
 

@@ -106,3 +106,26 @@ def terms_change_message(booking: Booking, version) -> Message:
         }
         subject = f"[{office_name}] " + _("The terms of use have changed")
         return Message(subject=subject, text=render_to_string("emails/terms_changed.txt", context))
+
+
+def meeting_issued_message(booking: Booking, meeting) -> Message:
+    """The join link (with Zoom's meeting ID and passcode); never the host link."""
+    with translation.override(booking.language):
+        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        context = {
+            "booking": booking,
+            "office_name": office_name,
+            "phone": booking.office.phone,
+            "platform": booking.office.get_platform_display(),
+            "when": display.format_session(booking.start, booking.end),
+            "join_url": meeting.join_url,
+            "meeting_number": meeting.meeting_number if booking.office.platform == "zoom" else "",
+            "passcode": meeting.passcode if booking.office.platform == "zoom" else "",
+            **booking_links(booking),
+        }
+        subject = (
+            f"[{office_name}] "
+            + _("How to join your online consultation")
+            + f" ({booking.reference})"
+        )
+        return Message(subject=subject, text=render_to_string("emails/meeting_issued.txt", context))

@@ -107,6 +107,28 @@ def _transition(
         actor_label=actor_label,
         reason=reason,
     )
+    _meeting_after_commit(booking)
+
+
+def _meeting_after_commit(booking: Booking) -> None:
+    """Confirmed: issue the meeting; cancelled: delete it. Both after commit, in a worker."""
+    from bookings import tasks
+
+    def enqueue() -> None:
+        task = (
+            tasks.issue_meeting
+            if booking.status == BookingStatus.CONFIRMED
+            else tasks.delete_meeting
+        )
+        try:
+            task.delay(booking.pk)
+        except Exception as error:  # broker down: the periodic sweep picks it up
+            logger.warning(
+                "broker unavailable for booking id=%s: %s", booking.pk, type(error).__name__
+            )
+
+    if booking.status in (BookingStatus.CONFIRMED, BookingStatus.CANCELLED):
+        transaction.on_commit(enqueue)
 
 
 def _notify(booking: Booking, kind: str) -> None:
@@ -453,6 +475,7 @@ def _create(
         reason=f"booked via {channel}",
     )
     _notify(booking, "created")
+    _meeting_after_commit(booking)
     return booking
 
 

@@ -1,12 +1,16 @@
 """Thin Celery tasks: ids in, one service call."""
 
+import random
+
 from celery import shared_task
 
+from bookings.meetings import meeting_delete, meeting_issue
 from bookings.services import (
     bookings_expire_unverified,
     terms_change_notify,
     terms_changes_notify_recent,
 )
+from conferencing.types import RateLimited, TransientError
 
 
 @shared_task
@@ -25,3 +29,35 @@ def notify_terms_change(terms_version_id: int) -> int:
 def notify_recent_terms_changes() -> int:
     """Periodic: versions that took effect recently (each person is told once)."""
     return terms_changes_notify_recent()
+
+
+MEETING_MAX_RETRIES = 6
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
+def issue_meeting(self, booking_id: int) -> None:
+    """
+    429: wait as long as the platform says (a rescheduled task, not a sleeping worker).
+    5xx and connection errors: exponential backoff with jitter. After the last try the
+    meeting is marked failed and shown to staff, who can paste a link by hand.
+    """
+    final = self.request.retries >= MEETING_MAX_RETRIES
+    try:
+        meeting_issue(booking_id=booking_id, final_attempt=final)
+    except RateLimited as limited:
+        # Jitter spreads retries out; it needs no cryptographic randomness.
+        jitter = random.uniform(0, 5)  # noqa: S311
+        raise self.retry(countdown=limited.retry_after_seconds + jitter) from None
+    except TransientError:
+        backoff = min(3600, 10 * 2**self.request.retries)
+        raise self.retry(countdown=backoff + random.uniform(0, backoff / 4)) from None  # noqa: S311
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
+def delete_meeting(self, booking_id: int) -> None:
+    try:
+        meeting_delete(booking_id=booking_id)
+    except RateLimited as limited:
+        raise self.retry(countdown=limited.retry_after_seconds) from None
+    except TransientError:
+        raise self.retry(countdown=min(3600, 10 * 2**self.request.retries)) from None

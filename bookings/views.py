@@ -312,6 +312,22 @@ def _token_page(
     return response
 
 
+def _public_meeting(booking) -> dict | None:
+    """What the applicant may see of the meeting: never the host link."""
+    from bookings.meetings import meeting_for
+    from conferencing.models import OnlineMeeting
+
+    meeting = meeting_for(booking)
+    if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
+        return None
+    zoom = booking.office.platform == "zoom"
+    return {
+        "join_url": meeting.join_url,
+        "meeting_number": meeting.meeting_number if zoom else "",
+        "passcode": meeting.passcode if zoom else "",
+    }
+
+
 def _manage_context(booking, now) -> dict:
     rules = rules_for_service(booking.service, booking.office)
     deadline = cancellation_deadline(booking)
@@ -326,6 +342,7 @@ def _manage_context(booking, now) -> dict:
         "cancellation": display.cancellation_text(rules),
         "deadline": display.format_datetime(deadline - timedelta(minutes=1)) if deadline else "",
         "is_active": booking.is_active,
+        "meeting": _public_meeting(booking),
     }
 
 

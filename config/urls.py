@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import views as booking_views
 from bookings.api import api
+from conferencing.views import fake_meeting
 from config.views import healthz
 from offices import views as office_views
 from terms import views as terms_views
@@ -38,6 +39,7 @@ urlpatterns = [
     path("bookings/<str:token>/cancel/", booking_views.booking_cancel, name="booking-cancel"),
     path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
     path("api/v1/", api.urls),
+    path("meet/<uuid:booking_uuid>/", fake_meeting, name="fake-meeting"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from offices.forms import (
@@ -127,7 +128,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     office_lookup = "pk"
     form = OfficeForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "slug", "platform", "phone", "is_published"]
+    list_display = ["name", "slug", "platform", "platform_status", "phone", "is_published"]
     list_filter = ["platform", "kind", "is_published"]
     search_fields = ["name", "name_en", "slug"]
     inlines = [ServiceInline, OpeningHoursInline, ClosureInline, CounselorInline]
@@ -139,7 +140,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                     "admin_note",
                     ("slug", "position", "is_published"),
                     ("name", "name_en"),
-                    ("kind", "platform"),
+                    ("kind", "platform", "platform_account"),
                     ("phone", "email", "website"),
                     "court",
                 ]
@@ -169,6 +170,19 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         ),
         (_("Public page"), {"fields": ["preparation_note", "preparation_note_en"]}),
     ]
+
+    @admin.display(description=_("platform account"))
+    def platform_status(self, obj: Office) -> str:
+        from conferencing.providers import account_is_configured
+
+        if account_is_configured(platform=obj.platform, account=obj.platform_account):
+            return format_html(
+                '<span style="color:#197a43">✔ {}</span>', obj.platform_account or "—"
+            )
+        return format_html(
+            '<strong style="color:#ce0000">✘ {}</strong>',
+            _("not configured: meetings wait") if obj.platform_account else _("no account named"),
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # The slug is part of public addresses: only an operator changes it.

@@ -109,6 +109,15 @@ class Office(models.Model):
         choices=Platform.choices,
         help_text=_("Every online session of this office takes place on this platform."),
     )
+    platform_account = models.CharField(
+        _("platform account"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The name of the Zoom or Microsoft 365 account configured on the server for this "
+            "office, e.g. zoom:toyooka or teams:yamaguchi. Not needed for TeleOffice."
+        ),
+    )
     phone = models.CharField(
         _("phone"),
         max_length=20,

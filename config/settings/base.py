@@ -210,3 +210,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
     },
 }
+
+# --- Video platforms (see the README: "Connecting Zoom or Microsoft 365") -------------
+# Every office on the fake provider (links on this site): on for `make run` and tests.
+CONFERENCING_FAKE = env.bool("CONFERENCING_FAKE", default=False)
+# Accounts by name, e.g. {"zoom:toyooka": {"account_id": ..., "client_id": ...,
+# "client_secret": ..., "host": "counselor@example.jp"}}, from the environment and/or a
+# JSON secrets file; an office names its account in the admin.
+CONFERENCING_ACCOUNTS: dict = env.json("CONFERENCING_ACCOUNTS", default={})
+_secrets_file = env("CONFERENCING_SECRETS_FILE", default="")
+if _secrets_file:
+    import json as _json
+
+    with open(_secrets_file, encoding="utf-8") as _handle:
+        CONFERENCING_ACCOUNTS = {**CONFERENCING_ACCOUNTS, **_json.load(_handle)}
+ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+ZOOM_API_BASE = env("ZOOM_API_BASE", default="https://api.zoom.us/v2")
+ZOOM_WEBHOOK_SECRET = env("ZOOM_WEBHOOK_SECRET", default="")
+CONFERENCING_HTTP_TIMEOUT = env.float("CONFERENCING_HTTP_TIMEOUT", default=10.0)

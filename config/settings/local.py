@@ -4,3 +4,4 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+CONFERENCING_FAKE = env.bool("CONFERENCING_FAKE", default=True)

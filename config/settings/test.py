@@ -22,3 +22,4 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 WHITENOISE_AUTOREFRESH = True
 # Tasks run inline in tests; the outbox and broker fault tests switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
+CONFERENCING_FAKE = True

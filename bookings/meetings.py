@@ -1,0 +1,161 @@
+"""
+Meetings of bookings: issued on confirmation, after commit, by a Celery task; deleted on
+cancellation. Idempotent: the meeting row is locked while a task works on it, an issued
+meeting is never issued again, and a create that may have reached the platform is looked
+up (by the booking's UUID) before it is tried again. The booking never waits for any of it.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.models import Booking, BookingStatus
+from conferencing.models import OnlineMeeting
+from conferencing.providers import provider_for
+from conferencing.providers.teleoffice import TeleOfficeProvider
+from conferencing.types import (
+    AccountMissing,
+    ConferencingError,
+    MeetingRequest,
+    RateLimited,
+    TransientError,
+)
+from offices.models import User
+
+logger = logging.getLogger(__name__)
+
+MEETING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
+
+
+def meeting_for(booking: Booking) -> OnlineMeeting | None:
+    return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+
+
+def _request(booking: Booking) -> MeetingRequest:
+    return MeetingRequest(
+        booking_uuid=str(booking.uuid),
+        topic=f"{booking.office.name} {booking.reference}",
+        start_utc=booking.start,
+        end_utc=booking.end,
+        attendee_email=booking.email,
+    )
+
+
+def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
+    from bookings.messages import meeting_issued_message
+    from notifications.services import notification_queue
+    from notifications.tasks import send_after_commit
+
+    notification, created = notification_queue(
+        dedupe_key=f"booking:{booking.pk}:meeting:{meeting.join_url}",
+        kind="meeting_issued",
+        recipient=booking.email,
+        language=booking.language,
+        message=meeting_issued_message(booking, meeting),
+        office_id=booking.office_id,
+    )
+    if created:
+        transaction.on_commit(lambda: send_after_commit(notification.pk))
+
+
+def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeeting | None:
+    """
+    Issues the booking's meeting if it has none. Raises RateLimited / TransientError for
+    the task to retry, after committing the attempt; on the final attempt a transient
+    failure marks the meeting failed (staff see it and can paste a link by hand).
+    """
+    retry_error: ConferencingError | None = None
+    with transaction.atomic():
+        booking = Booking.objects.select_related("office").get(pk=booking_id)
+        meeting, _created = OnlineMeeting.objects.get_or_create(
+            booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
+        )
+        meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
+            return meeting
+        office = booking.office
+        try:
+            provider = provider_for(platform=office.platform, account=office.platform_account)
+        except AccountMissing as missing:
+            meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
+            meeting.last_error = str(missing)
+            meeting.save(update_fields=["status", "last_error", "updated_at"])
+            return meeting
+        meeting.provider = provider.name
+        if not provider.capabilities.auto_create:
+            meeting.status = OnlineMeeting.Status.MANUAL_NEEDED
+            meeting.save(update_fields=["provider", "status", "updated_at"])
+            return meeting
+        meeting.attempts += 1
+        try:
+            # A create that may have reached the platform is looked up before it is retried.
+            info = provider.find_meeting(str(booking.uuid)) if meeting.attempts > 1 else None
+            info = info or provider.create_meeting(
+                _request(booking), idempotency_key=str(booking.uuid)
+            )
+        except ConferencingError as error:
+            meeting.last_error = f"{type(error).__name__}: {error}"[:300]
+            retryable = isinstance(error, RateLimited | TransientError)
+            if retryable and not (final_attempt and isinstance(error, TransientError)):
+                retry_error = error
+            else:
+                meeting.status = OnlineMeeting.Status.FAILED
+                logger.warning(
+                    "meeting of booking id=%s failed: %s", booking.pk, type(error).__name__
+                )
+            meeting.save(
+                update_fields=["provider", "attempts", "last_error", "status", "updated_at"]
+            )
+        else:
+            meeting.status = OnlineMeeting.Status.ISSUED
+            meeting.external_id, meeting.join_url = info.external_id, info.join_url
+            meeting.host_url, meeting.passcode = info.host_url, info.passcode
+            meeting.meeting_number = info.meeting_number
+            meeting.issued_at, meeting.last_error = timezone.now(), ""
+            meeting.save()
+            _notify_issued(booking, meeting)
+            logger.info("meeting issued for booking id=%s via %s", booking.pk, provider.name)
+    if retry_error is not None:
+        raise retry_error
+    return meeting
+
+
+def meeting_delete(*, booking_id: int) -> None:
+    """Deletes the platform meeting of a cancelled booking; not-found counts as done."""
+    with transaction.atomic():
+        booking = Booking.objects.select_related("office").get(pk=booking_id)
+        meeting = (
+            OnlineMeeting.objects.select_for_update().filter(booking_uuid=booking.uuid).first()
+        )
+        if meeting is None or meeting.status == OnlineMeeting.Status.DELETED:
+            return
+        if meeting.external_id and meeting.provider not in ("", "teleoffice"):
+            provider = provider_for(
+                platform=booking.office.platform, account=booking.office.platform_account
+            )
+            provider.delete_meeting(meeting.external_id)
+        meeting.status = OnlineMeeting.Status.DELETED
+        meeting.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def meeting_set_manual_link(
+    *, booking: Booking, join_url: str, passcode: str = "", by: User, now: datetime | None = None
+) -> OnlineMeeting:
+    """A counselor pastes the join link (TeleOffice, or after a platform failure)."""
+    if not (by.is_superuser or by.office_id == booking.office_id):
+        raise ConferencingError("this booking belongs to another office")
+    join_url = TeleOfficeProvider.validate_join_url(join_url)
+    meeting, _created = OnlineMeeting.objects.get_or_create(
+        booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
+    )
+    meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.provider = meeting.provider or "manual"
+    meeting.join_url, meeting.passcode = join_url, passcode[:50]
+    meeting.status, meeting.last_error = OnlineMeeting.Status.ISSUED, ""
+    meeting.issued_at = now or timezone.now()
+    meeting.save()
+    _notify_issued(booking, meeting)
+    return meeting

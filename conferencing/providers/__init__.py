@@ -1,0 +1,38 @@
+"""
+One provider per platform, picked by the office's platform and account name. Credentials
+come from settings (environment or a secrets file read in config/), never from the
+database. An office whose account is not configured gets AccountMissing: there is no
+silent fallback to another platform. `CONFERENCING_FAKE` (on for `make run` and tests)
+puts every office on the fake provider.
+"""
+
+from django.conf import settings
+
+from conferencing.types import AccountMissing
+
+
+def account_config(account: str) -> dict | None:
+    return settings.CONFERENCING_ACCOUNTS.get(account) if account else None
+
+
+def account_is_configured(*, platform: str, account: str) -> bool:
+    if settings.CONFERENCING_FAKE or platform == "teleoffice":
+        return True
+    return bool(account_config(account)) and account.split(":", 1)[0] == platform
+
+
+def provider_for(*, platform: str, account: str):
+    from conferencing.providers.fake import FakeProvider
+    from conferencing.providers.teleoffice import TeleOfficeProvider
+    from conferencing.providers.zoom import ZoomProvider
+
+    if settings.CONFERENCING_FAKE:
+        return FakeProvider()
+    if platform == "teleoffice":
+        return TeleOfficeProvider()
+    config = account_config(account)
+    if not config or account.split(":", 1)[0] != platform:
+        raise AccountMissing(f"platform account {account or '(none)'} is not configured")
+    if platform == "zoom":
+        return ZoomProvider(account=account, **config)
+    raise AccountMissing(f"no provider for platform {platform} yet")

@@ -1,0 +1,225 @@
+"""One meeting per booking, issued after confirmation, on the office's own platform."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from bookings.meetings import meeting_delete, meeting_for, meeting_issue, meeting_set_manual_link
+from bookings.models import BookingStatus
+from bookings.services import booking_cancel_by_staff, booking_confirm
+from conferencing.models import OnlineMeeting
+from conferencing.providers.zoom import retry_after_seconds
+from conferencing.types import InvalidRequest, RateLimited, TransientError
+from tests.bookings.conftest import NOW, book, jst, service
+from tests.factories import UserFactory
+from tests.fakes.zoom import FakeZoom
+
+pytestmark = pytest.mark.django_db
+
+TOYOOKA_TUE = jst(2026, 11, 24, 9, 30)
+
+
+def confirmed(slug="toyooka", start=TOYOOKA_TUE, **kwargs):
+    booking = book(service(slug), start, **kwargs).booking
+    staff = UserFactory(office=booking.office, is_superuser=True)
+    booking_confirm(booking=booking, by=staff, now=NOW)
+    booking.refresh_from_db()
+    return booking
+
+
+@pytest.fixture
+def zoom(settings):
+    server = FakeZoom().start()
+    settings.CONFERENCING_FAKE = False
+    settings.ZOOM_OAUTH_URL = server.base + "/oauth/token"
+    settings.ZOOM_API_BASE = server.base + "/v2"
+    settings.CONFERENCING_ACCOUNTS = {
+        "zoom:toyooka": {
+            "account_id": "acc",
+            "client_id": "cid",
+            "client_secret": "secret",
+            "host": "host@toyooka.example",
+        },
+        "zoom:matsudo": {
+            "account_id": "acc",
+            "client_id": "cid",
+            "client_secret": "secret",
+            "host": "host@matsudo.example",
+        },
+    }
+    yield server
+    server.stop()
+
+
+def test_the_fake_provider_issues_a_link_on_this_site_after_confirmation(
+    client, offices, frozen, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = book(service("toyooka"), TOYOOKA_TUE)
+        booking_confirm(booking=created.booking, by=UserFactory(is_superuser=True), now=NOW)
+    meeting = meeting_for(created.booking)
+    assert meeting.status == OnlineMeeting.Status.ISSUED and meeting.provider == "fake"
+    page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()
+    assert meeting.join_url in page and meeting.passcode in page
+    assert meeting.host_url not in page
+    issued_mail = [m for m in mail.outbox if "参加" in m.subject][-1]
+    assert meeting.join_url in issued_mail.body and meeting.host_url not in issued_mail.body
+
+
+def test_zoom_meeting_is_created_with_one_token_reused_across_bookings(zoom, offices, frozen):
+    for n, start in enumerate([TOYOOKA_TUE, jst(2026, 11, 24, 10), jst(2026, 11, 24, 10, 30)]):
+        booking = confirmed(
+            start=start,
+            data={
+                "name": "x",
+                "email": f"{n}@x.jp",
+                "phone": "0900000000" + str(n),
+                "job_seeker_number": f"1234{n}-1",
+            },
+        )
+        meeting = meeting_issue(booking_id=booking.pk)
+        assert meeting.status == OnlineMeeting.Status.ISSUED
+        assert meeting.meeting_number == meeting.external_id and meeting.passcode == "a1B2c3"
+    assert zoom.tokens_issued == 1
+    assert len(zoom.meetings) == 3
+    created = next(iter(zoom.meetings.values()))
+    assert created["start_time"] == "2026-11-24T00:30:00Z" and created["duration"] == 30
+
+
+def test_a_duplicate_task_run_issues_one_meeting(zoom, offices, frozen):
+    booking = confirmed()
+    meeting_issue(booking_id=booking.pk)
+    meeting_issue(booking_id=booking.pk)
+    assert len(zoom.meetings) == 1
+    assert [r for r in zoom.requests if r[0] == "POST" and r[1].startswith("/v2/users")] == [
+        ("POST", "/v2/users/host@toyooka.example/meetings")
+    ]
+
+
+def test_an_expired_token_code_124_is_refreshed_once(zoom, offices, frozen):
+    booking = confirmed()
+    meeting_issue(booking_id=booking.pk)
+    zoom.revoke_tokens()
+    other = confirmed(
+        start=jst(2026, 11, 24, 10),
+        data={
+            "name": "y",
+            "email": "y@x.jp",
+            "phone": "09000000001",
+            "job_seeker_number": "22222-2",
+        },
+    )
+    assert meeting_issue(booking_id=other.pk).status == OnlineMeeting.Status.ISSUED
+    assert zoom.tokens_issued == 2
+
+
+@pytest.mark.parametrize("retry_after", ["30", "Tue, 24 Nov 2026 00:00:30 GMT"])
+def test_a_429_is_rate_limited_with_the_wait_the_platform_asks(zoom, offices, frozen, retry_after):
+    booking = confirmed()
+    zoom.fail(
+        "POST /users",
+        status=429,
+        body={"code": 429, "message": "Too many requests"},
+        headers={"Retry-After": retry_after},
+    )
+    with pytest.raises(RateLimited) as limited:
+        meeting_issue(booking_id=booking.pk)
+    assert limited.value.retry_after_seconds >= 0
+    meeting = meeting_for(booking)
+    assert (meeting.status, meeting.attempts) == (OnlineMeeting.Status.PENDING, 1)
+
+
+def test_retry_after_accepts_seconds_http_dates_and_iso_timestamps():
+    assert retry_after_seconds("12") == 12
+    assert retry_after_seconds("2000-01-01T00:00:00Z") == 0
+    assert retry_after_seconds("garbage", default=60) == 60
+
+
+def test_a_create_that_reached_zoom_but_lost_its_answer_is_found_not_repeated(
+    zoom, offices, frozen
+):
+    booking = confirmed()
+    zoom.fail("POST /users", status=502, then_apply=True)
+    with pytest.raises(TransientError):
+        meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert meeting.status == OnlineMeeting.Status.ISSUED
+    assert len(zoom.meetings) == 1
+    assert meeting.external_id == next(iter(zoom.meetings))
+
+
+def test_after_the_last_transient_failure_the_meeting_is_failed_for_staff(zoom, offices, frozen):
+    booking = confirmed()
+    zoom.fail("POST /users", status=503)
+    assert (
+        meeting_issue(booking_id=booking.pk, final_attempt=True).status
+        == OnlineMeeting.Status.FAILED
+    )
+
+
+def test_a_refused_request_fails_at_once_without_switching_platform(zoom, offices, frozen):
+    booking = confirmed()
+    zoom.fail("POST /users", status=404, body={"code": 1001, "message": "User does not exist."})
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert (meeting.status, meeting.provider) == (OnlineMeeting.Status.FAILED, "zoom")
+    assert "NotFound" in meeting.last_error
+
+
+def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom, offices, frozen):
+    booking = confirmed()
+    meeting_issue(booking_id=booking.pk)
+    booking_cancel_by_staff(
+        booking=booking, by=UserFactory(is_superuser=True), reason="本人の都合", now=NOW
+    )
+    meeting_delete(booking_id=booking.pk)
+    assert zoom.meetings == {}
+    assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
+    meeting_delete(booking_id=booking.pk)  # a second run changes nothing
+
+
+@override_settings(CONFERENCING_FAKE=False, CONFERENCING_ACCOUNTS={})
+def test_an_office_without_a_configured_account_waits_and_never_falls_back(offices, frozen):
+    booking = confirmed()
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
+    assert "zoom:toyooka" in meeting.last_error
+    assert meeting.join_url == ""
+
+
+@override_settings(CONFERENCING_FAKE=False)
+def test_teleoffice_waits_for_a_counselor_to_paste_the_link(
+    client, offices, frozen, django_capture_on_commit_callbacks
+):
+    booking = confirmed("kawagoe", jst(2026, 11, 26, 9, 30))
+    assert meeting_issue(booking_id=booking.pk).status == OnlineMeeting.Status.MANUAL_NEEDED
+    counselor = UserFactory(office=booking.office)
+    with pytest.raises(InvalidRequest):
+        meeting_set_manual_link(booking=booking, join_url="javascript:alert(1)", by=counselor)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_set_manual_link(
+            booking=booking,
+            join_url="https://kawagoe.to.example/Join/GuestJoinMeeting?accesscode=123",
+            by=counselor,
+        )
+    assert meeting_for(booking).status == OnlineMeeting.Status.ISSUED
+    assert "accesscode=123" in mail.outbox[-1].body
+
+
+def test_a_counselor_of_another_office_cannot_set_the_link(offices, frozen):
+    from conferencing.types import ConferencingError
+
+    booking = confirmed("kawagoe", jst(2026, 11, 26, 9, 30))
+    with pytest.raises(ConferencingError):
+        meeting_set_manual_link(
+            booking=booking,
+            join_url="https://x.example/j",
+            by=UserFactory(office=offices["toyooka"]),
+        )
+
+
+def test_requested_bookings_get_no_meeting_until_confirmed(offices, frozen):
+    booking = book(service("toyooka"), TOYOOKA_TUE).booking
+    assert booking.status == BookingStatus.REQUESTED
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert meeting.status == OnlineMeeting.Status.PENDING and meeting.join_url == ""
