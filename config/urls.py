@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings import views as booking_views
 from bookings.api import api
 from conferencing.views import fake_meeting
+from conferencing.webhooks import zoom_webhook
 from config.views import healthz
 from offices import views as office_views
 from terms import views as terms_views
@@ -40,6 +41,7 @@ urlpatterns = [
     path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
     path("api/v1/", api.urls),
     path("meet/<uuid:booking_uuid>/", fake_meeting, name="fake-meeting"),
+    path("webhooks/zoom", zoom_webhook, name="zoom-webhook"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

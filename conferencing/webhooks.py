@@ -1,0 +1,80 @@
+"""
+Zoom's event webhook: `meeting.participant_joined` tells when the applicant joined (the
+no-show rule uses it). Every request must carry a valid `x-zm-signature` (HMAC-SHA256 of
+`v0:{timestamp}:{raw body}` with the app's secret token) and a timestamp at most five
+minutes old; `endpoint.url_validation` is answered as Zoom asks.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from conferencing.services import meeting_record_applicant_join
+
+logger = logging.getLogger(__name__)
+
+MAX_AGE_SECONDS = 300
+
+
+def _sign(secret: str, message: bytes) -> str:
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_is_valid(
+    *, secret: str, timestamp: str, body: bytes, signature: str, now: float | None = None
+) -> bool:
+    if not (secret and timestamp and signature):
+        return False
+    try:
+        age = abs((now or time.time()) - int(timestamp))
+    except ValueError:
+        return False
+    if age > MAX_AGE_SECONDS:
+        return False
+    expected = "v0=" + _sign(secret, b"v0:" + timestamp.encode() + b":" + body)
+    return hmac.compare_digest(expected, signature)
+
+
+@csrf_exempt
+@require_POST
+def zoom_webhook(request: HttpRequest) -> HttpResponse:
+    secret = settings.ZOOM_WEBHOOK_SECRET
+    if not signature_is_valid(
+        secret=secret,
+        timestamp=request.headers.get("x-zm-request-timestamp", ""),
+        body=request.body,
+        signature=request.headers.get("x-zm-signature", ""),
+    ):
+        return HttpResponse(status=401)
+    try:
+        event = json.loads(request.body)
+        kind, payload = event["event"], event.get("payload", {})
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return HttpResponse(status=400)
+    if kind == "endpoint.url_validation":
+        plain = str(payload.get("plainToken", ""))
+        return JsonResponse({"plainToken": plain, "encryptedToken": _sign(secret, plain.encode())})
+    if kind == "meeting.participant_joined":
+        meeting = payload.get("object", {})
+        participant = meeting.get("participant", {})
+        is_host = participant.get("id") and participant.get("id") == meeting.get("host_id")
+        if not is_host:
+            try:
+                joined_at = datetime.fromisoformat(
+                    str(participant["join_time"]).replace("Z", "+00:00")
+                )
+            except (KeyError, ValueError):
+                return HttpResponse(status=400)
+            found = meeting_record_applicant_join(
+                provider="zoom", external_id=str(meeting.get("id", "")), joined_at=joined_at
+            )
+            logger.info("zoom join recorded=%s meeting=%s", found, meeting.get("id"))
+    return HttpResponse(status=204)

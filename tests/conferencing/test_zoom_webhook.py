@@ -1,0 +1,107 @@
+"""Zoom's webhook: signatures checked, stale requests refused, the applicant's join kept."""
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+
+from conferencing.models import OnlineMeeting
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "webhook-secret"
+
+
+def signed_post(client, event: dict, *, secret=SECRET, timestamp=None):
+    body = json.dumps(event).encode()
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(
+        secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
+    ).hexdigest()
+    return client.post(
+        "/webhooks/zoom", body, content_type="application/json",
+        HTTP_X_ZM_REQUEST_TIMESTAMP=timestamp, HTTP_X_ZM_SIGNATURE=f"v0={digest}",
+    )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def secret(settings):
+    settings.ZOOM_WEBHOOK_SECRET = SECRET
+
+
+def joined(meeting_id="85000000001", participant_id="", join_time="2026-11-24T00:31:12Z"):
+    return {
+        "event": "meeting.participant_joined",
+        "payload": {
+            "object": {
+                "id": meeting_id,
+                "host_id": "HOST",
+                "participant": {"id": participant_id, "user_name": "x", "join_time": join_time},
+            }
+        },
+    }
+
+
+@pytest.fixture
+def meeting(db):
+    import uuid
+
+    return OnlineMeeting.objects.create(
+        booking_uuid=uuid.uuid4(),
+        office_id=1,
+        provider="zoom",
+        external_id="85000000001",
+        status="issued",
+    )
+
+
+def test_url_validation_is_answered_with_the_encrypted_token(client):
+    response = signed_post(
+        client, {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}
+    )
+    expected = hmac.new(SECRET.encode(), b"abc", hashlib.sha256).hexdigest()
+    assert response.json() == {"plainToken": "abc", "encryptedToken": expected}
+
+
+def test_the_applicant_joining_is_recorded_and_the_host_is_not(client, meeting):
+    assert (
+        signed_post(
+            client, joined(participant_id="HOST", join_time="2026-11-24T00:29:00Z")
+        ).status_code
+        == 204
+    )
+    meeting.refresh_from_db()
+    assert meeting.applicant_joined_at is None
+    signed_post(client, joined())
+    signed_post(client, joined(join_time="2026-11-24T00:40:00Z"))  # a later rejoin keeps the first
+    meeting.refresh_from_db()
+    assert meeting.applicant_joined_at.isoformat() == "2026-11-24T00:31:12+00:00"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"secret": "wrong"}, {"timestamp": int(time.time()) - 3600}, {"timestamp": "not-a-number"}],
+    ids=["bad-signature", "stale-timestamp", "garbled-timestamp"],
+)
+def test_unsigned_forged_or_stale_requests_are_refused(client, meeting, kwargs):
+    assert signed_post(client, joined(), **kwargs).status_code == 401
+    meeting.refresh_from_db()
+    assert meeting.applicant_joined_at is None
+
+
+def test_malformed_bodies_are_400_not_500(client):
+    body = b"not json"
+    timestamp = str(int(time.time()))
+    digest = hmac.new(
+        SECRET.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
+    ).hexdigest()
+    response = client.post("/webhooks/zoom", body, content_type="application/json",
+                           HTTP_X_ZM_REQUEST_TIMESTAMP=timestamp, HTTP_X_ZM_SIGNATURE=f"v0={digest}")  # fmt: skip
+    assert response.status_code == 400
+
+
+def test_without_a_configured_secret_everything_is_refused(client, settings, meeting):
+    settings.ZOOM_WEBHOOK_SECRET = ""
+    assert signed_post(client, joined(), secret="").status_code == 401
