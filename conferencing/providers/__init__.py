@@ -23,6 +23,7 @@ def account_is_configured(*, platform: str, account: str) -> bool:
 
 def provider_for(*, platform: str, account: str):
     from conferencing.providers.fake import FakeProvider
+    from conferencing.providers.teams import TeamsProvider
     from conferencing.providers.teleoffice import TeleOfficeProvider
     from conferencing.providers.zoom import ZoomProvider
 
@@ -35,4 +36,6 @@ def provider_for(*, platform: str, account: str):
         raise AccountMissing(f"platform account {account or '(none)'} is not configured")
     if platform == "zoom":
         return ZoomProvider(account=account, **config)
+    if platform == "teams":
+        return TeamsProvider(account=account, **config)
     raise AccountMissing(f"no provider for platform {platform} yet")

@@ -227,4 +227,7 @@ if _secrets_file:
 ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
 ZOOM_API_BASE = env("ZOOM_API_BASE", default="https://api.zoom.us/v2")
 ZOOM_WEBHOOK_SECRET = env("ZOOM_WEBHOOK_SECRET", default="")
+GRAPH_API_BASE = env("GRAPH_API_BASE", default="https://graph.microsoft.com/v1.0")
+# Where msal's requests for login.microsoftonline.com go (a proxy; the local fake in tests).
+MS_LOGIN_BASE = env("MS_LOGIN_BASE", default="https://login.microsoftonline.com")
 CONFERENCING_HTTP_TIMEOUT = env.float("CONFERENCING_HTTP_TIMEOUT", default=10.0)

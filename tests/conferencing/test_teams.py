@@ -1,0 +1,116 @@
+"""Microsoft Teams through Graph and msal, against a local fake of Microsoft."""
+
+import pytest
+
+from bookings.meetings import meeting_delete, meeting_for, meeting_issue
+from bookings.services import booking_cancel_by_staff
+from conferencing.models import OnlineMeeting
+from conferencing.providers import provider_for
+from conferencing.providers.teams import reset_apps
+from conferencing.types import TransientError
+from tests.bookings.conftest import NOW, jst
+from tests.conferencing.test_meetings import confirmed
+from tests.factories import UserFactory
+from tests.fakes.microsoft import POLICY_ERROR, FakeMicrosoft
+
+pytestmark = pytest.mark.django_db
+
+YAMAGUCHI_THU = jst(2026, 11, 26, 9, 0)
+
+
+@pytest.fixture
+def microsoft(settings):
+    server = FakeMicrosoft().start()
+    reset_apps()  # a fresh msal application (and token cache) per test
+    settings.CONFERENCING_FAKE = False
+    settings.MS_LOGIN_BASE = server.base
+    settings.GRAPH_API_BASE = server.base + "/v1.0"
+    settings.CONFERENCING_ACCOUNTS = {
+        "teams:yamaguchi": {
+            "tenant_id": "tenant-1", "client_id": "app-id", "client_secret": "app-secret",
+            "organizer_id": "8b0e6f4a-organizer-object-id",
+        }
+    }  # fmt: skip
+    yield server
+    server.stop()
+    reset_apps()
+
+
+def yamaguchi(n=0):
+    return confirmed(
+        "yamaguchi",
+        YAMAGUCHI_THU.replace(hour=9 + n),
+        data={"name": "x", "email": f"{n}@x.jp", "phone": "09000000000"},
+    )
+
+
+def test_a_teams_meeting_is_created_with_the_lobby_for_the_organizer_only(
+    microsoft, offices, frozen
+):
+    booking = yamaguchi()
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert meeting.status == OnlineMeeting.Status.ISSUED and meeting.provider == "teams"
+    created = microsoft.meetings[meeting.external_id]
+    assert created["externalId"] == str(booking.uuid)
+    assert created["lobbyBypassSettings"]["scope"] == "organizer"
+    assert created["startDateTime"] == "2026-11-26T00:00:00Z"
+    assert meeting.join_url.startswith("https://teams.example/")
+
+
+def test_one_token_serves_many_meetings(microsoft, offices, frozen):
+    for n in range(3):
+        meeting_issue(booking_id=yamaguchi(n).pk)
+    assert microsoft.tokens_issued == 1
+    assert len(microsoft.meetings) == 3
+
+
+def test_a_retried_create_after_a_lost_answer_returns_the_same_meeting(microsoft, offices, frozen):
+    booking = yamaguchi()
+    microsoft.fail("POST /users", status=503, then_apply=True)
+    with pytest.raises(TransientError):
+        meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert meeting.status == OnlineMeeting.Status.ISSUED
+    assert len(microsoft.meetings) == 1
+
+
+def test_a_missing_application_access_policy_fails_clearly(microsoft, offices, frozen):
+    booking = yamaguchi()
+    microsoft.fail("POST /users", status=403, body=POLICY_ERROR)
+    meeting = meeting_issue(booking_id=booking.pk)
+    assert meeting.status == OnlineMeeting.Status.FAILED
+    assert "NotAuthorized" in meeting.last_error and meeting.provider == "teams"
+
+
+def test_a_revoked_token_is_dropped_and_fetched_again_once(microsoft, offices, frozen):
+    meeting_issue(booking_id=yamaguchi(0).pk)
+    microsoft.valid_tokens.clear()
+    assert meeting_issue(booking_id=yamaguchi(1).pk).status == OnlineMeeting.Status.ISSUED
+    assert microsoft.tokens_issued == 2
+
+
+def test_cancelling_deletes_the_teams_meeting(microsoft, offices, frozen):
+    booking = yamaguchi()
+    meeting_issue(booking_id=booking.pk)
+    booking_cancel_by_staff(
+        booking=booking, by=UserFactory(is_superuser=True), reason="都合", now=NOW
+    )
+    meeting_delete(booking_id=booking.pk)
+    assert microsoft.meetings == {}
+    assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
+
+
+def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
+    booking = yamaguchi()
+    meeting = meeting_issue(booking_id=booking.pk)
+    microsoft.attendance[meeting.external_id] = [
+        {
+            "emailAddress": "0@x.jp",
+            "attendanceIntervals": [{"joinDateTime": "2026-11-26T00:02:00Z"}],
+        }
+    ]
+    provider = provider_for(platform="teams", account="teams:yamaguchi")
+    records = provider.fetch_attendance(meeting.external_id)
+    assert [(r.email, r.joined_at.isoformat()) for r in records] == [
+        ("0@x.jp", "2026-11-26T00:02:00+00:00")
+    ]
