@@ -122,6 +122,23 @@ def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeet
     return meeting
 
 
+def meeting_update(*, booking_id: int) -> None:
+    """Moves the platform meeting to the booking's current time (rescheduled, extended)."""
+    with transaction.atomic():
+        booking = Booking.objects.select_related("office").get(pk=booking_id)
+        meeting = (
+            OnlineMeeting.objects.select_for_update().filter(booking_uuid=booking.uuid).first()
+        )
+        if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
+            return
+        if meeting.provider in ("", "manual", "teleoffice", "fake"):
+            return  # nothing to move at the platform
+        provider = provider_for(
+            platform=booking.office.platform, account=booking.office.platform_account
+        )
+        provider.update_meeting(meeting.external_id, _request(booking))
+
+
 def meeting_delete(*, booking_id: int) -> None:
     """Deletes the platform meeting of a cancelled booking; not-found counts as done."""
     with transaction.atomic():
@@ -159,3 +176,48 @@ def meeting_set_manual_link(
     meeting.save()
     _notify_issued(booking, meeting)
     return meeting
+
+
+def meetings_poll_attendance(*, now: datetime | None = None, window_hours: int = 3) -> int:
+    """
+    For platforms that report attendance on request (Teams), records when the applicant
+    (matched by the booking's email) joined sessions that started in the last hours and
+    have no join recorded yet. Returns how many joins were recorded.
+    """
+    from datetime import timedelta
+
+    from conferencing.services import meeting_record_applicant_join
+
+    now = now or timezone.now()
+    bookings = Booking.objects.select_related("office").filter(
+        status__in=MEETING_STATUSES,
+        start__lte=now,
+        start__gte=now - timedelta(hours=window_hours),
+        office__platform="teams",
+    )
+    recorded = 0
+    for booking in bookings:
+        meeting = meeting_for(booking)
+        if (
+            meeting is None
+            or meeting.status != OnlineMeeting.Status.ISSUED
+            or meeting.applicant_joined_at
+        ):
+            continue
+        try:
+            provider = provider_for(
+                platform=booking.office.platform, account=booking.office.platform_account
+            )
+            records = provider.fetch_attendance(meeting.external_id) or []
+        except ConferencingError as error:
+            logger.warning(
+                "attendance of booking id=%s unavailable: %s", booking.pk, type(error).__name__
+            )
+            continue
+        joins = [r.joined_at for r in records if r.email.lower() == booking.email.lower()]
+        if joins:
+            meeting_record_applicant_join(
+                provider=meeting.provider, external_id=meeting.external_id, joined_at=min(joins)
+            )
+            recorded += 1
+    return recorded

@@ -4,7 +4,12 @@ import random
 
 from celery import shared_task
 
-from bookings.meetings import meeting_delete, meeting_issue
+from bookings.meetings import (
+    meeting_delete,
+    meeting_issue,
+    meeting_update,
+    meetings_poll_attendance,
+)
 from bookings.services import (
     bookings_expire_unverified,
     terms_change_notify,
@@ -54,6 +59,17 @@ def issue_meeting(self, booking_id: int) -> None:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
+def update_meeting(self, booking_id: int) -> None:
+    """After a booking's time changed (rescheduled or extended)."""
+    try:
+        meeting_update(booking_id=booking_id)
+    except RateLimited as limited:
+        raise self.retry(countdown=limited.retry_after_seconds) from None
+    except TransientError:
+        raise self.retry(countdown=min(3600, 10 * 2**self.request.retries)) from None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
 def delete_meeting(self, booking_id: int) -> None:
     try:
         meeting_delete(booking_id=booking_id)
@@ -61,3 +77,9 @@ def delete_meeting(self, booking_id: int) -> None:
         raise self.retry(countdown=limited.retry_after_seconds) from None
     except TransientError:
         raise self.retry(countdown=min(3600, 10 * 2**self.request.retries)) from None
+
+
+@shared_task
+def poll_meeting_attendance() -> int:
+    """Periodic: when applicants joined Teams sessions (Zoom reports it by webhook)."""
+    return meetings_poll_attendance()

@@ -223,3 +223,28 @@ def test_requested_bookings_get_no_meeting_until_confirmed(offices, frozen):
     assert booking.status == BookingStatus.REQUESTED
     meeting = meeting_issue(booking_id=booking.pk)
     assert meeting.status == OnlineMeeting.Status.PENDING and meeting.join_url == ""
+
+
+def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, offices, frozen):
+    booking = confirmed()
+    meeting = meeting_issue(booking_id=booking.pk)
+    zoom.meetings.clear()  # deleted in Zoom by hand: DELETE answers 404 with code 3001
+    booking_cancel_by_staff(
+        booking=booking, by=UserFactory(is_superuser=True), reason="都合", now=NOW
+    )
+    meeting_delete(booking_id=booking.pk)
+    assert ("DELETE", f"/v2/meetings/{meeting.external_id}") in zoom.requests
+    assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
+
+
+def test_a_new_time_moves_the_zoom_meeting(zoom, offices, frozen):
+    from datetime import timedelta
+
+    from bookings.meetings import meeting_update
+    from bookings.models import Booking
+
+    booking = confirmed()
+    meeting = meeting_issue(booking_id=booking.pk)
+    Booking.objects.filter(pk=booking.pk).update(end=booking.end + timedelta(minutes=15))
+    meeting_update(booking_id=booking.pk)
+    assert zoom.meetings[meeting.external_id]["duration"] == 45

@@ -114,3 +114,26 @@ def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
     assert [(r.email, r.joined_at.isoformat()) for r in records] == [
         ("0@x.jp", "2026-11-26T00:02:00+00:00")
     ]
+
+
+def test_the_attendance_poll_records_when_the_applicant_joined(microsoft, offices, frozen):
+    from datetime import timedelta
+
+    from bookings.meetings import meetings_poll_attendance
+
+    booking = yamaguchi()
+    meeting = meeting_issue(booking_id=booking.pk)
+    microsoft.attendance[meeting.external_id] = [
+        {
+            "emailAddress": "counselor@center.example",
+            "attendanceIntervals": [{"joinDateTime": "2026-11-25T23:58:00Z"}],
+        },
+        {
+            "emailAddress": "0@X.jp",
+            "attendanceIntervals": [{"joinDateTime": "2026-11-26T00:03:00Z"}],
+        },
+    ]
+    assert meetings_poll_attendance(now=booking.start - timedelta(minutes=1)) == 0  # not started
+    assert meetings_poll_attendance(now=booking.start + timedelta(minutes=5)) == 1
+    assert meeting_for(booking).applicant_joined_at.isoformat() == "2026-11-26T00:03:00+00:00"
+    assert meetings_poll_attendance(now=booking.start + timedelta(minutes=10)) == 0  # already known
