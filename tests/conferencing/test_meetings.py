@@ -248,3 +248,20 @@ def test_a_new_time_moves_the_zoom_meeting(zoom, offices, frozen):
     Booking.objects.filter(pk=booking.pk).update(end=booking.end + timedelta(minutes=15))
     meeting_update(booking_id=booking.pk)
     assert zoom.meetings[meeting.external_id]["duration"] == 45
+
+
+def test_the_task_retries_through_a_429_and_a_503_to_exactly_one_meeting(zoom, offices, frozen):
+    from bookings.tasks import issue_meeting
+
+    booking = confirmed()
+    zoom.fail(
+        "POST /users",
+        status=429,
+        body={"code": 429, "message": "slow down"},
+        headers={"Retry-After": "1"},
+    )
+    zoom.fail("POST /users", status=503, then_apply=True)
+    issue_meeting.apply(args=[booking.pk])  # eager: each retry runs at once
+    meeting = meeting_for(booking)
+    assert (meeting.status, meeting.attempts) == (OnlineMeeting.Status.ISSUED, 3)
+    assert len(zoom.meetings) == 1
