@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from bookings.exceptions import BookingError
 from bookings.meetings import meeting_for, meeting_set_manual_link
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.no_shows import applicant_lift_bar, booking_note_contact
 from bookings.services import booking_cancel_by_staff, booking_confirm
 from conferencing.models import OnlineMeeting
 from conferencing.types import ConferencingError
@@ -67,7 +68,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     ordering = ["start"]
     inlines = [BookingEventInline]
-    actions = ["confirm_requests", "decline_requests", "paste_meeting_link"]
+    actions = ["confirm_requests", "decline_requests", "paste_meeting_link", "note_contact"]
     exclude = ["attendees"]
     readonly_fields = [
         "reference", "office", "service", "counselor", "applicant", "consent", "start", "end",
@@ -115,6 +116,17 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             _("Host link"), meeting.host_url or "—",
             meeting.last_error,
         )  # fmt: skip
+
+    @admin.action(
+        description=gettext_lazy("The person contacted us (not a no-show)"), permissions=["change"]
+    )
+    def note_contact(self, request: HttpRequest, queryset):
+        for booking in queryset:
+            try:
+                booking_note_contact(booking=booking, by=request.user)
+            except BookingError as error:
+                self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
+        self.message_user(request, _("Noted."))
 
     @admin.action(description=gettext_lazy("Paste a meeting link…"), permissions=["change"])
     def paste_meeting_link(self, request: HttpRequest, queryset):
@@ -207,19 +219,52 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Applicant)
 class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "office", "kind", "job_seeker_number", "barred_at"]
+    list_display = ["name", "office", "kind", "job_seeker_number", "no_shows", "barred_at"]
+    actions = ["lift_bar"]
     list_filter = ["office", "kind"]
     search_fields = ["name", "name_kana", "job_seeker_number"]
     readonly_fields = [
-        "uuid",
-        "office",
-        "kind",
-        "identity_key",
-        "name",
-        "name_kana",
-        "job_seeker_number",
-        "created_at",
-    ]
+        "uuid", "office", "kind", "identity_key", "name", "name_kana", "job_seeker_number",
+        "created_at", "barred_at", "barred_reason", "bar_lifted_at", "bar_lifted_by",
+        "bar_lift_reason",
+    ]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("no-shows"))
+    def no_shows(self, obj: Applicant) -> int:
+        return obj.bookings.filter(status=BookingStatus.NO_SHOW).count()
+
+    @admin.action(
+        description=gettext_lazy("Lift the bar on online booking…"), permissions=["change"]
+    )
+    def lift_bar(self, request: HttpRequest, queryset):
+        form = DeclineForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for applicant in queryset:
+                try:
+                    applicant_lift_bar(
+                        applicant=applicant, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except BookingError as error:
+                    self.message_user(request, f"{applicant}: {error.message}", messages.ERROR)
+            self.message_user(request, _("Done."))
+            return None
+        return render(
+            request,
+            "admin/bookings/booking/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "bookings": [],
+                "selected": queryset,
+                "form": form,
+                "action": "lift_bar",
+                "title": _("Lift the bar on online booking"),
+                "intro": _("These people can book online again:")
+                + " "
+                + ", ".join(str(a) for a in queryset),
+                "submit": _("Lift the bar"),
+            },
+        )
 
     def has_add_permission(self, request):
         return False

@@ -41,6 +41,8 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
         BookingStatus.CONFIRMED: "confirmed",
         "cancelled": "cancelled",
         "expired": "expired",
+        "no_show": "no_show",
+        "barred": "barred",
     }
     template = templates.get(kind)
     if template is None:
@@ -73,6 +75,8 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "confirmed": _("Your booking is confirmed"),
             "cancelled": _("Your booking was cancelled"),
             "expired": _("Your booking request lapsed"),
+            "no_show": _("Your session was counted as a no-show"),
+            "barred": _("Online booking is no longer available to you"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         text = render_to_string(f"emails/booking_{template}.txt", context)

@@ -42,6 +42,16 @@ class Applicant(models.Model):
     job_seeker_number = models.CharField(_("job-seeker number"), max_length=20, blank=True)
     barred_at = models.DateTimeField(_("barred from online booking at"), null=True, blank=True)
     barred_reason = models.CharField(_("reason for the bar"), max_length=300, blank=True)
+    bar_lifted_at = models.DateTimeField(_("bar lifted at"), null=True, blank=True)
+    bar_lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bar lifted by"),
+    )
+    bar_lift_reason = models.CharField(_("why the bar was lifted"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -126,6 +136,12 @@ class Booking(models.Model):
     attendees = models.JSONField(_("attendees"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    contact_noted_at = models.DateTimeField(
+        _("person contacted the office at"),
+        null=True,
+        blank=True,
+        help_text=_("Noted by a counselor: a booking with contact is never counted as a no-show."),
+    )
     verification_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     verification_expires_at = models.DateTimeField(_("email check due by"), null=True, blank=True)
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -83,3 +83,11 @@ def delete_meeting(self, booking_id: int) -> None:
 def poll_meeting_attendance() -> int:
     """Periodic: when applicants joined Teams sessions (Zoom reports it by webhook)."""
     return meetings_poll_attendance()
+
+
+@shared_task
+def mark_no_shows() -> int:
+    """Periodic: confirmed bookings nobody attended, 10 minutes (the grace) after the start."""
+    from bookings.no_shows import bookings_mark_no_shows
+
+    return bookings_mark_no_shows()

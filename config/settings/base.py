@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.expire_unverified_bookings",
         "schedule": 60.0,
     },
+    "mark-no-shows": {
+        "task": "bookings.tasks.mark_no_shows",
+        "schedule": 60.0,
+    },
     "poll-meeting-attendance": {
         "task": "bookings.tasks.poll_meeting_attendance",
         "schedule": 5 * 60.0,

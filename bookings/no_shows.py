@@ -1,0 +1,118 @@
+"""
+The rule every office shares: a confirmed booking whose start plus the office's grace
+(10 minutes) has passed, that no counselor checked in (that would be `in_progress`), with
+no platform attendance recorded and no contact noted, counts as cancelled: `no_show`.
+When a person's unannounced no-shows at an office reach its threshold, they are barred
+from online booking until a counselor lifts the bar; no-shows before a lifting do not count
+again.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import NotAllowedNow
+from bookings.models import Applicant, Booking, BookingStatus
+from bookings.services import _notify, _transition
+from conferencing.models import OnlineMeeting
+from offices.models import Office, User
+
+logger = logging.getLogger(__name__)
+
+
+def _joined(booking: Booking) -> bool:
+    return OnlineMeeting.objects.filter(
+        booking_uuid=booking.uuid, applicant_joined_at__isnull=False
+    ).exists()
+
+
+def bookings_mark_no_shows(*, now: datetime | None = None) -> int:
+    """Periodic. Safe to run twice or late: each booking is locked and re-checked."""
+    now = now or timezone.now()
+    marked = 0
+    for office in Office.objects.only("pk", "no_show_grace_minutes", "no_show_bar_threshold"):
+        due = now - timedelta(minutes=office.no_show_grace_minutes)
+        ids = Booking.objects.filter(
+            office=office,
+            status=BookingStatus.CONFIRMED,
+            start__lte=due,
+            contact_noted_at__isnull=True,
+        ).values_list("pk", flat=True)
+        for booking_id in ids:
+            marked += _mark_one(booking_id, office, due, now)
+    return marked
+
+
+def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> int:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if (
+            booking.status != BookingStatus.CONFIRMED
+            or booking.start > due
+            or booking.contact_noted_at is not None
+            or _joined(booking)
+        ):
+            return 0
+        _transition(
+            booking,
+            BookingStatus.NO_SHOW,
+            at=now,
+            actor_label="system",
+            reason=f"not joined {office.no_show_grace_minutes} minutes after the start, no contact",
+        )
+        _notify(booking, "no_show")
+        _bar_if_threshold(booking.applicant_id, office, now)
+    logger.info("booking id=%s marked no-show", booking_id)
+    return 1
+
+
+def _bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
+    if not office.no_show_bar_threshold:
+        return
+    applicant = Applicant.objects.select_for_update().get(pk=applicant_id)
+    if applicant.is_barred:
+        return
+    counted = Booking.objects.filter(applicant=applicant, status=BookingStatus.NO_SHOW)
+    if applicant.bar_lifted_at:
+        counted = counted.filter(start__gt=applicant.bar_lifted_at)
+    if counted.count() < office.no_show_bar_threshold:
+        return
+    applicant.barred_at = now
+    applicant.barred_reason = f"{counted.count()} unannounced no-shows"
+    applicant.save(update_fields=["barred_at", "barred_reason"])
+    latest = counted.order_by("-start").first()
+    _notify(latest, "barred")
+
+
+@transaction.atomic
+def booking_note_contact(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
+    """The person phoned or emailed about this session: it will not count as a no-show."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not (by.is_superuser or by.office_id == booking.office_id):
+        raise NotAllowedNow(_("This booking belongs to another office."))
+    if booking.contact_noted_at is None:
+        booking.contact_noted_at = now or timezone.now()
+        booking.save(update_fields=["contact_noted_at", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def applicant_lift_bar(
+    *, applicant: Applicant, by: User, reason: str, now: datetime | None = None
+) -> Applicant:
+    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    if not (by.is_superuser or by.office_id == applicant.office_id):
+        raise NotAllowedNow(_("This person belongs to another office."))
+    if not applicant.is_barred:
+        raise NotAllowedNow(_("This person is not barred."))
+    if not reason.strip():
+        raise NotAllowedNow(_("Say why the bar is lifted."))
+    applicant.barred_at = None
+    applicant.bar_lifted_at = now or timezone.now()
+    applicant.bar_lifted_by = by
+    applicant.bar_lift_reason = reason[:300]
+    applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
+    return applicant
