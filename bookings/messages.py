@@ -133,3 +133,34 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
             + f" ({booking.reference})"
         )
         return Message(subject=subject, text=render_to_string("emails/meeting_issued.txt", context))
+
+
+def reminder_message(booking: Booking, kind: str) -> Message:
+    """The day-before reminder, or the short one just before the start (with the join link)."""
+    from bookings.meetings import meeting_for
+
+    meeting = meeting_for(booking)
+    issued = meeting is not None and meeting.status == "issued"
+    with translation.override(booking.language):
+        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        context = {
+            "booking": booking,
+            "office_name": office_name,
+            "phone": booking.office.phone,
+            "platform": booking.office.get_platform_display(),
+            "when": display.format_session(booking.start, booking.end),
+            "join_url": meeting.join_url if issued else "",
+            "meeting_number": meeting.meeting_number
+            if issued and booking.office.platform == "zoom"
+            else "",
+            "passcode": meeting.passcode if issued and booking.office.platform == "zoom" else "",
+            "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
+            **booking_links(booking),
+        }
+        title = (
+            _("Reminder: your online consultation is coming up")
+            if kind == "reminder_day_before"
+            else _("Your online consultation starts soon")
+        )
+        subject = f"[{office_name}] {title} ({booking.reference})"
+        return Message(subject=subject, text=render_to_string(f"emails/{kind}.txt", context))

@@ -91,3 +91,11 @@ def mark_no_shows() -> int:
     from bookings.no_shows import bookings_mark_no_shows
 
     return bookings_mark_no_shows()
+
+
+@shared_task
+def send_reminders() -> int:
+    """Periodic: the previous-business-day and the shortly-before reminders."""
+    from bookings.reminders import bookings_send_reminders
+
+    return bookings_send_reminders()

@@ -194,6 +194,10 @@ RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
 RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
+# Reminders: on the office's previous business day at this time (Japan), and this many
+# minutes before the start.
+REMINDER_DAY_BEFORE_AT = env("REMINDER_DAY_BEFORE_AT", default="10:00")
+REMINDER_SOON_MINUTES = env.int("REMINDER_SOON_MINUTES", default=30)
 
 # Periodic tasks (Celery beat). The schedule lives here, in code; the README lists it.
 CELERY_BEAT_SCHEDULE = {
@@ -204,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unverified-bookings": {
         "task": "bookings.tasks.expire_unverified_bookings",
         "schedule": 60.0,
+    },
+    "send-reminders": {
+        "task": "bookings.tasks.send_reminders",
+        "schedule": 5 * 60.0,
     },
     "mark-no-shows": {
         "task": "bookings.tasks.mark_no_shows",

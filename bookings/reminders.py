@@ -1,0 +1,68 @@
+"""
+Reminders of confirmed sessions: one on the previous business day of the office (at
+REMINDER_DAY_BEFORE_AT, Japan time), and a short one REMINDER_SOON_MINUTES before the start
+with the join link. Each is sent at most once per booking (dedupe keys), whenever the
+periodic task runs, late or twice.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.models import Booking, BookingStatus
+from offices.business_days import JST
+from offices.models import Office
+from offices.selectors import office_calendar
+
+_LOOKAHEAD = timedelta(days=10)  # the previous business day is never further (year end)
+
+
+def _day_before_due(start: datetime, calendar) -> datetime:
+    previous = calendar.business_day_add(start.astimezone(JST).date(), -1)
+    at = time.fromisoformat(settings.REMINDER_DAY_BEFORE_AT)
+    return datetime.combine(previous, at, tzinfo=JST)
+
+
+def bookings_send_reminders(*, now: datetime | None = None) -> int:
+    from bookings.messages import reminder_message
+    from notifications.services import notification_queue
+    from notifications.tasks import send_after_commit
+
+    now = now or timezone.now()
+    soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
+    queued = 0
+    for office in Office.objects.all():
+        bookings = list(
+            Booking.objects.select_related("office", "service").filter(
+                office=office,
+                status=BookingStatus.CONFIRMED,
+                start__gt=now,
+                start__lte=now + _LOOKAHEAD,
+            )
+        )
+        if not bookings:
+            continue
+        today = now.astimezone(JST).date()
+        calendar = office_calendar(office=office, start=today, end=today + _LOOKAHEAD)
+        for booking in bookings:
+            due = []
+            if now >= _day_before_due(booking.start, calendar) and booking.start - now > soon:
+                due.append("reminder_day_before")
+            if booking.start - now <= soon:
+                due.append("reminder_soon")
+            for kind in due:
+                with transaction.atomic():
+                    notification, created = notification_queue(
+                        dedupe_key=f"booking:{booking.pk}:{kind}",
+                        kind=kind,
+                        recipient=booking.email,
+                        language=booking.language,
+                        message=reminder_message(booking, kind),
+                        office_id=booking.office_id,
+                    )
+                    if created:
+                        queued += 1
+                        transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
+    return queued

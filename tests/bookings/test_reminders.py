@@ -1,0 +1,66 @@
+"""Reminders on the office's previous business day and shortly before the start, once each."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from bookings.reminders import bookings_send_reminders
+from bookings.services import booking_confirm
+from notifications.models import Notification
+from tests.bookings.conftest import NOW, book, jst, service
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmed(slug, start):
+    booking = book(service(slug), start).booking
+    booking_confirm(booking=booking, by=UserFactory(is_superuser=True), now=NOW)
+    return booking
+
+
+def test_day_before_reminder_goes_on_the_previous_business_day_at_ten_once(
+    offices, django_capture_on_commit_callbacks
+):
+    confirmed("kawagoe", jst(2026, 11, 26, 9, 30))  # Thursday
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bookings_send_reminders(now=jst(2026, 11, 25, 9, 59)) == 0
+        assert bookings_send_reminders(now=jst(2026, 11, 25, 10, 0)) == 1
+        assert bookings_send_reminders(now=jst(2026, 11, 25, 10, 5)) == 0
+    reminder = [
+        m
+        for m in mail.outbox
+        if "リマインド" in m.subject or "お知らせ" in m.subject or "間もなく" in m.subject
+    ]
+    assert Notification.objects.filter(kind="reminder_day_before").count() == 1
+    assert reminder and "2026年11月26日(木) 9:30〜10:00" in reminder[-1].body
+
+
+def test_a_monday_session_is_reminded_on_friday_skipping_the_weekend(offices):
+    confirmed("toyooka", jst(2026, 11, 30, 9, 30))  # Monday
+    assert bookings_send_reminders(now=jst(2026, 11, 27, 9, 59)) == 0
+    assert bookings_send_reminders(now=jst(2026, 11, 27, 10, 0)) == 1
+
+
+def test_the_short_reminder_comes_thirty_minutes_before_with_the_join_link(
+    offices, django_capture_on_commit_callbacks
+):
+    start = jst(2026, 11, 24, 9, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = confirmed("toyooka", start)
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings_send_reminders(now=start - timedelta(minutes=31))
+        assert Notification.objects.filter(kind="reminder_soon").count() == 0
+        bookings_send_reminders(now=start - timedelta(minutes=29))
+        bookings_send_reminders(now=start - timedelta(minutes=20))
+    soon = Notification.objects.get(kind="reminder_soon")
+    from bookings.meetings import meeting_for
+
+    assert meeting_for(booking).join_url in soon.body_text
+    assert meeting_for(booking).host_url not in soon.body_text
+
+
+def test_cancelled_and_requested_bookings_are_not_reminded(offices):
+    book(service("kawagoe"), jst(2026, 11, 26, 9, 30))  # requested, never confirmed
+    assert bookings_send_reminders(now=jst(2026, 11, 25, 10, 0)) == 0
