@@ -44,7 +44,7 @@ class MeetingLinkForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Reason (sent to no one; kept in the booking's history)"),
+        label=gettext_lazy("Reason (kept on record for staff; not sent to the person)"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
