@@ -60,6 +60,15 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
         transaction.on_commit(lambda: send_after_commit(notification.pk))
 
 
+def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
+    """Counselors hear of a meeting that needs them, once per booking and meeting status."""
+    from bookings.staff_notices import staff_notify
+
+    staff_notify(
+        booking, "staff_meeting_needs_action", meeting=meeting, dedupe_suffix=f":{meeting.status}"
+    )
+
+
 def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeeting | None:
     """
     Issues the booking's meeting if it has none. Raises RateLimited / TransientError for
@@ -82,11 +91,13 @@ def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeet
             meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
             meeting.last_error = str(missing)
             meeting.save(update_fields=["status", "last_error", "updated_at"])
+            _notify_staff(booking, meeting)
             return meeting
         meeting.provider = provider.name
         if not provider.capabilities.auto_create:
             meeting.status = OnlineMeeting.Status.MANUAL_NEEDED
             meeting.save(update_fields=["provider", "status", "updated_at"])
+            _notify_staff(booking, meeting)
             return meeting
         meeting.attempts += 1
         try:
@@ -108,6 +119,8 @@ def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeet
             meeting.save(
                 update_fields=["provider", "attempts", "last_error", "status", "updated_at"]
             )
+            if meeting.status == OnlineMeeting.Status.FAILED:
+                _notify_staff(booking, meeting)
         else:
             meeting.status = OnlineMeeting.Status.ISSUED
             meeting.external_id, meeting.join_url = info.external_id, info.join_url
@@ -221,3 +234,40 @@ def meetings_poll_attendance(*, now: datetime | None = None, window_hours: int =
             )
             recorded += 1
     return recorded
+
+
+def meetings_sweep(*, now: datetime | None = None, stale_minutes: int = 15) -> tuple[list, list]:
+    """
+    Periodic: finds the meeting work whose task never ran (the broker was down at commit,
+    or a worker died): upcoming confirmed bookings with no meeting, or one left pending for
+    `stale_minutes`; cancelled bookings whose meeting still exists at the platform. Returns
+    (booking ids to issue, booking ids to delete); the tasks are idempotent, so a sweep
+    that overlaps a task in flight does no harm.
+    """
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=stale_minutes)
+    meetings = OnlineMeeting.objects.filter(booking_uuid=OuterRef("uuid"))
+    to_issue = list(
+        Booking.objects.filter(status__in=MEETING_STATUSES, end__gt=now, updated_at__lt=stale)
+        .filter(
+            ~Exists(meetings)
+            | Exists(meetings.filter(status=OnlineMeeting.Status.PENDING, updated_at__lt=stale))
+        )
+        .values_list("pk", flat=True)
+    )
+    to_delete = list(
+        Booking.objects.filter(status=BookingStatus.CANCELLED)
+        .filter(
+            Exists(
+                meetings.exclude(status=OnlineMeeting.Status.DELETED)
+                .exclude(external_id="")
+                .filter(updated_at__lt=stale)
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return to_issue, to_delete

@@ -18,6 +18,17 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _message(name: str, subject: str, context: dict, attachments=()) -> Message:
+    """The plain-text and HTML bodies of one email, from `emails/<name>.txt` and `.html`."""
+    context = {**context, "subject": subject}
+    return Message(
+        subject=subject,
+        text=render_to_string(f"emails/{name}.txt", context),
+        html=render_to_string(f"emails/{name}.html", context),
+        attachments=list(attachments),
+    )
+
+
 def booking_links(booking: Booking) -> dict[str, str]:
     return {
         "manage_url": _absolute(
@@ -59,7 +70,7 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "when": display.format_session(booking.start, booking.end),
             "platform": office.get_platform_display(),
             "phone": office.phone,
-            "verify_minutes": rules.email_verification_minutes,
+            "verify_window": display.format_duration(rules.email_verification_minutes),
             "verify_until": display.format_datetime(booking.verification_expires_at)
             if booking.verification_expires_at
             else "",
@@ -79,13 +90,12 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "barred": _("Online booking is no longer available to you"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
-        text = render_to_string(f"emails/booking_{template}.txt", context)
         attachments = []
         if template == "confirmed":
             attachments.append(
                 Attachment("booking.ics", booking_ics(booking), "text/calendar; charset=utf-8")
             )
-    return Message(subject=subject, text=text, attachments=attachments)
+        return _message(f"booking_{template}", subject, context, attachments)
 
 
 def terms_change_message(booking: Booking, version) -> Message:
@@ -109,7 +119,7 @@ def terms_change_message(booking: Booking, version) -> Message:
             "when": display.format_session(booking.start, booking.end),
         }
         subject = f"[{office_name}] " + _("The terms of use have changed")
-        return Message(subject=subject, text=render_to_string("emails/terms_changed.txt", context))
+        return _message("terms_changed", subject, context)
 
 
 def meeting_issued_message(booking: Booking, meeting) -> Message:
@@ -132,7 +142,7 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
             + _("How to join your online consultation")
             + f" ({booking.reference})"
         )
-        return Message(subject=subject, text=render_to_string("emails/meeting_issued.txt", context))
+        return _message("meeting_issued", subject, context)
 
 
 def reminder_message(booking: Booking, kind: str) -> Message:
@@ -163,4 +173,4 @@ def reminder_message(booking: Booking, kind: str) -> Message:
             else _("Your online consultation starts soon")
         )
         subject = f"[{office_name}] {title} ({booking.reference})"
-        return Message(subject=subject, text=render_to_string(f"emails/{kind}.txt", context))
+        return _message(kind, subject, context)

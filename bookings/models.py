@@ -52,6 +52,9 @@ class Applicant(models.Model):
         verbose_name=_("bar lifted by"),
     )
     bar_lift_reason = models.CharField(_("why the bar was lifted"), max_length=300, blank=True)
+    personal_data_purged_at = models.DateTimeField(
+        _("personal data purged at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -147,6 +150,9 @@ class Booking(models.Model):
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    personal_data_purged_at = models.DateTimeField(
+        _("personal data purged at"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

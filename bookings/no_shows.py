@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bookings.exceptions import NotAllowedNow
 from bookings.models import Applicant, Booking, BookingStatus
-from bookings.services import _notify, _transition
+from bookings.services import booking_notify, booking_transition
 from conferencing.models import OnlineMeeting
 from offices.models import Office, User
 
@@ -56,14 +56,14 @@ def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> 
             or _joined(booking)
         ):
             return 0
-        _transition(
+        booking_transition(
             booking,
             BookingStatus.NO_SHOW,
             at=now,
             actor_label="system",
             reason=f"not joined {office.no_show_grace_minutes} minutes after the start, no contact",
         )
-        _notify(booking, "no_show")
+        booking_notify(booking, "no_show")
         _bar_if_threshold(booking.applicant_id, office, now)
     logger.info("booking id=%s marked no-show", booking_id)
     return 1
@@ -84,7 +84,7 @@ def _bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
     applicant.barred_reason = f"{counted.count()} unannounced no-shows"
     applicant.save(update_fields=["barred_at", "barred_reason"])
     latest = counted.order_by("-start").first()
-    _notify(latest, "barred")
+    booking_notify(latest, "barred")
 
 
 @transaction.atomic

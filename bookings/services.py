@@ -1,6 +1,6 @@
 """
 Writes to bookings. Every channel (web, API, phone, next session booked during a session)
-books through `booking_create`; every change of state goes through `_transition`, which
+books through `booking_create`; every change of state goes through `booking_transition`, which
 writes its BookingEvent.
 
 Double booking is impossible twice over: the office's counselors are locked inside the
@@ -84,7 +84,7 @@ def _result(booking: Booking, *, replayed: bool) -> BookingCreated:
     return BookingCreated(booking, booking_token(booking.uuid, MANAGE), verification, replayed)
 
 
-def _transition(
+def booking_transition(
     booking: Booking,
     to: str,
     *,
@@ -122,7 +122,7 @@ def _meeting_after_commit(booking: Booking) -> None:
         )
         try:
             task.delay(booking.pk)
-        except Exception as error:  # broker down: the periodic sweep picks it up
+        except Exception as error:  # broker down: the periodic `sweep_meetings` picks it up
             logger.warning(
                 "broker unavailable for booking id=%s: %s", booking.pk, type(error).__name__
             )
@@ -131,7 +131,7 @@ def _meeting_after_commit(booking: Booking) -> None:
         transaction.on_commit(enqueue)
 
 
-def _notify(booking: Booking, kind: str) -> None:
+def booking_notify(booking: Booking, kind: str) -> None:
     """
     Writes the email for this event to the outbox in the current transaction and hands
     it to a worker after commit; a mail or broker failure never fails the booking.
@@ -153,6 +153,10 @@ def _notify(booking: Booking, kind: str) -> None:
     )
     if created:
         transaction.on_commit(lambda: send_after_commit(notification.pk))
+    if booking.status == BookingStatus.REQUESTED:
+        from bookings.staff_notices import staff_notify
+
+        staff_notify(booking, "staff_request_waiting")
 
 
 def _check_rate(scope: str, keys: list[str], rate: str) -> None:
@@ -184,14 +188,14 @@ def _expire_stale_holds(counselor_ids: list[int], now: datetime) -> None:
         verification_expires_at__lte=now,
     )
     for booking in stale:
-        _transition(
+        booking_transition(
             booking,
             BookingStatus.EXPIRED,
             at=now,
             actor_label="system",
             reason="email check window passed",
         )
-        _notify(booking, "expired")
+        booking_notify(booking, "expired")
 
 
 def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: datetime) -> int:
@@ -474,7 +478,7 @@ def _create(
         actor_label="staff" if created_by else "applicant",
         reason=f"booked via {channel}",
     )
-    _notify(booking, "created")
+    booking_notify(booking, "created")
     _meeting_after_commit(booking)
     return booking
 
@@ -512,18 +516,18 @@ def booking_verify(
             )
         expired = booking.verification_expires_at <= now
         if expired:
-            _transition(
+            booking_transition(
                 booking, BookingStatus.EXPIRED, at=now, actor_label="system",
                 reason="email check window passed",
             )  # fmt: skip
-            _notify(booking, "expired")
+            booking_notify(booking, "expired")
         else:
             rules = rules_for_service(booking.service, booking.office)
             to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
-            _transition(
+            booking_transition(
                 booking, to, at=now, actor_label="applicant", reason="email address checked"
             )
-            _notify(booking, to)
+            booking_notify(booking, to)
     if expired:
         raise NotAllowedNow(
             _(
@@ -565,14 +569,14 @@ def booking_cancel_by_applicant(
             _("It is too late to cancel online. Please phone the office%(phone)s.")
             % {"phone": f" ({booking.office.phone})" if booking.office.phone else ""}
         )
-    _transition(
+    booking_transition(
         booking,
         BookingStatus.CANCELLED,
         at=now,
         actor_label="applicant",
         reason=(reason or "cancelled online")[:300],
     )
-    _notify(booking, "cancelled")
+    booking_notify(booking, "cancelled")
     return booking
 
 
@@ -589,8 +593,8 @@ def booking_confirm(*, booking: Booking, by: User, now: datetime | None = None) 
     _staff_may_act(by, booking)
     if booking.status != BookingStatus.REQUESTED:
         raise NotAllowedNow(_("Only a requested booking can be confirmed."))
-    _transition(booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label="staff")
-    _notify(booking, BookingStatus.CONFIRMED)
+    booking_transition(booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label="staff")
+    booking_notify(booking, BookingStatus.CONFIRMED)
     return booking
 
 
@@ -606,10 +610,10 @@ def booking_cancel_by_staff(
         raise NotAllowedNow(_("This booking is no longer active."))
     if not reason.strip():
         raise BookingInvalid({"reason": [_("Say why the booking is cancelled.")]})
-    _transition(
+    booking_transition(
         booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label="staff", reason=reason[:300]
     )
-    _notify(booking, "cancelled")
+    booking_notify(booking, "cancelled")
     return booking
 
 
@@ -627,14 +631,14 @@ def bookings_expire_unverified(*, now: datetime | None = None) -> int:
             booking = Booking.objects.select_for_update().get(pk=booking_id)
             if booking.status != BookingStatus.PENDING_VERIFICATION:
                 continue  # verified or expired meanwhile
-            _transition(
+            booking_transition(
                 booking,
                 BookingStatus.EXPIRED,
                 at=now,
                 actor_label="system",
                 reason="email check window passed",
             )
-            _notify(booking, "expired")
+            booking_notify(booking, "expired")
             expired += 1
     return expired
 

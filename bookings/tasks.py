@@ -99,3 +99,24 @@ def send_reminders() -> int:
     from bookings.reminders import bookings_send_reminders
 
     return bookings_send_reminders()
+
+
+@shared_task
+def purge_personal_data() -> int:
+    """Periodic (daily): the retention schedule; returns how many bookings were purged."""
+    from bookings.retention import personal_data_purge
+
+    return personal_data_purge().bookings
+
+
+@shared_task
+def sweep_meetings() -> int:
+    """Periodic: re-queues meeting work whose task never ran (broker down, worker lost)."""
+    from bookings.meetings import meetings_sweep
+
+    to_issue, to_delete = meetings_sweep()
+    for booking_id in to_issue:
+        issue_meeting.delay(booking_id)
+    for booking_id in to_delete:
+        delete_meeting.delay(booking_id)
+    return len(to_issue) + len(to_delete)

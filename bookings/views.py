@@ -289,7 +289,7 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
         "manage_url": reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]),
-        "verify_minutes": rules.email_verification_minutes,
+        "verify_window": display.format_duration(rules.email_verification_minutes),
     }
     response = render(request, "bookings/done.html", context)
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY

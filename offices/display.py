@@ -57,6 +57,19 @@ def format_session(start: datetime, end: datetime) -> str:
     return f"{format_date(start.date())}, {_clock(start)}–{_clock(end)}"
 
 
+def format_duration(minutes: int) -> str:
+    """`1時間`, `1時間30分`, `45分` / `1 hour`, `1 hour 30 minutes`, `45 minutes`."""
+    hours, rest = divmod(minutes, 60)
+    if _is_japanese():
+        return (f"{hours}時間" if hours else "") + (f"{rest}分" if rest or not hours else "")
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if rest or not hours:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest})
+    return " ".join(parts)
+
+
 def format_window(start: time, end: time) -> str:
     return f"{_clock(start)}〜{_clock(end)}" if _is_japanese() else f"{_clock(start)}–{_clock(end)}"
 

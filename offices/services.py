@@ -41,7 +41,8 @@ def _demo_staff_ensure(*, office: Office, report: SeedReport) -> None:
     for username in [manager_name, *counselor_names]:
         role = OFFICE_MANAGERS if username == manager_name else COUNSELORS
         user, created = User.objects.get_or_create(
-            username=username, defaults={"office": office, "is_staff": True}
+            username=username,
+            defaults={"office": office, "is_staff": True, "email": f"{username}@example.invalid"},
         )
         if created:
             user.set_unusable_password()

@@ -10,6 +10,7 @@ sets DATABASE_URL, REDIS_URL, EMAIL_URL and friends (see the README for the full
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -131,6 +132,15 @@ elif CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A publish while the broker is down gives up within about a second (the outbox and the
+# periodic sweeps carry the work), so a booking never waits on an absent broker.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -199,6 +209,10 @@ BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", def
 REMINDER_DAY_BEFORE_AT = env("REMINDER_DAY_BEFORE_AT", default="10:00")
 REMINDER_SOON_MINUTES = env.int("REMINDER_SOON_MINUTES", default=30)
 
+# Personal data of bookings that ended this many days ago is erased (names, numbers,
+# contacts, notes, email bodies); the rows stay, anonymous, for the office's counts.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+
 # Periodic tasks (Celery beat). The schedule lives here, in code; the README lists it.
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {
@@ -224,6 +238,14 @@ CELERY_BEAT_SCHEDULE = {
     "notify-terms-changes": {
         "task": "bookings.tasks.notify_recent_terms_changes",
         "schedule": 15 * 60.0,
+    },
+    "sweep-meetings": {
+        "task": "bookings.tasks.sweep_meetings",
+        "schedule": 5 * 60.0,
+    },
+    "purge-personal-data": {
+        "task": "bookings.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),  # CELERY_TIMEZONE: 03:30 in Japan
     },
 }
 

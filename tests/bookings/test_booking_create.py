@@ -49,7 +49,15 @@ def test_staff_approval_office_holds_the_time_as_a_request(
     assert booking.consent.terms_version.version == "2023-07-14"
     event = booking.events.get()
     assert (event.from_status, event.to_status, event.actor_label) == ("", "requested", "applicant")
-    assert len(mail.outbox) == 1 and booking.reference in mail.outbox[0].subject
+    to_person = [m for m in mail.outbox if m.to == ["taro@example.jp"]]
+    assert len(to_person) == 1 and booking.reference in to_person[0].subject
+    # Each of the office's counselors hears of the request; the email names no person.
+    to_staff = sorted(m.to[0] for m in mail.outbox if m.to != ["taro@example.jp"])
+    assert to_staff == [
+        "kawagoe-counselor-1@example.invalid",
+        "kawagoe-counselor-2@example.invalid",
+    ]
+    assert "山田" not in mail.outbox[1].body and "/admin/bookings/booking/" in mail.outbox[1].body
 
 
 def test_sasebo_evening_waits_for_the_email_check_then_confirms(
@@ -62,7 +70,7 @@ def test_sasebo_evening_waits_for_the_email_check_then_confirms(
     assert booking.status == BookingStatus.PENDING_VERIFICATION
     assert booking.verification_expires_at == NOW + timedelta(minutes=60)
     assert created.verification_token in mail.outbox[0].body
-    assert "60" in mail.outbox[0].body
+    assert "1時間以内" in mail.outbox[0].body
 
     booking_verify(token=created.verification_token, now=NOW + timedelta(minutes=59))
     booking.refresh_from_db()
@@ -323,7 +331,8 @@ def test_a_counselor_confirms_a_request_and_another_office_cannot(offices):
 def test_every_email_is_queued_once_in_the_outbox(offices, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         created = book(service("kawagoe"), THU_930, idempotency_key=str(uuid.uuid4()))
-    assert Notification.objects.filter(kind="booking_created").count() == 1
-    assert Notification.objects.get().status == Notification.Status.SENT
-    assert "taro@example.jp" not in Notification.objects.get().last_error
-    assert created.manage_token in mail.outbox[0].body
+        book(service("kawagoe"), THU_930, idempotency_key=created.booking.idempotency_key)
+    to_person = Notification.objects.get(kind="booking_created")
+    assert to_person.status == Notification.Status.SENT
+    assert Notification.objects.filter(kind="staff_request_waiting").count() == 2
+    assert created.manage_token in mail.outbox[0].body and len(mail.outbox) == 3

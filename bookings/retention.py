@@ -1,0 +1,89 @@
+"""
+The retention schedule: the personal data of bookings that ended more than
+PERSONAL_DATA_RETENTION_DAYS ago is erased: names, numbers, contacts, attendees, notes,
+free-text reasons and the bodies of the emails sent about them. The rows stay, anonymous,
+so the office's counts (bookings by day, service, channel and outcome; no-shows) still
+add up. People stay recognizable while they still have a recent or upcoming booking, or
+an unlifted bar (the bar is the office's reason to know them).
+
+Consents are kept as they are: they name only the terms version, the time, the channel
+and a network prefix (never a full address), and prove what was agreed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingEvent
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    bookings: int
+    applicants: int
+    emails: int
+
+
+def retention_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+
+
+def personal_data_purge(*, now: datetime | None = None) -> PurgeReport:
+    """Periodic (daily). Safe to run twice: what is purged is skipped the next time."""
+    from notifications.models import Notification
+
+    now = now or timezone.now()
+    cutoff = retention_cutoff(now)
+    bookings = applicants = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Booking.objects.select_for_update(skip_locked=True)
+                .filter(end__lt=cutoff, personal_data_purged_at__isnull=True)
+                .exclude(status__in=ACTIVE_STATUSES)
+                .values_list("pk", flat=True)[:BATCH]
+            )
+            if not ids:
+                break
+            bookings += Booking.objects.filter(pk__in=ids).update(
+                name="", name_kana="", job_seeker_number="", email="", phone="",
+                company_name="", attendees=[], note="", personal_data_purged_at=now,
+            )  # fmt: skip
+            BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
+
+    recent_or_active = Booking.objects.filter(applicant=OuterRef("pk")).filter(
+        Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES)
+    )
+    with transaction.atomic():
+        stale = (
+            Applicant.objects.select_for_update(skip_locked=True)
+            .filter(personal_data_purged_at__isnull=True, created_at__lt=cutoff)
+            .exclude(Exists(recent_or_active))
+            .exclude(barred_at__isnull=False, bar_lifted_at__isnull=True)
+        )
+        for applicant in stale:
+            applicant.name = applicant.name_kana = applicant.job_seeker_number = ""
+            applicant.identity_key = f"purged:{applicant.uuid}"
+            applicant.barred_reason = applicant.bar_lift_reason = ""
+            applicant.personal_data_purged_at = now
+            applicant.save(
+                update_fields=[
+                    "name", "name_kana", "job_seeker_number", "identity_key",
+                    "barred_reason", "bar_lift_reason", "personal_data_purged_at",
+                ]
+            )  # fmt: skip
+            applicants += 1
+
+    emails = (
+        Notification.objects.filter(created_at__lt=cutoff)
+        .exclude(status=Notification.Status.QUEUED)
+        .exclude(recipient="", body_text="")
+        .update(recipient="", body_text="", body_html="", attachment_content="")
+    )
+    return PurgeReport(bookings=bookings, applicants=applicants, emails=emails)

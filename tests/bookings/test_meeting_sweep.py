@@ -1,0 +1,31 @@
+"""The meeting sweep finds the work whose task never ran (broker down at commit)."""
+
+from datetime import timedelta
+
+from bookings.meetings import meetings_sweep
+from bookings.models import Booking, BookingStatus
+from conferencing.models import OnlineMeeting
+from tests.bookings.conftest import NOW, book, jst, service
+
+
+def test_the_sweep_finds_confirmed_bookings_without_a_meeting_and_cancelled_ones_with_one(
+    offices,
+):
+    confirmed = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    cancelled = book(service("toyooka"), jst(2026, 11, 24, 10, 30)).booking
+    Booking.objects.filter(pk=confirmed.pk).update(status=BookingStatus.CONFIRMED)
+    Booking.objects.filter(pk=cancelled.pk).update(status=BookingStatus.CANCELLED)
+    OnlineMeeting.objects.create(
+        booking_uuid=cancelled.uuid, office_id=cancelled.office_id, status="issued",
+        external_id="z-1", provider="zoom",
+    )  # fmt: skip
+    assert meetings_sweep(now=NOW) == ([], [])  # too fresh: their tasks may be in flight
+    later = NOW + timedelta(hours=1)
+    OnlineMeeting.objects.update(updated_at=NOW)
+    Booking.objects.update(updated_at=NOW)
+    assert meetings_sweep(now=later) == ([confirmed.pk], [cancelled.pk])
+    OnlineMeeting.objects.create(
+        booking_uuid=confirmed.uuid, office_id=confirmed.office_id, status="issued"
+    )
+    OnlineMeeting.objects.filter(booking_uuid=cancelled.uuid).update(status="deleted")
+    assert meetings_sweep(now=later) == ([], [])

@@ -1,0 +1,144 @@
+"""
+Every email renders in Japanese and in English, as plain text and as HTML, with the facts
+of its booking: reference, time in Japan, the office's phone, and what that message is for.
+The HTML part escapes what the person typed.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+
+from bookings.messages import (
+    booking_message,
+    meeting_issued_message,
+    reminder_message,
+    terms_change_message,
+)
+from bookings.services import booking_confirm
+from conferencing.models import OnlineMeeting
+from offices.models import User
+from terms.selectors import terms_in_force
+from tests.bookings.conftest import book, jst, person, service
+
+TUE_930 = jst(2026, 11, 24, 9, 30)
+WHEN = {"ja": "2026年11月24日(火) 9:30〜10:00", "en": "Tue 24 Nov 2026, 9:30–10:00"}
+NAME = "山田 <b>太郎</b>"
+
+
+@pytest.fixture
+def confirmed(offices):
+    offices["toyooka"].phone = "0796-00-0000"  # the seed has none; the footer shows it
+    offices["toyooka"].save(update_fields=["phone"])
+
+    def make(language: str):
+        created = book(service("toyooka"), TUE_930, data=person(name=NAME), language=language)
+        counselor = User.objects.get(username="toyooka-counselor-1")
+        return booking_confirm(booking=created.booking, by=counselor)
+
+    return make
+
+
+def _check_common(message, booking, language, *, with_time=True):
+    assert booking.reference in message.subject
+    if with_time:
+        assert WHEN[language] in message.text and WHEN[language] in message.html
+    phone = booking.office.phone
+    assert phone and phone in message.text and f'href="tel:{phone}"' in message.html
+    # What the person typed is escaped in HTML and kept as typed in the text part.
+    assert NAME in message.text and "&lt;b&gt;太郎&lt;/b&gt;" in message.html
+    assert "<b>太郎</b>" not in message.html
+    assert f'<html lang="{language}">' in message.html
+    assert 'name="viewport"' in message.html  # readable on a phone
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    "kind, expect",
+    [
+        ("confirmed", {"ja": ["録画", "10分", "キャンセル"], "en": ["Recording", "10 minutes"]}),
+        ("cancelled", {"ja": ["取り消しました"], "en": ["was cancelled"]}),
+        ("no_show", {"ja": ["電話"], "en": ["no-show", "phone the office"]}),
+        ("barred", {"ja": ["電話"], "en": ["can no longer book"]}),
+    ],
+)
+def test_booking_messages_render_in_both_languages_with_their_facts(
+    confirmed, language, kind, expect
+):
+    booking = confirmed(language)
+    message = booking_message(booking, kind)
+    _check_common(message, booking, language, with_time=kind != "barred")
+    for needle in expect[language]:
+        assert needle in message.text, needle
+    if kind == "confirmed":
+        assert message.attachments[0].name == "booking.ics"
+        manage_url = re.search(r"https?://\S+/bookings/\S+/", message.text).group(0)
+        assert f'href="{manage_url}"' in message.html  # the booking page as a button
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_email_check_names_its_window_in_hours(offices, language):
+    created = book(
+        service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30), data=person(name=NAME),
+        language=language,
+    )  # fmt: skip
+    message = booking_message(created.booking, "created")
+    assert ("1時間以内" if language == "ja" else "within 1 hour") in message.text
+    assert created.verification_token in message.text
+    assert re.search(rf'href="https?://[^"]+/verify/{created.verification_token}/"', message.html)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_join_link_messages_carry_the_zoom_meeting_id_and_passcode(confirmed, language):
+    booking = confirmed(language)
+    booking.office.platform = "zoom"
+    meeting = OnlineMeeting(
+        booking_uuid=booking.uuid, office_id=booking.office_id, status="issued",
+        join_url="https://zoom.example/j/123", meeting_number="123 456 789", passcode="ab12",
+    )  # fmt: skip
+    message = meeting_issued_message(booking, meeting)
+    _check_common(message, booking, language)
+    for text in (message.text, message.html):
+        assert "https://zoom.example/j/123" in text and "123 456 789" in text and "ab12" in text
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("kind", ["reminder_day_before", "reminder_soon"])
+def test_reminders_render_in_both_languages(confirmed, language, kind):
+    booking = confirmed(language)
+    message = reminder_message(booking, kind)
+    assert WHEN[language] in message.text and WHEN[language] in message.html
+    assert "<b>太郎</b>" not in message.html
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_terms_change_notice_links_the_new_terms(confirmed, language):
+    booking = confirmed(language)
+    version = terms_in_force(office=booking.office, at=TUE_930)
+    message = terms_change_message(booking, version)
+    assert f"/offices/toyooka/terms/{version.pk}/" in message.text
+    assert f"/offices/toyooka/terms/{version.pk}/" in message.html
+
+
+def test_counselors_are_told_of_a_meeting_that_needs_them_once(
+    offices, settings, django_capture_on_commit_callbacks
+):
+    settings.CONFERENCING_FAKE = False  # Toyooka's Zoom account is not configured here
+    booking = book(service("toyooka"), TUE_930).booking
+    counselor = User.objects.get(username="toyooka-counselor-1")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_confirm(booking=booking, by=counselor)
+    meeting = OnlineMeeting.objects.get(booking_uuid=booking.uuid)
+    assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
+    to_staff = [m for m in mail.outbox if m.to[0].endswith("@example.invalid")]
+    assert sorted(m.to[0] for m in to_staff) == [
+        "toyooka-counselor-1@example.invalid", "toyooka-counselor-2@example.invalid",
+    ]  # fmt: skip
+    assert booking.reference in to_staff[0].subject and "山田" not in to_staff[0].body
+    assert to_staff[0].alternatives[0][1] == "text/html"
+    from bookings.meetings import meeting_issue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_issue(booking_id=booking.pk)  # a re-run with the account still missing
+    assert len([m for m in mail.outbox if m.to[0].endswith("@example.invalid")]) == 2

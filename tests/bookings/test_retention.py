@@ -1,0 +1,91 @@
+"""
+The retention schedule erases the personal data of bookings that ended longer ago than
+PERSONAL_DATA_RETENTION_DAYS, keeps the rows for the office's counts, and leaves alone
+anyone with a recent or upcoming booking or an unlifted bar.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.retention import personal_data_purge
+from notifications.models import Notification
+from tests.bookings.conftest import NOW, book, jst, person, service
+
+OLD = NOW - timedelta(days=400)
+
+
+def _age(booking: Booking, *, status: str = BookingStatus.COMPLETED, reason: str = "") -> None:
+    """Moves a booking 400 days into the past, as if it happened then."""
+    Booking.objects.filter(pk=booking.pk).update(
+        start=OLD, end=OLD + timedelta(minutes=30), status=status
+    )
+    BookingEvent.objects.filter(booking=booking).update(reason=reason or "電話で山田さんから連絡")
+    Applicant.objects.filter(pk=booking.applicant_id).update(created_at=OLD)
+    Notification.objects.filter(office_id=booking.office_id).update(created_at=OLD)
+
+
+@pytest.fixture
+def old_and_recent(offices, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    old = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    _age(old)
+    recent = book(
+        service("toyooka"), jst(2026, 11, 24, 10, 30),
+        data=person(name="佐藤 花子", job_seeker_number="99999-9999999", email="h@example.jp"),
+    ).booking  # fmt: skip
+    return old, recent
+
+
+def test_old_bookings_lose_their_personal_data_but_keep_their_counts(old_and_recent):
+    old, recent = old_and_recent
+    report = personal_data_purge(now=NOW)
+    assert report.bookings == 1 and report.applicants == 1
+    old.refresh_from_db()
+    assert (old.name, old.email, old.phone, old.job_seeker_number, old.note) == ("",) * 5
+    assert old.personal_data_purged_at == NOW
+    assert old.status == BookingStatus.COMPLETED and old.service_id and old.start == OLD
+    assert not BookingEvent.objects.filter(booking=old).exclude(reason="").exists()
+    applicant = Applicant.objects.get(pk=old.applicant_id)
+    assert applicant.name == "" and applicant.identity_key == f"purged:{applicant.uuid}"
+    # The counts an office keeps still add up.
+    assert Booking.objects.filter(office=old.office, status=BookingStatus.COMPLETED).count() == 1
+    recent.refresh_from_db()
+    assert recent.name == "佐藤 花子" and recent.personal_data_purged_at is None
+
+
+def test_old_emails_are_emptied_and_queued_ones_kept(old_and_recent):
+    Notification.objects.filter(kind="booking_created").update(status=Notification.Status.SENT)
+    personal_data_purge(now=NOW)
+    old_mail = Notification.objects.filter(created_at=OLD, status=Notification.Status.SENT)
+    assert old_mail.exists()
+    assert set(old_mail.values_list("recipient", "body_text", "body_html")) == {("", "", "")}
+
+
+def test_a_person_with_a_recent_booking_stays_recognizable(offices, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    old = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    _age(old)
+    book(service("toyooka"), jst(2026, 11, 24, 10, 30))  # the same person books again
+    report = personal_data_purge(now=NOW)
+    assert report.bookings == 1 and report.applicants == 0
+    assert Applicant.objects.get(pk=old.applicant_id).name == "山田 太郎"
+
+
+def test_a_barred_person_is_kept_until_the_bar_is_lifted(offices, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    old = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    _age(old, status=BookingStatus.NO_SHOW)
+    Applicant.objects.filter(pk=old.applicant_id).update(barred_at=OLD, barred_reason="3 no-shows")
+    assert personal_data_purge(now=NOW).applicants == 0
+    Applicant.objects.filter(pk=old.applicant_id).update(bar_lifted_at=NOW - timedelta(days=1))
+    assert personal_data_purge(now=NOW).applicants == 1
+
+
+def test_active_and_recent_bookings_are_never_purged_and_a_rerun_does_nothing(old_and_recent):
+    _old, recent = old_and_recent
+    Booking.objects.filter(pk=recent.pk).update(start=OLD, end=OLD + timedelta(minutes=30))
+    first = personal_data_purge(now=NOW)
+    assert first.bookings == 1  # `recent` is still requested (active): left alone
+    assert personal_data_purge(now=NOW).bookings == 0

@@ -1,0 +1,108 @@
+"""
+The outbox keeps its promise through a mail server outage: the booking commits, the email
+waits in the outbox with the error's class (never the address), and once the server is
+back the periodic task delivers each email exactly once, however often it runs.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from bookings.models import Booking, BookingStatus
+from bookings.services import booking_confirm
+from notifications.models import Notification
+from notifications.services import Message, notification_queue, notification_send
+from notifications.tasks import send_notification, send_queued_notifications
+from offices.models import User
+from tests.bookings.conftest import NOW, book, jst, service
+
+THU_930 = jst(2026, 11, 26, 9, 30)
+
+
+@pytest.mark.django_db
+def test_smtp_down_then_up_delivers_every_email_exactly_once(
+    offices, frozen, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = book(service("toyooka"), jst(2026, 11, 24, 9, 30), now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        counselor = User.objects.get(username="toyooka-counselor-1")
+        booking_confirm(booking=created.booking, by=counselor, now=NOW)
+    booking = Booking.objects.get(pk=created.booking.pk)
+    assert booking.status == BookingStatus.CONFIRMED  # the outage never fails the booking
+
+    waiting = Notification.objects.filter(status=Notification.Status.QUEUED)
+    assert waiting.count() >= 1
+    assert set(waiting.values_list("last_error", flat=True)) == {"ConnectionRefusedError"}
+    assert smtp.inbox.messages == []
+
+    smtp.start()
+    first = send_queued_notifications()
+    assert first == waiting.model.objects.filter(status=Notification.Status.SENT).count() >= 1
+    assert send_queued_notifications() == 0  # the next beat finds nothing to send
+    for notification in Notification.objects.all():
+        send_notification(notification.pk)  # a late duplicate task sends nothing either
+
+    received = [(recipients[0], m["Subject"]) for recipients, m in smtp.inbox.messages]
+    assert len(received) == first == Notification.objects.count() == len(set(received))
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {"booking_created", "booking_confirmed", "meeting_issued"} <= kinds
+    with_calendar = [
+        m for _, m in smtp.inbox.messages
+        if any(part.get_content_type() == "text/calendar" for part in m.walk())
+    ]  # fmt: skip
+    assert len(with_calendar) == 1 and booking.reference in str(with_calendar[0]["Subject"])
+    parts = {part.get_content_type() for part in with_calendar[0].walk()}
+    assert {"text/plain", "text/html"} <= parts
+
+
+@pytest.mark.django_db
+def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_failed(offices, smtp):
+    notification, _ = notification_queue(
+        dedupe_key="test:cap", kind="test", recipient="someone@example.jp", language="ja",
+        message=Message(subject="s", text="t"),
+    )  # fmt: skip
+    for _attempt in range(8):
+        assert notification_send(notification_id=notification.pk) is False
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED and notification.attempts == 8
+    smtp.start()
+    assert send_queued_notifications() == 0  # failed ones wait for a person, not the beat
+    assert "someone@example.jp" not in notification.last_error
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_to_send_one_email_deliver_it_once(seeded, smtp):
+    smtp.start()
+    notification, _ = notification_queue(
+        dedupe_key="test:race", kind="test", recipient="someone@example.jp", language="ja",
+        message=Message(subject="race", text="once"),
+    )  # fmt: skip
+    barrier = threading.Barrier(6)
+    results = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(notification_send(notification_id=notification.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 5 + [True]
+    assert len(smtp.inbox.messages) == 1
+
+
+@pytest.mark.django_db
+def test_the_same_event_twice_queues_one_email(offices, frozen, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = book(service("toyooka"), jst(2026, 11, 24, 9, 30), idempotency_key="k-1")
+        book(service("toyooka"), jst(2026, 11, 24, 9, 30), idempotency_key="k-1")
+    assert Notification.objects.filter(dedupe_key__startswith=f"booking:{created.booking.pk}:")
+    assert Notification.objects.filter(kind="booking_created").count() == 1
