@@ -54,8 +54,9 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
         "expired": "expired",
         "no_show": "no_show",
         "barred": "barred",
+        "proposed": "proposed",
     }
-    template = templates.get(kind)
+    template = templates.get(kind.split(":")[0])
     if template is None:
         return None
     with translation.override(booking.language):
@@ -88,6 +89,7 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "expired": _("Your booking request lapsed"),
             "no_show": _("Your session was counted as a no-show"),
             "barred": _("Online booking is no longer available to you"),
+            "proposed": _("The office proposes another time"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []

@@ -150,6 +150,12 @@ class Booking(models.Model):
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    proposed_at = models.DateTimeField(
+        _("another time proposed at"),
+        null=True,
+        blank=True,
+        help_text=_("A counselor offered this time instead of the one requested."),
+    )
     personal_data_purged_at = models.DateTimeField(
         _("personal data purged at"), null=True, blank=True, editable=False
     )

@@ -64,12 +64,12 @@ def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> 
             reason=f"not joined {office.no_show_grace_minutes} minutes after the start, no contact",
         )
         booking_notify(booking, "no_show")
-        _bar_if_threshold(booking.applicant_id, office, now)
+        bar_if_threshold(booking.applicant_id, office, now)
     logger.info("booking id=%s marked no-show", booking_id)
     return 1
 
 
-def _bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
+def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
     if not office.no_show_bar_threshold:
         return
     applicant = Applicant.objects.select_for_update().get(pk=applicant_id)

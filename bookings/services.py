@@ -224,7 +224,7 @@ def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: da
     return min(free_ids, key=lambda cid: (counts.get(cid, 0), cid))
 
 
-def _lock_counselors(office) -> list[int]:
+def office_booking_lock(office) -> list[int]:
     """
     The one lock of booking: this office's active counselors, in a fixed order (no
     deadlock). Taken late, after validation and consent; everything after it sees every
@@ -408,7 +408,7 @@ def _create(
         now=now,
     )
 
-    counselor_ids = _lock_counselors(office)
+    counselor_ids = office_booking_lock(office)
     _expire_stale_holds(counselor_ids, now)
     day = start.date()
     slot = next(

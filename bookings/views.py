@@ -381,6 +381,22 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["POST"])
+def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The person accepts the time a counselor proposed (a POST from the booking page)."""
+    from bookings.staff_actions import booking_accept_proposal
+
+    booking = _booking_or_404(token, MANAGE)
+    try:
+        booking_accept_proposal(booking=booking)
+    except BookingError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Thank you. Your booking is confirmed at this time."))
+    return redirect("booking-manage", token=token)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
     """The email-check link opens a page; only its button (a POST) confirms."""

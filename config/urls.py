@@ -38,6 +38,11 @@ urlpatterns = [
         name="booking-calendar",
     ),
     path("bookings/<str:token>/cancel/", booking_views.booking_cancel, name="booking-cancel"),
+    path(
+        "bookings/<str:token>/accept/",
+        booking_views.booking_accept_proposal_view,
+        name="booking-accept-proposal",
+    ),
     path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
     path("api/v1/", api.urls),
     path("meet/<uuid:booking_uuid>/", fake_meeting, name="fake-meeting"),

@@ -1,0 +1,109 @@
+"""The counselor's actions on a booking keep the public site's guards."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from bookings.exceptions import NotAllowedNow, SlotTaken
+from bookings.models import Booking, BookingStatus
+from bookings.services import booking_confirm
+from bookings.staff_actions import (
+    booking_accept_proposal,
+    booking_check_in,
+    booking_complete,
+    booking_extend,
+    booking_mark_no_show,
+    booking_propose_time,
+    booking_switch_to_phone,
+)
+from offices.models import User
+from tests.bookings.conftest import book, jst, person, service
+
+THU_930 = jst(2026, 11, 26, 9, 30)
+
+
+@pytest.fixture
+def counselor(offices):
+    return User.objects.get(username="kawagoe-counselor-1")
+
+
+def confirmed_at(start, counselor, **data):
+    booking = book(service("kawagoe"), start, data=person(**data)).booking
+    return booking_confirm(booking=booking, by=counselor)
+
+
+def test_check_in_then_complete_records_each_step(counselor):
+    booking = confirmed_at(THU_930, counselor)
+    booking_check_in(booking=booking, by=counselor, now=THU_930 + timedelta(minutes=2))
+    booking_complete(booking=booking, by=counselor, now=THU_930 + timedelta(minutes=30))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.COMPLETED
+    steps = list(booking.events.order_by("pk").values_list("to_status", "actor__username"))
+    assert steps[-2:] == [("in_progress", counselor.username), ("completed", counselor.username)]
+    with pytest.raises(NotAllowedNow):
+        booking_check_in(booking=booking, by=counselor)
+
+
+def test_extending_into_the_next_booking_is_refused_with_the_time(counselor):
+    first = confirmed_at(THU_930, counselor)
+    second = confirmed_at(THU_930 + timedelta(minutes=30), counselor, email="b@example.jp",
+                          job_seeker_number="22222-2222222")  # fmt: skip
+    Booking.objects.filter(pk=second.pk).update(counselor=first.counselor)
+    with pytest.raises(SlotTaken, match="10:00"):
+        booking_extend(booking=first, by=counselor, minutes=15)
+    first.refresh_from_db()
+    assert first.end == THU_930 + timedelta(minutes=30)  # nothing changed
+    Booking.objects.filter(pk=second.pk).update(status=BookingStatus.CANCELLED)
+    booking_extend(booking=first, by=counselor, minutes=15)
+    first.refresh_from_db()
+    assert first.end == THU_930 + timedelta(minutes=45)
+    assert "extended by 15 min" in first.events.latest("pk").reason
+
+
+def test_switch_to_phone_and_no_show_by_hand(counselor, django_capture_on_commit_callbacks):
+    booking = confirmed_at(THU_930, counselor)
+    with pytest.raises(NotAllowedNow):
+        booking_mark_no_show(booking=booking, by=counselor, now=THU_930 - timedelta(minutes=1))
+    booking_switch_to_phone(booking=booking, by=counselor, reason="no sound")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.SWITCHED_TO_PHONE
+    other = confirmed_at(THU_930 + timedelta(hours=1), counselor, email="c@example.jp",
+                         job_seeker_number="33333-3333333")  # fmt: skip
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_mark_no_show(booking=other, by=counselor, now=other.start + timedelta(minutes=11))
+    other.refresh_from_db()
+    assert other.status == BookingStatus.NO_SHOW and len(mail.outbox) == 1
+
+
+def test_another_office_cannot_act_on_a_booking(counselor):
+    booking = confirmed_at(THU_930, counselor)
+    stranger = User.objects.get(username="toyooka-counselor-1")
+    for action in (booking_check_in, booking_switch_to_phone, booking_complete):
+        with pytest.raises(NotAllowedNow):
+            action(booking=booking, by=stranger)
+
+
+def test_a_proposed_time_is_held_emailed_and_confirmed_when_accepted(
+    counselor, django_capture_on_commit_callbacks
+):
+    booking = book(service("kawagoe"), THU_930).booking
+    later = jst(2026, 11, 27, 13, 0)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_propose_time(booking=booking, by=counselor, start=later)
+    booking.refresh_from_db()
+    assert (booking.status, booking.start) == (BookingStatus.REQUESTED, later)
+    assert booking.proposed_at is not None
+    assert len(mail.outbox) == 1 and "13:00" in mail.outbox[0].body
+    booking_accept_proposal(booking=booking)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert booking_accept_proposal(booking=booking).status == BookingStatus.CONFIRMED
+
+
+def test_proposing_a_time_that_is_not_free_is_refused(counselor):
+    booking = book(service("kawagoe"), THU_930).booking
+    with pytest.raises(SlotTaken):
+        booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 28, 10, 0))
