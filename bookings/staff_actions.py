@@ -5,6 +5,7 @@ BookingEvent, and a change of time goes under the office's booking lock and Post
 exclusion constraint, so an extension or a proposed time can never double-book.
 """
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,8 @@ from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from bookings.services import booking_notify, booking_transition, office_booking_lock
 from offices.business_days import JST
 from offices.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _locked(booking: Booking, by: User) -> Booking:
@@ -109,8 +112,11 @@ def _update_meeting_after_commit(booking: Booking) -> None:
     def enqueue() -> None:
         try:
             tasks.update_meeting.delay(booking.pk)
-        except Exception:  # noqa: S110 (broker down: the time at the platform is cosmetic)
-            pass
+        except Exception as error:  # broker down: the link stays valid, only its time is old
+            logger.warning(
+                "broker unavailable, meeting of booking id=%s not moved: %s",
+                booking.pk, type(error).__name__,
+            )  # fmt: skip
 
     transaction.on_commit(enqueue)
 
