@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookings import admin_views
 from bookings.exceptions import BookingError
 from bookings.meetings import meeting_for, meeting_set_manual_link
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
@@ -166,7 +168,39 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         )
 
     def has_add_permission(self, request):
-        return False  # phone bookings go through the booking form (issue: counselor's day)
+        return False  # phone bookings go through `phone_booking_view`, never a raw form
+
+    def get_urls(self):
+        def wrap(view):
+            def wrapper(request, *args, **kwargs):
+                return view(self, request, *args, **kwargs)
+
+            return self.admin_site.admin_view(wrapper)
+
+        extra = [
+            path("schedule/", wrap(admin_views.schedule_view), name="bookings_booking_schedule"),
+            path(
+                "schedule.csv",
+                wrap(admin_views.schedule_csv_view),
+                name="bookings_booking_schedule_csv",
+            ),
+            path(
+                "<int:booking_id>/act/",
+                wrap(admin_views.schedule_action_view),
+                name="bookings_booking_act",
+            ),
+            path(
+                "<int:booking_id>/propose/",
+                wrap(admin_views.propose_view),
+                name="bookings_booking_propose",
+            ),
+            path("phone/", wrap(admin_views.phone_booking_view), name="bookings_booking_phone"),
+        ]
+        return extra + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "show_schedule_links": True}
+        return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False  # nothing is hard-deleted

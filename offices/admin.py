@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,11 @@ class OfficeScopedAdminMixin:
         if request.user.office_id is None:
             return queryset.none()
         return queryset.filter(**{self.office_lookup: request.user.office_id})
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another office's row asked for by address is simply not there: 404, the same
+        # answer as for a row that does not exist, never a hint that it does.
+        raise Http404
 
 
 def _office_from_request(request: HttpRequest) -> Office | None:

@@ -1,0 +1,398 @@
+"""
+The counselor's pages in the admin: the day's schedule (with its actions and CSV export),
+the phone booking form (also "book the next session now"), and proposing another time
+for a request. Every page is limited to the user's office: another office's booking or
+schedule asked for by address is a 404.
+"""
+
+import csv
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
+from bookings.forms import DetailsForm
+from bookings.meetings import meeting_set_manual_link
+from bookings.models import Applicant, Booking, BookingChannel, BookingStatus
+from bookings.no_shows import booking_note_contact
+from bookings.selectors import schedule_for_day
+from bookings.services import booking_cancel_by_staff, booking_confirm, booking_create
+from bookings.staff_actions import (
+    booking_check_in,
+    booking_complete,
+    booking_extend,
+    booking_mark_no_show,
+    booking_propose_time,
+    booking_switch_to_phone,
+    meeting_reissue,
+)
+from conferencing.types import ConferencingError
+from offices import display
+from offices.business_days import JST
+from offices.models import Office, Service
+from offices.rules import rules_for_service
+from terms.selectors import terms_in_force
+
+PHONE_DAYS = 21  # how far ahead the phone form lists free times
+
+
+def _today() -> date:
+    return timezone.now().astimezone(JST).date()
+
+
+def _offices_for(request: HttpRequest) -> QuerySet[Office]:
+    if request.user.is_superuser:
+        return Office.objects.order_by("pk")
+    return Office.objects.filter(pk=request.user.office_id)
+
+
+def _office(request: HttpRequest) -> Office:
+    """The office asked for (`?office=<slug>`), which must be the user's own: else 404."""
+    offices = _offices_for(request)
+    slug = request.GET.get("office") or request.POST.get("office")
+    office = offices.filter(slug=slug).first() if slug else offices.first()
+    if office is None:
+        raise Http404
+    return office
+
+
+def _day(request: HttpRequest) -> date:
+    value = request.GET.get("date") or request.POST.get("date")
+    if not value:
+        return _today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return _today()
+
+
+def _schedule_url(office: Office, day: date) -> str:
+    query = urlencode({"office": office.slug, "date": day.isoformat()})
+    return reverse("admin:bookings_booking_schedule") + "?" + query
+
+
+def _booking(model_admin: ModelAdmin, request: HttpRequest, booking_id) -> Booking:
+    booking = (
+        model_admin.get_queryset(request)
+        .select_related("office", "service", "counselor")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def _require_change(model_admin: ModelAdmin, request: HttpRequest) -> None:
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+
+
+class ExtendForm(forms.Form):
+    minutes = forms.TypedChoiceField(
+        coerce=int, choices=[(m, m) for m in (5, 10, 15, 30, 45, 60)], initial=15
+    )
+
+
+def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    day = _day(request)
+    schedule = schedule_for_day(office=office, day=day, now=timezone.now())
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Day's schedule"),
+        "office": office,
+        "offices": _offices_for(request),
+        "day": day,
+        "day_label": display.format_date(day),
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "today": _today(),
+        "schedule": schedule,
+        "can_change": model_admin.has_change_permission(request),
+        "extend_choices": ExtendForm.base_fields["minutes"].choices,
+        "platform": office.get_platform_display(),
+        "now": timezone.now(),
+        "requested_count": sum(
+            1 for b in schedule.blocks if b.booking.status == BookingStatus.REQUESTED
+        ),
+    }
+    return render(request, "admin/bookings/schedule.html", context)
+
+
+def schedule_csv_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
+    """The day as CSV for the office's records: what the page shows, no contact details."""
+    office = _office(request)
+    day = _day(request)
+    schedule = schedule_for_day(office=office, day=day, now=timezone.now())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="schedule-{office.slug}-{day}.csv"'
+    response.write("\ufeff")  # a BOM, so that Excel in Japan reads UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("start"), _("end"), _("counselor"), _("status"), _("reference"), _("name"),
+         _("service"), _("channel"), _("attendees"), _("note")]
+    )  # fmt: skip
+    for block in schedule.blocks:
+        b = block.booking
+        writer.writerow(
+            [
+                f"{b.start.astimezone(JST):%H:%M}",
+                f"{b.end.astimezone(JST):%H:%M}",
+                b.counselor.display_name,
+                b.get_status_display(),
+                b.reference,
+                _csv_safe(b.name),
+                b.service.name,
+                b.get_channel_display(),
+                len(b.attendees),
+                _csv_safe(b.note),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """A cell a spreadsheet would run as a formula is kept as text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+ACTIONS = {
+    "check_in": lambda b, u, p: booking_check_in(booking=b, by=u),
+    "complete": lambda b, u, p: booking_complete(booking=b, by=u),
+    "switch_to_phone": lambda b, u, p: booking_switch_to_phone(
+        booking=b, by=u, reason=p.get("reason", "")
+    ),
+    "no_show": lambda b, u, p: booking_mark_no_show(booking=b, by=u),
+    "note_contact": lambda b, u, p: booking_note_contact(booking=b, by=u),
+    "confirm": lambda b, u, p: booking_confirm(booking=b, by=u),
+    "cancel": lambda b, u, p: booking_cancel_by_staff(booking=b, by=u, reason=p.get("reason", "")),
+    "reissue_meeting": lambda b, u, p: meeting_reissue(booking=b, by=u),
+}
+
+ACTION_DONE = {
+    "check_in": gettext_lazy("Checked in."),
+    "complete": gettext_lazy("Completed."),
+    "switch_to_phone": gettext_lazy("Switched to phone."),
+    "no_show": gettext_lazy("Marked as a no-show; the person was told by email."),
+    "note_contact": gettext_lazy("Contact noted: this session will not count as a no-show."),
+    "confirm": gettext_lazy("Confirmed; the person was told by email."),
+    "cancel": gettext_lazy("Cancelled; the person was told by email."),
+    "reissue_meeting": gettext_lazy("The meeting is being issued again."),
+    "extend": gettext_lazy("Extended."),
+    "paste_link": gettext_lazy("The link was saved and sent to the person."),
+}
+
+
+def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_id: int):
+    """One action from a block of the schedule (POST only), then back to the schedule."""
+    if request.method != "POST":
+        raise Http404
+    _require_change(model_admin, request)
+    booking = _booking(model_admin, request, booking_id)
+    action = request.POST.get("action", "")
+    day = booking.start.astimezone(JST).date()
+    try:
+        if action == "extend":
+            form = ExtendForm(request.POST)
+            if not form.is_valid():
+                raise BookingInvalid({"minutes": [_("Choose how many minutes to add.")]})
+            booking_extend(booking=booking, by=request.user, minutes=form.cleaned_data["minutes"])
+        elif action == "paste_link":
+            meeting_set_manual_link(
+                booking=booking,
+                join_url=request.POST.get("join_url", "").strip(),
+                passcode=request.POST.get("passcode", "").strip(),
+                by=request.user,
+            )
+        elif action in ACTIONS:
+            ACTIONS[action](booking, request.user, request.POST)
+        else:
+            raise Http404
+    except BookingInvalid as invalid:
+        for errors in invalid.errors.values():
+            for error in errors:
+                messages.error(request, f"{booking.reference}: {error}")
+    except (BookingError, ConferencingError) as refused:
+        text = refused.message if isinstance(refused, BookingError) else str(refused)
+        messages.error(request, f"{booking.reference}: {text}")
+    else:
+        messages.success(request, f"{booking.reference}: {ACTION_DONE[action]}")
+    return redirect(_schedule_url(booking.office, day) + f"#booking-{booking.pk}")
+
+
+class StaffBookingForm(DetailsForm):
+    """The public form's fields and checks, plus the time and the consent stated by phone."""
+
+    start = forms.ChoiceField(label=gettext_lazy("Time"), widget=forms.RadioSelect)
+    consent_stated = forms.BooleanField(
+        label=gettext_lazy(
+            "The person heard the terms of use in force and agreed to them on the phone"
+        ),
+        required=True,
+        error_messages={
+            "required": gettext_lazy(
+                "Read out or explain the terms of use and tick this box once the person agrees."
+            )
+        },
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].choices = [
+            (s.start.isoformat(), f"{display.format_session(s.start, s.end)} ({s.free})")
+            for s in slots
+        ]
+        self.fields["start"].error_messages["required"] = _("Choose one of the free times.")
+        self.fields["start"].error_messages["invalid_choice"] = _(
+            "That time is no longer free. Choose another."
+        )
+
+
+def _prefill(office: Office, applicant_id: str | None) -> dict:
+    if not applicant_id:
+        return {}
+    applicant = Applicant.objects.filter(office=office, pk=applicant_id).first()
+    if applicant is None:
+        raise Http404
+    last = applicant.bookings.order_by("-start").first()
+    data = {
+        "kind": applicant.kind,
+        "name": applicant.name,
+        "name_kana": applicant.name_kana,
+        "job_seeker_number": applicant.job_seeker_number,
+    }
+    if last is not None:
+        data.update(email=last.email, phone=last.phone, company_name=last.company_name)
+    return data
+
+
+def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
+    """
+    A booking taken on the phone, or the next session booked during one (`?applicant=`):
+    the same free times and checks as the public form, through `booking_create`.
+    """
+    _require_change(model_admin, request)
+    office = _office(request)
+    services = list(Service.objects.filter(office=office, is_active=True).order_by("position"))
+    if not services:
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    service = next((s for s in services if s.slug == source.get("service")), services[0])
+    applicant_id = source.get("applicant")
+    channel = BookingChannel.SESSION if applicant_id else BookingChannel.PHONE
+    rules = rules_for_service(service, office)
+    now = timezone.now()
+    first_day = _day(request) if source.get("date") else now.astimezone(JST).date()
+    from bookings.availability import slot_list_available
+
+    slots = slot_list_available(
+        service=service, first_day=first_day, last_day=first_day + timedelta(days=PHONE_DAYS),
+        now=now,
+    )  # fmt: skip
+    terms = terms_in_force(office=office, at=now)
+    form_kwargs = {"office": office, "rules": rules, "slots": slots}
+    if request.method == "POST":
+        form = StaffBookingForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                created = booking_create(
+                    service=service,
+                    start=datetime.fromisoformat(form.cleaned_data["start"]),
+                    data=form.raw_data(),
+                    terms_version_id=terms.pk if terms else None,
+                    agree_terms=form.cleaned_data["consent_stated"],
+                    channel=channel,
+                    created_by=request.user,
+                )
+            except BookingInvalid as invalid:
+                for name, errors in invalid.errors.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            except SlotTaken as taken:
+                form.add_error("start", taken.message)
+            except BookingError as refused:
+                form.add_error(None, refused.message)
+            else:
+                booking = created.booking
+                messages.success(
+                    request,
+                    _("Booked %(reference)s: %(when)s. The person is emailed the details.")
+                    % {
+                        "reference": booking.reference,
+                        "when": display.format_session(booking.start, booking.end),
+                    },
+                )
+                return redirect(_schedule_url(office, booking.start.astimezone(JST).date()))
+    else:
+        form = StaffBookingForm(initial=_prefill(office, applicant_id), **form_kwargs)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Book the next session")
+        if channel == BookingChannel.SESSION
+        else _("Phone booking"),
+        "office": office,
+        "services": services,
+        "service": service,
+        "form": form,
+        "slots": slots,
+        "terms": terms,
+        "applicant_id": applicant_id or "",
+        "first_day": first_day,
+        "days": PHONE_DAYS,
+    }
+    return render(request, "admin/bookings/phone_booking.html", context)
+
+
+def propose_view(model_admin: ModelAdmin, request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Offer the person of a request another free time; they accept it from their page."""
+    _require_change(model_admin, request)
+    booking = _booking(model_admin, request, booking_id)
+    now = timezone.now()
+    from bookings.availability import slot_list_available
+
+    first_day = now.astimezone(JST).date()
+    slots = slot_list_available(
+        service=booking.service, first_day=first_day,
+        last_day=first_day + timedelta(days=PHONE_DAYS), now=now,
+    )  # fmt: skip
+    error = None
+    if request.method == "POST":
+        choice = request.POST.get("start", "")
+        try:
+            start = datetime.fromisoformat(choice)
+            booking_propose_time(booking=booking, by=request.user, start=start)
+        except ValueError:
+            error = _("Choose one of the free times.")
+        except BookingError as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("%(reference)s: the new time was proposed to the person by email.")
+                % {"reference": booking.reference},
+            )
+            return redirect(_schedule_url(booking.office, start.astimezone(JST).date()))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Propose another time"),
+        "booking": booking,
+        "when": display.format_session(booking.start, booking.end),
+        "slots": [(s.start.isoformat(), display.format_session(s.start, s.end)) for s in slots],
+        "error": error,
+    }
+    return render(request, "admin/bookings/propose.html", context, status=409 if error else 200)
