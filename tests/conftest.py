@@ -48,6 +48,26 @@ def seeded(db) -> dict[str, Office]:
     return {office.slug: office for office in Office.objects.all()}
 
 
+@pytest.fixture
+def offices(seeded) -> dict[str, Office]:
+    """The five offices with their sample terms of use in force."""
+    from terms.services import terms_seed
+
+    terms_seed()
+    return seeded
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at the bookings tests' NOW (Sunday 2026-11-22 10:00 in Japan)."""
+    import time_machine
+
+    from tests.bookings.conftest import NOW
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values never leak from one test to another."""

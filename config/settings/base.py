@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bookings",
     "conferencing",
     "notifications",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -50,7 +51,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin logins are protected against guessing (django-axes): after AXES_FAILURE_LIMIT
+# wrong passwords for one username from one address, that pair is locked out for
+# AXES_COOLOFF_MINUTES; a success resets the count. Nothing of it is logged verbosely.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.5  # hours; the lockout page says "30 minutes"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -176,6 +193,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Staff sessions end after SESSION_COOKIE_AGE or when the browser closes (shared PCs).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Logging: never personal data; records carry ids, not names or contacts -----------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -1,30 +1,14 @@
 from datetime import datetime
 
-import pytest
-import time_machine
-
 from offices.business_days import JST
 from offices.models import Service
 from terms.selectors import terms_in_force
-from terms.services import terms_seed
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=JST)  # Sunday
 
 
 def jst(*args: int) -> datetime:
     return datetime(*args, tzinfo=JST)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def offices(seeded):
-    terms_seed()
-    return seeded
 
 
 def service(slug: str, service_slug: str | None = None) -> Service:

@@ -83,7 +83,7 @@ def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch
         )
 
     monkeypatch.setattr(services, "slot_list_available", slots_then_wait)
-    monkeypatch.setattr(services, "_lock_counselors", no_lock)
+    monkeypatch.setattr(services, "office_booking_lock", no_lock)
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap")
     try:

@@ -250,7 +250,7 @@ def test_a_phone_booking_racing_a_web_booking_for_the_same_time_one_wins(seeded)
                 service=svc, start=start, terms_version_id=terms_id, agree_terms=True,
                 channel=channel, created_by=counselor if channel == "phone" else None,
                 data=person(email=f"{channel}@example.jp",
-                            job_seeker_number="11111-1111111" if channel == "phone" else None),
+                            job_seeker_number="11111-1111111" if channel == "phone" else "22222-2222222"),
                 now=NOW,
             )  # fmt: skip
             outcome[channel] = "won"

@@ -6,8 +6,6 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.bookings.conftest import frozen, offices  # noqa: F401 (shared fixtures)
-
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -1,0 +1,128 @@
+"""
+Staff see only their own office, everywhere in the admin. For every model the admin
+shows, a Kawagoe manager and a Kawagoe counselor asking for a Toyooka row by address get
+404, and the lists leave it out; the same page for Toyooka's own staff works, so the test
+would fail if scoping hid everything. Admin logins are protected against guessing.
+"""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from offices.admin import OfficeScopedAdminMixin
+from offices.models import User
+from tests.bookings.conftest import book, jst, service
+
+SCOPED = [
+    (model, model_admin)
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, OfficeScopedAdminMixin)
+]
+
+
+@pytest.fixture
+def toyooka_rows(offices):
+    """A row of every scoped model that belongs to Toyooka."""
+    book(service("toyooka"), jst(2026, 11, 24, 9, 30))
+    toyooka = offices["toyooka"]
+    rows = {}
+    for model, model_admin in SCOPED:
+        row = model.objects.filter(**{model_admin.office_lookup: toyooka.pk}).first()
+        assert row is not None, f"no Toyooka {model.__name__} to test with"
+        rows[model] = row
+    return rows
+
+
+class _Request:
+    def __init__(self, user):
+        self.user = user
+
+
+def test_every_model_the_admin_shows_is_scoped_or_for_superusers_only(offices):
+    names = {model.__name__ for model, _ in SCOPED}
+    assert {"Office", "Counselor", "User", "TermsVersion", "Consent", "Booking", "Applicant",
+            "Notification"} <= names  # fmt: skip
+    unscoped = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if not isinstance(model_admin, OfficeScopedAdminMixin)
+    ]
+    assert unscoped  # groups and lockouts
+    for username in ("kawagoe-manager", "kawagoe-counselor-1"):
+        request = _Request(User.objects.get(username=username))
+        for model_admin in unscoped:
+            assert not model_admin.has_view_permission(request), model_admin
+
+
+@pytest.mark.parametrize("username", ["kawagoe-manager", "kawagoe-counselor-1"])
+@pytest.mark.parametrize("model", [model for model, _ in SCOPED], ids=lambda m: m.__name__)
+def test_another_offices_row_is_404_and_missing_from_the_list(
+    client, toyooka_rows, username, model
+):
+    row = toyooka_rows[model]
+    opts = model._meta
+    client.force_login(User.objects.get(username=username))
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+    history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk])
+    assert client.get(change).status_code in (404, 403)
+    assert client.get(history).status_code in (404, 403)
+    if client.get(change).status_code == 403:
+        return  # this role may not see the model at all
+    assert client.get(change).status_code == 404
+    listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert listing.status_code == 200
+    assert row.pk not in {obj.pk for obj in listing.context["cl"].result_list}
+
+
+@pytest.mark.parametrize("model", [model for model, _ in SCOPED], ids=lambda m: m.__name__)
+def test_the_offices_own_manager_sees_the_same_row(client, toyooka_rows, model):
+    row = toyooka_rows[model]
+    opts = model._meta
+    manager = User.objects.get(username="toyooka-manager")
+    client.force_login(manager)
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+    may_view = admin.site._registry[model].has_view_permission(_Request(manager))
+    assert client.get(change).status_code == (200 if may_view else 403)
+
+
+def test_a_counselor_can_see_the_models_of_their_day(client, offices):
+    client.force_login(User.objects.get(username="kawagoe-counselor-1"))
+    for name in ("bookings_booking", "bookings_applicant", "terms_termsversion"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_admin_logins_lock_out_after_repeated_wrong_passwords(client, offices):
+    user = User.objects.get(username="kawagoe-counselor-1")
+    user.set_password("correct horse battery staple")
+    user.save()
+    for attempt in range(1, 6):
+        response = client.post(
+            "/admin/login/",
+            {"username": user.username, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.9",
+        )
+        # The usual "wrong password" form, until the fifth wrong password locks the pair.
+        assert response.status_code == (429 if attempt == 5 else 200)
+    locked = client.post(
+        "/admin/login/",
+        {"username": user.username, "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert locked.status_code == 429
+    assert "ログインに何度も失敗" in locked.content.decode()
+    # Another address is not locked out by someone else's guessing.
+    other = client.post(
+        "/admin/login/",
+        {"username": user.username, "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.10",
+    )
+    assert other.status_code == 302
+
+
+def test_staff_sessions_expire(client, offices, settings, time_machine):
+    time_machine.move_to(jst(2026, 11, 22, 9, 0))
+    client.force_login(User.objects.get(username="kawagoe-counselor-1"))
+    assert client.get("/admin/").status_code == 200
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    time_machine.move_to(jst(2026, 11, 22, 9, 0).replace(hour=17, minute=1))
+    assert client.get("/admin/").status_code == 302  # after 8 hours: sign in again
