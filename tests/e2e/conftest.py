@@ -8,6 +8,16 @@ from tests.conftest import CHROMIUM
 @pytest.fixture
 def browser_page(live_server):
     """A phone-sized page in Debian's Chromium (no downloaded browser)."""
+    yield from _page(width=390, height=844)
+
+
+@pytest.fixture
+def tablet_page(live_server):
+    """A tablet-sized page (landscape), as counselors use the admin."""
+    yield from _page(width=1180, height=820)
+
+
+def _page(*, width: int, height: int):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
@@ -18,7 +28,7 @@ def browser_page(live_server):
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page
