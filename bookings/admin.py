@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from bookings import admin_views
 from bookings.exceptions import BookingError
 from bookings.meetings import meeting_for, meeting_set_manual_link
-from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.models import AccessRecord, Applicant, Booking, BookingEvent, BookingStatus
 from bookings.no_shows import applicant_lift_bar, booking_note_contact
 from bookings.services import booking_cancel_by_staff, booking_confirm
 from conferencing.models import OnlineMeeting
@@ -63,6 +63,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         "status",
         "name",
         "channel",
+        "next_step",
     ]
     list_filter = ["status", "office", "channel"]
     list_select_related = ["office", "service", "counselor"]
@@ -82,6 +83,26 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("date and time"), ordering="start")
     def when(self, obj: Booking) -> str:
         return format_session(obj.start, obj.end)
+
+    @admin.display(description=gettext_lazy("next step"))
+    def next_step(self, obj: Booking) -> str:
+        """For a request: propose another time; for the rest: the day in the schedule."""
+        from django.urls import reverse
+
+        from offices.business_days import JST
+
+        if obj.status == BookingStatus.REQUESTED:
+            url = reverse("admin:bookings_booking_propose", args=[obj.pk])
+            label = (
+                _("Propose another time…") if not obj.proposed_at else _("Proposed; propose again…")
+            )
+            return format_html('<a href="{}">{}</a>', url, label)
+        url = reverse("admin:bookings_booking_schedule")
+        day = obj.start.astimezone(JST).date().isoformat()
+        return format_html(
+            '<a href="{}?office={}&amp;date={}#booking-{}">{}</a>',
+            url, obj.office.slug, day, obj.pk, _("In the schedule"),
+        )  # fmt: skip
 
     @admin.display(description=gettext_lazy("attendees"))
     def attendee_list(self, obj: Booking) -> str:
@@ -422,6 +443,27 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         )
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    """Records of use: read-only, for office managers (and superusers)."""
+
+    list_display = ["at", "office", "booking", "kind", "device_type", "device"]
+    list_filter = ["office", "kind"]
+    list_select_related = ["office", "booking"]
+    search_fields = ["booking__reference", "device"]
+    date_hierarchy = "at"
+    readonly_fields = ["at", "office", "booking", "kind", "device_type", "device"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

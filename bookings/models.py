@@ -227,3 +227,46 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking} {self.from_status or '-'} → {self.to_status}"
+
+
+class AccessRecord(models.Model):
+    """
+    One use of a booking's pages by the person (the access history the terms of use
+    mention): what was done, when, from which kind of device. The device is kept as a
+    keyed hash of its network prefix and browser string: the same device gives the same
+    value, but nobody can read an address or a browser string back from it. Managers of
+    the office see these records; they are erased on the retention schedule.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        VERIFIED = "verified", _("Confirmed the email address")
+        VIEWED = "viewed", _("Opened the booking page")
+        CALENDAR = "calendar", _("Downloaded the calendar file")
+        CANCELLED = "cancelled", _("Cancelled")
+        ACCEPTED = "accepted", _("Accepted a proposed time")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
+    )
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="access_records",
+        verbose_name=_("booking"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    device = models.CharField(
+        _("device (pseudonymous)"),
+        max_length=16,
+        help_text=_("The same value means the same network and browser; nothing more."),
+    )
+    device_type = models.CharField(_("device type"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("record of use")
+        verbose_name_plural = _("records of use")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["office", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,8 @@
 """
 The retention schedule: the personal data of bookings that ended more than
 PERSONAL_DATA_RETENTION_DAYS ago is erased: names, numbers, contacts, attendees, notes,
-free-text reasons and the bodies of the emails sent about them. The rows stay, anonymous,
+free-text reasons and the bodies of the emails sent about them; records of use older than
+that are deleted. The rows stay, anonymous,
 so the office's counts (bookings by day, service, channel and outcome; no-shows) still
 add up. People stay recognizable while they still have a recent or upcoming booking, or
 an unlifted bar (the bar is the office's reason to know them).
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingEvent
+from bookings.models import ACTIVE_STATUSES, AccessRecord, Applicant, Booking, BookingEvent
 
 BATCH = 500
 
@@ -80,6 +81,7 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeReport:
             )  # fmt: skip
             applicants += 1
 
+    AccessRecord.objects.filter(at__lt=cutoff).delete()
     emails = (
         Notification.objects.filter(created_at__lt=cutoff)
         .exclude(status=Notification.Status.QUEUED)

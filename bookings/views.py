@@ -3,10 +3,12 @@ Public booking pages: time -> details -> confirm -> done, then the booking's own
 behind its secret link. Each view validates, calls one service, and renders.
 """
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
 from django.contrib import messages
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +22,7 @@ from bookings.availability_cache import slot_list_cached
 from bookings.calendar_file import booking_ics
 from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
 from bookings.forms import DetailsForm
-from bookings.models import BookingStatus
+from bookings.models import AccessRecord, BookingStatus
 from bookings.services import (
     booking_can_cancel_online,
     booking_cancel_by_applicant,
@@ -42,6 +44,8 @@ SESSION_KEY = "booking_draft"
 # Pages behind a secret link never leak it to other sites through the Referer header.
 # "same-origin" rather than "no-referrer": under no-referrer, browsers send `Origin: null`
 # with the page's own form posts (verify, cancel), which CSRF protection must refuse.
+logger = logging.getLogger(__name__)
+
 LINK_PAGE_REFERRER_POLICY = "same-origin"
 
 
@@ -233,6 +237,8 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         except (BookingError, TermsError) as refused:
             error, status = refused.message, 409
         else:
+            if not created.replayed:
+                _record(request, created.booking, AccessRecord.Kind.BOOKED)
             request.session["booking_done"] = created.booking.pk
             request.session.pop(SESSION_KEY, None)
             return redirect("booking-done", slug=slug)
@@ -296,6 +302,20 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _record(request: HttpRequest, booking, kind: str) -> None:
+    """A record of use (pseudonymous device); never fails the page."""
+    from bookings.access_records import access_record
+
+    try:
+        with transaction.atomic():
+            access_record(
+                booking=booking, kind=kind, ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )  # fmt: skip
+    except DatabaseError:
+        logger.warning("record of use for booking id=%s not written", booking.pk)
+
+
 def _booking_or_404(token: str, purpose: str):
     booking = booking_get_by_token(token=token, purpose=purpose)
     if booking is None:
@@ -349,6 +369,7 @@ def _manage_context(booking, now) -> dict:
 @never_cache
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
+    _record(request, booking, AccessRecord.Kind.VIEWED)
     context = {**_manage_context(booking, timezone.now()), "token": token}
     return _token_page(request, "bookings/manage.html", context)
 
@@ -356,6 +377,7 @@ def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
+    _record(request, booking, AccessRecord.Kind.CALENDAR)
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
@@ -374,6 +396,7 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
         except BookingError as refused:
             error = refused.message
         else:
+            _record(request, booking, AccessRecord.Kind.CANCELLED)
             messages.success(request, _("Your booking was cancelled."))
             return redirect("booking-manage", token=token)
     context = {**_manage_context(booking, timezone.now()), "token": token, "error": error}
@@ -392,6 +415,7 @@ def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpRespon
     except BookingError as refused:
         messages.error(request, refused.message)
     else:
+        _record(request, booking, AccessRecord.Kind.ACCEPTED)
         messages.success(request, _("Thank you. Your booking is confirmed at this time."))
     return redirect("booking-manage", token=token)
 
@@ -408,6 +432,7 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
         except BookingError as refused:
             error = refused.message
         else:
+            _record(request, booking, AccessRecord.Kind.VERIFIED)
             return redirect("booking-manage", token=booking_token(booking.uuid, MANAGE))
     context = {
         "office": booking.office,

@@ -47,6 +47,7 @@ _MANAGER_PERMISSIONS = [
     "terms.change_termsversion",
     "terms.delete_termsversion",
     "terms.publish_termsversion",
+    "bookings.view_accessrecord",
 ]
 
 ROLES: dict[str, list[str]] = {

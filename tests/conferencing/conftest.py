@@ -1,1 +1,0 @@
-from tests.bookings.conftest import frozen, offices  # noqa: F401  (shared fixtures)

@@ -1,0 +1,58 @@
+"""Records of use of the booking pages, kept pseudonymous (see `AccessRecord`)."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.utils import timezone
+
+from bookings.models import AccessRecord, Booking
+from terms.services import truncate_ip
+
+
+def device_type(user_agent: str) -> str:
+    """A coarse label such as `iPhone / Safari`: the kind of device, never its version."""
+    ua = user_agent or ""
+    system = next(
+        (
+            name
+            for needle, name in (
+                ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+                ("Windows", "Windows"), ("Macintosh", "Mac"), ("CrOS", "ChromeOS"),
+                ("Linux", "Linux"),
+            )
+            if needle in ua
+        ),
+        "",
+    )  # fmt: skip
+    browser = next(
+        (
+            name
+            for needle, name in (
+                ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("CriOS", "Chrome"),
+                ("Chrome/", "Chrome"), ("Safari/", "Safari"),
+            )
+            if needle in ua
+        ),
+        "",
+    )  # fmt: skip
+    return " / ".join(part for part in (system, browser) if part) or "?"
+
+
+def device_key(ip_address: str | None, user_agent: str) -> str:
+    raw = f"{truncate_ip(ip_address)}|{user_agent or ''}".encode()
+    key = hashlib.sha256(b"access-record:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, raw, hashlib.sha256).hexdigest()[:16]
+
+
+def access_record(
+    *, booking: Booking, kind: str, ip_address: str | None, user_agent: str
+) -> AccessRecord:
+    return AccessRecord.objects.create(
+        office_id=booking.office_id,
+        booking=booking,
+        at=timezone.now(),
+        kind=kind,
+        device=device_key(ip_address, user_agent),
+        device_type=device_type(user_agent)[:40],
+    )
