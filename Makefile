@@ -17,6 +17,11 @@ $(BIN)/.installed: requirements/dev.txt
 
 install: $(BIN)/.installed
 
+# axe-core for the accessibility tests (the only JavaScript dependency; tests only).
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## run: the whole app on embedded defaults (SQLite, filesystem broker) on http://127.0.0.1:$(PORT)
 run: install
 	mkdir -p var
@@ -28,7 +33,7 @@ run: install
 	$(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 ## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
-test: install
+test: install node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## bench: figures for availability, booking rate and the slots endpoint, on a database of

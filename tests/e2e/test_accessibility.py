@@ -1,0 +1,150 @@
+"""
+Accessibility, checked by axe-core in Chromium against WCAG 2.2 A and AA, on a phone and a
+desktop viewport: every public page, and the booking flow with its error states, must have
+zero violations. The booking is also made with the keyboard alone, and no page may break
+the Content Security Policy (Chromium reports violations on the console).
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from terms.services import terms_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+@pytest.fixture
+def axe_page(live_server, request):
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make install` (npm ci)")
+    width, height = VIEWPORTS[request.param]
+    from tests.e2e.conftest import _page
+
+    pages = _page(width=width, height=height)
+    page = next(pages)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    pages.close()
+
+
+def audit(page) -> list[str]:
+    """axe's WCAG 2.2 AA violations on the current page, one line each."""
+    # Evaluated through the DevTools protocol: the page's own CSP (rightly) refuses any
+    # injected <script>, and the test must not weaken it.
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        f"{page.url} {v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:120]})"
+        for v in result["violations"]
+    ]
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/offices/kawagoe/",
+    "/offices/sasebo/",
+    "/offices/toyooka/",
+    "/offices/matsudo/",
+    "/offices/yamaguchi/",
+    "/offices/kawagoe/terms/",
+    "/offices/sasebo/book/",
+    "/offices/sasebo/book/?service=evening-saturday",
+]
+
+
+@pytest.mark.parametrize("axe_page", list(VIEWPORTS), indirect=True)
+def test_every_public_page_has_no_wcag_violation(live_server, axe_page, seeded):
+    terms_seed()
+    problems = []
+    for path in PUBLIC_PAGES:
+        axe_page.goto(live_server.url + path)
+        problems += audit(axe_page)
+    axe_page.goto(live_server.url + "/offices/kawagoe/")
+    axe_page.get_by_role("button", name="English").click()
+    problems += audit(axe_page)
+    assert problems == []
+    assert axe_page.csp_violations == []
+
+
+@pytest.mark.parametrize("axe_page", list(VIEWPORTS), indirect=True)
+def test_the_booking_flow_and_its_errors_by_keyboard_alone(live_server, axe_page, seeded):
+    from bookings.models import Booking
+
+    terms_seed()
+    page = axe_page
+    problems = []
+    page.goto(live_server.url + "/offices/toyooka/book/")
+    problems += audit(page)
+
+    # Keyboard only: Tab to the first free time, choose it with Space, submit with Enter.
+    first_time = page.locator("input[name=start]").first
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "start":
+            break
+    assert page.evaluate("document.activeElement.name") == "start"
+    page.keyboard.press("Space")
+    assert first_time.is_checked()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/book/details/**")
+    problems += audit(page)
+
+    # Submitted empty: the error summary takes focus; that state is audited too.
+    page.locator("main button.button[type=submit]").last.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    problems += audit(page)
+
+    fields = {"#id_name": "鍵盤 太郎", "#id_name_kana": "ケンバン タロウ",
+              "#id_job_seeker_number": "１２３４５ー６７８９０１２",
+              "#id_email": "kb@example.jp", "#id_phone": "090-1111-2222"}  # fmt: skip
+    for field, value in fields.items():
+        if page.locator(field).count():
+            page.locator(field).focus()
+            page.keyboard.type(value)
+    page.locator("main button.button[type=submit]").last.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/book/confirm/**")
+    problems += audit(page)
+
+    # Booking without ticking the box: the error state, then agree with Space and book.
+    page.locator("main button.button[type=submit]").last.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[role=alert], .error-summary, .notice--error")
+    problems += audit(page)
+    page.locator("input[name=agree_terms]").focus()
+    page.keyboard.press("Space")
+    page.locator("main button.button[type=submit]").last.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/book/done/**")
+    problems += audit(page)
+    assert Booking.objects.count() == 1
+
+    from bookings.tokens import MANAGE, booking_token
+
+    booking = Booking.objects.get()
+    manage = f"{live_server.url}/bookings/{booking_token(booking.uuid, MANAGE)}/"
+    page.goto(manage)
+    problems += audit(page)
+    page.goto(manage + "cancel/")
+    problems += audit(page)
+    assert problems == []
+    assert page.csp_violations == []
