@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test bench lint format migrations messages lock check clean
+.PHONY: install run test bench fuzz lint format migrations messages lock check clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: install
 	mkdir -p var
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench --yes
+
+## fuzz: the long fuzzing run of the JSON API (schemathesis, FUZZ_EXAMPLES per operation)
+FUZZ_EXAMPLES ?= 1000
+fuzz: install node_modules/.installed
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_api_fuzz.py -q -p no:randomly
 
 lint: install
 	$(BIN)/ruff check .

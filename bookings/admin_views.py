@@ -99,16 +99,25 @@ def _require_change(model_admin: ModelAdmin, request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+EXTEND_CHOICES = [(m, m) for m in (5, 10, 15, 30, 45, 60)]
+
+
 class ExtendForm(forms.Form):
-    minutes = forms.TypedChoiceField(
-        coerce=int, choices=[(m, m) for m in (5, 10, 15, 30, 45, 60)], initial=15
-    )
+    minutes = forms.TypedChoiceField(coerce=int, choices=EXTEND_CHOICES, initial=15)
 
 
 def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     office = _office(request)
     day = _day(request)
     schedule = schedule_for_day(office=office, day=day, now=timezone.now())
+    limits = {}
+    for block in schedule.blocks:
+        service = block.booking.service
+        if service.pk not in limits:
+            limits[service.pk] = rules_for_service(service, office).max_extension_minutes
+        used = (block.booking.end - block.booking.start).total_seconds() // 60
+        left = limits[service.pk] - (used - rules_for_service(service, office).slot_minutes)
+        block.extend_choices = [m for m, _label in EXTEND_CHOICES if m <= left]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -122,7 +131,6 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         "today": _today(),
         "schedule": schedule,
         "can_change": model_admin.has_change_permission(request),
-        "extend_choices": ExtendForm.base_fields["minutes"].choices,
         "platform": office.get_platform_display(),
         "now": timezone.now(),
         "requested_count": sum(

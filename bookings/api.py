@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
@@ -61,6 +62,18 @@ def _invalid(request, exc: ValidationError):
         ]
         errors.setdefault(".".join(location) or "request", []).append(error.get("msg", "invalid"))
     return _error(request, 422, "invalid", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    """Ninja's own refusals (a body that is not JSON) in this API's error format."""
+    if exc.status_code == 404:
+        return _error(request, 404, "not_found", message=str(exc))
+    if exc.status_code != 400:
+        return _error(request, exc.status_code, "error", message=str(exc))
+    with translation.override(_language(request)):
+        message = _("The request body is not valid JSON. Send a JSON object.")
+    return _error(request, 400, "malformed", message=message)
 
 
 @api.exception_handler(Http404)
@@ -362,7 +375,14 @@ def terms_current(request, slug: str):
 
 @api.post(
     "/offices/{slug}/bookings",
-    response={201: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: BookingOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     tags=["booking"],
     exclude_none=True,
 )

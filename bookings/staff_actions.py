@@ -18,6 +18,7 @@ from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from bookings.services import booking_notify, booking_transition, office_booking_lock
 from offices.business_days import JST
 from offices.models import User
+from offices.rules import rules_for_service
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +127,9 @@ def booking_extend(
     *, booking: Booking, by: User, minutes: int, now: datetime | None = None
 ) -> Booking:
     """
-    Lengthens a session by `minutes` (e.g. 30 to 45 at Kawagoe). Refused when the
-    counselor has another booking in the added time; the platform meeting follows.
+    Lengthens a session by `minutes` (e.g. 30 to 45 at Kawagoe), up to the service's
+    maximum extension. Refused when the counselor has another booking in the added time;
+    the platform meeting follows.
     """
     now = now or timezone.now()
     if not 5 <= minutes <= 120:
@@ -138,6 +140,19 @@ def booking_extend(
         booking, BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS,
         message=_("Only a confirmed or running session can be extended."),
     )  # fmt: skip
+    rules = rules_for_service(booking.service, booking.office)
+    added = (booking.end - booking.start) - timedelta(minutes=rules.slot_minutes)
+    allowed = rules.max_extension_minutes - int(added.total_seconds() // 60)
+    if minutes > allowed:
+        raise NotAllowedNow(
+            _("Sessions of this service cannot be extended.")
+            if rules.max_extension_minutes == 0
+            else _(
+                "This session can be extended by %(allowed)d more minutes at most (the "
+                "office allows %(max)d in all)."
+            )
+            % {"allowed": max(allowed, 0), "max": rules.max_extension_minutes}
+        )
     new_end = booking.end + timedelta(minutes=minutes)
     clash = (
         Booking.objects.filter(

@@ -107,3 +107,15 @@ def test_proposing_a_time_that_is_not_free_is_refused(counselor):
     booking = book(service("kawagoe"), THU_930).booking
     with pytest.raises(SlotTaken):
         booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 28, 10, 0))
+
+
+def test_an_extension_beyond_the_offices_maximum_is_refused(counselor):
+    booking = confirmed_at(THU_930, counselor)  # Kawagoe: 30 minutes, up to 15 more
+    with pytest.raises(NotAllowedNow, match="15"):
+        booking_extend(booking=booking, by=counselor, minutes=30)
+    booking_extend(booking=booking, by=counselor, minutes=10)
+    with pytest.raises(NotAllowedNow, match="5"):
+        booking_extend(booking=booking, by=counselor, minutes=10)
+    booking_extend(booking=booking, by=counselor, minutes=5)
+    booking.refresh_from_db()
+    assert booking.end - booking.start == timedelta(minutes=45)
