@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test bench fuzz lint format migrations messages lock check clean
+.PHONY: install run test bench load fuzz lint format migrations messages lock check clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ bench: install
 	mkdir -p var
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench --yes
+
+## load: the app under a realistic mix and a 200-client burst, then the database checked
+## (PostgreSQL and Redis on 127.0.0.1; the database and Redis db below are flushed)
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/consult_load
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/14
+LOAD_SECONDS ?= 60
+load: install
+	psql "$(LOAD_DATABASE_URL:/consult_load=/postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname = 'consult_load'" | grep -q 1 \
+	  || psql "$(LOAD_DATABASE_URL:/consult_load=/postgres)" -c "CREATE DATABASE consult_load"
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL=$(LOAD_REDIS_URL) $(BIN)/python manage.py load --yes --seconds $(LOAD_SECONDS)
 
 ## fuzz: the long fuzzing run of the JSON API (schemathesis, FUZZ_EXAMPLES per operation)
 FUZZ_EXAMPLES ?= 1000

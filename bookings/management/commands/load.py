@@ -1,0 +1,270 @@
+"""
+`make load`: the whole app under a realistic mix, then the database checked.
+
+gunicorn and a Celery worker run against PostgreSQL and Redis on 127.0.0.1 (a database
+and a Redis db of their own, flushed first); locust drives people reading office pages
+and free times, booking through the API, opening their booking page and cancelling there,
+for a bounded time; then 200 clients all book the same three times at once. Afterwards
+the database must show: no double booking, a booking for every 201, events for every
+booking, an email in the outbox for every booking, and a meeting for every confirmed one.
+Figures are printed (and written to var/load/report.txt), never asserted in the test suite.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from http.client import HTTPConnection
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from bookings.availability import slot_list_available
+from bookings.management.commands.bench import _free_port, _machine, _overlaps, _wait_for
+from bookings.models import Booking, BookingStatus
+from conferencing.models import OnlineMeeting
+from notifications.models import Notification
+from offices.business_days import JST
+from offices.models import Counselor, Service
+from offices.services import offices_seed
+from terms.selectors import terms_in_force
+from terms.services import terms_seed
+
+OUT = Path(settings.BASE_DIR) / "var" / "load"
+
+
+class Command(BaseCommand):
+    help = "Runs the load test against the configured (PostgreSQL) database; flushes it first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--yes", action="store_true", help="Flush the configured database.")
+        parser.add_argument("--seconds", type=int, default=60)
+        parser.add_argument("--users", type=int, default=150)
+        parser.add_argument("--web-workers", type=int, default=4)
+        parser.add_argument("--burst", type=int, default=200)
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            raise CommandError("This flushes the configured database. Run `make load`.")
+        if connection.vendor != "postgresql" or not settings.REDIS_URL:
+            raise CommandError("make load needs PostgreSQL and Redis: set DATABASE_URL, REDIS_URL")
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.lines: list[str] = []
+        self.say(f"make load, {timezone.now().astimezone(JST):%Y-%m-%d %H:%M} JST")
+        self.say(f"machine: {_machine()}; PostgreSQL {connection.pg_version // 10000}")
+        self._prepare()
+        created_file = OUT / "created.txt"
+        created_file.write_text("")
+        env = {
+            **os.environ,
+            "DEBUG": "False",
+            "RATE_LIMIT_BOOKING": "off",
+            "RATE_LIMIT_VERIFY": "off",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "EMAIL_URL": "dummymail://",
+            "LOAD_CREATED_FILE": str(created_file),
+            "LOG_LEVEL": "ERROR",
+        }
+        port = _free_port()
+        web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(options["web_workers"]), "--log-level", "warning"],
+            env=env,
+        )  # fmt: skip
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "2",
+             "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+            env=env, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            _wait_for(port)
+            self._mix(port, env, options)
+            burst = self._burst(port, options["burst"])
+            self._drain()
+        finally:
+            web.terminate()
+            worker.terminate()
+            web.wait(timeout=20)
+            worker.wait(timeout=30)
+        self._check(created_file, burst)
+        (OUT / "report.txt").write_text("\n".join(self.lines) + "\n")
+        self.say(f"\nreport written to {OUT / 'report.txt'}")
+
+    def say(self, line: str) -> None:
+        self.lines.append(line)
+        self.stdout.write(line)
+
+    def _prepare(self) -> None:
+        """A clean database and Redis db; Toyooka confirms at once, so meetings are issued."""
+        import redis
+
+        call_command("flush", "--noinput", verbosity=0)
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+        offices_seed(with_demo_counselors=True)
+        terms_seed()
+        Service.objects.filter(office__slug="toyooka").update(confirmation_mode="instant")
+        counselors = Counselor.objects.filter(is_active=True).count()
+        self.say(f"data: the five offices, {counselors} counselors; Toyooka confirms at once")
+
+    # --- phases -------------------------------------------------------------------------
+
+    def _mix(self, port: int, env: dict, options: dict) -> None:
+        seconds, users = options["seconds"], options["users"]
+        self.say(
+            f"\n1. The mix: {users} simulated people for {seconds} s against gunicorn "
+            f"({options['web_workers']} workers) and a Celery worker; locust."
+        )
+        prefix = OUT / "locust"
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", "loadtest/locustfile.py", "--headless",
+             "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+             "--loglevel", "WARNING"],
+            env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+        self.say(
+            f"   {'request':44} {'count':>7} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} "
+            f"{'p99':>6}  (ms)"
+        )
+        for row in rows:
+            name = "all requests" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"
+            self.say(
+                f"   {name[:44]:44} {row['Request Count']:>7} {row['Failure Count']:>5} "
+                f"{float(row['Requests/s']):7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+            )
+
+    def _burst(self, port: int, clients: int) -> dict:
+        """`clients` people press "book" for the same three times at the same moment."""
+        service = Service.objects.select_related("office").get(
+            office__slug="toyooka", slug="counseling"
+        )
+        now = timezone.now()
+        day = now.astimezone(JST).date() + timedelta(days=14)
+        slots = slot_list_available(
+            service=service, first_day=day, last_day=day + timedelta(days=14), now=now
+        )[:3]
+        capacity = sum(s.free for s in slots)
+        terms = terms_in_force(office=service.office, at=now).pk
+        barrier = threading.Barrier(clients)
+        results: list[tuple[int, float, str]] = []
+        lock = threading.Lock()
+
+        def client(n: int) -> None:
+            body = json.dumps({
+                "start": slots[n % len(slots)].start.isoformat(), "name": "同時 予約",
+                "job_seeker_number": f"{70000 + n}-{n}", "email": f"burst-{n}@example.jp",
+                "phone": "09012345678", "terms_version": terms, "agree_terms": True,
+            })  # fmt: skip
+            conn = HTTPConnection("127.0.0.1", port, timeout=60)
+            barrier.wait()
+            began = time.perf_counter()
+            conn.request("POST", "/api/v1/offices/toyooka/bookings", body,
+                         {"Content-Type": "application/json"})  # fmt: skip
+            response = conn.getresponse()
+            payload = response.read().decode()
+            with lock:
+                reference = (
+                    json.loads(payload).get("reference", "") if response.status == 201 else ""
+                )
+                results.append((response.status, time.perf_counter() - began, reference))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        statuses: dict[int, int] = {}
+        for status, _seconds, _ref in results:
+            statuses[status] = statuses.get(status, 0) + 1
+        latencies = sorted(seconds for _s, seconds, _r in results)
+        self.say(
+            f"\n2. The burst: {clients} clients book the same {len(slots)} times at once "
+            f"(capacity {capacity}: {len(slots)} times x free counselors)."
+        )
+        self.say(
+            f"   answers: {dict(sorted(statuses.items()))}; slowest answer "
+            f"{latencies[-1] * 1000:.0f} ms, median {latencies[len(latencies) // 2] * 1000:.0f} ms"
+        )
+        return {
+            "capacity": capacity,
+            "made": statuses.get(201, 0),
+            "references": [r for _s, _t, r in results if r],
+            "server_errors": sum(n for s, n in statuses.items() if s >= 500),
+        }
+
+    def _drain(self, timeout: float = 60) -> None:
+        """Waits for the worker to send the outbox and issue the meetings."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            queued = Notification.objects.filter(status=Notification.Status.QUEUED).count()
+            confirmed = Booking.objects.filter(status=BookingStatus.CONFIRMED).count()
+            issued = OnlineMeeting.objects.filter(status=OnlineMeeting.Status.ISSUED).count()
+            if queued == 0 and issued >= confirmed:
+                return
+            time.sleep(1)
+
+    def _check(self, created_file: Path, burst: dict) -> None:
+        references = {line.strip() for line in created_file.read_text().splitlines() if line}
+        references |= set(burst["references"])
+        stored = set(
+            Booking.objects.filter(reference__in=references).values_list("reference", flat=True)
+        )
+        without_events = Booking.objects.annotate(n=Count("events")).filter(n=0).count()
+        booking_ids = set(Booking.objects.values_list("pk", flat=True))
+        emailed = {
+            int(key.split(":")[1])
+            for key in Notification.objects.filter(dedupe_key__startswith="booking:").values_list(
+                "dedupe_key", flat=True
+            )
+        }
+        confirmed = set(
+            Booking.objects.filter(status=BookingStatus.CONFIRMED).values_list("uuid", flat=True)
+        )
+        issued = set(
+            OnlineMeeting.objects.filter(status=OnlineMeeting.Status.ISSUED).values_list(
+                "booking_uuid", flat=True
+            )
+        )
+        duplicates = (
+            Notification.objects.values("dedupe_key")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .count()
+        )
+        checks = [
+            ("double bookings (overlapping active bookings of one counselor)", _overlaps(), 0),
+            ("201 answers without their booking", len(references - stored), 0),
+            ("bookings without a BookingEvent", without_events, 0),
+            ("bookings without an email in the outbox", len(booking_ids - emailed), 0),
+            ("confirmed bookings without an issued meeting", len(confirmed - issued), 0),
+            ("emails queued twice (same dedupe key)", duplicates, 0),
+            (
+                "emails still queued after the drain",
+                Notification.objects.filter(status=Notification.Status.QUEUED).count(),
+                0,
+            ),
+            ("burst: bookings made beyond capacity", max(0, burst["made"] - burst["capacity"]), 0),
+            ("burst: server errors", burst["server_errors"], 0),
+        ]
+        self.say(
+            f"\n3. The database afterwards: {Booking.objects.count()} bookings "
+            f"({len(references)} made in this run, {len(confirmed)} confirmed), "
+            f"{Notification.objects.count()} emails, {len(issued)} meetings."
+        )
+        failed = 0
+        for label, value, expected in checks:
+            ok = value == expected
+            failed += not ok
+            self.say(f"   {'ok  ' if ok else 'FAIL'} {label}: {value}")
+        if failed:
+            raise CommandError(f"{failed} check(s) failed")
