@@ -10,6 +10,7 @@ re-checks availability under its lock, so a stale entry can at worst offer a tim
 then refused with fresh alternatives, never double-book it.
 """
 
+import logging
 from datetime import date, datetime
 
 from django.core.cache import cache
@@ -20,6 +21,12 @@ from bookings.availability import Slot, slot_list_available
 from offices.models import Closure, Counselor, CounselorAbsence, Office, OpeningHours, Service
 
 TIMEOUT = 120
+logger = logging.getLogger(__name__)
+
+# The cache is an accelerator: when Redis is unreachable, every read is computed afresh
+# from PostgreSQL and nothing fails. (Cache keys carry the minute, so a version bump lost
+# in an outage leaves stale entries reachable for less than a minute; booking re-checks
+# under its lock whatever a page showed.)
 
 
 def _version_key(office_id: int) -> str:
@@ -34,6 +41,10 @@ def _version(office_id: int) -> int:
     return version
 
 
+def _cache_down(error: Exception) -> None:
+    logger.warning("cache unavailable, availability computed afresh: %s", type(error).__name__)
+
+
 def availability_changed(office_id: int) -> None:
     """Call inside or outside a transaction: the bump happens once committed."""
 
@@ -41,7 +52,12 @@ def availability_changed(office_id: int) -> None:
         try:
             cache.incr(_version_key(office_id))
         except ValueError:  # no version yet (or evicted): any new value invalidates
-            cache.set(_version_key(office_id), 2, timeout=None)
+            try:
+                cache.set(_version_key(office_id), 2, timeout=None)
+            except Exception as error:
+                _cache_down(error)
+        except Exception as error:  # Redis down: see above
+            _cache_down(error)
 
     transaction.on_commit(bump)
 
@@ -50,16 +66,23 @@ def slot_list_cached(
     *, service: Service, first_day: date, last_day: date, now: datetime
 ) -> list[Slot]:
     minute = int(now.timestamp() // 60)
-    key = (
-        f"availability:{service.office_id}:{_version(service.office_id)}:{service.pk}:"
-        f"{first_day.isoformat()}:{last_day.isoformat()}:{minute}"
-    )
-    slots = cache.get(key)
+    try:
+        key = (
+            f"availability:{service.office_id}:{_version(service.office_id)}:{service.pk}:"
+            f"{first_day.isoformat()}:{last_day.isoformat()}:{minute}"
+        )
+        slots = cache.get(key)
+    except Exception as error:
+        _cache_down(error)
+        return slot_list_available(service=service, first_day=first_day, last_day=last_day, now=now)
     if slots is None:
         slots = slot_list_available(
             service=service, first_day=first_day, last_day=last_day, now=now
         )
-        cache.set(key, slots, timeout=TIMEOUT)
+        try:
+            cache.set(key, slots, timeout=TIMEOUT)
+        except Exception as error:
+            _cache_down(error)
     return slots
 
 

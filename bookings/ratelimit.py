@@ -1,11 +1,16 @@
 """
 Fixed-window rate limits on Django's cache (Redis in production). Rates read like
-"10/m" (per second, minute, hour or day); "off" disables a limit, for load tests.
+"10/m" (per second, minute, hour or day); "off" disables a limit, for load tests. With
+the cache unreachable the limit is not counted (it fails open, with a warning), so an
+outage of Redis never stops people from booking.
 A small module rather than django-ratelimit, whose checks refuse the file cache that
 `make run` uses; the counting is the same: cache.add then cache.incr.
 """
 
+import logging
 import time
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -29,12 +34,18 @@ def hit(*, scope: str, key: str, rate: str, now: float | None = None) -> int | N
     now = time.time() if now is None else now
     window = int(now // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, timeout=period + 1)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=period + 1)
-        count = 1
+        cache.add(cache_key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=period + 1)
+            count = 1
+    except Exception as error:  # Redis down: the limit opens rather than the service closing
+        logger.warning(
+            "rate limit %s not counted, cache unavailable: %s", scope, type(error).__name__
+        )
+        return None
     if count > limit:
         return max(1, int((window + 1) * period - now))
     return None

@@ -1,9 +1,13 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware:
@@ -26,4 +30,39 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class ServiceUnavailableMiddleware:
+    """
+    The database unreachable (restarting, failing over) is an outage, not a bug: the person
+    gets 503 with Retry-After and a page that says to try again shortly, in their language,
+    rendered without touching the database. Nothing was saved by the failed request (each
+    write runs in a transaction), so trying again is safe.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.db import InterfaceError, OperationalError
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s", type(exception).__name__)
+        if request.path.startswith("/api/"):
+            response = HttpResponse(
+                '{"code": "unavailable", "retry_after": %d}' % self.RETRY_AFTER_SECONDS,
+                status=503,
+                content_type="application/json",
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html", request=None), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

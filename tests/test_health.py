@@ -56,3 +56,19 @@ def test_the_production_cache_configuration_works_against_redis(settings):
 
 def test_healthz_refuses_other_methods(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_a_database_outage_is_a_503_with_retry_after_not_a_500(client, monkeypatch, db):
+    from django.db import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr("offices.views.office_list_published", down)
+    response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "保存されていません" in response.content.decode()
+
+    monkeypatch.setattr("bookings.api.Office.objects.filter", down, raising=False)
+    api = client.get("/api/v1/offices")
+    assert api.status_code == 503 and api.json() == {"code": "unavailable", "retry_after": 30}

@@ -256,9 +256,11 @@ class Command(BaseCommand):
             ("burst: bookings made beyond capacity", max(0, burst["made"] - burst["capacity"]), 0),
             ("burst: server errors", burst["server_errors"], 0),
         ]
+        total = Booking.objects.count()
         self.say(
-            f"\n3. The database afterwards: {Booking.objects.count()} bookings "
-            f"({len(references)} made in this run, {len(confirmed)} confirmed), "
+            f"\n3. The database afterwards: {total} bookings, {len(confirmed)} confirmed; "
+            f"{len(references)} answered 201, {total - len(stored)} more made by requests "
+            f"the end of the run cut off before their answer was read; "
             f"{Notification.objects.count()} emails, {len(issued)} meetings."
         )
         failed = 0
