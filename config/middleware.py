@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -58,7 +57,7 @@ class ServiceUnavailableMiddleware:
         logger.warning("database unavailable: %s", type(exception).__name__)
         if request.path.startswith("/api/"):
             response = HttpResponse(
-                '{"code": "unavailable", "retry_after": %d}' % self.RETRY_AFTER_SECONDS,
+                f'{{"code": "unavailable", "retry_after": {self.RETRY_AFTER_SECONDS}}}',
                 status=503,
                 content_type="application/json",
             )
