@@ -29,7 +29,7 @@ def test_free_times_and_booking_work_while_the_cache_is_unreachable(
             "start": jst(2026, 11, 24, 9, 30).isoformat(),
             "terms_version": terms.pk,
             "agree_terms": True,
-        },  # fmt: skip
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
