@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test bench load fuzz lint format migrations messages lock check clean
+.PHONY: install run test bench load faults fuzz lint format migrations messages lock check clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ load: install
 	  || psql "$(LOAD_DATABASE_URL:/consult_load=/postgres)" -c "CREATE DATABASE consult_load"
 	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL=$(LOAD_REDIS_URL) $(BIN)/python manage.py load --yes --seconds $(LOAD_SECONDS)
+
+## faults: faults injected into the running system (its own PostgreSQL cluster, Redis, SMTP
+## and fake Zoom, all on loopback), then what must still hold checked; var/faults/report.txt
+faults: install
+	$(BIN)/python -m loadtest.faults
 
 ## fuzz: the long fuzzing run of the JSON API (schemathesis, FUZZ_EXAMPLES per operation)
 FUZZ_EXAMPLES ?= 1000

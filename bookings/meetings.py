@@ -236,7 +236,9 @@ def meetings_poll_attendance(*, now: datetime | None = None, window_hours: int =
     return recorded
 
 
-def meetings_sweep(*, now: datetime | None = None, stale_minutes: int = 15) -> tuple[list, list]:
+def meetings_sweep(
+    *, now: datetime | None = None, stale_minutes: int | None = None
+) -> tuple[list, list]:
     """
     Periodic: finds the meeting work whose task never ran (the broker was down at commit,
     or a worker died): upcoming confirmed bookings with no meeting, or one left pending for
@@ -248,7 +250,11 @@ def meetings_sweep(*, now: datetime | None = None, stale_minutes: int = 15) -> t
 
     from django.db.models import Exists, OuterRef
 
+    from django.conf import settings
+
     now = now or timezone.now()
+    if stale_minutes is None:
+        stale_minutes = settings.MEETING_SWEEP_STALE_MINUTES
     stale = now - timedelta(minutes=stale_minutes)
     meetings = OnlineMeeting.objects.filter(booking_uuid=OuterRef("uuid"))
     to_issue = list(

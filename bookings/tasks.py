@@ -3,6 +3,7 @@
 import random
 
 from celery import shared_task
+from django.conf import settings
 
 from bookings.meetings import (
     meeting_delete,
@@ -54,7 +55,7 @@ def issue_meeting(self, booking_id: int) -> None:
         jitter = random.uniform(0, 5)  # noqa: S311
         raise self.retry(countdown=limited.retry_after_seconds + jitter) from None
     except TransientError:
-        backoff = min(3600, 10 * 2**self.request.retries)
+        backoff = min(3600, settings.MEETING_RETRY_BASE_SECONDS * 2**self.request.retries)
         raise self.retry(countdown=backoff + random.uniform(0, backoff / 4)) from None  # noqa: S311
 
 

@@ -1,8 +1,10 @@
 """Queueing and sending emails from the outbox."""
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +57,17 @@ def notification_queue(
     )
 
 
+def message_id(notification: Notification) -> str:
+    """
+    The same Message-ID for every attempt of one email: should a worker die between the
+    mail server accepting it and the outbox recording that, the second copy carries the
+    same ID, which mail clients use to collapse duplicates.
+    """
+    digest = hashlib.sha256(notification.dedupe_key.encode()).hexdigest()[:24]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{notification.pk}.{digest}@{domain}>"
+
+
 def notification_send(*, notification_id: int) -> bool:
     """
     Sends one queued email. Locks its row, so two workers never both send it, and skips
@@ -65,7 +78,10 @@ def notification_send(*, notification_id: int) -> bool:
         if notification is None or notification.status != Notification.Status.QUEUED:
             return False
         email = EmailMultiAlternatives(
-            subject=notification.subject, body=notification.body_text, to=[notification.recipient]
+            subject=notification.subject,
+            body=notification.body_text,
+            to=[notification.recipient],
+            headers={"Message-ID": message_id(notification)},
         )
         if notification.body_html:
             email.attach_alternative(notification.body_html, "text/html")

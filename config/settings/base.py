@@ -260,6 +260,11 @@ BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", def
 REMINDER_DAY_BEFORE_AT = env("REMINDER_DAY_BEFORE_AT", default="10:00")
 REMINDER_SOON_MINUTES = env.int("REMINDER_SOON_MINUTES", default=30)
 
+# Meetings: the first retry after a platform's 5xx or timeout waits this long, doubling
+# each time (with jitter); the periodic sweep re-queues meeting work untouched this long.
+MEETING_RETRY_BASE_SECONDS = env.int("MEETING_RETRY_BASE_SECONDS", default=10)
+MEETING_SWEEP_STALE_MINUTES = env.int("MEETING_SWEEP_STALE_MINUTES", default=15)
+
 # Personal data of bookings that ended this many days ago is erased (names, numbers,
 # contacts, notes, email bodies); the rows stay, anonymous, for the office's counts.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)

@@ -1,7 +1,9 @@
 """A threaded HTTP server on 127.0.0.1 with scripted failures, for fakes of remote APIs."""
 
+import contextlib
 import json
 import threading
+import time
 from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,10 +29,13 @@ class FakeService:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail(self, route: str, *, status: int, body=None, headers=None, then_apply=False):
+    def fail(
+        self, route: str, *, status: int, body=None, headers=None, then_apply=False, delay=0.0
+    ):
         """Answer the next request whose "METHOD /path" starts with `route` with this error.
-        `then_apply`: perform the request anyway (the platform did it; the answer got lost)."""
-        self.scripted[route].append((status, body, headers or {}, then_apply))
+        `then_apply`: perform the request anyway (the platform did it; the answer got lost).
+        `delay`: answer only after this many seconds (a client's timeout fires first)."""
+        self.scripted[route].append((status, body, headers or {}, then_apply, delay))
 
     def scripted_failure(self, key: str):
         for route, queue in self.scripted.items():
@@ -45,7 +50,12 @@ class FakeService:
             def log_message(self, *args):
                 return
 
+            delay = 0.0
+
             def send(self, status, body=None, headers=None):
+                if self.delay:  # answered after the lock is released, then the delay
+                    self.pending = (status, body, headers)
+                    return
                 payload = json.dumps(body).encode() if body is not None else b""
                 self.send_response(status)
                 for name, value in (headers or {}).items():
@@ -61,8 +71,14 @@ class FakeService:
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                self.pending = None
                 with fake.lock:
                     fake.handle(self, method, url.path, url.query, raw)
+                if self.pending is not None:
+                    time.sleep(self.delay)
+                    self.delay = 0.0
+                    with contextlib.suppress(OSError):  # the client gave up waiting
+                        self.send(*self.pending)
 
             def do_GET(self):
                 self._dispatch("GET")

@@ -61,7 +61,8 @@ class FakeMicrosoft(FakeService):
         path = path.removeprefix("/v1.0")
         failure = self.scripted_failure(f"{method} {path}")
         if failure:
-            status, body, headers, then_apply = failure
+            status, body, headers, then_apply, delay = failure
+            request.delay = delay
             if then_apply:
                 self._apply(request, method, path, raw, reply=False)
             return request.send(status, body or {"error": {"code": "x", "message": "x"}}, headers)

@@ -37,7 +37,8 @@ class FakeZoom(FakeService):
         path = path.removeprefix("/v2")
         failure = self.scripted_failure(f"{method} {path}")
         if failure:
-            status, body, headers, then_apply = failure
+            status, body, headers, then_apply, delay = failure
+            request.delay = delay
             if then_apply:
                 self._apply(request, method, path, raw, reply=False)
             return request.send(status, body or {"code": status, "message": "error"}, headers)

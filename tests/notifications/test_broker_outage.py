@@ -8,12 +8,9 @@ The test runs a Redis server of its own on a free loopback port (the machine's
 """
 
 import os
-import shutil
-import subprocess
 import time
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
@@ -22,44 +19,11 @@ from bookings.services import booking_confirm
 from bookings.tasks import sweep_meetings
 from conferencing.models import OnlineMeeting
 from config.celery import app as celery_app
+from loadtest.processes import REDIS_SERVER, RedisProcess
 from notifications.models import Notification
 from notifications.tasks import send_queued_notifications
 from offices.models import User
 from tests.bookings.conftest import NOW, book, jst, service
-from tests.notifications.conftest import free_port
-
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-class RedisProcess:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 (a fixed command line)
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 def _use_broker(url: str, *, eager: bool) -> None:
