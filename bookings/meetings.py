@@ -248,9 +248,8 @@ def meetings_sweep(
     """
     from datetime import timedelta
 
-    from django.db.models import Exists, OuterRef
-
     from django.conf import settings
+    from django.db.models import Exists, OuterRef
 
     now = now or timezone.now()
     if stale_minutes is None:
