@@ -3,11 +3,12 @@ The public JSON API, /api/v1, with its OpenAPI schema at /api/v1/openapi.json.
 Every error is JSON with a `code`; no input produces a 500.
 """
 
+import time
 from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
-from bookings.availability_cache import slot_list_cached
+from bookings.availability_cache import slot_json_cached
 from bookings.exceptions import (
     BookingError,
     BookingInvalid,
@@ -228,6 +229,33 @@ def _web_service_by_slugs(office_slug: str, service_slug: str | None) -> Service
     return service
 
 
+_SERVICE_TTL = 10.0
+_service_memo: dict[tuple[str, str], tuple[float, Service]] = {}
+
+
+def _web_service_cached(office_slug: str, service_slug: str | None) -> Service:
+    """
+    `_web_service_by_slugs`, remembered by this process for 10 seconds: the slots endpoint
+    then answers a cache hit without touching the database. A service switched off in the
+    admin stops being offered here within 10 seconds; booking always re-checks it.
+    """
+    key = (office_slug, service_slug or "")
+    now = time.monotonic()
+    memo = _service_memo.get(key)
+    if memo is not None and now - memo[0] < _SERVICE_TTL:
+        return memo[1]
+    service = _web_service_by_slugs(office_slug, service_slug)
+    if len(_service_memo) > 1000:
+        _service_memo.clear()
+    _service_memo[key] = (now, service)
+    return service
+
+
+def service_memo_clear(**_kwargs) -> None:
+    """Forgets the remembered services (on any change to a service or office here)."""
+    _service_memo.clear()
+
+
 def _service_out(service: Service) -> dict:
     rules = rules_for_service(service, service.office)
     return {
@@ -334,18 +362,13 @@ def slot_list(request, slug: str, query: Query[SlotQuery]):
                 "errors": {"to": [f"Ask for at most {MAX_RANGE_DAYS} days."]},
             },
         )
-    service = _web_service_by_slugs(slug, query.service)
-    slots = slot_list_cached(
+    service = _web_service_cached(slug, query.service)
+    # Serialized and cached as bytes rather than re-validated by the response schema (kept
+    # for OpenAPI): the hottest endpoint, and these values are built by this code.
+    body = slot_json_cached(
         service=service, first_day=query.from_, last_day=query.to, now=timezone.now()
     )
-    # Serialized here rather than re-validated by the response schema (kept for OpenAPI):
-    # the hottest endpoint, and these values are built by this code, not sent by anyone.
-    body = {
-        "slots": [
-            {"start": s.start.isoformat(), "end": s.end.isoformat(), "free": s.free} for s in slots
-        ]
-    }
-    return JsonResponse(body)
+    return HttpResponse(body, content_type="application/json")
 
 
 @api.get(

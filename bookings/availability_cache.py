@@ -10,6 +10,7 @@ re-checks availability under its lock, so a stale entry can at worst offer a tim
 then refused with fresh alternatives, never double-book it.
 """
 
+import json
 import logging
 from datetime import date, datetime
 
@@ -62,28 +63,52 @@ def availability_changed(office_id: int) -> None:
     transaction.on_commit(bump)
 
 
+def _key(kind: str, service: Service, first_day: date, last_day: date, now: datetime) -> str:
+    minute = int(now.timestamp() // 60)
+    return (
+        f"{kind}:{service.office_id}:{_version(service.office_id)}:{service.pk}:"
+        f"{first_day.isoformat()}:{last_day.isoformat()}:{minute}"
+    )
+
+
+def _cached(kind: str, service: Service, first_day: date, last_day: date, now: datetime, build):
+    try:
+        key = _key(kind, service, first_day, last_day, now)
+        value = cache.get(key)
+    except Exception as error:
+        _cache_down(error)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout=TIMEOUT)
+        except Exception as error:
+            _cache_down(error)
+    return value
+
+
 def slot_list_cached(
     *, service: Service, first_day: date, last_day: date, now: datetime
 ) -> list[Slot]:
-    minute = int(now.timestamp() // 60)
-    try:
-        key = (
-            f"availability:{service.office_id}:{_version(service.office_id)}:{service.pk}:"
-            f"{first_day.isoformat()}:{last_day.isoformat()}:{minute}"
-        )
-        slots = cache.get(key)
-    except Exception as error:
-        _cache_down(error)
-        return slot_list_available(service=service, first_day=first_day, last_day=last_day, now=now)
-    if slots is None:
-        slots = slot_list_available(
+    return _cached(
+        "availability", service, first_day, last_day, now,
+        lambda: slot_list_available(
             service=service, first_day=first_day, last_day=last_day, now=now
-        )
-        try:
-            cache.set(key, slots, timeout=TIMEOUT)
-        except Exception as error:
-            _cache_down(error)
-    return slots
+        ),
+    )  # fmt: skip
+
+
+def slot_json_cached(*, service: Service, first_day: date, last_day: date, now: datetime) -> bytes:
+    """The API's answer, serialized once per office version and minute (the hottest read)."""
+
+    def build() -> bytes:
+        slots = slot_list_cached(service=service, first_day=first_day, last_day=last_day, now=now)
+        body = [
+            {"start": s.start.isoformat(), "end": s.end.isoformat(), "free": s.free} for s in slots
+        ]
+        return json.dumps({"slots": body}, separators=(",", ":")).encode()
+
+    return _cached("availability-json", service, first_day, last_day, now, build)
 
 
 def _office_id_of(instance) -> int | None:
@@ -106,8 +131,14 @@ def _on_change(sender, instance, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Setup changes made anywhere (admin, shell, seed) invalidate the office's cache."""
+    from bookings.api import service_memo_clear
     from bookings.models import Booking
 
+    for model in (Service, Office):
+        post_save.connect(service_memo_clear, sender=model, dispatch_uid=f"memo-{model.__name__}")
+        post_delete.connect(
+            service_memo_clear, sender=model, dispatch_uid=f"memo-{model.__name__}-d"
+        )
     for model in (Booking, OpeningHours, Closure, Counselor, CounselorAbsence, Service, Office):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"availability-{model.__name__}")
         post_delete.connect(

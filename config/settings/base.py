@@ -237,6 +237,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact_secrets"],
+            "level": LOG_LEVEL,
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

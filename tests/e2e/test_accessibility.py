@@ -5,6 +5,7 @@ zero violations. The booking is also made with the keyboard alone, and no page m
 the Content Security Policy (Chromium reports violations on the console).
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,10 @@ VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
 @pytest.fixture
 def axe_page(live_server, request):
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: run `make install` (npm ci)")
+        reason = f"needs axe-core at {AXE}: `npm ci` (make test runs it when npm exists)"
+        if os.environ.get("REQUIRE_SERVICES") or os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     width, height = VIEWPORTS[request.param]
     from tests.e2e.conftest import _page
 
