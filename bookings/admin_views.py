@@ -26,6 +26,7 @@ from bookings.forms import DetailsForm
 from bookings.meetings import meeting_set_manual_link
 from bookings.models import Applicant, Booking, BookingChannel, BookingStatus
 from bookings.no_shows import booking_note_contact
+from bookings.reconsent import booking_reconsent
 from bookings.selectors import schedule_for_day
 from bookings.services import booking_cancel_by_staff, booking_confirm, booking_create
 from bookings.staff_actions import (
@@ -42,6 +43,7 @@ from offices import display
 from offices.business_days import JST
 from offices.models import Office, Service
 from offices.rules import rules_for_service
+from terms.exceptions import TermsError
 from terms.selectors import terms_in_force
 
 PHONE_DAYS = 21  # how far ahead the phone form lists free times
@@ -110,8 +112,15 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
     office = _office(request)
     day = _day(request)
     schedule = schedule_for_day(office=office, day=day, now=timezone.now())
+    from bookings.reconsent import bookings_needing_reconsent
+
+    reconsent = bookings_needing_reconsent(
+        [block.booking for block in schedule.blocks], office, timezone.now()
+    )
+    current_terms = terms_in_force(office=office, at=timezone.now())
     limits = {}
     for block in schedule.blocks:
+        block.needs_reconsent = block.booking.pk in reconsent
         service = block.booking.service
         if service.pk not in limits:
             limits[service.pk] = rules_for_service(service, office).max_extension_minutes
@@ -132,6 +141,7 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         "schedule": schedule,
         "can_change": model_admin.has_change_permission(request),
         "platform": office.get_platform_display(),
+        "current_terms": current_terms,
         "now": timezone.now(),
         "requested_count": sum(
             1 for b in schedule.blocks if b.booking.status == BookingStatus.REQUESTED
@@ -188,7 +198,18 @@ ACTIONS = {
     "confirm": lambda b, u, p: booking_confirm(booking=b, by=u),
     "cancel": lambda b, u, p: booking_cancel_by_staff(booking=b, by=u, reason=p.get("reason", "")),
     "reissue_meeting": lambda b, u, p: meeting_reissue(booking=b, by=u),
+    "reconsent_stated": lambda b, u, p: booking_reconsent(
+        booking=b, terms_version_id=_int(p.get("terms_version")), recorded_by=u
+    ),
 }
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
 
 ACTION_DONE = {
     "check_in": gettext_lazy("Checked in."),
@@ -199,6 +220,7 @@ ACTION_DONE = {
     "confirm": gettext_lazy("Confirmed; the person was told by email."),
     "cancel": gettext_lazy("Cancelled; the person was told by email."),
     "reissue_meeting": gettext_lazy("The meeting is being issued again."),
+    "reconsent_stated": gettext_lazy("The agreement to the current terms was recorded."),
     "extend": gettext_lazy("Extended."),
     "paste_link": gettext_lazy("The link was saved and sent to the person."),
 }
@@ -233,8 +255,8 @@ def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_
         for errors in invalid.errors.values():
             for error in errors:
                 messages.error(request, f"{booking.reference}: {error}")
-    except (BookingError, ConferencingError) as refused:
-        text = refused.message if isinstance(refused, BookingError) else str(refused)
+    except (BookingError, ConferencingError, TermsError) as refused:
+        text = str(refused) if isinstance(refused, ConferencingError) else refused.message
         messages.error(request, f"{booking.reference}: {text}")
     else:
         messages.success(request, f"{booking.reference}: {ACTION_DONE[action]}")

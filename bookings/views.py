@@ -366,12 +366,53 @@ def _manage_context(booking, now) -> dict:
     }
 
 
+def _reconsent_context(booking, now) -> dict:
+    from bookings.reconsent import booking_needs_reconsent
+
+    if not booking_needs_reconsent(booking, now):
+        return {"needs_reconsent": False}
+    terms = terms_in_force(office=booking.office, at=now)
+    summary = (
+        terms.change_summary_en
+        if get_language() == "en" and terms.change_summary_en
+        else terms.change_summary
+    )
+    return {"needs_reconsent": True, "new_terms": terms, "new_terms_summary": summary}
+
+
 @never_cache
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
     _record(request, booking, AccessRecord.Kind.VIEWED)
-    context = {**_manage_context(booking, timezone.now()), "token": token}
+    now = timezone.now()
+    context = {**_manage_context(booking, now), **_reconsent_context(booking, now), "token": token}
     return _token_page(request, "bookings/manage.html", context)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
+    """An employer agrees to the terms that changed since they booked (before the session)."""
+    from bookings.reconsent import booking_reconsent
+
+    booking = _booking_or_404(token, MANAGE)
+    if request.POST.get("agree_terms") != "on":
+        messages.error(request, _("To join, read the new terms of use and tick the box to agree."))
+        return redirect("booking-manage", token=token)
+    try:
+        terms_id = int(request.POST.get("terms_version", ""))
+    except ValueError:
+        terms_id = None
+    try:
+        booking_reconsent(
+            booking=booking, terms_version_id=terms_id, ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )  # fmt: skip
+    except (BookingError, TermsError) as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Thank you. You agreed to the current terms of use."))
+    return redirect("booking-manage", token=token)
 
 
 @never_cache

@@ -38,6 +38,7 @@ urlpatterns = [
         name="booking-calendar",
     ),
     path("bookings/<str:token>/cancel/", booking_views.booking_cancel, name="booking-cancel"),
+    path("bookings/<str:token>/agree/", booking_views.booking_agree_view, name="booking-agree"),
     path(
         "bookings/<str:token>/accept/",
         booking_views.booking_accept_proposal_view,

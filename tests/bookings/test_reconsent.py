@@ -1,0 +1,75 @@
+"""
+Sasebo's rule: an employer whose terms changed since booking agrees again before the
+session, on their booking page (the join link waits) or as stated in the session.
+"""
+
+import pytest
+from django.urls import reverse
+
+from bookings.services import booking_confirm
+from offices.models import User
+from terms.models import Consent
+from terms.services import terms_publish, terms_version_create
+from tests.bookings.conftest import NOW, book, jst, person, service
+
+WED = jst(2026, 11, 25, 10, 0)
+
+
+@pytest.fixture
+def employer_booking(offices, frozen):
+    counselor = User.objects.get(username="sasebo-counselor-1")
+    created = book(
+        service("sasebo", "weekday"), WED,
+        data=person(kind="employer", company_name="株式会社サンプル", job_seeker_number=""),
+    )  # fmt: skip
+    booking_confirm(booking=created.booking, by=counselor)
+    return created
+
+
+@pytest.fixture
+def new_terms(offices, frozen):
+    manager = User.objects.get(username="sasebo-manager")
+    draft = terms_version_create(
+        office=offices["sasebo"], by=manager, version="2026-11-22", title="改定",
+        body="新しい本文", change_summary="録画の扱いを明確にしました",
+    )  # fmt: skip
+    return terms_publish(terms_version=draft, by=manager, effective_from=None, now=NOW)
+
+
+def test_the_employer_agrees_on_their_page_before_the_join_link_shows(
+    client, employer_booking, new_terms
+):
+    url = reverse("booking-manage", args=[employer_booking.manage_token])
+    page = client.get(url).content.decode()
+    assert "録画の扱いを明確にしました" in page and 'name="agree_terms"' in page
+    assert "同意いただいた後に表示されます" in page  # the join link waits
+    agree = reverse("booking-agree", args=[employer_booking.manage_token])
+    client.post(agree, {"terms_version": new_terms.pk})  # box not ticked
+    assert Consent.objects.filter(terms_version=new_terms).count() == 0
+    client.post(agree, {"terms_version": new_terms.pk, "agree_terms": "on"})
+    consent = Consent.objects.get(terms_version=new_terms)
+    assert consent.channel == Consent.Channel.WEB and consent.applicant_kind == "employer"
+    employer_booking.booking.refresh_from_db()
+    assert employer_booking.booking.consent == consent
+    assert 'name="agree_terms"' not in client.get(url).content.decode()
+
+
+def test_the_counselor_records_agreement_stated_in_the_session(client, employer_booking, new_terms):
+    counselor = User.objects.get(username="sasebo-counselor-1")
+    client.force_login(counselor)
+    schedule = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-25"})
+    assert "新しい利用規約への同意が必要" in schedule.content.decode()
+    client.post(
+        f"/admin/bookings/booking/{employer_booking.booking.pk}/act/",
+        {"action": "reconsent_stated", "terms_version": new_terms.pk},
+    )
+    consent = Consent.objects.get(terms_version=new_terms)
+    assert consent.channel == Consent.Channel.SESSION and consent.recorded_by == counselor
+    schedule = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-25"})
+    assert "新しい利用規約への同意が必要" not in schedule.content.decode()
+
+
+def test_job_seekers_are_not_asked_again_before_the_session(client, offices, frozen, new_terms):
+    created = book(service("sasebo", "weekday"), WED)
+    page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()
+    assert 'name="agree_terms"' not in page
