@@ -12,7 +12,8 @@ and what it checked; the run fails if a check fails.
     2. Redis (broker and cache) stopped while people book, then restarted
     3. the Celery worker killed (SIGKILL) in the middle of sending, then restarted
     4. Zoom answering 500s, 429s and timeouts (one after creating the meeting)
-    5. PostgreSQL restarted while people book
+    5. Microsoft Graph (Teams) answering 503s, 429s and a timeout after creating
+    6. PostgreSQL restarted while people book
 """
 
 import json
@@ -38,6 +39,7 @@ from loadtest.processes import (  # noqa: E402
     free_port,
     wait_for_port,
 )
+from tests.fakes.microsoft import FakeMicrosoft  # noqa: E402
 from tests.fakes.zoom import FakeZoom  # noqa: E402
 
 LINES: list[str] = []
@@ -100,17 +102,18 @@ class System:
 
 
 class People:
-    """People booking Toyooka's sessions through the JSON API, each a different free time."""
+    """People booking an office's sessions through the JSON API, each a different free time."""
 
-    def __init__(self, port: int, terms_id: int) -> None:
-        self.port, self.terms_id, self.n = port, terms_id, 0
+    def __init__(self, port: int, terms_id: int, office: str = "toyooka") -> None:
+        self.port, self.terms_id, self.office, self.n = port, terms_id, office, 0
         self.starts: list[str] = []
 
     def _free_starts(self) -> list[str]:
         first = date.today() + timedelta(days=3)
         conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
         conn.request(
-            "GET", f"/api/v1/offices/toyooka/slots?from={first}&to={first + timedelta(days=40)}"
+            "GET",
+            f"/api/v1/offices/{self.office}/slots?from={first}&to={first + timedelta(days=40)}",
         )
         slots = json.loads(conn.getresponse().read())["slots"]
         return [s["start"] for s in slots for _ in range(s["free"])]
@@ -120,18 +123,21 @@ class People:
             self.starts = self._free_starts()[::-1]
         self.n += 1
         body = json.dumps({
-            "start": self.starts.pop(), "name": "障害 試験", "job_seeker_number": f"{60000 + self.n}-1",
+            "start": self.starts.pop(), "name": "障害 試験", "name_kana": "ショウガイ シケン",
+            "job_seeker_number": f"{60000 + self.n}-1",
             "email": f"fault-{self.n}@example.jp", "phone": "09012345678",
             "terms_version": self.terms_id, "agree_terms": True,
         })  # fmt: skip
         try:
             conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
-            conn.request("POST", "/api/v1/offices/toyooka/bookings", body,
+            conn.request("POST", f"/api/v1/offices/{self.office}/bookings", body,
                          {"Content-Type": "application/json"})  # fmt: skip
             response = conn.getresponse()
             payload = response.read()
-            reference = json.loads(payload).get("reference", "") if response.status == 201 else ""
-            return response.status, reference
+            answer = json.loads(payload) if payload.startswith(b"{") else {}
+            if response.status != 201:  # say why, and for which time, in the report
+                return response.status, f"{answer.get('code', '')} {json.loads(body)['start']}"
+            return response.status, answer["reference"]
         except OSError:
             return 0, ""
 
@@ -146,6 +152,7 @@ def main() -> int:  # one scenario after another, read top to bottom
     smtp = SmtpServer()
     smtp.start()
     zoom = FakeZoom().start()
+    graph = FakeMicrosoft().start()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -158,6 +165,8 @@ def main() -> int:  # one scenario after another, read top to bottom
         "CONFERENCING_HTTP_TIMEOUT": "2",
         "ZOOM_OAUTH_URL": zoom.base + "/oauth/token",
         "ZOOM_API_BASE": zoom.base + "/v2",
+        "MS_LOGIN_BASE": graph.base,
+        "GRAPH_API_BASE": graph.base + "/v1.0",
         "CONFERENCING_ACCOUNTS": json.dumps(
             {
                 "zoom:toyooka": {
@@ -165,7 +174,13 @@ def main() -> int:  # one scenario after another, read top to bottom
                     "client_id": "cid",
                     "client_secret": "secret",
                     "host": "host@toyooka.example",
-                }
+                },
+                "teams:yamaguchi": {
+                    "tenant_id": "tenant-1",
+                    "client_id": "app-id",
+                    "client_secret": "app-secret",
+                    "organizer_id": "organizer-1",
+                },
             }
         ),
         "MEETING_RETRY_BASE_SECONDS": "1",
@@ -196,11 +211,15 @@ def main() -> int:  # one scenario after another, read top to bottom
     call_command("migrate", verbosity=0)
     offices_seed(with_demo_counselors=True)
     terms_seed()
-    Service.objects.filter(office__slug="toyooka").update(confirmation_mode="instant")
+    Service.objects.filter(office__slug__in=["toyooka", "yamaguchi"]).update(
+        confirmation_mode="instant"
+    )
     from django.utils import timezone
 
     toyooka = Service.objects.get(office__slug="toyooka", slug="counseling").office
     terms_id = terms_in_force(office=toyooka, at=timezone.now()).pk
+    yamaguchi = Service.objects.get(office__slug="yamaguchi", slug="online-support").office
+    yamaguchi_terms = terms_in_force(office=yamaguchi, at=timezone.now()).pk
     connection.close()
     system = System(env)
     system.start_web()
@@ -306,8 +325,8 @@ def main() -> int:  # one scenario after another, read top to bottom
         zoom.fail("POST /users/", status=201, then_apply=True, delay=3)
         zoom.fail("POST /users/", status=504, delay=3)
         made = [people.book() for _ in range(6)]
-        references = [r for _s, r in made if r]
-        check("the 6 bookings answered 201 at once", len(references) == 6)
+        references = [r for s, r in made if s == 201]
+        check("the 6 bookings answered 201 at once", len(references) == 6, str(made))
         check("every meeting issued after the retries", settle(120),
               f"{OnlineMeeting.objects.exclude(status='issued').count()} not issued")  # fmt: skip
         per_booking = Counter(m["topic"].split()[-1] for m in zoom.meetings.values())
@@ -321,7 +340,28 @@ def main() -> int:  # one scenario after another, read top to bottom
         check("one join-link email per booking", issued_mails == 6, str(issued_mails))
 
         # 5 ---------------------------------------------------------------------------
-        say("\n5. PostgreSQL restarted while people keep booking for 8 s.")
+        say("\n5. Microsoft Graph answers 2 x 503, 1 x 429 (Retry-After 1) and a timeout after "
+            "creating the meeting to 4 people's Teams bookings (Yamaguchi).")  # fmt: skip
+        route = "POST /users/organizer-1/onlineMeetings/createOrGet"
+        for _ in range(2):
+            graph.fail(route, status=503)
+        graph.fail(route, status=429, headers={"Retry-After": "1"})
+        graph.fail(route, status=201, then_apply=True, delay=3)
+        teams_people = People(system.port, yamaguchi_terms, office="yamaguchi")
+        made = [teams_people.book() for _ in range(4)]
+        references = [r for s, r in made if s == 201]
+        check("the 4 bookings answered 201 at once", len(references) == 4, str(made))
+        check("every Teams meeting issued after the retries", settle(120), str(list(
+            OnlineMeeting.objects.exclude(status="issued").values_list("status", "last_error")
+        )))  # fmt: skip
+        uuids = {str(u) for u in Booking.objects.filter(reference__in=references)
+                 .values_list("uuid", flat=True)}  # fmt: skip
+        per_booking = Counter(m["externalId"] for m in graph.meetings.values())
+        check("exactly one Teams meeting per booking (createOrGet, keyed by the booking)",
+              all(per_booking[u] == 1 for u in uuids), str(dict(per_booking)))  # fmt: skip
+
+        # 6 ---------------------------------------------------------------------------
+        say("\n6. PostgreSQL restarted while people keep booking for 8 s.")
         before = Booking.objects.count()
         connection.close()
         statuses: list[tuple[int, str]] = []
@@ -346,7 +386,7 @@ def main() -> int:  # one scenario after another, read top to bottom
         check(
             "no 500: an unreachable database answers 503 with Retry-After", counts.get(500, 0) == 0
         )
-        references = {r for _s, r in statuses if r}
+        references = {r for s, r in statuses if s == 201}
         stored = set(
             Booking.objects.filter(reference__in=references).values_list("reference", flat=True)
         )
@@ -368,6 +408,7 @@ def main() -> int:  # one scenario after another, read top to bottom
     finally:
         system.stop()
         zoom.stop()
+        graph.stop()
         smtp.stop()
         redis_server.stop()
         connection.close()

@@ -68,6 +68,13 @@ def test_a_booking_commits_while_the_broker_is_down_and_its_work_is_done_after_r
 
     own_redis.start()  # the broker is back
     frozen.shift(20 * 60)  # beat runs its sweeps later; the meeting sweep waits 15 minutes
+    from celery.signals import task_postrun
+    from django.db import connection
+
+    def close_worker_connection(**_kwargs):
+        connection.close()  # the worker thread's own: no session left behind at teardown
+
+    task_postrun.connect(close_worker_connection, weak=False)
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=20):
         send_queued_notifications.delay()
         sweep_meetings.delay()
@@ -80,6 +87,7 @@ def test_a_booking_commits_while_the_broker_is_down_and_its_work_is_done_after_r
             time.sleep(0.1)
         send_queued_notifications.delay()  # a later beat: nothing left to send
 
+    task_postrun.disconnect(close_worker_connection)
     sent = Notification.objects.filter(status=Notification.Status.SENT)
     assert sent.count() == Notification.objects.count()
     assert sent.filter(kind="meeting_issued").count() == 1
