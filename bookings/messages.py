@@ -151,8 +151,12 @@ def reminder_message(booking: Booking, kind: str) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
     from bookings.meetings import meeting_for
 
+    from bookings.reconsent import booking_needs_reconsent
+
     meeting = meeting_for(booking)
-    issued = meeting is not None and meeting.status == "issued"
+    # An employer who must agree to changed terms first gets the booking page, not the link.
+    must_agree = booking_needs_reconsent(booking)
+    issued = meeting is not None and meeting.status == "issued" and not must_agree
     with translation.override(booking.language):
         office_name = booking.office.name_en if booking.language == "en" else booking.office.name
         context = {
@@ -167,6 +171,7 @@ def reminder_message(booking: Booking, kind: str) -> Message:
             else "",
             "passcode": meeting.passcode if issued and booking.office.platform == "zoom" else "",
             "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
+            "must_agree": must_agree,
             **booking_links(booking),
         }
         title = (

@@ -73,3 +73,13 @@ def test_job_seekers_are_not_asked_again_before_the_session(client, offices, fro
     created = book(service("sasebo", "weekday"), WED)
     page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()
     assert 'name="agree_terms"' not in page
+
+
+def test_the_reminder_sends_the_employer_to_agree_instead_of_the_join_link(
+    employer_booking, new_terms
+):
+    from bookings.messages import reminder_message
+
+    message = reminder_message(employer_booking.booking, "reminder_day_before")
+    assert "新しい利用規約に同意" in message.text and employer_booking.manage_token in message.text
+    assert "新しい利用規約に同意" in message.html
