@@ -150,7 +150,6 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
 def reminder_message(booking: Booking, kind: str) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
     from bookings.meetings import meeting_for
-
     from bookings.reconsent import booking_needs_reconsent
 
     meeting = meeting_for(booking)
