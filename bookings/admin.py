@@ -15,7 +15,7 @@ from bookings.no_shows import applicant_lift_bar, booking_note_contact
 from bookings.services import booking_cancel_by_staff, booking_confirm
 from conferencing.models import OnlineMeeting
 from conferencing.types import ConferencingError
-from offices.admin import OfficeScopedAdminMixin
+from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_session
 
 
@@ -450,7 +450,7 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+class AccessRecordAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     """Records of use: read-only, for office managers (and superusers)."""
 
     list_display = ["at", "office", "booking", "kind", "device_type", "device"]
@@ -459,12 +459,3 @@ class AccessRecordAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["booking__reference", "device"]
     date_hierarchy = "at"
     readonly_fields = ["at", "office", "booking", "kind", "device_type", "device"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -21,12 +21,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookings.availability import slot_list_available
 from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
 from bookings.forms import DetailsForm
 from bookings.meetings import meeting_set_manual_link
 from bookings.models import Applicant, Booking, BookingChannel, BookingStatus
 from bookings.no_shows import booking_note_contact
-from bookings.reconsent import booking_reconsent
+from bookings.reconsent import booking_reconsent, bookings_needing_reconsent
 from bookings.selectors import schedule_for_day
 from bookings.services import booking_cancel_by_staff, booking_confirm, booking_create
 from bookings.staff_actions import (
@@ -112,20 +113,19 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
     office = _office(request)
     day = _day(request)
     schedule = schedule_for_day(office=office, day=day, now=timezone.now())
-    from bookings.reconsent import bookings_needing_reconsent
-
     reconsent = bookings_needing_reconsent(
         [block.booking for block in schedule.blocks], office, timezone.now()
     )
     current_terms = terms_in_force(office=office, at=timezone.now())
-    limits = {}
+    rules = {}
     for block in schedule.blocks:
         block.needs_reconsent = block.booking.pk in reconsent
         service = block.booking.service
-        if service.pk not in limits:
-            limits[service.pk] = rules_for_service(service, office).max_extension_minutes
+        if service.pk not in rules:
+            rules[service.pk] = rules_for_service(service, office)
         used = (block.booking.end - block.booking.start).total_seconds() // 60
-        left = limits[service.pk] - (used - rules_for_service(service, office).slot_minutes)
+        extended = used - rules[service.pk].slot_minutes
+        left = rules[service.pk].max_extension_minutes - extended
         block.extend_choices = [m for m, _label in EXTEND_CHOICES if m <= left]
     context = {
         **model_admin.admin_site.each_context(request),
@@ -326,8 +326,6 @@ def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRes
     rules = rules_for_service(service, office)
     now = timezone.now()
     first_day = _day(request) if source.get("date") else now.astimezone(JST).date()
-    from bookings.availability import slot_list_available
-
     slots = slot_list_available(
         service=service, first_day=first_day, last_day=first_day + timedelta(days=PHONE_DAYS),
         now=now,
@@ -392,8 +390,6 @@ def propose_view(model_admin: ModelAdmin, request: HttpRequest, booking_id: int)
     _require_change(model_admin, request)
     booking = _booking(model_admin, request, booking_id)
     now = timezone.now()
-    from bookings.availability import slot_list_available
-
     first_day = now.astimezone(JST).date()
     slots = slot_list_available(
         service=booking.service, first_day=first_day,

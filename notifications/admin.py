@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from notifications.models import Notification
-from offices.admin import OfficeScopedAdminMixin
+from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 
 
 @admin.register(Notification)
-class NotificationAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     """The outbox, read-only: what was sent, what waits, what failed and why."""
 
     office_lookup = "office_id"
@@ -25,12 +25,3 @@ class NotificationAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         "status", "attempts", "last_error", "created_at", "sent_at", "attachment_name",
     ]  # fmt: skip
     exclude = ["body_html", "attachment_content", "attachment_mimetype"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

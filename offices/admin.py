@@ -53,6 +53,19 @@ class OfficeScopedAdminMixin:
         raise Http404
 
 
+class RecordAdminMixin:
+    """A record kept as evidence (emails sent, consents, records of use): read, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def _office_from_request(request: HttpRequest) -> Office | None:
     object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
     if not object_id:

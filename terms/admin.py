@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from offices.admin import OfficeScopedAdminMixin
+from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_datetime
 from terms.exceptions import TermsError
 from terms.forms import CompareForm, PublishForm, TermsVersionForm
@@ -265,7 +265,7 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+class ConsentAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     """Read-only: consents are evidence and are never edited."""
 
     list_display = ["given_at", "office", "terms_version", "applicant_kind", "channel"]
@@ -275,12 +275,3 @@ class ConsentAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         "uuid", "office", "terms_version", "applicant_uuid", "applicant_kind", "channel",
         "given_at", "recorded_by", "ip_prefix", "user_agent",
     ]  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
