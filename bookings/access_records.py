@@ -2,9 +2,9 @@
 
 import hashlib
 import hmac
+from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
 
 from bookings.models import AccessRecord, Booking
 from terms.services import truncate_ip
@@ -46,12 +46,12 @@ def device_key(ip_address: str | None, user_agent: str) -> str:
 
 
 def access_record(
-    *, booking: Booking, kind: str, ip_address: str | None, user_agent: str
+    *, booking: Booking, kind: str, ip_address: str | None, user_agent: str, now: datetime
 ) -> AccessRecord:
     return AccessRecord.objects.create(
         office_id=booking.office_id,
         booking=booking,
-        at=timezone.now(),
+        at=now,
         kind=kind,
         device=device_key(ip_address, user_agent),
         device_type=device_type(user_agent)[:40],

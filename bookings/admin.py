@@ -89,7 +89,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         """For a request: propose another time; for the rest: the day in the schedule."""
         from django.urls import reverse
 
-        from offices.business_days import JST
+        from common.clock import JST
 
         if obj.status == BookingStatus.REQUESTED:
             url = reverse("admin:bookings_booking_propose", args=[obj.pk])
@@ -146,7 +146,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     def note_contact(self, request: HttpRequest, queryset):
         for booking in queryset:
             try:
-                booking_note_contact(booking=booking, by=request.user)
+                booking_note_contact(booking=booking, by=request.user, now=request.now)
             except BookingError as error:
                 self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
         self.message_user(request, _("Noted."))
@@ -165,6 +165,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                     join_url=form.cleaned_data["join_url"],
                     passcode=form.cleaned_data["passcode"],
                     by=request.user,
+                    now=request.now,
                 )
             except ConferencingError as error:
                 form.add_error("join_url", str(error))
@@ -231,7 +232,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         done = 0
         for booking in queryset.filter(status=BookingStatus.REQUESTED):
             try:
-                booking_confirm(booking=booking, by=request.user)
+                booking_confirm(booking=booking, by=request.user, now=request.now)
                 done += 1
             except BookingError as error:
                 self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
@@ -247,7 +248,10 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             for booking in queryset:
                 try:
                     booking_cancel_by_staff(
-                        booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+                        booking=booking,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                        now=request.now,
                     )
                     done += 1
                 except BookingError as error:
@@ -418,7 +422,10 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             for applicant in queryset:
                 try:
                     applicant_lift_bar(
-                        applicant=applicant, by=request.user, reason=form.cleaned_data["reason"]
+                        applicant=applicant,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                        now=request.now,
                     )
                 except BookingError as error:
                     self.message_user(request, f"{applicant}: {error.message}", messages.ERROR)

@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,9 +38,9 @@ from bookings.staff_actions import (
     booking_switch_to_phone,
     meeting_reissue,
 )
+from common.clock import JST
 from conferencing.types import ConferencingError
 from offices import display
-from offices.business_days import JST
 from offices.models import Office, Service
 from offices.rules import rules_for_service
 from terms.exceptions import TermsError
@@ -50,8 +49,8 @@ from terms.selectors import terms_in_force
 PHONE_DAYS = 21  # how far ahead the phone form lists free times
 
 
-def _today() -> date:
-    return timezone.now().astimezone(JST).date()
+def _today(request: HttpRequest) -> date:
+    return request.now.astimezone(JST).date()
 
 
 def _offices_for(request: HttpRequest) -> QuerySet[Office]:
@@ -73,11 +72,11 @@ def _office(request: HttpRequest) -> Office:
 def _day(request: HttpRequest) -> date:
     value = request.GET.get("date") or request.POST.get("date")
     if not value:
-        return _today()
+        return _today(request)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        return _today()
+        return _today(request)
 
 
 def _schedule_url(office: Office, day: date) -> str:
@@ -112,11 +111,11 @@ class ExtendForm(forms.Form):
 def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     office = _office(request)
     day = _day(request)
-    schedule = schedule_for_day(office=office, day=day, now=timezone.now())
+    schedule = schedule_for_day(office=office, day=day, now=request.now)
     reconsent = bookings_needing_reconsent(
-        [block.booking for block in schedule.blocks], office, timezone.now()
+        [block.booking for block in schedule.blocks], office, now=request.now
     )
-    current_terms = terms_in_force(office=office, at=timezone.now())
+    current_terms = terms_in_force(office=office, at=request.now)
     rules = {}
     for block in schedule.blocks:
         block.needs_reconsent = block.booking.pk in reconsent
@@ -137,12 +136,12 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         "day_label": display.format_date(day),
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "today": _today(),
+        "today": _today(request),
         "schedule": schedule,
         "can_change": model_admin.has_change_permission(request),
         "platform": office.get_platform_display(),
         "current_terms": current_terms,
-        "now": timezone.now(),
+        "now": request.now,
         "requested_count": sum(
             1 for b in schedule.blocks if b.booking.status == BookingStatus.REQUESTED
         ),
@@ -154,7 +153,7 @@ def schedule_csv_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResp
     """The day as CSV for the office's records: what the page shows, no contact details."""
     office = _office(request)
     day = _day(request)
-    schedule = schedule_for_day(office=office, day=day, now=timezone.now())
+    schedule = schedule_for_day(office=office, day=day, now=request.now)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="schedule-{office.slug}-{day}.csv"'
     response.write("\ufeff")  # a BOM, so that Excel in Japan reads UTF-8
@@ -188,18 +187,20 @@ def _csv_safe(value: str) -> str:
 
 
 ACTIONS = {
-    "check_in": lambda b, u, p: booking_check_in(booking=b, by=u),
-    "complete": lambda b, u, p: booking_complete(booking=b, by=u),
-    "switch_to_phone": lambda b, u, p: booking_switch_to_phone(
-        booking=b, by=u, reason=p.get("reason", "")
+    "check_in": lambda b, u, p, now: booking_check_in(booking=b, by=u, now=now),
+    "complete": lambda b, u, p, now: booking_complete(booking=b, by=u, now=now),
+    "switch_to_phone": lambda b, u, p, now: booking_switch_to_phone(
+        booking=b, by=u, reason=p.get("reason", ""), now=now
     ),
-    "no_show": lambda b, u, p: booking_mark_no_show(booking=b, by=u),
-    "note_contact": lambda b, u, p: booking_note_contact(booking=b, by=u),
-    "confirm": lambda b, u, p: booking_confirm(booking=b, by=u),
-    "cancel": lambda b, u, p: booking_cancel_by_staff(booking=b, by=u, reason=p.get("reason", "")),
-    "reissue_meeting": lambda b, u, p: meeting_reissue(booking=b, by=u),
-    "reconsent_stated": lambda b, u, p: booking_reconsent(
-        booking=b, terms_version_id=_int(p.get("terms_version")), recorded_by=u
+    "no_show": lambda b, u, p, now: booking_mark_no_show(booking=b, by=u, now=now),
+    "note_contact": lambda b, u, p, now: booking_note_contact(booking=b, by=u, now=now),
+    "confirm": lambda b, u, p, now: booking_confirm(booking=b, by=u, now=now),
+    "cancel": lambda b, u, p, now: booking_cancel_by_staff(
+        booking=b, by=u, reason=p.get("reason", ""), now=now
+    ),
+    "reissue_meeting": lambda b, u, p, now: meeting_reissue(booking=b, by=u, now=now),
+    "reconsent_stated": lambda b, u, p, now: booking_reconsent(
+        booking=b, terms_version_id=_int(p.get("terms_version")), recorded_by=u, now=now
     ),
 }
 
@@ -239,16 +240,22 @@ def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_
             form = ExtendForm(request.POST)
             if not form.is_valid():
                 raise BookingInvalid({"minutes": [_("Choose how many minutes to add.")]})
-            booking_extend(booking=booking, by=request.user, minutes=form.cleaned_data["minutes"])
+            booking_extend(
+                booking=booking,
+                by=request.user,
+                minutes=form.cleaned_data["minutes"],
+                now=request.now,
+            )
         elif action == "paste_link":
             meeting_set_manual_link(
                 booking=booking,
                 join_url=request.POST.get("join_url", "").strip(),
                 passcode=request.POST.get("passcode", "").strip(),
                 by=request.user,
+                now=request.now,
             )
         elif action in ACTIONS:
-            ACTIONS[action](booking, request.user, request.POST)
+            ACTIONS[action](booking, request.user, request.POST, request.now)
         else:
             raise Http404
     except BookingInvalid as invalid:
@@ -324,7 +331,7 @@ def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRes
     applicant_id = source.get("applicant")
     channel = BookingChannel.SESSION if applicant_id else BookingChannel.PHONE
     rules = rules_for_service(service, office)
-    now = timezone.now()
+    now = request.now
     first_day = _day(request) if source.get("date") else now.astimezone(JST).date()
     slots = slot_list_available(
         service=service, first_day=first_day, last_day=first_day + timedelta(days=PHONE_DAYS),
@@ -344,6 +351,7 @@ def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRes
                     agree_terms=form.cleaned_data["consent_stated"],
                     channel=channel,
                     created_by=request.user,
+                    now=request.now,
                 )
             except BookingInvalid as invalid:
                 for name, errors in invalid.errors.items():
@@ -389,7 +397,7 @@ def propose_view(model_admin: ModelAdmin, request: HttpRequest, booking_id: int)
     """Offer the person of a request another free time; they accept it from their page."""
     _require_change(model_admin, request)
     booking = _booking(model_admin, request, booking_id)
-    now = timezone.now()
+    now = request.now
     first_day = now.astimezone(JST).date()
     slots = slot_list_available(
         service=booking.service, first_day=first_day,
@@ -400,7 +408,7 @@ def propose_view(model_admin: ModelAdmin, request: HttpRequest, booking_id: int)
         choice = request.POST.get("start", "")
         try:
             start = datetime.fromisoformat(choice)
-            booking_propose_time(booking=booking, by=request.user, start=start)
+            booking_propose_time(booking=booking, by=request.user, start=start, now=request.now)
         except ValueError:
             error = _("Choose one of the free times.")
         except BookingError as refused:

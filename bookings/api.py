@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
@@ -26,7 +26,7 @@ from bookings.exceptions import (
 )
 from bookings.services import booking_create
 from bookings.views import client_ip
-from offices.business_days import JST
+from common.clock import JST
 from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
 from terms.exceptions import NoTermsInForce, TermsOutdated
@@ -366,7 +366,7 @@ def slot_list(request, slug: str, query: Query[SlotQuery]):
     # Serialized and cached as bytes rather than re-validated by the response schema (kept
     # for OpenAPI): the hottest endpoint, and these values are built by this code.
     body = slot_json_cached(
-        service=service, first_day=query.from_, last_day=query.to, now=timezone.now()
+        service=service, first_day=query.from_, last_day=query.to, now=request.now
     )
     return HttpResponse(body, content_type="application/json")
 
@@ -379,7 +379,7 @@ def slot_list(request, slug: str, query: Query[SlotQuery]):
 )
 def terms_current(request, slug: str):
     office = _office(slug)
-    version = terms_in_force(office=office, at=timezone.now())
+    version = terms_in_force(office=office, at=request.now)
     if version is None:
         return Status(
             404, {"code": "no_terms", "message": "This office has no terms of use in force."}
@@ -427,6 +427,7 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
                 ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
+                now=request.now,
             )
         except BookingInvalid as invalid:
             return Status(

@@ -9,7 +9,6 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus
 from conferencing.models import OnlineMeeting
@@ -69,7 +68,9 @@ def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
     )
 
 
-def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeeting | None:
+def meeting_issue(
+    *, booking_id: int, now: datetime, final_attempt: bool = False
+) -> OnlineMeeting | None:
     """
     Issues the booking's meeting if it has none. Raises RateLimited / TransientError for
     the task to retry, after committing the attempt; on the final attempt a transient
@@ -126,7 +127,7 @@ def meeting_issue(*, booking_id: int, final_attempt: bool = False) -> OnlineMeet
             meeting.external_id, meeting.join_url = info.external_id, info.join_url
             meeting.host_url, meeting.passcode = info.host_url, info.passcode
             meeting.meeting_number = info.meeting_number
-            meeting.issued_at, meeting.last_error = timezone.now(), ""
+            meeting.issued_at, meeting.last_error = now, ""
             meeting.save()
             _notify_issued(booking, meeting)
             logger.info("meeting issued for booking id=%s via %s", booking.pk, provider.name)
@@ -172,7 +173,7 @@ def meeting_delete(*, booking_id: int) -> None:
 
 @transaction.atomic
 def meeting_set_manual_link(
-    *, booking: Booking, join_url: str, passcode: str = "", by: User, now: datetime | None = None
+    *, booking: Booking, join_url: str, passcode: str = "", by: User, now: datetime
 ) -> OnlineMeeting:
     """A counselor pastes the join link (TeleOffice, or after a platform failure)."""
     if not (by.is_superuser or by.office_id == booking.office_id):
@@ -185,13 +186,13 @@ def meeting_set_manual_link(
     meeting.provider = meeting.provider or "manual"
     meeting.join_url, meeting.passcode = join_url, passcode[:50]
     meeting.status, meeting.last_error = OnlineMeeting.Status.ISSUED, ""
-    meeting.issued_at = now or timezone.now()
+    meeting.issued_at = now
     meeting.save()
     _notify_issued(booking, meeting)
     return meeting
 
 
-def meetings_poll_attendance(*, now: datetime | None = None, window_hours: int = 3) -> int:
+def meetings_poll_attendance(*, now: datetime, window_hours: int = 3) -> int:
     """
     For platforms that report attendance on request (Teams), records when the applicant
     (matched by the booking's email) joined sessions that started in the last hours and
@@ -201,7 +202,6 @@ def meetings_poll_attendance(*, now: datetime | None = None, window_hours: int =
 
     from conferencing.services import meeting_record_applicant_join
 
-    now = now or timezone.now()
     bookings = Booking.objects.select_related("office").filter(
         status__in=MEETING_STATUSES,
         start__lte=now,
@@ -236,9 +236,7 @@ def meetings_poll_attendance(*, now: datetime | None = None, window_hours: int =
     return recorded
 
 
-def meetings_sweep(
-    *, now: datetime | None = None, stale_minutes: int | None = None
-) -> tuple[list, list]:
+def meetings_sweep(*, now: datetime, stale_minutes: int | None = None) -> tuple[list, list]:
     """
     Periodic: finds the meeting work whose task never ran (the broker was down at commit,
     or a worker died): upcoming confirmed bookings with no meeting, or one left pending for
@@ -251,7 +249,6 @@ def meetings_sweep(
     from django.conf import settings
     from django.db.models import Exists, OuterRef
 
-    now = now or timezone.now()
     if stale_minutes is None:
         stale_minutes = settings.MEETING_SWEEP_STALE_MINUTES
     stale = now - timedelta(minutes=stale_minutes)

@@ -147,14 +147,14 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
         return _message("meeting_issued", subject, context)
 
 
-def reminder_message(booking: Booking, kind: str) -> Message:
+def reminder_message(booking: Booking, kind: str, *, now) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
     from bookings.meetings import meeting_for
     from bookings.reconsent import booking_needs_reconsent
 
     meeting = meeting_for(booking)
     # An employer who must agree to changed terms first gets the booking page, not the link.
-    must_agree = booking_needs_reconsent(booking)
+    must_agree = booking_needs_reconsent(booking, now=now)
     issued = meeting is not None and meeting.status == "issued" and not must_agree
     with translation.override(booking.language):
         office_name = booking.office.name_en if booking.language == "en" else booking.office.name

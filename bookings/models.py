@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import ClockDateTimeField
 from offices.models import Counselor, Office, Service
 from terms.models import Consent
 
@@ -55,7 +56,7 @@ class Applicant(models.Model):
     personal_data_purged_at = models.DateTimeField(
         _("personal data purged at"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("applicant")
@@ -167,8 +168,8 @@ class Booking(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("booking")

@@ -11,7 +11,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import NotAllowedNow
@@ -29,9 +28,8 @@ def _joined(booking: Booking) -> bool:
     ).exists()
 
 
-def bookings_mark_no_shows(*, now: datetime | None = None) -> int:
+def bookings_mark_no_shows(*, now: datetime) -> int:
     """Periodic. Safe to run twice or late: each booking is locked and re-checked."""
-    now = now or timezone.now()
     marked = 0
     for office in Office.objects.only("pk", "no_show_grace_minutes", "no_show_bar_threshold"):
         due = now - timedelta(minutes=office.no_show_grace_minutes)
@@ -88,21 +86,19 @@ def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
 
 
 @transaction.atomic
-def booking_note_contact(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
+def booking_note_contact(*, booking: Booking, by: User, now: datetime) -> Booking:
     """The person phoned or emailed about this session: it will not count as a no-show."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if not (by.is_superuser or by.office_id == booking.office_id):
         raise NotAllowedNow(_("This booking belongs to another office."))
     if booking.contact_noted_at is None:
-        booking.contact_noted_at = now or timezone.now()
+        booking.contact_noted_at = now
         booking.save(update_fields=["contact_noted_at", "updated_at"])
     return booking
 
 
 @transaction.atomic
-def applicant_lift_bar(
-    *, applicant: Applicant, by: User, reason: str, now: datetime | None = None
-) -> Applicant:
+def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: datetime) -> Applicant:
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
     if not (by.is_superuser or by.office_id == applicant.office_id):
         raise NotAllowedNow(_("This person belongs to another office."))
@@ -111,7 +107,7 @@ def applicant_lift_bar(
     if not reason.strip():
         raise NotAllowedNow(_("Say why the bar is lifted."))
     applicant.barred_at = None
-    applicant.bar_lifted_at = now or timezone.now()
+    applicant.bar_lifted_at = now
     applicant.bar_lifted_by = by
     applicant.bar_lift_reason = reason[:300]
     applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])

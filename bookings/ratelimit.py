@@ -8,7 +8,8 @@ A small module rather than django-ratelimit, whose checks refuse the file cache 
 """
 
 import logging
-import time
+
+from common import clock
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def hit(*, scope: str, key: str, rate: str, now: float | None = None) -> int | N
     if parsed is None or not key:
         return None
     limit, period = parsed
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     window = int(now // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     try:

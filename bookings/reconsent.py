@@ -10,7 +10,6 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import NotAllowedNow
@@ -21,16 +20,14 @@ from terms.selectors import consent_status, terms_in_force
 from terms.services import consent_give
 
 
-def booking_needs_reconsent(booking: Booking, now: datetime | None = None) -> bool:
+def booking_needs_reconsent(booking: Booking, *, now: datetime) -> bool:
     if not booking.is_active or booking.applicant.kind != ApplicantKind.EMPLOYER:
         return False
-    status = consent_status(
-        office=booking.office, applicant_uuid=booking.applicant.uuid, at=now or timezone.now()
-    )
+    status = consent_status(office=booking.office, applicant_uuid=booking.applicant.uuid, at=now)
     return status.needs_consent
 
 
-def bookings_needing_reconsent(bookings: list[Booking], office, now: datetime) -> set[int]:
+def bookings_needing_reconsent(bookings: list[Booking], office, *, now: datetime) -> set[int]:
     """The ids among `bookings` (one office) whose employer must agree again: 2 queries."""
     employers = [b for b in bookings if b.is_active and b.applicant.kind == ApplicantKind.EMPLOYER]
     if not employers:
@@ -55,10 +52,9 @@ def booking_reconsent(
     ip_address: str | None = None,
     user_agent: str = "",
     recorded_by: User | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Booking:
     """The employer agrees (on their page, or as stated in the session to `recorded_by`)."""
-    now = now or timezone.now()
     booking = (
         Booking.objects.select_for_update().select_related("office", "applicant").get(pk=booking.pk)
     )
@@ -66,7 +62,7 @@ def booking_reconsent(
         recorded_by.is_superuser or recorded_by.office_id == booking.office_id
     ):
         raise NotAllowedNow(_("This booking belongs to another office."))
-    if not booking_needs_reconsent(booking, now):
+    if not booking_needs_reconsent(booking, now=now):
         return booking
     consent = consent_give(
         office=booking.office,

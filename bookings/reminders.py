@@ -9,10 +9,9 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus
-from offices.business_days import JST
+from common.clock import JST
 from offices.models import Office
 from offices.selectors import office_calendar
 
@@ -25,12 +24,11 @@ def _day_before_due(start: datetime, calendar) -> datetime:
     return datetime.combine(previous, at, tzinfo=JST)
 
 
-def bookings_send_reminders(*, now: datetime | None = None) -> int:
+def bookings_send_reminders(*, now: datetime) -> int:
     from bookings.messages import reminder_message
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 
-    now = now or timezone.now()
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
     queued = 0
     for office in Office.objects.all():
@@ -59,7 +57,7 @@ def bookings_send_reminders(*, now: datetime | None = None) -> int:
                         kind=kind,
                         recipient=booking.email,
                         language=booking.language,
-                        message=reminder_message(booking, kind),
+                        message=reminder_message(booking, kind, now=now),
                         office_id=booking.office_id,
                     )
                     if created:

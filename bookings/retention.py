@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from bookings.models import ACTIVE_STATUSES, AccessRecord, Applicant, Booking, BookingEvent
 
@@ -35,11 +34,10 @@ def retention_cutoff(now: datetime) -> datetime:
     return now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
 
 
-def personal_data_purge(*, now: datetime | None = None) -> PurgeReport:
+def personal_data_purge(*, now: datetime) -> PurgeReport:
     """Periodic (daily). Safe to run twice: what is purged is skipped the next time."""
     from notifications.models import Notification
 
-    now = now or timezone.now()
     cutoff = retention_cutoff(now)
     bookings = applicants = 0
     while True:

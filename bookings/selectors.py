@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 
 from bookings.models import Booking, BookingStatus
+from common.clock import JST
 from conferencing.models import OnlineMeeting
-from offices.business_days import JST
 from offices.models import Counselor, OpeningHours
 
 ROW_MINUTES = 5

@@ -44,7 +44,7 @@ from bookings.models import (
 )
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
 from bookings.validation import ApplicantInput, identity_key, validate_applicant
-from offices.business_days import JST
+from common.clock import JST
 from offices.models import Counselor, Service, User
 from offices.rules import BookingRules, rules_for_service
 from terms.models import Consent
@@ -277,7 +277,7 @@ def booking_create(
     ip_address: str | None = None,
     user_agent: str = "",
     created_by: User | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> BookingCreated:
     """
     Books `start` at `service` for the person described by `data` (raw values; see
@@ -286,7 +286,6 @@ def booking_create(
     SlotTaken (with alternatives) or IdempotencyConflict. A repeated request with the same
     idempotency key returns the first booking (`replayed=True`).
     """
-    now = now or timezone.now()
     office = service.office
     rules = rules_for_service(service, office)
     _check_channel(service, channel)
@@ -494,14 +493,11 @@ def booking_get_by_token(*, token: str, purpose: str) -> Booking | None:
     )
 
 
-def booking_verify(
-    *, token: str, ip_address: str | None = None, now: datetime | None = None
-) -> Booking:
+def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) -> Booking:
     """
     The email check: confirms (or, at staff-approval offices, requests) the booking. Past
     its window the booking expires (that is committed) and the person is told to book again.
     """
-    now = now or timezone.now()
     _check_rate("verify", [f"ip:{ip_address}"] if ip_address else [], settings.RATE_LIMIT_VERIFY)
     found = booking_get_by_token(token=token, purpose=VERIFY)
     if found is None:
@@ -555,10 +551,7 @@ def booking_can_cancel_online(booking: Booking, now: datetime) -> bool:
 
 
 @transaction.atomic
-def booking_cancel_by_applicant(
-    *, booking: Booking, reason: str = "", now: datetime | None = None
-) -> Booking:
-    now = now or timezone.now()
+def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: datetime) -> Booking:
     booking = (
         Booking.objects.select_for_update().select_related("service", "office").get(pk=booking.pk)
     )
@@ -586,9 +579,8 @@ def _staff_may_act(user: User, booking: Booking) -> None:
 
 
 @transaction.atomic
-def booking_confirm(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
+def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
     """A counselor confirms a requested time (staff-approval offices)."""
-    now = now or timezone.now()
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     _staff_may_act(by, booking)
     if booking.status != BookingStatus.REQUESTED:
@@ -599,11 +591,8 @@ def booking_confirm(*, booking: Booking, by: User, now: datetime | None = None) 
 
 
 @transaction.atomic
-def booking_cancel_by_staff(
-    *, booking: Booking, by: User, reason: str, now: datetime | None = None
-) -> Booking:
+def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
     """Staff cancel (or decline a request), on the person's request or the office's."""
-    now = now or timezone.now()
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     _staff_may_act(by, booking)
     if not booking.is_active:
@@ -617,9 +606,8 @@ def booking_cancel_by_staff(
     return booking
 
 
-def bookings_expire_unverified(*, now: datetime | None = None) -> int:
+def bookings_expire_unverified(*, now: datetime) -> int:
     """Expires every booking whose email check window has passed; returns how many."""
-    now = now or timezone.now()
     expired = 0
     ids = list(
         Booking.objects.filter(
@@ -643,7 +631,7 @@ def bookings_expire_unverified(*, now: datetime | None = None) -> int:
     return expired
 
 
-def terms_change_notify(*, terms_version_id: int, now: datetime | None = None) -> int:
+def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
     """
     Once a new terms version is in force, tells each person with an upcoming confirmed
     booking at that office who agreed only to an older version that they will be asked
@@ -656,7 +644,6 @@ def terms_change_notify(*, terms_version_id: int, now: datetime | None = None) -
     from terms.models import TermsVersion
     from terms.selectors import applicants_with_superseded_consent
 
-    now = now or timezone.now()
     version = TermsVersion.objects.select_related("office").get(pk=terms_version_id)
     if not version.is_published or version.withdrawn_at or version.effective_from > now:
         return 0
@@ -692,11 +679,10 @@ def terms_change_notify(*, terms_version_id: int, now: datetime | None = None) -
     return queued
 
 
-def terms_changes_notify_recent(*, now: datetime | None = None, days: int = 7) -> int:
+def terms_changes_notify_recent(*, now: datetime, days: int = 7) -> int:
     """Periodic: runs `terms_change_notify` for versions that took effect recently."""
     from terms.models import TermsVersion
 
-    now = now or timezone.now()
     versions = TermsVersion.objects.filter(
         published_at__isnull=False,
         withdrawn_at__isnull=True,

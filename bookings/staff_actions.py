@@ -9,14 +9,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.availability import slot_list_available
 from bookings.exceptions import BookingInvalid, NotAllowedNow, SlotTaken
 from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from bookings.services import booking_notify, booking_transition, office_booking_lock
-from offices.business_days import JST
+from common.clock import JST
 from offices.models import User
 from offices.rules import rules_for_service
 
@@ -40,9 +39,8 @@ def _expect(booking: Booking, *statuses: str, message: str) -> None:
 
 
 @transaction.atomic
-def booking_check_in(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
+def booking_check_in(*, booking: Booking, by: User, now: datetime) -> Booking:
     """The person is in the session: it can no longer become a no-show."""
-    now = now or timezone.now()
     booking = _locked(booking, by)
     _expect(
         booking, BookingStatus.CONFIRMED, message=_("Only a confirmed booking can be checked in.")
@@ -55,8 +53,7 @@ def booking_check_in(*, booking: Booking, by: User, now: datetime | None = None)
 
 
 @transaction.atomic
-def booking_complete(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
-    now = now or timezone.now()
+def booking_complete(*, booking: Booking, by: User, now: datetime) -> Booking:
     booking = _locked(booking, by)
     _expect(
         booking, BookingStatus.IN_PROGRESS, BookingStatus.CONFIRMED,
@@ -70,10 +67,9 @@ def booking_complete(*, booking: Booking, by: User, now: datetime | None = None)
 
 @transaction.atomic
 def booking_switch_to_phone(
-    *, booking: Booking, by: User, reason: str = "", now: datetime | None = None
+    *, booking: Booking, by: User, reason: str = "", now: datetime
 ) -> Booking:
     """Connection trouble: the counselor phones the person and the session goes on by phone."""
-    now = now or timezone.now()
     booking = _locked(booking, by)
     _expect(
         booking, BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS,
@@ -87,11 +83,10 @@ def booking_switch_to_phone(
 
 
 @transaction.atomic
-def booking_mark_no_show(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
+def booking_mark_no_show(*, booking: Booking, by: User, now: datetime) -> Booking:
     """A counselor records a no-show by hand (after the start); it counts toward the bar."""
     from bookings.no_shows import bar_if_threshold
 
-    now = now or timezone.now()
     booking = _locked(booking, by)
     _expect(
         booking, BookingStatus.CONFIRMED, message=_("Only a confirmed booking can be a no-show.")
@@ -123,15 +118,12 @@ def _update_meeting_after_commit(booking: Booking) -> None:
 
 
 @transaction.atomic
-def booking_extend(
-    *, booking: Booking, by: User, minutes: int, now: datetime | None = None
-) -> Booking:
+def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -> Booking:
     """
     Lengthens a session by `minutes` (e.g. 30 to 45 at Kawagoe), up to the service's
     maximum extension. Refused when the counselor has another booking in the added time;
     the platform meeting follows.
     """
-    now = now or timezone.now()
     if not 5 <= minutes <= 120:
         raise BookingInvalid({"minutes": [_("Extend by 5 to 120 minutes.")]})
     office_booking_lock(booking.office)
@@ -193,15 +185,12 @@ def booking_extend(
 
 
 @transaction.atomic
-def booking_propose_time(
-    *, booking: Booking, by: User, start: datetime, now: datetime | None = None
-) -> Booking:
+def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: datetime) -> Booking:
     """
     Staff-approval offices: instead of the requested time, the counselor offers another
     free time. The booking moves to it (holding it) and stays `requested` until the person
     accepts on their booking page; the person is emailed the new time.
     """
-    now = now or timezone.now()
     counselor_ids = office_booking_lock(booking.office)
     booking = _locked(booking, by)
     _expect(booking, BookingStatus.REQUESTED, message=_("Only a requested booking can be moved."))
@@ -238,9 +227,8 @@ def booking_propose_time(
 
 
 @transaction.atomic
-def booking_accept_proposal(*, booking: Booking, now: datetime | None = None) -> Booking:
+def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
     """The person accepts the time a counselor proposed: the booking is confirmed."""
-    now = now or timezone.now()
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status == BookingStatus.CONFIRMED:
         return booking  # a second click changes nothing
@@ -257,7 +245,7 @@ def booking_accept_proposal(*, booking: Booking, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def meeting_reissue(*, booking: Booking, by: User) -> None:
+def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
     """Asks the platform for the meeting again (after a failure or a fixed account)."""
     from conferencing.models import OnlineMeeting
 
@@ -270,7 +258,7 @@ def meeting_reissue(*, booking: Booking, by: User) -> None:
         status=OnlineMeeting.Status.ISSUED
     ).update(status=OnlineMeeting.Status.PENDING, attempts=0, last_error="")
     booking.events.create(
-        at=timezone.now(), from_status=booking.status, to_status=booking.status, actor=by,
+        at=now, from_status=booking.status, to_status=booking.status, actor=by,
         actor_label="staff", reason="meeting re-issue requested",
     )  # fmt: skip
     from bookings.services import _meeting_after_commit

@@ -16,25 +16,26 @@ from bookings.services import (
     terms_change_notify,
     terms_changes_notify_recent,
 )
+from common import clock
 from conferencing.types import RateLimited, TransientError
 
 
 @shared_task
 def expire_unverified_bookings() -> int:
     """Periodic: bookings whose email check window passed free their time."""
-    return bookings_expire_unverified()
+    return bookings_expire_unverified(now=clock.now())
 
 
 @shared_task
 def notify_terms_change(terms_version_id: int) -> int:
     """Entry point: tell people with upcoming bookings about a version now in force."""
-    return terms_change_notify(terms_version_id=terms_version_id)
+    return terms_change_notify(terms_version_id=terms_version_id, now=clock.now())
 
 
 @shared_task
 def notify_recent_terms_changes() -> int:
     """Periodic: versions that took effect recently (each person is told once)."""
-    return terms_changes_notify_recent()
+    return terms_changes_notify_recent(now=clock.now())
 
 
 MEETING_MAX_RETRIES = 6
@@ -49,7 +50,7 @@ def issue_meeting(self, booking_id: int) -> None:
     """
     final = self.request.retries >= MEETING_MAX_RETRIES
     try:
-        meeting_issue(booking_id=booking_id, final_attempt=final)
+        meeting_issue(booking_id=booking_id, now=clock.now(), final_attempt=final)
     except RateLimited as limited:
         # Jitter spreads retries out; it needs no cryptographic randomness.
         jitter = random.uniform(0, 5)  # noqa: S311
@@ -83,7 +84,7 @@ def delete_meeting(self, booking_id: int) -> None:
 @shared_task
 def poll_meeting_attendance() -> int:
     """Periodic: when applicants joined Teams sessions (Zoom reports it by webhook)."""
-    return meetings_poll_attendance()
+    return meetings_poll_attendance(now=clock.now())
 
 
 @shared_task
@@ -91,7 +92,7 @@ def mark_no_shows() -> int:
     """Periodic: confirmed bookings nobody attended, 10 minutes (the grace) after the start."""
     from bookings.no_shows import bookings_mark_no_shows
 
-    return bookings_mark_no_shows()
+    return bookings_mark_no_shows(now=clock.now())
 
 
 @shared_task
@@ -99,7 +100,7 @@ def send_reminders() -> int:
     """Periodic: the previous-business-day and the shortly-before reminders."""
     from bookings.reminders import bookings_send_reminders
 
-    return bookings_send_reminders()
+    return bookings_send_reminders(now=clock.now())
 
 
 @shared_task
@@ -107,7 +108,7 @@ def purge_personal_data() -> int:
     """Periodic (daily): the retention schedule; returns how many bookings were purged."""
     from bookings.retention import personal_data_purge
 
-    return personal_data_purge().bookings
+    return personal_data_purge(now=clock.now()).bookings
 
 
 @shared_task
@@ -115,7 +116,7 @@ def sweep_meetings() -> int:
     """Periodic: re-queues meeting work whose task never ran (broker down, worker lost)."""
     from bookings.meetings import meetings_sweep
 
-    to_issue, to_delete = meetings_sweep()
+    to_issue, to_delete = meetings_sweep(now=clock.now())
     for booking_id in to_issue:
         issue_meeting.delay(booking_id)
     for booking_id in to_delete:

@@ -32,8 +32,8 @@ from bookings.services import (
     cancellation_deadline,
 )
 from bookings.tokens import MANAGE, VERIFY, booking_token
+from common.clock import JST
 from offices import display
-from offices.business_days import JST
 from offices.models import Office, Service
 from offices.rules import rules_for_service
 from terms.exceptions import TermsError, TermsOutdated
@@ -109,7 +109,7 @@ def _days_with_slots(service: Service, first_day, now):
 def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 1: days with free times, times as large radio buttons."""
     office, service, services = _office_and_service(slug, request.GET.get("service"))
-    now = timezone.now()
+    now = request.now
     today = now.astimezone(JST).date()
     try:
         first_day = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
@@ -194,7 +194,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("booking-start", slug=slug)
     office, service, _services = _office_and_service(slug, draft["service"])
     start = _parse_start(draft["start"])
-    now = timezone.now()
+    now = request.now
     terms = terms_in_force(office=office, at=now)
     rules = rules_for_service(service, office)
     error, status = None, 200
@@ -215,6 +215,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
                 idempotency_key=draft["idempotency_key"],
                 ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                now=request.now,
             )
         except SlotTaken as taken:
             messages.error(request, taken.message)
@@ -310,7 +311,7 @@ def _record(request: HttpRequest, booking, kind: str) -> None:
         with transaction.atomic():
             access_record(
                 booking=booking, kind=kind, ip_address=client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""), now=request.now,
             )  # fmt: skip
     except DatabaseError:
         logger.warning("record of use for booking id=%s not written", booking.pk)
@@ -369,7 +370,7 @@ def _manage_context(booking, now) -> dict:
 def _reconsent_context(booking, now) -> dict:
     from bookings.reconsent import booking_needs_reconsent
 
-    if not booking_needs_reconsent(booking, now):
+    if not booking_needs_reconsent(booking, now=now):
         return {"needs_reconsent": False}
     terms = terms_in_force(office=booking.office, at=now)
     summary = (
@@ -384,7 +385,7 @@ def _reconsent_context(booking, now) -> dict:
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
     _record(request, booking, AccessRecord.Kind.VIEWED)
-    now = timezone.now()
+    now = request.now
     context = {**_manage_context(booking, now), **_reconsent_context(booking, now), "token": token}
     return _token_page(request, "bookings/manage.html", context)
 
@@ -406,7 +407,7 @@ def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         booking_reconsent(
             booking=booking, terms_version_id=terms_id, ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""), now=request.now,
         )  # fmt: skip
     except (BookingError, TermsError) as refused:
         messages.error(request, refused.message)
@@ -433,14 +434,16 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            booking_cancel_by_applicant(booking=booking, reason=request.POST.get("reason", ""))
+            booking_cancel_by_applicant(
+                booking=booking, reason=request.POST.get("reason", ""), now=request.now
+            )
         except BookingError as refused:
             error = refused.message
         else:
             _record(request, booking, AccessRecord.Kind.CANCELLED)
             messages.success(request, _("Your booking was cancelled."))
             return redirect("booking-manage", token=token)
-    context = {**_manage_context(booking, timezone.now()), "token": token, "error": error}
+    context = {**_manage_context(booking, request.now), "token": token, "error": error}
     return _token_page(request, "bookings/cancel.html", context, status=409 if error else 200)
 
 
@@ -452,7 +455,7 @@ def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpRespon
 
     booking = _booking_or_404(token, MANAGE)
     try:
-        booking_accept_proposal(booking=booking)
+        booking_accept_proposal(booking=booking, now=request.now)
     except BookingError as refused:
         messages.error(request, refused.message)
     else:
@@ -469,7 +472,7 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            booking = booking_verify(token=token, ip_address=client_ip(request))
+            booking = booking_verify(token=token, ip_address=client_ip(request), now=request.now)
         except BookingError as refused:
             error = refused.message
         else:

@@ -6,6 +6,8 @@ bookings); `bookings.meetings` creates and updates it through the providers.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import ClockDateTimeField
+
 
 class OnlineMeeting(models.Model):
     class Status(models.TextChoices):
@@ -36,8 +38,8 @@ class OnlineMeeting(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     applicant_joined_at = models.DateTimeField(_("applicant joined at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("online meeting")

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import logging
-import time
 from datetime import datetime
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from common import clock
 from conferencing.services import meeting_record_applicant_join
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def signature_is_valid(
     if not (secret and timestamp and signature):
         return False
     try:
-        age = abs((now or time.time()) - int(timestamp))
+        age = abs((now or clock.timestamp()) - int(timestamp))
     except ValueError:
         return False
     if age > MAX_AGE_SECONDS:

@@ -4,12 +4,28 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("consult")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _pin_the_clock(task_id=None, **kwargs) -> None:
+    """A task reads the clock once, at its start (see `common.clock`)."""
+    from common.clock import pin_for_task
+
+    pin_for_task(task_id)
+
+
+@task_postrun.connect
+def _unpin_the_clock(task_id=None, **kwargs) -> None:
+    from common.clock import unpin_for_task
+
+    unpin_for_task(task_id)
 
 
 @app.on_after_configure.connect

@@ -24,9 +24,11 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from http.client import HTTPConnection
 from pathlib import Path
+
+from common import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "faults"
@@ -109,7 +111,7 @@ class People:
         self.starts: list[str] = []
 
     def _free_starts(self) -> list[str]:
-        first = date.today() + timedelta(days=3)
+        first = clock.today() + timedelta(days=3)
         conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
         conn.request(
             "GET",
@@ -214,12 +216,11 @@ def main() -> int:  # one scenario after another, read top to bottom
     Service.objects.filter(office__slug__in=["toyooka", "yamaguchi"]).update(
         confirmation_mode="instant"
     )
-    from django.utils import timezone
 
     toyooka = Service.objects.get(office__slug="toyooka", slug="counseling").office
-    terms_id = terms_in_force(office=toyooka, at=timezone.now()).pk
+    terms_id = terms_in_force(office=toyooka, at=clock.now()).pk
     yamaguchi = Service.objects.get(office__slug="yamaguchi", slug="online-support").office
-    yamaguchi_terms = terms_in_force(office=yamaguchi, at=timezone.now()).pk
+    yamaguchi_terms = terms_in_force(office=yamaguchi, at=clock.now()).pk
     connection.close()
     system = System(env)
     system.start_web()

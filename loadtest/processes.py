@@ -16,6 +16,19 @@ from email import message_from_bytes, policy
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
+def real_clock_env() -> dict[str, str]:
+    """
+    The environment for a server of the world (Redis, PostgreSQL): the machine's real
+    clock, even when the suite itself runs under libfaketime to prove it passes on any
+    date (Redis cannot start under it, and these servers are not the code under test).
+    """
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key != "LD_PRELOAD" and not key.startswith(("FAKETIME", "DONT_FAKE", "FAKE_"))
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -46,7 +59,7 @@ class RedisProcess:
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=real_clock_env(),
         )  # fmt: skip
         wait_for_port(self.port)
 
@@ -115,7 +128,7 @@ class PostgresCluster:
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self.as_postgres, *args], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)  # fmt: skip
+                       stderr=subprocess.DEVNULL, env=real_clock_env())  # fmt: skip
 
     def init(self) -> None:
         self._run(f"{self.bin}/initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U",
@@ -123,7 +136,7 @@ class PostgresCluster:
         self.start()
         subprocess.run(
             [f"{self.bin}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "consult_faults"], check=True,
+             "consult_faults"], check=True, env=real_clock_env(),
         )  # fmt: skip
 
     def _ctl(self, action: str) -> None:

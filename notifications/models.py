@@ -8,6 +8,8 @@ dedupe key makes a repeated request or task send nothing twice.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import ClockDateTimeField
+
 
 class Notification(models.Model):
     class Status(models.TextChoices):
@@ -31,7 +33,7 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
 
+from common import clock
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def notification_send(*, notification_id: int) -> bool:
             )  # fmt: skip
             return False
         notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
+        notification.sent_at = clock.now()
         notification.last_error = ""
         notification.save(update_fields=["attempts", "last_error", "status", "sent_at"])
         logger.info("email id=%s kind=%s sent", notification.pk, notification.kind)

@@ -11,17 +11,14 @@ an extra opening makes any day a business day. Everything here is pure: an
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
 
+from common.clock import JST
 from offices.models import LeadTimeUnit
 from offices.rules import BookingRules
-
-# Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact for
-# every date this product handles, and much cheaper than a ZoneInfo in comparisons.
-JST = timezone(timedelta(hours=9), "JST")
 
 # Far enough to cover any lead time (at most 30 business days) across the year end.
 _MAX_STEPS = 400

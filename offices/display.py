@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from offices.business_days import JST
+from common.clock import JST
 from offices.models import LeadTimeUnit, Platform
 from offices.rules import BookingRules
 

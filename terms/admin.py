@@ -6,11 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import clock
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_datetime
 from terms.exceptions import TermsError
@@ -46,7 +46,7 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("status"))
     def status(self, obj: TermsVersion) -> str:
-        return TermsVersion.Status(_status(obj, timezone.now())).label
+        return TermsVersion.Status(_status(obj, clock.now())).label
 
     @admin.display(description=gettext_lazy("in force from"))
     def effective_from_jst(self, obj: TermsVersion) -> str:
@@ -145,7 +145,7 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            now = timezone.now()
+            now = request.now
             context["can_publish"] = not obj.is_published and user_can_publish_terms(
                 user=request.user, office=obj.office
             )
@@ -185,6 +185,7 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                     terms_version=version,
                     by=request.user,
                     effective_from=form.cleaned_data["effective_from"],
+                    now=request.now,
                 )
             except TermsError as error:
                 target = "effective_date" if error.field == "effective_from" else None
@@ -215,7 +216,7 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 reverse("admin:terms_termsversion_change", args=[version.pk])
             )
         try:
-            terms_withdraw(terms_version=version, by=request.user)
+            terms_withdraw(terms_version=version, by=request.user, now=request.now)
         except TermsError as error:
             messages.error(request, error.message)
         else:

@@ -1,10 +1,10 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from offices.business_days import JST
+from common import clock
+from common.clock import JST
 from terms.models import TermsVersion
 
 
@@ -30,7 +30,7 @@ class TermsVersionForm(forms.ModelForm):
 
 
 def _next_midnight() -> datetime:
-    tomorrow = timezone.now().astimezone(JST).date() + timedelta(days=1)
+    tomorrow = clock.now().astimezone(JST).date() + timedelta(days=1)
     return datetime.combine(tomorrow, time(0, 0), tzinfo=JST)
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import ClockDateTimeField
 from offices.models import Office
 
 
@@ -67,8 +68,8 @@ class TermsVersion(models.Model):
         verbose_name=_("published by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("terms of use version")

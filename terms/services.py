@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from offices.business_days import JST
+from common.clock import JST
 from offices.display import format_datetime
 from offices.models import Office, User
 from terms.exceptions import (
@@ -78,7 +78,7 @@ def terms_publish(
     terms_version: TermsVersion,
     by: User,
     effective_from: datetime | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> TermsVersion:
     """
     Publishes a draft, in force from `effective_from` (None: at once). It must take
@@ -87,7 +87,6 @@ def terms_publish(
     back. Runs in its own transaction with the office row locked, so two managers
     publishing at once are checked one after the other.
     """
-    now = now or timezone.now()
     office = Office.objects.select_for_update(no_key=True).get(pk=terms_version.office_id)
     version = TermsVersion.objects.select_for_update().get(pk=terms_version.pk)
     if not user_can_publish_terms(user=by, office=office):
@@ -151,11 +150,8 @@ def terms_publish(
 
 
 @transaction.atomic
-def terms_withdraw(
-    *, terms_version: TermsVersion, by: User, now: datetime | None = None
-) -> TermsVersion:
+def terms_withdraw(*, terms_version: TermsVersion, by: User, now: datetime) -> TermsVersion:
     """Withdraws a published version that is not in force yet; it stays on record."""
-    now = now or timezone.now()
     version = TermsVersion.objects.select_for_update().get(pk=terms_version.pk)
     if not user_can_publish_terms(user=by, office=version.office):
         raise NotAllowed(_("Only this office's managers can withdraw its terms of use."))
@@ -211,14 +207,13 @@ def consent_give(
     ip_address: str | None = None,
     user_agent: str = "",
     recorded_by: User | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Consent:
     """
     Records agreement to the version in force now. A request naming another version
     (an outdated page, or a version not yet in force) is refused with the current
     version's id, never recorded against a version the person did not see.
     """
-    now = now or timezone.now()
     current = terms_in_force(office=office, at=now)
     if current is None:
         raise NoTermsInForce(

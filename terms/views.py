@@ -1,6 +1,5 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from offices.models import Office
@@ -23,7 +22,7 @@ def _body_html(version: TermsVersion) -> str:
 
 def terms_current(request: HttpRequest, slug: str) -> HttpResponse:
     office = _office(slug)
-    history = terms_history(office=office, at=timezone.now())
+    history = terms_history(office=office, at=request.now)
     version = history.current
     context = {
         "office": office,
@@ -41,7 +40,7 @@ def terms_version(request: HttpRequest, slug: str, version_id: int) -> HttpRespo
         version = terms_public_get(office=office, version_id=version_id)
     except TermsVersion.DoesNotExist:
         raise Http404 from None
-    now = timezone.now()
+    now = request.now
     history = terms_history(office=office, at=now)
     context = {
         "office": office,

@@ -57,9 +57,16 @@ def offices(seeded) -> dict[str, Office]:
     return seeded
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def frozen():
-    """The clock stopped at the bookings tests' NOW (Sunday 2026-11-22 10:00 in Japan)."""
+    """
+    Every test runs under a stopped clock, at the suite's fixed moment (Sunday 2026-11-22
+    10:00 in Japan, `tests.bookings.conftest.NOW`), whatever the real date: live-server
+    and browser tests included (time-machine patches the clock for every thread of the
+    process). A test that needs another moment moves it: `frozen.move_to(...)`,
+    `frozen.shift(seconds)`. Autouse, so it starts before any fixture that logs in,
+    creates users or seeds data.
+    """
     import time_machine
 
     from tests.bookings.conftest import NOW

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from common import clock
 from offices.admin import OfficeScopedAdminMixin
 from offices.models import User
 from tests.bookings.conftest import book, jst, service
@@ -26,7 +27,13 @@ def toyooka_rows(offices):
     from bookings.access_records import access_record
 
     created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
-    access_record(booking=created.booking, kind="viewed", ip_address="203.0.113.1", user_agent="")
+    access_record(
+        booking=created.booking,
+        kind="viewed",
+        ip_address="203.0.113.1",
+        user_agent="",
+        now=clock.now(),
+    )
     toyooka = offices["toyooka"]
     rows = {}
     for model, model_admin in SCOPED:

@@ -20,6 +20,7 @@ from bookings.models import Booking
 from bookings.no_shows import bookings_mark_no_shows
 from bookings.reminders import bookings_send_reminders
 from bookings.services import booking_confirm
+from common import clock
 from config.logging import NoPersonalDataReporterFilter, redact
 from notifications.tasks import send_queued_notifications
 from offices.models import User
@@ -30,16 +31,19 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 def _book_on_the_web(client, **overrides):
+    """Books through the pages, and fails unless the booking was made (the done page)."""
     data = {**person(), **overrides}
-    client.post(
+    details = client.post(
         reverse("booking-details", args=["kawagoe"]),
         {"service": "counseling", "start": THU.isoformat(), **data},
     )
+    assert details.status_code == 302, "the details step refused the booking"
     page = client.get(reverse("booking-confirm", args=["kawagoe"]))
-    client.post(
+    done = client.post(
         reverse("booking-confirm", args=["kawagoe"]),
         {"terms_version": page.context["terms"].pk, "agree_terms": "on"},
     )
+    assert done.status_code == 302 and done.url == reverse("booking-done", args=["kawagoe"])
     return Booking.objects.latest("pk")
 
 
@@ -110,17 +114,17 @@ def test_no_personal_data_or_token_in_the_logs_of_a_whole_booking(
         booking = _book_on_the_web(client, **secrets)
     counselor = User.objects.get(username="kawagoe-counselor-1")
     with django_capture_on_commit_callbacks(execute=True):
-        booking_confirm(booking=booking, by=counselor)
+        booking_confirm(booking=booking, by=counselor, now=clock.now())
     from bookings.tokens import MANAGE, booking_token
 
     token = booking_token(booking.uuid, MANAGE)
     client.get(reverse("booking-manage", args=[token]))
     client.get(reverse("booking-manage", args=[token + "x"]))  # a 404, logged with its path
     frozen.move_to(jst(2026, 11, 25, 10, 0))
-    bookings_send_reminders()
+    bookings_send_reminders(now=clock.now())
     frozen.move_to(THU + timedelta(minutes=11))
     with django_capture_on_commit_callbacks(execute=True):
-        bookings_mark_no_shows()
+        bookings_mark_no_shows(now=clock.now())
     send_queued_notifications()
     assert len(mail.outbox) >= 4  # the emails did carry the data; the logs must not
 

@@ -16,6 +16,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from common import clock
 from conferencing.types import (
     AuthError,
     Capabilities,
@@ -53,7 +54,7 @@ def retry_after_seconds(value: str | None, default: float = 60.0) -> float:
             return default
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+    return max(0.0, (moment - clock.now()).total_seconds())
 
 
 class ZoomProvider:

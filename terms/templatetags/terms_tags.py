@@ -1,6 +1,6 @@
 from django import template
-from django.utils import timezone
 
+from common import clock
 from offices.display import format_effective
 from offices.models import Office
 from terms.selectors import terms_next_scheduled
@@ -11,7 +11,7 @@ register = template.Library()
 @register.inclusion_tag("terms/_upcoming_notice.html", takes_context=True)
 def terms_upcoming_notice(context, office: Office) -> dict:
     """A notice that the office's terms change on a given date, with a link to the text."""
-    upcoming = terms_next_scheduled(office=office, at=timezone.now())
+    upcoming = terms_next_scheduled(office=office, at=clock.now())
     return {
         "office": office,
         "upcoming": upcoming,

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from offices.business_days import JST
+from common.clock import JST
 from offices.models import Service
 from terms.selectors import terms_in_force
 

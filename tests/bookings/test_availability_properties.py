@@ -15,7 +15,8 @@ from hypothesis.extra.django import TestCase
 
 from bookings.availability import slot_list_available
 from bookings.models import ACTIVE_STATUSES, Booking
-from offices.business_days import JST, OfficeCalendar
+from common.clock import JST
+from offices.business_days import OfficeCalendar
 from offices.models import Closure, LeadTimeUnit, OpeningHours, Service
 from offices.rules import rules_for_service
 from offices.services import offices_seed

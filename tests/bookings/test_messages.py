@@ -16,6 +16,7 @@ from bookings.messages import (
     terms_change_message,
 )
 from bookings.services import booking_confirm
+from common import clock
 from conferencing.models import OnlineMeeting
 from offices.models import User
 from terms.selectors import terms_in_force
@@ -34,7 +35,7 @@ def confirmed(offices):
     def make(language: str):
         created = book(service("toyooka"), TUE_930, data=person(name=NAME), language=language)
         counselor = User.objects.get(username="toyooka-counselor-1")
-        return booking_confirm(booking=created.booking, by=counselor)
+        return booking_confirm(booking=created.booking, by=counselor, now=clock.now())
 
     return make
 
@@ -106,7 +107,7 @@ def test_join_link_messages_carry_the_zoom_meeting_id_and_passcode(confirmed, la
 @pytest.mark.parametrize("kind", ["reminder_day_before", "reminder_soon"])
 def test_reminders_render_in_both_languages(confirmed, language, kind):
     booking = confirmed(language)
-    message = reminder_message(booking, kind)
+    message = reminder_message(booking, kind, now=clock.now())
     assert WHEN[language] in message.text and WHEN[language] in message.html
     assert "<b>太郎</b>" not in message.html
 
@@ -128,7 +129,7 @@ def test_counselors_are_told_of_a_meeting_that_needs_them_once(
     counselor = User.objects.get(username="toyooka-counselor-1")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booking_confirm(booking=booking, by=counselor)
+        booking_confirm(booking=booking, by=counselor, now=clock.now())
     meeting = OnlineMeeting.objects.get(booking_uuid=booking.uuid)
     assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
     to_staff = [m for m in mail.outbox if m.to[0].endswith("@example.invalid")]
@@ -140,5 +141,7 @@ def test_counselors_are_told_of_a_meeting_that_needs_them_once(
     from bookings.meetings import meeting_issue
 
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_issue(booking_id=booking.pk)  # a re-run with the account still missing
+        meeting_issue(
+            booking_id=booking.pk, now=clock.now()
+        )  # a re-run with the account still missing
     assert len([m for m in mail.outbox if m.to[0].endswith("@example.invalid")]) == 2

@@ -9,6 +9,7 @@ from bookings.exceptions import ApplicantBarred, NotAllowedNow
 from bookings.models import Applicant, BookingStatus
 from bookings.no_shows import applicant_lift_bar, booking_note_contact, bookings_mark_no_shows
 from bookings.services import booking_confirm
+from common import clock
 from conferencing.models import OnlineMeeting
 from tests.bookings.conftest import NOW, book, jst, person, service
 from tests.factories import UserFactory
@@ -72,10 +73,12 @@ def test_platform_attendance_prevents_the_no_show(offices):
 
 def test_contact_noted_by_a_counselor_prevents_the_no_show(offices):
     booking = confirmed_at()
-    booking_note_contact(booking=booking, by=UserFactory(office=booking.office))
+    booking_note_contact(booking=booking, by=UserFactory(office=booking.office), now=clock.now())
     assert bookings_mark_no_shows(now=START + timedelta(minutes=30)) == 0
     with pytest.raises(NotAllowedNow):
-        booking_note_contact(booking=booking, by=UserFactory(office=offices["kawagoe"]))
+        booking_note_contact(
+            booking=booking, by=UserFactory(office=offices["kawagoe"]), now=clock.now()
+        )
 
 
 def test_the_third_no_show_bars_online_booking_until_a_counselor_lifts_it(
@@ -99,7 +102,7 @@ def test_the_third_no_show_bars_online_booking_until_a_counselor_lifts_it(
 
     counselor = UserFactory(office=applicant.office)
     with pytest.raises(NotAllowedNow):
-        applicant_lift_bar(applicant=applicant, by=counselor, reason="  ")
+        applicant_lift_bar(applicant=applicant, by=counselor, reason="  ", now=clock.now())
     applicant_lift_bar(
         applicant=applicant,
         by=counselor,

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from bookings.services import booking_confirm
+from common import clock
 from offices.models import User
 from terms.models import Consent
 from terms.services import terms_publish, terms_version_create
@@ -22,7 +23,7 @@ def employer_booking(offices, frozen):
         service("sasebo", "weekday"), WED,
         data=person(kind="employer", company_name="株式会社サンプル", job_seeker_number=""),
     )  # fmt: skip
-    booking_confirm(booking=created.booking, by=counselor)
+    booking_confirm(booking=created.booking, by=counselor, now=clock.now())
     return created
 
 
@@ -80,6 +81,6 @@ def test_the_reminder_sends_the_employer_to_agree_instead_of_the_join_link(
 ):
     from bookings.messages import reminder_message
 
-    message = reminder_message(employer_booking.booking, "reminder_day_before")
+    message = reminder_message(employer_booking.booking, "reminder_day_before", now=clock.now())
     assert "新しい利用規約に同意" in message.text and employer_booking.manage_token in message.text
     assert "新しい利用規約に同意" in message.html

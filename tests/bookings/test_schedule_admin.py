@@ -15,6 +15,7 @@ from django.db import connection
 from bookings.exceptions import SlotTaken
 from bookings.models import Booking, BookingChannel, BookingStatus
 from bookings.services import booking_confirm, booking_create
+from common import clock
 from offices.models import Counselor, User
 from terms.models import Consent
 from terms.selectors import terms_in_force
@@ -37,7 +38,7 @@ def staff_client(client, counselor):
 
 def confirmed(counselor, start=THU, **data):
     booking = book(service("kawagoe"), start, data=person(**data)).booking
-    return booking_confirm(booking=booking, by=counselor)
+    return booking_confirm(booking=booking, by=counselor, now=clock.now())
 
 
 def act(client, booking, action, **data):

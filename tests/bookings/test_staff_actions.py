@@ -17,6 +17,7 @@ from bookings.staff_actions import (
     booking_propose_time,
     booking_switch_to_phone,
 )
+from common import clock
 from offices.models import User
 from tests.bookings.conftest import book, jst, person, service
 
@@ -30,7 +31,7 @@ def counselor(offices):
 
 def confirmed_at(start, counselor, **data):
     booking = book(service("kawagoe"), start, data=person(**data)).booking
-    return booking_confirm(booking=booking, by=counselor)
+    return booking_confirm(booking=booking, by=counselor, now=clock.now())
 
 
 def test_check_in_then_complete_records_each_step(counselor):
@@ -42,7 +43,7 @@ def test_check_in_then_complete_records_each_step(counselor):
     steps = list(booking.events.order_by("pk").values_list("to_status", "actor__username"))
     assert steps[-2:] == [("in_progress", counselor.username), ("completed", counselor.username)]
     with pytest.raises(NotAllowedNow):
-        booking_check_in(booking=booking, by=counselor)
+        booking_check_in(booking=booking, by=counselor, now=clock.now())
 
 
 def test_extending_into_the_next_booking_is_refused_with_the_time(counselor):
@@ -51,11 +52,11 @@ def test_extending_into_the_next_booking_is_refused_with_the_time(counselor):
                           job_seeker_number="22222-2222222")  # fmt: skip
     Booking.objects.filter(pk=second.pk).update(counselor=first.counselor)
     with pytest.raises(SlotTaken, match="10:00"):
-        booking_extend(booking=first, by=counselor, minutes=15)
+        booking_extend(booking=first, by=counselor, minutes=15, now=clock.now())
     first.refresh_from_db()
     assert first.end == THU_930 + timedelta(minutes=30)  # nothing changed
     Booking.objects.filter(pk=second.pk).update(status=BookingStatus.CANCELLED)
-    booking_extend(booking=first, by=counselor, minutes=15)
+    booking_extend(booking=first, by=counselor, minutes=15, now=clock.now())
     first.refresh_from_db()
     assert first.end == THU_930 + timedelta(minutes=45)
     assert "extended by 15 min" in first.events.latest("pk").reason
@@ -65,7 +66,7 @@ def test_switch_to_phone_and_no_show_by_hand(counselor, django_capture_on_commit
     booking = confirmed_at(THU_930, counselor)
     with pytest.raises(NotAllowedNow):
         booking_mark_no_show(booking=booking, by=counselor, now=THU_930 - timedelta(minutes=1))
-    booking_switch_to_phone(booking=booking, by=counselor, reason="no sound")
+    booking_switch_to_phone(booking=booking, by=counselor, reason="no sound", now=clock.now())
     booking.refresh_from_db()
     assert booking.status == BookingStatus.SWITCHED_TO_PHONE
     other = confirmed_at(THU_930 + timedelta(hours=1), counselor, email="c@example.jp",
@@ -82,7 +83,7 @@ def test_another_office_cannot_act_on_a_booking(counselor):
     stranger = User.objects.get(username="toyooka-counselor-1")
     for action in (booking_check_in, booking_switch_to_phone, booking_complete):
         with pytest.raises(NotAllowedNow):
-            action(booking=booking, by=stranger)
+            action(booking=booking, by=stranger, now=THU_930)
 
 
 def test_a_proposed_time_is_held_emailed_and_confirmed_when_accepted(
@@ -92,30 +93,48 @@ def test_a_proposed_time_is_held_emailed_and_confirmed_when_accepted(
     later = jst(2026, 11, 27, 13, 0)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booking_propose_time(booking=booking, by=counselor, start=later)
+        booking_propose_time(booking=booking, by=counselor, start=later, now=clock.now())
     booking.refresh_from_db()
     assert (booking.status, booking.start) == (BookingStatus.REQUESTED, later)
     assert booking.proposed_at is not None
     assert len(mail.outbox) == 1 and "13:00" in mail.outbox[0].body
-    booking_accept_proposal(booking=booking)
+    booking_accept_proposal(booking=booking, now=clock.now())
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
-    assert booking_accept_proposal(booking=booking).status == BookingStatus.CONFIRMED
+    assert (
+        booking_accept_proposal(booking=booking, now=clock.now()).status == BookingStatus.CONFIRMED
+    )
 
 
 def test_proposing_a_time_that_is_not_free_is_refused(counselor):
+    """Refused because both counselors hold the time, not because it has passed: the
+    same hour on another day, just as far ahead, is accepted."""
     booking = book(service("kawagoe"), THU_930).booking
+    taken = jst(2026, 11, 27, 13, 0)
+    for n in (1, 2):  # Kawagoe has two counselors
+        book(
+            service("kawagoe"),
+            taken,
+            data=person(job_seeker_number=f"1111{n}-1111111", email=f"other{n}@example.jp"),
+        )
+    assert taken > clock.now()
     with pytest.raises(SlotTaken):
-        booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 28, 10, 0))
+        booking_propose_time(booking=booking, by=counselor, start=taken, now=clock.now())
+    booking.refresh_from_db()
+    assert booking.start == THU_930
+    free = jst(2026, 11, 30, 13, 0)
+    booking_propose_time(booking=booking, by=counselor, start=free, now=clock.now())
+    booking.refresh_from_db()
+    assert booking.start == free
 
 
 def test_an_extension_beyond_the_offices_maximum_is_refused(counselor):
     booking = confirmed_at(THU_930, counselor)  # Kawagoe: 30 minutes, up to 15 more
     with pytest.raises(NotAllowedNow, match="15"):
-        booking_extend(booking=booking, by=counselor, minutes=30)
-    booking_extend(booking=booking, by=counselor, minutes=10)
+        booking_extend(booking=booking, by=counselor, minutes=30, now=clock.now())
+    booking_extend(booking=booking, by=counselor, minutes=10, now=clock.now())
     with pytest.raises(NotAllowedNow, match="5"):
-        booking_extend(booking=booking, by=counselor, minutes=10)
-    booking_extend(booking=booking, by=counselor, minutes=5)
+        booking_extend(booking=booking, by=counselor, minutes=10, now=clock.now())
+    booking_extend(booking=booking, by=counselor, minutes=5, now=clock.now())
     booking.refresh_from_db()
     assert booking.end - booking.start == timedelta(minutes=45)

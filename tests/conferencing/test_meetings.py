@@ -8,6 +8,7 @@ from django.urls import reverse
 from bookings.meetings import meeting_delete, meeting_for, meeting_issue, meeting_set_manual_link
 from bookings.models import BookingStatus
 from bookings.services import booking_cancel_by_staff, booking_confirm
+from common import clock
 from conferencing.models import OnlineMeeting
 from conferencing.providers.zoom import retry_after_seconds
 from conferencing.types import InvalidRequest, RateLimited, TransientError
@@ -78,7 +79,7 @@ def test_zoom_meeting_is_created_with_one_token_reused_across_bookings(zoom, off
                 "job_seeker_number": f"1234{n}-1",
             },
         )
-        meeting = meeting_issue(booking_id=booking.pk)
+        meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
         assert meeting.status == OnlineMeeting.Status.ISSUED
         assert meeting.meeting_number == meeting.external_id and meeting.passcode == "a1B2c3"
     assert zoom.tokens_issued == 1
@@ -89,8 +90,8 @@ def test_zoom_meeting_is_created_with_one_token_reused_across_bookings(zoom, off
 
 def test_a_duplicate_task_run_issues_one_meeting(zoom, offices, frozen):
     booking = confirmed()
-    meeting_issue(booking_id=booking.pk)
-    meeting_issue(booking_id=booking.pk)
+    meeting_issue(booking_id=booking.pk, now=clock.now())
+    meeting_issue(booking_id=booking.pk, now=clock.now())
     assert len(zoom.meetings) == 1
     assert [r for r in zoom.requests if r[0] == "POST" and r[1].startswith("/v2/users")] == [
         ("POST", "/v2/users/host@toyooka.example/meetings")
@@ -99,7 +100,7 @@ def test_a_duplicate_task_run_issues_one_meeting(zoom, offices, frozen):
 
 def test_an_expired_token_code_124_is_refreshed_once(zoom, offices, frozen):
     booking = confirmed()
-    meeting_issue(booking_id=booking.pk)
+    meeting_issue(booking_id=booking.pk, now=clock.now())
     zoom.revoke_tokens()
     other = confirmed(
         start=jst(2026, 11, 24, 10),
@@ -110,7 +111,7 @@ def test_an_expired_token_code_124_is_refreshed_once(zoom, offices, frozen):
             "job_seeker_number": "22222-2",
         },
     )
-    assert meeting_issue(booking_id=other.pk).status == OnlineMeeting.Status.ISSUED
+    assert meeting_issue(booking_id=other.pk, now=clock.now()).status == OnlineMeeting.Status.ISSUED
     assert zoom.tokens_issued == 2
 
 
@@ -124,7 +125,7 @@ def test_a_429_is_rate_limited_with_the_wait_the_platform_asks(zoom, offices, fr
         headers={"Retry-After": retry_after},
     )
     with pytest.raises(RateLimited) as limited:
-        meeting_issue(booking_id=booking.pk)
+        meeting_issue(booking_id=booking.pk, now=clock.now())
     assert limited.value.retry_after_seconds >= 0
     meeting = meeting_for(booking)
     assert (meeting.status, meeting.attempts) == (OnlineMeeting.Status.PENDING, 1)
@@ -142,8 +143,8 @@ def test_a_create_that_reached_zoom_but_lost_its_answer_is_found_not_repeated(
     booking = confirmed()
     zoom.fail("POST /users", status=502, then_apply=True)
     with pytest.raises(TransientError):
-        meeting_issue(booking_id=booking.pk)
-    meeting = meeting_issue(booking_id=booking.pk)
+        meeting_issue(booking_id=booking.pk, now=clock.now())
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.ISSUED
     assert len(zoom.meetings) == 1
     assert meeting.external_id == next(iter(zoom.meetings))
@@ -153,7 +154,7 @@ def test_after_the_last_transient_failure_the_meeting_is_failed_for_staff(zoom, 
     booking = confirmed()
     zoom.fail("POST /users", status=503)
     assert (
-        meeting_issue(booking_id=booking.pk, final_attempt=True).status
+        meeting_issue(booking_id=booking.pk, final_attempt=True, now=clock.now()).status
         == OnlineMeeting.Status.FAILED
     )
 
@@ -161,14 +162,14 @@ def test_after_the_last_transient_failure_the_meeting_is_failed_for_staff(zoom, 
 def test_a_refused_request_fails_at_once_without_switching_platform(zoom, offices, frozen):
     booking = confirmed()
     zoom.fail("POST /users", status=404, body={"code": 1001, "message": "User does not exist."})
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert (meeting.status, meeting.provider) == (OnlineMeeting.Status.FAILED, "zoom")
     assert "NotFound" in meeting.last_error
 
 
 def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom, offices, frozen):
     booking = confirmed()
-    meeting_issue(booking_id=booking.pk)
+    meeting_issue(booking_id=booking.pk, now=clock.now())
     booking_cancel_by_staff(
         booking=booking, by=UserFactory(is_superuser=True), reason="本人の都合", now=NOW
     )
@@ -181,7 +182,7 @@ def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom
 @override_settings(CONFERENCING_FAKE=False, CONFERENCING_ACCOUNTS={})
 def test_an_office_without_a_configured_account_waits_and_never_falls_back(offices, frozen):
     booking = confirmed()
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
     assert "zoom:toyooka" in meeting.last_error
     assert meeting.join_url == ""
@@ -192,15 +193,21 @@ def test_teleoffice_waits_for_a_counselor_to_paste_the_link(
     client, offices, frozen, django_capture_on_commit_callbacks
 ):
     booking = confirmed("kawagoe", jst(2026, 11, 26, 9, 30))
-    assert meeting_issue(booking_id=booking.pk).status == OnlineMeeting.Status.MANUAL_NEEDED
+    assert (
+        meeting_issue(booking_id=booking.pk, now=clock.now()).status
+        == OnlineMeeting.Status.MANUAL_NEEDED
+    )
     counselor = UserFactory(office=booking.office)
     with pytest.raises(InvalidRequest):
-        meeting_set_manual_link(booking=booking, join_url="javascript:alert(1)", by=counselor)
+        meeting_set_manual_link(
+            booking=booking, join_url="javascript:alert(1)", by=counselor, now=clock.now()
+        )
     with django_capture_on_commit_callbacks(execute=True):
         meeting_set_manual_link(
             booking=booking,
             join_url="https://kawagoe.to.example/Join/GuestJoinMeeting?accesscode=123",
             by=counselor,
+            now=clock.now(),
         )
     assert meeting_for(booking).status == OnlineMeeting.Status.ISSUED
     assert "accesscode=123" in mail.outbox[-1].body
@@ -215,19 +222,20 @@ def test_a_counselor_of_another_office_cannot_set_the_link(offices, frozen):
             booking=booking,
             join_url="https://x.example/j",
             by=UserFactory(office=offices["toyooka"]),
+            now=clock.now(),
         )
 
 
 def test_requested_bookings_get_no_meeting_until_confirmed(offices, frozen):
     booking = book(service("toyooka"), TOYOOKA_TUE).booking
     assert booking.status == BookingStatus.REQUESTED
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.PENDING and meeting.join_url == ""
 
 
 def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, offices, frozen):
     booking = confirmed()
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     zoom.meetings.clear()  # deleted in Zoom by hand: DELETE answers 404 with code 3001
     booking_cancel_by_staff(
         booking=booking, by=UserFactory(is_superuser=True), reason="都合", now=NOW
@@ -244,7 +252,7 @@ def test_a_new_time_moves_the_zoom_meeting(zoom, offices, frozen):
     from bookings.models import Booking
 
     booking = confirmed()
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     Booking.objects.filter(pk=booking.pk).update(end=booking.end + timedelta(minutes=15))
     meeting_update(booking_id=booking.pk)
     assert zoom.meetings[meeting.external_id]["duration"] == 45

@@ -4,6 +4,7 @@ import pytest
 
 from bookings.meetings import meeting_delete, meeting_for, meeting_issue
 from bookings.services import booking_cancel_by_staff
+from common import clock
 from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
 from conferencing.providers.teams import reset_apps
@@ -48,7 +49,7 @@ def test_a_teams_meeting_is_created_with_the_lobby_for_the_organizer_only(
     microsoft, offices, frozen
 ):
     booking = yamaguchi()
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.ISSUED and meeting.provider == "teams"
     created = microsoft.meetings[meeting.external_id]
     assert created["externalId"] == str(booking.uuid)
@@ -59,7 +60,7 @@ def test_a_teams_meeting_is_created_with_the_lobby_for_the_organizer_only(
 
 def test_one_token_serves_many_meetings(microsoft, offices, frozen):
     for n in range(3):
-        meeting_issue(booking_id=yamaguchi(n).pk)
+        meeting_issue(booking_id=yamaguchi(n).pk, now=clock.now())
     assert microsoft.tokens_issued == 1
     assert len(microsoft.meetings) == 3
 
@@ -68,8 +69,8 @@ def test_a_retried_create_after_a_lost_answer_returns_the_same_meeting(microsoft
     booking = yamaguchi()
     microsoft.fail("POST /users", status=503, then_apply=True)
     with pytest.raises(TransientError):
-        meeting_issue(booking_id=booking.pk)
-    meeting = meeting_issue(booking_id=booking.pk)
+        meeting_issue(booking_id=booking.pk, now=clock.now())
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.ISSUED
     assert len(microsoft.meetings) == 1
 
@@ -77,21 +78,24 @@ def test_a_retried_create_after_a_lost_answer_returns_the_same_meeting(microsoft
 def test_a_missing_application_access_policy_fails_clearly(microsoft, offices, frozen):
     booking = yamaguchi()
     microsoft.fail("POST /users", status=403, body=POLICY_ERROR)
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.FAILED
     assert "NotAuthorized" in meeting.last_error and meeting.provider == "teams"
 
 
 def test_a_revoked_token_is_dropped_and_fetched_again_once(microsoft, offices, frozen):
-    meeting_issue(booking_id=yamaguchi(0).pk)
+    meeting_issue(booking_id=yamaguchi(0).pk, now=clock.now())
     microsoft.valid_tokens.clear()
-    assert meeting_issue(booking_id=yamaguchi(1).pk).status == OnlineMeeting.Status.ISSUED
+    assert (
+        meeting_issue(booking_id=yamaguchi(1).pk, now=clock.now()).status
+        == OnlineMeeting.Status.ISSUED
+    )
     assert microsoft.tokens_issued == 2
 
 
 def test_cancelling_deletes_the_teams_meeting(microsoft, offices, frozen):
     booking = yamaguchi()
-    meeting_issue(booking_id=booking.pk)
+    meeting_issue(booking_id=booking.pk, now=clock.now())
     booking_cancel_by_staff(
         booking=booking, by=UserFactory(is_superuser=True), reason="都合", now=NOW
     )
@@ -102,7 +106,7 @@ def test_cancelling_deletes_the_teams_meeting(microsoft, offices, frozen):
 
 def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
     booking = yamaguchi()
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     microsoft.attendance[meeting.external_id] = [
         {
             "emailAddress": "0@x.jp",
@@ -122,7 +126,7 @@ def test_the_attendance_poll_records_when_the_applicant_joined(microsoft, office
     from bookings.meetings import meetings_poll_attendance
 
     booking = yamaguchi()
-    meeting = meeting_issue(booking_id=booking.pk)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     microsoft.attendance[meeting.external_id] = [
         {
             "emailAddress": "counselor@center.example",

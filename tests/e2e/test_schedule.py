@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from bookings.availability import slot_list_available
 from bookings.models import BookingStatus
 from bookings.services import booking_confirm
-from offices.business_days import JST
+from common import clock
+from common.clock import JST
 from offices.models import User
 from terms.services import terms_seed
 from tests.bookings.conftest import book, service
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_counselor_checks_a_person_in_from_the_schedule(live_server, tablet_page, seeded):
     terms_seed()
-    now = timezone.now()
+    now = clock.now()
     svc = service("kawagoe")
     first = now.astimezone(JST).date() + timedelta(days=7)
     slot = slot_list_available(service=svc, first_day=first, last_day=first + timedelta(days=7),
@@ -27,7 +27,7 @@ def test_a_counselor_checks_a_person_in_from_the_schedule(live_server, tablet_pa
     counselor.set_password("a long demo password")
     counselor.save()
     booking = book(svc, slot.start, now=now).booking
-    booking_confirm(booking=booking, by=counselor)
+    booking_confirm(booking=booking, by=counselor, now=clock.now())
     day = slot.start.astimezone(JST).date()
 
     page = tablet_page

@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from offices.business_days import JST
+from common.clock import JST
 from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from terms.services import terms_seed
 from tests.factories import UserFactory

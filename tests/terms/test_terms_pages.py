@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from common import clock
 from terms.models import TermsVersion
 from terms.selectors import terms_in_force
 from terms.services import terms_publish, terms_version_create
@@ -32,7 +33,7 @@ def schedule(office, manager, when=NEW_YEAR):
         body="## 目的\n\n改定しました。",
         change_summary="キャンセルの期限を変更しました。",
     )
-    return terms_publish(terms_version=version, by=manager, effective_from=when)
+    return terms_publish(terms_version=version, by=manager, effective_from=when, now=clock.now())
 
 
 def test_terms_page_shows_version_date_history_on_a_phone(client, with_terms):

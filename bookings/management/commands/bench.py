@@ -20,14 +20,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
 
 from bookings.availability import slot_list_available, slot_lists_for_services
 from bookings.exceptions import SlotTaken
 from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingStatus
 from bookings.services import booking_create
 from bookings.tokens import token_hash
-from offices.business_days import JST
+from common import clock
+from common.clock import JST
 from offices.models import Counselor, Office, Service
 from offices.services import offices_seed
 from terms.models import Consent
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         call_command("flush", "--noinput", verbosity=0)
         offices_seed(with_demo_counselors=True)
         terms_seed()
-        now = timezone.now()
+        now = clock.now()
         seeded = self._seed_bookings(now)
         self.out(
             f"seeded: {Office.objects.count()} offices, {Counselor.objects.count()} counselors, "
@@ -172,7 +172,7 @@ class Command(BaseCommand):
             )
 
     def _booking_rate(self) -> None:
-        now = timezone.now()
+        now = clock.now()
         services = list(Service.objects.select_related("office").filter(accepts_web=True))
         slots = []
         for service in services:
@@ -228,7 +228,7 @@ class Command(BaseCommand):
         )
         try:
             _wait_for(port)
-            today = timezone.now().astimezone(JST).date()
+            today = clock.now().astimezone(JST).date()
             path = f"/api/v1/offices/kawagoe/slots?from={today}&to={today + timedelta(days=29)}"
             self.out(
                 f"\nGET {path.split('?')[0]} (30 days) under gunicorn, 4 workers, {seconds} s:"
@@ -270,6 +270,7 @@ def _book_many(args) -> dict[str, int]:
                 terms_version_id=terms[service.office_id],
                 agree_terms=True,
                 channel="web",
+                now=clock.now(),
                 data={
                     "name": "bench",
                     "email": f"{uuid.uuid4().hex[:12]}@example.jp",

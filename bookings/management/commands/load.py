@@ -26,14 +26,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
-from django.utils import timezone
 
 from bookings.availability import slot_list_available
 from bookings.management.commands.bench import _free_port, _machine, _overlaps, _wait_for
 from bookings.models import Booking, BookingStatus
+from common import clock
+from common.clock import JST
 from conferencing.models import OnlineMeeting
 from notifications.models import Notification
-from offices.business_days import JST
 from offices.models import Counselor, Service
 from offices.services import offices_seed
 from terms.selectors import terms_in_force
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError("make load needs PostgreSQL and Redis: set DATABASE_URL, REDIS_URL")
         OUT.mkdir(parents=True, exist_ok=True)
         self.lines: list[str] = []
-        self.say(f"make load, {timezone.now().astimezone(JST):%Y-%m-%d %H:%M} JST")
+        self.say(f"make load, {clock.now().astimezone(JST):%Y-%m-%d %H:%M} JST")
         self.say(f"machine: {_machine()}; PostgreSQL {connection.pg_version // 10000}")
         self._prepare()
         created_file = OUT / "created.txt"
@@ -148,7 +148,7 @@ class Command(BaseCommand):
         service = Service.objects.select_related("office").get(
             office__slug="toyooka", slug="counseling"
         )
-        now = timezone.now()
+        now = clock.now()
         day = now.astimezone(JST).date() + timedelta(days=14)
         slots = slot_list_available(
             service=service, first_day=day, last_day=day + timedelta(days=14), now=now

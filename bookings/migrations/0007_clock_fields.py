@@ -1,0 +1,40 @@
+from django.db import migrations
+
+import common.fields
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bookings", "0006_access_records"),
+    ]
+
+    # The columns are unchanged: only the field class (its default comes from the one
+    # clock). State only, so SQLite does not rebuild the tables (and drop their triggers).
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="applicant",
+                    name="created_at",
+                    field=common.fields.ClockDateTimeField(
+                        auto_now_add=True, verbose_name="created at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="booking",
+                    name="created_at",
+                    field=common.fields.ClockDateTimeField(
+                        auto_now_add=True, verbose_name="created at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="booking",
+                    name="updated_at",
+                    field=common.fields.ClockDateTimeField(
+                        auto_now=True, verbose_name="updated at"
+                    ),
+                ),
+            ],
+        ),
+    ]
