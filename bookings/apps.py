@@ -7,6 +7,9 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self) -> None:
-        from bookings.availability_cache import connect_signals
+        from bookings.selectors.availability_cache import connect_signals
 
         connect_signals()
+        # The tasks register with Celery here, so that work named by its task's name
+        # (`common.queue`) finds them in every process, not only in workers.
+        import bookings.tasks  # noqa: F401

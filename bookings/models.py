@@ -7,7 +7,7 @@ each Booking, never written back to the Applicant from a public form, so typing 
 else's number cannot change where their messages go.
 
 No two active bookings of one counselor overlap: PostgreSQL enforces it with an exclusion
-constraint (migration 0002), and `bookings.services.booking_create` re-checks under a lock.
+constraint (migration 0002), and `bookings.services.create.booking_create` re-checks under a lock.
 """
 
 import uuid

@@ -5,17 +5,14 @@ import random
 from celery import shared_task
 from django.conf import settings
 
-from bookings.meetings import (
+from bookings.services.meetings import (
     meeting_delete,
     meeting_issue,
     meeting_update,
     meetings_poll_attendance,
 )
-from bookings.services import (
-    bookings_expire_unverified,
-    terms_change_notify,
-    terms_changes_notify_recent,
-)
+from bookings.services.terms_changes import terms_change_notify, terms_changes_notify_recent
+from bookings.services.transitions import bookings_expire_unverified
 from common import clock
 from conferencing.types import RateLimited, TransientError
 
@@ -90,7 +87,7 @@ def poll_meeting_attendance() -> int:
 @shared_task
 def mark_no_shows() -> int:
     """Periodic: confirmed bookings nobody attended, 10 minutes (the grace) after the start."""
-    from bookings.no_shows import bookings_mark_no_shows
+    from bookings.services.no_shows import bookings_mark_no_shows
 
     return bookings_mark_no_shows(now=clock.now())
 
@@ -98,7 +95,7 @@ def mark_no_shows() -> int:
 @shared_task
 def send_reminders() -> int:
     """Periodic: the previous-business-day and the shortly-before reminders."""
-    from bookings.reminders import bookings_send_reminders
+    from bookings.services.reminders import bookings_send_reminders
 
     return bookings_send_reminders(now=clock.now())
 
@@ -106,7 +103,7 @@ def send_reminders() -> int:
 @shared_task
 def purge_personal_data() -> int:
     """Periodic (daily): the retention schedule; returns how many bookings were purged."""
-    from bookings.retention import personal_data_purge
+    from bookings.services.retention import personal_data_purge
 
     return personal_data_purge(now=clock.now()).bookings
 
@@ -114,7 +111,7 @@ def purge_personal_data() -> int:
 @shared_task
 def sweep_meetings() -> int:
     """Periodic: re-queues meeting work whose task never ran (broker down, worker lost)."""
-    from bookings.meetings import meetings_sweep
+    from bookings.services.meetings import meetings_sweep
 
     to_issue, to_delete = meetings_sweep(now=clock.now())
     for booking_id in to_issue:

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bookings import views as booking_views
-from bookings.api import api
+from bookings.api.endpoints import api
+from bookings.public import views as booking_views
 from conferencing.views import fake_meeting
 from conferencing.webhooks import zoom_webhook
 from config.views import healthz

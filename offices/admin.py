@@ -191,7 +191,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("platform account"))
     def platform_status(self, obj: Office) -> str:
-        from conferencing.providers import account_is_configured
+        from offices.platforms import account_is_configured
 
         if account_is_configured(platform=obj.platform, account=obj.platform_account):
             return format_html(

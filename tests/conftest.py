@@ -80,7 +80,7 @@ def _fresh_cache():
     """Rate-limit counters and cached values never leak from one test to another."""
     from django.core.cache import cache
 
-    from bookings.api import service_memo_clear
+    from bookings.selectors.availability_cache import service_memo_clear
 
     cache.clear()
     service_memo_clear()

@@ -24,7 +24,7 @@ SCOPED = [
 @pytest.fixture
 def toyooka_rows(offices):
     """A row of every scoped model that belongs to Toyooka."""
-    from bookings.access_records import access_record
+    from bookings.services.access_records import access_record
 
     created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
     access_record(

@@ -69,6 +69,6 @@ def test_a_database_outage_is_a_503_with_retry_after_not_a_500(client, monkeypat
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "保存されていません" in response.content.decode()
 
-    monkeypatch.setattr("bookings.api.Office.objects.filter", down, raising=False)
+    monkeypatch.setattr("bookings.api.endpoints.Office.objects.filter", down, raising=False)
     api = client.get("/api/v1/offices")
     assert api.status_code == 503 and api.json() == {"code": "unavailable", "retry_after": 30}

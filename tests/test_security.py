@@ -17,9 +17,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from bookings.models import Booking
-from bookings.no_shows import bookings_mark_no_shows
-from bookings.reminders import bookings_send_reminders
-from bookings.services import booking_confirm
+from bookings.services.no_shows import bookings_mark_no_shows
+from bookings.services.reminders import bookings_send_reminders
+from bookings.services.staff import booking_confirm
 from common import clock
 from config.logging import NoPersonalDataReporterFilter, redact
 from notifications.tasks import send_queued_notifications

@@ -31,7 +31,7 @@ def person(**overrides) -> dict:
 
 
 def book(svc: Service, start: datetime, *, now=NOW, **kwargs):
-    from bookings.services import booking_create
+    from bookings.services.create import booking_create
 
     defaults = {
         "data": person(),

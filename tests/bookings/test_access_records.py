@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from bookings.models import AccessRecord
-from bookings.retention import personal_data_purge
+from bookings.services.retention import personal_data_purge
 from offices.models import User
 from tests.bookings.conftest import NOW, book, jst, service
 

@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from bookings.availability import slot_list_available
+from bookings.selectors.availability import slot_list_available
 from offices.models import Closure, Counselor, CounselorAbsence
 from tests.bookings.conftest import NOW, book, jst, person, service
 

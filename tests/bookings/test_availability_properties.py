@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from bookings.availability import slot_list_available
 from bookings.models import ACTIVE_STATUSES, Booking
+from bookings.selectors.availability import slot_list_available
 from common.clock import JST
 from offices.business_days import OfficeCalendar
 from offices.models import Closure, LeadTimeUnit, OpeningHours, Service

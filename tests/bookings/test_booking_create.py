@@ -18,12 +18,9 @@ from bookings.exceptions import (
     SlotTaken,
 )
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
-from bookings.services import (
-    booking_cancel_by_applicant,
-    booking_confirm,
-    booking_verify,
-    bookings_expire_unverified,
-)
+from bookings.services.public import booking_cancel_by_applicant, booking_verify
+from bookings.services.staff import booking_confirm
+from bookings.services.transitions import bookings_expire_unverified
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
 from notifications.models import Notification
 from offices.models import Counselor

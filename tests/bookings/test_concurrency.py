@@ -11,9 +11,9 @@ from importlib import import_module
 import pytest
 from django.db import connection
 
-from bookings import services
 from bookings.exceptions import SlotTaken
 from bookings.models import Booking
+from bookings.services import create as services
 from offices.models import Counselor
 from tests.bookings.conftest import book, jst, person, service
 

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from bookings.meetings import meetings_sweep
 from bookings.models import Booking, BookingStatus
+from bookings.services.meetings import meetings_sweep
 from conferencing.models import OnlineMeeting
 from tests.bookings.conftest import NOW, book, jst, service
 

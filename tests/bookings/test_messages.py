@@ -9,13 +9,13 @@ import re
 import pytest
 from django.core import mail
 
-from bookings.messages import (
+from bookings.emails.applicant import (
     booking_message,
     meeting_issued_message,
     reminder_message,
     terms_change_message,
 )
-from bookings.services import booking_confirm
+from bookings.services.staff import booking_confirm
 from common import clock
 from conferencing.models import OnlineMeeting
 from offices.models import User
@@ -138,7 +138,7 @@ def test_counselors_are_told_of_a_meeting_that_needs_them_once(
     ]  # fmt: skip
     assert booking.reference in to_staff[0].subject and "山田" not in to_staff[0].body
     assert to_staff[0].alternatives[0][1] == "text/html"
-    from bookings.meetings import meeting_issue
+    from bookings.services.meetings import meeting_issue
 
     with django_capture_on_commit_callbacks(execute=True):
         meeting_issue(

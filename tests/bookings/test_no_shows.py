@@ -7,8 +7,8 @@ from django.core import mail
 
 from bookings.exceptions import ApplicantBarred, NotAllowedNow
 from bookings.models import Applicant, BookingStatus
-from bookings.no_shows import applicant_lift_bar, booking_note_contact, bookings_mark_no_shows
-from bookings.services import booking_confirm
+from bookings.services.no_shows import bookings_mark_no_shows
+from bookings.services.staff import applicant_lift_bar, booking_confirm, booking_note_contact
 from common import clock
 from conferencing.models import OnlineMeeting
 from tests.bookings.conftest import NOW, book, jst, person, service

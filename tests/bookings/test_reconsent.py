@@ -6,7 +6,7 @@ session, on their booking page (the join link waits) or as stated in the session
 import pytest
 from django.urls import reverse
 
-from bookings.services import booking_confirm
+from bookings.services.staff import booking_confirm
 from common import clock
 from offices.models import User
 from terms.models import Consent
@@ -79,7 +79,7 @@ def test_job_seekers_are_not_asked_again_before_the_session(client, offices, fro
 def test_the_reminder_sends_the_employer_to_agree_instead_of_the_join_link(
     employer_booking, new_terms
 ):
-    from bookings.messages import reminder_message
+    from bookings.emails.applicant import reminder_message
 
     message = reminder_message(employer_booking.booking, "reminder_day_before", now=clock.now())
     assert "新しい利用規約に同意" in message.text and employer_booking.manage_token in message.text

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from bookings.reminders import bookings_send_reminders
-from bookings.services import booking_confirm
+from bookings.services.reminders import bookings_send_reminders
+from bookings.services.staff import booking_confirm
 from notifications.models import Notification
 from tests.bookings.conftest import NOW, book, jst, service
 from tests.factories import UserFactory
@@ -55,7 +55,7 @@ def test_the_short_reminder_comes_thirty_minutes_before_with_the_join_link(
         bookings_send_reminders(now=start - timedelta(minutes=29))
         bookings_send_reminders(now=start - timedelta(minutes=20))
     soon = Notification.objects.get(kind="reminder_soon")
-    from bookings.meetings import meeting_for
+    from bookings.selectors.bookings import meeting_for
 
     assert meeting_for(booking).join_url in soon.body_text
     assert meeting_for(booking).host_url not in soon.body_text

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
-from bookings.retention import personal_data_purge
+from bookings.services.retention import personal_data_purge
 from notifications.models import Notification
 from tests.bookings.conftest import NOW, book, jst, person, service
 

@@ -14,7 +14,8 @@ from django.db import connection
 
 from bookings.exceptions import SlotTaken
 from bookings.models import Booking, BookingChannel, BookingStatus
-from bookings.services import booking_confirm, booking_create
+from bookings.services.create import booking_create
+from bookings.services.staff import booking_confirm
 from common import clock
 from offices.models import Counselor, User
 from terms.models import Consent
@@ -81,7 +82,7 @@ def test_the_schedule_query_count_does_not_grow_with_bookings(
     confirmed(counselor)
     with django_assert_max_num_queries(14) as few:
         staff_client.get(SCHEDULE, {"date": "2026-11-26"})
-    from bookings.availability import slot_list_available
+    from bookings.selectors.availability import slot_list_available
 
     day = THU.date()
     for n in range(1, 8):
@@ -133,7 +134,7 @@ def test_a_pasted_link_must_be_a_web_address(staff_client, counselor, frozen):
         booking.reference in act(staff_client, booking, "paste_link", join_url="javascript:x")[-1]
     )
     act(staff_client, booking, "paste_link", join_url="https://teleoffice.example/r/abc")
-    from bookings.meetings import meeting_for
+    from bookings.selectors.bookings import meeting_for
 
     assert meeting_for(booking).join_url == "https://teleoffice.example/r/abc"
 

@@ -7,11 +7,11 @@ from django.core import mail
 
 from bookings.exceptions import NotAllowedNow, SlotTaken
 from bookings.models import Booking, BookingStatus
-from bookings.services import booking_confirm
-from bookings.staff_actions import (
-    booking_accept_proposal,
+from bookings.services.public import booking_accept_proposal
+from bookings.services.staff import (
     booking_check_in,
     booking_complete,
+    booking_confirm,
     booking_extend,
     booking_mark_no_show,
     booking_propose_time,

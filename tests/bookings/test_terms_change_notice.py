@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from bookings.models import BookingStatus
-from bookings.services import booking_confirm, terms_change_notify
+from bookings.services.staff import booking_confirm
+from bookings.services.terms_changes import terms_change_notify
 from notifications.models import Notification
 from terms.services import terms_publish, terms_version_create
 from tests.bookings.conftest import NOW, book, jst, person, service

@@ -5,9 +5,10 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from bookings.meetings import meeting_delete, meeting_for, meeting_issue, meeting_set_manual_link
 from bookings.models import BookingStatus
-from bookings.services import booking_cancel_by_staff, booking_confirm
+from bookings.selectors.bookings import meeting_for
+from bookings.services.meetings import meeting_delete, meeting_issue, meeting_set_manual_link
+from bookings.services.staff import booking_cancel_by_staff, booking_confirm
 from common import clock
 from conferencing.models import OnlineMeeting
 from conferencing.providers.zoom import retry_after_seconds
@@ -248,8 +249,8 @@ def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, offices, frozen)
 def test_a_new_time_moves_the_zoom_meeting(zoom, offices, frozen):
     from datetime import timedelta
 
-    from bookings.meetings import meeting_update
     from bookings.models import Booking
+    from bookings.services.meetings import meeting_update
 
     booking = confirmed()
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())

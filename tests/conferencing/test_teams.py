@@ -2,8 +2,9 @@
 
 import pytest
 
-from bookings.meetings import meeting_delete, meeting_for, meeting_issue
-from bookings.services import booking_cancel_by_staff
+from bookings.selectors.bookings import meeting_for
+from bookings.services.meetings import meeting_delete, meeting_issue
+from bookings.services.staff import booking_cancel_by_staff
 from common import clock
 from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
@@ -123,7 +124,7 @@ def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
 def test_the_attendance_poll_records_when_the_applicant_joined(microsoft, offices, frozen):
     from datetime import timedelta
 
-    from bookings.meetings import meetings_poll_attendance
+    from bookings.services.meetings import meetings_poll_attendance
 
     booking = yamaguchi()
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from bookings.availability import slot_list_available
 from bookings.models import BookingStatus
-from bookings.services import booking_confirm
+from bookings.selectors.availability import slot_list_available
+from bookings.services.staff import booking_confirm
 from common import clock
 from common.clock import JST
 from offices.models import User

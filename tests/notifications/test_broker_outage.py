@@ -15,7 +15,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from bookings.models import Booking, BookingStatus
-from bookings.services import booking_confirm
+from bookings.services.staff import booking_confirm
 from bookings.tasks import sweep_meetings
 from common import clock
 from conferencing.models import OnlineMeeting

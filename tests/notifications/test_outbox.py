@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from bookings.models import Booking, BookingStatus
-from bookings.services import booking_confirm
+from bookings.services.staff import booking_confirm
 from notifications.models import Notification
 from notifications.services import Message, notification_queue, notification_send
 from notifications.tasks import send_notification, send_queued_notifications

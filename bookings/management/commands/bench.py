@@ -21,10 +21,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from bookings.availability import slot_list_available, slot_lists_for_services
 from bookings.exceptions import SlotTaken
 from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingStatus
-from bookings.services import booking_create
+from bookings.selectors.availability import slot_list_available, slot_lists_for_services
+from bookings.services.create import booking_create
 from bookings.tokens import token_hash
 from common import clock
 from common.clock import JST

@@ -27,9 +27,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 
-from bookings.availability import slot_list_available
 from bookings.management.commands.bench import _free_port, _machine, _overlaps, _wait_for
 from bookings.models import Booking, BookingStatus
+from bookings.selectors.availability import slot_list_available
 from common import clock
 from common.clock import JST
 from conferencing.models import OnlineMeeting

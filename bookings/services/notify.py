@@ -5,16 +5,14 @@ takes a link pasted by hand). Each names the booking by reference and time and l
 it in the admin; the person's name and contact stay behind the staff login.
 """
 
-from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from bookings.models import Booking
-from notifications.services import Message, notification_queue
-from offices import display
+from bookings.emails.staff import staff_message
+from bookings.models import (
+    Booking,
+    BookingStatus,
+)
+from notifications.services import notification_queue
 from offices.models import User
 from offices.roles import COUNSELORS
 
@@ -32,34 +30,6 @@ def office_counselor_emails(office_id: int) -> list[tuple[int, str]]:
         .values_list("pk", "email")
         .distinct()
     )
-
-
-def staff_message(booking: Booking, kind: str, *, meeting=None) -> Message:
-    with translation.override("ja"):
-        office = booking.office
-        admin_path = reverse("admin:bookings_booking_change", args=[booking.pk])
-        context = {
-            "booking": booking,
-            "kind": kind,
-            "office_name": office.name,
-            "when": display.format_session(booking.start, booking.end),
-            "service_name": booking.service.name,
-            "platform": office.get_platform_display(),
-            "meeting_status": meeting.get_status_display() if meeting else "",
-            "admin_url": settings.SITE_URL.rstrip("/") + admin_path,
-        }
-        title = (
-            _("A booking request is waiting for approval")
-            if kind == "staff_request_waiting"
-            else _("A meeting needs your action")
-        )
-        subject = f"[{office.name}] {title} ({booking.reference})"
-        context["subject"] = subject
-        return Message(
-            subject=subject,
-            text=render_to_string("emails/staff_notice.txt", context),
-            html=render_to_string("emails/staff_notice.html", context),
-        )
 
 
 def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: str = "") -> int:
@@ -85,3 +55,29 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
             queued += 1
             transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
     return queued
+
+
+def booking_notify(booking: Booking, kind: str) -> None:
+    """
+    Writes the email for this event to the outbox in the current transaction and hands
+    it to a worker after commit; a mail or broker failure never fails the booking.
+    """
+    from bookings.emails.applicant import booking_message
+    from notifications.services import notification_queue
+    from notifications.tasks import send_after_commit
+
+    message = booking_message(booking, kind)
+    if message is None:
+        return
+    notification, created = notification_queue(
+        dedupe_key=f"booking:{booking.pk}:{kind}:{booking.status}",
+        kind=f"booking_{kind}",
+        recipient=booking.email,
+        language=booking.language,
+        message=message,
+        office_id=booking.office_id,
+    )
+    if created:
+        transaction.on_commit(lambda: send_after_commit(notification.pk))
+    if booking.status == BookingStatus.REQUESTED:
+        staff_notify(booking, "staff_request_waiting")

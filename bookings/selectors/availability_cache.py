@@ -12,13 +12,15 @@ then refused with fresh alternatives, never double-book it.
 
 import json
 import logging
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from bookings.availability import Slot, slot_list_available
+from bookings.selectors.availability import Slot, slot_list_available
 from offices.models import Closure, Counselor, CounselorAbsence, Office, OpeningHours, Service
 
 TIMEOUT = 120
@@ -123,6 +125,28 @@ def _office_id_of(instance) -> int | None:
     return getattr(instance, "office_id", None)
 
 
+_SERVICE_TTL = 10.0
+_service_memo: dict[tuple[str, str], tuple[float, Service]] = {}
+
+
+def service_remembered(key: tuple[str, str], load: Callable[[], Service]) -> Service:
+    """The service `load()` finds, remembered by this process for 10 seconds under `key`."""
+    now = time.monotonic()
+    memo = _service_memo.get(key)
+    if memo is not None and now - memo[0] < _SERVICE_TTL:
+        return memo[1]
+    service = load()
+    if len(_service_memo) > 1000:
+        _service_memo.clear()
+    _service_memo[key] = (now, service)
+    return service
+
+
+def service_memo_clear(**_kwargs) -> None:
+    """Forgets the remembered services (on any change to a service or office here)."""
+    _service_memo.clear()
+
+
 def _on_change(sender, instance, **kwargs) -> None:
     office_id = _office_id_of(instance)
     if office_id:
@@ -131,7 +155,6 @@ def _on_change(sender, instance, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Setup changes made anywhere (admin, shell, seed) invalidate the office's cache."""
-    from bookings.api import service_memo_clear
     from bookings.models import Booking
 
     for model in (Service, Office):

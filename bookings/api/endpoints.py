@@ -3,7 +3,6 @@ The public JSON API, /api/v1, with its OpenAPI schema at /api/v1/openapi.json.
 Every error is JSON with a `code`; no input produces a 500.
 """
 
-import time
 from datetime import date, datetime
 
 from django.conf import settings
@@ -16,7 +15,6 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
-from bookings.availability_cache import slot_json_cached
 from bookings.exceptions import (
     BookingError,
     BookingInvalid,
@@ -24,9 +22,10 @@ from bookings.exceptions import (
     RateLimited,
     SlotTaken,
 )
-from bookings.services import booking_create
-from bookings.views import client_ip
+from bookings.selectors.availability_cache import service_remembered, slot_json_cached
+from bookings.services.create import booking_create
 from common.clock import JST
+from common.http import client_ip
 from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
 from terms.exceptions import NoTermsInForce, TermsOutdated
@@ -229,31 +228,16 @@ def _web_service_by_slugs(office_slug: str, service_slug: str | None) -> Service
     return service
 
 
-_SERVICE_TTL = 10.0
-_service_memo: dict[tuple[str, str], tuple[float, Service]] = {}
-
-
 def _web_service_cached(office_slug: str, service_slug: str | None) -> Service:
     """
-    `_web_service_by_slugs`, remembered by this process for 10 seconds: the slots endpoint
-    then answers a cache hit without touching the database. A service switched off in the
-    admin stops being offered here within 10 seconds; booking always re-checks it.
+    `_web_service_by_slugs`, remembered by this process for a few seconds: the slots
+    endpoint then answers a cache hit without touching the database. A service switched
+    off in the admin stops being offered here within seconds; booking always re-checks it.
     """
-    key = (office_slug, service_slug or "")
-    now = time.monotonic()
-    memo = _service_memo.get(key)
-    if memo is not None and now - memo[0] < _SERVICE_TTL:
-        return memo[1]
-    service = _web_service_by_slugs(office_slug, service_slug)
-    if len(_service_memo) > 1000:
-        _service_memo.clear()
-    _service_memo[key] = (now, service)
-    return service
-
-
-def service_memo_clear(**_kwargs) -> None:
-    """Forgets the remembered services (on any change to a service or office here)."""
-    _service_memo.clear()
+    return service_remembered(
+        (office_slug, service_slug or ""),
+        lambda: _web_service_by_slugs(office_slug, service_slug),
+    )
 
 
 def _service_out(service: Service) -> dict:

@@ -20,20 +20,23 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings.availability import slot_list_available
 from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
 from bookings.forms import DetailsForm
-from bookings.meetings import meeting_set_manual_link
 from bookings.models import Applicant, Booking, BookingChannel, BookingStatus
-from bookings.no_shows import booking_note_contact
-from bookings.reconsent import booking_reconsent, bookings_needing_reconsent
-from bookings.selectors import schedule_for_day
-from bookings.services import booking_cancel_by_staff, booking_confirm, booking_create
-from bookings.staff_actions import (
+from bookings.selectors.availability import slot_list_available
+from bookings.selectors.consent import bookings_needing_reconsent
+from bookings.selectors.schedule import schedule_for_day
+from bookings.services.create import booking_create
+from bookings.services.meetings import meeting_set_manual_link
+from bookings.services.public import booking_reconsent
+from bookings.services.staff import (
+    booking_cancel_by_staff,
     booking_check_in,
     booking_complete,
+    booking_confirm,
     booking_extend,
     booking_mark_no_show,
+    booking_note_contact,
     booking_propose_time,
     booking_switch_to_phone,
     meeting_reissue,

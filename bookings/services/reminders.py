@@ -25,7 +25,7 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 
 
 def bookings_send_reminders(*, now: datetime) -> int:
-    from bookings.messages import reminder_message
+    from bookings.emails.applicant import reminder_message
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 

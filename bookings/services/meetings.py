@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 
 from bookings.models import Booking, BookingStatus
+from bookings.selectors.bookings import meeting_for
 from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
 from conferencing.providers.teleoffice import TeleOfficeProvider
@@ -28,10 +29,6 @@ logger = logging.getLogger(__name__)
 MEETING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
 
 
-def meeting_for(booking: Booking) -> OnlineMeeting | None:
-    return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
-
-
 def _request(booking: Booking) -> MeetingRequest:
     return MeetingRequest(
         booking_uuid=str(booking.uuid),
@@ -43,7 +40,7 @@ def _request(booking: Booking) -> MeetingRequest:
 
 
 def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
-    from bookings.messages import meeting_issued_message
+    from bookings.emails.applicant import meeting_issued_message
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 
@@ -61,7 +58,7 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
     """Counselors hear of a meeting that needs them, once per booking and meeting status."""
-    from bookings.staff_notices import staff_notify
+    from bookings.services.notify import staff_notify
 
     staff_notify(
         booking, "staff_meeting_needs_action", meeting=meeting, dedupe_suffix=f":{meeting.status}"

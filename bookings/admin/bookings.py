@@ -7,12 +7,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import admin_views
+from bookings.admin import views as admin_views
 from bookings.exceptions import BookingError
-from bookings.meetings import meeting_for, meeting_set_manual_link
 from bookings.models import AccessRecord, Applicant, Booking, BookingEvent, BookingStatus
-from bookings.no_shows import applicant_lift_bar, booking_note_contact
-from bookings.services import booking_cancel_by_staff, booking_confirm
+from bookings.selectors.bookings import meeting_for
+from bookings.services.meetings import meeting_set_manual_link
+from bookings.services.staff import (
+    applicant_lift_bar,
+    booking_cancel_by_staff,
+    booking_confirm,
+    booking_note_contact,
+)
 from conferencing.models import OnlineMeeting
 from conferencing.types import ConferencingError
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin

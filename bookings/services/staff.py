@@ -11,11 +11,24 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from bookings.availability import slot_list_available
-from bookings.exceptions import BookingInvalid, NotAllowedNow, SlotTaken
-from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from bookings.services import booking_notify, booking_transition, office_booking_lock
+from bookings.exceptions import (
+    BookingInvalid,
+    NotAllowedNow,
+    SlotTaken,
+)
+from bookings.models import (
+    ACTIVE_STATUSES,
+    Applicant,
+    Booking,
+    BookingStatus,
+)
+from bookings.selectors.availability import slot_list_available
+from bookings.services.locking import office_booking_lock
+from bookings.services.notify import booking_notify
+from bookings.services.transitions import booking_transition
 from common.clock import JST
+from common.queue import enqueue_after_commit
+from conferencing.models import OnlineMeeting
 from offices.models import User
 from offices.rules import rules_for_service
 
@@ -85,7 +98,7 @@ def booking_switch_to_phone(
 @transaction.atomic
 def booking_mark_no_show(*, booking: Booking, by: User, now: datetime) -> Booking:
     """A counselor records a no-show by hand (after the start); it counts toward the bar."""
-    from bookings.no_shows import bar_if_threshold
+    from bookings.services.no_shows import bar_if_threshold
 
     booking = _locked(booking, by)
     _expect(
@@ -103,18 +116,10 @@ def booking_mark_no_show(*, booking: Booking, by: User, now: datetime) -> Bookin
 
 
 def _update_meeting_after_commit(booking: Booking) -> None:
-    from bookings import tasks
-
-    def enqueue() -> None:
-        try:
-            tasks.update_meeting.delay(booking.pk)
-        except Exception as error:  # broker down: the link stays valid, only its time is old
-            logger.warning(
-                "broker unavailable, meeting of booking id=%s not moved: %s",
-                booking.pk, type(error).__name__,
-            )  # fmt: skip
-
-    transaction.on_commit(enqueue)
+    """The platform meeting follows a new time (if the broker is down, only its time is old)."""
+    enqueue_after_commit(
+        "bookings.tasks.update_meeting", booking.pk, what=f"meeting move of booking id={booking.pk}"
+    )
 
 
 @transaction.atomic
@@ -227,27 +232,8 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
 
 
 @transaction.atomic
-def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
-    """The person accepts the time a counselor proposed: the booking is confirmed."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if booking.status == BookingStatus.CONFIRMED:
-        return booking  # a second click changes nothing
-    if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
-        raise NotAllowedNow(_("There is no proposed time to accept on this booking."))
-    if booking.start <= now:
-        raise NotAllowedNow(_("The proposed time has passed. Please phone the office."))
-    booking_transition(
-        booking, BookingStatus.CONFIRMED, at=now, actor_label="applicant",
-        reason="accepted the proposed time",
-    )  # fmt: skip
-    booking_notify(booking, BookingStatus.CONFIRMED)
-    return booking
-
-
-@transaction.atomic
 def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
     """Asks the platform for the meeting again (after a failure or a fixed account)."""
-    from conferencing.models import OnlineMeeting
 
     booking = _locked(booking, by)
     _expect(
@@ -261,6 +247,68 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
         at=now, from_status=booking.status, to_status=booking.status, actor=by,
         actor_label="staff", reason="meeting re-issue requested",
     )  # fmt: skip
-    from bookings.services import _meeting_after_commit
+    from bookings.services.transitions import meeting_enqueue_after_commit
 
-    _meeting_after_commit(booking)
+    meeting_enqueue_after_commit(booking)
+
+
+def staff_may_act(user: User, booking: Booking) -> None:
+    if not (user.is_superuser or user.office_id == booking.office_id):
+        raise NotAllowedNow(_("This booking belongs to another office."))
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
+    """A counselor confirms a requested time (staff-approval offices)."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    staff_may_act(by, booking)
+    if booking.status != BookingStatus.REQUESTED:
+        raise NotAllowedNow(_("Only a requested booking can be confirmed."))
+    booking_transition(booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label="staff")
+    booking_notify(booking, BookingStatus.CONFIRMED)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
+    """Staff cancel (or decline a request), on the person's request or the office's."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    staff_may_act(by, booking)
+    if not booking.is_active:
+        raise NotAllowedNow(_("This booking is no longer active."))
+    if not reason.strip():
+        raise BookingInvalid({"reason": [_("Say why the booking is cancelled.")]})
+    booking_transition(
+        booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label="staff", reason=reason[:300]
+    )
+    booking_notify(booking, "cancelled")
+    return booking
+
+
+@transaction.atomic
+def booking_note_contact(*, booking: Booking, by: User, now: datetime) -> Booking:
+    """The person phoned or emailed about this session: it will not count as a no-show."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not (by.is_superuser or by.office_id == booking.office_id):
+        raise NotAllowedNow(_("This booking belongs to another office."))
+    if booking.contact_noted_at is None:
+        booking.contact_noted_at = now
+        booking.save(update_fields=["contact_noted_at", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: datetime) -> Applicant:
+    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    if not (by.is_superuser or by.office_id == applicant.office_id):
+        raise NotAllowedNow(_("This person belongs to another office."))
+    if not applicant.is_barred:
+        raise NotAllowedNow(_("This person is not barred."))
+    if not reason.strip():
+        raise NotAllowedNow(_("Say why the bar is lifted."))
+    applicant.barred_at = None
+    applicant.bar_lifted_at = now
+    applicant.bar_lifted_by = by
+    applicant.bar_lift_reason = reason[:300]
+    applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
+    return applicant

@@ -21,15 +21,12 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import ratelimit
-from bookings.availability import slot_list_available
 from bookings.exceptions import (
     Alternative,
     ApplicantBarred,
     BookingInvalid,
     BookingLimitReached,
     IdempotencyConflict,
-    NotAllowedNow,
     RateLimited,
     ServiceClosed,
     SlotTaken,
@@ -42,10 +39,15 @@ from bookings.models import (
     BookingEvent,
     BookingStatus,
 )
+from bookings.selectors.availability import slot_list_available
+from bookings.services.locking import office_booking_lock
+from bookings.services.notify import booking_notify
+from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
 from bookings.validation import ApplicantInput, identity_key, validate_applicant
+from common import ratelimit
 from common.clock import JST
-from offices.models import Counselor, Service, User
+from offices.models import Service, User
 from offices.rules import BookingRules, rules_for_service
 from terms.models import Consent
 from terms.services import consent_give
@@ -84,82 +86,7 @@ def _result(booking: Booking, *, replayed: bool) -> BookingCreated:
     return BookingCreated(booking, booking_token(booking.uuid, MANAGE), verification, replayed)
 
 
-def booking_transition(
-    booking: Booking,
-    to: str,
-    *,
-    at: datetime,
-    actor: User | None = None,
-    actor_label: str,
-    reason: str = "",
-    extra_fields: tuple[str, ...] = (),
-) -> None:
-    """Changes the status and records the event; the caller holds the booking's lock."""
-    from_status = booking.status
-    booking.status = to
-    booking.save(update_fields=["status", "updated_at", *extra_fields])
-    BookingEvent.objects.create(
-        booking=booking,
-        at=at,
-        from_status=from_status,
-        to_status=to,
-        actor=actor,
-        actor_label=actor_label,
-        reason=reason,
-    )
-    _meeting_after_commit(booking)
-
-
-def _meeting_after_commit(booking: Booking) -> None:
-    """Confirmed: issue the meeting; cancelled: delete it. Both after commit, in a worker."""
-    from bookings import tasks
-
-    def enqueue() -> None:
-        task = (
-            tasks.issue_meeting
-            if booking.status == BookingStatus.CONFIRMED
-            else tasks.delete_meeting
-        )
-        try:
-            task.delay(booking.pk)
-        except Exception as error:  # broker down: the periodic `sweep_meetings` picks it up
-            logger.warning(
-                "broker unavailable for booking id=%s: %s", booking.pk, type(error).__name__
-            )
-
-    if booking.status in (BookingStatus.CONFIRMED, BookingStatus.CANCELLED):
-        transaction.on_commit(enqueue)
-
-
-def booking_notify(booking: Booking, kind: str) -> None:
-    """
-    Writes the email for this event to the outbox in the current transaction and hands
-    it to a worker after commit; a mail or broker failure never fails the booking.
-    """
-    from bookings.messages import booking_message
-    from notifications.services import notification_queue
-    from notifications.tasks import send_after_commit
-
-    message = booking_message(booking, kind)
-    if message is None:
-        return
-    notification, created = notification_queue(
-        dedupe_key=f"booking:{booking.pk}:{kind}:{booking.status}",
-        kind=f"booking_{kind}",
-        recipient=booking.email,
-        language=booking.language,
-        message=message,
-        office_id=booking.office_id,
-    )
-    if created:
-        transaction.on_commit(lambda: send_after_commit(notification.pk))
-    if booking.status == BookingStatus.REQUESTED:
-        from bookings.staff_notices import staff_notify
-
-        staff_notify(booking, "staff_request_waiting")
-
-
-def _check_rate(scope: str, keys: list[str], rate: str) -> None:
+def rate_check(scope: str, keys: list[str], rate: str) -> None:
     for key in keys:
         wait = ratelimit.hit(scope=scope, key=key, rate=rate)
         if wait is not None:
@@ -178,24 +105,6 @@ def _alternatives(service: Service, start: datetime, now: datetime, rules) -> li
     slots.sort(key=lambda slot: abs((slot.start - start).total_seconds()))
     nearest = sorted(slots[:_ALTERNATIVES], key=lambda slot: slot.start)
     return [Alternative(start=s.start, end=s.end, free=s.free) for s in nearest]
-
-
-def _expire_stale_holds(counselor_ids: list[int], now: datetime) -> None:
-    """Bookings whose email check window has passed free their time, with an event."""
-    stale = Booking.objects.select_for_update().filter(
-        counselor_id__in=counselor_ids,
-        status=BookingStatus.PENDING_VERIFICATION,
-        verification_expires_at__lte=now,
-    )
-    for booking in stale:
-        booking_transition(
-            booking,
-            BookingStatus.EXPIRED,
-            at=now,
-            actor_label="system",
-            reason="email check window passed",
-        )
-        booking_notify(booking, "expired")
 
 
 def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: datetime) -> int:
@@ -222,20 +131,6 @@ def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: da
         .values_list("counselor_id", "n")
     )
     return min(free_ids, key=lambda cid: (counts.get(cid, 0), cid))
-
-
-def office_booking_lock(office) -> list[int]:
-    """
-    The one lock of booking: this office's active counselors, in a fixed order (no
-    deadlock). Taken late, after validation and consent; everything after it sees every
-    booking committed before it. On SQLite the IMMEDIATE transaction already serializes.
-    """
-    return list(
-        Counselor.objects.select_for_update()
-        .filter(office=office, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def _check_channel(service: Service, channel: str) -> None:
@@ -313,7 +208,7 @@ def booking_create(
         keys = [f"ip:{ip_address}"] if ip_address else []
         if cleaned.job_seeker_number:
             keys.append(f"jsn:{cleaned.job_seeker_number}")
-        _check_rate("booking", keys, settings.RATE_LIMIT_BOOKING)
+        rate_check("booking", keys, settings.RATE_LIMIT_BOOKING)
 
     try:
         booking = _create(
@@ -408,7 +303,7 @@ def _create(
     )
 
     counselor_ids = office_booking_lock(office)
-    _expire_stale_holds(counselor_ids, now)
+    holds_expire_stale(counselor_ids, now)
     day = start.date()
     slot = next(
         (
@@ -478,215 +373,5 @@ def _create(
         reason=f"booked via {channel}",
     )
     booking_notify(booking, "created")
-    _meeting_after_commit(booking)
+    meeting_enqueue_after_commit(booking)
     return booking
-
-
-def booking_get_by_token(*, token: str, purpose: str) -> Booking | None:
-    if not token or len(token) > 100:
-        return None
-    field = "manage_token_hash" if purpose == MANAGE else "verification_token_hash"
-    return (
-        Booking.objects.select_related("office", "service", "counselor")
-        .filter(**{field: token_hash(token)})
-        .first()
-    )
-
-
-def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) -> Booking:
-    """
-    The email check: confirms (or, at staff-approval offices, requests) the booking. Past
-    its window the booking expires (that is committed) and the person is told to book again.
-    """
-    _check_rate("verify", [f"ip:{ip_address}"] if ip_address else [], settings.RATE_LIMIT_VERIFY)
-    found = booking_get_by_token(token=token, purpose=VERIFY)
-    if found is None:
-        raise NotAllowedNow(_("This link is not valid. Check that you opened the whole link."))
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=found.pk)
-        if booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
-            return booking  # a second click changes nothing
-        if booking.status != BookingStatus.PENDING_VERIFICATION:
-            raise NotAllowedNow(
-                _("This booking can no longer be confirmed. Please book a new time.")
-            )
-        expired = booking.verification_expires_at <= now
-        if expired:
-            booking_transition(
-                booking, BookingStatus.EXPIRED, at=now, actor_label="system",
-                reason="email check window passed",
-            )  # fmt: skip
-            booking_notify(booking, "expired")
-        else:
-            rules = rules_for_service(booking.service, booking.office)
-            to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
-            booking_transition(
-                booking, to, at=now, actor_label="applicant", reason="email address checked"
-            )
-            booking_notify(booking, to)
-    if expired:
-        raise NotAllowedNow(
-            _(
-                "The time to confirm this booking has passed and the time was released. "
-                "Please book again."
-            )
-        )
-    return booking
-
-
-def cancellation_deadline(booking: Booking) -> datetime | None:
-    """Until when the person may cancel online; None when only by phone."""
-    rules = rules_for_service(booking.service, booking.office)
-    if not rules.online_cancel_allowed:
-        return None
-    if rules.online_cancel_days_before == 0:
-        return booking.start
-    day = booking.start.astimezone(JST).date() - timedelta(days=rules.online_cancel_days_before)
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=JST)
-
-
-def booking_can_cancel_online(booking: Booking, now: datetime) -> bool:
-    deadline = cancellation_deadline(booking)
-    return booking.is_active and deadline is not None and now < deadline
-
-
-@transaction.atomic
-def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: datetime) -> Booking:
-    booking = (
-        Booking.objects.select_for_update().select_related("service", "office").get(pk=booking.pk)
-    )
-    if not booking.is_active:
-        raise NotAllowedNow(_("This booking is no longer active, so there is nothing to cancel."))
-    if not booking_can_cancel_online(booking, now):
-        raise NotAllowedNow(
-            _("It is too late to cancel online. Please phone the office%(phone)s.")
-            % {"phone": f" ({booking.office.phone})" if booking.office.phone else ""}
-        )
-    booking_transition(
-        booking,
-        BookingStatus.CANCELLED,
-        at=now,
-        actor_label="applicant",
-        reason=(reason or "cancelled online")[:300],
-    )
-    booking_notify(booking, "cancelled")
-    return booking
-
-
-def _staff_may_act(user: User, booking: Booking) -> None:
-    if not (user.is_superuser or user.office_id == booking.office_id):
-        raise NotAllowedNow(_("This booking belongs to another office."))
-
-
-@transaction.atomic
-def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
-    """A counselor confirms a requested time (staff-approval offices)."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    _staff_may_act(by, booking)
-    if booking.status != BookingStatus.REQUESTED:
-        raise NotAllowedNow(_("Only a requested booking can be confirmed."))
-    booking_transition(booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label="staff")
-    booking_notify(booking, BookingStatus.CONFIRMED)
-    return booking
-
-
-@transaction.atomic
-def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
-    """Staff cancel (or decline a request), on the person's request or the office's."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    _staff_may_act(by, booking)
-    if not booking.is_active:
-        raise NotAllowedNow(_("This booking is no longer active."))
-    if not reason.strip():
-        raise BookingInvalid({"reason": [_("Say why the booking is cancelled.")]})
-    booking_transition(
-        booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label="staff", reason=reason[:300]
-    )
-    booking_notify(booking, "cancelled")
-    return booking
-
-
-def bookings_expire_unverified(*, now: datetime) -> int:
-    """Expires every booking whose email check window has passed; returns how many."""
-    expired = 0
-    ids = list(
-        Booking.objects.filter(
-            status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now
-        ).values_list("pk", flat=True)
-    )
-    for booking_id in ids:
-        with transaction.atomic():
-            booking = Booking.objects.select_for_update().get(pk=booking_id)
-            if booking.status != BookingStatus.PENDING_VERIFICATION:
-                continue  # verified or expired meanwhile
-            booking_transition(
-                booking,
-                BookingStatus.EXPIRED,
-                at=now,
-                actor_label="system",
-                reason="email check window passed",
-            )
-            booking_notify(booking, "expired")
-            expired += 1
-    return expired
-
-
-def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
-    """
-    Once a new terms version is in force, tells each person with an upcoming confirmed
-    booking at that office who agreed only to an older version that they will be asked
-    to agree again. Each person is told once per version (dedupe key). Returns how many
-    emails were queued now.
-    """
-    from bookings.messages import terms_change_message
-    from notifications.services import notification_queue
-    from notifications.tasks import send_after_commit
-    from terms.models import TermsVersion
-    from terms.selectors import applicants_with_superseded_consent
-
-    version = TermsVersion.objects.select_related("office").get(pk=terms_version_id)
-    if not version.is_published or version.withdrawn_at or version.effective_from > now:
-        return 0
-    stale = applicants_with_superseded_consent(terms_version=version)
-    upcoming = (
-        Booking.objects.filter(
-            office=version.office,
-            applicant__uuid__in=stale,
-            status=BookingStatus.CONFIRMED,
-            start__gt=now,
-        )
-        .select_related("office", "applicant")
-        .order_by("applicant_id", "start")
-    )
-    queued = 0
-    seen: set[int] = set()
-    for booking in upcoming:
-        if booking.applicant_id in seen:
-            continue
-        seen.add(booking.applicant_id)
-        with transaction.atomic():
-            notification, created = notification_queue(
-                dedupe_key=f"terms:{version.pk}:applicant:{booking.applicant.uuid}",
-                kind="terms_changed",
-                recipient=booking.email,
-                language=booking.language,
-                message=terms_change_message(booking, version),
-                office_id=booking.office_id,
-            )
-            if created:
-                queued += 1
-                transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
-    return queued
-
-
-def terms_changes_notify_recent(*, now: datetime, days: int = 7) -> int:
-    """Periodic: runs `terms_change_notify` for versions that took effect recently."""
-    from terms.models import TermsVersion
-
-    versions = TermsVersion.objects.filter(
-        published_at__isnull=False,
-        withdrawn_at__isnull=True,
-        effective_from__lte=now,
-        effective_from__gt=now - timedelta(days=days),
-    ).values_list("pk", flat=True)
-    return sum(terms_change_notify(terms_version_id=pk, now=now) for pk in versions)

@@ -18,21 +18,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bookings.availability_cache import slot_list_cached
-from bookings.calendar_file import booking_ics
+from bookings.emails.ics import booking_ics
 from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
 from bookings.forms import DetailsForm
 from bookings.models import AccessRecord, BookingStatus
-from bookings.services import (
+from bookings.selectors.availability_cache import slot_list_cached
+from bookings.selectors.bookings import (
     booking_can_cancel_online,
-    booking_cancel_by_applicant,
-    booking_create,
     booking_get_by_token,
-    booking_verify,
     cancellation_deadline,
 )
+from bookings.services.create import booking_create
+from bookings.services.public import booking_cancel_by_applicant, booking_verify
 from bookings.tokens import MANAGE, VERIFY, booking_token
 from common.clock import JST
+from common.http import client_ip
 from offices import display
 from offices.models import Office, Service
 from offices.rules import rules_for_service
@@ -47,10 +47,6 @@ SESSION_KEY = "booking_draft"
 logger = logging.getLogger(__name__)
 
 LINK_PAGE_REFERRER_POLICY = "same-origin"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _office_and_service(
@@ -305,7 +301,7 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _record(request: HttpRequest, booking, kind: str) -> None:
     """A record of use (pseudonymous device); never fails the page."""
-    from bookings.access_records import access_record
+    from bookings.services.access_records import access_record
 
     try:
         with transaction.atomic():
@@ -335,7 +331,7 @@ def _token_page(
 
 def _public_meeting(booking) -> dict | None:
     """What the applicant may see of the meeting: never the host link."""
-    from bookings.meetings import meeting_for
+    from bookings.selectors.bookings import meeting_for
     from conferencing.models import OnlineMeeting
 
     meeting = meeting_for(booking)
@@ -368,7 +364,7 @@ def _manage_context(booking, now) -> dict:
 
 
 def _reconsent_context(booking, now) -> dict:
-    from bookings.reconsent import booking_needs_reconsent
+    from bookings.selectors.consent import booking_needs_reconsent
 
     if not booking_needs_reconsent(booking, now=now):
         return {"needs_reconsent": False}
@@ -394,7 +390,7 @@ def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
     """An employer agrees to the terms that changed since they booked (before the session)."""
-    from bookings.reconsent import booking_reconsent
+    from bookings.services.public import booking_reconsent
 
     booking = _booking_or_404(token, MANAGE)
     if request.POST.get("agree_terms") != "on":
@@ -451,7 +447,7 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpResponse:
     """The person accepts the time a counselor proposed (a POST from the booking page)."""
-    from bookings.staff_actions import booking_accept_proposal
+    from bookings.services.public import booking_accept_proposal
 
     booking = _booking_or_404(token, MANAGE)
     try:

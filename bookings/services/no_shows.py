@@ -11,13 +11,12 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from bookings.exceptions import NotAllowedNow
 from bookings.models import Applicant, Booking, BookingStatus
-from bookings.services import booking_notify, booking_transition
+from bookings.services.notify import booking_notify
+from bookings.services.transitions import booking_transition
 from conferencing.models import OnlineMeeting
-from offices.models import Office, User
+from offices.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -83,32 +82,3 @@ def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
     applicant.save(update_fields=["barred_at", "barred_reason"])
     latest = counted.order_by("-start").first()
     booking_notify(latest, "barred")
-
-
-@transaction.atomic
-def booking_note_contact(*, booking: Booking, by: User, now: datetime) -> Booking:
-    """The person phoned or emailed about this session: it will not count as a no-show."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if not (by.is_superuser or by.office_id == booking.office_id):
-        raise NotAllowedNow(_("This booking belongs to another office."))
-    if booking.contact_noted_at is None:
-        booking.contact_noted_at = now
-        booking.save(update_fields=["contact_noted_at", "updated_at"])
-    return booking
-
-
-@transaction.atomic
-def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: datetime) -> Applicant:
-    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
-    if not (by.is_superuser or by.office_id == applicant.office_id):
-        raise NotAllowedNow(_("This person belongs to another office."))
-    if not applicant.is_barred:
-        raise NotAllowedNow(_("This person is not barred."))
-    if not reason.strip():
-        raise NotAllowedNow(_("Say why the bar is lifted."))
-    applicant.barred_at = None
-    applicant.bar_lifted_at = now
-    applicant.bar_lifted_by = by
-    applicant.bar_lift_reason = reason[:300]
-    applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
-    return applicant

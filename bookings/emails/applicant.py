@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from bookings.calendar_file import booking_ics
+from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
 from bookings.tokens import MANAGE, VERIFY, booking_token
 from notifications.services import Attachment, Message
@@ -149,8 +149,8 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
 
 def reminder_message(booking: Booking, kind: str, *, now) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
-    from bookings.meetings import meeting_for
-    from bookings.reconsent import booking_needs_reconsent
+    from bookings.selectors.bookings import meeting_for
+    from bookings.selectors.consent import booking_needs_reconsent
 
     meeting = meeting_for(booking)
     # An employer who must agree to changed terms first gets the booking page, not the link.

@@ -1,0 +1,45 @@
+"""
+Reads of one booking: by its secret link, until when it may be cancelled online, its
+meeting.
+"""
+
+from datetime import datetime, timedelta
+
+from bookings.models import (
+    Booking,
+)
+from bookings.tokens import MANAGE, token_hash
+from common.clock import JST
+from conferencing.models import OnlineMeeting
+from offices.rules import rules_for_service
+
+
+def booking_get_by_token(*, token: str, purpose: str) -> Booking | None:
+    if not token or len(token) > 100:
+        return None
+    field = "manage_token_hash" if purpose == MANAGE else "verification_token_hash"
+    return (
+        Booking.objects.select_related("office", "service", "counselor")
+        .filter(**{field: token_hash(token)})
+        .first()
+    )
+
+
+def cancellation_deadline(booking: Booking) -> datetime | None:
+    """Until when the person may cancel online; None when only by phone."""
+    rules = rules_for_service(booking.service, booking.office)
+    if not rules.online_cancel_allowed:
+        return None
+    if rules.online_cancel_days_before == 0:
+        return booking.start
+    day = booking.start.astimezone(JST).date() - timedelta(days=rules.online_cancel_days_before)
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=JST)
+
+
+def booking_can_cancel_online(booking: Booking, now: datetime) -> bool:
+    deadline = cancellation_deadline(booking)
+    return booking.is_active and deadline is not None and now < deadline
+
+
+def meeting_for(booking: Booking) -> OnlineMeeting | None:
+    return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()

@@ -1,0 +1,152 @@
+"""
+What the person does from the links in their emails: check their address, cancel,
+accept a proposed time, agree to changed terms.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import (
+    NotAllowedNow,
+)
+from bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+)
+from bookings.selectors.bookings import booking_can_cancel_online, booking_get_by_token
+from bookings.selectors.consent import booking_needs_reconsent
+from bookings.services.create import rate_check
+from bookings.services.notify import booking_notify
+from bookings.services.transitions import booking_transition
+from bookings.tokens import VERIFY
+from offices.models import User
+from offices.rules import rules_for_service
+from terms.models import Consent
+from terms.services import consent_give
+
+
+def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) -> Booking:
+    """
+    The email check: confirms (or, at staff-approval offices, requests) the booking. Past
+    its window the booking expires (that is committed) and the person is told to book again.
+    """
+    rate_check("verify", [f"ip:{ip_address}"] if ip_address else [], settings.RATE_LIMIT_VERIFY)
+    found = booking_get_by_token(token=token, purpose=VERIFY)
+    if found is None:
+        raise NotAllowedNow(_("This link is not valid. Check that you opened the whole link."))
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=found.pk)
+        if booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
+            return booking  # a second click changes nothing
+        if booking.status != BookingStatus.PENDING_VERIFICATION:
+            raise NotAllowedNow(
+                _("This booking can no longer be confirmed. Please book a new time.")
+            )
+        expired = booking.verification_expires_at <= now
+        if expired:
+            booking_transition(
+                booking, BookingStatus.EXPIRED, at=now, actor_label="system",
+                reason="email check window passed",
+            )  # fmt: skip
+            booking_notify(booking, "expired")
+        else:
+            rules = rules_for_service(booking.service, booking.office)
+            to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
+            booking_transition(
+                booking, to, at=now, actor_label="applicant", reason="email address checked"
+            )
+            booking_notify(booking, to)
+    if expired:
+        raise NotAllowedNow(
+            _(
+                "The time to confirm this booking has passed and the time was released. "
+                "Please book again."
+            )
+        )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: datetime) -> Booking:
+    booking = (
+        Booking.objects.select_for_update().select_related("service", "office").get(pk=booking.pk)
+    )
+    if not booking.is_active:
+        raise NotAllowedNow(_("This booking is no longer active, so there is nothing to cancel."))
+    if not booking_can_cancel_online(booking, now):
+        raise NotAllowedNow(
+            _("It is too late to cancel online. Please phone the office%(phone)s.")
+            % {"phone": f" ({booking.office.phone})" if booking.office.phone else ""}
+        )
+    booking_transition(
+        booking,
+        BookingStatus.CANCELLED,
+        at=now,
+        actor_label="applicant",
+        reason=(reason or "cancelled online")[:300],
+    )
+    booking_notify(booking, "cancelled")
+    return booking
+
+
+@transaction.atomic
+def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
+    """The person accepts the time a counselor proposed: the booking is confirmed."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status == BookingStatus.CONFIRMED:
+        return booking  # a second click changes nothing
+    if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
+        raise NotAllowedNow(_("There is no proposed time to accept on this booking."))
+    if booking.start <= now:
+        raise NotAllowedNow(_("The proposed time has passed. Please phone the office."))
+    booking_transition(
+        booking, BookingStatus.CONFIRMED, at=now, actor_label="applicant",
+        reason="accepted the proposed time",
+    )  # fmt: skip
+    booking_notify(booking, BookingStatus.CONFIRMED)
+    return booking
+
+
+@transaction.atomic
+def booking_reconsent(
+    *,
+    booking: Booking,
+    terms_version_id: int | None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    recorded_by: User | None = None,
+    now: datetime,
+) -> Booking:
+    """The employer agrees (on their page, or as stated in the session to `recorded_by`)."""
+    booking = (
+        Booking.objects.select_for_update().select_related("office", "applicant").get(pk=booking.pk)
+    )
+    if recorded_by is not None and not (
+        recorded_by.is_superuser or recorded_by.office_id == booking.office_id
+    ):
+        raise NotAllowedNow(_("This booking belongs to another office."))
+    if not booking_needs_reconsent(booking, now=now):
+        return booking
+    consent = consent_give(
+        office=booking.office,
+        terms_version_id=terms_version_id,
+        applicant_uuid=booking.applicant.uuid,
+        applicant_kind=booking.applicant.kind,
+        channel=Consent.Channel.SESSION if recorded_by else Consent.Channel.WEB,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        recorded_by=recorded_by,
+        now=now,
+    )
+    booking.consent = consent
+    booking.save(update_fields=["consent", "updated_at"])
+    BookingEvent.objects.create(
+        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
+        actor=recorded_by, actor_label="staff" if recorded_by else "applicant",
+        reason=f"agreed to terms version {consent.terms_version.version}",
+    )  # fmt: skip
+    return booking

@@ -1,0 +1,100 @@
+"""
+The booking's state changes: every change goes through `booking_transition`, which writes
+its BookingEvent; email-check holds that lapsed free their time here.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+
+from bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+)
+from bookings.services.notify import booking_notify
+from common.queue import enqueue_after_commit
+from offices.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def booking_transition(
+    booking: Booking,
+    to: str,
+    *,
+    at: datetime,
+    actor: User | None = None,
+    actor_label: str,
+    reason: str = "",
+    extra_fields: tuple[str, ...] = (),
+) -> None:
+    """Changes the status and records the event; the caller holds the booking's lock."""
+    from_status = booking.status
+    booking.status = to
+    booking.save(update_fields=["status", "updated_at", *extra_fields])
+    BookingEvent.objects.create(
+        booking=booking,
+        at=at,
+        from_status=from_status,
+        to_status=to,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason,
+    )
+    meeting_enqueue_after_commit(booking)
+
+
+def meeting_enqueue_after_commit(booking: Booking) -> None:
+    """Confirmed: issue the meeting; cancelled: delete it. Both after commit, in a worker."""
+    if booking.status == BookingStatus.CONFIRMED:
+        task = "bookings.tasks.issue_meeting"
+    elif booking.status == BookingStatus.CANCELLED:
+        task = "bookings.tasks.delete_meeting"
+    else:
+        return
+    enqueue_after_commit(task, booking.pk, what=f"meeting of booking id={booking.pk}")
+
+
+def holds_expire_stale(counselor_ids: list[int], now: datetime) -> None:
+    """Bookings whose email check window has passed free their time, with an event."""
+    stale = Booking.objects.select_for_update().filter(
+        counselor_id__in=counselor_ids,
+        status=BookingStatus.PENDING_VERIFICATION,
+        verification_expires_at__lte=now,
+    )
+    for booking in stale:
+        booking_transition(
+            booking,
+            BookingStatus.EXPIRED,
+            at=now,
+            actor_label="system",
+            reason="email check window passed",
+        )
+        booking_notify(booking, "expired")
+
+
+def bookings_expire_unverified(*, now: datetime) -> int:
+    """Expires every booking whose email check window has passed; returns how many."""
+    expired = 0
+    ids = list(
+        Booking.objects.filter(
+            status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    for booking_id in ids:
+        with transaction.atomic():
+            booking = Booking.objects.select_for_update().get(pk=booking_id)
+            if booking.status != BookingStatus.PENDING_VERIFICATION:
+                continue  # verified or expired meanwhile
+            booking_transition(
+                booking,
+                BookingStatus.EXPIRED,
+                at=now,
+                actor_label="system",
+                reason="email check window passed",
+            )
+            booking_notify(booking, "expired")
+            expired += 1
+    return expired
