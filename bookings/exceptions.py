@@ -6,21 +6,34 @@ from django.utils.functional import Promise
 
 
 class BookingError(Exception):
+    """`code` and `http_status` are the API's answer (one handler maps every class);
+    `api_fields()` adds what a client needs to act on it; `retry_after` (seconds), when
+    set, becomes the Retry-After header."""
+
     code = "error"
+    http_status = 409
+    retry_after: int | None = None
 
     def __init__(self, message: str | Promise):
         super().__init__(str(message))
         self.message = message
+
+    def api_fields(self) -> dict:
+        return {"message": str(self.message)}
 
 
 class BookingInvalid(BookingError):
     """Field errors: {field: [message, ...]}."""
 
     code = "invalid"
+    http_status = 422
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("invalid booking request")
         self.errors = errors
+
+    def api_fields(self) -> dict:
+        return {"errors": {field: [str(m) for m in ms] for field, ms in self.errors.items()}}
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,14 @@ class SlotTaken(BookingError):
         super().__init__(message)
         self.alternatives = alternatives
 
+    def api_fields(self) -> dict:
+        return {
+            **super().api_fields(),
+            "alternatives": [
+                {"start": a.start, "end": a.end, "free": a.free} for a in self.alternatives
+            ],
+        }
+
 
 class ServiceClosed(BookingError):
     code = "service_closed"
@@ -54,10 +75,12 @@ class BookingLimitReached(BookingError):
 
 class IdempotencyConflict(BookingError):
     code = "idempotency_conflict"
+    http_status = 422
 
 
 class RateLimited(BookingError):
     code = "rate_limited"
+    http_status = 429
 
     def __init__(self, message, *, retry_after: int):
         super().__init__(message)
@@ -68,3 +91,15 @@ class NotAllowedNow(BookingError):
     """The action is not possible in the booking's state or at this time."""
 
     code = "not_allowed"
+
+
+class BookingBusy(BookingError):
+    """Another change of the same booking or office held its lock past the lock timeout:
+    nothing was saved, and trying again in a moment is safe."""
+
+    code = "busy"
+    http_status = 503
+
+    def __init__(self, message, *, retry_after: int = 2):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -57,25 +57,32 @@ def issue_meeting(self, booking_id: int) -> None:
         raise self.retry(countdown=backoff + random.uniform(0, backoff / 4)) from None  # noqa: S311
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
+# 5xx and connection errors retry on their own, backing off exponentially from one base
+# delay (MEETING_RETRY_BASE_SECONDS) with full jitter; a 429 waits as long as it is told.
+_PLATFORM_RETRIES = {
+    "autoretry_for": (TransientError,),
+    "retry_backoff": settings.MEETING_RETRY_BASE_SECONDS,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": MEETING_MAX_RETRIES,
+}
+
+
+@shared_task(bind=True, acks_late=True, **_PLATFORM_RETRIES)
 def update_meeting(self, booking_id: int) -> None:
     """After a booking's time changed (rescheduled or extended)."""
     try:
         meeting_update(booking_id=booking_id)
     except RateLimited as limited:
         raise self.retry(countdown=limited.retry_after_seconds) from None
-    except TransientError:
-        raise self.retry(countdown=min(3600, 10 * 2**self.request.retries)) from None
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, **_PLATFORM_RETRIES)
 def delete_meeting(self, booking_id: int) -> None:
     try:
-        meeting_delete(booking_id=booking_id)
+        meeting_delete(booking_id=booking_id, now=clock.now())
     except RateLimited as limited:
         raise self.retry(countdown=limited.retry_after_seconds) from None
-    except TransientError:
-        raise self.retry(countdown=min(3600, 10 * 2**self.request.retries)) from None
 
 
 @shared_task
@@ -100,7 +107,7 @@ def send_reminders() -> int:
     return bookings_send_reminders(now=clock.now())
 
 
-@shared_task
+@shared_task(soft_time_limit=1500, time_limit=1800)
 def purge_personal_data() -> int:
     """Periodic (daily): the retention schedule; returns how many bookings were purged."""
     from bookings.services.retention import personal_data_purge

@@ -12,6 +12,7 @@ from common.fields import ClockDateTimeField
 class OnlineMeeting(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being issued")
+        ISSUING = "issuing", _("Being issued (the platform is being asked)")
         ISSUED = "issued", _("Issued")
         MANUAL_NEEDED = "manual_needed", _("Waiting for a counselor to paste the link")
         WAITING_FOR_ACCOUNT = "waiting_for_account", _("Platform account not configured")

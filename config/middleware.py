@@ -41,6 +41,8 @@ class ServiceUnavailableMiddleware:
     """
 
     RETRY_AFTER_SECONDS = 30
+    BUSY_RETRY_SECONDS = 2
+    LOCK_FAILURES = ("55P03", "40P01")  # lock_not_available, deadlock_detected
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -54,14 +56,22 @@ class ServiceUnavailableMiddleware:
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.warning("database unavailable: %s", type(exception).__name__)
+        # A lock that could not be had in time (lock_timeout) or a deadlock is contention,
+        # not an outage: "busy, try again in a moment" (services raise BookingBusy for it;
+        # this catches a lock taken anywhere else).
+        cause = exception.__cause__ or exception
+        busy = getattr(cause, "sqlstate", None) in self.LOCK_FAILURES
+        code, retry = ("busy", self.BUSY_RETRY_SECONDS) if busy else ("unavailable", None)
+        retry = retry or self.RETRY_AFTER_SECONDS
+        logger.warning("database %s: %s", code, type(exception).__name__)
         if request.path.startswith("/api/"):
             response = HttpResponse(
-                f'{{"code": "unavailable", "retry_after": {self.RETRY_AFTER_SECONDS}}}',
+                f'{{"code": "{code}", "retry_after": {retry}}}',
                 status=503,
                 content_type="application/json",
             )
         else:
-            response = HttpResponse(render_to_string("503.html", request=None), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+            template = "503_busy.html" if busy else "503.html"
+            response = HttpResponse(render_to_string(template, request=None), status=503)
+        response["Retry-After"] = str(retry)
         return response

@@ -14,6 +14,7 @@ from common.fields import ClockDateTimeField
 class Notification(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -35,6 +36,7 @@ class Notification(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("email")

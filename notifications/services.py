@@ -3,12 +3,13 @@
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 
-from common import clock
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -68,54 +69,77 @@ def message_id(notification: Notification) -> str:
     return f"<{notification.pk}.{digest}@{domain}>"
 
 
-def notification_send(*, notification_id: int) -> bool:
+def notification_send(*, notification_id: int, now: datetime) -> bool:
     """
-    Sends one queued email. Locks its row, so two workers never both send it, and skips
-    one already sent. Returns True when this call sent it.
+    Sends one queued email, with no network call inside a transaction: a short
+    transaction claims it (queued -> sending, the attempt counted), the mail server is
+    spoken to outside any transaction, and a second short transaction records the result.
+    Two workers never both send it (only one can claim it); a claim older than
+    `EMAIL_CLAIM_SECONDS` was lost with its worker and is sent again (with the same
+    Message-ID). Returns True when this call sent it.
     """
+    lease = timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status != Notification.Status.QUEUED:
-            return False
-        email = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            to=[notification.recipient],
-            headers={"Message-ID": message_id(notification)},
+        notification = (
+            Notification.objects.select_for_update(no_key=True).filter(pk=notification_id).first()
         )
-        if notification.body_html:
-            email.attach_alternative(notification.body_html, "text/html")
-        if notification.attachment_name:
-            email.attach(
-                notification.attachment_name,
-                notification.attachment_content,
-                notification.attachment_mimetype,
-            )
-        notification.attempts += 1
-        try:
-            email.send()
-        except Exception as error:  # any transport failure: keep it queued and say why
-            # The error's class only: SMTP messages can echo the recipient's address.
-            notification.last_error = type(error).__name__
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-            notification.save(update_fields=["attempts", "last_error", "status"])
-            logger.warning(
-                "email id=%s kind=%s not sent (attempt %s): %s",
-                notification.pk, notification.kind, notification.attempts, type(error).__name__,
-            )  # fmt: skip
+        if notification is None:
             return False
-        notification.status = Notification.Status.SENT
-        notification.sent_at = clock.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-        logger.info("email id=%s kind=%s sent", notification.pk, notification.kind)
-        return True
+        lost = (
+            notification.status == Notification.Status.SENDING
+            and notification.claimed_at is not None
+            and notification.claimed_at < now - lease
+        )
+        if notification.status != Notification.Status.QUEUED and not lost:
+            return False
+        notification.status = Notification.Status.SENDING
+        notification.attempts += 1
+        notification.claimed_at = now
+        notification.save(update_fields=["status", "attempts", "claimed_at"])
+    email = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[notification.recipient],
+        headers={"Message-ID": message_id(notification)},
+    )
+    if notification.body_html:
+        email.attach_alternative(notification.body_html, "text/html")
+    if notification.attachment_name:
+        email.attach(
+            notification.attachment_name,
+            notification.attachment_content,
+            notification.attachment_mimetype,
+        )
+    try:
+        email.send()
+    except Exception as error:  # any transport failure: keep it queued and say why
+        # The error's class only: SMTP messages can echo the recipient's address.
+        failed = notification.attempts >= MAX_ATTEMPTS
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.FAILED if failed else Notification.Status.QUEUED,
+            last_error=type(error).__name__,
+            claimed_at=None,
+        )
+        logger.warning(
+            "email id=%s kind=%s not sent (attempt %s): %s",
+            notification.pk, notification.kind, notification.attempts, type(error).__name__,
+        )  # fmt: skip
+        return False
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT, sent_at=now, last_error="", claimed_at=None
+    )
+    logger.info("email id=%s kind=%s sent", notification.pk, notification.kind)
+    return True
 
 
-def notification_ids_due() -> list[int]:
+def notification_ids_due(*, now: datetime) -> list[int]:
+    """Queued emails, and those whose sending worker was lost (its claim lapsed)."""
+    lost = Q(
+        status=Notification.Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS),
+    )
     return list(
-        Notification.objects.filter(status=Notification.Status.QUEUED)
+        Notification.objects.filter(Q(status=Notification.Status.QUEUED) | lost)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from common import clock
 from notifications.services import notification_ids_due, notification_send
 
 logger = logging.getLogger(__name__)
@@ -9,15 +10,16 @@ logger = logging.getLogger(__name__)
 
 @shared_task(acks_late=True)
 def send_notification(notification_id: int) -> bool:
-    return notification_send(notification_id=notification_id)
+    return notification_send(notification_id=notification_id, now=clock.now())
 
 
 @shared_task
 def send_queued_notifications() -> int:
     """Periodic: sends whatever is still queued (broker was down, SMTP failed...)."""
     sent = 0
-    for notification_id in notification_ids_due():
-        sent += notification_send(notification_id=notification_id)
+    now = clock.now()
+    for notification_id in notification_ids_due(now=now):
+        sent += notification_send(notification_id=notification_id, now=now)
     return sent
 
 

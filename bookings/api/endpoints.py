@@ -17,10 +17,6 @@ from ninja.responses import Status
 
 from bookings.exceptions import (
     BookingError,
-    BookingInvalid,
-    IdempotencyConflict,
-    RateLimited,
-    SlotTaken,
 )
 from bookings.selectors.availability_cache import service_remembered, slot_json_cached
 from bookings.services.create import booking_create
@@ -28,7 +24,7 @@ from common.clock import JST
 from common.http import client_ip
 from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
-from terms.exceptions import NoTermsInForce, TermsOutdated
+from terms.exceptions import NoTermsInForce, TermsError, TermsOutdated
 from terms.selectors import terms_in_force
 
 MAX_RANGE_DAYS = 92
@@ -74,6 +70,29 @@ def _http_error(request, exc: HttpError):
     with translation.override(_language(request)):
         message = _("The request body is not valid JSON. Send a JSON object.")
     return _error(request, 400, "malformed", message=message)
+
+
+@api.exception_handler(BookingError)
+def _refused(request, error: BookingError):
+    """Every domain refusal, by its class: status, code, message and what to act on."""
+    with translation.override(_language(request)):
+        response = _error(request, error.http_status, error.code, **error.api_fields())
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@api.exception_handler(TermsError)
+def _terms_refused(request, error: TermsError):
+    with translation.override(_language(request)):
+        if isinstance(error, TermsOutdated):
+            return _error(
+                request, 409, "terms_outdated", message=str(error.message),
+                current_version=error.current_version_id,
+            )  # fmt: skip
+        if isinstance(error, NoTermsInForce):
+            return _error(request, 409, "no_terms", message=str(error.message))
+        return _error(request, 409, "error", message=str(error.message))
 
 
 @api.exception_handler(Http404)
@@ -389,6 +408,7 @@ def terms_current(request, slug: str):
         409: ErrorOut,
         422: ErrorOut,
         429: ErrorOut,
+        503: ErrorOut,
     },
     tags=["booking"],
     exclude_none=True,
@@ -399,60 +419,19 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
     data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms"})
     data["attendees"] = [a for a in (data.get("attendees") or [])]
     with translation.override(language):
-        try:
-            created = booking_create(
-                service=service,
-                start=payload.start,
-                data=data,
-                terms_version_id=payload.terms_version,
-                agree_terms=payload.agree_terms,
-                channel="api",
-                language=language,
-                idempotency_key=request.headers.get("Idempotency-Key", ""),
-                ip_address=client_ip(request),
-                user_agent=request.headers.get("User-Agent", ""),
-                now=request.now,
-            )
-        except BookingInvalid as invalid:
-            return Status(
-                422,
-                {
-                    "code": "invalid",
-                    "errors": {k: [str(m) for m in v] for k, v in invalid.errors.items()},
-                },
-            )
-        except SlotTaken as taken:
-            return Status(
-                409,
-                {
-                    "code": "slot_taken",
-                    "message": str(taken.message),
-                    "alternatives": [
-                        {"start": a.start, "end": a.end, "free": a.free} for a in taken.alternatives
-                    ],
-                },
-            )
-        except TermsOutdated as outdated:
-            return Status(
-                409,
-                {
-                    "code": "terms_outdated",
-                    "message": str(outdated.message),
-                    "current_version": outdated.current_version_id,
-                },
-            )
-        except NoTermsInForce as none:
-            return Status(409, {"code": "no_terms", "message": str(none.message)})
-        except RateLimited as limited:
-            response = api.create_response(
-                request, {"code": "rate_limited", "message": str(limited.message)}, status=429
-            )
-            response["Retry-After"] = str(limited.retry_after)
-            return response
-        except IdempotencyConflict as conflict:
-            return Status(422, {"code": conflict.code, "message": str(conflict.message)})
-        except BookingError as refused:
-            return Status(409, {"code": refused.code, "message": str(refused.message)})
+        created = booking_create(
+            service=service,
+            start=payload.start,
+            data=data,
+            terms_version_id=payload.terms_version,
+            agree_terms=payload.agree_terms,
+            channel="api",
+            language=language,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            now=request.now,
+        )
     booking = created.booking
     manage_url = settings.SITE_URL.rstrip("/") + reverse(
         "booking-manage", args=[created.manage_token]

@@ -40,7 +40,7 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
-from bookings.services.locking import office_booking_lock
+from bookings.services.locking import applicant_lock, booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
@@ -156,7 +156,7 @@ def _applicant_for(office, cleaned: ApplicantInput) -> Applicant:
         },
     )
     # Serializes one person's concurrent requests, so the cap below holds.
-    return Applicant.objects.select_for_update().get(pk=applicant.pk)
+    return applicant_lock(applicant.pk)
 
 
 def booking_create(
@@ -249,7 +249,7 @@ def _replay(office, idempotency_key: str, fingerprint: str) -> BookingCreated | 
     return _result(existing, replayed=True)
 
 
-@transaction.atomic
+@booking_transaction()
 def _create(
     *,
     service: Service,

@@ -1,19 +1,101 @@
 """
-The locks of booking, and the one order in which they are taken.
+The locks of booking, and the one order in which every service takes them:
+
+    applicant  ->  the office's counselors (in id order)  ->  the booking
+
+Each lock is a row lock on exactly one table (`of=("self",)`: a joined office, service or
+counselor is never locked with it) and `FOR NO KEY UPDATE` (`no_key=True`): it serializes
+writers of that row but never blocks the `FOR KEY SHARE` lock PostgreSQL takes on a row
+that a new row refers to, so a counselor's action on one booking never makes an unrelated
+booking at the office wait. Every booking transaction sets `lock_timeout`: a lock that
+cannot be had in time is `BookingBusy` ("busy, please try again"), never a wait without
+end, a 500 or "database unavailable". On SQLite (the embedded default) row locks do not
+exist: the IMMEDIATE transaction serializes writers instead.
 """
 
-from offices.models import Counselor
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import BookingBusy, NotAllowedNow
+from bookings.models import Applicant, Booking
+from offices.models import Counselor, User
+
+# SQLSTATE of "could not obtain lock" (lock_timeout) and of a deadlock.
+LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"
+
+
+def is_lock_failure(error: BaseException) -> bool:
+    """A lock timeout or a deadlock, from a database error (psycopg's SQLSTATE)."""
+    cause = getattr(error, "__cause__", None) or error
+    return getattr(cause, "sqlstate", None) in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED)
+
+
+def busy_error() -> BookingBusy:
+    return BookingBusy(
+        _("This booking is being changed by someone else right now. Please try again.")
+    )
+
+
+def lock_timeout_set() -> None:
+    """`SET LOCAL lock_timeout` for the rest of the current transaction (PostgreSQL)."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(settings.BOOKING_LOCK_TIMEOUT_MS)}")
+
+
+@contextmanager
+def booking_transaction() -> Iterator[None]:
+    """A transaction for a change of bookings: the lock timeout set, and a lock that could
+    not be had (timeout, deadlock) raised as `BookingBusy` once the transaction is undone."""
+    try:
+        with transaction.atomic():
+            lock_timeout_set()
+            yield
+    except OperationalError as error:
+        if is_lock_failure(error):
+            raise busy_error() from error
+        raise
+
+
+def applicant_lock(applicant_id: int) -> Applicant:
+    """First in the order: serializes one person's concurrent requests (the cap holds)."""
+    return Applicant.objects.select_for_update(no_key=True).get(pk=applicant_id)
 
 
 def office_booking_lock(office) -> list[int]:
     """
-    The one lock of booking: this office's active counselors, in a fixed order (no
-    deadlock). Taken late, after validation and consent; everything after it sees every
-    booking committed before it. On SQLite the IMMEDIATE transaction already serializes.
+    Second: this office's active counselors, in id order (no deadlock between two
+    bookings). Taken late, after validation and consent; everything after it sees every
+    booking committed before it. Returns the counselors' ids.
     """
     return list(
-        Counselor.objects.select_for_update()
+        Counselor.objects.select_for_update(no_key=True)
         .filter(office=office, is_active=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def staff_may_act(user: User, booking: Booking) -> None:
+    if not (user.is_superuser or user.office_id == booking.office_id):
+        raise NotAllowedNow(_("This booking belongs to another office."))
+
+
+def booking_lock(booking_id: int, *, by: User | None = None) -> Booking:
+    """
+    Last: the booking's row alone, read with its office, service, counselor and applicant
+    (which stay unlocked). With `by`, a staff member of another office is refused.
+    """
+    booking = (
+        Booking.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("office", "service", "counselor", "applicant")
+        .get(pk=booking_id)
+    )
+    if by is not None:
+        staff_may_act(by, booking)
+    return booking

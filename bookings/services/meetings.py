@@ -6,12 +6,15 @@ up (by the booking's UUID) before it is tried again. The booking never waits for
 """
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
+from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
 from conferencing.providers.teleoffice import TeleOfficeProvider
@@ -69,19 +72,52 @@ def meeting_issue(
     *, booking_id: int, now: datetime, final_attempt: bool = False
 ) -> OnlineMeeting | None:
     """
-    Issues the booking's meeting if it has none. Raises RateLimited / TransientError for
-    the task to retry, after committing the attempt; on the final attempt a transient
-    failure marks the meeting failed (staff see it and can paste a link by hand).
+    Issues the booking's meeting if it has none, with no network call inside a
+    transaction: (1) a short transaction claims the work (the meeting row locked, its
+    status `issuing`, the attempt counted and committed); (2) the platform is called
+    outside any transaction; (3) a second short transaction records the result after
+    re-reading the state. A claim younger than `MEETING_CLAIM_SECONDS` is another worker's
+    (a duplicate task returns at once); an older one was lost (a worker or the database
+    died mid-call) and is taken over. From the second attempt on, the platform is asked
+    for the meeting by the booking's UUID before one is created, so a create whose answer
+    was lost is never repeated. Raises RateLimited / TransientError for the task to retry;
+    on the final attempt a transient failure marks the meeting failed (staff see it and
+    can paste a link by hand).
     """
-    retry_error: ConferencingError | None = None
+    claim = _meeting_claim(booking_id=booking_id, now=now)
+    if not isinstance(claim, _Claim):
+        return claim
+    try:
+        # A create that may have reached the platform is looked up before it is retried.
+        info = claim.provider.find_meeting(claim.key) if claim.attempts > 1 else None
+        info = info or claim.provider.create_meeting(claim.request, idempotency_key=claim.key)
+    except ConferencingError as error:
+        return _meeting_record_failure(claim, error, now=now, final_attempt=final_attempt)
+    return _meeting_record_issued(claim, info, now=now)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    meeting_id: int
+    booking_id: int
+    attempts: int
+    provider: object
+    request: MeetingRequest
+    key: str
+
+
+def _meeting_claim(*, booking_id: int, now: datetime) -> "_Claim | OnlineMeeting":
     with transaction.atomic():
         booking = Booking.objects.select_related("office").get(pk=booking_id)
         meeting, _created = OnlineMeeting.objects.get_or_create(
             booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
         )
-        meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
             return meeting
+        lease = timedelta(seconds=settings.MEETING_CLAIM_SECONDS)
+        if meeting.status == OnlineMeeting.Status.ISSUING and meeting.updated_at > now - lease:
+            return meeting  # another worker is calling the platform for it right now
         office = booking.office
         try:
             provider = provider_for(platform=office.platform, account=office.platform_account)
@@ -97,75 +133,94 @@ def meeting_issue(
             meeting.save(update_fields=["provider", "status", "updated_at"])
             _notify_staff(booking, meeting)
             return meeting
+        # Counted and committed before the call: a retry after any earlier attempt (whose
+        # answer may have been lost with its worker or the database) looks it up first.
         meeting.attempts += 1
-        try:
-            # A create that may have reached the platform is looked up before it is retried.
-            info = provider.find_meeting(str(booking.uuid)) if meeting.attempts > 1 else None
-            info = info or provider.create_meeting(
-                _request(booking), idempotency_key=str(booking.uuid)
-            )
-        except ConferencingError as error:
-            meeting.last_error = f"{type(error).__name__}: {error}"[:300]
-            retryable = isinstance(error, RateLimited | TransientError)
-            if retryable and not (final_attempt and isinstance(error, TransientError)):
-                retry_error = error
-            else:
-                meeting.status = OnlineMeeting.Status.FAILED
-                logger.warning(
-                    "meeting of booking id=%s failed: %s", booking.pk, type(error).__name__
-                )
-            meeting.save(
-                update_fields=["provider", "attempts", "last_error", "status", "updated_at"]
-            )
-            if meeting.status == OnlineMeeting.Status.FAILED:
-                _notify_staff(booking, meeting)
-        else:
-            meeting.status = OnlineMeeting.Status.ISSUED
-            meeting.external_id, meeting.join_url = info.external_id, info.join_url
-            meeting.host_url, meeting.passcode = info.host_url, info.passcode
-            meeting.meeting_number = info.meeting_number
-            meeting.issued_at, meeting.last_error = now, ""
-            meeting.save()
+        meeting.status = OnlineMeeting.Status.ISSUING
+        meeting.save(update_fields=["provider", "attempts", "status", "updated_at"])
+        return _Claim(
+            meeting_id=meeting.pk, booking_id=booking.pk, attempts=meeting.attempts,
+            provider=provider, request=_request(booking), key=str(booking.uuid),
+        )  # fmt: skip
+
+
+def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeting:
+    with transaction.atomic():
+        meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=claim.meeting_id)
+        booking = Booking.objects.select_related("office").get(pk=claim.booking_id)
+        if meeting.status == OnlineMeeting.Status.ISSUED:
+            return meeting
+        meeting.status = OnlineMeeting.Status.ISSUED
+        meeting.external_id, meeting.join_url = info.external_id, info.join_url
+        meeting.host_url, meeting.passcode = info.host_url, info.passcode
+        meeting.meeting_number = info.meeting_number
+        meeting.issued_at, meeting.last_error = now, ""
+        meeting.save()
+        if booking.status in MEETING_STATUSES:
             _notify_issued(booking, meeting)
-            logger.info("meeting issued for booking id=%s via %s", booking.pk, provider.name)
-    if retry_error is not None:
-        raise retry_error
+        else:  # cancelled while the platform was creating it: it goes again
+            enqueue_after_commit(
+                "bookings.tasks.delete_meeting", booking.pk,
+                what=f"deletion of the meeting of booking id={booking.pk}",
+            )  # fmt: skip
+    logger.info("meeting issued for booking id=%s via %s", claim.booking_id, meeting.provider)
+    return meeting
+
+
+def _meeting_record_failure(
+    claim: _Claim, error: ConferencingError, *, now: datetime, final_attempt: bool
+) -> OnlineMeeting:
+    with transaction.atomic():
+        meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=claim.meeting_id)
+        if meeting.status == OnlineMeeting.Status.ISSUED:
+            return meeting
+        meeting.last_error = f"{type(error).__name__}: {error}"[:300]
+        retryable = isinstance(error, RateLimited | TransientError)
+        retry = retryable and not (final_attempt and isinstance(error, TransientError))
+        meeting.status = OnlineMeeting.Status.PENDING if retry else OnlineMeeting.Status.FAILED
+        meeting.save(update_fields=["last_error", "status", "updated_at"])
+        if not retry:
+            logger.warning(
+                "meeting of booking id=%s failed: %s", claim.booking_id, type(error).__name__
+            )
+            _notify_staff(
+                Booking.objects.select_related("office").get(pk=claim.booking_id), meeting
+            )
+    if retry:
+        raise error
     return meeting
 
 
 def meeting_update(*, booking_id: int) -> None:
-    """Moves the platform meeting to the booking's current time (rescheduled, extended)."""
-    with transaction.atomic():
-        booking = Booking.objects.select_related("office").get(pk=booking_id)
-        meeting = (
-            OnlineMeeting.objects.select_for_update().filter(booking_uuid=booking.uuid).first()
-        )
-        if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
-            return
-        if meeting.provider in ("", "manual", "teleoffice", "fake"):
-            return  # nothing to move at the platform
+    """Moves the platform meeting to the booking's current time (rescheduled, extended).
+    Read, then call the platform outside any transaction (a PATCH is idempotent)."""
+    booking = Booking.objects.select_related("office").get(pk=booking_id)
+    meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+    if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
+        return
+    if meeting.provider in ("", "manual", "teleoffice", "fake"):
+        return  # nothing to move at the platform
+    provider = provider_for(
+        platform=booking.office.platform, account=booking.office.platform_account
+    )
+    provider.update_meeting(meeting.external_id, _request(booking))
+
+
+def meeting_delete(*, booking_id: int, now: datetime) -> None:
+    """Deletes the platform meeting of a cancelled booking; not-found counts as done. The
+    platform is called outside any transaction (a DELETE is idempotent), then recorded."""
+    booking = Booking.objects.select_related("office").get(pk=booking_id)
+    meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+    if meeting is None or meeting.status == OnlineMeeting.Status.DELETED:
+        return
+    if meeting.external_id and meeting.provider not in ("", "teleoffice"):
         provider = provider_for(
             platform=booking.office.platform, account=booking.office.platform_account
         )
-        provider.update_meeting(meeting.external_id, _request(booking))
-
-
-def meeting_delete(*, booking_id: int) -> None:
-    """Deletes the platform meeting of a cancelled booking; not-found counts as done."""
-    with transaction.atomic():
-        booking = Booking.objects.select_related("office").get(pk=booking_id)
-        meeting = (
-            OnlineMeeting.objects.select_for_update().filter(booking_uuid=booking.uuid).first()
-        )
-        if meeting is None or meeting.status == OnlineMeeting.Status.DELETED:
-            return
-        if meeting.external_id and meeting.provider not in ("", "teleoffice"):
-            provider = provider_for(
-                platform=booking.office.platform, account=booking.office.platform_account
-            )
-            provider.delete_meeting(meeting.external_id)
-        meeting.status = OnlineMeeting.Status.DELETED
-        meeting.save(update_fields=["status", "updated_at"])
+        provider.delete_meeting(meeting.external_id)
+    OnlineMeeting.objects.filter(pk=meeting.pk, external_id=meeting.external_id).update(
+        status=OnlineMeeting.Status.DELETED, updated_at=now
+    )
 
 
 @transaction.atomic
@@ -254,7 +309,12 @@ def meetings_sweep(*, now: datetime, stale_minutes: int | None = None) -> tuple[
         Booking.objects.filter(status__in=MEETING_STATUSES, end__gt=now, updated_at__lt=stale)
         .filter(
             ~Exists(meetings)
-            | Exists(meetings.filter(status=OnlineMeeting.Status.PENDING, updated_at__lt=stale))
+            | Exists(
+                meetings.filter(
+                    status__in=[OnlineMeeting.Status.PENDING, OnlineMeeting.Status.ISSUING],
+                    updated_at__lt=stale,
+                )
+            )
         )
         .values_list("pk", flat=True)
     )

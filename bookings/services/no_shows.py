@@ -10,9 +10,8 @@ again.
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
-
-from bookings.models import Applicant, Booking, BookingStatus
+from bookings.models import Booking, BookingStatus
+from bookings.services.locking import applicant_lock, booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
 from conferencing.models import OnlineMeeting
@@ -44,8 +43,10 @@ def bookings_mark_no_shows(*, now: datetime) -> int:
 
 
 def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> int:
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking_id)
+    with booking_transaction():
+        # The lock order: the person first, then the booking (as every booking service).
+        applicant_lock(Booking.objects.values_list("applicant_id", flat=True).get(pk=booking_id))
+        booking = booking_lock(booking_id)
         if (
             booking.status != BookingStatus.CONFIRMED
             or booking.start > due
@@ -69,7 +70,7 @@ def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> 
 def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
     if not office.no_show_bar_threshold:
         return
-    applicant = Applicant.objects.select_for_update().get(pk=applicant_id)
+    applicant = applicant_lock(applicant_id)
     if applicant.is_barred:
         return
     counted = Booking.objects.filter(applicant=applicant, status=BookingStatus.NO_SHOW)

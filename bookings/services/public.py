@@ -6,7 +6,6 @@ accept a proposed time, agree to changed terms.
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
@@ -20,6 +19,7 @@ from bookings.models import (
 from bookings.selectors.bookings import booking_can_cancel_online, booking_get_by_token
 from bookings.selectors.consent import booking_needs_reconsent
 from bookings.services.create import rate_check
+from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
 from bookings.tokens import VERIFY
@@ -38,8 +38,8 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
     found = booking_get_by_token(token=token, purpose=VERIFY)
     if found is None:
         raise NotAllowedNow(_("This link is not valid. Check that you opened the whole link."))
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=found.pk)
+    with booking_transaction():
+        booking = booking_lock(found.pk)
         if booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
             return booking  # a second click changes nothing
         if booking.status != BookingStatus.PENDING_VERIFICATION:
@@ -70,11 +70,9 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: datetime) -> Booking:
-    booking = (
-        Booking.objects.select_for_update().select_related("service", "office").get(pk=booking.pk)
-    )
+    booking = booking_lock(booking.pk)
     if not booking.is_active:
         raise NotAllowedNow(_("This booking is no longer active, so there is nothing to cancel."))
     if not booking_can_cancel_online(booking, now):
@@ -93,10 +91,10 @@ def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: date
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
     """The person accepts the time a counselor proposed: the booking is confirmed."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = booking_lock(booking.pk)
     if booking.status == BookingStatus.CONFIRMED:
         return booking  # a second click changes nothing
     if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
@@ -111,7 +109,7 @@ def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_reconsent(
     *,
     booking: Booking,
@@ -122,13 +120,7 @@ def booking_reconsent(
     now: datetime,
 ) -> Booking:
     """The employer agrees (on their page, or as stated in the session to `recorded_by`)."""
-    booking = (
-        Booking.objects.select_for_update().select_related("office", "applicant").get(pk=booking.pk)
-    )
-    if recorded_by is not None and not (
-        recorded_by.is_superuser or recorded_by.office_id == booking.office_id
-    ):
-        raise NotAllowedNow(_("This booking belongs to another office."))
+    booking = booking_lock(booking.pk, by=recorded_by)
     if not booking_needs_reconsent(booking, now=now):
         return booking
     consent = consent_give(

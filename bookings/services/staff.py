@@ -23,7 +23,12 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
-from bookings.services.locking import office_booking_lock
+from bookings.services.locking import (
+    applicant_lock,
+    booking_lock,
+    booking_transaction,
+    office_booking_lock,
+)
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
 from common.clock import JST
@@ -36,14 +41,7 @@ logger = logging.getLogger(__name__)
 
 
 def _locked(booking: Booking, by: User) -> Booking:
-    booking = (
-        Booking.objects.select_for_update()
-        .select_related("office", "service", "counselor")
-        .get(pk=booking.pk)
-    )
-    if not (by.is_superuser or by.office_id == booking.office_id):
-        raise NotAllowedNow(_("This booking belongs to another office."))
-    return booking
+    return booking_lock(booking.pk, by=by)
 
 
 def _expect(booking: Booking, *statuses: str, message: str) -> None:
@@ -51,7 +49,7 @@ def _expect(booking: Booking, *statuses: str, message: str) -> None:
         raise NotAllowedNow(message)
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_check_in(*, booking: Booking, by: User, now: datetime) -> Booking:
     """The person is in the session: it can no longer become a no-show."""
     booking = _locked(booking, by)
@@ -65,7 +63,7 @@ def booking_check_in(*, booking: Booking, by: User, now: datetime) -> Booking:
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_complete(*, booking: Booking, by: User, now: datetime) -> Booking:
     booking = _locked(booking, by)
     _expect(
@@ -78,7 +76,7 @@ def booking_complete(*, booking: Booking, by: User, now: datetime) -> Booking:
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_switch_to_phone(
     *, booking: Booking, by: User, reason: str = "", now: datetime
 ) -> Booking:
@@ -95,11 +93,12 @@ def booking_switch_to_phone(
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_mark_no_show(*, booking: Booking, by: User, now: datetime) -> Booking:
     """A counselor records a no-show by hand (after the start); it counts toward the bar."""
     from bookings.services.no_shows import bar_if_threshold
 
+    applicant_lock(booking.applicant_id)  # the lock order: applicant, then the booking
     booking = _locked(booking, by)
     _expect(
         booking, BookingStatus.CONFIRMED, message=_("Only a confirmed booking can be a no-show.")
@@ -122,7 +121,7 @@ def _update_meeting_after_commit(booking: Booking) -> None:
     )
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -> Booking:
     """
     Lengthens a session by `minutes` (e.g. 30 to 45 at Kawagoe), up to the service's
@@ -189,7 +188,7 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: datetime) -> Booking:
     """
     Staff-approval offices: instead of the requested time, the counselor offers another
@@ -231,7 +230,7 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
     """Asks the platform for the meeting again (after a failure or a fixed account)."""
 
@@ -252,16 +251,10 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
     meeting_enqueue_after_commit(booking)
 
 
-def staff_may_act(user: User, booking: Booking) -> None:
-    if not (user.is_superuser or user.office_id == booking.office_id):
-        raise NotAllowedNow(_("This booking belongs to another office."))
-
-
-@transaction.atomic
+@booking_transaction()
 def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
     """A counselor confirms a requested time (staff-approval offices)."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    staff_may_act(by, booking)
+    booking = booking_lock(booking.pk, by=by)
     if booking.status != BookingStatus.REQUESTED:
         raise NotAllowedNow(_("Only a requested booking can be confirmed."))
     booking_transition(booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label="staff")
@@ -269,11 +262,10 @@ def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
     """Staff cancel (or decline a request), on the person's request or the office's."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    staff_may_act(by, booking)
+    booking = booking_lock(booking.pk, by=by)
     if not booking.is_active:
         raise NotAllowedNow(_("This booking is no longer active."))
     if not reason.strip():
@@ -285,21 +277,19 @@ def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: dat
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def booking_note_contact(*, booking: Booking, by: User, now: datetime) -> Booking:
     """The person phoned or emailed about this session: it will not count as a no-show."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if not (by.is_superuser or by.office_id == booking.office_id):
-        raise NotAllowedNow(_("This booking belongs to another office."))
+    booking = booking_lock(booking.pk, by=by)
     if booking.contact_noted_at is None:
         booking.contact_noted_at = now
         booking.save(update_fields=["contact_noted_at", "updated_at"])
     return booking
 
 
-@transaction.atomic
+@booking_transaction()
 def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: datetime) -> Applicant:
-    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    applicant = applicant_lock(applicant.pk)
     if not (by.is_superuser or by.office_id == applicant.office_id):
         raise NotAllowedNow(_("This person belongs to another office."))
     if not applicant.is_barred:

@@ -6,13 +6,12 @@ its BookingEvent; email-check holds that lapsed free their time here.
 import logging
 from datetime import datetime
 
-from django.db import transaction
-
 from bookings.models import (
     Booking,
     BookingEvent,
     BookingStatus,
 )
+from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from common.queue import enqueue_after_commit
 from offices.models import User
@@ -59,7 +58,7 @@ def meeting_enqueue_after_commit(booking: Booking) -> None:
 
 def holds_expire_stale(counselor_ids: list[int], now: datetime) -> None:
     """Bookings whose email check window has passed free their time, with an event."""
-    stale = Booking.objects.select_for_update().filter(
+    stale = Booking.objects.select_for_update(no_key=True).filter(
         counselor_id__in=counselor_ids,
         status=BookingStatus.PENDING_VERIFICATION,
         verification_expires_at__lte=now,
@@ -84,8 +83,8 @@ def bookings_expire_unverified(*, now: datetime) -> int:
         ).values_list("pk", flat=True)
     )
     for booking_id in ids:
-        with transaction.atomic():
-            booking = Booking.objects.select_for_update().get(pk=booking_id)
+        with booking_transaction():
+            booking = booking_lock(booking_id)
             if booking.status != BookingStatus.PENDING_VERIFICATION:
                 continue  # verified or expired meanwhile
             booking_transition(

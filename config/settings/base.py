@@ -154,6 +154,12 @@ elif CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# The mail server gets this long per operation (Django waits without end otherwise).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# No task runs without end: a platform or mail server that hangs is cut off (the HTTP and
+# SMTP timeouts come first); the nightly purge sets longer limits of its own.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 # A publish while the broker is down gives up within about a second (the outbox and the
 # periodic sweeps carry the work), so a booking never waits on an absent broker.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -256,6 +262,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Abuse limits on the public booking endpoints ("10/m", "100/h"...; "off" for load tests).
 RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
 RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
+# A booking transaction waits at most this long for a row lock, then says "busy, try again".
+BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many
@@ -267,6 +275,11 @@ REMINDER_SOON_MINUTES = env.int("REMINDER_SOON_MINUTES", default=30)
 # each time (with jitter); the periodic sweep re-queues meeting work untouched this long.
 MEETING_RETRY_BASE_SECONDS = env.int("MEETING_RETRY_BASE_SECONDS", default=10)
 MEETING_SWEEP_STALE_MINUTES = env.int("MEETING_SWEEP_STALE_MINUTES", default=15)
+# A worker calling the platform for a meeting holds its claim this long; an older claim is
+# taken to be lost (the worker or the database died mid-call) and taken over.
+MEETING_CLAIM_SECONDS = env.int("MEETING_CLAIM_SECONDS", default=120)
+# The same for an email being handed to the mail server.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=120)
 
 # Personal data of bookings that ended this many days ago is erased (names, numbers,
 # contacts, notes, email bodies); the rows stay, anonymous, for the office's counts.

@@ -174,10 +174,10 @@ def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom
     booking_cancel_by_staff(
         booking=booking, by=UserFactory(is_superuser=True), reason="本人の都合", now=NOW
     )
-    meeting_delete(booking_id=booking.pk)
+    meeting_delete(booking_id=booking.pk, now=clock.now())
     assert zoom.meetings == {}
     assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
-    meeting_delete(booking_id=booking.pk)  # a second run changes nothing
+    meeting_delete(booking_id=booking.pk, now=clock.now())  # a second run changes nothing
 
 
 @override_settings(CONFERENCING_FAKE=False, CONFERENCING_ACCOUNTS={})
@@ -241,7 +241,7 @@ def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, offices, frozen)
     booking_cancel_by_staff(
         booking=booking, by=UserFactory(is_superuser=True), reason="都合", now=NOW
     )
-    meeting_delete(booking_id=booking.pk)
+    meeting_delete(booking_id=booking.pk, now=clock.now())
     assert ("DELETE", f"/v2/meetings/{meeting.external_id}") in zoom.requests
     assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
 
@@ -274,3 +274,78 @@ def test_the_task_retries_through_a_429_and_a_503_to_exactly_one_meeting(zoom, o
     meeting = meeting_for(booking)
     assert (meeting.status, meeting.attempts) == (OnlineMeeting.Status.ISSUED, 3)
     assert len(zoom.meetings) == 1
+
+
+def test_a_create_whose_result_was_lost_with_the_database_is_not_repeated(
+    zoom, offices, frozen, monkeypatch, settings
+):
+    """The platform made the meeting, then the database went away before it was recorded
+    (what `make faults` saw as one booking with two Zoom meetings). The attempt was counted
+    before the call, so the retry, a minute later, finds that meeting instead of making a
+    second."""
+    from django.db import OperationalError
+
+    from bookings.services import meetings
+
+    booking = confirmed()
+    real_record = meetings._meeting_record_issued
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(meetings, "_meeting_record_issued", database_gone)
+    with pytest.raises(OperationalError):
+        meeting_issue(booking_id=booking.pk, now=clock.now())
+    assert len(zoom.meetings) == 1
+    monkeypatch.setattr(meetings, "_meeting_record_issued", real_record)
+    frozen.shift(settings.MEETING_CLAIM_SECONDS + 1)  # the lost worker's claim lapses
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
+    assert meeting.status == OnlineMeeting.Status.ISSUED
+    assert len(zoom.meetings) == 1
+    assert meeting.external_id == next(iter(zoom.meetings))
+
+
+def test_a_duplicate_task_while_the_platform_is_being_called_does_not_call_it_again(
+    zoom, offices, frozen, monkeypatch
+):
+    """A second run of the task while the first waits for Zoom sees the first one's claim
+    and returns without a call (the row is not locked during the call)."""
+    from bookings.services import meetings
+
+    booking = confirmed()
+    seen = []
+    real_claim = meetings._meeting_claim
+
+    def claim_then_second_run(**kwargs):
+        claim = real_claim(**kwargs)
+        if not seen:
+            seen.append(None)
+            seen[0] = meeting_issue(booking_id=booking.pk, now=clock.now())
+        return claim
+
+    monkeypatch.setattr(meetings, "_meeting_claim", claim_then_second_run)
+    meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
+    assert seen[0].status == OnlineMeeting.Status.ISSUING
+    assert meeting.status == OnlineMeeting.Status.ISSUED
+    assert len(zoom.meetings) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_a_platform_is_called(zoom, offices, frozen, monkeypatch):
+    from django.db import connection
+
+    from conferencing.providers.zoom import ZoomProvider
+
+    in_transaction = []
+    for name in ("create_meeting", "delete_meeting"):
+        real = getattr(ZoomProvider, name)
+
+        def call(self, *args, _real=real, **kwargs):
+            in_transaction.append(connection.in_atomic_block)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(ZoomProvider, name, call)
+    booking = confirmed()  # the meeting is issued by the task after the commit
+    assert meeting_for(booking).status == OnlineMeeting.Status.ISSUED
+    meeting_delete(booking_id=booking.pk, now=clock.now())
+    assert in_transaction == [False, False]

@@ -100,7 +100,7 @@ def test_cancelling_deletes_the_teams_meeting(microsoft, offices, frozen):
     booking_cancel_by_staff(
         booking=booking, by=UserFactory(is_superuser=True), reason="都合", now=NOW
     )
-    meeting_delete(booking_id=booking.pk)
+    meeting_delete(booking_id=booking.pk, now=clock.now())
     assert microsoft.meetings == {}
     assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
 

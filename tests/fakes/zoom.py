@@ -21,6 +21,7 @@ class FakeZoom(FakeService):
         self.meetings: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []
         self._ids = itertools.count(85000000001)
+        self.label = ""  # what the caller is doing (a fault scenario), kept on each meeting
 
     def revoke_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -72,6 +73,7 @@ class FakeZoom(FakeService):
                 "join_url": f"https://zoom.example/j/{meeting_id}?pwd=abc",
                 "start_url": f"https://zoom.example/s/{meeting_id}?zak=host-secret",
                 "password": "a1B2c3", "host": parts[1],
+                "created_during": self.label,
             }  # fmt: skip
             self.meetings[meeting_id] = meeting
             return request.send(201, meeting) if reply else None

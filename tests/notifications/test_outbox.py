@@ -11,8 +11,14 @@ from django.db import connection
 
 from bookings.models import Booking, BookingStatus
 from bookings.services.staff import booking_confirm
+from common import clock
 from notifications.models import Notification
-from notifications.services import Message, notification_queue, notification_send
+from notifications.services import (
+    Message,
+    notification_ids_due,
+    notification_queue,
+    notification_send,
+)
 from notifications.tasks import send_notification, send_queued_notifications
 from offices.models import User
 from tests.bookings.conftest import NOW, book, jst, service
@@ -64,7 +70,7 @@ def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_fail
         message=Message(subject="s", text="t"),
     )  # fmt: skip
     for _attempt in range(8):
-        assert notification_send(notification_id=notification.pk) is False
+        assert notification_send(notification_id=notification.pk, now=clock.now()) is False
     notification.refresh_from_db()
     assert notification.status == Notification.Status.FAILED and notification.attempts == 8
     smtp.start()
@@ -86,7 +92,7 @@ def test_workers_racing_to_send_one_email_deliver_it_once(seeded, smtp):
     def worker() -> None:
         try:
             barrier.wait()
-            results.append(notification_send(notification_id=notification.pk))
+            results.append(notification_send(notification_id=notification.pk, now=clock.now()))
         finally:
             connection.close()
 
@@ -106,3 +112,42 @@ def test_the_same_event_twice_queues_one_email(offices, frozen, django_capture_o
         book(service("toyooka"), jst(2026, 11, 24, 9, 30), idempotency_key="k-1")
     assert Notification.objects.filter(dedupe_key__startswith=f"booking:{created.booking.pk}:")
     assert Notification.objects.filter(kind="booking_created").count() == 1
+
+
+def _queued(**fields) -> Notification:
+    return Notification.objects.create(
+        dedupe_key=fields.pop("dedupe_key", "test:1"), kind="test", recipient="a@example.jp",
+        language="ja", subject="s", body_text="b", **fields,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_server_is_spoken_to_outside_any_transaction(monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.db import connection
+
+    seen = []
+    real_send = EmailBackend.send_messages
+
+    def send(self, messages):
+        seen.append(connection.in_atomic_block)
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send)
+    notification = _queued()
+    assert notification_send(notification_id=notification.pk, now=clock.now()) is True
+    assert seen == [False]
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT and notification.claimed_at is None
+
+
+@pytest.mark.django_db
+def test_an_email_whose_worker_was_lost_mid_send_is_sent_after_its_claim_lapses(frozen, settings):
+    notification = _queued(status=Notification.Status.SENDING, claimed_at=clock.now(), attempts=1)
+    assert notification_ids_due(now=clock.now()) == []
+    assert notification_send(notification_id=notification.pk, now=clock.now()) is False
+    frozen.shift(settings.EMAIL_CLAIM_SECONDS + 1)
+    assert notification_ids_due(now=clock.now()) == [notification.pk]
+    assert notification_send(notification_id=notification.pk, now=clock.now()) is True
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Notification.Status.SENT, 2)
