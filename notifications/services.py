@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 
+from common.queue import enqueue_after_commit
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -32,16 +34,24 @@ class Message:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def notification_queue(
-    *, dedupe_key: str, kind: str, recipient: str, language: str, message: Message,
-    office_id: int | None = None,
-) -> tuple[Notification, bool]:  # fmt: skip
+def notification_enqueue(
+    *, dedupe_key: str, kind: str, recipient: str, language: str,
+    render: Callable[[], Message | None], office_id: int | None = None,
+) -> Notification | None:  # fmt: skip
     """
-    Writes the email to the outbox (inside the caller's transaction). The same dedupe key
-    twice queues one email: returns (row, created).
+    The one way an email is sent. In the caller's transaction: the dedupe key is checked
+    first (an event already queued is neither rendered nor written again), then the email
+    is rendered (`render()`; None sends nothing) and written to the outbox, and its sending
+    is handed to a worker after commit (a broker that is down leaves it queued for the
+    periodic task). Returns the new row, or None when nothing new was queued.
     """
+    if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    message = render()
+    if message is None:
+        return None
     attachment = message.attachments[0] if message.attachments else None
-    return Notification.objects.get_or_create(
+    notification, created = Notification.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
             "kind": kind,
@@ -56,6 +66,13 @@ def notification_queue(
             "attachment_mimetype": attachment.mimetype if attachment else "",
         },
     )
+    if not created:  # a concurrent transaction queued it first
+        return None
+    enqueue_after_commit(
+        "notifications.tasks.send_notification", notification.pk,
+        what=f"email id={notification.pk}",
+    )  # fmt: skip
+    return notification
 
 
 def message_id(notification: Notification) -> str:

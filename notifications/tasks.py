@@ -21,13 +21,3 @@ def send_queued_notifications() -> int:
     for notification_id in notification_ids_due(now=now):
         sent += notification_send(notification_id=notification_id, now=now)
     return sent
-
-
-def send_after_commit(notification_id: int) -> None:
-    """Hands the email to a worker; if the broker is down, the periodic task sends it."""
-    try:
-        send_notification.delay(notification_id)
-    except Exception as error:
-        logger.warning(
-            "broker unavailable, email id=%s left queued: %s", notification_id, type(error).__name__
-        )

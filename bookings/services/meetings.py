@@ -44,19 +44,16 @@ def _request(booking: Booking) -> MeetingRequest:
 
 def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
     from bookings.emails.applicant import meeting_issued_message
-    from notifications.services import notification_queue
-    from notifications.tasks import send_after_commit
+    from notifications.services import notification_enqueue
 
-    notification, created = notification_queue(
+    notification_enqueue(
         dedupe_key=f"booking:{booking.pk}:meeting:{meeting.join_url}",
         kind="meeting_issued",
         recipient=booking.email,
         language=booking.language,
-        message=meeting_issued_message(booking, meeting),
+        render=lambda: meeting_issued_message(booking, meeting),
         office_id=booking.office_id,
     )
-    if created:
-        transaction.on_commit(lambda: send_after_commit(notification.pk))
 
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:

@@ -5,14 +5,12 @@ takes a link pasted by hand). Each names the booking by reference and time and l
 it in the admin; the person's name and contact stay behind the staff login.
 """
 
-from django.db import transaction
-
 from bookings.emails.staff import staff_message
 from bookings.models import (
     Booking,
     BookingStatus,
 )
-from notifications.services import notification_queue
+from notifications.services import notification_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
 
@@ -37,23 +35,21 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
     Queues the notice for each counselor of the booking's office, once per booking, kind
     and counselor (inside the caller's transaction). Returns how many were queued now.
     """
-    from notifications.tasks import send_after_commit
-
-    assert kind in STAFF_KINDS
-    message = staff_message(booking, kind, meeting=meeting)
+    if kind not in STAFF_KINDS:
+        raise ValueError(f"not a staff notice: {kind}")
     queued = 0
     for user_id, email in office_counselor_emails(booking.office_id):
-        notification, created = notification_queue(
-            dedupe_key=f"booking:{booking.pk}:{kind}{dedupe_suffix}:user:{user_id}",
-            kind=kind,
-            recipient=email,
-            language="ja",
-            message=message,
-            office_id=booking.office_id,
+        queued += (
+            notification_enqueue(
+                dedupe_key=f"booking:{booking.pk}:{kind}{dedupe_suffix}:user:{user_id}",
+                kind=kind,
+                recipient=email,
+                language="ja",
+                render=lambda: staff_message(booking, kind, meeting=meeting),
+                office_id=booking.office_id,
+            )
+            is not None
         )
-        if created:
-            queued += 1
-            transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
     return queued
 
 
@@ -63,21 +59,14 @@ def booking_notify(booking: Booking, kind: str) -> None:
     it to a worker after commit; a mail or broker failure never fails the booking.
     """
     from bookings.emails.applicant import booking_message
-    from notifications.services import notification_queue
-    from notifications.tasks import send_after_commit
 
-    message = booking_message(booking, kind)
-    if message is None:
-        return
-    notification, created = notification_queue(
+    notification_enqueue(
         dedupe_key=f"booking:{booking.pk}:{kind}:{booking.status}",
         kind=f"booking_{kind}",
         recipient=booking.email,
         language=booking.language,
-        message=message,
+        render=lambda: booking_message(booking, kind),
         office_id=booking.office_id,
     )
-    if created:
-        transaction.on_commit(lambda: send_after_commit(notification.pk))
     if booking.status == BookingStatus.REQUESTED:
         staff_notify(booking, "staff_request_waiting")

@@ -26,8 +26,7 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 
 def bookings_send_reminders(*, now: datetime) -> int:
     from bookings.emails.applicant import reminder_message
-    from notifications.services import notification_queue
-    from notifications.tasks import send_after_commit
+    from notifications.services import notification_enqueue
 
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
     queued = 0
@@ -52,15 +51,16 @@ def bookings_send_reminders(*, now: datetime) -> int:
                 due.append("reminder_soon")
             for kind in due:
                 with transaction.atomic():
-                    notification, created = notification_queue(
-                        dedupe_key=f"booking:{booking.pk}:{kind}",
-                        kind=kind,
-                        recipient=booking.email,
-                        language=booking.language,
-                        message=reminder_message(booking, kind, now=now),
-                        office_id=booking.office_id,
+                    # Rendered only when not yet sent (the dedupe key is checked first).
+                    queued += (
+                        notification_enqueue(
+                            dedupe_key=f"booking:{booking.pk}:{kind}",
+                            kind=kind,
+                            recipient=booking.email,
+                            language=booking.language,
+                            render=lambda b=booking, k=kind: reminder_message(b, k, now=now),
+                            office_id=booking.office_id,
+                        )
+                        is not None
                     )
-                    if created:
-                        queued += 1
-                        transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
     return queued

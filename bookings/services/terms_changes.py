@@ -20,8 +20,7 @@ def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
     emails were queued now.
     """
     from bookings.emails.applicant import terms_change_message
-    from notifications.services import notification_queue
-    from notifications.tasks import send_after_commit
+    from notifications.services import notification_enqueue
     from terms.models import TermsVersion
     from terms.selectors import applicants_with_superseded_consent
 
@@ -46,17 +45,17 @@ def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
             continue
         seen.add(booking.applicant_id)
         with transaction.atomic():
-            notification, created = notification_queue(
-                dedupe_key=f"terms:{version.pk}:applicant:{booking.applicant.uuid}",
-                kind="terms_changed",
-                recipient=booking.email,
-                language=booking.language,
-                message=terms_change_message(booking, version),
-                office_id=booking.office_id,
+            queued += (
+                notification_enqueue(
+                    dedupe_key=f"terms:{version.pk}:applicant:{booking.applicant.uuid}",
+                    kind="terms_changed",
+                    recipient=booking.email,
+                    language=booking.language,
+                    render=lambda b=booking: terms_change_message(b, version),
+                    office_id=booking.office_id,
+                )
+                is not None
             )
-            if created:
-                queued += 1
-                transaction.on_commit(lambda pk=notification.pk: send_after_commit(pk))
     return queued
 
 

@@ -15,8 +15,8 @@ from common import clock
 from notifications.models import Notification
 from notifications.services import (
     Message,
+    notification_enqueue,
     notification_ids_due,
-    notification_queue,
     notification_send,
 )
 from notifications.tasks import send_notification, send_queued_notifications
@@ -65,9 +65,9 @@ def test_smtp_down_then_up_delivers_every_email_exactly_once(
 
 @pytest.mark.django_db
 def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_failed(offices, smtp):
-    notification, _ = notification_queue(
+    notification = notification_enqueue(
         dedupe_key="test:cap", kind="test", recipient="someone@example.jp", language="ja",
-        message=Message(subject="s", text="t"),
+        render=lambda: Message(subject="s", text="t"),
     )  # fmt: skip
     for _attempt in range(8):
         assert notification_send(notification_id=notification.pk, now=clock.now()) is False
@@ -82,9 +82,9 @@ def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_fail
 @pytest.mark.django_db(transaction=True)
 def test_workers_racing_to_send_one_email_deliver_it_once(seeded, smtp):
     smtp.start()
-    notification, _ = notification_queue(
+    notification = notification_enqueue(
         dedupe_key="test:race", kind="test", recipient="someone@example.jp", language="ja",
-        message=Message(subject="race", text="once"),
+        render=lambda: Message(subject="race", text="once"),
     )  # fmt: skip
     barrier = threading.Barrier(6)
     results = []
@@ -151,3 +151,21 @@ def test_an_email_whose_worker_was_lost_mid_send_is_sent_after_its_claim_lapses(
     assert notification_send(notification_id=notification.pk, now=clock.now()) is True
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (Notification.Status.SENT, 2)
+
+
+@pytest.mark.django_db
+def test_an_event_already_queued_is_neither_rendered_nor_written_again():
+    rendered = []
+
+    def render():
+        rendered.append(1)
+        return Message(subject="s", text="t")
+
+    first = notification_enqueue(
+        dedupe_key="test:once", kind="test", recipient="a@example.jp", language="ja", render=render
+    )
+    again = notification_enqueue(
+        dedupe_key="test:once", kind="test", recipient="a@example.jp", language="ja", render=render
+    )
+    assert first is not None and again is None
+    assert rendered == [1] and Notification.objects.count() == 1
