@@ -4,6 +4,7 @@ import random
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
 from bookings.services.meetings import (
     meeting_delete,
@@ -47,12 +48,17 @@ def issue_meeting(self, booking_id: int) -> None:
     """
     final = self.request.retries >= MEETING_MAX_RETRIES
     try:
-        meeting_issue(booking_id=booking_id, now=clock.now(), final_attempt=final)
+        meeting_issue(
+            booking_id=booking_id, now=clock.now(), final_attempt=final,
+            claim_id=self.request.id or "",
+        )  # fmt: skip
     except RateLimited as limited:
         # Jitter spreads retries out; it needs no cryptographic randomness.
         jitter = random.uniform(0, 5)  # noqa: S311
         raise self.retry(countdown=limited.retry_after_seconds + jitter) from None
-    except TransientError:
+    except (TransientError, DatabaseError):
+        # The platform failing, or the database gone while the result was being recorded:
+        # the retry (same task id, so it takes its own claim back) looks the meeting up.
         backoff = min(3600, settings.MEETING_RETRY_BASE_SECONDS * 2**self.request.retries)
         raise self.retry(countdown=backoff + random.uniform(0, backoff / 4)) from None  # noqa: S311
 

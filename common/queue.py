@@ -13,13 +13,15 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(task_name: str, *args, what: str) -> None:
-    """`task_name` runs with `args` after commit; `what` names the work in a warning."""
+    """`task_name` runs with `args` after commit; `what` names the work in a warning. An
+    unknown task name is a bug and raises here, at once, not in the after-commit hook."""
+    from celery import current_app
+
+    task = current_app.tasks[task_name]
 
     def send() -> None:
-        from celery import current_app
-
         try:
-            current_app.tasks[task_name].delay(*args)
+            task.delay(*args)
         except Exception as error:  # broker down: a periodic sweep takes it up
             logger.warning("broker unavailable, %s not queued: %s", what, type(error).__name__)
 

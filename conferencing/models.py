@@ -36,6 +36,8 @@ class OnlineMeeting(models.Model):
     passcode = models.CharField(_("passcode"), max_length=50, blank=True)
     meeting_number = models.CharField(_("meeting ID"), max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Which task run holds the `issuing` claim (its Celery task id, the same across retries).
+    claim_id = models.CharField(_("claimed by"), max_length=64, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     applicant_joined_at = models.DateTimeField(_("applicant joined at"), null=True, blank=True)

@@ -37,6 +37,7 @@ class Capabilities:
     auto_delete: bool
     attendance: bool
     manual_url: bool
+    auto_update: bool = False  # a meeting moves at the platform with the booking's time
 
 
 class ConferencingError(Exception):

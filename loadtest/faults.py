@@ -187,6 +187,10 @@ def main() -> int:  # one scenario after another, read top to bottom
         ),
         "MEETING_RETRY_BASE_SECONDS": "1",
         "MEETING_SWEEP_STALE_MINUTES": "0",
+        # A worker killed mid-call or mid-send leaves its claim; here it lapses in seconds
+        # (two minutes in production), so the run sees the work taken over.
+        "MEETING_CLAIM_SECONDS": "8",
+        "EMAIL_CLAIM_SECONDS": "8",
         "RATE_LIMIT_BOOKING": "off",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "CRITICAL",
@@ -243,7 +247,10 @@ def main() -> int:  # one scenario after another, read top to bottom
                 time.sleep(0.5 * (attempt + 1))
 
     def queued() -> int:
-        return Notification.objects.filter(status=Notification.Status.QUEUED).count()
+        """Emails not yet sent: queued, or claimed by a worker that may have died."""
+        return Notification.objects.filter(
+            status__in=[Notification.Status.QUEUED, Notification.Status.SENDING]
+        ).count()
 
     def all_issued() -> bool:
         confirmed = set(Booking.objects.filter(status=BookingStatus.CONFIRMED)

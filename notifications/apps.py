@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # The tasks register with Celery in every process (web too), so that work named
+        # by its task's name (`common.queue`) finds them.
+        import notifications.tasks  # noqa: F401

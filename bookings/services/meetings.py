@@ -66,22 +66,23 @@ def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
 
 
 def meeting_issue(
-    *, booking_id: int, now: datetime, final_attempt: bool = False
+    *, booking_id: int, now: datetime, final_attempt: bool = False, claim_id: str = ""
 ) -> OnlineMeeting | None:
     """
     Issues the booking's meeting if it has none, with no network call inside a
     transaction: (1) a short transaction claims the work (the meeting row locked, its
     status `issuing`, the attempt counted and committed); (2) the platform is called
     outside any transaction; (3) a second short transaction records the result after
-    re-reading the state. A claim younger than `MEETING_CLAIM_SECONDS` is another worker's
-    (a duplicate task returns at once); an older one was lost (a worker or the database
-    died mid-call) and is taken over. From the second attempt on, the platform is asked
-    for the meeting by the booking's UUID before one is created, so a create whose answer
-    was lost is never repeated. Raises RateLimited / TransientError for the task to retry;
-    on the final attempt a transient failure marks the meeting failed (staff see it and
-    can paste a link by hand).
+    re-reading the state. A claim younger than `MEETING_CLAIM_SECONDS` is another run's (a
+    duplicate task returns at once) unless it carries this run's `claim_id` (the task's
+    id, the same across its retries: a retry after the database went away mid-record
+    takes its own claim back); an older one was lost and is taken over. From the second
+    attempt on, the platform is asked for the meeting by the booking's UUID before one is
+    created, so a create whose answer was lost is never repeated. Raises RateLimited /
+    TransientError for the task to retry; on the final attempt a transient failure marks
+    the meeting failed (staff see it and can paste a link by hand).
     """
-    claim = _meeting_claim(booking_id=booking_id, now=now)
+    claim = _meeting_claim(booking_id=booking_id, now=now, claim_id=claim_id)
     if not isinstance(claim, _Claim):
         return claim
     try:
@@ -103,7 +104,7 @@ class _Claim:
     key: str
 
 
-def _meeting_claim(*, booking_id: int, now: datetime) -> "_Claim | OnlineMeeting":
+def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim | OnlineMeeting":
     with transaction.atomic():
         booking = Booking.objects.select_related("office").get(pk=booking_id)
         meeting, _created = OnlineMeeting.objects.get_or_create(
@@ -113,8 +114,13 @@ def _meeting_claim(*, booking_id: int, now: datetime) -> "_Claim | OnlineMeeting
         if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
             return meeting
         lease = timedelta(seconds=settings.MEETING_CLAIM_SECONDS)
-        if meeting.status == OnlineMeeting.Status.ISSUING and meeting.updated_at > now - lease:
-            return meeting  # another worker is calling the platform for it right now
+        theirs = not claim_id or meeting.claim_id != claim_id
+        if (
+            meeting.status == OnlineMeeting.Status.ISSUING
+            and meeting.updated_at > now - lease
+            and theirs
+        ):
+            return meeting  # another run is calling the platform for it right now
         office = booking.office
         try:
             provider = provider_for(platform=office.platform, account=office.platform_account)
@@ -133,8 +139,8 @@ def _meeting_claim(*, booking_id: int, now: datetime) -> "_Claim | OnlineMeeting
         # Counted and committed before the call: a retry after any earlier attempt (whose
         # answer may have been lost with its worker or the database) looks it up first.
         meeting.attempts += 1
-        meeting.status = OnlineMeeting.Status.ISSUING
-        meeting.save(update_fields=["provider", "attempts", "status", "updated_at"])
+        meeting.status, meeting.claim_id = OnlineMeeting.Status.ISSUING, claim_id
+        meeting.save(update_fields=["provider", "attempts", "status", "claim_id", "updated_at"])
         return _Claim(
             meeting_id=meeting.pk, booking_id=booking.pk, attempts=meeting.attempts,
             provider=provider, request=_request(booking), key=str(booking.uuid),
@@ -195,11 +201,11 @@ def meeting_update(*, booking_id: int) -> None:
     meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
     if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
         return
-    if meeting.provider in ("", "manual", "teleoffice", "fake"):
-        return  # nothing to move at the platform
     provider = provider_for(
         platform=booking.office.platform, account=booking.office.platform_account
     )
+    if meeting.provider != provider.name or not provider.capabilities.auto_update:
+        return  # a pasted link, or a platform with nothing to move
     provider.update_meeting(meeting.external_id, _request(booking))
 
 
@@ -210,11 +216,12 @@ def meeting_delete(*, booking_id: int, now: datetime) -> None:
     meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
     if meeting is None or meeting.status == OnlineMeeting.Status.DELETED:
         return
-    if meeting.external_id and meeting.provider not in ("", "teleoffice"):
+    if meeting.external_id and meeting.provider not in ("", "manual"):
         provider = provider_for(
             platform=booking.office.platform, account=booking.office.platform_account
         )
-        provider.delete_meeting(meeting.external_id)
+        if provider.capabilities.auto_delete and meeting.provider == provider.name:
+            provider.delete_meeting(meeting.external_id)
     OnlineMeeting.objects.filter(pk=meeting.pk, external_id=meeting.external_id).update(
         status=OnlineMeeting.Status.DELETED, updated_at=now
     )

@@ -17,18 +17,14 @@ import msal
 import requests
 from django.conf import settings
 
-from conferencing.providers.zoom import retry_after_seconds
+from conferencing.providers.http import authorized_request
 from conferencing.types import (
     AttendanceRecord,
     AuthError,
     Capabilities,
-    InvalidRequest,
     MeetingInfo,
     MeetingRequest,
-    NotAuthorized,
     NotFound,
-    RateLimited,
-    TransientError,
 )
 
 SCOPES = ["https://graph.microsoft.com/.default"]
@@ -83,7 +79,7 @@ def _graph_time(moment: datetime) -> str:
 class TeamsProvider:
     name = "teams"
     capabilities = Capabilities(
-        auto_create=True, auto_delete=True, attendance=True, manual_url=True
+        auto_create=True, auto_delete=True, attendance=True, manual_url=True, auto_update=True
     )
 
     def __init__(
@@ -108,39 +104,10 @@ class TeamsProvider:
 
     def _request(self, method: str, path: str, **kwargs) -> requests.Response:
         url = f"{settings.GRAPH_API_BASE.rstrip('/')}/users/{self.organizer}/onlineMeetings{path}"
-        for attempt in (1, 2):
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    headers={"Authorization": f"Bearer {self._token()}"},
-                    timeout=settings.CONFERENCING_HTTP_TIMEOUT,
-                    **kwargs,
-                )
-            except requests.RequestException as error:
-                raise TransientError(f"graph {method} {type(error).__name__}") from None
-            if response.status_code == 401:
-                self.app.remove_tokens_for_client()
-                if attempt == 1:
-                    continue
-                raise AuthError("graph refused a fresh token")
-            if response.status_code == 429:
-                raise RateLimited(
-                    "graph throttled",
-                    retry_after_seconds=retry_after_seconds(response.headers.get("Retry-After")),
-                )
-            if response.status_code == 403:
-                raise NotAuthorized(f"graph {method}: forbidden ({_error_code(response)})")
-            if response.status_code == 404:
-                raise NotFound(f"graph {method}: not found")
-            if response.status_code >= 500:
-                raise TransientError(f"graph {method}: {response.status_code}")
-            if response.status_code >= 400:
-                raise InvalidRequest(
-                    f"graph {method}: {response.status_code} {_error_code(response)}"
-                )
-            return response
-        raise AssertionError("unreachable")
+        return authorized_request(
+            self.session, method, url, platform="graph", token=self._token,
+            drop_token=self.app.remove_tokens_for_client, detail=_error_code, **kwargs,
+        )  # fmt: skip
 
     def create_meeting(self, request: MeetingRequest, *, idempotency_key: str) -> MeetingInfo:
         body = {

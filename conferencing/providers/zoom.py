@@ -8,24 +8,20 @@ meeting's `agenda`, and `find_meeting` looks it up among the host's upcoming mee
 """
 
 import base64
-import email.utils
 import logging
-from datetime import UTC, datetime
+from datetime import UTC
 
 import requests
 from django.conf import settings
 from django.core.cache import cache
 
-from common import clock
+from conferencing.providers.http import authorized_request
 from conferencing.types import (
     AuthError,
     Capabilities,
-    InvalidRequest,
     MeetingInfo,
     MeetingRequest,
-    NotAuthorized,
     NotFound,
-    RateLimited,
     TransientError,
 )
 
@@ -35,32 +31,10 @@ INVALID_TOKEN_CODE = 124
 NOT_FOUND_CODES = {1001, 3001}
 
 
-def retry_after_seconds(value: str | None, default: float = 60.0) -> float:
-    """`Retry-After` as seconds, an HTTP date, or an ISO 8601 timestamp (Zoom sends both)."""
-    if not value:
-        return default
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    moment = None
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return default
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - clock.now()).total_seconds())
-
-
 class ZoomProvider:
     name = "zoom"
     capabilities = Capabilities(
-        auto_create=True, auto_delete=True, attendance=True, manual_url=True
+        auto_create=True, auto_delete=True, attendance=True, manual_url=True, auto_update=True
     )
 
     def __init__(
@@ -104,39 +78,14 @@ class ZoomProvider:
     # --- requests ------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs) -> requests.Response:
-        for attempt in (1, 2):
-            token = self._token()
-            try:
-                response = self.session.request(
-                    method,
-                    settings.ZOOM_API_BASE.rstrip("/") + path,
-                    headers={"Authorization": f"Bearer {token}"},
-                    timeout=settings.CONFERENCING_HTTP_TIMEOUT,
-                    **kwargs,
-                )
-            except requests.RequestException as error:
-                raise TransientError(f"zoom {method} {type(error).__name__}") from None
-            code = _code(response)
-            if response.status_code == 401 or code == INVALID_TOKEN_CODE:
-                cache.delete(self._token_key)
-                if attempt == 1:
-                    continue
-                raise AuthError("zoom refused a fresh token")
-            if response.status_code == 429:
-                raise RateLimited(
-                    "zoom rate limit",
-                    retry_after_seconds=retry_after_seconds(response.headers.get("Retry-After")),
-                )
-            if response.status_code == 404 or code in NOT_FOUND_CODES:
-                raise NotFound(f"zoom {method}: not found (code {code})")
-            if response.status_code == 403:
-                raise NotAuthorized(f"zoom {method}: not allowed (code {code})")
-            if response.status_code >= 500:
-                raise TransientError(f"zoom {method}: {response.status_code}")
-            if response.status_code >= 400:
-                raise InvalidRequest(f"zoom {method}: {response.status_code} code {code}")
-            return response
-        raise AssertionError("unreachable")
+        return authorized_request(
+            self.session, method, settings.ZOOM_API_BASE.rstrip("/") + path,
+            platform="zoom", token=self._token, drop_token=lambda: cache.delete(self._token_key),
+            token_refused=lambda r: r.status_code == 401 or _code(r) == INVALID_TOKEN_CODE,
+            not_found=lambda r: r.status_code == 404 or _code(r) in NOT_FOUND_CODES,
+            detail=lambda r: f"code {_code(r)}",
+            **kwargs,
+        )  # fmt: skip
 
     # --- the provider interface ----------------------------------------------------------
 

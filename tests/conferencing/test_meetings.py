@@ -11,7 +11,7 @@ from bookings.services.meetings import meeting_delete, meeting_issue, meeting_se
 from bookings.services.staff import booking_cancel_by_staff, booking_confirm
 from common import clock
 from conferencing.models import OnlineMeeting
-from conferencing.providers.zoom import retry_after_seconds
+from conferencing.providers.http import retry_after_seconds
 from conferencing.types import InvalidRequest, RateLimited, TransientError
 from tests.bookings.conftest import NOW, book, jst, service
 from tests.factories import UserFactory
