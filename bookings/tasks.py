@@ -12,7 +12,7 @@ from bookings.services.meetings import (
     meeting_update,
     meetings_poll_attendance,
 )
-from bookings.services.terms_changes import terms_change_notify, terms_changes_notify_recent
+from bookings.services.terms_changes import terms_changes_notify_recent
 from bookings.services.transitions import bookings_expire_unverified
 from common import clock
 from conferencing.types import RateLimited, TransientError
@@ -22,12 +22,6 @@ from conferencing.types import RateLimited, TransientError
 def expire_unverified_bookings() -> int:
     """Periodic: bookings whose email check window passed free their time."""
     return bookings_expire_unverified(now=clock.now())
-
-
-@shared_task
-def notify_terms_change(terms_version_id: int) -> int:
-    """Entry point: tell people with upcoming bookings about a version now in force."""
-    return terms_change_notify(terms_version_id=terms_version_id, now=clock.now())
 
 
 @shared_task

@@ -11,7 +11,7 @@ an extra opening makes any day a business day. Everything here is pure: an
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -130,11 +130,3 @@ def earliest_bookable_day(now: datetime, rules: BookingRules, calendar: OfficeCa
 def latest_bookable_day(now: datetime, rules: BookingRules) -> date:
     """The last day within the booking horizon, counted in calendar days from today."""
     return now.astimezone(JST).date() + timedelta(days=rules.horizon_days)
-
-
-def to_jst(moment: datetime) -> datetime:
-    return moment.astimezone(JST)
-
-
-def jst_datetime(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=JST)

@@ -1,13 +1,12 @@
 """Reads of offices, services and their calendars."""
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
 
-from offices.business_days import OfficeCalendar, earliest_bookable_day
+from offices.business_days import OfficeCalendar
 from offices.models import Closure, Office, OpeningHours, Service
-from offices.rules import BookingRules, rules_for_service
 
 # Closures are loaded this far around the asked range, so that counting business days
 # back for a lead time (at most 30 business days) never leaves the loaded span.
@@ -45,13 +44,6 @@ def office_calendar(*, office: Office, start: date, end: date) -> OfficeCalendar
     return OfficeCalendar.from_dates(closed=closed, extra_openings=extra)
 
 
-def service_earliest_bookable_day(*, service: Service, now: datetime) -> date:
-    rules = rules_for_service(service)
-    today = now.date()
-    calendar = office_calendar(office=service.office, start=today, end=today + timedelta(days=31))
-    return earliest_bookable_day(now, rules, calendar)
-
-
 def weekly_hours(service: Service) -> dict[int, list[tuple[time, time]]]:
     """Weekday -> ordered windows, from prefetched or fresh opening hours."""
     table: dict[int, list[tuple[time, time]]] = defaultdict(list)
@@ -60,7 +52,3 @@ def weekly_hours(service: Service) -> dict[int, list[tuple[time, time]]]:
     for windows in table.values():
         windows.sort()
     return dict(table)
-
-
-def service_rules(service: Service) -> BookingRules:
-    return rules_for_service(service)

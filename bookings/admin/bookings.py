@@ -18,7 +18,6 @@ from bookings.services.staff import (
     booking_confirm,
     booking_note_contact,
 )
-from conferencing.models import OnlineMeeting
 from conferencing.types import ConferencingError
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_session
@@ -116,19 +115,6 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             details = ", ".join(v for v in (attendee.get("role"), attendee.get("affiliation")) if v)
             parts.append(f"{attendee.get('name', '')} ({details})")
         return "; ".join(parts) or "—"
-
-    @admin.display(description=gettext_lazy("meeting"))
-    def meeting_status(self, obj: Booking) -> str:
-        meeting = meeting_for(obj)
-        if meeting is None:
-            return "—"
-        problem = meeting.status in (
-            OnlineMeeting.Status.FAILED,
-            OnlineMeeting.Status.WAITING_FOR_ACCOUNT,
-            OnlineMeeting.Status.MANUAL_NEEDED,
-        )
-        style = "color:#ce0000;font-weight:bold" if problem else "color:#197a43"
-        return format_html('<span style="{}">{}</span>', style, meeting.get_status_display())
 
     @admin.display(description=gettext_lazy("online meeting (staff only)"))
     def meeting(self, obj: Booking) -> str:

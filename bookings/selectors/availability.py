@@ -184,7 +184,8 @@ def slot_lists_for_services(
     if not services:
         return {}
     office_id = services[0].office_id
-    assert all(s.office_id == office_id for s in services), "one office at a time"
+    if any(s.office_id != office_id for s in services):
+        raise ValueError("slot_lists_for_services takes the services of one office at a time")
     rules = {s.pk: rules_for_service(s) for s in services}
     calendar_rows = list(
         Closure.objects.filter(

@@ -97,7 +97,7 @@ def rate_check(scope: str, keys: list[str], rate: str) -> None:
             )
 
 
-def _alternatives(service: Service, start: datetime, now: datetime, rules) -> list[Alternative]:
+def _alternatives(service: Service, start: datetime, now: datetime) -> list[Alternative]:
     day = start.astimezone(JST).date()
     slots = slot_list_available(
         service=service, first_day=day, last_day=day + timedelta(days=14), now=now
@@ -316,7 +316,7 @@ def _create(
     if slot is None:
         raise SlotTaken(
             _("That time was just taken. Please choose another time."),
-            alternatives=_alternatives(service, start, now, rules),
+            alternatives=_alternatives(service, start, now),
         )
 
     if public and rules.needs_email_check:
