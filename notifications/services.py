@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from common.queue import enqueue_after_commit
@@ -51,22 +51,22 @@ def notification_enqueue(
     if message is None:
         return None
     attachment = message.attachments[0] if message.attachments else None
-    notification, created = Notification.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "kind": kind,
-            "office_id": office_id,
-            "recipient": recipient,
-            "language": language,
-            "subject": message.subject[:300],
-            "body_text": message.text,
-            "body_html": message.html,
-            "attachment_name": attachment.name if attachment else "",
-            "attachment_content": attachment.content if attachment else "",
-            "attachment_mimetype": attachment.mimetype if attachment else "",
-        },
-    )
-    if not created:  # a concurrent transaction queued it first
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                dedupe_key=dedupe_key,
+                kind=kind,
+                office_id=office_id,
+                recipient=recipient,
+                language=language,
+                subject=message.subject[:300],
+                body_text=message.text,
+                body_html=message.html,
+                attachment_name=attachment.name if attachment else "",
+                attachment_content=attachment.content if attachment else "",
+                attachment_mimetype=attachment.mimetype if attachment else "",
+            )
+    except IntegrityError:  # a concurrent transaction queued the same event first
         return None
     enqueue_after_commit(
         "notifications.tasks.send_notification", notification.pk,

@@ -175,11 +175,14 @@ def slot_lists_for_services(
     last_day: date,
     now: datetime,
     exclude_booking_id: int | None = None,
+    ignore_bookings: bool = False,
 ) -> dict[int, list[Slot]]:
     """
     Free starts of several services of ONE office (service id -> slots, in order), from
     `first_day` to `last_day` (Japan dates, inclusive), in four queries whatever the
-    number of services, days or bookings. `service.office` must be loaded.
+    number of services, days or bookings. `service.office` must be loaded. With
+    `ignore_bookings`, the starts the office offers whoever is booked, each with the
+    counselors present that day (three queries: what booking checks before its lock).
     """
     if not services:
         return {}
@@ -212,7 +215,11 @@ def slot_lists_for_services(
         return result
     range_start = datetime.combine(overall_first, time.min, tzinfo=JST)
     range_end = datetime.combine(overall_last + timedelta(days=1), time.min, tzinfo=JST)
-    busy = _busy(list(absent), range_start, range_end, now, exclude_booking_id)
+    busy = (
+        {}
+        if ignore_bookings
+        else _busy(list(absent), range_start, range_end, now, exclude_booking_id)
+    )
     now_s = now.timestamp()
     for service in services:
         if service.pk not in ranges:
@@ -259,6 +266,7 @@ def slot_list_available(
     last_day: date,
     now: datetime,
     exclude_booking_id: int | None = None,
+    ignore_bookings: bool = False,
 ) -> list[Slot]:
     """Free starts of one service (see `slot_lists_for_services`); four queries."""
     return slot_lists_for_services(
@@ -267,4 +275,14 @@ def slot_list_available(
         last_day=last_day,
         now=now,
         exclude_booking_id=exclude_booking_id,
+        ignore_bookings=ignore_bookings,
     )[service.pk]
+
+
+def counselors_busy(
+    *, counselor_ids, start: datetime, end: datetime, now: datetime,
+    exclude_booking_id: int | None = None,
+) -> set[int]:  # fmt: skip
+    """Which of these counselors hold an active booking overlapping [start, end): one query
+    (what booking checks under the office's lock)."""
+    return set(_busy(counselor_ids, start, end, now, exclude_booking_id))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from bookings.models import (
     BookingEvent,
     BookingStatus,
 )
-from bookings.selectors.availability import slot_list_available
+from bookings.selectors.availability import counselors_busy, slot_list_available
 from bookings.services.locking import applicant_lock, booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
@@ -107,8 +107,11 @@ def _alternatives(service: Service, start: datetime, now: datetime) -> list[Alte
     return [Alternative(start=s.start, end=s.end, free=s.free) for s in nearest]
 
 
-def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: datetime) -> int:
-    """The person's previous counselor at the office when free, else the least busy that day."""
+def _counselor_preference(
+    applicant: Applicant, present_ids: tuple[int, ...], start: datetime
+) -> tuple[int | None, dict[int, int]]:
+    """The person's previous counselor at the office, and how many bookings each counselor
+    present has that day: read before the office's lock (two queries)."""
     previous = (
         Booking.objects.filter(applicant=applicant)
         .exclude(status__in=[BookingStatus.EXPIRED])
@@ -116,12 +119,10 @@ def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: da
         .values_list("counselor_id", flat=True)
         .first()
     )
-    if previous in free_ids:
-        return previous
     day_start = datetime.combine(start.astimezone(JST).date(), datetime.min.time(), tzinfo=JST)
     counts = dict(
         Booking.objects.filter(
-            counselor_id__in=free_ids,
+            counselor_id__in=present_ids,
             status__in=ACTIVE_STATUSES,
             start__gte=day_start,
             start__lt=day_start + timedelta(days=1),
@@ -130,6 +131,15 @@ def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: da
         .annotate(n=Count("pk"))
         .values_list("counselor_id", "n")
     )
+    return previous, counts
+
+
+def _choose_counselor(
+    free_ids: tuple[int, ...], previous: int | None, counts: dict[int, int]
+) -> int:
+    """The person's previous counselor at the office when free, else the least busy that day."""
+    if previous in free_ids:
+        return previous
     return min(free_ids, key=lambda cid: (counts.get(cid, 0), cid))
 
 
@@ -302,18 +312,37 @@ def _create(
         now=now,
     )
 
-    counselor_ids = office_booking_lock(office)
-    holds_expire_stale(counselor_ids, now)
+    # Everything that does not depend on other bookings is read before the office's lock:
+    # whether the service offers this start at all, who is present, whom to prefer.
     day = start.date()
-    slot = next(
+    offered = next(
         (
             s
-            for s in slot_list_available(service=service, first_day=day, last_day=day, now=now)
+            for s in slot_list_available(
+                service=service, first_day=day, last_day=day, now=now, ignore_bookings=True
+            )
             if s.start == start
         ),
         None,
     )
-    if slot is None:
+    if offered is None:
+        raise SlotTaken(
+            _(
+                "That time cannot be booked: it is not one of the free times, or its booking "
+                "deadline has passed. Please choose another time."
+            ),
+            alternatives=_alternatives(service, start, now),
+        )
+    previous, counts = _counselor_preference(applicant, offered.counselor_ids, start)
+
+    # Under the lock, as few queries as possible: the holds that lapsed at this time are
+    # released, and who is busy then is read.
+    locked = set(office_booking_lock(office))
+    present = [cid for cid in offered.counselor_ids if cid in locked]
+    holds_expire_stale(present, now, start=offered.start, end=offered.end)
+    busy = counselors_busy(counselor_ids=present, start=offered.start, end=offered.end, now=now)
+    free = tuple(cid for cid in present if cid not in busy)
+    if not free:
         raise SlotTaken(
             _("That time was just taken. Please choose another time."),
             alternatives=_alternatives(service, start, now),
@@ -329,11 +358,11 @@ def _create(
         reference=_reference(),
         office=office,
         service=service,
-        counselor_id=_choose_counselor(applicant, slot.counselor_ids, start),
+        counselor_id=_choose_counselor(free, previous, counts),
         applicant=applicant,
         consent=consent,
-        start=slot.start,
-        end=slot.end,
+        start=offered.start,
+        end=offered.end,
         status=status,
         channel=channel,
         language=language if language in ("ja", "en") else "ja",
@@ -354,8 +383,8 @@ def _create(
         booking.verification_token_hash = token_hash(booking_token(booking.uuid, VERIFY))
         booking.verification_expires_at = now + timedelta(minutes=rules.email_verification_minutes)
     try:
-        with transaction.atomic():
-            booking.save()
+        # No savepoint: a refused insert ends this transaction anyway (it is rolled back).
+        booking.save()
     except IntegrityError as error:
         if "no_overlap" in str(error) or "exclusion" in str(error).lower():
             raise SlotTaken(

@@ -56,13 +56,19 @@ def meeting_enqueue_after_commit(booking: Booking) -> None:
     enqueue_after_commit(task, booking.pk, what=f"meeting of booking id={booking.pk}")
 
 
-def holds_expire_stale(counselor_ids: list[int], now: datetime) -> None:
-    """Bookings whose email check window has passed free their time, with an event."""
+def holds_expire_stale(
+    counselor_ids: list[int], now: datetime, *, start: datetime | None = None,
+    end: datetime | None = None,
+) -> None:  # fmt: skip
+    """Bookings whose email check window has passed free their time, with an event (only
+    those overlapping [start, end) when given: what a new booking of that time needs)."""
     stale = Booking.objects.select_for_update(no_key=True).filter(
         counselor_id__in=counselor_ids,
         status=BookingStatus.PENDING_VERIFICATION,
         verification_expires_at__lte=now,
     )
+    if start is not None and end is not None:
+        stale = stale.filter(start__lt=end, end__gt=start)
     for booking in stale:
         booking_transition(
             booking,

@@ -70,10 +70,10 @@ def test_twenty_simultaneous_bookings_of_one_time_make_exactly_one(one_counselor
 @pytest.mark.django_db(transaction=True)
 def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch):
     checked = threading.Barrier(ATTEMPTS, timeout=30)
-    real_slots = services.slot_list_available
+    real_busy = services.counselors_busy
 
-    def slots_then_wait(**kwargs):
-        result = real_slots(**kwargs)
+    def busy_then_wait(**kwargs):
+        result = real_busy(**kwargs)
         checked.wait()  # every request has seen the time free before any inserts
         return result
 
@@ -82,7 +82,7 @@ def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch
             Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
         )
 
-    monkeypatch.setattr(services, "slot_list_available", slots_then_wait)
+    monkeypatch.setattr(services, "counselors_busy", busy_then_wait)
     monkeypatch.setattr(services, "office_booking_lock", no_lock)
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap")

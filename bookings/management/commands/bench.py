@@ -205,6 +205,30 @@ class Command(BaseCommand):
         )
         overlaps = _overlaps()
         self.out(f"double bookings in the database afterwards: {overlaps}")
+        self._queries_per_booking(slots[total:], terms)
+
+    def _queries_per_booking(self, slots, terms) -> None:
+        """One more web booking, its queries counted: in all, and from the office lock on."""
+        from django.test.utils import CaptureQueriesContext
+
+        for service, start in slots:
+            with CaptureQueriesContext(connection) as captured:
+                made = _book_many(([(service, start)], terms))["made"]
+            if not made:
+                continue
+            sqls = [
+                q["sql"] for q in captured.captured_queries
+                if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+            ]  # fmt: skip
+            lock = next(
+                (i for i, sql in enumerate(sqls) if "offices_counselor" in sql and " FOR " in sql),
+                len(sqls),
+            )
+            self.out(
+                f"queries per booking ({service.office.slug}, {service.slug}): {len(sqls)} in "
+                f"all, {len(sqls) - lock} while the office's lock is held (savepoints not counted)"
+            )
+            return
 
     def _http(self, seconds: int) -> None:
         port = _free_port()

@@ -1,0 +1,50 @@
+"""
+What one booking costs the database, counted (not timed): the office's lock is held from
+the counselors' `FOR NO KEY UPDATE` to the commit, so what runs after it is what every
+other booking at the office waits for. `make bench` prints the same counts beside its
+bookings per second.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.bookings.conftest import book, jst, person, service
+
+# A web request at a staff-approval office (Kawagoe, two counselors), the common case:
+# under the lock, the lapsed holds at that time released, who is busy then, the booking,
+# its event, the person's email and a notice to each counselor (two queries per email:
+# the dedupe check, the insert). Savepoints are not counted.
+MAX_UNDER_LOCK = 12
+MAX_IN_ALL = 26
+
+
+def _counts(captured) -> tuple[int, int]:
+    sqls = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    lock = next(i for i, sql in enumerate(sqls) if "offices_counselor" in sql and "FOR" in sql)
+    return len(sqls), len(sqls) - lock
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_booking_holds_the_office_lock_for_a_few_queries(offices):
+    svc = service("sasebo")
+    start = jst(2026, 11, 26, 10, 0)
+    book(
+        svc,
+        jst(2026, 11, 26, 9, 0),
+        data=person(email="a@example.jp", job_seeker_number="11111-1111111"),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        created = book(svc, start)
+    assert created.booking.status == "requested"
+    in_all, under_lock = _counts(captured)
+    print(f"queries: {in_all} in all, {under_lock} under the office lock")
+    assert under_lock <= MAX_UNDER_LOCK, "\n".join(
+        q["sql"][:120] for q in captured.captured_queries
+    )
+    assert in_all <= MAX_IN_ALL
