@@ -21,10 +21,8 @@ from common.fields import ClockDateTimeField
 from offices.models import Counselor, Office, Service
 from terms.models import Consent
 
-
-class ApplicantKind(models.TextChoices):
-    JOB_SEEKER = "job_seeker", _("Job seeker")
-    EMPLOYER = "employer", _("Employer")
+# One definition of who books (job seeker or employer), kept with the consent they give.
+ApplicantKind = Consent.ApplicantKind
 
 
 class Applicant(models.Model):

@@ -107,7 +107,7 @@ def _alternatives(service: Service, start: datetime, now: datetime) -> list[Alte
     return [Alternative(start=s.start, end=s.end, free=s.free) for s in nearest]
 
 
-def _counselor_preference(
+def counselor_preference(
     applicant: Applicant, present_ids: tuple[int, ...], start: datetime
 ) -> tuple[int | None, dict[int, int]]:
     """The person's previous counselor at the office, and how many bookings each counselor
@@ -134,7 +134,7 @@ def _counselor_preference(
     return previous, counts
 
 
-def _choose_counselor(
+def counselor_choose(
     free_ids: tuple[int, ...], previous: int | None, counts: dict[int, int]
 ) -> int:
     """The person's previous counselor at the office when free, else the least busy that day."""
@@ -333,7 +333,7 @@ def _create(
             ),
             alternatives=_alternatives(service, start, now),
         )
-    previous, counts = _counselor_preference(applicant, offered.counselor_ids, start)
+    previous, counts = counselor_preference(applicant, offered.counselor_ids, start)
 
     # Under the lock, as few queries as possible: the holds that lapsed at this time are
     # released, and who is busy then is read.
@@ -358,7 +358,7 @@ def _create(
         reference=_reference(),
         office=office,
         service=service,
-        counselor_id=_choose_counselor(free, previous, counts),
+        counselor_id=counselor_choose(free, previous, counts),
         applicant=applicant,
         consent=consent,
         start=offered.start,

@@ -21,7 +21,7 @@ from bookings.selectors.consent import booking_needs_reconsent
 from bookings.services.create import rate_check
 from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
-from bookings.services.transitions import booking_transition
+from bookings.services.transitions import booking_transition, hold_expire
 from bookings.tokens import VERIFY
 from offices.models import User
 from offices.rules import rules_for_service
@@ -48,11 +48,7 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
             )
         expired = booking.verification_expires_at <= now
         if expired:
-            booking_transition(
-                booking, BookingStatus.EXPIRED, at=now, actor_label="system",
-                reason="email check window passed",
-            )  # fmt: skip
-            booking_notify(booking, "expired")
+            hold_expire(booking, now=now)
         else:
             rules = rules_for_service(booking.service, booking.office)
             to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED

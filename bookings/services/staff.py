@@ -23,6 +23,7 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
+from bookings.services.create import counselor_choose, counselor_preference
 from bookings.services.locking import (
     applicant_lock,
     booking_lock,
@@ -213,8 +214,9 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
         raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
     old = booking.start
     booking.start, booking.end = slot.start, slot.end
-    if booking.counselor_id not in slot.counselor_ids:
-        booking.counselor_id = min(slot.counselor_ids)
+    if booking.counselor_id not in slot.counselor_ids:  # the usual choice, as for a new booking
+        previous, counts = counselor_preference(booking.applicant, slot.counselor_ids, slot.start)
+        booking.counselor_id = counselor_choose(slot.counselor_ids, previous, counts)
     booking.proposed_at = now
     try:
         with transaction.atomic():

@@ -56,6 +56,16 @@ def meeting_enqueue_after_commit(booking: Booking) -> None:
     enqueue_after_commit(task, booking.pk, what=f"meeting of booking id={booking.pk}")
 
 
+def hold_expire(booking: Booking, *, now: datetime) -> None:
+    """An email-check hold whose window passed frees its time: expired, with its event and
+    the email that says so (the caller holds the booking's lock)."""
+    booking_transition(
+        booking, BookingStatus.EXPIRED, at=now, actor_label="system",
+        reason="email check window passed",
+    )  # fmt: skip
+    booking_notify(booking, "expired")
+
+
 def holds_expire_stale(
     counselor_ids: list[int], now: datetime, *, start: datetime | None = None,
     end: datetime | None = None,
@@ -70,14 +80,7 @@ def holds_expire_stale(
     if start is not None and end is not None:
         stale = stale.filter(start__lt=end, end__gt=start)
     for booking in stale:
-        booking_transition(
-            booking,
-            BookingStatus.EXPIRED,
-            at=now,
-            actor_label="system",
-            reason="email check window passed",
-        )
-        booking_notify(booking, "expired")
+        hold_expire(booking, now=now)
 
 
 def bookings_expire_unverified(*, now: datetime) -> int:
@@ -93,13 +96,6 @@ def bookings_expire_unverified(*, now: datetime) -> int:
             booking = booking_lock(booking_id)
             if booking.status != BookingStatus.PENDING_VERIFICATION:
                 continue  # verified or expired meanwhile
-            booking_transition(
-                booking,
-                BookingStatus.EXPIRED,
-                at=now,
-                actor_label="system",
-                reason="email check window passed",
-            )
-            booking_notify(booking, "expired")
+            hold_expire(booking, now=now)
             expired += 1
     return expired
