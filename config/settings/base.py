@@ -68,11 +68,19 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours; the lockout page says "30 minutes"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked per username and address, and per address across usernames (one address trying
+# many usernames); the address is `common.http.client_ip`, the same as everywhere else.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
+
+# The proxies in front of the app whose X-Forwarded-For is believed (common/http.py):
+# their addresses or networks, or (only when nothing can reach the app but through them)
+# how many there are. Neither set: the peer's own address, forwarding headers ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
