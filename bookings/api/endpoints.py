@@ -450,7 +450,7 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
             response["Retry-After"] = str(limited.retry_after)
             return response
         except IdempotencyConflict as conflict:
-            return Status(422, {"code": conflict.code, "message": str(conflict.message)})
+            return Status(409, {"code": conflict.code, "message": str(conflict.message)})
         except BookingError as refused:
             return Status(409, {"code": refused.code, "message": str(refused.message)})
     booking = created.booking

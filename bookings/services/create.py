@@ -9,7 +9,9 @@ office), and PostgreSQL's exclusion constraint refuses overlapping active bookin
 counselor whatever code writes them. A lost race is `SlotTaken`, with fresh alternatives.
 """
 
+import dataclasses
 import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -73,7 +75,9 @@ def _reference() -> str:
 
 
 def _fingerprint(service: Service, start: datetime, cleaned: ApplicantInput) -> str:
-    raw = f"{service.pk}|{start.isoformat()}|{cleaned.email.lower()}|{cleaned.job_seeker_number}"
+    """Every detail of the request: a replay that differs in any of them is a conflict."""
+    details = dataclasses.asdict(cleaned) | {"email": cleaned.email.lower()}
+    raw = f"{service.pk}|{start.isoformat()}|" + json.dumps(details, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -200,15 +204,16 @@ def booking_create(
     fingerprint = _fingerprint(service, start, cleaned)
     idempotency_key = (idempotency_key or "")[:100]
 
-    if idempotency_key:
-        replay = _replay(office, idempotency_key, fingerprint)
-        if replay is not None:
-            return replay
     if channel in PUBLIC_CHANNELS:
+        # Before the replay check: replaying a key is no way around the limit.
         keys = [f"ip:{ip_address}"] if ip_address else []
         if cleaned.job_seeker_number:
             keys.append(f"jsn:{cleaned.job_seeker_number}")
         rate_check("booking", keys, settings.RATE_LIMIT_BOOKING)
+    if idempotency_key:
+        replay = _replay(office, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
 
     try:
         booking = _create(
