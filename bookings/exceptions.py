@@ -45,7 +45,9 @@ class ServiceClosed(BookingError):
 
 
 class ApplicantBarred(BookingError):
-    code = "barred"
+    """Said to the public as any refusal (phone the office): never that someone is barred."""
+
+    code = "not_available_online"
 
 
 class BookingLimitReached(BookingError):

@@ -307,16 +307,16 @@ def _prefill(office: Office, applicant_id: str | None) -> dict:
     applicant = Applicant.objects.filter(office=office, pk=applicant_id).first()
     if applicant is None:
         raise Http404
-    last = applicant.bookings.order_by("-start").first()
-    data = {
+    # The contact on record, never the latest booking's: a booking may have been made by
+    # someone else giving this person's number (bookings.services.identity).
+    return {
         "kind": applicant.kind,
         "name": applicant.name,
         "name_kana": applicant.name_kana,
         "job_seeker_number": applicant.job_seeker_number,
+        "email": applicant.email,
+        "phone": applicant.phone,
     }
-    if last is not None:
-        data.update(email=last.email, phone=last.phone, company_name=last.company_name)
-    return data
 
 
 def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:

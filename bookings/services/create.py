@@ -25,9 +25,7 @@ from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
     Alternative,
-    ApplicantBarred,
     BookingInvalid,
-    BookingLimitReached,
     IdempotencyConflict,
     RateLimited,
     ServiceClosed,
@@ -42,11 +40,16 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
+from bookings.services.identity import (
+    applicant_for_request,
+    booking_refuse_for_applicant,
+    claim_notify,
+)
 from bookings.services.locking import office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
-from bookings.validation import ApplicantInput, identity_key, validate_applicant
+from bookings.validation import ApplicantInput, validate_applicant
 from common import ratelimit
 from common.clock import JST
 from offices.models import Service, User
@@ -146,21 +149,6 @@ def _check_channel(service: Service, channel: str) -> None:
             )
     elif not (service.is_active and service.accepts_phone):
         raise ServiceClosed(_("This service does not take phone bookings."))
-
-
-def _applicant_for(office, cleaned: ApplicantInput) -> Applicant:
-    applicant, _created = Applicant.objects.get_or_create(
-        office=office,
-        identity_key=identity_key(cleaned),
-        defaults={
-            "kind": cleaned.kind,
-            "name": cleaned.name,
-            "name_kana": cleaned.name_kana,
-            "job_seeker_number": cleaned.job_seeker_number,
-        },
-    )
-    # Serializes one person's concurrent requests, so the cap below holds.
-    return Applicant.objects.select_for_update().get(pk=applicant.pk)
 
 
 def booking_create(
@@ -272,28 +260,11 @@ def _create(
     now: datetime,
 ) -> Booking:
     office = service.office
-    applicant = _applicant_for(office, cleaned)
     public = channel in PUBLIC_CHANNELS
-    if public and applicant.is_barred:
-        raise ApplicantBarred(
-            _(
-                "Online booking is not available to you at this office after missed sessions. "
-                "Please phone the office%(phone)s."
-            )
-            % {"phone": f" ({office.phone})" if office.phone else ""}
-        )
+    # Whose record: bookings.services.identity (a stranger never joins a person's record).
+    applicant = applicant_for_request(office=office, cleaned=cleaned, public=public)
     if public:
-        upcoming = Booking.objects.filter(
-            applicant=applicant, status__in=ACTIVE_STATUSES, end__gt=now
-        ).count()
-        if upcoming >= settings.BOOKING_MAX_UPCOMING_PER_PERSON:
-            raise BookingLimitReached(
-                _(
-                    "You already have %(count)d upcoming bookings at this office, the most "
-                    "allowed. Cancel one, or book again after a session."
-                )
-                % {"count": upcoming}
-            )
+        booking_refuse_for_applicant(applicant=applicant, office=office, now=now)
 
     consent = consent_give(
         office=office,
@@ -378,5 +349,7 @@ def _create(
         reason=f"booked via {channel}",
     )
     booking_notify(booking, "created")
+    if applicant.is_unlinked_claim:
+        claim_notify(booking)
     meeting_enqueue_after_commit(booking)
     return booking
