@@ -54,6 +54,12 @@ class BookingLimitReached(BookingError):
     code = "limit_reached"
 
 
+class HoldsBusy(BookingError):
+    """Too many unconfirmed holds for one day at one office (bookings.services.holds)."""
+
+    code = "holds_busy"
+
+
 class IdempotencyConflict(BookingError):
     code = "idempotency_conflict"
 

@@ -188,6 +188,8 @@ def main() -> int:  # one scenario after another, read top to bottom
         "MEETING_RETRY_BASE_SECONDS": "1",
         "MEETING_SWEEP_STALE_MINUTES": "0",
         "RATE_LIMIT_BOOKING": "off",
+        "HOLD_LIMIT_PER_ADDRESS": "off",
+        "HOLD_MAX_UNCONFIRMED_PER_DAY": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "CRITICAL",
     }

@@ -470,7 +470,8 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
-        "pending": booking.status == BookingStatus.PENDING_VERIFICATION,
+        "pending": booking.status == BookingStatus.PENDING_VERIFICATION
+        or (booking.status == BookingStatus.REQUESTED and booking.verification_expires_at),
         "until": display.format_datetime(booking.verification_expires_at)
         if booking.verification_expires_at
         else "",

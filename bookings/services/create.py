@@ -40,6 +40,12 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
+from bookings.services.holds import (
+    hold_day_check,
+    hold_expires_at,
+    hold_rate_check,
+    is_public_hold,
+)
 from bookings.services.identity import (
     applicant_for_request,
     booking_refuse_for_applicant,
@@ -198,6 +204,8 @@ def booking_create(
         if cleaned.job_seeker_number:
             keys.append(f"jsn:{cleaned.job_seeker_number}")
         rate_check("booking", keys, settings.RATE_LIMIT_BOOKING)
+        if is_public_hold(rules):
+            hold_rate_check(office=office, ip_address=ip_address, now=now)
     if idempotency_key:
         replay = _replay(office, idempotency_key, fingerprint)
         if replay is not None:
@@ -295,6 +303,8 @@ def _create(
             alternatives=_alternatives(service, start, now, rules),
         )
 
+    if public and is_public_hold(rules):
+        hold_day_check(office=office, start=start, now=now)
     if public and rules.needs_email_check:
         status = BookingStatus.PENDING_VERIFICATION
     elif public and rules.needs_staff_approval:
@@ -326,9 +336,10 @@ def _create(
         created_by=created_by,
     )
     booking.manage_token_hash = token_hash(booking_token(booking.uuid, MANAGE))
-    if status == BookingStatus.PENDING_VERIFICATION:
+    if public and status != BookingStatus.CONFIRMED:
+        # A hold lapses on its own unless confirmed from the email (services.holds).
         booking.verification_token_hash = token_hash(booking_token(booking.uuid, VERIFY))
-        booking.verification_expires_at = now + timedelta(minutes=rules.email_verification_minutes)
+        booking.verification_expires_at = hold_expires_at(rules, now)
     try:
         with transaction.atomic():
             booking.save()

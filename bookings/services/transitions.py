@@ -19,6 +19,10 @@ from offices.models import User
 
 logger = logging.getLogger(__name__)
 
+# Holds that lapse when their `verification_expires_at` passes (services.holds): the email
+# check, and public requests not yet confirmed from the email.
+UNCONFIRMED_HOLDS = (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED)
+
 
 def booking_transition(
     booking: Booking,
@@ -61,7 +65,7 @@ def holds_expire_stale(counselor_ids: list[int], now: datetime) -> None:
     """Bookings whose email check window has passed free their time, with an event."""
     stale = Booking.objects.select_for_update().filter(
         counselor_id__in=counselor_ids,
-        status=BookingStatus.PENDING_VERIFICATION,
+        status__in=UNCONFIRMED_HOLDS,
         verification_expires_at__lte=now,
     )
     for booking in stale:
@@ -70,7 +74,7 @@ def holds_expire_stale(counselor_ids: list[int], now: datetime) -> None:
             BookingStatus.EXPIRED,
             at=now,
             actor_label="system",
-            reason="email check window passed",
+            reason="not confirmed from the email in time",
         )
         booking_notify(booking, "expired")
 
@@ -80,20 +84,24 @@ def bookings_expire_unverified(*, now: datetime) -> int:
     expired = 0
     ids = list(
         Booking.objects.filter(
-            status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now
+            status__in=UNCONFIRMED_HOLDS, verification_expires_at__lte=now
         ).values_list("pk", flat=True)
     )
     for booking_id in ids:
         with transaction.atomic():
             booking = Booking.objects.select_for_update().get(pk=booking_id)
-            if booking.status != BookingStatus.PENDING_VERIFICATION:
-                continue  # verified or expired meanwhile
+            if (
+                booking.status not in UNCONFIRMED_HOLDS
+                or booking.verification_expires_at is None
+                or booking.verification_expires_at > now
+            ):
+                continue  # verified, confirmed or expired meanwhile
             booking_transition(
                 booking,
                 BookingStatus.EXPIRED,
                 at=now,
                 actor_label="system",
-                reason="email check window passed",
+                reason="not confirmed from the email in time",
             )
             booking_notify(booking, "expired")
             expired += 1

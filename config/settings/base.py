@@ -264,6 +264,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Abuse limits on the public booking endpoints ("10/m", "100/h"...; "off" for load tests).
 RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
 RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
+# Holds (bookings.services.holds): a public request waiting for a counselor lapses unless
+# the person confirms it from the email within the office's email-check window or this
+# many minutes; holds per client address per office per day; unconfirmed holds per office
+# per session day (0: no limit).
+REQUEST_CONFIRM_MINUTES = env.int("REQUEST_CONFIRM_MINUTES", default=60)
+HOLD_LIMIT_PER_ADDRESS = env("HOLD_LIMIT_PER_ADDRESS", default="3/d")
+HOLD_MAX_UNCONFIRMED_PER_DAY = env.int("HOLD_MAX_UNCONFIRMED_PER_DAY", default=4)
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many
