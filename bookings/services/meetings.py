@@ -84,7 +84,9 @@ def meeting_issue(
             return meeting
         office = booking.office
         try:
-            provider = provider_for(platform=office.platform, account=office.platform_account)
+            provider = provider_for(
+                platform=office.platform, account=office.platform_account, office=office.slug
+            )
         except AccountMissing as missing:
             meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
             meeting.last_error = str(missing)
@@ -145,7 +147,9 @@ def meeting_update(*, booking_id: int) -> None:
         if meeting.provider in ("", "manual", "teleoffice", "fake"):
             return  # nothing to move at the platform
         provider = provider_for(
-            platform=booking.office.platform, account=booking.office.platform_account
+            platform=booking.office.platform,
+            account=booking.office.platform_account,
+            office=booking.office.slug,
         )
         provider.update_meeting(meeting.external_id, _request(booking))
 
@@ -161,7 +165,9 @@ def meeting_delete(*, booking_id: int) -> None:
             return
         if meeting.external_id and meeting.provider not in ("", "teleoffice"):
             provider = provider_for(
-                platform=booking.office.platform, account=booking.office.platform_account
+                platform=booking.office.platform,
+                account=booking.office.platform_account,
+                office=booking.office.slug,
             )
             provider.delete_meeting(meeting.external_id)
         meeting.status = OnlineMeeting.Status.DELETED
@@ -216,7 +222,9 @@ def meetings_poll_attendance(*, now: datetime, window_hours: int = 3) -> int:
             continue
         try:
             provider = provider_for(
-                platform=booking.office.platform, account=booking.office.platform_account
+                platform=booking.office.platform,
+                account=booking.office.platform_account,
+                office=booking.office.slug,
             )
             records = provider.fetch_attendance(meeting.external_id) or []
         except ConferencingError as error:

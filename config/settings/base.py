@@ -330,6 +330,9 @@ CONFERENCING_FAKE = env.bool("CONFERENCING_FAKE", default=False)
 # "client_secret": ..., "host": "counselor@example.jp"}}, from the environment and/or a
 # JSON secrets file; an office names its account in the admin.
 CONFERENCING_ACCOUNTS: dict = env.json("CONFERENCING_ACCOUNTS", default={})
+# Which offices may use each account (slugs); an account not listed serves the office its
+# name ends with ("zoom:toyooka" -> toyooka). conferencing/providers refuses any other.
+CONFERENCING_ACCOUNT_OFFICES: dict = env.json("CONFERENCING_ACCOUNT_OFFICES", default={})
 _secrets_file = env("CONFERENCING_SECRETS_FILE", default="")
 if _secrets_file:
     import json as _json
