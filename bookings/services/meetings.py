@@ -15,6 +15,7 @@ from bookings.selectors.bookings import meeting_for
 from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
 from conferencing.providers.teleoffice import TeleOfficeProvider
+from conferencing.services import attendee_key
 from conferencing.types import (
     AccountMissing,
     ConferencingError,
@@ -77,7 +78,8 @@ def meeting_issue(
     with transaction.atomic():
         booking = Booking.objects.select_related("office").get(pk=booking_id)
         meeting, _created = OnlineMeeting.objects.get_or_create(
-            booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
+            booking_uuid=booking.uuid,
+            defaults={"office_id": booking.office_id, "attendee_key": attendee_key(booking.email)},
         )
         meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
         if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
