@@ -47,7 +47,7 @@ def joined(
                     "user_name": "x",
                     "join_time": join_time,
                     "email": email,
-                },  # fmt: skip
+                },
             }
         },
     }
