@@ -222,6 +222,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 name="bookings_booking_propose",
             ),
             path("phone/", wrap(admin_views.phone_booking_view), name="bookings_booking_phone"),
+            path("bursts/", wrap(admin_views.bursts_view), name="bookings_booking_bursts"),
         ]
         return extra + super().get_urls()
 

@@ -92,3 +92,24 @@ def test_a_request_confirmed_from_the_email_waits_for_the_counselor(client, offi
     assert booking.status == BookingStatus.REQUESTED and booking.verification_expires_at is None
     assert booking.events.filter(reason="request confirmed from the email").exists()
     assert bookings_expire_unverified(now=jst(2026, 11, 30, 10, 0)) == 0
+
+
+@override_settings(**LIMITS)
+def test_counselors_see_the_burst_and_another_office_does_not(client, offices):
+    from django.urls import reverse
+
+    from offices.models import User
+
+    _burst(client, lambda n: {"REMOTE_ADDR": "203.0.113.5", "HTTP_USER_AGENT": "burst-bot"})
+    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+    page = client.get(reverse("admin:bookings_booking_bursts"))
+    assert page.status_code == 200
+    bursts = page.context["bursts"]
+    assert len(bursts) == 1 and bursts[0].count == 3
+    refs = set(Booking.objects.values_list("reference", flat=True))
+    assert {b.reference for b in bursts[0].bookings} == refs
+    client.force_login(User.objects.get(username="kawagoe-counselor-1"))
+    assert client.get(reverse("admin:bookings_booking_bursts")).context["bursts"] == []
+    assert (
+        client.get(reverse("admin:bookings_booking_bursts") + "?office=toyooka").status_code == 404
+    )
