@@ -200,5 +200,6 @@ def record_link_message(booking: Booking, *, person_name: str, link_path: str) -
             "phone": office.phone,
             "link_url": _absolute(link_path),
         }
-        subject = f"[{office_name}] {_('Was this booking yours?')} ({booking.reference})"
+        title = _("Was this booking yours?")
+        subject = f"[{office_name}] {title} ({booking.reference})"
         return _message("record_link", subject, context)
