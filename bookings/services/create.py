@@ -204,12 +204,13 @@ def booking_create(
         if cleaned.job_seeker_number:
             keys.append(f"jsn:{cleaned.job_seeker_number}")
         rate_check("booking", keys, settings.RATE_LIMIT_BOOKING)
-        if is_public_hold(rules):
-            hold_rate_check(office=office, ip_address=ip_address, now=now)
     if idempotency_key:
         replay = _replay(office, idempotency_key, fingerprint)
         if replay is not None:
             return replay
+    if channel in PUBLIC_CHANNELS and is_public_hold(rules):
+        # A new hold (a replay above is not): limited per address (services.holds).
+        hold_rate_check(office=office, ip_address=ip_address, now=now)
 
     try:
         booking = _create(
