@@ -141,3 +141,20 @@ def test_a_join_by_anyone_but_the_registered_participant_is_someone_joined(clien
     signed_post(client, joined(email="TARO@example.jp", join_time="2026-11-24T00:33:00Z"))
     meeting.refresh_from_db()
     assert meeting.applicant_joined_at.isoformat() == "2026-11-24T00:33:00+00:00"
+
+
+def test_the_schedule_shows_someone_joined_for_the_counselor_to_decide(client, offices):
+    from django.urls import reverse
+
+    from offices.models import User
+    from tests.bookings.conftest import book, jst, service
+
+    booking = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    OnlineMeeting.objects.create(
+        booking_uuid=booking.uuid, office_id=booking.office_id, provider="zoom",
+        external_id="85000000009", status="issued", attendee_key=attendee_key(booking.email),
+    )  # fmt: skip
+    signed_post(client, joined(meeting_id="85000000009", email="stranger@evil.example"))
+    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+    page = client.get(reverse("admin:bookings_booking_schedule") + "?date=2026-11-24")
+    assert "誰かが参加しました" in page.content.decode()
