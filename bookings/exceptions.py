@@ -66,16 +66,23 @@ class ServiceClosed(BookingError):
 
 
 class ApplicantBarred(BookingError):
-    code = "barred"
+    """Said to the public as any refusal (phone the office): never that someone is barred."""
+
+    code = "not_available_online"
 
 
 class BookingLimitReached(BookingError):
     code = "limit_reached"
 
 
+class HoldsBusy(BookingError):
+    """Too many unconfirmed holds for one day at one office (bookings.services.holds)."""
+
+    code = "holds_busy"
+
+
 class IdempotencyConflict(BookingError):
     code = "idempotency_conflict"
-    http_status = 422
 
 
 class RateLimited(BookingError):

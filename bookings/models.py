@@ -2,9 +2,12 @@
 Applicants, bookings and the history of every booking's state.
 
 An Applicant is a person as an office knows them: identified by their job-seeker number
-where they gave one, otherwise by their email address. Contact details are a snapshot on
-each Booking, never written back to the Applicant from a public form, so typing someone
-else's number cannot change where their messages go.
+where they gave one, otherwise by their email address, with the contact on record from
+the booking that created the record (or from a counselor). A public booking that gives the
+number or email of someone already on record is an Applicant of its own (`claimed` names
+the person) until it is linked (`bookings.services.identity`). Contact details are also a
+snapshot on each Booking, never written back to the Applicant from a public form, so typing
+someone else's number cannot change where their messages go.
 
 No two active bookings of one counselor overlap: PostgreSQL enforces it with an exclusion
 constraint (migration 0002), and `bookings.services.create.booking_create` re-checks under a lock.
@@ -39,6 +42,26 @@ class Applicant(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
     job_seeker_number = models.CharField(_("job-seeker number"), max_length=20, blank=True)
+    email = models.EmailField(
+        _("email on record"),
+        blank=True,
+        help_text=_("The person's confirmed address: where links to this record are sent."),
+    )
+    phone = models.CharField(_("phone on record"), max_length=20, blank=True)
+    claimed = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("gave the details of"),
+        help_text=_(
+            "A public booking that gave the number or email of this person: kept apart until "
+            "the person confirms it from the address on record or a counselor links it."
+        ),
+    )
+    linked_at = models.DateTimeField(_("linked to that person at"), null=True, blank=True)
+    link_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     barred_at = models.DateTimeField(_("barred from online booking at"), null=True, blank=True)
     barred_reason = models.CharField(_("reason for the bar"), max_length=300, blank=True)
     bar_lifted_at = models.DateTimeField(_("bar lifted at"), null=True, blank=True)
@@ -72,6 +95,10 @@ class Applicant(models.Model):
     @property
     def is_barred(self) -> bool:
         return self.barred_at is not None
+
+    @property
+    def is_unlinked_claim(self) -> bool:
+        return self.claimed_id is not None and self.linked_at is None
 
 
 class BookingStatus(models.TextChoices):

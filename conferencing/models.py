@@ -41,6 +41,16 @@ class OnlineMeeting(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     applicant_joined_at = models.DateTimeField(_("applicant joined at"), null=True, blank=True)
+    someone_joined_at = models.DateTimeField(
+        _("someone joined at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A participant the platform did not name as the registered applicant joined: "
+            "the counselor decides whether it was the person."
+        ),
+    )
+    attendee_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
 

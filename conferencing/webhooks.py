@@ -2,7 +2,11 @@
 Zoom's event webhook: `meeting.participant_joined` tells when the applicant joined (the
 no-show rule uses it). Every request must carry a valid `x-zm-signature` (HMAC-SHA256 of
 `v0:{timestamp}:{raw body}` with the app's secret token) and a timestamp at most five
-minutes old; `endpoint.url_validation` is answered as Zoom asks.
+minutes old; `endpoint.url_validation` is answered as Zoom asks. A request replayed
+inside that window (the same signature) is ignored: each signature is remembered in the
+cache for twice the window. A join counts as the applicant's only when Zoom names the
+meeting's registered participant (their email); anyone else is "someone joined", for the
+counselor to judge.
 """
 
 import hashlib
@@ -17,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from common import clock
-from conferencing.services import meeting_record_applicant_join
+from conferencing.services import meeting_record_join
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,18 @@ def signature_is_valid(
     return hmac.compare_digest(expected, signature)
 
 
+def _replayed(signature: str) -> bool:
+    """True when this signature was seen inside the window (the cache down: not a replay)."""
+    from django.core.cache import cache
+
+    key = "zoom-webhook:" + hashlib.sha256(signature.encode()).hexdigest()
+    try:
+        return not cache.add(key, 1, timeout=2 * MAX_AGE_SECONDS)
+    except Exception as error:  # the join is recorded idempotently anyway
+        logger.warning("zoom webhook replay check skipped: %s", type(error).__name__)
+        return False
+
+
 @csrf_exempt
 @require_POST
 def zoom_webhook(request: HttpRequest) -> HttpResponse:
@@ -54,6 +70,9 @@ def zoom_webhook(request: HttpRequest) -> HttpResponse:
         signature=request.headers.get("x-zm-signature", ""),
     ):
         return HttpResponse(status=401)
+    if _replayed(request.headers.get("x-zm-signature", "")):
+        logger.info("zoom webhook replay ignored")
+        return HttpResponse(status=204)
     try:
         event = json.loads(request.body)
         kind, payload = event["event"], event.get("payload", {})
@@ -73,8 +92,11 @@ def zoom_webhook(request: HttpRequest) -> HttpResponse:
                 )
             except (KeyError, ValueError):
                 return HttpResponse(status=400)
-            found = meeting_record_applicant_join(
-                provider="zoom", external_id=str(meeting.get("id", "")), joined_at=joined_at
+            found = meeting_record_join(
+                provider="zoom",
+                external_id=str(meeting.get("id", "")),
+                joined_at=joined_at,
+                participant_email=str(participant.get("email") or ""),
             )
             logger.info("zoom join recorded=%s meeting=%s", found, meeting.get("id"))
     return HttpResponse(status=204)

@@ -45,6 +45,7 @@ urlpatterns = [
         name="booking-accept-proposal",
     ),
     path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
+    path("records/link/<str:token>/", booking_views.record_link_view, name="record-link"),
     path("api/v1/", api.urls),
     path("meet/<uuid:booking_uuid>/", fake_meeting, name="fake-meeting"),
     path("webhooks/zoom", zoom_webhook, name="zoom-webhook"),

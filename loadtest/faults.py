@@ -192,6 +192,8 @@ def main() -> int:  # one scenario after another, read top to bottom
         "MEETING_CLAIM_SECONDS": "8",
         "EMAIL_CLAIM_SECONDS": "8",
         "RATE_LIMIT_BOOKING": "off",
+        "HOLD_LIMIT_PER_ADDRESS": "off",
+        "HOLD_MAX_UNCONFIRMED_PER_DAY": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "CRITICAL",
     }

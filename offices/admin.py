@@ -133,12 +133,29 @@ class ClosureInline(admin.TabularInline):
     fields = ["date", "kind", "start", "end", "reason"]
 
 
-class CounselorInline(admin.TabularInline):
+class StaffUserChoiceMixin:
+    """
+    A manager picks a counselor's account among their own office's staff only (a plain
+    list, never another office's usernames); superusers search every account. Only a
+    superuser gives an account staff status or an office (`counselor_attach_user`).
+    """
+
+    def get_autocomplete_fields(self, request: HttpRequest):
+        return ["user"] if request.user.is_superuser else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(
+                office_id=request.user.office_id, is_staff=True
+            ).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CounselorInline(StaffUserChoiceMixin, admin.TabularInline):
     model = Counselor
     form = CounselorForm
     extra = 0
     fields = ["user", "display_name", "is_active"]
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Office)
@@ -193,7 +210,9 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     def platform_status(self, obj: Office) -> str:
         from offices.platforms import account_is_configured
 
-        if account_is_configured(platform=obj.platform, account=obj.platform_account):
+        if account_is_configured(
+            platform=obj.platform, account=obj.platform_account, office=obj.slug
+        ):
             return format_html(
                 '<span style="color:#197a43">✔ {}</span>', obj.platform_account or "—"
             )
@@ -203,8 +222,9 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        # The slug is part of public addresses: only an operator changes it.
-        return [] if request.user.is_superuser else ["slug"]
+        # The slug is part of public addresses, and the platform account holds another
+        # office's host if mistyped: only an operator changes them.
+        return [] if request.user.is_superuser else ["slug", "platform_account"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new office is set up by an operator; office managers edit their own.
@@ -221,7 +241,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             if isinstance(instance, OpeningHours):
                 instance.office = form.instance
             instance.save()
-            if isinstance(instance, Counselor):
+            if isinstance(instance, Counselor) and request.user.is_superuser:
                 counselor_attach_user(counselor=instance)
         formset.save_m2m()
 
@@ -231,22 +251,41 @@ class CounselorAbsenceInline(admin.TabularInline):
     extra = 0
 
 
+class CounselorAdminForm(CounselorForm):
+    """CounselorForm's checks, with the office chosen (superusers) or the manager's own."""
+
+    class Meta(CounselorForm.Meta):
+        fields = ["office", "user", "display_name", "is_active"]
+
+    def clean_user(self):
+        office = self.cleaned_data.get("office") or self.acting_office
+        if office is not None and not self.instance.office_id:
+            self.instance.office = office
+        return super().clean_user()
+
+
 @admin.register(Counselor)
-class CounselorAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+class CounselorAdmin(StaffUserChoiceMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
+    form = CounselorAdminForm
     list_display = ["display_name", "office", "user", "is_active"]
     list_filter = ["office", "is_active"]
     search_fields = ["display_name", "user__username"]
     inlines = [CounselorAbsenceInline]
-    autocomplete_fields = ["user"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["office"] if not request.user.is_superuser else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.acting_office = None if request.user.is_superuser else request.user.office
+        return form
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
             obj.office = request.user.office
         super().save_model(request, obj, form, change)
-        counselor_attach_user(counselor=obj)
+        if request.user.is_superuser:
+            counselor_attach_user(counselor=obj)
 
 
 @admin.register(User)

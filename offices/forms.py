@@ -197,6 +197,16 @@ class CounselorForm(forms.ModelForm):
     def clean_user(self):
         user = self.cleaned_data["user"]
         office = self.instance.office if self.instance.office_id else None
+        acting = getattr(self, "acting_office", None)
+        if acting is not None and user.office_id != acting.pk:
+            # A manager picks only their own office's accounts (never one without an office:
+            # giving an account an office or staff status is for superusers).
+            raise ValidationError(
+                _(
+                    "Choose a staff account of your office. Ask an administrator to create "
+                    "the account or to give it your office."
+                )
+            )
         if office and user.office_id not in (None, office.pk):
             raise ValidationError(
                 _(

@@ -14,6 +14,8 @@ def register_account_check(check: Callable[..., bool]) -> None:
     _account_check = check
 
 
-def account_is_configured(*, platform: str, account: str) -> bool:
+def account_is_configured(*, platform: str, account: str, office: str | None = None) -> bool:
     """False until a conferencing app registered its check (nothing can be issued then)."""
-    return bool(_account_check and _account_check(platform=platform, account=account))
+    return bool(
+        _account_check and _account_check(platform=platform, account=account, office=office)
+    )

@@ -23,6 +23,9 @@ _COUNSELOR_PERMISSIONS = [
     "bookings.change_booking",
     "bookings.view_bookingevent",
     "bookings.view_applicant",
+    # Lifting a bar and linking a claim to a person, each with a reason (the fields stay
+    # read-only in the admin: only those actions change a person).
+    "bookings.change_applicant",
     "notifications.view_notification",
 ]
 

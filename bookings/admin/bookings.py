@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -208,6 +208,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 name="bookings_booking_propose",
             ),
             path("phone/", wrap(admin_views.phone_booking_view), name="bookings_booking_phone"),
+            path("bursts/", wrap(admin_views.bursts_view), name="bookings_booking_bursts"),
         ]
         return extra + super().get_urls()
 
@@ -272,9 +273,10 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     """A person's page: their bookings, consents, no-shows and bar, within the office."""
 
     list_display = ["name", "name_kana", "office", "kind", "job_seeker_number", "no_shows",
-                    "barred_at"]  # fmt: skip
-    actions = ["lift_bar"]
-    list_filter = ["office", "kind", ("barred_at", admin.EmptyFieldListFilter)]
+                    "barred_at", "claim"]  # fmt: skip
+    actions = ["lift_bar", "link_claims"]
+    list_filter = ["office", "kind", ("barred_at", admin.EmptyFieldListFilter),
+                   ("claimed", admin.EmptyFieldListFilter)]  # fmt: skip
     search_fields = ["name", "name_kana", "job_seeker_number", "bookings__email",
                      "bookings__phone", "bookings__reference"]  # fmt: skip
     search_help_text = gettext_lazy(
@@ -300,6 +302,10 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             },
         ),
         (
+            gettext_lazy("Same person?"),
+            {"fields": ["email", "phone", "claimed", "linked_at"]},
+        ),
+        (
             gettext_lazy("Identifiers"),
             {"fields": ["uuid", "identity_key"], "classes": ["collapse"]},
         ),
@@ -307,8 +313,21 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "uuid", "office", "kind", "identity_key", "name", "name_kana", "job_seeker_number",
         "created_at", "barred_at", "barred_reason", "bar_lifted_at", "bar_lifted_by",
-        "bar_lift_reason", "booking_history", "consent_history", "no_shows",
+        "bar_lift_reason", "booking_history", "consent_history", "no_shows", "email", "phone",
+        "claimed", "linked_at",
     ]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("gave the details of"))
+    def claim(self, obj: Applicant) -> str:
+        if obj.claimed_id is None:
+            return ""
+        if obj.linked_at:
+            return _("linked")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:bookings_applicant_change", args=[obj.claimed_id]),
+            _("not linked: check and link"),
+        )
 
     def get_queryset(self, request):
         from django.db.models import Count, Q
@@ -437,6 +456,52 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 + " "
                 + ", ".join(str(a) for a in queryset),
                 "submit": _("Lift the bar"),
+            },
+        )
+
+    @admin.action(
+        description=gettext_lazy("Link to the person whose details they gave…"),
+        permissions=["change"],
+    )
+    def link_claims(self, request: HttpRequest, queryset):
+        """A counselor who checked (on the phone, in a session) links a claim, with a reason."""
+        from bookings.services.identity import applicant_link
+
+        queryset = queryset.filter(claimed__isnull=False, linked_at__isnull=True)
+        form = DeclineForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for claim in queryset:
+                try:
+                    applicant_link(
+                        claim=claim,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                        now=request.now,
+                    )
+                except BookingError as error:
+                    self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
+            self.message_user(request, _("Done."))
+            return None
+        if not queryset:
+            self.message_user(
+                request, _("Choose bookings that gave another person's details."), messages.ERROR
+            )
+            return None
+        return render(
+            request,
+            "admin/bookings/booking/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "bookings": [],
+                "selected": queryset,
+                "form": form,
+                "action": "link_claims",
+                "title": _("Link to the person whose details they gave"),
+                "intro": _("Their bookings join the record of the person they named:")
+                + " "
+                + ", ".join(f"{c} → {c.claimed}" for c in queryset),
+                "submit": _("Link"),
             },
         )
 

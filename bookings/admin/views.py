@@ -307,16 +307,16 @@ def _prefill(office: Office, applicant_id: str | None) -> dict:
     applicant = Applicant.objects.filter(office=office, pk=applicant_id).first()
     if applicant is None:
         raise Http404
-    last = applicant.bookings.order_by("-start").first()
-    data = {
+    # The contact on record, never the latest booking's: a booking may have been made by
+    # someone else giving this person's number (bookings.services.identity).
+    return {
         "kind": applicant.kind,
         "name": applicant.name,
         "name_kana": applicant.name_kana,
         "job_seeker_number": applicant.job_seeker_number,
+        "email": applicant.email,
+        "phone": applicant.phone,
     }
-    if last is not None:
-        data.update(email=last.email, phone=last.phone, company_name=last.company_name)
-    return data
 
 
 def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
@@ -433,3 +433,22 @@ def propose_view(model_admin: ModelAdmin, request: HttpRequest, booking_id: int)
         "error": error,
     }
     return render(request, "admin/bookings/propose.html", context, status=409 if error else 200)
+
+
+def bursts_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
+    """Suspicious bursts of public bookings at the office (bookings.selectors.bursts)."""
+    from bookings.selectors.bursts import BURST_HOURS, BURST_MIN_BOOKINGS, booking_bursts
+
+    office = _office(request)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Suspicious bursts of bookings"),
+        "office": office,
+        "offices": _offices_for(request),
+        "bursts": booking_bursts(office=office, now=request.now),
+        "hours": BURST_HOURS,
+        "at_least": BURST_MIN_BOOKINGS,
+        "can_change": model_admin.has_change_permission(request),
+    }
+    return render(request, "admin/bookings/bursts.html", context)

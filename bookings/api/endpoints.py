@@ -3,6 +3,7 @@ The public JSON API, /api/v1, with its OpenAPI schema at /api/v1/openapi.json.
 Every error is JSON with a `code`; no input produces a 500.
 """
 
+import logging
 from datetime import date, datetime
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
 from terms.exceptions import NoTermsInForce, TermsError, TermsOutdated
 from terms.selectors import terms_in_force
+
+logger = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 92
 
@@ -433,6 +436,8 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
             now=request.now,
         )
     booking = created.booking
+    if not created.replayed:
+        _record_booked(request, booking)
     manage_url = settings.SITE_URL.rstrip("/") + reverse(
         "booking-manage", args=[created.manage_token]
     )
@@ -445,3 +450,20 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
     }
     # A replay (same Idempotency-Key) answers exactly as the first request did.
     return Status(201, body)
+
+
+def _record_booked(request, booking) -> None:
+    """The record of use of an API booking, as the web form writes (never fails the call)."""
+    from django.db import DatabaseError, transaction
+
+    from bookings.models import AccessRecord
+    from bookings.services.access_records import access_record
+
+    try:
+        with transaction.atomic():
+            access_record(
+                booking=booking, kind=AccessRecord.Kind.BOOKED, ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""), now=request.now,
+            )  # fmt: skip
+    except DatabaseError:
+        logger.warning("record of use for booking id=%s not written", booking.pk)

@@ -180,3 +180,26 @@ def reminder_message(booking: Booking, kind: str, *, now) -> Message:
         )
         subject = f"[{office_name}] {title} ({booking.reference})"
         return _message(kind, subject, context)
+
+
+def record_link_message(booking: Booking, *, person_name: str, link_path: str) -> Message:
+    """
+    To the address on record of the person whose details a public booking gave: was it
+    them? Addressed by the name on record, never by what the booking's maker typed.
+    """
+    with translation.override(booking.language):
+        office = booking.office
+        office_name = office.name_en if booking.language == "en" else office.name
+        context = {
+            "booking": {"name": person_name, "reference": booking.reference},
+            "office_name": office_name,
+            "service_name": booking.service.name_en
+            if booking.language == "en"
+            else booking.service.name,
+            "when": display.format_session(booking.start, booking.end),
+            "phone": office.phone,
+            "link_url": _absolute(link_path),
+        }
+        title = _("Was this booking yours?")
+        subject = f"[{office_name}] {title} ({booking.reference})"
+        return _message("record_link", subject, context)

@@ -242,7 +242,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "office": office,
         "service": service,
-        "consent": _consent_status(office, draft["data"], now),
+        "consent": _consent_status(office, now),
         "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
         "draft": draft["data"],
         "terms": terms,
@@ -257,21 +257,13 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "bookings/confirm.html", context, status=status)
 
 
-def _consent_status(office: Office, data: dict, now):
-    """Whether this person agreed before, to an older version (then the changes are shown)."""
-    from bookings.models import Applicant
-    from bookings.validation import ApplicantInput, identity_key, normalize_job_seeker_number
-
-    person = ApplicantInput(
-        email=data.get("email", ""),
-        job_seeker_number=normalize_job_seeker_number(data.get("job_seeker_number")),
-    )
-    applicant_uuid = (
-        Applicant.objects.filter(office=office, identity_key=identity_key(person))
-        .values_list("uuid", flat=True)
-        .first()
-    )
-    return consent_status(office=office, applicant_uuid=applicant_uuid, at=now)
+def _consent_status(office: Office, now):
+    """
+    The terms to agree to, the same for everyone: the page never looks the typed number or
+    email up, so it cannot tell a stranger whether that person has used the office. What
+    changed in this version is shown to everyone (`terms.change_summary`).
+    """
+    return consent_status(office=office, applicant_uuid=None, at=now)
 
 
 @never_cache
@@ -478,7 +470,8 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
-        "pending": booking.status == BookingStatus.PENDING_VERIFICATION,
+        "pending": booking.status == BookingStatus.PENDING_VERIFICATION
+        or (booking.status == BookingStatus.REQUESTED and booking.verification_expires_at),
         "until": display.format_datetime(booking.verification_expires_at)
         if booking.verification_expires_at
         else "",
@@ -486,3 +479,32 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
     }
     return _token_page(request, "bookings/verify.html", context, status=409 if error else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def record_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """
+    The link sent to the address on record: the page says which booking; only its button
+    (a POST) adds the booking to the person's record.
+    """
+    from bookings.services.identity import applicant_link, claim_get_by_token
+
+    claim = claim_get_by_token(token=token)
+    if claim is None:
+        raise Http404
+    linked = claim.linked_at is not None
+    error = None
+    if request.method == "POST" and not linked:
+        try:
+            applicant_link(claim=claim, by=None, reason="", now=request.now)
+        except BookingError as refused:
+            error = refused.message
+        else:
+            linked = True
+    bookings = [
+        {"reference": b.reference, "when": display.format_session(b.start, b.end)}
+        for b in claim.bookings.order_by("start")
+    ]
+    context = {"office": claim.office, "bookings": bookings, "linked": linked, "error": error}
+    return _token_page(request, "bookings/record_link.html", context, status=409 if error else 200)

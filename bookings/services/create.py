@@ -9,7 +9,9 @@ office), and PostgreSQL's exclusion constraint refuses overlapping active bookin
 counselor whatever code writes them. A lost race is `SlotTaken`, with fresh alternatives.
 """
 
+import dataclasses
 import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -23,9 +25,7 @@ from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
     Alternative,
-    ApplicantBarred,
     BookingInvalid,
-    BookingLimitReached,
     IdempotencyConflict,
     RateLimited,
     ServiceClosed,
@@ -40,11 +40,22 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import counselors_busy, slot_list_available
-from bookings.services.locking import applicant_lock, booking_transaction, office_booking_lock
+from bookings.services.holds import (
+    hold_day_check,
+    hold_expires_at,
+    hold_rate_check,
+    is_public_hold,
+)
+from bookings.services.identity import (
+    applicant_for_request,
+    booking_refuse_for_applicant,
+    claim_notify,
+)
+from bookings.services.locking import booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
-from bookings.validation import ApplicantInput, identity_key, validate_applicant
+from bookings.validation import ApplicantInput, validate_applicant
 from common import ratelimit
 from common.clock import JST
 from offices.models import Service, User
@@ -73,7 +84,9 @@ def _reference() -> str:
 
 
 def _fingerprint(service: Service, start: datetime, cleaned: ApplicantInput) -> str:
-    raw = f"{service.pk}|{start.isoformat()}|{cleaned.email.lower()}|{cleaned.job_seeker_number}"
+    """Every detail of the request: a replay that differs in any of them is a conflict."""
+    details = dataclasses.asdict(cleaned) | {"email": cleaned.email.lower()}
+    raw = f"{service.pk}|{start.isoformat()}|" + json.dumps(details, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -154,21 +167,6 @@ def _check_channel(service: Service, channel: str) -> None:
         raise ServiceClosed(_("This service does not take phone bookings."))
 
 
-def _applicant_for(office, cleaned: ApplicantInput) -> Applicant:
-    applicant, _created = Applicant.objects.get_or_create(
-        office=office,
-        identity_key=identity_key(cleaned),
-        defaults={
-            "kind": cleaned.kind,
-            "name": cleaned.name,
-            "name_kana": cleaned.name_kana,
-            "job_seeker_number": cleaned.job_seeker_number,
-        },
-    )
-    # Serializes one person's concurrent requests, so the cap below holds.
-    return applicant_lock(applicant.pk)
-
-
 def booking_create(
     *,
     service: Service,
@@ -210,15 +208,19 @@ def booking_create(
     fingerprint = _fingerprint(service, start, cleaned)
     idempotency_key = (idempotency_key or "")[:100]
 
-    if idempotency_key:
-        replay = _replay(office, idempotency_key, fingerprint)
-        if replay is not None:
-            return replay
     if channel in PUBLIC_CHANNELS:
+        # Before the replay check: replaying a key is no way around the limit.
         keys = [f"ip:{ip_address}"] if ip_address else []
         if cleaned.job_seeker_number:
             keys.append(f"jsn:{cleaned.job_seeker_number}")
         rate_check("booking", keys, settings.RATE_LIMIT_BOOKING)
+    if idempotency_key:
+        replay = _replay(office, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+    if channel in PUBLIC_CHANNELS and is_public_hold(rules):
+        # A new hold (a replay above is not): limited per address (services.holds).
+        hold_rate_check(office=office, ip_address=ip_address, now=now)
 
     try:
         booking = _create(
@@ -277,28 +279,11 @@ def _create(
     now: datetime,
 ) -> Booking:
     office = service.office
-    applicant = _applicant_for(office, cleaned)
     public = channel in PUBLIC_CHANNELS
-    if public and applicant.is_barred:
-        raise ApplicantBarred(
-            _(
-                "Online booking is not available to you at this office after missed sessions. "
-                "Please phone the office%(phone)s."
-            )
-            % {"phone": f" ({office.phone})" if office.phone else ""}
-        )
+    # Whose record: bookings.services.identity (a stranger never joins a person's record).
+    applicant = applicant_for_request(office=office, cleaned=cleaned, public=public)
     if public:
-        upcoming = Booking.objects.filter(
-            applicant=applicant, status__in=ACTIVE_STATUSES, end__gt=now
-        ).count()
-        if upcoming >= settings.BOOKING_MAX_UPCOMING_PER_PERSON:
-            raise BookingLimitReached(
-                _(
-                    "You already have %(count)d upcoming bookings at this office, the most "
-                    "allowed. Cancel one, or book again after a session."
-                )
-                % {"count": upcoming}
-            )
+        booking_refuse_for_applicant(applicant=applicant, office=office, now=now)
 
     consent = consent_give(
         office=office,
@@ -348,6 +333,8 @@ def _create(
             alternatives=_alternatives(service, start, now),
         )
 
+    if public and is_public_hold(rules):
+        hold_day_check(office=office, start=start, now=now)
     if public and rules.needs_email_check:
         status = BookingStatus.PENDING_VERIFICATION
     elif public and rules.needs_staff_approval:
@@ -379,9 +366,10 @@ def _create(
         created_by=created_by,
     )
     booking.manage_token_hash = token_hash(booking_token(booking.uuid, MANAGE))
-    if status == BookingStatus.PENDING_VERIFICATION:
+    if public and status != BookingStatus.CONFIRMED:
+        # A hold lapses on its own unless confirmed from the email (services.holds).
         booking.verification_token_hash = token_hash(booking_token(booking.uuid, VERIFY))
-        booking.verification_expires_at = now + timedelta(minutes=rules.email_verification_minutes)
+        booking.verification_expires_at = hold_expires_at(rules, now)
     try:
         # No savepoint: a refused insert ends this transaction anyway (it is rolled back).
         booking.save()
@@ -402,5 +390,7 @@ def _create(
         reason=f"booked via {channel}",
     )
     booking_notify(booking, "created")
+    if applicant.is_unlinked_claim:
+        claim_notify(booking)
     meeting_enqueue_after_commit(booking)
     return booking

@@ -18,6 +18,7 @@ from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
 from conferencing.providers.teleoffice import TeleOfficeProvider
+from conferencing.services import attendee_key
 from conferencing.types import (
     AccountMissing,
     ConferencingError,
@@ -108,7 +109,8 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
     with transaction.atomic():
         booking = Booking.objects.select_related("office").get(pk=booking_id)
         meeting, _created = OnlineMeeting.objects.get_or_create(
-            booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
+            booking_uuid=booking.uuid,
+            defaults={"office_id": booking.office_id, "attendee_key": attendee_key(booking.email)},
         )
         meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
@@ -123,7 +125,9 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
             return meeting  # another run is calling the platform for it right now
         office = booking.office
         try:
-            provider = provider_for(platform=office.platform, account=office.platform_account)
+            provider = provider_for(
+                platform=office.platform, account=office.platform_account, office=office.slug
+            )
         except AccountMissing as missing:
             meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
             meeting.last_error = str(missing)
@@ -202,7 +206,9 @@ def meeting_update(*, booking_id: int) -> None:
     if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
         return
     provider = provider_for(
-        platform=booking.office.platform, account=booking.office.platform_account
+        platform=booking.office.platform,
+        account=booking.office.platform_account,
+        office=booking.office.slug,
     )
     if meeting.provider != provider.name or not provider.capabilities.auto_update:
         return  # a pasted link, or a platform with nothing to move
@@ -218,7 +224,9 @@ def meeting_delete(*, booking_id: int, now: datetime) -> None:
         return
     if meeting.external_id and meeting.provider not in ("", "manual"):
         provider = provider_for(
-            platform=booking.office.platform, account=booking.office.platform_account
+            platform=booking.office.platform,
+            account=booking.office.platform_account,
+            office=booking.office.slug,
         )
         if provider.capabilities.auto_delete and meeting.provider == provider.name:
             provider.delete_meeting(meeting.external_id)
@@ -275,7 +283,9 @@ def meetings_poll_attendance(*, now: datetime, window_hours: int = 3) -> int:
             continue
         try:
             provider = provider_for(
-                platform=booking.office.platform, account=booking.office.platform_account
+                platform=booking.office.platform,
+                account=booking.office.platform_account,
+                office=booking.office.slug,
             )
             records = provider.fetch_attendance(meeting.external_id) or []
         except ConferencingError as error:

@@ -10,6 +10,8 @@ again.
 import logging
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from bookings.models import Booking, BookingStatus
 from bookings.services.locking import applicant_lock, booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
@@ -21,9 +23,12 @@ logger = logging.getLogger(__name__)
 
 
 def _joined(booking: Booking) -> bool:
-    return OnlineMeeting.objects.filter(
-        booking_uuid=booking.uuid, applicant_joined_at__isnull=False
-    ).exists()
+    """The applicant joined, or someone did and a counselor decides (never automatic)."""
+    return (
+        OnlineMeeting.objects.filter(booking_uuid=booking.uuid)
+        .filter(Q(applicant_joined_at__isnull=False) | Q(someone_joined_at__isnull=False))
+        .exists()
+    )
 
 
 def bookings_mark_no_shows(*, now: datetime) -> int:

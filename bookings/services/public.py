@@ -40,9 +40,20 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
         raise NotAllowedNow(_("This link is not valid. Check that you opened the whole link."))
     with booking_transaction():
         booking = booking_lock(found.pk)
-        if booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
+        if booking.status == BookingStatus.REQUESTED and booking.verification_expires_at:
+            # A request confirmed from the email: it now waits for a counselor, unexpiring.
+            if booking.verification_expires_at > now:
+                booking.verification_expires_at = None
+                booking.save(update_fields=["verification_expires_at", "updated_at"])
+                BookingEvent.objects.create(
+                    booking=booking, at=now, from_status=booking.status,
+                    to_status=booking.status, actor_label="applicant",
+                    reason="request confirmed from the email",
+                )  # fmt: skip
+                return booking
+        elif booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
             return booking  # a second click changes nothing
-        if booking.status != BookingStatus.PENDING_VERIFICATION:
+        if booking.status not in (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED):
             raise NotAllowedNow(
                 _("This booking can no longer be confirmed. Please book a new time.")
             )
@@ -52,9 +63,11 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
         else:
             rules = rules_for_service(booking.service, booking.office)
             to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
+            booking.verification_expires_at = None
             booking_transition(
-                booking, to, at=now, actor_label="applicant", reason="email address checked"
-            )
+                booking, to, at=now, actor_label="applicant", reason="email address checked",
+                extra_fields=("verification_expires_at",),
+            )  # fmt: skip
             booking_notify(booking, to)
     if expired:
         raise NotAllowedNow(

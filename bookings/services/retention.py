@@ -56,9 +56,10 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
             )  # fmt: skip
             BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
 
-    recent_or_active = Booking.objects.filter(applicant=OuterRef("pk")).filter(
-        Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES)
-    )
+    # A person's own bookings and those of claims naming them (bookings.services.identity).
+    recent_or_active = Booking.objects.filter(
+        Q(applicant=OuterRef("pk")) | Q(applicant__claimed=OuterRef("pk"))
+    ).filter(Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES))
     with transaction.atomic():
         stale = (
             Applicant.objects.select_for_update(skip_locked=True)
@@ -68,12 +69,14 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
         )
         for applicant in stale:
             applicant.name = applicant.name_kana = applicant.job_seeker_number = ""
+            applicant.email = applicant.phone = applicant.link_token_hash = ""
             applicant.identity_key = f"purged:{applicant.uuid}"
             applicant.barred_reason = applicant.bar_lift_reason = ""
             applicant.personal_data_purged_at = now
             applicant.save(
                 update_fields=[
-                    "name", "name_kana", "job_seeker_number", "identity_key",
+                    "name", "name_kana", "job_seeker_number", "email", "phone",
+                    "link_token_hash", "identity_key",
                     "barred_reason", "bar_lift_reason", "personal_data_purged_at",
                 ]
             )  # fmt: skip

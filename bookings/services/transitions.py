@@ -18,6 +18,10 @@ from offices.models import User
 
 logger = logging.getLogger(__name__)
 
+# Holds that lapse when their `verification_expires_at` passes (services.holds): the email
+# check, and public requests not yet confirmed from the email.
+UNCONFIRMED_HOLDS = (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED)
+
 
 def booking_transition(
     booking: Booking,
@@ -61,7 +65,7 @@ def hold_expire(booking: Booking, *, now: datetime) -> None:
     the email that says so (the caller holds the booking's lock)."""
     booking_transition(
         booking, BookingStatus.EXPIRED, at=now, actor_label="system",
-        reason="email check window passed",
+        reason="not confirmed from the email in time",
     )  # fmt: skip
     booking_notify(booking, "expired")
 
@@ -74,7 +78,7 @@ def holds_expire_stale(
     those overlapping [start, end) when given: what a new booking of that time needs)."""
     stale = Booking.objects.select_for_update(no_key=True).filter(
         counselor_id__in=counselor_ids,
-        status=BookingStatus.PENDING_VERIFICATION,
+        status__in=UNCONFIRMED_HOLDS,
         verification_expires_at__lte=now,
     )
     if start is not None and end is not None:
@@ -88,14 +92,18 @@ def bookings_expire_unverified(*, now: datetime) -> int:
     expired = 0
     ids = list(
         Booking.objects.filter(
-            status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now
+            status__in=UNCONFIRMED_HOLDS, verification_expires_at__lte=now
         ).values_list("pk", flat=True)
     )
     for booking_id in ids:
         with booking_transaction():
             booking = booking_lock(booking_id)
-            if booking.status != BookingStatus.PENDING_VERIFICATION:
-                continue  # verified or expired meanwhile
+            if (
+                booking.status not in UNCONFIRMED_HOLDS
+                or booking.verification_expires_at is None
+                or booking.verification_expires_at > now
+            ):
+                continue  # verified, confirmed or expired meanwhile
             hold_expire(booking, now=now)
             expired += 1
     return expired

@@ -2,8 +2,11 @@
 One provider per platform, picked by the office's platform and account name. Credentials
 come from settings (environment or a secrets file read in config/), never from the
 database. An office whose account is not configured gets AccountMissing: there is no
-silent fallback to another platform. `CONFERENCING_FAKE` (on for `make run` and tests)
-puts every office on the fake provider.
+silent fallback to another platform. An account serves only the offices it is configured
+for (`CONFERENCING_ACCOUNT_OFFICES`, account -> office slugs; an account not listed there
+serves the office its name ends with, `zoom:toyooka` -> toyooka), so an office pointed at
+another office's account gets AccountMissing, never that office's host. `CONFERENCING_FAKE`
+(on for `make run` and tests) puts every office on the fake provider.
 """
 
 from django.conf import settings
@@ -15,13 +18,22 @@ def account_config(account: str) -> dict | None:
     return settings.CONFERENCING_ACCOUNTS.get(account) if account else None
 
 
-def account_is_configured(*, platform: str, account: str) -> bool:
+def account_offices(account: str) -> list[str]:
+    mapping = getattr(settings, "CONFERENCING_ACCOUNT_OFFICES", {}) or {}
+    if account in mapping:
+        return list(mapping[account])
+    return [account.split(":", 1)[1]] if ":" in account else []
+
+
+def account_is_configured(*, platform: str, account: str, office: str | None = None) -> bool:
     if settings.CONFERENCING_FAKE or platform == "teleoffice":
         return True
+    if office is not None and office not in account_offices(account):
+        return False
     return bool(account_config(account)) and account.split(":", 1)[0] == platform
 
 
-def provider_for(*, platform: str, account: str):
+def provider_for(*, platform: str, account: str, office: str):
     from conferencing.providers.fake import FakeProvider
     from conferencing.providers.teams import TeamsProvider
     from conferencing.providers.teleoffice import TeleOfficeProvider
@@ -32,7 +44,7 @@ def provider_for(*, platform: str, account: str):
     if platform == "teleoffice":
         return TeleOfficeProvider()
     config = account_config(account)
-    if not config or account.split(":", 1)[0] != platform:
+    if not config or account.split(":", 1)[0] != platform or office not in account_offices(account):
         raise AccountMissing(f"platform account {account or '(none)'} is not configured")
     if platform == "zoom":
         return ZoomProvider(account=account, **config)

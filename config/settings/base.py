@@ -68,11 +68,19 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours; the lockout page says "30 minutes"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked per username and address, and per address across usernames (one address trying
+# many usernames); the address is `common.http.client_ip`, the same as everywhere else.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
+
+# The proxies in front of the app whose X-Forwarded-For is believed (common/http.py):
+# their addresses or networks, or (only when nothing can reach the app but through them)
+# how many there are. Neither set: the peer's own address, forwarding headers ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -264,6 +272,13 @@ RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
 RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
 # A booking transaction waits at most this long for a row lock, then says "busy, try again".
 BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)
+# Holds (bookings.services.holds): a public request waiting for a counselor lapses unless
+# the person confirms it from the email within the office's email-check window or this
+# many minutes; holds per client address per office per day; unconfirmed holds per office
+# per session day (0: no limit).
+REQUEST_CONFIRM_MINUTES = env.int("REQUEST_CONFIRM_MINUTES", default=60)
+HOLD_LIMIT_PER_ADDRESS = env("HOLD_LIMIT_PER_ADDRESS", default="3/d")
+HOLD_MAX_UNCONFIRMED_PER_DAY = env.int("HOLD_MAX_UNCONFIRMED_PER_DAY", default=4)
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many
@@ -328,6 +343,9 @@ CONFERENCING_FAKE = env.bool("CONFERENCING_FAKE", default=False)
 # "client_secret": ..., "host": "counselor@example.jp"}}, from the environment and/or a
 # JSON secrets file; an office names its account in the admin.
 CONFERENCING_ACCOUNTS: dict = env.json("CONFERENCING_ACCOUNTS", default={})
+# Which offices may use each account (slugs); an account not listed serves the office its
+# name ends with ("zoom:toyooka" -> toyooka). conferencing/providers refuses any other.
+CONFERENCING_ACCOUNT_OFFICES: dict = env.json("CONFERENCING_ACCOUNT_OFFICES", default={})
 _secrets_file = env("CONFERENCING_SECRETS_FILE", default="")
 if _secrets_file:
     import json as _json

@@ -23,3 +23,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run inline in tests; the outbox and broker fault tests switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
 CONFERENCING_FAKE = True
+# The hold limits per address and per day (bookings.services.holds) are off for the suite,
+# whose flows book many times from one test client; tests/security/test_holds.py sets them.
+HOLD_LIMIT_PER_ADDRESS = "off"
+HOLD_MAX_UNCONFIRMED_PER_DAY = 0

@@ -114,7 +114,7 @@ def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
             "attendanceIntervals": [{"joinDateTime": "2026-11-26T00:02:00Z"}],
         }
     ]
-    provider = provider_for(platform="teams", account="teams:yamaguchi")
+    provider = provider_for(platform="teams", account="teams:yamaguchi", office="yamaguchi")
     records = provider.fetch_attendance(meeting.external_id)
     assert [(r.email, r.joined_at.isoformat()) for r in records] == [
         ("0@x.jp", "2026-11-26T00:02:00+00:00")

@@ -8,6 +8,7 @@ import pytest
 
 from common import clock
 from conferencing.models import OnlineMeeting
+from conferencing.services import attendee_key
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +32,22 @@ def secret(settings):
     settings.ZOOM_WEBHOOK_SECRET = SECRET
 
 
-def joined(meeting_id="85000000001", participant_id="", join_time="2026-11-24T00:31:12Z"):
+def joined(
+    meeting_id="85000000001", participant_id="", join_time="2026-11-24T00:31:12Z",
+    email="taro@example.jp",
+):  # fmt: skip
     return {
         "event": "meeting.participant_joined",
         "payload": {
             "object": {
                 "id": meeting_id,
                 "host_id": "HOST",
-                "participant": {"id": participant_id, "user_name": "x", "join_time": join_time},
+                "participant": {
+                    "id": participant_id,
+                    "user_name": "x",
+                    "join_time": join_time,
+                    "email": email,
+                },
             }
         },
     }
@@ -54,6 +63,7 @@ def meeting(db):
         provider="zoom",
         external_id="85000000001",
         status="issued",
+        attendee_key=attendee_key("taro@example.jp"),
     )
 
 
@@ -109,3 +119,42 @@ def test_malformed_bodies_are_400_not_500(client):
 def test_without_a_configured_secret_everything_is_refused(client, settings, meeting):
     settings.ZOOM_WEBHOOK_SECRET = ""
     assert signed_post(client, joined(), secret="").status_code == 401
+
+
+def test_a_replayed_event_inside_the_window_is_ignored(client, meeting, frozen):
+    event = joined(email="someone@else.example")
+    timestamp = int(clock.timestamp())
+    assert signed_post(client, event, timestamp=timestamp).status_code == 204
+    OnlineMeeting.objects.filter(pk=meeting.pk).update(someone_joined_at=None)
+    frozen.shift(120)  # still inside the 300-second window
+    assert signed_post(client, event, timestamp=timestamp).status_code == 204
+    meeting.refresh_from_db()
+    assert meeting.someone_joined_at is None  # the replay recorded nothing
+
+
+@pytest.mark.parametrize("email", ["stranger@evil.example", ""], ids=["other", "unnamed"])
+def test_a_join_by_anyone_but_the_registered_participant_is_someone_joined(client, meeting, email):
+    signed_post(client, joined(email=email))
+    meeting.refresh_from_db()
+    assert meeting.applicant_joined_at is None
+    assert meeting.someone_joined_at.isoformat() == "2026-11-24T00:31:12+00:00"
+    signed_post(client, joined(email="TARO@example.jp", join_time="2026-11-24T00:33:00Z"))
+    meeting.refresh_from_db()
+    assert meeting.applicant_joined_at.isoformat() == "2026-11-24T00:33:00+00:00"
+
+
+def test_the_schedule_shows_someone_joined_for_the_counselor_to_decide(client, offices):
+    from django.urls import reverse
+
+    from offices.models import User
+    from tests.bookings.conftest import book, jst, service
+
+    booking = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    OnlineMeeting.objects.create(
+        booking_uuid=booking.uuid, office_id=booking.office_id, provider="zoom",
+        external_id="85000000009", status="issued", attendee_key=attendee_key(booking.email),
+    )  # fmt: skip
+    signed_post(client, joined(meeting_id="85000000009", email="stranger@evil.example"))
+    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+    page = client.get(reverse("admin:bookings_booking_schedule") + "?date=2026-11-24")
+    assert "誰かが参加しました" in page.content.decode()

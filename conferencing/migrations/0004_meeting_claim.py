@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conferencing", "0002_clock_fields"),
+        ("conferencing", "0003_someone_joined"),
     ]
 
     operations = [
