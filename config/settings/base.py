@@ -256,6 +256,14 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Abuse limits on the public booking endpoints ("10/m", "100/h"...; "off" for load tests).
 RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
 RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
+# The device check's measuring endpoints (one check is about a dozen requests) per address,
+# and the results one booking may save.
+RATE_LIMIT_DEVICE_CHECK = env("RATE_LIMIT_DEVICE_CHECK", default="60/m")
+RATE_LIMIT_DEVICE_RESULT = env("RATE_LIMIT_DEVICE_RESULT", default="10/h")
+# "Find my booking": requests per email address and per booking reference (each counted
+# whether or not they match), and per client address.
+RATE_LIMIT_FIND_BOOKING = env("RATE_LIMIT_FIND_BOOKING", default="5/h")
+RATE_LIMIT_FIND_BOOKING_IP = env("RATE_LIMIT_FIND_BOOKING_IP", default="20/h")
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many
