@@ -179,10 +179,10 @@ def _messages() -> dict[str, str]:
         ),
         "mbps": _("{value} Mbit/s"),
         "ms": _("{value} ms"),
-        "battery_ok": _("Battery at {level}%."),
-        "battery_charging": _("Battery at {level}%, charging."),
+        "battery_ok": _("Battery at {level}."),
+        "battery_charging": _("Battery at {level}, charging."),
         "battery_low": _(
-            "Battery at {level}%: charge it, or connect the charger, before the session."
+            "Battery at {level}: charge it, or connect the charger, before the session."
         ),
         "battery_unknown": _(
             "This browser does not tell the battery level. Charge your device before the session."

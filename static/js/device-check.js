@@ -338,10 +338,10 @@
         var level = Math.round(battery.level * 100);
         if (!battery.charging && level < 50) {
           results.battery = "low";
-          say("battery-result", format(msg.battery_low, { level: level }), "problem");
+          say("battery-result", format(msg.battery_low, { level: level + "%" }), "problem");
         } else {
           results.battery = "passed";
-          say("battery-result", format(battery.charging ? msg.battery_charging : msg.battery_ok, { level: level }), "ok");
+          say("battery-result", format(battery.charging ? msg.battery_charging : msg.battery_ok, { level: level + "%" }), "ok");
         }
         summarize();
       }
