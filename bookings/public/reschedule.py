@@ -75,7 +75,8 @@ def booking_change(request: HttpRequest, token: str) -> HttpResponse:
     days = []
     if refusal is None:
         for day in _days_with_slots(booking.service, first_day, now):
-            day["slots"] = [s for s in day["slots"] if s["value"] != booking.start.isoformat()]
+            present = booking.start.astimezone(JST).isoformat()
+            day["slots"] = [s for s in day["slots"] if s["value"] != present]
             if day["slots"]:
                 days.append(day)
     pending = booking.changes.filter(status=BookingChange.Status.PENDING).first()
