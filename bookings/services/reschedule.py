@@ -145,7 +145,7 @@ def booking_reschedule_by_applicant(
     with transaction.atomic():
         counselor_ids = office_booking_lock(booking.office)
         booking = (
-            Booking.objects.select_for_update(of=("self",))
+            Booking.objects.select_for_update(no_key=True, of=("self",))
             .select_related("office", "service", "applicant")
             .get(pk=booking.pk)
         )
@@ -196,11 +196,13 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
     with transaction.atomic():
         office_booking_lock(change.office)
         booking = (
-            Booking.objects.select_for_update(of=("self",))
+            Booking.objects.select_for_update(no_key=True, of=("self",))
             .select_related("office", "service", "applicant")
             .get(pk=change.booking_id)
         )
-        change = BookingChange.objects.select_for_update().get(pk=change.pk)
+        change = BookingChange.objects.select_for_update(no_key=True, of=("self",)).get(
+            pk=change.pk
+        )
         _may_decide(change, by)
         if booking.status not in MOVABLE_STATUSES:
             raise NotAllowedNow(_("This booking is no longer active."))
@@ -224,8 +226,8 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
 @transaction.atomic
 def booking_change_decline(*, change: BookingChange, by: User, now: datetime) -> Booking:
     """A counselor declines a requested change: the booking keeps its time; the person is told."""
-    booking = Booking.objects.select_for_update(of=("self",)).get(pk=change.booking_id)
-    change = BookingChange.objects.select_for_update().get(pk=change.pk)
+    booking = Booking.objects.select_for_update(no_key=True, of=("self",)).get(pk=change.booking_id)
+    change = BookingChange.objects.select_for_update(no_key=True, of=("self",)).get(pk=change.pk)
     _may_decide(change, by)
     change.status, change.decided_at, change.decided_by = BookingChange.Status.DECLINED, now, by
     change.save(update_fields=["status", "decided_at", "decided_by"])
