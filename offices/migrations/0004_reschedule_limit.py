@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             name="reschedule_limit",
             field=models.PositiveSmallIntegerField(
                 blank=True,
-                help_text="How many times a person may move a booking to another time from their booking page, while online cancellation is still possible. 0 = only by phone.空欄は事業所の設定に従います。",
+                help_text="オンラインで取り消しができる期間に、本人が予約ページから日時を変更できる回数。0＝電話でのみ変更。空欄は事業所の設定に従います。",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(10)],
                 verbose_name="changes of time online",
