@@ -47,9 +47,9 @@ def _row(first: time, moment: time) -> int:
 
 def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     """
-    One office's bookings of one day, by counselor, with their meetings and latest device
-    checks and pending changes of time: six queries whatever the number of bookings. The grid spans the office's hours,
-    widened to any booking outside them.
+    One office's bookings of one day, by counselor, with their meetings, latest device
+    checks and pending changes of time: six queries whatever the number of bookings. The
+    grid spans the office's hours, widened to any booking outside them.
     """
     day_start = datetime.combine(day, time.min, tzinfo=JST)
     bookings = list(
