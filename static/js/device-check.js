@@ -228,23 +228,29 @@
 
   /* --- connection ---------------------------------------------------------------- */
 
+  // A line so slow that one sample takes 20 seconds counts as failed, not as a hang.
   function timed(request) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, 20000) : null;
     var started = performance.now();
-    return request().then(function (response) {
+    return request(controller ? controller.signal : undefined).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.arrayBuffer().then(function () { return performance.now() - started; });
+      return response.arrayBuffer().then(function () {
+        window.clearTimeout(timer);
+        return performance.now() - started;
+      });
     });
   }
 
   function ping(n) {
-    return timed(function () {
-      return fetch("/device-check/ping?n=" + n + "&t=" + Date.now(), { cache: "no-store" });
+    return timed(function (signal) {
+      return fetch("/device-check/ping?n=" + n + "&t=" + Date.now(), { cache: "no-store", signal: signal });
     });
   }
 
   function download(bytes) {
-    return timed(function () {
-      return fetch("/device-check/download?bytes=" + bytes + "&t=" + Date.now(), { cache: "no-store" });
+    return timed(function (signal) {
+      return fetch("/device-check/download?bytes=" + bytes + "&t=" + Date.now(), { cache: "no-store", signal: signal });
     }).then(function (ms) { return { bytes: bytes, ms: ms }; });
   }
 
@@ -253,9 +259,9 @@
     if (window.crypto && crypto.getRandomValues) {
       for (var i = 0; i < bytes; i += 65536) crypto.getRandomValues(body.subarray(i, Math.min(bytes, i + 65536)));
     }
-    return timed(function () {
+    return timed(function (signal) {
       return fetch("/device-check/upload", {
-        method: "POST", body: body, cache: "no-store", credentials: "same-origin",
+        method: "POST", body: body, cache: "no-store", credentials: "same-origin", signal: signal,
         headers: { "Content-Type": "application/octet-stream", "X-CSRFToken": csrfToken() }
       });
     }).then(function (ms) { return { bytes: bytes, ms: ms }; });
