@@ -19,7 +19,9 @@ from common.http import client_ip
 def booking_find(request: HttpRequest) -> HttpResponse:
     form = FindBookingForm(request.POST or None)
     sent, limited, status = False, None, 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        status = 400
+    elif request.method == "POST":
         try:
             booking_link_resend(
                 reference=form.cleaned_data["reference"],

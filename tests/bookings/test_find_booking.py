@@ -141,3 +141,23 @@ def test_the_page_is_linked_from_every_page_footer_and_the_office_page(client, o
     html = client.get("/offices/kawagoe/").content.decode()
     assert "予約済みの方：予約ページのリンクをもう一度受け取る" in html
     assert client.get(URL).status_code == 200
+
+
+HOSTILE = ["\x00", "A" * 5000, "' OR 1=1 --", "<script>alert(1)</script>", "😀" * 50, "\u202e"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_input_on_the_new_pages_gets_an_answer_never_a_500(client, booking, value):
+    from bookings.tokens import MANAGE, booking_token
+
+    token = booking_token(booking.uuid, MANAGE)
+    find = client.post(URL, {"reference": value, "email": value})
+    assert find.status_code in (200, 400, 429)
+    assert "<script>alert" not in find.content.decode()
+    change = client.post(f"/bookings/{token}/change/", {"start": value})
+    assert change.status_code in (400, 409)
+    check = client.post(
+        f"/bookings/{token}/device-check/", {"camera": value, "round_trip_ms": value}
+    )
+    assert check.status_code == 409
+    assert client.get("/device-check/download", {"bytes": value}).status_code == 200

@@ -160,7 +160,9 @@ def test_a_refused_camera_and_microphone_are_explained_for_this_browser(
     page.locator("#mic-result").get_by_text("使用が許可されなかった").wait_for()
     assert "カメラ: 問題あり" in page.locator("#summary-list").inner_text()
     assert page.csp_violations == []
-    page.locator("section[aria-labelledby=check-camera]").screenshot(path="var/device-check-refused.png")
+    page.locator("section[aria-labelledby=check-camera]").screenshot(
+        path="var/device-check-refused.png"
+    )
 
 
 def test_without_javascript_the_checklist_is_there_and_the_checks_are_not(
