@@ -174,3 +174,21 @@ def test_without_javascript_the_checklist_is_there_and_the_checks_are_not(
     assert page.locator("#device-check").is_hidden()
     assert page.get_by_role("checkbox").count() >= 6
     assert "Zoom Workplaceアプリ" in page.locator("main").inner_text()
+
+
+def test_the_checks_run_from_the_keyboard_alone(live_server, media_page, offices):
+    page = media_page
+    page.goto(live_server.url + "/offices/kawagoe/device-check/")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "camera-start":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "camera-start"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('camera-preview').videoWidth > 0")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "mic-start"
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.getElementById('mic-level').value >= 5")
+    # The results are announced: each sits in a live region.
+    assert page.locator("#camera-result").get_attribute("role") == "status"
