@@ -168,3 +168,27 @@ class DetailsForm(forms.Form):
             for message in messages:
                 self.add_error(target, message)
         return cleaned
+
+
+class FindBookingForm(forms.Form):
+    """予約の確認: the reference and the email address; the service checks both."""
+
+    reference = forms.CharField(
+        label=_("Booking reference"),
+        required=False,
+        max_length=40,
+        help_text=_("In the email about your booking. Example: AB3CD5EF"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        required=False,
+        max_length=254,
+        help_text=_("The address you booked with. Example: taro@example.jp"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required_mark = True

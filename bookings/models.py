@@ -182,6 +182,15 @@ class Booking(models.Model):
         blank=True,
         help_text=_("A counselor offered this time instead of the one requested."),
     )
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("The SEQUENCE of the booking's .ics: one more each time its time moves."),
+    )
+    reschedule_count = models.PositiveSmallIntegerField(
+        _("times moved by the person"), default=0, editable=False
+    )
     personal_data_purged_at = models.DateTimeField(
         _("personal data purged at"), null=True, blank=True, editable=False
     )
@@ -296,3 +305,134 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class BookingChange(models.Model):
+    """
+    The person asked to move a confirmed booking at an office whose counselors confirm
+    bookings: the booking keeps its time until a counselor confirms the change (then it
+    moves, through the same guard as a new booking) or declines it. The new time is not
+    held meanwhile; confirming re-checks that it is still free.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a counselor")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Replaced or withdrawn")
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="changes", verbose_name=_("booking")
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
+    )
+    from_start = models.DateTimeField(_("from (start)"))
+    from_end = models.DateTimeField(_("from (end)"))
+    to_start = models.DateTimeField(_("to (start)"))
+    to_end = models.DateTimeField(_("to (end)"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("change of time")
+        verbose_name_plural = _("changes of time")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=Q(status="pending"),
+                name="booking_change_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking} → {self.to_start:%Y-%m-%d %H:%M}"
+
+
+class DeviceCheckOutcome(models.TextChoices):
+    PASSED = "passed", _("Works")
+    PROBLEM = "problem", _("Problem")
+    NOT_TESTED = "not_tested", _("Not tested")
+
+
+class DeviceCheck(models.Model):
+    """
+    The coarse result of the person's device check before a session, as their browser
+    reported it: per part whether it worked and, for a problem, its kind. Never an image,
+    a sound or a device's name: nothing of the camera or microphone leaves the browser.
+    """
+
+    PARTS = ("browser", "camera", "microphone", "speaker", "connection", "battery")
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="device_checks",
+        verbose_name=_("booking"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("at"))
+    passed = models.BooleanField(_("passed"))
+    # Per part: "passed", "not_tested", or the kind of problem (see device_check.PROBLEMS).
+    browser = models.CharField(_("browser"), max_length=20)
+    camera = models.CharField(_("camera"), max_length=20)
+    microphone = models.CharField(_("microphone"), max_length=20)
+    speaker = models.CharField(_("speaker"), max_length=20)
+    connection = models.CharField(_("connection"), max_length=20)
+    battery = models.CharField(_("battery"), max_length=20)
+    round_trip_ms = models.PositiveIntegerField(_("round trip (ms)"), null=True, blank=True)
+    download_kbps = models.PositiveIntegerField(_("download (kbit/s)"), null=True, blank=True)
+    upload_kbps = models.PositiveIntegerField(_("upload (kbit/s)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device check")
+        verbose_name_plural = _("device checks")
+        ordering = ["booking", "-at", "-pk"]
+        get_latest_by = "at"
+
+    def __str__(self) -> str:
+        return f"{self.booking} {self.at:%Y-%m-%d %H:%M}"
+
+    def problem_labels(self) -> list[str]:
+        """Each part with a problem, in words for staff ("camera: permission refused")."""
+        return [
+            f"{PART_LABELS[part]}: {PROBLEM_LABELS.get(value, value)}"
+            for part in self.PARTS
+            if (value := getattr(self, part)) not in ("passed", "not_tested")
+        ]
+
+    def untested_labels(self) -> list[str]:
+        return [str(PART_LABELS[p]) for p in self.PARTS if getattr(self, p) == "not_tested"]
+
+
+PART_LABELS = {
+    "browser": _("browser"),
+    "camera": _("camera"),
+    "microphone": _("microphone"),
+    "speaker": _("speaker"),
+    "connection": _("connection"),
+    "battery": _("battery"),
+}
+PROBLEM_LABELS = {
+    "unsupported": _("this browser cannot join"),
+    "app_needed": _("needs the app"),
+    "denied": _("permission refused"),
+    "missing": _("none found"),
+    "in_use": _("in use by another app"),
+    "unavailable": _("not available in this browser"),
+    "silent": _("no sound picked up"),
+    "not_heard": _("test sound not heard"),
+    "slow": _("slow"),
+    "unstable": _("unstable"),
+    "failed": _("could not be measured"),
+    "low": _("battery low"),
+}

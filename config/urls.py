@@ -3,6 +3,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from bookings.api.endpoints import api
+from bookings.public import device_check as device_check_views
+from bookings.public import find as find_views
+from bookings.public import reschedule as reschedule_views
 from bookings.public import views as booking_views
 from conferencing.views import fake_meeting
 from conferencing.webhooks import zoom_webhook
@@ -31,7 +34,31 @@ urlpatterns = [
         "offices/<slug:slug>/book/confirm/", booking_views.booking_confirm, name="booking-confirm"
     ),
     path("offices/<slug:slug>/book/done/", booking_views.booking_done, name="booking-done"),
+    path(
+        "offices/<slug:slug>/device-check/",
+        device_check_views.device_check_office,
+        name="office-device-check",
+    ),
+    path("device-check/ping", device_check_views.device_check_ping, name="device-check-ping"),
+    path(
+        "device-check/download",
+        device_check_views.device_check_download,
+        name="device-check-download",
+    ),
+    path("device-check/upload", device_check_views.device_check_upload, name="device-check-upload"),
+    # Before the booking's own routes, which would take "find" for a token.
+    path("bookings/find/", find_views.booking_find, name="booking-find"),
     path("bookings/<str:token>/", booking_views.booking_manage, name="booking-manage"),
+    path(
+        "bookings/<str:token>/device-check/",
+        device_check_views.device_check_booking,
+        name="booking-device-check",
+    ),
+    path(
+        "bookings/<str:token>/change/",
+        reschedule_views.booking_change,
+        name="booking-change",
+    ),
     path(
         "bookings/<str:token>/calendar.ics",
         booking_views.booking_calendar,

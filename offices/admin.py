@@ -101,6 +101,7 @@ class ServiceInline(admin.StackedInline):
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),
+                    "reschedule_limit",
                     "job_seeker_number",
                 ],
             },
@@ -190,6 +191,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),
+                    "reschedule_limit",
                     ("job_seeker_number", "name_kana"),
                 ]
             },

@@ -92,6 +92,10 @@ HELP_CANCEL_DAYS = _(
     "session; after that only by phone. 0 = until the session starts; 1 = same-day "
     "cancellation by phone only."
 )
+HELP_RESCHEDULE_LIMIT = _(
+    "How many times a person may move a booking to another time from their booking page, "
+    "while online cancellation is still possible. 0 = only by phone."
+)
 HELP_JOB_SEEKER_NUMBER = _("Whether the booking form asks for the job-seeker number.")
 INHERIT = _(" Blank = as the office.")
 
@@ -230,6 +234,12 @@ class Office(models.Model):
         validators=[MaxValueValidator(30)],
         help_text=HELP_CANCEL_DAYS,
     )
+    reschedule_limit = models.PositiveSmallIntegerField(
+        _("changes of time online"),
+        default=2,
+        validators=[MaxValueValidator(10)],
+        help_text=HELP_RESCHEDULE_LIMIT,
+    )
     job_seeker_number = models.CharField(
         _("job-seeker number"),
         max_length=20,
@@ -351,6 +361,13 @@ class Service(models.Model):
         blank=True,
         validators=[MaxValueValidator(30)],
         help_text=HELP_CANCEL_DAYS + INHERIT,
+    )
+    reschedule_limit = models.PositiveSmallIntegerField(
+        _("changes of time online"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text=HELP_RESCHEDULE_LIMIT + INHERIT,
     )
     job_seeker_number = models.CharField(
         _("job-seeker number"),

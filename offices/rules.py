@@ -16,6 +16,7 @@ RULE_FIELDS = (
     "horizon_days",
     "online_cancel_allowed",
     "online_cancel_days_before",
+    "reschedule_limit",
     "job_seeker_number",
 )
 
@@ -33,6 +34,7 @@ class BookingRules:
     online_cancel_allowed: bool
     online_cancel_days_before: int
     job_seeker_number: FieldRequirement
+    reschedule_limit: int = 2
 
     @property
     def needs_email_check(self) -> bool:

@@ -34,6 +34,13 @@ def toyooka_rows(offices):
         user_agent="",
         now=clock.now(),
     )
+    from bookings.models import BookingChange
+
+    BookingChange.objects.create(
+        booking=created.booking, office=created.booking.office,
+        from_start=created.booking.start, from_end=created.booking.end,
+        to_start=created.booking.start, to_end=created.booking.end, requested_at=clock.now(),
+    )  # fmt: skip
     toyooka = offices["toyooka"]
     rows = {}
     for model, model_admin in SCOPED:

@@ -37,6 +37,9 @@ def booking_links(booking: Booking) -> dict[str, str]:
         "verify_url": _absolute(
             reverse("booking-verify", args=[booking_token(booking.uuid, VERIFY)])
         ),
+        "device_check_url": _absolute(
+            reverse("booking-device-check", args=[booking_token(booking.uuid, MANAGE)])
+        ),
     }
 
 
@@ -55,10 +58,16 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
         "no_show": "no_show",
         "barred": "barred",
         "proposed": "proposed",
+        "rescheduled": "rescheduled",
+        "change_requested": "change_requested",
+        "change_declined": "change_declined",
     }
     template = templates.get(kind.split(":")[0])
     if template is None:
         return None
+    change = None
+    if template in ("change_requested", "change_declined"):
+        change = booking.changes.get(pk=int(kind.split(":")[1]))
     with translation.override(booking.language):
         office = booking.office
         rules = rules_for_service(booking.service, office)
@@ -79,6 +88,12 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "preparation": display.platform_guidance(office.platform)
             + display.common_preparation(),
             "rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
+            "change": {
+                "to": display.format_session(change.to_start, change.to_end),
+                "from": display.format_session(change.from_start, change.from_end),
+            }
+            if change
+            else None,
             **booking_links(booking),
         }
         subjects = {
@@ -90,10 +105,13 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "no_show": _("Your session was counted as a no-show"),
             "barred": _("Online booking is no longer available to you"),
             "proposed": _("The office proposes another time"),
+            "rescheduled": _("Your booking was moved to a new time"),
+            "change_requested": _("We received your request to change the time"),
+            "change_declined": _("Your booking keeps its time"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []
-        if template == "confirmed":
+        if template in ("confirmed", "rescheduled"):
             attachments.append(
                 Attachment("booking.ics", booking_ics(booking), "text/calendar; charset=utf-8")
             )
@@ -203,3 +221,18 @@ def record_link_message(booking: Booking, *, person_name: str, link_path: str) -
         title = _("Was this booking yours?")
         subject = f"[{office_name}] {title} ({booking.reference})"
         return _message("record_link", subject, context)
+
+
+def booking_link_message(booking: Booking, *, manage_url: str) -> Message:
+    """The link to the booking's page, asked for again on the "find my booking" page."""
+    with translation.override(booking.language):
+        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        context = {
+            "booking": booking,
+            "office_name": office_name,
+            "phone": booking.office.phone,
+            "when": display.format_session(booking.start, booking.end),
+            "manage_url": manage_url,
+        }
+        subject = f"[{office_name}] " + _("The link to your booking") + f" ({booking.reference})"
+        return _message("booking_link", subject, context)

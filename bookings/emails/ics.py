@@ -18,6 +18,8 @@ def booking_ics(booking: Booking) -> str:
         event = Event()
         event.add("uid", f"{booking.uuid}@{settings.SITE_URL.split('//')[-1].split('/')[0]}")
         event.add("dtstamp", booking.updated_at or booking.created_at)
+        # The same UID with a higher SEQUENCE: calendars replace the earlier copy.
+        event.add("sequence", booking.sequence)
         event.add("dtstart", booking.start)
         event.add("dtend", booking.end)
         event.add(

@@ -28,11 +28,10 @@ def staff_message(booking: Booking, kind: str, *, meeting=None) -> Message:
             "meeting_status": meeting.get_status_display() if meeting else "",
             "admin_url": settings.SITE_URL.rstrip("/") + admin_path,
         }
-        title = (
-            _("A booking request is waiting for approval")
-            if kind == "staff_request_waiting"
-            else _("A meeting needs your action")
-        )
+        title = {
+            "staff_request_waiting": _("A booking request is waiting for approval"),
+            "staff_change_waiting": _("A change of time is waiting for approval"),
+        }.get(kind, _("A meeting needs your action"))
         subject = f"[{office.name}] {title} ({booking.reference})"
         context["subject"] = subject
         return Message(

@@ -338,9 +338,17 @@ def _public_meeting(booking) -> dict | None:
 
 
 def _manage_context(booking, now) -> dict:
+    from bookings.models import BookingChange
+    from bookings.services.reschedule import booking_reschedule_refusal
+
     rules = rules_for_service(booking.service, booking.office)
     deadline = cancellation_deadline(booking)
+    pending = booking.changes.filter(status=BookingChange.Status.PENDING).first()
     return {
+        "reschedule_refusal": booking_reschedule_refusal(booking, now),
+        "pending_change": display.format_session(pending.to_start, pending.to_end)
+        if pending
+        else "",
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 
-from bookings.models import Booking, BookingStatus
+from bookings.models import Booking, BookingChange, BookingStatus, DeviceCheck
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from offices.models import Counselor, OpeningHours
@@ -21,6 +21,8 @@ class ScheduleBlock:
     column: int
     row_start: int
     row_end: int
+    device_check: DeviceCheck | None = None
+    pending_change: BookingChange | None = None
 
 
 @dataclass
@@ -45,9 +47,9 @@ def _row(first: time, moment: time) -> int:
 
 def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     """
-    One office's bookings of one day, by counselor, with their meetings: four queries
-    whatever the number of bookings. The grid spans the office's hours, widened to any
-    booking outside them.
+    One office's bookings of one day, by counselor, with their meetings, latest device
+    checks and pending changes of time: six queries whatever the number of bookings. The
+    grid spans the office's hours, widened to any booking outside them.
     """
     day_start = datetime.combine(day, time.min, tzinfo=JST)
     bookings = list(
@@ -68,6 +70,17 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     meetings = {
         m.booking_uuid: m
         for m in OnlineMeeting.objects.filter(booking_uuid__in=[b.uuid for b in bookings])
+    }
+    device_checks: dict[int, DeviceCheck] = {}
+    for check in DeviceCheck.objects.filter(booking__in=[b.pk for b in bookings]).order_by(
+        "booking_id", "-at", "-pk"
+    ):
+        device_checks.setdefault(check.booking_id, check)
+    pending_changes = {
+        change.booking_id: change
+        for change in BookingChange.objects.filter(
+            booking__in=[b.pk for b in bookings], status=BookingChange.Status.PENDING
+        )
     }
     windows = OpeningHours.objects.filter(
         service__office=office, weekday=day.weekday()
@@ -90,6 +103,8 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
                 column=columns[booking.counselor_id],
                 row_start=_row(first, local_start.time()),
                 row_end=max(_row(first, end_time), _row(first, local_start.time()) + 1),
+                device_check=device_checks.get(booking.pk),
+                pending_change=pending_changes.get(booking.pk),
             )
         )
     hours = [(f"{h}:00", _row(first, time(h, 0))) for h in range(first.hour, last.hour)]

@@ -110,7 +110,7 @@ def rate_check(scope: str, keys: list[str], rate: str) -> None:
             )
 
 
-def _alternatives(service: Service, start: datetime, now: datetime) -> list[Alternative]:
+def alternatives_near(service: Service, start: datetime, now: datetime) -> list[Alternative]:
     day = start.astimezone(JST).date()
     slots = slot_list_available(
         service=service, first_day=day, last_day=day + timedelta(days=14), now=now
@@ -316,7 +316,7 @@ def _create(
                 "That time cannot be booked: it is not one of the free times, or its booking "
                 "deadline has passed. Please choose another time."
             ),
-            alternatives=_alternatives(service, start, now),
+            alternatives=alternatives_near(service, start, now),
         )
     previous, counts = counselor_preference(applicant, offered.counselor_ids, start)
 
@@ -330,7 +330,7 @@ def _create(
     if not free:
         raise SlotTaken(
             _("That time was just taken. Please choose another time."),
-            alternatives=_alternatives(service, start, now),
+            alternatives=alternatives_near(service, start, now),
         )
 
     if public and is_public_hold(rules):

@@ -14,7 +14,7 @@ from notifications.services import notification_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
 
-STAFF_KINDS = ("staff_request_waiting", "staff_meeting_needs_action")
+STAFF_KINDS = ("staff_request_waiting", "staff_meeting_needs_action", "staff_change_waiting")
 
 
 def office_counselor_emails(office_id: int) -> list[tuple[int, str]]:

@@ -279,6 +279,14 @@ BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)
 REQUEST_CONFIRM_MINUTES = env.int("REQUEST_CONFIRM_MINUTES", default=60)
 HOLD_LIMIT_PER_ADDRESS = env("HOLD_LIMIT_PER_ADDRESS", default="3/d")
 HOLD_MAX_UNCONFIRMED_PER_DAY = env.int("HOLD_MAX_UNCONFIRMED_PER_DAY", default=4)
+# The device check's measuring endpoints (one check is about a dozen requests) per address,
+# and the results one booking may save.
+RATE_LIMIT_DEVICE_CHECK = env("RATE_LIMIT_DEVICE_CHECK", default="60/m")
+RATE_LIMIT_DEVICE_RESULT = env("RATE_LIMIT_DEVICE_RESULT", default="10/h")
+# "Find my booking": requests per email address and per booking reference (each counted
+# whether or not they match), and per client address.
+RATE_LIMIT_FIND_BOOKING = env("RATE_LIMIT_FIND_BOOKING", default="5/h")
+RATE_LIMIT_FIND_BOOKING_IP = env("RATE_LIMIT_FIND_BOOKING_IP", default="20/h")
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many

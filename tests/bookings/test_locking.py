@@ -150,7 +150,8 @@ def test_a_lock_held_too_long_is_busy_please_try_again_not_an_error(settings, cl
 
 def _deadlock_race(first, monkeypatch, settings) -> dict:
     """`first` holds the booking's lock and then asks for the person's; meanwhile the same
-    person books again (holding their own lock, then the counselors', then inserting)."""
+    person's next session is booked by a counselor (their record locked, then the
+    counselors', then the insert)."""
     booking = _confirmed(TUE_930)
     settings.BOOKING_LOCK_TIMEOUT_MS = 20_000  # let PostgreSQL's deadlock detector decide
     booking_holds, person_holds = threading.Event(), threading.Event()
@@ -164,10 +165,15 @@ def _deadlock_race(first, monkeypatch, settings) -> dict:
 
     monkeypatch.setattr(create, "consent_give", consent_then_wait)
     results: dict = {}
+    counselor = _counselor_user(booking.office)
+
+    def book_next_session():  # a counselor's booking for the same person joins their record
+        return book(
+            service("toyooka"), TUE_1400, data=person(), channel="phone", created_by=counselor
+        ).booking
+
     a = _in_thread(lambda: first(booking, booking_holds, person_holds), results, "staff")
-    b = _in_thread(
-        lambda: book(service("toyooka"), TUE_1400, data=person()).booking, results, "person"
-    )
+    b = _in_thread(book_next_session, results, "person")
     a.join(timeout=60)
     b.join(timeout=60)
     return results

@@ -70,6 +70,8 @@ PUBLIC_PAGES = [
     "/offices/kawagoe/terms/",
     "/offices/sasebo/book/",
     "/offices/sasebo/book/?service=evening-saturday",
+    "/offices/yamaguchi/device-check/",
+    "/bookings/find/",
 ]
 
 

@@ -1,0 +1,104 @@
+"""
+Changing the time (予約の変更) from the booking page: the free times of the same service
+(GET) and the move itself (POST, with CSRF), through `booking_reschedule_by_applicant`.
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
+from bookings.models import BookingChange
+from bookings.public.views import (
+    DAYS_PER_PAGE,
+    _booking_or_404,
+    _days_with_slots,
+    _parse_start,
+    _token_page,
+)
+from bookings.services.reschedule import (
+    booking_reschedule_by_applicant,
+    booking_reschedule_refusal,
+)
+from common.clock import JST
+from offices import display
+from offices.rules import rules_for_service
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_change(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_or_404(token, "manage")
+    now = request.now
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            result = booking_reschedule_by_applicant(
+                booking=booking, start=_parse_start(request.POST.get("start")), now=now
+            )
+        except BookingInvalid as invalid:
+            error, status = next(iter(invalid.errors.values()))[0], 400
+        except SlotTaken as taken:
+            error, status = taken.message, 409
+        except BookingError as refused:
+            error, status = refused.message, 409
+        else:
+            if result.change is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Your request to change the time was sent. A counselor will confirm "
+                        "it; until then your booking keeps its present time."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Your booking was moved to %(when)s. We sent you an email with the new time.")
+                    % {"when": display.format_session(result.booking.start, result.booking.end)},
+                )
+            return redirect("booking-manage", token=token)
+        booking.refresh_from_db()
+    today = now.astimezone(JST).date()
+    try:
+        first_day = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
+    except ValueError:
+        first_day = today
+    first_day = max(first_day, today)
+    refusal = booking_reschedule_refusal(booking, now)
+    rules = rules_for_service(booking.service, booking.office)
+    days = []
+    if refusal is None:
+        for day in _days_with_slots(booking.service, first_day, now):
+            present = booking.start.astimezone(JST).isoformat()
+            day["slots"] = [s for s in day["slots"] if s["value"] != present]
+            if day["slots"]:
+                days.append(day)
+    pending = booking.changes.filter(status=BookingChange.Status.PENDING).first()
+    context = {
+        "office": booking.office,
+        "booking": booking,
+        "token": token,
+        "when": display.format_session(booking.start, booking.end),
+        "refusal": refusal,
+        "error": error,
+        "days": days,
+        "pending": display.format_session(pending.to_start, pending.to_end) if pending else "",
+        "left": max(rules.reschedule_limit - booking.reschedule_count, 0),
+        "needs_approval": rules.needs_staff_approval and booking.status == "confirmed",
+        "period": display.format_date(first_day)
+        + " – "
+        + display.format_date(first_day + timedelta(days=DAYS_PER_PAGE - 1)),
+        "next_from": (first_day + timedelta(days=DAYS_PER_PAGE)).isoformat(),
+        "previous_from": (first_day - timedelta(days=DAYS_PER_PAGE)).isoformat()
+        if first_day > today
+        else None,
+        "more_days": first_day + timedelta(days=DAYS_PER_PAGE)
+        <= today + timedelta(days=rules.horizon_days),
+    }
+    return _token_page(request, "bookings/change.html", context, status=status)

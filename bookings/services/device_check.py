@@ -1,0 +1,72 @@
+"""
+The result of a person's device check, saved to their booking so the counselor sees, before
+the start, who may need a phone call. Only coarse outcomes arrive: per part "passed",
+"not_tested" or the kind of problem, and the connection's figures. The browser never sends
+an image, a sound or a device's name, and nothing here would accept one.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import BookingInvalid, NotAllowedNow
+from bookings.models import Booking, DeviceCheck, DeviceCheckOutcome
+from bookings.services.create import rate_check
+
+# The kinds of problem each part can report (anything else is refused).
+PROBLEMS: dict[str, tuple[str, ...]] = {
+    "browser": ("unsupported", "app_needed"),
+    "camera": ("denied", "missing", "in_use", "unavailable"),
+    "microphone": ("denied", "missing", "in_use", "silent", "unavailable"),
+    "speaker": ("not_heard",),
+    "connection": ("slow", "unstable", "failed"),
+    "battery": ("low",),
+}
+_FIGURES = {"round_trip_ms": 60_000, "download_kbps": 10_000_000, "upload_kbps": 10_000_000}
+
+
+def _figure(value: object, limit: int) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(float(str(value)))
+    except ValueError:
+        return None
+    return min(max(number, 0), limit)
+
+
+def device_check_record(
+    *, booking: Booking, result: Mapping[str, str], now: datetime
+) -> DeviceCheck:
+    """
+    Saves one check's outcome to an active booking. Raises BookingInvalid for an unknown
+    outcome, NotAllowedNow for a booking that ended or was cancelled, RateLimited when one
+    booking sends too many.
+    """
+    errors: dict[str, list[str]] = {}
+    outcomes = {}
+    for part, problems in PROBLEMS.items():
+        value = str(result.get(part) or DeviceCheckOutcome.NOT_TESTED)
+        if value not in (DeviceCheckOutcome.PASSED, DeviceCheckOutcome.NOT_TESTED, *problems):
+            errors[part] = [_("Run the check again: this result was not understood.")]
+        outcomes[part] = value
+    if errors:
+        raise BookingInvalid(errors)
+    rate_check("device-check-result", [f"booking:{booking.pk}"], settings.RATE_LIMIT_DEVICE_RESULT)
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(no_key=True, of=("self",)).get(pk=booking.pk)
+        if not booking.is_active or booking.end <= now:
+            raise NotAllowedNow(_("This booking is no longer active, so the result was not saved."))
+        return DeviceCheck.objects.create(
+            booking=booking,
+            at=now,
+            passed=all(
+                v in (DeviceCheckOutcome.PASSED, DeviceCheckOutcome.NOT_TESTED)
+                for v in outcomes.values()
+            ),
+            **outcomes,
+            **{name: _figure(result.get(name), limit) for name, limit in _FIGURES.items()},
+        )

@@ -1,0 +1,110 @@
+"""
+Several people move their bookings to the same free time at once (real threads, real
+PostgreSQL): exactly one gets it, the others keep their own time. With the guard removed
+(no office lock, no exclusion constraint) the same race puts two bookings on one
+counselor's time, so this test can fail.
+"""
+
+import threading
+from datetime import timedelta
+from importlib import import_module
+
+import pytest
+from django.db import connection
+
+from bookings.exceptions import SlotTaken
+from bookings.models import ACTIVE_STATUSES, Booking
+from bookings.services import reschedule
+from offices.models import Counselor, Office
+from tests.bookings.conftest import NOW, book, jst, person, service
+
+MOVERS = 6
+TARGET = jst(2026, 11, 26, 15, 0)  # Kawagoe, Thursday
+
+
+@pytest.fixture
+def bookings_to_move(offices):
+    """One counselor; six people booked at six different times, all confirmed at once."""
+    Office.objects.filter(slug="kawagoe").update(confirmation_mode="instant")
+    svc = service("kawagoe")
+    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
+    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
+    times = [jst(2026, 11, 26, 9, 30) + timedelta(minutes=30 * n) for n in range(5)]
+    times.append(jst(2026, 11, 26, 13, 0))
+    return [
+        book(svc, start,
+             data=person(email=f"m{n}@example.jp", job_seeker_number=f"{20000 + n}-1")).booking
+        for n, start in enumerate(times)
+    ]  # fmt: skip
+
+
+def race(bookings) -> tuple[int, int, list]:
+    start_line = threading.Barrier(len(bookings))
+    won, lost, errors = [], [], []
+
+    def attempt(booking) -> None:
+        try:
+            start_line.wait(timeout=20)
+            reschedule.booking_reschedule_by_applicant(booking=booking, start=TARGET, now=NOW)
+            won.append(booking.pk)
+        except SlotTaken:
+            lost.append(booking.pk)
+        except Exception as error:  # reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(b,)) for b in bookings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return len(won), len(lost), errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_people_moving_to_the_same_time_at_once_one_wins_and_the_rest_keep_theirs(
+    bookings_to_move,
+):
+    before = {b.pk: b.start for b in bookings_to_move}
+    won, lost, errors = race(bookings_to_move)
+    assert errors == []
+    assert (won, lost) == (1, MOVERS - 1)
+    at_target = Booking.objects.filter(start=TARGET, status__in=ACTIVE_STATUSES)
+    assert at_target.count() == 1
+    for booking in Booking.objects.exclude(pk=at_target.get().pk):
+        assert booking.start == before[booking.pk]  # the losers still have their time
+        assert booking.sequence == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_guard_the_same_race_puts_two_on_one_time(bookings_to_move, monkeypatch):
+    checked = threading.Barrier(MOVERS, timeout=30)
+    real_free_slot = reschedule._free_slot
+
+    def free_slot_then_wait(booking, start, now):
+        result = real_free_slot(booking, start, now)
+        checked.wait()  # every mover has seen the time free before any moves
+        return result
+
+    def no_lock(office):
+        return list(
+            Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
+        )
+
+    monkeypatch.setattr(reschedule, "_free_slot", free_slot_then_wait)
+    monkeypatch.setattr(reschedule, "office_booking_lock", no_lock)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap")
+    try:
+        won, _lost, errors = race(bookings_to_move)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM bookings_bookingevent")
+            cursor.execute("DELETE FROM notifications_notification")
+            cursor.execute("DELETE FROM bookings_booking")
+            cursor.execute(import_module("bookings.migrations.0002_no_overlap").FORWARD)
+    assert errors == []
+    assert won > 1, "the race did not happen: the test could not detect a missing guard"

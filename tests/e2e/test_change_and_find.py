@@ -1,0 +1,89 @@
+"""
+On a phone-sized Chromium: the person moves their booking to another free time from their
+booking page and gets the updated calendar file; someone who lost the email gets the link
+again with the reference and the address. axe-core checks each page, errors included.
+"""
+
+import re
+
+import pytest
+
+from bookings.models import Booking
+from notifications.models import Notification
+from offices.models import Office
+from terms.services import terms_seed
+from tests.bookings.conftest import book, jst, service
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _link(live_server, notification: Notification) -> str:
+    url = re.search(r"https?://\S+/bookings/\S+/", notification.body_text).group(0)
+    return live_server.url + url.split("127.0.0.1:8000", 1)[-1]
+
+
+def _audit(page) -> list[str]:
+    from tests.e2e.test_accessibility import AXE, audit
+
+    return audit(page) if AXE.exists() else []
+
+
+def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(
+    live_server, browser_page, seeded
+):
+    terms_seed()
+    Office.objects.filter(slug="kawagoe").update(confirmation_mode="instant")
+    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+    page = browser_page
+    page.goto(_link(live_server, Notification.objects.get(kind="booking_created")))
+    page.get_by_role("link", name="別の日時を選ぶ…").click()
+    assert page.locator("h1").inner_text() == "予約の変更"
+    problems = _audit(page)
+
+    page.get_by_role("button", name="この日時に変更する").click()  # nothing chosen
+    page.locator("[role=alert]").wait_for()
+    assert "空いている時間から選んでください" in page.locator("[role=alert]").inner_text()
+    problems += _audit(page)
+
+    choice = page.locator(".time").nth(1)
+    label = choice.inner_text()
+    choice.click()
+    page.get_by_role("button", name="この日時に変更する").click()
+    assert "に変更しました" in page.locator(".messages").inner_text()
+    assert label.split("〜")[0] in page.locator(".facts").inner_text()
+    problems += _audit(page)
+    assert problems == []
+
+    booking.refresh_from_db()
+    assert booking.sequence == 1 and booking.start != jst(2026, 11, 26, 9, 30)
+    email = Notification.objects.get(kind="booking_rescheduled:1")
+    assert "SEQUENCE:1" in email.attachment_content
+    href = page.get_by_role("link", name=re.compile(r"\.ics")).get_attribute("href")
+    calendar = page.request.get(live_server.url + href).text()
+    assert "SEQUENCE:1" in calendar and str(booking.uuid) in calendar
+    page.screenshot(path="var/change-e2e.png", full_page=True)
+
+
+def test_a_person_gets_the_link_again_with_reference_and_email(live_server, browser_page, seeded):
+    terms_seed()
+    booking = book(service("sasebo"), jst(2026, 11, 24, 9, 30)).booking
+    page = browser_page
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="予約の確認（リンクの再送）").click()
+    problems = _audit(page)
+
+    page.get_by_role("button", name="リンクを送ってもらう").click()  # empty
+    page.locator(".error-summary").wait_for()
+    problems += _audit(page)
+
+    page.get_by_label("予約番号").fill(booking.reference.lower())
+    page.get_by_label("メールアドレス").fill("taro@example.jp")
+    page.get_by_role("button", name="リンクを送ってもらう").click()
+    assert "メールをご確認ください" in page.locator("main").inner_text()
+    assert "/bookings/" not in page.locator("main").inner_html().replace("/bookings/find/", "")
+    problems += _audit(page)
+    assert problems == []
+
+    page.goto(_link(live_server, Notification.objects.get(kind="booking_link")))
+    assert booking.reference in page.locator(".reference").first.inner_text()
+    assert Booking.objects.count() == 1
