@@ -183,6 +183,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "fields": [
                     "employers_may_book",
                     ("no_show_grace_minutes", "no_show_bar_threshold"),
+                    "check_in_opens_minutes",
                 ]
             },
         ),

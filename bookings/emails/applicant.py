@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
+from bookings.state import EmailKind
 from bookings.tokens import MANAGE, VERIFY, booking_token
 from notifications.services import Attachment, Message
 from offices import display
@@ -40,23 +41,27 @@ def booking_links(booking: Booking) -> dict[str, str]:
     }
 
 
-def booking_message(booking: Booking, kind: str) -> Message | None:
+def booking_message(booking: Booking, kind: EmailKind) -> Message | None:
     """The message for this event, or None when the event sends nothing."""
     templates = {
-        "created": {
+        EmailKind.CREATED: {
             BookingStatus.PENDING_VERIFICATION: "verify",
             BookingStatus.REQUESTED: "requested",
             BookingStatus.CONFIRMED: "confirmed",
         }.get(booking.status),
-        BookingStatus.REQUESTED: "requested",
-        BookingStatus.CONFIRMED: "confirmed",
-        "cancelled": "cancelled",
-        "expired": "expired",
-        "no_show": "no_show",
-        "barred": "barred",
-        "proposed": "proposed",
+        EmailKind.REQUESTED: "requested",
+        EmailKind.CONFIRMED: "confirmed",
+        EmailKind.CANCELLED: "cancelled",
+        EmailKind.EXPIRED: "expired",
+        EmailKind.NO_SHOW: "no_show",
+        EmailKind.NO_SHOW_WITHDRAWN: "no_show_withdrawn",
+        EmailKind.BARRED: "barred",
+        EmailKind.BAR_WITHDRAWN: "bar_withdrawn",
+        EmailKind.PROPOSED: "proposed",
+        EmailKind.SWITCHED_TO_PHONE: "switched_to_phone",
+        EmailKind.CANCELLED_FOR_CLOSURE: "cancelled_for_closure",
     }
-    template = templates.get(kind.split(":")[0])
+    template = templates.get(EmailKind(kind))
     if template is None:
         return None
     with translation.override(booking.language):
@@ -90,6 +95,10 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "no_show": _("Your session was counted as a no-show"),
             "barred": _("Online booking is no longer available to you"),
             "proposed": _("The office proposes another time"),
+            "no_show_withdrawn": _("Correction: your session is not counted as a no-show"),
+            "bar_withdrawn": _("Correction: you can book online again"),
+            "switched_to_phone": _("Your session continues by phone"),
+            "cancelled_for_closure": _("Your booking was cancelled: the office is closed that day"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []

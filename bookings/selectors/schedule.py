@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 
-from bookings.models import Booking, BookingStatus
+from bookings.models import Booking, BookingEvent, BookingStatus
+from bookings.state import Offer, allowed_actions, undo_refusal
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from offices.models import Counselor, OpeningHours
@@ -21,6 +22,8 @@ class ScheduleBlock:
     column: int
     row_start: int
     row_end: int
+    offers: dict[str, Offer] = field(default_factory=dict)  # the state table's actions
+    last_change: BookingEvent | None = None  # the office's change that can be undone now
 
 
 @dataclass
@@ -45,7 +48,8 @@ def _row(first: time, moment: time) -> int:
 
 def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     """
-    One office's bookings of one day, by counselor, with their meetings: four queries
+    One office's bookings of one day, by counselor, with their meetings, the actions the
+    state table offers on each and the change that can be undone: five queries
     whatever the number of bookings. The grid spans the office's hours, widened to any
     booking outside them.
     """
@@ -69,6 +73,14 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         m.booking_uuid: m
         for m in OnlineMeeting.objects.filter(booking_uuid__in=[b.uuid for b in bookings])
     }
+    last_changes: dict[int, BookingEvent] = {}
+    for event in (
+        BookingEvent.objects.filter(booking__in=bookings)
+        .exclude(from_status=F("to_status"))
+        .exclude(from_status="")
+        .order_by("pk")
+    ):
+        last_changes[event.booking_id] = event
     windows = OpeningHours.objects.filter(
         service__office=office, weekday=day.weekday()
     ).values_list("start", "end")
@@ -83,6 +95,8 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         local_start = booking.start.astimezone(JST)
         local_end = booking.end.astimezone(JST)
         end_time = local_end.time() if local_end.date() == day else time(23, 55)
+        booking.office = office
+        last_change = last_changes.get(booking.pk)
         blocks.append(
             ScheduleBlock(
                 booking=booking,
@@ -90,6 +104,8 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
                 column=columns[booking.counselor_id],
                 row_start=_row(first, local_start.time()),
                 row_end=max(_row(first, end_time), _row(first, local_start.time()) + 1),
+                offers=allowed_actions(booking, now),
+                last_change=last_change if undo_refusal(last_change, now) is None else None,
             )
         )
     hours = [(f"{h}:00", _row(first, time(h, 0))) for h in range(first.hour, last.hour)]

@@ -33,16 +33,19 @@ from bookings.exceptions import (
 )
 from bookings.models import (
     ACTIVE_STATUSES,
+    TIME_HOLDING_STATUSES,
     Applicant,
     Booking,
     BookingChannel,
     BookingEvent,
     BookingStatus,
+    is_overlap_violation,
 )
 from bookings.selectors.availability import slot_list_available
 from bookings.services.locking import office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
+from bookings.state import Actor, EmailKind, Reason
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
 from bookings.validation import ApplicantInput, identity_key, validate_applicant
 from common import ratelimit
@@ -122,7 +125,7 @@ def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: da
     counts = dict(
         Booking.objects.filter(
             counselor_id__in=free_ids,
-            status__in=ACTIVE_STATUSES,
+            status__in=TIME_HOLDING_STATUSES,
             start__gte=day_start,
             start__lt=day_start + timedelta(days=1),
         )
@@ -357,7 +360,7 @@ def _create(
         with transaction.atomic():
             booking.save()
     except IntegrityError as error:
-        if "no_overlap" in str(error) or "exclusion" in str(error).lower():
+        if is_overlap_violation(error):
             raise SlotTaken(
                 _("That time was just taken. Please choose another time."),
                 alternatives=[],
@@ -369,9 +372,10 @@ def _create(
         from_status="",
         to_status=status,
         actor=created_by,
-        actor_label="staff" if created_by else "applicant",
-        reason=f"booked via {channel}",
+        actor_label=Actor.STAFF if created_by else Actor.APPLICANT,
+        reason_code=Reason.BOOKED,
+        reason_params={"channel": channel},
     )
-    booking_notify(booking, "created")
+    booking_notify(booking, EmailKind.CREATED)
     meeting_enqueue_after_commit(booking)
     return booking

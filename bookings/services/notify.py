@@ -12,6 +12,7 @@ from bookings.models import (
     Booking,
     BookingStatus,
 )
+from bookings.state import EmailKind
 from notifications.services import notification_queue
 from offices.models import User
 from offices.roles import COUNSELORS
@@ -57,11 +58,14 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
     return queued
 
 
-def booking_notify(booking: Booking, kind: str) -> None:
+def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -> None:
     """
     Writes the email for this event to the outbox in the current transaction and hands
     it to a worker after commit; a mail or broker failure never fails the booking.
+    `occurrence` tells apart emails of one kind that may be sent more than once (each
+    proposed time); it goes into the dedupe key only.
     """
+    kind = EmailKind(kind)
     from bookings.emails.applicant import booking_message
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
@@ -70,8 +74,8 @@ def booking_notify(booking: Booking, kind: str) -> None:
     if message is None:
         return
     notification, created = notification_queue(
-        dedupe_key=f"booking:{booking.pk}:{kind}:{booking.status}",
-        kind=f"booking_{kind}",
+        dedupe_key=f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}",
+        kind=f"booking_{kind.value}",
         recipient=booking.email,
         language=booking.language,
         message=message,
@@ -81,3 +85,8 @@ def booking_notify(booking: Booking, kind: str) -> None:
         transaction.on_commit(lambda: send_after_commit(notification.pk))
     if booking.status == BookingStatus.REQUESTED:
         staff_notify(booking, "staff_request_waiting")
+
+
+def _dedupe_kind(kind: EmailKind, occurrence: str) -> str:
+    # The keys written before the enum read `proposed:<timestamp>`: kept, so no email repeats.
+    return f"{kind.value}:{occurrence}" if occurrence else kind.value
