@@ -11,7 +11,7 @@ constraint (migration 0002), and `bookings.services.create.booking_create` re-ch
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -204,6 +204,11 @@ def _param(key: str, value):
         return BookingChannel(value).label
     if key.endswith("_status") and value in BookingStatus.values:
         return BookingStatus(value).label
+    if key.endswith("_day") and isinstance(value, str):
+        try:
+            return display.format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
     if key.endswith("_at") and isinstance(value, str):
         try:
             return display.format_datetime(datetime.fromisoformat(value))

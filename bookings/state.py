@@ -96,7 +96,10 @@ class Reason(models.TextChoices):
     ACCEPTED_PROPOSAL = "accepted_proposal", _("Accepted the proposed time")
     CANCELLED_ONLINE = "cancelled_online", _("Cancelled online")
     CANCELLED_BY_STAFF = "cancelled_by_staff", _("Cancelled by the office")
-    CANCELLED_FOR_CLOSURE = "cancelled_for_closure", _("Cancelled: the office closes on %(day)s")
+    CANCELLED_FOR_CLOSURE = (
+        "cancelled_for_closure",
+        _("Cancelled: the office closes on %(closed_day)s"),
+    )
     MEETING_REISSUE = "meeting_reissue", _("Meeting re-issue requested")
     MEETING_LINK_PASTED = "meeting_link_pasted", _("Meeting link pasted")
     RECONSENT = "reconsent", _("Agreed to terms version %(version)s")

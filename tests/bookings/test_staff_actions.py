@@ -141,3 +141,26 @@ def test_an_extension_beyond_the_offices_maximum_is_refused(counselor):
     booking_extend(booking=booking, by=counselor, minutes=5, now=during)
     booking.refresh_from_db()
     assert booking.end - booking.start == timedelta(minutes=45)
+
+
+def test_the_persons_page_explains_a_switch_to_phone(client, counselor, frozen):
+    from django.urls import reverse
+
+    created = book(service("kawagoe"), THU_930)
+    booking_confirm(booking=created.booking, by=counselor, now=clock.now())
+    frozen.move_to(THU_930 + timedelta(minutes=3))
+    booking_switch_to_phone(booking=created.booking, by=counselor, now=clock.now())
+    page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()
+    assert "相談を電話に切り替えました" in page
+    assert created.booking.phone in page and "9:33" in page
+    office = created.booking.office
+    assert not office.phone or office.phone in page
+
+
+def test_the_table_refuses_what_it_does_not_hold():
+    from bookings.state import Action, Actor, transition_rule
+
+    assert transition_rule("completed", "in_progress", Actor.STAFF) is None  # only as an undo
+    assert transition_rule("completed", "in_progress", Actor.STAFF, action=Action.UNDO)
+    assert transition_rule("confirmed", "no_show", Actor.APPLICANT) is None
+    assert transition_rule("cancelled", "confirmed", Actor.STAFF, action=Action.UNDO) is None
