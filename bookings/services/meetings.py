@@ -13,7 +13,7 @@ from django.db import transaction
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
 from conferencing.models import OnlineMeeting
-from conferencing.providers import provider_for
+from conferencing.providers import join_hosts_for, provider_for
 from conferencing.providers.teleoffice import TeleOfficeProvider
 from conferencing.types import (
     AccountMissing,
@@ -175,7 +175,10 @@ def meeting_set_manual_link(
     """A counselor pastes the join link (TeleOffice, or after a platform failure)."""
     if not (by.is_superuser or by.office_id == booking.office_id):
         raise ConferencingError("this booking belongs to another office")
-    join_url = TeleOfficeProvider.validate_join_url(join_url)
+    office = booking.office
+    join_url = TeleOfficeProvider.validate_join_url(
+        join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
+    )
     meeting, _created = OnlineMeeting.objects.get_or_create(
         booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
     )

@@ -23,3 +23,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run inline in tests; the outbox and broker fault tests switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
 CONFERENCING_FAKE = True
+CONFERENCING_JOIN_HOSTS = {
+    "teleoffice": ["*.to.ideep.com", "teleoffice.example"],
+    "zoom": ["zoom.us", "*.zoom.us"],
+    "teams": ["teams.microsoft.com"],
+}

@@ -402,3 +402,31 @@ def test_a_block_shows_phone_attendees_full_note_and_spaced_zoom_id(
     page = staff_client.get(SCHEDULE, {"date": "2026-11-26"}).content.decode()
     assert booking.phone in page and "通訳者: 通訳 花子" in page and note in page
     assert "status-pending_verification" in page  # the legend has its colour
+
+
+def test_a_pasted_link_must_be_on_the_offices_platform_hosts(
+    staff_client, counselor, frozen, settings
+):
+    from bookings.selectors.bookings import meeting_for
+
+    booking = confirmed(counselor)
+    for url in (
+        "https://evil.example.com/phish",
+        "https://to.ideep.com.evil.example/j",
+        "https://user@kawagoe.to.ideep.com/j",
+    ):
+        message = act(staff_client, booking, "paste_link", join_url=url)[-1]
+        assert "この事業所の会議サービス" in message, url
+    assert meeting_for(booking) is None or not meeting_for(booking).join_url
+    act(staff_client, booking, "paste_link", join_url="https://kawagoe.to.ideep.com/Join/x?a=1")
+    assert meeting_for(booking).join_url.startswith("https://kawagoe.to.ideep.com/")
+    # An account's own hosts narrow the platform's.
+    settings.CONFERENCING_ACCOUNTS = {"teleoffice:kawagoe": {"join_hosts": ["a.to.ideep.com"]}}
+    booking.office.platform_account = "teleoffice:kawagoe"
+    booking.office.save(update_fields=["platform_account"])
+    assert (
+        "a.to.ideep.com"
+        in act(staff_client, booking, "paste_link", join_url="https://kawagoe.to.ideep.com/Join/y")[
+            -1
+        ]
+    )
