@@ -224,8 +224,8 @@ class BookingEvent(models.Model):
         Booking, on_delete=models.PROTECT, related_name="events", verbose_name=_("booking")
     )
     at = models.DateTimeField(_("at"))
-    from_status = models.CharField(_("from"), max_length=30, blank=True)
-    to_status = models.CharField(_("to"), max_length=30)
+    from_status = models.CharField(_("status before"), max_length=30, blank=True)
+    to_status = models.CharField(_("status after"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -6,6 +6,7 @@ from bookings.api.endpoints import api
 from bookings.public import views as booking_views
 from conferencing.views import fake_meeting
 from conferencing.webhooks import zoom_webhook
+from config.admin_login import StaffAuthenticationForm
 from config.views import healthz
 from offices import views as office_views
 from terms import views as terms_views
@@ -13,6 +14,7 @@ from terms import views as terms_views
 admin.site.site_header = _("Online consultation booking: staff")
 admin.site.site_title = _("Online consultation booking")
 admin.site.index_title = _("Office administration")
+admin.site.login_form = StaffAuthenticationForm
 
 urlpatterns = [
     path("", office_views.office_list, name="home"),

@@ -90,3 +90,22 @@ def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -
 def _dedupe_kind(kind: EmailKind, occurrence: str) -> str:
     # The keys written before the enum read `proposed:<timestamp>`: kept, so no email repeats.
     return f"{kind.value}:{occurrence}" if occurrence else kind.value
+
+
+def register_email_kinds() -> None:
+    """Names this app's email kinds for the admin's outbox (called once, at start-up)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from notifications.kinds import kind_labels_register
+
+    kind_labels_register(
+        {
+            **{f"booking_{kind.value}": kind.label for kind in EmailKind},
+            "staff_request_waiting": _("To counselors: a request waits"),
+            "staff_meeting_needs_action": _("To counselors: a meeting needs action"),
+            "meeting_issued": _("Meeting link"),
+            "reminder_day_before": _("Reminder the business day before"),
+            "reminder_soon": _("Reminder shortly before"),
+            "terms_changed": _("Terms of use changed"),
+        }
+    )
