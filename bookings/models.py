@@ -133,7 +133,7 @@ class Booking(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
     job_seeker_number = models.CharField(_("job-seeker number"), max_length=20, blank=True)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20)
     company_name = models.CharField(_("company"), max_length=200, blank=True)
     attendees = models.JSONField(_("attendees"), default=list, blank=True)

@@ -359,6 +359,8 @@ def _confirm_no_show(model_admin: ModelAdmin, request: HttpRequest, booking: Boo
 class StaffBookingForm(DetailsForm):
     """The public form's fields and checks, plus the time and the consent stated by phone."""
 
+    email_optional = True
+
     start = forms.ChoiceField(label=gettext_lazy("Time"), widget=forms.RadioSelect)
     consent_stated = forms.BooleanField(
         label=gettext_lazy(
@@ -451,7 +453,14 @@ def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRes
                 booking = created.booking
                 messages.success(
                     request,
-                    _("Booked %(reference)s: %(when)s. The person is emailed the details.")
+                    (
+                        _("Booked %(reference)s: %(when)s. The person is emailed the details.")
+                        if booking.email
+                        else _(
+                            "Booked %(reference)s: %(when)s. The person has no email: tell "
+                            "them the time now, and the meeting link by phone or post."
+                        )
+                    )
                     % {
                         "reference": booking.reference,
                         "when": display.format_session(booking.start, booking.end),

@@ -85,4 +85,10 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=30, verbose_name="status after"),
         ),
         migrations.RunPython(reasons_forward, migrations.RunPython.noop, elidable=False),
+        # Staff may book a person without email (reached by phone).
+        migrations.AlterField(
+            model_name="booking",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="email"),
+        ),
     ]

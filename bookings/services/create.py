@@ -188,7 +188,9 @@ def booking_create(
     rules = rules_for_service(service, office)
     _check_channel(service, channel)
 
-    cleaned, errors = validate_applicant(data, office=office, rules=rules)
+    cleaned, errors = validate_applicant(
+        data, office=office, rules=rules, email_optional=channel in STAFF_CHANNELS
+    )
     if start is None or timezone.is_naive(start):
         errors.add("start", _("Choose one of the free times."))
     if not agree_terms:

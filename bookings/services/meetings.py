@@ -44,6 +44,8 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 
+    if not booking.email:
+        return  # entered by staff without email: the counselor gives the link by phone
     notification, created = notification_queue(
         dedupe_key=f"booking:{booking.pk}:meeting:{meeting.join_url}",
         kind="meeting_issued",

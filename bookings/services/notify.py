@@ -70,8 +70,10 @@ def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 
-    message = booking_message(booking, kind)
-    if message is None:
+    message = booking_message(booking, kind) if booking.email else None
+    if message is None:  # nothing to send, or a person without email (told by phone)
+        if booking.status == BookingStatus.REQUESTED:
+            staff_notify(booking, "staff_request_waiting")
         return
     notification, created = notification_queue(
         dedupe_key=f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}",

@@ -430,3 +430,31 @@ def test_a_pasted_link_must_be_on_the_offices_platform_hosts(
             -1
         ]
     )
+
+
+def test_a_phone_booking_may_leave_out_the_email_and_the_form_marks_each_field(
+    staff_client, counselor, frozen, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = staff_client.get("/admin/bookings/booking/phone/").content.decode()
+    assert page.count('class="mark mark-required"') >= 3 and 'class="mark">任意' in page
+    assert 'class="phone-form"' in page
+    data = {"service": "counseling", "start": THU.isoformat(), "name": "電話 二郎",
+            "name_kana": "デンワ ジロウ", "email": "", "phone": "049-222-0001",
+            "job_seeker_number": "12345-7654322",
+            "consent_stated": "on"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/admin/bookings/booking/phone/", data, follow=True)
+    booking = Booking.objects.get()
+    assert booking.email == "" and booking.status == BookingStatus.CONFIRMED
+    assert "電話か郵便で" in response.content.decode()
+    assert not [m for m in mailoutbox if not m.to or m.to == [""]]
+    # The public form still requires the email.
+    from bookings.validation import validate_applicant
+    from offices.rules import rules_for_service
+
+    svc = service("kawagoe")
+    _cleaned, errors = validate_applicant(
+        {"name": "x", "phone": "049-222-0001"}, office=svc.office,
+        rules=rules_for_service(svc, svc.office),
+    )  # fmt: skip
+    assert "email" in errors
