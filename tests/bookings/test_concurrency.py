@@ -93,7 +93,9 @@ def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch
             cursor.execute("DELETE FROM bookings_bookingevent")
             cursor.execute("DELETE FROM notifications_notification")
             cursor.execute("DELETE FROM bookings_booking")
-            cursor.execute(import_module("bookings.migrations.0008_phone_sessions_hold_time").FORWARD)
+            cursor.execute(
+                import_module("bookings.migrations.0008_phone_sessions_hold_time").FORWARD
+            )
     assert errors == []
     assert won > 1, "the race did not happen: the test could not detect a missing guard"
 
@@ -128,8 +130,7 @@ def test_the_database_refuses_an_overlap_with_a_phone_session_by_the_constraints
         data=person(email="b@example.jp", job_seeker_number="22222-2222222"),
     ).booking  # fmt: skip
     second.counselor_id, second.start = first.counselor_id, first.start
-    with pytest.raises(IntegrityError) as caught:
-        with transaction.atomic():
-            second.save(update_fields=["counselor", "start"])
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        second.save(update_fields=["counselor", "start"])
     assert is_overlap_violation(caught.value)
     assert OVERLAP_CONSTRAINT in str(caught.value)
