@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
@@ -176,7 +177,7 @@ def meeting_set_manual_link(
 ) -> OnlineMeeting:
     """A counselor pastes the join link (TeleOffice, or after a platform failure)."""
     if not (by.is_superuser or by.office_id == booking.office_id):
-        raise ConferencingError("this booking belongs to another office")
+        raise ConferencingError(_("This booking belongs to another office."))
     office = booking.office
     join_url = TeleOfficeProvider.validate_join_url(
         join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
