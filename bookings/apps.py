@@ -10,6 +10,9 @@ class BookingsConfig(AppConfig):
         from bookings.selectors.availability_cache import connect_signals
 
         connect_signals()
+        from bookings.services.notify import register_email_kinds
+
+        register_email_kinds()
         # The tasks register with Celery here, so that work named by its task's name
         # (`common.queue`) finds them in every process, not only in workers.
         import bookings.tasks  # noqa: F401

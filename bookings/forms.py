@@ -24,6 +24,8 @@ ROLE_LABELS = {
 class DetailsForm(forms.Form):
     """Fields carry `required_mark` (必須/任意) and an example under the label."""
 
+    email_optional = False  # staff bookings: a person without email is reached by phone
+
     def __init__(self, *args, office: Office, rules: BookingRules, **kwargs):
         super().__init__(*args, **kwargs)
         self.office, self.rules = office, rules
@@ -60,8 +62,13 @@ class DetailsForm(forms.Form):
         add(
             "email",
             _("Email address"),
-            True,
-            _("Example: taro@example.jp. Your booking link is sent here."),
+            not self.email_optional,
+            _(
+                "Example: taro@example.jp. Without one, give the person the meeting link by "
+                "phone or post."
+            )
+            if self.email_optional
+            else _("Example: taro@example.jp. Your booking link is sent here."),
             autocomplete="email",
             inputmode="email",
             type="email",
@@ -159,8 +166,9 @@ class DetailsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         _applicant, errors = validate_applicant(
-            self.raw_data(), office=self.office, rules=self.rules
-        )
+            self.raw_data(), office=self.office, rules=self.rules,
+            email_optional=self.email_optional,
+        )  # fmt: skip
         for name, messages in errors.items():
             target = name if name in self.fields else None
             if name == "attendees":

@@ -14,13 +14,22 @@ constraint (migration 0002), and `bookings.services.create.booking_create` re-ch
 """
 
 import uuid
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bookings.state import (  # noqa: F401 (re-exported: the statuses belong to the table)
+    ACTIVE_STATUSES,
+    TIME_HOLDING_STATUSES,
+    Actor,
+    BookingStatus,
+    Reason,
+)
 from common.fields import ClockDateTimeField
+from offices import display
 from offices.models import Counselor, Office, Service
 from terms.models import Consent
 
@@ -101,25 +110,15 @@ class Applicant(models.Model):
         return self.claimed_id is not None and self.linked_at is None
 
 
-class BookingStatus(models.TextChoices):
-    PENDING_VERIFICATION = "pending_verification", _("Awaiting email check")
-    REQUESTED = "requested", _("Awaiting confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    NO_SHOW = "no_show", _("No-show")
-    SWITCHED_TO_PHONE = "switched_to_phone", _("Switched to phone")
-    CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
+# The exclusion constraint of migrations 0002 and 0008 (PostgreSQL only).
+OVERLAP_CONSTRAINT = "booking_counselor_no_overlap"
 
 
-# Statuses that hold the counselor's time (a held request blocks it like a confirmation).
-ACTIVE_STATUSES = (
-    BookingStatus.PENDING_VERIFICATION,
-    BookingStatus.REQUESTED,
-    BookingStatus.CONFIRMED,
-    BookingStatus.IN_PROGRESS,
-)
+def is_overlap_violation(error: Exception) -> bool:
+    """Whether a database error is the no-overlap constraint, by the constraint's name."""
+    cause = error.__cause__ or error
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None) == OVERLAP_CONSTRAINT
 
 
 class BookingChannel(models.TextChoices):
@@ -159,7 +158,7 @@ class Booking(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
     job_seeker_number = models.CharField(_("job-seeker number"), max_length=20, blank=True)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20)
     company_name = models.CharField(_("company"), max_length=200, blank=True)
     attendees = models.JSONField(_("attendees"), default=list, blank=True)
@@ -233,6 +232,25 @@ class Booking(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
+def _param(key: str, value):
+    """A stored placeholder value as shown: codes become labels, moments the one format."""
+    if key == "channel" and value in BookingChannel.values:
+        return BookingChannel(value).label
+    if key.endswith("_status") and value in BookingStatus.values:
+        return BookingStatus(value).label
+    if key.endswith("_day") and isinstance(value, str):
+        try:
+            return display.format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return display.format_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 class BookingEvent(models.Model):
     """One change of a booking's state: who, when, from, to, why. Never edited."""
 
@@ -240,8 +258,8 @@ class BookingEvent(models.Model):
         Booking, on_delete=models.PROTECT, related_name="events", verbose_name=_("booking")
     )
     at = models.DateTimeField(_("at"))
-    from_status = models.CharField(_("from"), max_length=30, blank=True)
-    to_status = models.CharField(_("to"), max_length=30)
+    from_status = models.CharField(_("status before"), max_length=30, blank=True)
+    to_status = models.CharField(_("status after"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -250,10 +268,10 @@ class BookingEvent(models.Model):
         related_name="+",
         verbose_name=_("by staff"),
     )
-    actor_label = models.CharField(
-        _("by"), max_length=40, help_text=_("applicant, staff or system")
-    )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    actor_label = models.CharField(_("by"), max_length=40, choices=Actor.choices)
+    reason_code = models.CharField(_("what"), max_length=40, choices=Reason.choices, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True, editable=False)
+    reason = models.CharField(_("reason given"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("booking event")
@@ -262,6 +280,20 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking} {self.from_status or '-'} → {self.to_status}"
+
+    def describe(self) -> str:
+        """What happened and why, in the current language, with the reason typed if any."""
+        parts = []
+        if self.reason_code in Reason.values:
+            template = str(Reason(self.reason_code).label)
+            params = {key: _param(key, value) for key, value in self.reason_params.items()}
+            try:
+                parts.append(template % params if params else template)
+            except (KeyError, TypeError, ValueError):
+                parts.append(template)
+        if self.reason:
+            parts.append(self.reason)
+        return ": ".join(parts)
 
 
 class AccessRecord(models.Model):

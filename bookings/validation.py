@@ -75,8 +75,13 @@ def _phone_ok(digits: str) -> bool:
 
 
 def validate_applicant(
-    data: dict, *, office: Office, rules: BookingRules
+    data: dict, *, office: Office, rules: BookingRules, email_optional: bool = False
 ) -> tuple[ApplicantInput, Errors]:
+    """
+    The person's details checked and normalized, with the errors by field. A booking
+    entered by staff (`email_optional`) may leave out the email: the person without one
+    is reached by phone, and the meeting link is given by phone or post.
+    """
     errors = Errors()
     cleaned = ApplicantInput()
 
@@ -130,11 +135,14 @@ def validate_applicant(
 
     email = _text(data.get("email"))
     try:
-        if not email:
+        if not email and email_optional:
+            pass
+        elif not email:
             raise ValidationError("empty")
-        validate_email(email)
-        local, _at, domain = email.rpartition("@")
-        email = f"{local}@{domain.lower()}"
+        else:
+            validate_email(email)
+            local, _at, domain = email.rpartition("@")
+            email = f"{local}@{domain.lower()}"
     except ValidationError:
         errors.add(
             "email",
@@ -209,7 +217,9 @@ def _attendees(value: object, errors: Errors) -> list[dict[str, str]]:
 
 
 def identity_key(cleaned: ApplicantInput) -> str:
-    """How an office recognizes a returning person: number if given, else email."""
+    """How an office recognizes a returning person: number if given, else email, else phone."""
     if cleaned.job_seeker_number:
         return f"jsn:{cleaned.job_seeker_number}"
+    if not cleaned.email:  # entered by staff for a person without email
+        return f"tel:{cleaned.phone}"
     return f"email:{cleaned.email.lower()}"

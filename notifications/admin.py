@@ -1,7 +1,21 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from notifications.kinds import kind_label
 from notifications.models import Notification
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).order_by("kind").values_list("kind", flat=True)
+        return [(kind, kind_label(kind)) for kind in kinds.distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -11,17 +25,21 @@ class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdm
     office_lookup = "office_id"
     list_display = [
         "created_at",
-        "kind",
+        "kind_name",
         "recipient",
         "status",
         "attempts",
         "last_error",
         "sent_at",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", KindFilter]
     search_fields = ["recipient", "subject"]
     readonly_fields = [
-        "dedupe_key", "kind", "office_id", "recipient", "language", "subject", "body_text",
+        "dedupe_key", "kind_name", "office_id", "recipient", "language", "subject", "body_text",
         "status", "attempts", "last_error", "created_at", "sent_at", "attachment_name",
     ]  # fmt: skip
-    exclude = ["body_html", "attachment_content", "attachment_mimetype"]
+    exclude = ["body_html", "attachment_content", "attachment_mimetype", "kind"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, obj: Notification) -> str:
+        return kind_label(obj.kind)

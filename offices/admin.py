@@ -202,6 +202,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "fields": [
                     "employers_may_book",
                     ("no_show_grace_minutes", "no_show_bar_threshold"),
+                    "check_in_opens_minutes",
                 ]
             },
         ),
@@ -222,6 +223,30 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             '<strong style="color:#ce0000">✘ {}</strong>',
             _("not configured: meetings wait") if obj.platform_account else _("no account named"),
         )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The summary at the top links to each inline row with an error (the page is long).
+        links = []
+        for inline in context.get("inline_admin_formsets", []):
+            formset = inline.formset
+            for index, row in enumerate(formset.forms):
+                for field, errors in row.errors.items():
+                    label = row.fields[field].label if field in row.fields else ""
+                    for error in errors:
+                        links.append(
+                            {
+                                "anchor": f"{formset.prefix}-{index}",
+                                "where": _("%(section)s, row %(row)d%(field)s")
+                                % {
+                                    "section": inline.opts.verbose_name_plural,
+                                    "row": index + 1,
+                                    "field": f" ({label})" if label else "",
+                                },
+                                "error": error,
+                            }
+                        )
+        context["inline_error_links"] = links
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # The slug is part of public addresses, and the platform account holds another

@@ -49,6 +49,16 @@ def format_datetime(moment: datetime) -> str:
     return f"{format_date(local.date())} {_clock(local)}"
 
 
+def format_meeting_id(number: str) -> str:
+    """A Zoom meeting ID as Zoom prints it: `850 1234 5678` (11 digits), `850 123 4567` (10)."""
+    digits = "".join(ch for ch in str(number) if ch.isdigit())
+    if len(digits) == 11:
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if len(digits) == 10:
+        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    return str(number)
+
+
 def format_session(start: datetime, end: datetime) -> str:
     """`2026年11月24日(火) 10:00〜10:30`, or `Tue 24 Nov 2026, 10:00–10:30` in English."""
     start, end = start.astimezone(JST), end.astimezone(JST)

@@ -109,6 +109,10 @@ class OpeningHoursForm(forms.ModelForm):
         return cleaned
 
 
+def _typed(form: forms.Form) -> bool:
+    return form.instance.pk is None or form.has_changed()
+
+
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
     """Across rows: no overlapping windows, and each window holds at least one session."""
 
@@ -131,8 +135,21 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
             windows[(service.pk, weekday)].append((start, end, form))
         for rows in windows.values():
             rows.sort(key=lambda row: row[0])
-            for (_s1, end1, _f1), (start2, _end2, form2) in itertools.pairwise(rows):
-                if start2 < end1:
+            for (_start1, end1, form1), (start2, _end2, form2) in itertools.pairwise(rows):
+                if start2 >= end1:
+                    continue
+                # The error goes on the row the manager just typed, not on the one that
+                # was there: the earlier row when only it is new or changed.
+                if _typed(form1) and not _typed(form2):
+                    form1.add_error(
+                        "end",
+                        _(
+                            "This window overlaps the one starting at %(start)s on the same "
+                            "day. End it at %(start)s or earlier, or merge the two windows."
+                        )
+                        % {"start": f"{start2:%H:%M}"},
+                    )
+                else:
                     form2.add_error(
                         "start",
                         _(

@@ -149,6 +149,15 @@ class Office(models.Model):
             "many minutes after the start and has not contacted the office."
         ),
     )
+    check_in_opens_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before the start)"),
+        default=15,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "Counselors can check a person in, extend the session or switch it to phone from "
+            "this many minutes before the start until its end."
+        ),
+    )
     no_show_bar_threshold = models.PositiveSmallIntegerField(
         _("no-shows before refusal"),
         null=True,

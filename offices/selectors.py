@@ -52,3 +52,18 @@ def weekly_hours(service: Service) -> dict[int, list[tuple[time, time]]]:
     for windows in table.values():
         windows.sort()
     return dict(table)
+
+
+UPCOMING_CLOSURE_DAYS = 60
+
+
+def office_upcoming_closures(*, office: Office, today: date) -> list[Closure]:
+    """The office's own closures (not the national calendar) from today, for the public."""
+    return list(
+        Closure.objects.filter(
+            office=office,
+            kind=Closure.Kind.CLOSED,
+            date__gte=today,
+            date__lte=today + timedelta(days=UPCOMING_CLOSURE_DAYS),
+        ).order_by("date")
+    )

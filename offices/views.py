@@ -1,10 +1,16 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from common.clock import JST
 from offices import display
 from offices.models import Office
 from offices.rules import rules_for_service
-from offices.selectors import office_get_published, office_list_published, weekly_hours
+from offices.selectors import (
+    office_get_published,
+    office_list_published,
+    office_upcoming_closures,
+    weekly_hours,
+)
 
 
 def office_list(request: HttpRequest) -> HttpResponse:
@@ -36,5 +42,11 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "common_preparation": display.common_preparation(),
         "session_rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
         "bookable": any(item["service"].accepts_web for item in services),
+        "closures": [
+            {"day": display.format_date(c.date), "reason": c.reason}
+            for c in office_upcoming_closures(
+                office=office, today=request.now.astimezone(JST).date()
+            )
+        ],
     }
     return render(request, "offices/office_detail.html", context)

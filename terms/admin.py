@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,7 +55,12 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("as published"))
     def rendered(self, obj: TermsVersion) -> str:
-        return format_html('<div class="terms-body">{}</div>', obj.body_html) if obj else ""
+        # body_html is the Markdown rendered and cleaned by nh3 (terms.rendering) when saved.
+        return (
+            format_html('<div class="terms-body">{}</div>', mark_safe(obj.body_html))  # noqa: S308
+            if obj
+            else ""
+        )
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.is_published:

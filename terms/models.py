@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import ClockDateTimeField
+from offices import display
 from offices.models import Office
 
 
@@ -181,4 +182,4 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.terms_version} @ {self.given_at:%Y-%m-%d %H:%M}"
+        return f"{self.terms_version} @ {display.format_datetime(self.given_at)}"

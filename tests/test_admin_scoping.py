@@ -143,3 +143,19 @@ def test_staff_sessions_expire(client, offices, settings, time_machine):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     time_machine.move_to(jst(2026, 11, 22, 9, 0).replace(hour=17, minute=1))
     assert client.get("/admin/").status_code == 302  # after 8 hours: sign in again
+
+
+def test_the_last_sign_in_before_the_lockout_warns_and_the_lockout_page_is_named(client, offices):
+    user = User.objects.get(username="kawagoe-counselor-1")
+    pages = []
+    for _attempt in range(5):
+        response = client.post(
+            "/admin/login/",
+            {"username": user.username, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.11",
+            HTTP_ACCEPT_LANGUAGE="ja",
+        )
+        pages.append(response.content.decode())
+    warning = "あと1回パスワードを間違えると"
+    assert warning not in pages[2] and warning in pages[3]
+    assert "Django" not in pages[4] and "オンライン相談予約" in pages[4]

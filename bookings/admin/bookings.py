@@ -20,18 +20,44 @@ from bookings.services.staff import (
 )
 from conferencing.types import ConferencingError
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
-from offices.display import format_session
+from offices.display import format_datetime, format_meeting_id, format_session
 
 
 class BookingEventInline(admin.TabularInline):
+    """The history in the admin's language: statuses and reasons by name, times in JST."""
+
     model = BookingEvent
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor_label", "actor", "reason"]
+    fields = ["when", "before", "after", "by", "actor", "what"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("at"))
+    def when(self, event: BookingEvent) -> str:
+        return format_datetime(event.at)
+
+    @admin.display(description=gettext_lazy("status before"))
+    def before(self, event: BookingEvent) -> str:
+        return _status_label(event.from_status)
+
+    @admin.display(description=gettext_lazy("status after"))
+    def after(self, event: BookingEvent) -> str:
+        return _status_label(event.to_status)
+
+    @admin.display(description=gettext_lazy("by"))
+    def by(self, event: BookingEvent) -> str:
+        return event.get_actor_label_display()
+
+    @admin.display(description=gettext_lazy("what and why"))
+    def what(self, event: BookingEvent) -> str:
+        return event.describe() or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def _status_label(status: str) -> str:
+    return str(BookingStatus(status).label) if status in BookingStatus.values else "—"
 
 
 class MeetingLinkForm(forms.Form):
@@ -125,7 +151,7 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             "{}<br>{}: {}<br>{}: {} / {}: {}<br>{}: {}<br>{}",
             meeting.get_status_display(),
             _("Join link"), meeting.join_url or "—",
-            _("Meeting ID"), meeting.meeting_number or "—",
+            _("Meeting ID"), format_meeting_id(meeting.meeting_number) or "—",
             _("Passcode"), meeting.passcode or "—",
             _("Host link"), meeting.host_url or "—",
             meeting.last_error,

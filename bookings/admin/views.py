@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
-from bookings.forms import DetailsForm
+from bookings.forms import ROLE_LABELS, DetailsForm
 from bookings.models import Applicant, Booking, BookingChannel, BookingStatus
 from bookings.selectors.availability import slot_list_available
 from bookings.selectors.consent import bookings_needing_reconsent
@@ -39,8 +39,10 @@ from bookings.services.staff import (
     booking_note_contact,
     booking_propose_time,
     booking_switch_to_phone,
+    booking_undo,
     meeting_reissue,
 )
+from bookings.state import Action, Actor, refusal
 from common.clock import JST
 from conferencing.types import ConferencingError
 from offices import display
@@ -120,7 +122,24 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
     )
     current_terms = terms_in_force(office=office, at=request.now)
     rules = {}
+    results, page_messages = _split_messages(request)
     for block in schedule.blocks:
+        booking = block.booking
+        block.results = results.get(booking.pk, [])
+        block.attendee_lines = [_attendee_line(a) for a in booking.attendees]
+        block.meeting_number = (
+            display.format_meeting_id(block.meeting.meeting_number)
+            if block.meeting and block.meeting.meeting_number
+            else ""
+        )
+        block.later_offers = [
+            (ACTION_LABELS[name], display.format_datetime(offer.opens_at))
+            for name, offer in block.offers.items()
+            if offer.opens_at and name in ACTION_LABELS
+        ]
+        block.last_change_label = (
+            BookingStatus(block.last_change.to_status).label if block.last_change else ""
+        )
         block.needs_reconsent = block.booking.pk in reconsent
         service = block.booking.service
         if service.pk not in rules:
@@ -141,6 +160,7 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         "next_day": day + timedelta(days=1),
         "today": _today(request),
         "schedule": schedule,
+        "page_messages": page_messages,
         "can_change": model_admin.has_change_permission(request),
         "platform": office.get_platform_display(),
         "current_terms": current_terms,
@@ -150,6 +170,27 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         ),
     }
     return render(request, "admin/bookings/schedule.html", context)
+
+
+def _split_messages(request: HttpRequest) -> tuple[dict[int, list], list]:
+    """The results of schedule actions by booking (shown at its block), and the rest."""
+    by_booking: dict[int, list] = {}
+    rest = []
+    for message in messages.get_messages(request):
+        tag = next((t for t in message.extra_tags.split() if t.startswith("booking-")), None)
+        if tag and tag[8:].isdigit():
+            by_booking.setdefault(int(tag[8:]), []).append(message)
+        else:
+            rest.append(message)
+    return by_booking, rest
+
+
+def _attendee_line(attendee: dict) -> str:
+    role = ROLE_LABELS.get(attendee.get("role", ""), attendee.get("role", ""))
+    parts = [f"{role}: {attendee.get('name', '')}"]
+    if attendee.get("affiliation"):
+        parts.append(f"（{attendee['affiliation']}）")
+    return "".join(parts)
 
 
 def schedule_csv_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
@@ -202,6 +243,7 @@ ACTIONS = {
         booking=b, by=u, reason=p.get("reason", ""), now=now
     ),
     "reissue_meeting": lambda b, u, p, now: meeting_reissue(booking=b, by=u, now=now),
+    "undo": lambda b, u, p, now: booking_undo(booking=b, by=u, reason=p.get("reason", ""), now=now),
     "reconsent_stated": lambda b, u, p, now: booking_reconsent(
         booking=b, terms_version_id=_int(p.get("terms_version")), recorded_by=u, now=now
     ),
@@ -227,6 +269,16 @@ ACTION_DONE = {
     "reconsent_stated": gettext_lazy("The agreement to the current terms was recorded."),
     "extend": gettext_lazy("Extended."),
     "paste_link": gettext_lazy("The link was saved and sent to the person."),
+    "undo": gettext_lazy("The change was undone."),
+}
+
+# The names of the actions whose window opens later, as the block says "Check in: from 9:15".
+ACTION_LABELS = {
+    Action.CHECK_IN.value: gettext_lazy("Check in"),
+    Action.COMPLETE.value: gettext_lazy("Complete"),
+    Action.EXTEND.value: gettext_lazy("Extend"),
+    Action.SWITCH_TO_PHONE.value: gettext_lazy("Switch to phone"),
+    Action.NO_SHOW.value: gettext_lazy("Mark as no-show"),
 }
 
 
@@ -238,6 +290,9 @@ def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_
     booking = _booking(model_admin, request, booking_id)
     action = request.POST.get("action", "")
     day = booking.start.astimezone(JST).date()
+    if action == "no_show" and request.POST.get("confirmed") != "yes":
+        return _confirm_no_show(model_admin, request, booking)
+    tags = f"booking-{booking.pk}"
     try:
         if action == "extend":
             form = ExtendForm(request.POST)
@@ -264,17 +319,47 @@ def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_
     except BookingInvalid as invalid:
         for errors in invalid.errors.values():
             for error in errors:
-                messages.error(request, f"{booking.reference}: {error}")
+                messages.error(request, f"{booking.reference}: {error}", extra_tags=tags)
     except (BookingError, ConferencingError, TermsError) as refused:
         text = str(refused) if isinstance(refused, ConferencingError) else refused.message
-        messages.error(request, f"{booking.reference}: {text}")
+        messages.error(request, f"{booking.reference}: {text}", extra_tags=tags)
     else:
-        messages.success(request, f"{booking.reference}: {ACTION_DONE[action]}")
-    return redirect(_schedule_url(booking.office, day) + f"#booking-{booking.pk}")
+        messages.success(request, f"{booking.reference}: {ACTION_DONE[action]}", extra_tags=tags)
+    # The result is shown in the block; the fragment moves focus to it, so it is read out.
+    return redirect(_schedule_url(booking.office, day) + f"#result-{booking.pk}")
+
+
+def _confirm_no_show(model_admin: ModelAdmin, request: HttpRequest, booking: Booking):
+    """The step before a no-show by hand: what it means for the person, then confirm."""
+    office = booking.office
+    refused = refusal(Action.NO_SHOW, booking, Actor.STAFF, request.now)
+    if refused:
+        messages.error(
+            request, f"{booking.reference}: {refused}", extra_tags=f"booking-{booking.pk}"
+        )
+        day = booking.start.astimezone(JST).date()
+        return redirect(_schedule_url(office, day) + f"#result-{booking.pk}")
+    counted = Booking.objects.filter(
+        applicant_id=booking.applicant_id, status=BookingStatus.NO_SHOW
+    ).count()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Mark as no-show?"),
+        "booking": booking,
+        "when": display.format_session(booking.start, booking.end),
+        "threshold": office.no_show_bar_threshold,
+        "count_after": counted + 1,
+        "schedule_url": _schedule_url(office, booking.start.astimezone(JST).date())
+        + f"#booking-{booking.pk}",
+    }
+    return render(request, "admin/bookings/confirm_no_show.html", context)
 
 
 class StaffBookingForm(DetailsForm):
     """The public form's fields and checks, plus the time and the consent stated by phone."""
+
+    email_optional = True
 
     start = forms.ChoiceField(label=gettext_lazy("Time"), widget=forms.RadioSelect)
     consent_stated = forms.BooleanField(
@@ -368,7 +453,14 @@ def phone_booking_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRes
                 booking = created.booking
                 messages.success(
                     request,
-                    _("Booked %(reference)s: %(when)s. The person is emailed the details.")
+                    (
+                        _("Booked %(reference)s: %(when)s. The person is emailed the details.")
+                        if booking.email
+                        else _(
+                            "Booked %(reference)s: %(when)s. The person has no email: tell "
+                            "them the time now, and the meeting link by phone or post."
+                        )
+                    )
                     % {
                         "reference": booking.reference,
                         "when": display.format_session(booking.start, booking.end),

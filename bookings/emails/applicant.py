@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
+from bookings.state import EmailKind
 from bookings.tokens import MANAGE, VERIFY, booking_token
 from notifications.services import Attachment, Message
 from offices import display
@@ -43,31 +44,35 @@ def booking_links(booking: Booking) -> dict[str, str]:
     }
 
 
-def booking_message(booking: Booking, kind: str) -> Message | None:
+def booking_message(booking: Booking, kind: EmailKind, *, occurrence: str = "") -> Message | None:
     """The message for this event, or None when the event sends nothing."""
     templates = {
-        "created": {
+        EmailKind.CREATED: {
             BookingStatus.PENDING_VERIFICATION: "verify",
             BookingStatus.REQUESTED: "requested",
             BookingStatus.CONFIRMED: "confirmed",
         }.get(booking.status),
-        BookingStatus.REQUESTED: "requested",
-        BookingStatus.CONFIRMED: "confirmed",
-        "cancelled": "cancelled",
-        "expired": "expired",
-        "no_show": "no_show",
-        "barred": "barred",
-        "proposed": "proposed",
-        "rescheduled": "rescheduled",
-        "change_requested": "change_requested",
-        "change_declined": "change_declined",
+        EmailKind.REQUESTED: "requested",
+        EmailKind.CONFIRMED: "confirmed",
+        EmailKind.CANCELLED: "cancelled",
+        EmailKind.EXPIRED: "expired",
+        EmailKind.NO_SHOW: "no_show",
+        EmailKind.NO_SHOW_WITHDRAWN: "no_show_withdrawn",
+        EmailKind.BARRED: "barred",
+        EmailKind.BAR_WITHDRAWN: "bar_withdrawn",
+        EmailKind.PROPOSED: "proposed",
+        EmailKind.SWITCHED_TO_PHONE: "switched_to_phone",
+        EmailKind.CANCELLED_FOR_CLOSURE: "cancelled_for_closure",
+        EmailKind.RESCHEDULED: "rescheduled",
+        EmailKind.CHANGE_REQUESTED: "change_requested",
+        EmailKind.CHANGE_DECLINED: "change_declined",
     }
-    template = templates.get(kind.split(":")[0])
+    template = templates.get(EmailKind(kind))
     if template is None:
         return None
     change = None
     if template in ("change_requested", "change_declined"):
-        change = booking.changes.get(pk=int(kind.split(":")[1]))
+        change = booking.changes.get(pk=int(occurrence))
     with translation.override(booking.language):
         office = booking.office
         rules = rules_for_service(booking.service, office)
@@ -108,6 +113,10 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "rescheduled": _("Your booking was moved to a new time"),
             "change_requested": _("We received your request to change the time"),
             "change_declined": _("Your booking keeps its time"),
+            "no_show_withdrawn": _("Correction: your session is not counted as a no-show"),
+            "bar_withdrawn": _("Correction: you can book online again"),
+            "switched_to_phone": _("Your session continues by phone"),
+            "cancelled_for_closure": _("Your booking was cancelled: the office is closed that day"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []

@@ -383,6 +383,9 @@ def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     _record(request, booking, AccessRecord.Kind.VIEWED)
     now = request.now
     context = {**_manage_context(booking, now), **_reconsent_context(booking, now), "token": token}
+    if booking.status == BookingStatus.SWITCHED_TO_PHONE:
+        switched = booking.events.filter(to_status=BookingStatus.SWITCHED_TO_PHONE).last()
+        context["switched_at"] = display.format_datetime(switched.at) if switched else ""
     return _token_page(request, "bookings/manage.html", context)
 
 

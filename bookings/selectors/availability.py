@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, FilteredRelation, FloatField, Func, Q
 
-from bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from bookings.models import TIME_HOLDING_STATUSES, Booking, BookingStatus
 from offices.business_days import (
     JST,
     OfficeCalendar,
@@ -152,7 +152,7 @@ def _busy(
     rows = (
         Booking.objects.filter(
             counselor_id__in=counselor_ids,
-            status__in=ACTIVE_STATUSES,
+            status__in=TIME_HOLDING_STATUSES,
             start__lt=end,
             end__gt=start,
         )

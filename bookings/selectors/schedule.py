@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 
-from bookings.models import Booking, BookingChange, BookingStatus, DeviceCheck
+from bookings.models import Booking, BookingChange, BookingEvent, BookingStatus, DeviceCheck
+from bookings.state import Offer, allowed_actions, undo_refusal
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from offices.models import Counselor, OpeningHours
@@ -23,6 +24,8 @@ class ScheduleBlock:
     row_end: int
     device_check: DeviceCheck | None = None
     pending_change: BookingChange | None = None
+    offers: dict[str, Offer] = field(default_factory=dict)  # the state table's actions
+    last_change: BookingEvent | None = None  # the office's change that can be undone now
 
 
 @dataclass
@@ -48,8 +51,9 @@ def _row(first: time, moment: time) -> int:
 def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     """
     One office's bookings of one day, by counselor, with their meetings, latest device
-    checks and pending changes of time: six queries whatever the number of bookings. The
-    grid spans the office's hours, widened to any booking outside them.
+    checks, pending changes of time, the actions the state table offers on each and the
+    change that can be undone: seven queries whatever the number of bookings. The grid
+    spans the office's hours, widened to any booking outside them.
     """
     day_start = datetime.combine(day, time.min, tzinfo=JST)
     bookings = list(
@@ -82,6 +86,14 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
             booking__in=[b.pk for b in bookings], status=BookingChange.Status.PENDING
         )
     }
+    last_changes: dict[int, BookingEvent] = {}
+    for event in (
+        BookingEvent.objects.filter(booking__in=bookings)
+        .exclude(from_status=F("to_status"))
+        .exclude(from_status="")
+        .order_by("pk")
+    ):
+        last_changes[event.booking_id] = event
     windows = OpeningHours.objects.filter(
         service__office=office, weekday=day.weekday()
     ).values_list("start", "end")
@@ -96,6 +108,8 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         local_start = booking.start.astimezone(JST)
         local_end = booking.end.astimezone(JST)
         end_time = local_end.time() if local_end.date() == day else time(23, 55)
+        booking.office = office
+        last_change = last_changes.get(booking.pk)
         blocks.append(
             ScheduleBlock(
                 booking=booking,
@@ -105,6 +119,8 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
                 row_end=max(_row(first, end_time), _row(first, local_start.time()) + 1),
                 device_check=device_checks.get(booking.pk),
                 pending_change=pending_changes.get(booking.pk),
+                offers=allowed_actions(booking, now),
+                last_change=last_change if undo_refusal(last_change, now) is None else None,
             )
         )
     hours = [(f"{h}:00", _row(first, time(h, 0))) for h in range(first.hour, last.hour)]

@@ -32,12 +32,13 @@ from bookings.exceptions import (
     SlotTaken,
 )
 from bookings.models import (
-    ACTIVE_STATUSES,
+    TIME_HOLDING_STATUSES,
     Applicant,
     Booking,
     BookingChannel,
     BookingEvent,
     BookingStatus,
+    is_overlap_violation,
 )
 from bookings.selectors.availability import counselors_busy, slot_list_available
 from bookings.services.holds import (
@@ -54,6 +55,7 @@ from bookings.services.identity import (
 from bookings.services.locking import booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
+from bookings.state import Actor, EmailKind, Reason
 from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
 from bookings.validation import ApplicantInput, validate_applicant
 from common import ratelimit
@@ -136,7 +138,7 @@ def counselor_preference(
     counts = dict(
         Booking.objects.filter(
             counselor_id__in=present_ids,
-            status__in=ACTIVE_STATUSES,
+            status__in=TIME_HOLDING_STATUSES,
             start__gte=day_start,
             start__lt=day_start + timedelta(days=1),
         )
@@ -193,7 +195,9 @@ def booking_create(
     rules = rules_for_service(service, office)
     _check_channel(service, channel)
 
-    cleaned, errors = validate_applicant(data, office=office, rules=rules)
+    cleaned, errors = validate_applicant(
+        data, office=office, rules=rules, email_optional=channel in STAFF_CHANNELS
+    )
     if start is None or timezone.is_naive(start):
         errors.add("start", _("Choose one of the free times."))
     if not agree_terms:
@@ -374,7 +378,7 @@ def _create(
         # No savepoint: a refused insert ends this transaction anyway (it is rolled back).
         booking.save()
     except IntegrityError as error:
-        if "no_overlap" in str(error) or "exclusion" in str(error).lower():
+        if is_overlap_violation(error):
             raise SlotTaken(
                 _("That time was just taken. Please choose another time."),
                 alternatives=[],
@@ -386,10 +390,11 @@ def _create(
         from_status="",
         to_status=status,
         actor=created_by,
-        actor_label="staff" if created_by else "applicant",
-        reason=f"booked via {channel}",
+        actor_label=Actor.STAFF if created_by else Actor.APPLICANT,
+        reason_code=Reason.BOOKED,
+        reason_params={"channel": channel},
     )
-    booking_notify(booking, "created")
+    booking_notify(booking, EmailKind.CREATED)
     if applicant.is_unlinked_claim:
         claim_notify(booking)
     meeting_enqueue_after_commit(booking)

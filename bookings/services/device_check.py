@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingInvalid, NotAllowedNow
 from bookings.models import Booking, DeviceCheck, DeviceCheckOutcome
 from bookings.services.create import rate_check
+from bookings.services.locking import booking_lock, booking_transaction
 
 # The kinds of problem each part can report (anything else is refused).
 PROBLEMS: dict[str, tuple[str, ...]] = {
@@ -56,8 +56,8 @@ def device_check_record(
     if errors:
         raise BookingInvalid(errors)
     rate_check("device-check-result", [f"booking:{booking.pk}"], settings.RATE_LIMIT_DEVICE_RESULT)
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update(no_key=True, of=("self",)).get(pk=booking.pk)
+    with booking_transaction():
+        booking = booking_lock(booking.pk)
         if not booking.is_active or booking.end <= now:
             raise NotAllowedNow(_("This booking is no longer active, so the result was not saved."))
         return DeviceCheck.objects.create(

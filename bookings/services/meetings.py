@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
-from conferencing.providers import provider_for
+from conferencing.providers import join_hosts_for, provider_for
 from conferencing.providers.teleoffice import TeleOfficeProvider
 from conferencing.services import attendee_key
 from conferencing.types import (
@@ -47,6 +48,8 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
     from bookings.emails.applicant import meeting_issued_message
     from notifications.services import notification_enqueue
 
+    if not booking.email:
+        return  # entered by staff without email: the counselor gives the link by phone
     notification_enqueue(
         dedupe_key=f"booking:{booking.pk}:meeting:{meeting.join_url}",
         kind="meeting_issued",
@@ -241,8 +244,11 @@ def meeting_set_manual_link(
 ) -> OnlineMeeting:
     """A counselor pastes the join link (TeleOffice, or after a platform failure)."""
     if not (by.is_superuser or by.office_id == booking.office_id):
-        raise ConferencingError("this booking belongs to another office")
-    join_url = TeleOfficeProvider.validate_join_url(join_url)
+        raise ConferencingError(_("This booking belongs to another office."))
+    office = booking.office
+    join_url = TeleOfficeProvider.validate_join_url(
+        join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
+    )
     meeting, _created = OnlineMeeting.objects.get_or_create(
         booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
     )

@@ -11,11 +11,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from bookings.models import Booking, BookingStatus
+from bookings.models import Applicant, Booking, BookingStatus
 from bookings.services.locking import applicant_lock, booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
+from bookings.state import Actor, EmailKind, Reason
 from conferencing.models import OnlineMeeting
 from offices.models import Office
 
@@ -56,6 +58,7 @@ def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> 
             booking.status != BookingStatus.CONFIRMED
             or booking.start > due
             or booking.contact_noted_at is not None
+            or _no_show_undone(booking)
             or _joined(booking)
         ):
             return 0
@@ -63,13 +66,47 @@ def _mark_one(booking_id: int, office: Office, due: datetime, now: datetime) -> 
             booking,
             BookingStatus.NO_SHOW,
             at=now,
-            actor_label="system",
-            reason=f"not joined {office.no_show_grace_minutes} minutes after the start, no contact",
+            actor_label=Actor.SYSTEM,
+            reason_code=Reason.NO_SHOW_AUTOMATIC,
+            reason_params={"minutes": office.no_show_grace_minutes},
         )
-        booking_notify(booking, "no_show")
+        booking_notify(booking, EmailKind.NO_SHOW)
         bar_if_threshold(booking.applicant_id, office, now)
     logger.info("booking id=%s marked no-show", booking_id)
     return 1
+
+
+def _no_show_undone(booking: Booking) -> bool:
+    """A counselor took back a no-show of this booking: the rule does not mark it again."""
+    return booking.events.filter(
+        reason_code=Reason.UNDONE, from_status=BookingStatus.NO_SHOW
+    ).exists()
+
+
+def _counted(applicant: Applicant):
+    counted = Booking.objects.filter(applicant=applicant, status=BookingStatus.NO_SHOW)
+    if applicant.bar_lifted_at:
+        counted = counted.filter(start__gt=applicant.bar_lifted_at)
+    return counted
+
+
+def bar_withdraw_if_caused(booking: Booking, *, since: datetime, now: datetime) -> bool:
+    """
+    After a no-show was taken back: a bar set since it (so caused by it) is withdrawn
+    when the no-shows left no longer reach the threshold, and the person is told.
+    Runs inside the caller's transaction; returns whether a bar was withdrawn.
+    """
+    applicant = applicant_lock(booking.applicant_id)
+    threshold = booking.office.no_show_bar_threshold
+    if not applicant.is_barred or applicant.barred_at < since:
+        return False
+    if threshold and _counted(applicant).count() >= threshold:
+        return False
+    applicant.barred_at = None
+    applicant.barred_reason = ""
+    applicant.save(update_fields=["barred_at", "barred_reason"])
+    booking_notify(booking, EmailKind.BAR_WITHDRAWN, occurrence=f"{now.timestamp():.0f}")
+    return True
 
 
 def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
@@ -78,13 +115,11 @@ def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
     applicant = applicant_lock(applicant_id)
     if applicant.is_barred:
         return
-    counted = Booking.objects.filter(applicant=applicant, status=BookingStatus.NO_SHOW)
-    if applicant.bar_lifted_at:
-        counted = counted.filter(start__gt=applicant.bar_lifted_at)
+    counted = _counted(applicant)
     if counted.count() < office.no_show_bar_threshold:
         return
     applicant.barred_at = now
-    applicant.barred_reason = f"{counted.count()} unannounced no-shows"
+    applicant.barred_reason = _("%(count)d unannounced no-shows") % {"count": counted.count()}
     applicant.save(update_fields=["barred_at", "barred_reason"])
     latest = counted.order_by("-start").first()
-    booking_notify(latest, "barred")
+    booking_notify(latest, EmailKind.BARRED)

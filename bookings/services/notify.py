@@ -10,6 +10,7 @@ from bookings.models import (
     Booking,
     BookingStatus,
 )
+from bookings.state import EmailKind
 from notifications.services import notification_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
@@ -53,20 +54,54 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
     return queued
 
 
-def booking_notify(booking: Booking, kind: str) -> None:
+def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -> None:
     """
     Writes the email for this event to the outbox in the current transaction and hands
     it to a worker after commit; a mail or broker failure never fails the booking.
+    `occurrence` tells apart emails of one kind that may be sent more than once (each
+    proposed time); it goes into the dedupe key only.
     """
+    kind = EmailKind(kind)
     from bookings.emails.applicant import booking_message
 
+    if not booking.email:  # a person without email is told by phone
+        if booking.status == BookingStatus.REQUESTED:
+            staff_notify(booking, "staff_request_waiting")
+        return
     notification_enqueue(
-        dedupe_key=f"booking:{booking.pk}:{kind}:{booking.status}",
-        kind=f"booking_{kind}",
+        dedupe_key=f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}",
+        kind=f"booking_{kind.value}",
         recipient=booking.email,
         language=booking.language,
-        render=lambda: booking_message(booking, kind),
+        render=lambda: booking_message(booking, kind, occurrence=occurrence),
         office_id=booking.office_id,
     )
     if booking.status == BookingStatus.REQUESTED:
         staff_notify(booking, "staff_request_waiting")
+
+
+def _dedupe_kind(kind: EmailKind, occurrence: str) -> str:
+    # The keys written before the enum read `proposed:<timestamp>`: kept, so no email repeats.
+    return f"{kind.value}:{occurrence}" if occurrence else kind.value
+
+
+def register_email_kinds() -> None:
+    """Names this app's email kinds for the admin's outbox (called once, at start-up)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from notifications.kinds import kind_labels_register
+
+    kind_labels_register(
+        {
+            **{f"booking_{kind.value}": kind.label for kind in EmailKind},
+            "staff_request_waiting": _("To counselors: a request waits"),
+            "staff_meeting_needs_action": _("To counselors: a meeting needs action"),
+            "staff_change_waiting": _("To counselors: a change of time waits"),
+            "record_link": _("Was this booking yours? (to the address on record)"),
+            "booking_link": _("The link to a booking, asked for again"),
+            "meeting_issued": _("Meeting link"),
+            "reminder_day_before": _("Reminder the business day before"),
+            "reminder_soon": _("Reminder shortly before"),
+            "terms_changed": _("Terms of use changed"),
+        }
+    )

@@ -22,6 +22,7 @@ from bookings.services.create import rate_check
 from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition, hold_expire
+from bookings.state import Action, Actor, EmailKind, Reason
 from bookings.tokens import VERIFY
 from offices.models import User
 from offices.rules import rules_for_service
@@ -65,10 +66,10 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
             to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
             booking.verification_expires_at = None
             booking_transition(
-                booking, to, at=now, actor_label="applicant", reason="email address checked",
-                extra_fields=("verification_expires_at",),
+                booking, to, at=now, actor_label=Actor.APPLICANT,
+                reason_code=Reason.EMAIL_CHECKED, extra_fields=("verification_expires_at",),
             )  # fmt: skip
-            booking_notify(booking, to)
+            booking_notify(booking, EmailKind(to))
     if expired:
         raise NotAllowedNow(
             _(
@@ -93,10 +94,11 @@ def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: date
         booking,
         BookingStatus.CANCELLED,
         at=now,
-        actor_label="applicant",
-        reason=(reason or "cancelled online")[:300],
+        actor_label=Actor.APPLICANT,
+        reason_code=Reason.CANCELLED_ONLINE,
+        reason=reason[:300],
     )
-    booking_notify(booking, "cancelled")
+    booking_notify(booking, EmailKind.CANCELLED)
     return booking
 
 
@@ -111,10 +113,10 @@ def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
     if booking.start <= now:
         raise NotAllowedNow(_("The proposed time has passed. Please phone the office."))
     booking_transition(
-        booking, BookingStatus.CONFIRMED, at=now, actor_label="applicant",
-        reason="accepted the proposed time",
+        booking, BookingStatus.CONFIRMED, at=now, actor_label=Actor.APPLICANT,
+        reason_code=Reason.ACCEPTED_PROPOSAL, action=Action.ACCEPT_PROPOSAL,
     )  # fmt: skip
-    booking_notify(booking, BookingStatus.CONFIRMED)
+    booking_notify(booking, EmailKind.CONFIRMED)
     return booking
 
 
@@ -147,7 +149,7 @@ def booking_reconsent(
     booking.save(update_fields=["consent", "updated_at"])
     BookingEvent.objects.create(
         booking=booking, at=now, from_status=booking.status, to_status=booking.status,
-        actor=recorded_by, actor_label="staff" if recorded_by else "applicant",
-        reason=f"agreed to terms version {consent.terms_version.version}",
+        actor=recorded_by, actor_label=Actor.STAFF if recorded_by else Actor.APPLICANT,
+        reason_code=Reason.RECONSENT, reason_params={"version": consent.terms_version.version},
     )  # fmt: skip
     return booking

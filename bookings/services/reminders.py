@@ -32,12 +32,14 @@ def bookings_send_reminders(*, now: datetime) -> int:
     queued = 0
     for office in Office.objects.all():
         bookings = list(
-            Booking.objects.select_related("office", "service").filter(
+            Booking.objects.select_related("office", "service")
+            .filter(
                 office=office,
                 status=BookingStatus.CONFIRMED,
                 start__gt=now,
                 start__lte=now + _LOOKAHEAD,
             )
+            .exclude(email="")  # a person without email is reminded by phone
         )
         if not bookings:
             continue

@@ -26,6 +26,7 @@ from bookings.services.create import alternatives_near, counselor_choose, counse
 from bookings.services.locking import booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify, staff_notify
 from bookings.services.transitions import holds_expire_stale
+from bookings.state import EmailKind
 from common.clock import JST
 from common.queue import enqueue_after_commit
 from offices.models import User
@@ -126,7 +127,7 @@ def _move(booking: Booking, slot, *, now: datetime, actor: User | None, reason: 
             "bookings.tasks.update_meeting", booking.pk,
             what=f"meeting move of booking id={booking.pk}",
         )  # fmt: skip
-    booking_notify(booking, f"rescheduled:{booking.sequence}")
+    booking_notify(booking, EmailKind.RESCHEDULED, occurrence=str(booking.sequence))
 
 
 def booking_reschedule_by_applicant(
@@ -182,7 +183,7 @@ def _change_request(booking: Booking, slot, *, now: datetime) -> BookingChange:
         actor_label="applicant",
         reason=f"asked to move to {slot.start.astimezone(JST):%Y-%m-%d %H:%M}",
     )  # fmt: skip
-    booking_notify(booking, f"change_requested:{change.pk}")
+    booking_notify(booking, EmailKind.CHANGE_REQUESTED, occurrence=str(change.pk))
     staff_notify(booking, "staff_change_waiting", dedupe_suffix=f":{change.pk}")
     return change
 
@@ -236,7 +237,7 @@ def booking_change_decline(*, change: BookingChange, by: User, now: datetime) ->
         actor=by, actor_label="staff", reason="change of time declined",
     )  # fmt: skip
     if booking.is_active:
-        booking_notify(booking, f"change_declined:{change.pk}")
+        booking_notify(booking, EmailKind.CHANGE_DECLINED, occurrence=str(change.pk))
     return booking
 
 

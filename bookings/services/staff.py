@@ -9,6 +9,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
@@ -17,10 +18,11 @@ from bookings.exceptions import (
     SlotTaken,
 )
 from bookings.models import (
-    ACTIVE_STATUSES,
+    TIME_HOLDING_STATUSES,
     Applicant,
     Booking,
     BookingStatus,
+    is_overlap_violation,
 )
 from bookings.selectors.availability import slot_list_available
 from bookings.services.create import counselor_choose, counselor_preference
@@ -32,6 +34,7 @@ from bookings.services.locking import (
 )
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
+from bookings.state import Action, Actor, EmailKind, Reason, refusal, undo_refusal
 from common.clock import JST
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
@@ -45,35 +48,32 @@ def _locked(booking: Booking, by: User) -> Booking:
     return booking_lock(booking.pk, by=by)
 
 
-def _expect(booking: Booking, *statuses: str, message: str) -> None:
-    if booking.status not in statuses:
-        raise NotAllowedNow(message)
+def _allowed(booking: Booking, action: Action, now: datetime) -> None:
+    """The state table's answer for a staff action that keeps the status (extend, ...)."""
+    refused = refusal(action, booking, Actor.STAFF, now)
+    if refused:
+        raise NotAllowedNow(refused)
 
 
 @booking_transaction()
 def booking_check_in(*, booking: Booking, by: User, now: datetime) -> Booking:
     """The person is in the session: it can no longer become a no-show."""
     booking = _locked(booking, by)
-    _expect(
-        booking, BookingStatus.CONFIRMED, message=_("Only a confirmed booking can be checked in.")
-    )
     booking_transition(
-        booking, BookingStatus.IN_PROGRESS, at=now, actor=by, actor_label="staff",
-        reason="checked in",
+        booking, BookingStatus.IN_PROGRESS, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.CHECKED_IN,
     )  # fmt: skip
     return booking
 
 
 @booking_transaction()
 def booking_complete(*, booking: Booking, by: User, now: datetime) -> Booking:
+    """Confirmed and started, checked in (even early) or on the phone: the session is over."""
     booking = _locked(booking, by)
-    _expect(
-        booking, BookingStatus.IN_PROGRESS, BookingStatus.CONFIRMED,
-        message=_("Only a confirmed or running session can be completed."),
+    booking_transition(
+        booking, BookingStatus.COMPLETED, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.COMPLETED,
     )  # fmt: skip
-    if booking.start > now:
-        raise NotAllowedNow(_("A session that has not started yet cannot be completed."))
-    booking_transition(booking, BookingStatus.COMPLETED, at=now, actor=by, actor_label="staff")
     return booking
 
 
@@ -83,34 +83,33 @@ def booking_switch_to_phone(
 ) -> Booking:
     """Connection trouble: the counselor phones the person and the session goes on by phone."""
     booking = _locked(booking, by)
-    _expect(
-        booking, BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS,
-        message=_("Only a confirmed or running session can switch to phone."),
-    )  # fmt: skip
     booking_transition(
-        booking, BookingStatus.SWITCHED_TO_PHONE, at=now, actor=by, actor_label="staff",
-        reason=(reason or "connection trouble")[:300],
+        booking, BookingStatus.SWITCHED_TO_PHONE, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.SWITCHED_TO_PHONE, reason=reason,
     )  # fmt: skip
+    booking_notify(booking, EmailKind.SWITCHED_TO_PHONE)
     return booking
 
 
 @booking_transaction()
 def booking_mark_no_show(*, booking: Booking, by: User, now: datetime) -> Booking:
-    """A counselor records a no-show by hand (after the start); it counts toward the bar."""
+    """
+    A counselor records a no-show by hand, once the office's grace after the start has
+    passed (the table's window); it counts toward the bar. The schedule asks to confirm.
+    """
     from bookings.services.no_shows import bar_if_threshold
 
     applicant_lock(booking.applicant_id)  # the lock order: applicant, then the booking
     booking = _locked(booking, by)
-    _expect(
-        booking, BookingStatus.CONFIRMED, message=_("Only a confirmed booking can be a no-show.")
-    )
-    if booking.start > now:
-        raise NotAllowedNow(_("A session that has not started yet cannot be a no-show."))
+    if booking.contact_noted_at is not None:
+        raise NotAllowedNow(
+            _("The person contacted the office about this session, so it is not a no-show.")
+        )
     booking_transition(
-        booking, BookingStatus.NO_SHOW, at=now, actor=by, actor_label="staff",
-        reason="marked by a counselor",
+        booking, BookingStatus.NO_SHOW, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.NO_SHOW_BY_STAFF,
     )  # fmt: skip
-    booking_notify(booking, "no_show")
+    booking_notify(booking, EmailKind.NO_SHOW)
     bar_if_threshold(booking.applicant_id, booking.office, now)
     return booking
 
@@ -133,10 +132,7 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
         raise BookingInvalid({"minutes": [_("Extend by 5 to 120 minutes.")]})
     office_booking_lock(booking.office)
     booking = _locked(booking, by)
-    _expect(
-        booking, BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS,
-        message=_("Only a confirmed or running session can be extended."),
-    )  # fmt: skip
+    _allowed(booking, Action.EXTEND, now)
     rules = rules_for_service(booking.service, booking.office)
     added = (booking.end - booking.start) - timedelta(minutes=rules.slot_minutes)
     allowed = rules.max_extension_minutes - int(added.total_seconds() // 60)
@@ -153,7 +149,7 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
     new_end = booking.end + timedelta(minutes=minutes)
     clash = (
         Booking.objects.filter(
-            counselor_id=booking.counselor_id, status__in=ACTIVE_STATUSES,
+            counselor_id=booking.counselor_id, status__in=TIME_HOLDING_STATUSES,
             start__lt=new_end, end__gt=booking.end,
         )
         .exclude(pk=booking.pk)
@@ -178,12 +174,17 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
         with transaction.atomic():
             booking.save(update_fields=["end", "updated_at"])
     except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
         raise SlotTaken(_("Cannot extend: the counselor is busy then."), alternatives=[]) from error
     booking.events.create(
         at=now, from_status=booking.status, to_status=booking.status, actor=by,
-        actor_label="staff",
-        reason=f"extended by {minutes} min (end {old_end.astimezone(JST):%H:%M} → "
-        f"{new_end.astimezone(JST):%H:%M})",
+        actor_label=Actor.STAFF, reason_code=Reason.EXTENDED,
+        reason_params={
+            "minutes": minutes,
+            "old_end": f"{old_end.astimezone(JST):%H:%M}",
+            "new_end": f"{new_end.astimezone(JST):%H:%M}",
+        },
     )  # fmt: skip
     _update_meeting_after_commit(booking)
     return booking
@@ -198,7 +199,7 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
     """
     counselor_ids = office_booking_lock(booking.office)
     booking = _locked(booking, by)
-    _expect(booking, BookingStatus.REQUESTED, message=_("Only a requested booking can be moved."))
+    _allowed(booking, Action.PROPOSE, now)
     day = start.astimezone(JST).date()
     slot = next(
         (
@@ -222,13 +223,15 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
         with transaction.atomic():
             booking.save(update_fields=["start", "end", "counselor", "proposed_at", "updated_at"])
     except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
         raise SlotTaken(_("That time was just taken. Choose another."), alternatives=[]) from error
     booking.events.create(
         at=now, from_status=booking.status, to_status=booking.status, actor=by,
-        actor_label="staff",
-        reason=f"another time proposed (was {old.astimezone(JST):%Y-%m-%d %H:%M})",
+        actor_label=Actor.STAFF, reason_code=Reason.PROPOSED,
+        reason_params={"was_at": old.isoformat()},
     )  # fmt: skip
-    booking_notify(booking, f"proposed:{now.timestamp():.0f}")
+    booking_notify(booking, EmailKind.PROPOSED, occurrence=f"{now.timestamp():.0f}")
     return booking
 
 
@@ -237,16 +240,13 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
     """Asks the platform for the meeting again (after a failure or a fixed account)."""
 
     booking = _locked(booking, by)
-    _expect(
-        booking, BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS,
-        message=_("Only a confirmed booking has a meeting."),
-    )  # fmt: skip
+    _allowed(booking, Action.REISSUE_MEETING, now)
     OnlineMeeting.objects.filter(booking_uuid=booking.uuid).exclude(
         status=OnlineMeeting.Status.ISSUED
     ).update(status=OnlineMeeting.Status.PENDING, attempts=0, last_error="")
     booking.events.create(
         at=now, from_status=booking.status, to_status=booking.status, actor=by,
-        actor_label="staff", reason="meeting re-issue requested",
+        actor_label=Actor.STAFF, reason_code=Reason.MEETING_REISSUE,
     )  # fmt: skip
     from bookings.services.transitions import meeting_enqueue_after_commit
 
@@ -257,10 +257,11 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
 def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
     """A counselor confirms a requested time (staff-approval offices)."""
     booking = booking_lock(booking.pk, by=by)
-    if booking.status != BookingStatus.REQUESTED:
-        raise NotAllowedNow(_("Only a requested booking can be confirmed."))
-    booking_transition(booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label="staff")
-    booking_notify(booking, BookingStatus.CONFIRMED)
+    booking_transition(
+        booking, BookingStatus.CONFIRMED, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.CONFIRMED,
+    )  # fmt: skip
+    booking_notify(booking, EmailKind.CONFIRMED)
     return booking
 
 
@@ -268,14 +269,14 @@ def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
 def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
     """Staff cancel (or decline a request), on the person's request or the office's."""
     booking = booking_lock(booking.pk, by=by)
-    if not booking.is_active:
-        raise NotAllowedNow(_("This booking is no longer active."))
+    _allowed(booking, Action.CANCEL, now)
     if not reason.strip():
         raise BookingInvalid({"reason": [_("Say why the booking is cancelled.")]})
     booking_transition(
-        booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label="staff", reason=reason[:300]
-    )
-    booking_notify(booking, "cancelled")
+        booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.CANCELLED_BY_STAFF, reason=reason,
+    )  # fmt: skip
+    booking_notify(booking, EmailKind.CANCELLED)
     return booking
 
 
@@ -283,6 +284,7 @@ def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: dat
 def booking_note_contact(*, booking: Booking, by: User, now: datetime) -> Booking:
     """The person phoned or emailed about this session: it will not count as a no-show."""
     booking = booking_lock(booking.pk, by=by)
+    _allowed(booking, Action.NOTE_CONTACT, now)
     if booking.contact_noted_at is None:
         booking.contact_noted_at = now
         booking.save(update_fields=["contact_noted_at", "updated_at"])
@@ -304,3 +306,64 @@ def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: date
     applicant.bar_lift_reason = reason[:300]
     applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
     return applicant
+
+
+def _last_change(booking: Booking):
+    return (
+        booking.events.exclude(from_status=F("to_status")).exclude(from_status="").order_by("-pk")
+    ).first()
+
+
+@booking_transaction()
+def booking_undo(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
+    """
+    Takes back the office's last status change of the booking (a mistaken no-show, an
+    early check-in, a completion, a switch to phone) on the day it was made, with a reason.
+    A no-show taken back also withdraws what it caused: it no longer counts toward the
+    bar, a bar it triggered is withdrawn, and the person gets a correction email. Going
+    back to a status that holds the counselor's time needs that time to be free still.
+    """
+    from bookings.services.no_shows import bar_withdraw_if_caused
+
+    if not reason.strip():
+        raise BookingInvalid({"reason": [_("Say why the change is undone.")]})
+    applicant_lock(booking.applicant_id)  # the lock order: person, counselors, booking
+    office_booking_lock(booking.office)
+    booking = _locked(booking, by)
+    event = _last_change(booking)
+    refused = undo_refusal(event, now)
+    if refused:
+        raise NotAllowedNow(refused)
+    back = event.from_status
+    if back in TIME_HOLDING_STATUSES and booking.status not in TIME_HOLDING_STATUSES:
+        clash = (
+            Booking.objects.filter(
+                counselor_id=booking.counselor_id, status__in=TIME_HOLDING_STATUSES,
+                start__lt=booking.end, end__gt=booking.start,
+            )
+            .exclude(pk=booking.pk)
+            .exists()
+        )  # fmt: skip
+        if clash:
+            raise SlotTaken(
+                _("Cannot undo: the counselor has another booking at this time now."),
+                alternatives=[],
+            )
+    undone = booking.status
+    try:
+        with transaction.atomic():
+            booking_transition(
+                booking, back, at=now, actor=by, actor_label=Actor.STAFF, action=Action.UNDO,
+                reason_code=Reason.UNDONE,
+                reason_params={"from_status": undone, "to_status": back}, reason=reason,
+            )  # fmt: skip
+    except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
+        raise SlotTaken(
+            _("Cannot undo: the counselor has another booking at this time now."), alternatives=[]
+        ) from error
+    if undone == BookingStatus.NO_SHOW:
+        booking_notify(booking, EmailKind.NO_SHOW_WITHDRAWN, occurrence=str(event.pk))
+        bar_withdraw_if_caused(booking, since=event.at, now=now)
+    return booking

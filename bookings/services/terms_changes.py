@@ -35,6 +35,7 @@ def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
             status=BookingStatus.CONFIRMED,
             start__gt=now,
         )
+        .exclude(email="")
         .select_related("office", "applicant")
         .order_by("applicant_id", "start")
     )

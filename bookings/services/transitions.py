@@ -6,6 +6,9 @@ its BookingEvent; email-check holds that lapsed free their time here.
 import logging
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import NotAllowedNow
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -13,6 +16,7 @@ from bookings.models import (
 )
 from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
+from bookings.state import RULES, Action, Actor, EmailKind, Reason, transition_rule
 from common.queue import enqueue_after_commit
 from offices.models import User
 
@@ -29,12 +33,30 @@ def booking_transition(
     *,
     at: datetime,
     actor: User | None = None,
-    actor_label: str,
+    actor_label: Actor,
+    reason_code: Reason | str = "",
+    reason_params: dict | None = None,
     reason: str = "",
+    action: Action | None = None,
     extra_fields: tuple[str, ...] = (),
 ) -> None:
-    """Changes the status and records the event; the caller holds the booking's lock."""
+    """
+    Changes the status and records the event; the caller holds the booking's lock.
+    Refuses (NotAllowedNow, nothing written) a change the table in `bookings.state` does not
+    allow to `actor_label` from the booking's status, or, for staff, outside its window at
+    `at`. `action` names the table's rule when the change is not the usual one (an undo).
+    """
     from_status = booking.status
+    rule = transition_rule(from_status, to, Actor(actor_label), action=action)
+    if rule is None:
+        expected = next(
+            (r for r in RULES if r.to == to and (action is None or r.action == action)), None
+        )
+        raise NotAllowedNow(expected.refusal if expected else _("This change is not possible."))
+    if rule.window is not None and actor_label == Actor.STAFF:
+        refused = rule.window.refusal(booking, booking.office, at)
+        if refused:
+            raise NotAllowedNow(refused)
     booking.status = to
     booking.save(update_fields=["status", "updated_at", *extra_fields])
     BookingEvent.objects.create(
@@ -43,8 +65,10 @@ def booking_transition(
         from_status=from_status,
         to_status=to,
         actor=actor,
-        actor_label=actor_label,
-        reason=reason,
+        actor_label=Actor(actor_label),
+        reason_code=reason_code,
+        reason_params=reason_params or {},
+        reason=reason[:300],
     )
     meeting_enqueue_after_commit(booking)
 
@@ -64,10 +88,10 @@ def hold_expire(booking: Booking, *, now: datetime) -> None:
     """An email-check hold whose window passed frees its time: expired, with its event and
     the email that says so (the caller holds the booking's lock)."""
     booking_transition(
-        booking, BookingStatus.EXPIRED, at=now, actor_label="system",
-        reason="not confirmed from the email in time",
+        booking, BookingStatus.EXPIRED, at=now, actor_label=Actor.SYSTEM,
+        reason_code=Reason.EMAIL_CHECK_LAPSED,
     )  # fmt: skip
-    booking_notify(booking, "expired")
+    booking_notify(booking, EmailKind.EXPIRED)
 
 
 def holds_expire_stale(

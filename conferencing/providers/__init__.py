@@ -33,6 +33,13 @@ def account_is_configured(*, platform: str, account: str, office: str | None = N
     return bool(account_config(account)) and account.split(":", 1)[0] == platform
 
 
+def join_hosts_for(*, platform: str, account: str) -> list[str]:
+    """The hosts a pasted join link of this office may use: the account's, else the platform's."""
+    config = account_config(account) or {}
+    hosts = config.get("join_hosts") or settings.CONFERENCING_JOIN_HOSTS.get(platform, [])
+    return [str(host).lower() for host in hosts]
+
+
 def provider_for(*, platform: str, account: str, office: str):
     from conferencing.providers.fake import FakeProvider
     from conferencing.providers.teams import TeamsProvider

@@ -196,6 +196,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -360,6 +361,17 @@ if _secrets_file:
 
     with open(_secrets_file, encoding="utf-8") as _handle:
         CONFERENCING_ACCOUNTS = {**CONFERENCING_ACCOUNTS, **_json.load(_handle)}
+# The hosts a join link pasted by a counselor may point at, per platform; an account may
+# narrow them with its own "join_hosts" (e.g. {"teleoffice:kawagoe": {"join_hosts":
+# ["kawagoe.to.ideep.com"]}}). "*.example.jp" allows every subdomain of example.jp.
+CONFERENCING_JOIN_HOSTS: dict = env.json(
+    "CONFERENCING_JOIN_HOSTS",
+    default={
+        "teleoffice": ["*.to.ideep.com"],
+        "zoom": ["zoom.us", "*.zoom.us"],
+        "teams": ["teams.microsoft.com", "teams.live.com"],
+    },
+)
 ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
 ZOOM_API_BASE = env("ZOOM_API_BASE", default="https://api.zoom.us/v2")
 ZOOM_WEBHOOK_SECRET = env("ZOOM_WEBHOOK_SECRET", default="")

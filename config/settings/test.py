@@ -27,3 +27,8 @@ CONFERENCING_FAKE = True
 # whose flows book many times from one test client; tests/security/test_holds.py sets them.
 HOLD_LIMIT_PER_ADDRESS = "off"
 HOLD_MAX_UNCONFIRMED_PER_DAY = 0
+CONFERENCING_JOIN_HOSTS = {
+    "teleoffice": ["*.to.ideep.com", "teleoffice.example"],
+    "zoom": ["zoom.us", "*.zoom.us"],
+    "teams": ["teams.microsoft.com"],
+}

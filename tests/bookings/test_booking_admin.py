@@ -72,3 +72,29 @@ def test_a_counselor_never_sees_or_acts_on_another_offices_bookings(client, offi
     )
     toyooka_booking.refresh_from_db()
     assert toyooka_booking.status == BookingStatus.REQUESTED
+
+
+def test_the_history_outbox_and_consents_read_in_japanese_with_times_in_jst(client, offices):
+    from bookings.services.staff import booking_confirm, booking_propose_time
+
+    office = offices["kawagoe"]
+    user = UserFactory(office=office, is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.cookies["django_language"] = "ja"
+    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+    booking_propose_time(
+        booking=booking, by=user, start=jst(2026, 11, 27, 13, 0), now=jst(2026, 11, 22, 10, 0)
+    )
+    booking_confirm(booking=booking, by=user, now=jst(2026, 11, 22, 10, 5))
+    page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content
+    page = page.decode()
+    for japanese in ("変更前の状態", "確定待ち", "確定", "申込者", "職員", "ウェブで予約",
+                     "別の日時を提案（元の日時：2026年11月26日(木) 9:30）",
+                     "2026年11月22日(日) 10:05"):  # fmt: skip
+        assert japanese in page, japanese
+    for raw in (">requested<", ">confirmed<", ">applicant<", "booked via", "開始日"):
+        assert raw not in page, raw
+    outbox = client.get(reverse("admin:notifications_notification_changelist")).content.decode()
+    assert "別の日時の提案" in outbox and ">booking_proposed<" not in outbox
+    consents = client.get(reverse("admin:terms_consent_changelist")).content.decode()
+    assert "2026年11月22日(日) 10:00" in consents

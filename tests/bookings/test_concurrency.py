@@ -9,7 +9,7 @@ import uuid
 from importlib import import_module
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from bookings.exceptions import SlotTaken
 from bookings.models import Booking
@@ -93,7 +93,9 @@ def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch
             cursor.execute("DELETE FROM bookings_bookingevent")
             cursor.execute("DELETE FROM notifications_notification")
             cursor.execute("DELETE FROM bookings_booking")
-            cursor.execute(import_module("bookings.migrations.0002_no_overlap").FORWARD)
+            cursor.execute(
+                import_module("bookings.migrations.0010_phone_sessions_hold_time").FORWARD
+            )
     assert errors == []
     assert won > 1, "the race did not happen: the test could not detect a missing guard"
 
@@ -109,3 +111,26 @@ def test_the_exclusion_constraint_alone_refuses_an_overlapping_insert(one_counse
     clone.manage_token_hash = "x" * 64
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_an_overlap_with_a_phone_session_by_the_constraints_name(
+    offices,
+):
+    """A session switched to phone keeps its counselor's time, down to the constraint."""
+    from django.db import IntegrityError
+
+    from bookings.models import OVERLAP_CONSTRAINT, is_overlap_violation
+
+    first = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+    Booking.objects.filter(pk=first.pk).update(status="switched_to_phone")
+    second = book(
+        service("kawagoe"), jst(2026, 11, 26, 10, 0),
+        data=person(email="b@example.jp", job_seeker_number="22222-2222222"),
+    ).booking  # fmt: skip
+    second.counselor_id, second.start = first.counselor_id, first.start
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        second.save(update_fields=["counselor", "start"])
+    assert is_overlap_violation(caught.value)
+    assert OVERLAP_CONSTRAINT in str(caught.value)

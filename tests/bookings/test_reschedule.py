@@ -92,7 +92,7 @@ def test_the_one_email_has_the_new_time_and_an_ics_with_the_same_uid_and_higher_
     booking = book(instant, THU).booking
     first = booking_ics(booking)
     booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now())
-    email = Notification.objects.get(kind="booking_rescheduled:1")
+    email = Notification.objects.get(dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:")
     assert email.recipient == "taro@example.jp"
     assert "2026年11月26日(木) 10:30〜11:00" in email.body_text
     assert email.attachment_name == "booking.ics"
@@ -194,7 +194,9 @@ def test_at_a_staff_approval_office_a_confirmed_booking_keeps_its_time_until_con
     change = result.change
     assert change.status == BookingChange.Status.PENDING and change.to_start == LATER
     assert booking.start == THU and booking.sequence == 0
-    assert Notification.objects.filter(kind=f"booking_change_requested:{change.pk}").exists()
+    assert Notification.objects.filter(
+        dedupe_key__startswith=f"booking:{booking.pk}:change_requested:{change.pk}:"
+    ).exists()
     notice = Notification.objects.filter(kind="staff_change_waiting").first()
     assert booking.reference in notice.body_text and "taro" not in notice.body_text
 
@@ -205,7 +207,9 @@ def test_at_a_staff_approval_office_a_confirmed_booking_keeps_its_time_until_con
     assert booking.start == LATER and booking.sequence == 1 and booking.reschedule_count == 1
     assert change.status == BookingChange.Status.CONFIRMED and change.decided_by == counselor
     assert tasks == ["bookings.tasks.update_meeting"]
-    assert Notification.objects.filter(kind="booking_rescheduled:1").exists()
+    assert Notification.objects.filter(
+        dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:"
+    ).exists()
     assert THU in starts(service("kawagoe"))
 
 
@@ -216,7 +220,9 @@ def test_a_declined_change_leaves_the_booking_where_it_was(counselor):
     booking_change_decline(change=change, by=counselor, now=clock.now())
     booking.refresh_from_db()
     assert booking.start == THU
-    assert Notification.objects.get(kind=f"booking_change_declined:{change.pk}")
+    assert Notification.objects.get(
+        dedupe_key__startswith=f"booking:{booking.pk}:change_declined:{change.pk}:"
+    )
     assert booking.events.latest("pk").reason == "change of time declined"
     with pytest.raises(NotAllowedNow):
         booking_change_confirm(change=change, by=counselor, now=clock.now())

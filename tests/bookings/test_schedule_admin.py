@@ -96,6 +96,7 @@ def test_the_schedule_query_count_does_not_grow_with_bookings(
 
 def test_check_in_complete_and_switch_to_phone_from_the_schedule(staff_client, counselor, frozen):
     booking = confirmed(counselor)
+    later(frozen, staff_client, counselor, THU - timedelta(minutes=10))
     assert act(staff_client, booking, "check_in")[-1].endswith("受付（入室確認）しました。")
     assert booking.status == BookingStatus.IN_PROGRESS
     later(frozen, staff_client, counselor, THU + timedelta(minutes=20))
@@ -109,6 +110,7 @@ def test_an_extension_that_collides_is_refused_with_a_message(staff_client, coun
     second = confirmed(counselor, start=THU + timedelta(minutes=30), email="b@example.jp",
                        job_seeker_number="22222-2222222")  # fmt: skip
     Booking.objects.filter(pk=second.pk).update(counselor=first.counselor)
+    later(frozen, staff_client, counselor, THU + timedelta(minutes=20))
     messages = act(staff_client, first, "extend", minutes="15")
     assert "延長できません" in messages[-1] and "10:00" in messages[-1]
     assert first.end == THU + timedelta(minutes=30)
@@ -122,9 +124,9 @@ def test_cancel_needs_a_reason_and_no_show_waits_for_the_start(staff_client, cou
     booking = confirmed(counselor)
     assert "取り消す理由" in act(staff_client, booking, "cancel", reason=" ")[-1]
     assert booking.status == BookingStatus.CONFIRMED
-    assert "まだ始まっていない" in act(staff_client, booking, "no_show")[-1]
+    assert "猶予" in act(staff_client, booking, "no_show")[-1]
     later(frozen, staff_client, counselor, THU + timedelta(minutes=12))
-    act(staff_client, booking, "no_show")
+    act(staff_client, booking, "no_show", confirmed="yes")
     assert booking.status == BookingStatus.NO_SHOW
 
 
@@ -270,3 +272,189 @@ def test_a_phone_booking_racing_a_web_booking_for_the_same_time_one_wins(seeded)
         thread.join(timeout=60)
     assert sorted(outcome.values()) == ["lost", "won"], outcome
     assert Booking.objects.filter(start=start).count() == 1
+
+
+def test_no_show_by_hand_waits_for_the_grace_and_asks_to_confirm(staff_client, counselor, frozen):
+    booking = confirmed(counselor)
+    later(frozen, staff_client, counselor, THU + timedelta(seconds=16))
+    assert "猶予時間が過ぎた" in act(staff_client, booking, "no_show", confirmed="yes")[-1]
+    assert booking.status == BookingStatus.CONFIRMED
+    later(frozen, staff_client, counselor, THU + timedelta(minutes=11))
+    page = staff_client.post(f"/admin/bookings/booking/{booking.pk}/act/", {"action": "no_show"})
+    assert page.status_code == 200 and "はい、無断欠席にする" in page.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED  # nothing happens before the confirmation
+    act(staff_client, booking, "no_show", confirmed="yes")
+    assert booking.status == BookingStatus.NO_SHOW
+
+
+def test_a_mistaken_no_show_is_undone_with_a_reason_and_its_bar_and_count_withdrawn(
+    staff_client, counselor, frozen, mailoutbox, django_capture_on_commit_callbacks
+):
+    from bookings.models import Applicant
+
+    booking = confirmed(counselor)
+    office = booking.office
+    office.no_show_bar_threshold = 1
+    office.save(update_fields=["no_show_bar_threshold"])
+    later(frozen, staff_client, counselor, THU + timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        act(staff_client, booking, "no_show", confirmed="yes")
+    applicant = Applicant.objects.get(pk=booking.applicant_id)
+    assert applicant.is_barred
+    page = staff_client.get(SCHEDULE, {"date": "2026-11-26"}).content.decode()
+    assert "「無断欠席」を取り消す（理由）" in page
+    assert "取り消す理由" in act(staff_client, booking, "undo", reason=" ")[-1]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = act(staff_client, booking, "undo", reason="本人は入室していた")
+    assert result[-1].endswith("変更を取り消しました。")
+    assert booking.status == BookingStatus.CONFIRMED
+    applicant.refresh_from_db()
+    assert not applicant.is_barred
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert any("無断欠席の扱いを取り消しました" in s for s in subjects)
+    assert any("オンライン予約を再びご利用いただけます" in s for s in subjects)
+    event = booking.events.latest("pk")
+    assert (event.reason_code, event.reason, event.actor) == (
+        "undone",
+        "本人は入室していた",
+        counselor,
+    )
+    # The automatic rule does not mark it again, and an undo is not undone.
+    from bookings.services.no_shows import bookings_mark_no_shows
+
+    assert bookings_mark_no_shows(now=clock.now()) == 0
+    assert "一度だけ" in act(staff_client, booking, "undo", reason="x")[-1]
+
+
+def test_an_undo_is_refused_the_next_day(staff_client, counselor, frozen):
+    booking = confirmed(counselor)
+    later(frozen, staff_client, counselor, THU - timedelta(minutes=5))
+    act(staff_client, booking, "check_in")
+    later(frozen, staff_client, counselor, THU + timedelta(days=1))
+    assert "当日だけ" in act(staff_client, booking, "undo", reason="誤操作")[-1]
+    assert booking.status == BookingStatus.IN_PROGRESS
+
+
+def test_check_in_extend_and_switch_only_around_the_session(staff_client, counselor, frozen):
+    booking = confirmed(counselor)
+    for action in ("check_in", "extend", "switch_to_phone"):
+        assert "から操作できます" in act(staff_client, booking, action, minutes="15")[-1]
+    assert booking.status == BookingStatus.CONFIRMED and booking.end == THU + timedelta(minutes=30)
+    page = staff_client.get(SCHEDULE, {"date": "2026-11-26"}).content.decode()
+    assert "受付（入室確認）：2026年11月26日(木) 9:15から" in page
+    later(frozen, staff_client, counselor, THU + timedelta(hours=1))
+    assert "終了しているため" in act(staff_client, booking, "check_in")[-1]
+
+
+def test_an_early_check_in_can_still_be_completed(staff_client, counselor, frozen):
+    booking = confirmed(counselor)
+    later(frozen, staff_client, counselor, THU - timedelta(minutes=14))
+    act(staff_client, booking, "check_in")
+    assert act(staff_client, booking, "complete")[-1].endswith("終了にしました。")
+    assert booking.status == BookingStatus.COMPLETED
+
+
+def test_a_phone_session_keeps_its_time_and_can_be_completed(staff_client, counselor, frozen):
+    from bookings.selectors.availability import slot_list_available
+
+    svc = service("kawagoe")
+    first = confirmed(counselor)
+    second = confirmed(counselor, email="b@example.jp", job_seeker_number="22222-2222222")
+    assert first.counselor_id != second.counselor_id
+    day = THU.date()
+    assert not [s for s in slot_list_available(service=svc, first_day=day, last_day=day,
+                                               now=clock.now()) if s.start == THU]  # fmt: skip
+    later(frozen, staff_client, counselor, THU + timedelta(minutes=5))
+    act(staff_client, first, "switch_to_phone", reason="音声なし")
+    assert first.status == BookingStatus.SWITCHED_TO_PHONE
+    assert not [s for s in slot_list_available(service=svc, first_day=day, last_day=day,
+                                               now=clock.now()) if s.start == THU]  # fmt: skip
+    assert act(staff_client, first, "complete")[-1].endswith("終了にしました。")
+
+
+def test_the_result_of_an_action_is_shown_and_announced_at_its_block(
+    staff_client, counselor, frozen
+):
+    booking = confirmed(counselor)
+    response = staff_client.post(
+        f"/admin/bookings/booking/{booking.pk}/act/", {"action": "check_in"}
+    )
+    assert response["Location"].endswith(f"#result-{booking.pk}")
+    page = staff_client.get(response["Location"]).content.decode()
+    block = page[page.index(f'id="booking-{booking.pk}"') :]
+    block = block[: block.index("</article>")]
+    assert f'id="result-{booking.pk}"' in block and 'role="alert"' in block
+    assert "から操作できます" in block
+
+
+def test_a_block_shows_phone_attendees_full_note_and_spaced_zoom_id(
+    staff_client, counselor, frozen
+):
+    from conferencing.models import OnlineMeeting
+
+    note = "筆談を希望。" * 20
+    booking = confirmed(
+        counselor, note=note, attendees=[{"role": "interpreter", "name": "通訳 花子"}]
+    )
+    OnlineMeeting.objects.filter(booking_uuid=booking.uuid).update(meeting_number="85012345678")
+    page = staff_client.get(SCHEDULE, {"date": "2026-11-26"}).content.decode()
+    assert booking.phone in page and "通訳者: 通訳 花子" in page and note in page
+    assert "status-pending_verification" in page  # the legend has its colour
+
+
+def test_a_pasted_link_must_be_on_the_offices_platform_hosts(
+    staff_client, counselor, frozen, settings
+):
+    from bookings.selectors.bookings import meeting_for
+
+    booking = confirmed(counselor)
+    for url in (
+        "https://evil.example.com/phish",
+        "https://to.ideep.com.evil.example/j",
+        "https://user@kawagoe.to.ideep.com/j",
+    ):
+        message = act(staff_client, booking, "paste_link", join_url=url)[-1]
+        assert "この事業所の会議サービス" in message, url
+    assert meeting_for(booking) is None or not meeting_for(booking).join_url
+    act(staff_client, booking, "paste_link", join_url="https://kawagoe.to.ideep.com/Join/x?a=1")
+    assert meeting_for(booking).join_url.startswith("https://kawagoe.to.ideep.com/")
+    # An account's own hosts narrow the platform's.
+    settings.CONFERENCING_ACCOUNTS = {"teleoffice:kawagoe": {"join_hosts": ["a.to.ideep.com"]}}
+    booking.office.platform_account = "teleoffice:kawagoe"
+    booking.office.save(update_fields=["platform_account"])
+    assert (
+        "a.to.ideep.com"
+        in act(staff_client, booking, "paste_link", join_url="https://kawagoe.to.ideep.com/Join/y")[
+            -1
+        ]
+    )
+
+
+def test_a_phone_booking_may_leave_out_the_email_and_the_form_marks_each_field(
+    staff_client, counselor, frozen, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = staff_client.get("/admin/bookings/booking/phone/").content.decode()
+    assert page.count('class="mark mark-required"') >= 3 and 'class="mark">任意' in page
+    assert 'class="phone-form"' in page
+    data = {"service": "counseling", "start": THU.isoformat(), "name": "電話 二郎",
+            "name_kana": "デンワ ジロウ", "email": "", "phone": "049-222-0001",
+            "job_seeker_number": "12345-7654322",
+            "consent_stated": "on"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/admin/bookings/booking/phone/", data, follow=True)
+    booking = Booking.objects.get()
+    assert booking.email == "" and booking.status == BookingStatus.CONFIRMED
+    assert "電話か郵便で" in response.content.decode()
+    assert not [m for m in mailoutbox if not m.to or m.to == [""]]
+    # The public form still requires the email.
+    from bookings.validation import validate_applicant
+    from offices.rules import rules_for_service
+
+    svc = service("kawagoe")
+    _cleaned, errors = validate_applicant(
+        {"name": "x", "phone": "049-222-0001"}, office=svc.office,
+        rules=rules_for_service(svc, svc.office),
+    )  # fmt: skip
+    assert "email" in errors

@@ -51,22 +51,24 @@ def test_extending_into_the_next_booking_is_refused_with_the_time(counselor):
     second = confirmed_at(THU_930 + timedelta(minutes=30), counselor, email="b@example.jp",
                           job_seeker_number="22222-2222222")  # fmt: skip
     Booking.objects.filter(pk=second.pk).update(counselor=first.counselor)
+    during = THU_930 + timedelta(minutes=20)
     with pytest.raises(SlotTaken, match="10:00"):
-        booking_extend(booking=first, by=counselor, minutes=15, now=clock.now())
+        booking_extend(booking=first, by=counselor, minutes=15, now=during)
     first.refresh_from_db()
     assert first.end == THU_930 + timedelta(minutes=30)  # nothing changed
     Booking.objects.filter(pk=second.pk).update(status=BookingStatus.CANCELLED)
-    booking_extend(booking=first, by=counselor, minutes=15, now=clock.now())
+    booking_extend(booking=first, by=counselor, minutes=15, now=during)
     first.refresh_from_db()
     assert first.end == THU_930 + timedelta(minutes=45)
-    assert "extended by 15 min" in first.events.latest("pk").reason
+    event = first.events.latest("pk")
+    assert event.reason_code == "extended" and event.reason_params["minutes"] == 15
 
 
 def test_switch_to_phone_and_no_show_by_hand(counselor, django_capture_on_commit_callbacks):
     booking = confirmed_at(THU_930, counselor)
     with pytest.raises(NotAllowedNow):
         booking_mark_no_show(booking=booking, by=counselor, now=THU_930 - timedelta(minutes=1))
-    booking_switch_to_phone(booking=booking, by=counselor, reason="no sound", now=clock.now())
+    booking_switch_to_phone(booking=booking, by=counselor, reason="no sound", now=THU_930)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.SWITCHED_TO_PHONE
     other = confirmed_at(THU_930 + timedelta(hours=1), counselor, email="c@example.jp",
@@ -130,11 +132,35 @@ def test_proposing_a_time_that_is_not_free_is_refused(counselor):
 
 def test_an_extension_beyond_the_offices_maximum_is_refused(counselor):
     booking = confirmed_at(THU_930, counselor)  # Kawagoe: 30 minutes, up to 15 more
+    during = THU_930 + timedelta(minutes=25)
     with pytest.raises(NotAllowedNow, match="15"):
-        booking_extend(booking=booking, by=counselor, minutes=30, now=clock.now())
-    booking_extend(booking=booking, by=counselor, minutes=10, now=clock.now())
+        booking_extend(booking=booking, by=counselor, minutes=30, now=during)
+    booking_extend(booking=booking, by=counselor, minutes=10, now=during)
     with pytest.raises(NotAllowedNow, match="5"):
-        booking_extend(booking=booking, by=counselor, minutes=10, now=clock.now())
-    booking_extend(booking=booking, by=counselor, minutes=5, now=clock.now())
+        booking_extend(booking=booking, by=counselor, minutes=10, now=during)
+    booking_extend(booking=booking, by=counselor, minutes=5, now=during)
     booking.refresh_from_db()
     assert booking.end - booking.start == timedelta(minutes=45)
+
+
+def test_the_persons_page_explains_a_switch_to_phone(client, counselor, frozen):
+    from django.urls import reverse
+
+    created = book(service("kawagoe"), THU_930)
+    booking_confirm(booking=created.booking, by=counselor, now=clock.now())
+    frozen.move_to(THU_930 + timedelta(minutes=3))
+    booking_switch_to_phone(booking=created.booking, by=counselor, now=clock.now())
+    page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()
+    assert "相談を電話に切り替えました" in page
+    assert created.booking.phone in page and "9:33" in page
+    office = created.booking.office
+    assert not office.phone or office.phone in page
+
+
+def test_the_table_refuses_what_it_does_not_hold():
+    from bookings.state import Action, Actor, transition_rule
+
+    assert transition_rule("completed", "in_progress", Actor.STAFF) is None  # only as an undo
+    assert transition_rule("completed", "in_progress", Actor.STAFF, action=Action.UNDO)
+    assert transition_rule("confirmed", "no_show", Actor.APPLICANT) is None
+    assert transition_rule("cancelled", "confirmed", Actor.STAFF, action=Action.UNDO) is None

@@ -206,7 +206,7 @@ def test_teleoffice_waits_for_a_counselor_to_paste_the_link(
     with django_capture_on_commit_callbacks(execute=True):
         meeting_set_manual_link(
             booking=booking,
-            join_url="https://kawagoe.to.example/Join/GuestJoinMeeting?accesscode=123",
+            join_url="https://kawagoe.to.ideep.com/Join/GuestJoinMeeting?accesscode=123",
             by=counselor,
             now=clock.now(),
         )

@@ -13,8 +13,14 @@ def browser_page(live_server):
 
 @pytest.fixture
 def tablet_page(live_server):
-    """A tablet-sized page (landscape), as counselors use the admin."""
-    yield from _page(width=1180, height=820)
+    """A tablet-sized page (1024 × 768 landscape), as counselors use the admin."""
+    yield from _page(width=1024, height=768)
+
+
+@pytest.fixture
+def tablet_portrait_page(live_server):
+    """The same tablet held upright (768 × 1024)."""
+    yield from _page(width=768, height=1024)
 
 
 def _page(*, width: int, height: int):

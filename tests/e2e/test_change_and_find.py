@@ -56,7 +56,7 @@ def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(
 
     booking.refresh_from_db()
     assert booking.sequence == 1 and booking.start != jst(2026, 11, 26, 9, 30)
-    email = Notification.objects.get(kind="booking_rescheduled:1")
+    email = Notification.objects.get(dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:")
     assert "SEQUENCE:1" in email.attachment_content
     href = page.get_by_role("link", name=re.compile(r"\.ics")).get_attribute("href")
     calendar = page.request.get(live_server.url + href).text()

@@ -238,3 +238,77 @@ def test_office_staff_cannot_change_the_public_slug(client, seeded):
     data["slug"] = "renamed"
     client.post(url, data)
     assert Office.objects.filter(slug="kawagoe").exists()
+
+
+def test_an_overlapping_window_typed_before_an_existing_one_is_marked_on_the_new_row(
+    admin_client_ja, seeded
+):
+    kawagoe = seeded["kawagoe"]
+    service = kawagoe.services.get()
+    data = change_form_data(admin_client_ja, office_url(kawagoe))
+    index = add_inline_row(
+        data, "opening_hours", service=service.pk, weekday=0, start="08:30", end="10:00"
+    )
+
+    response = admin_client_ja.post(office_url(kawagoe), data)
+
+    assert response.status_code == 200
+    formset = next(
+        f.formset for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "opening_hours"
+    )  # fmt: skip
+    assert list(formset.forms[index].errors) == ["end"]
+    assert all(not f.errors for i, f in enumerate(formset.forms) if i != index)
+    page = response.content.decode()
+    assert "09:30に始まる時間帯と重なっています" in page
+    assert f'href="#opening_hours-{index}"' in page
+
+
+def _closure_day_with_a_booking():
+    from bookings.services.staff import booking_confirm
+    from common import clock
+    from terms.services import terms_seed
+    from tests.bookings.conftest import book, jst, service
+
+    terms_seed()
+    start = jst(2026, 12, 3, 10, 0)  # a Thursday
+    booking = book(service("kawagoe"), start).booking
+    manager = Counselor.objects.filter(office=booking.office).first().user
+    return booking_confirm(booking=booking, by=manager, now=clock.now())
+
+
+def test_a_closure_on_a_day_with_bookings_is_refused_until_the_manager_chooses(
+    admin_client_ja, seeded, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = _closure_day_with_a_booking()
+    kawagoe = seeded["kawagoe"]
+    data = change_form_data(admin_client_ja, office_url(kawagoe))
+    index = add_inline_row(data, "closures", date="2026-12-03", kind="closed", reason="停電")
+
+    response = admin_client_ja.post(office_url(kawagoe), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert booking.reference in page and "取り消すか" in page
+    assert not Closure.objects.filter(office=kawagoe, date="2026-12-03").exists()
+
+    data[f"closures-{index}-bookings_on_day"] = "cancel"
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_ja.post(office_url(kawagoe), data)
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert booking.events.latest("pk").reason_code == "cancelled_for_closure"
+    assert len(mailoutbox) == 1 and "休業日" in mailoutbox[0].subject
+    public = admin_client_ja.get(reverse("office-detail", args=[kawagoe.slug])).content.decode()
+    assert "2026年12月3日(木)" in public and "停電" in public
+
+
+def test_a_closure_can_keep_the_days_bookings(admin_client_ja, seeded):
+    booking = _closure_day_with_a_booking()
+    kawagoe = seeded["kawagoe"]
+    data = change_form_data(admin_client_ja, office_url(kawagoe))
+    add_inline_row(data, "closures", date="2026-12-03", kind="closed", bookings_on_day="keep")
+    assert admin_client_ja.post(office_url(kawagoe), data).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"

@@ -221,3 +221,20 @@ def test_manager_withdraws_a_scheduled_version_from_the_admin(client, kawagoe_ma
     client.post(reverse("admin:terms_termsversion_withdraw", args=[version.pk]))
     version.refresh_from_db()
     assert version.withdrawn_at is not None
+
+
+def test_the_withdraw_form_is_not_nested_in_the_change_form(client, kawagoe_manager, with_terms):
+    admin_login(client, kawagoe_manager)
+    version = schedule(with_terms["kawagoe"], kawagoe_manager)
+    page = client.get(reverse("admin:terms_termsversion_change", args=[version.pk])).content
+    page = page.decode()
+    change_form = page.index('id="termsversion_form"')
+    assert page.index("</form>", change_form) < page.index('id="withdraw-form"')
+
+
+def test_a_published_versions_page_renders_its_html(client, kawagoe_manager, with_terms):
+    admin_login(client, kawagoe_manager)
+    version = terms_in_force(office=with_terms["kawagoe"], at=NOW)
+    page = client.get(reverse("admin:terms_termsversion_change", args=[version.pk])).content
+    page = page.decode()
+    assert '<div class="terms-body"><' in page and "&lt;h" not in page and "&lt;p&gt;" not in page

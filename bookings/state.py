@@ -1,0 +1,378 @@
+"""
+The booking's state machine in one table: which status may follow which, who may make the
+change, and, for the counselor's actions, the time window around the session in which it
+is allowed (the windows' sizes are the office's data: `Office.check_in_opens_minutes`,
+`Office.no_show_grace_minutes`).
+
+`bookings.services.transitions.booking_transition` refuses any change the table does not
+hold; the schedule asks `allowed_actions` which buttons a block offers. This module is
+pure: it reads a booking's fields and returns answers, it never queries or raises.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common.clock import JST
+from offices import display
+
+
+class BookingStatus(models.TextChoices):
+    PENDING_VERIFICATION = "pending_verification", _("Awaiting email check")
+    REQUESTED = "requested", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+    SWITCHED_TO_PHONE = "switched_to_phone", _("Switched to phone")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+# Statuses the booking is still open in: it can be cancelled, and it keeps its meeting.
+ACTIVE_STATUSES = (
+    BookingStatus.PENDING_VERIFICATION,
+    BookingStatus.REQUESTED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.IN_PROGRESS,
+)
+
+# Statuses that hold the counselor's time (a held request blocks it like a confirmation,
+# and a session that went on by phone still takes the counselor's time). The exclusion
+# constraint of migration 0008 lists the same.
+TIME_HOLDING_STATUSES = (*ACTIVE_STATUSES, BookingStatus.SWITCHED_TO_PHONE)
+
+
+class Actor(models.TextChoices):
+    """Who made a change (`BookingEvent.actor_label`); staff also name their account."""
+
+    APPLICANT = "applicant", _("Applicant")
+    STAFF = "staff", _("Staff")
+    SYSTEM = "system", _("System")
+
+
+class EmailKind(models.TextChoices):
+    """The emails to the person about their booking (the outbox's kind is `booking_<kind>`)."""
+
+    CREATED = "created", _("Booking received")
+    REQUESTED = "requested", _("Request received")
+    CONFIRMED = "confirmed", _("Booking confirmed")
+    CANCELLED = "cancelled", _("Booking cancelled")
+    EXPIRED = "expired", _("Booking lapsed")
+    NO_SHOW = "no_show", _("No-show")
+    NO_SHOW_WITHDRAWN = "no_show_withdrawn", _("No-show withdrawn")
+    BARRED = "barred", _("Online booking barred")
+    BAR_WITHDRAWN = "bar_withdrawn", _("Bar withdrawn")
+    PROPOSED = "proposed", _("Another time proposed")
+    SWITCHED_TO_PHONE = "switched_to_phone", _("Switched to phone")
+    CANCELLED_FOR_CLOSURE = "cancelled_for_closure", _("Cancelled: the office is closed")
+    RESCHEDULED = "rescheduled", _("Booking moved to a new time")
+    CHANGE_REQUESTED = "change_requested", _("Change of time requested")
+    CHANGE_DECLINED = "change_declined", _("Change of time declined")
+
+
+class Reason(models.TextChoices):
+    """
+    Why a change was made, as a code translated when shown (`BookingEvent.reason_code`);
+    `BookingEvent.reason_params` fills its placeholders, `BookingEvent.reason` keeps what
+    a person typed.
+    """
+
+    BOOKED = "booked", _("Booked via %(channel)s")
+    EMAIL_CHECKED = "email_checked", _("Email address checked")
+    EMAIL_CHECK_LAPSED = "email_check_lapsed", _("Email check window passed")
+    CONFIRMED = "confirmed", _("Confirmed by a counselor")
+    CHECKED_IN = "checked_in", _("Checked in")
+    COMPLETED = "completed", _("Completed")
+    SWITCHED_TO_PHONE = "switched_to_phone", _("Connection trouble: switched to phone")
+    NO_SHOW_BY_STAFF = "no_show_by_staff", _("Marked as a no-show by a counselor")
+    NO_SHOW_AUTOMATIC = (
+        "no_show_automatic",
+        _("Not joined %(minutes)s minutes after the start, no contact"),
+    )
+    EXTENDED = "extended", _("Extended by %(minutes)s min (end %(old_end)s → %(new_end)s)")
+    PROPOSED = "proposed", _("Another time proposed (was %(was_at)s)")
+    ACCEPTED_PROPOSAL = "accepted_proposal", _("Accepted the proposed time")
+    CANCELLED_ONLINE = "cancelled_online", _("Cancelled online")
+    CANCELLED_BY_STAFF = "cancelled_by_staff", _("Cancelled by the office")
+    CANCELLED_FOR_CLOSURE = (
+        "cancelled_for_closure",
+        _("Cancelled: the office closes on %(closed_day)s"),
+    )
+    MEETING_REISSUE = "meeting_reissue", _("Meeting re-issue requested")
+    MEETING_LINK_PASTED = "meeting_link_pasted", _("Meeting link pasted")
+    RECONSENT = "reconsent", _("Agreed to terms version %(version)s")
+    UNDONE = "undone", _("Undone: back from %(from_status)s to %(to_status)s")
+
+
+class Action(StrEnum):
+    """What can be done to a booking; the schedule's buttons are named by these."""
+
+    VERIFY = "verify"
+    EXPIRE = "expire"
+    CONFIRM = "confirm"
+    PROPOSE = "propose"
+    ACCEPT_PROPOSAL = "accept_proposal"
+    CHECK_IN = "check_in"
+    COMPLETE = "complete"
+    EXTEND = "extend"
+    SWITCH_TO_PHONE = "switch_to_phone"
+    NO_SHOW = "no_show"
+    NOTE_CONTACT = "note_contact"
+    PASTE_LINK = "paste_link"
+    REISSUE_MEETING = "reissue_meeting"
+    CANCEL = "cancel"
+    UNDO = "undo"
+
+
+def _minutes(value: int) -> timedelta:
+    return timedelta(minutes=value)
+
+
+def _end_of_day(moment: datetime) -> datetime:
+    day = moment.astimezone(JST).date()
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=JST)
+
+
+Bound = Callable[[object, object], datetime]  # (booking, office) -> moment
+
+
+@dataclass(frozen=True)
+class Window:
+    """From `opens` (inclusive) to `closes` (exclusive); either may be open-ended."""
+
+    opens: Bound | None = None
+    closes: Bound | None = None
+    too_early: str = ""
+    too_late: str = ""
+
+    def refusal(self, booking, office, now: datetime) -> str | None:
+        if self.opens is not None and now < self.opens(booking, office):
+            return str(self.too_early) % {"time": _hm(self.opens(booking, office))}
+        if self.closes is not None and now >= self.closes(booking, office):
+            return str(self.too_late) % {"time": _hm(self.closes(booking, office))}
+        return None
+
+
+def _hm(moment: datetime) -> str:
+    return display.format_datetime(moment)
+
+
+# The session's window for check-in, extension and switching to phone: from the office's
+# `check_in_opens_minutes` before the start to the end (an extension or a switch near the
+# end is the usual case; after the end nothing is left to extend).
+def _session_opens(booking, office) -> datetime:
+    return booking.start - _minutes(office.check_in_opens_minutes)
+
+
+def _session_closes(booking, office) -> datetime:
+    return booking.end
+
+
+def _no_show_opens(booking, office) -> datetime:
+    return booking.start + _minutes(office.no_show_grace_minutes)
+
+
+def _day_closes(booking, office) -> datetime:
+    return _end_of_day(booking.start)
+
+
+def _start(booking, office) -> datetime:
+    return booking.start
+
+
+SESSION = Window(
+    opens=_session_opens,
+    closes=_session_closes,
+    too_early=_("This is possible from %(time)s (shortly before the session)."),
+    too_late=_("The session ended at %(time)s; this is no longer possible."),
+)
+NO_SHOW_WINDOW = Window(
+    opens=_no_show_opens,
+    closes=_day_closes,
+    too_early=_(
+        "A no-show can be marked from %(time)s, after the office's grace period. If the "
+        "person is late, wait or phone them."
+    ),
+    too_late=_("A no-show can only be marked on the day of the session."),
+)
+AFTER_START = Window(
+    opens=_start,
+    too_early=_("A session that has not started yet cannot be completed (it starts %(time)s)."),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    sources: tuple[str, ...]
+    to: str | None  # None: the status stays
+    actors: tuple[str, ...]
+    refusal: str  # shown when the booking's status is not one of `sources`
+    window: Window | None = None  # applies to staff; the system keeps its own schedule
+    undoable: bool = False  # staff may take the change back on the same day
+
+    def allows(self, status: str, actor: str) -> bool:
+        return status in self.sources and actor in self.actors
+
+
+S = BookingStatus
+STAFF = (Actor.STAFF,)
+RULES: tuple[Rule, ...] = (
+    Rule(Action.VERIFY, (S.PENDING_VERIFICATION,), S.CONFIRMED, (Actor.APPLICANT,),
+         _("This booking can no longer be confirmed. Please book a new time.")),
+    Rule(Action.VERIFY, (S.PENDING_VERIFICATION,), S.REQUESTED, (Actor.APPLICANT,),
+         _("This booking can no longer be confirmed. Please book a new time.")),
+    # An email-check hold, or a public request not confirmed from its email (services.holds).
+    Rule(Action.EXPIRE, (S.PENDING_VERIFICATION, S.REQUESTED), S.EXPIRED, (Actor.SYSTEM,),
+         _("Only a booking awaiting its email check can lapse.")),
+    Rule(Action.CONFIRM, (S.REQUESTED,), S.CONFIRMED, STAFF,
+         _("Only a requested booking can be confirmed.")),
+    Rule(Action.PROPOSE, (S.REQUESTED,), None, STAFF,
+         _("Only a requested booking can be moved.")),
+    Rule(Action.ACCEPT_PROPOSAL, (S.REQUESTED,), S.CONFIRMED, (Actor.APPLICANT,),
+         _("There is no proposed time to accept on this booking.")),
+    Rule(Action.CHECK_IN, (S.CONFIRMED,), S.IN_PROGRESS, STAFF,
+         _("Only a confirmed booking can be checked in."), SESSION, undoable=True),
+    Rule(Action.COMPLETE, (S.CONFIRMED,), S.COMPLETED, STAFF,
+         _("Only a confirmed or running session can be completed."), AFTER_START,
+         undoable=True),
+    # Checked in (perhaps early) or on the phone: the session happened, so it can be
+    # completed at any time; this is the way forward from both.
+    Rule(Action.COMPLETE, (S.IN_PROGRESS, S.SWITCHED_TO_PHONE), S.COMPLETED, STAFF,
+         _("Only a confirmed or running session can be completed."), undoable=True),
+    Rule(Action.EXTEND, (S.CONFIRMED, S.IN_PROGRESS, S.SWITCHED_TO_PHONE), None, STAFF,
+         _("Only a confirmed or running session can be extended."), SESSION),
+    Rule(Action.SWITCH_TO_PHONE, (S.CONFIRMED, S.IN_PROGRESS), S.SWITCHED_TO_PHONE, STAFF,
+         _("Only a confirmed or running session can switch to phone."), SESSION,
+         undoable=True),
+    Rule(Action.NO_SHOW, (S.CONFIRMED,), S.NO_SHOW, STAFF,
+         _("Only a confirmed booking can be a no-show."), NO_SHOW_WINDOW, undoable=True),
+    Rule(Action.NO_SHOW, (S.CONFIRMED,), S.NO_SHOW, (Actor.SYSTEM,),
+         _("Only a confirmed booking can be a no-show.")),
+    Rule(Action.NOTE_CONTACT, (S.CONFIRMED,), None, STAFF,
+         _("Contact can be noted only on a confirmed booking.")),
+    Rule(Action.PASTE_LINK, (S.CONFIRMED, S.IN_PROGRESS), None, STAFF,
+         _("Only a confirmed booking has a meeting.")),
+    Rule(Action.REISSUE_MEETING, (S.CONFIRMED, S.IN_PROGRESS), None, STAFF,
+         _("Only a confirmed booking has a meeting.")),
+    Rule(Action.CANCEL, ACTIVE_STATUSES, S.CANCELLED, (Actor.APPLICANT, Actor.SYSTEM),
+         _("This booking is no longer active, so there is nothing to cancel.")),
+    Rule(Action.CANCEL, (*ACTIVE_STATUSES, S.SWITCHED_TO_PHONE), S.CANCELLED, STAFF,
+         _("This booking is no longer active.")),
+)  # fmt: skip
+
+# The changes an undo makes: back to where the undone change started.
+UNDO_RULES: tuple[Rule, ...] = tuple(
+    Rule(Action.UNDO, (rule.to,), source, STAFF, _("There is no change to undo."))
+    for rule in RULES
+    if rule.undoable
+    for source in rule.sources
+)
+
+
+def rule_for(action: Action, status: str, actor: str) -> Rule | None:
+    """The rule that lets `actor` take `action` from `status`, if any."""
+    return next(
+        (r for r in (*RULES, *UNDO_RULES) if r.action == action and r.allows(status, actor)),
+        None,
+    )
+
+
+def transition_rule(
+    from_status: str, to_status: str, actor: str, *, action: Action | None = None
+) -> Rule | None:
+    """
+    The rule that lets `actor` change `from_status` to `to_status`, if any. An undo's
+    rules are found only when `action` is UNDO, so no other path can turn a status back.
+    """
+    rules = UNDO_RULES if action == Action.UNDO else RULES
+    return next(
+        (
+            r
+            for r in rules
+            if r.to == to_status
+            and r.allows(from_status, actor)
+            and (action is None or r.action == action)
+        ),
+        None,
+    )
+
+
+def refusal(action: Action, booking, actor: str, now: datetime) -> str | None:
+    """Why `actor` may not take `action` on `booking` now, or None when they may."""
+    rule = rule_for(action, booking.status, actor)
+    if rule is None:
+        first = next((r for r in RULES if r.action == action), None)
+        return str(first.refusal) if first else str(_("This is not possible."))
+    if rule.window is not None and actor == Actor.STAFF:
+        return rule.window.refusal(booking, booking.office, now)
+    return None
+
+
+def undo_refusal(event, now: datetime) -> str | None:
+    """
+    Why a booking's last status change (`event`, a BookingEvent) cannot be undone by staff
+    now, or None when it can: only the office's (or the no-show rule's) changes, on the
+    day they were made, and only those the table marks undoable.
+    """
+    if event is None:
+        return str(_("There is no change to undo."))
+    if event.actor_label == Actor.APPLICANT or event.reason_code == Reason.UNDONE:
+        return str(_("Only a change made by the office can be undone, and an undo only once."))
+    if event.at.astimezone(JST).date() != now.astimezone(JST).date():
+        return str(_("A change can be undone only on the day it was made."))
+    if transition_rule(event.to_status, event.from_status, Actor.STAFF, action=Action.UNDO) is None:
+        return str(
+            _(
+                "This change cannot be undone (the person was already told and the time "
+                "released). Book again or contact the person."
+            )
+        )
+    return None
+
+
+SCHEDULE_ACTIONS = (
+    Action.CONFIRM,
+    Action.PROPOSE,
+    Action.CHECK_IN,
+    Action.COMPLETE,
+    Action.EXTEND,
+    Action.SWITCH_TO_PHONE,
+    Action.NOTE_CONTACT,
+    Action.NO_SHOW,
+    Action.PASTE_LINK,
+    Action.REISSUE_MEETING,
+    Action.CANCEL,
+)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An action a block offers: available now, or (`opens_at`) later the same session."""
+
+    action: Action
+    opens_at: datetime | None = None
+
+
+def allowed_actions(booking, now: datetime) -> dict[str, Offer]:
+    """
+    The staff actions the booking's status allows, keyed by name: each either open now or
+    with `opens_at`, when its window opens later (the schedule shows it as "from 9:15").
+    Actions whose window has closed are left out.
+    """
+    offers = {}
+    for action in SCHEDULE_ACTIONS:
+        rule = rule_for(action, booking.status, Actor.STAFF)
+        if rule is None:
+            continue
+        window = rule.window
+        if window is None or window.refusal(booking, booking.office, now) is None:
+            offers[action.value] = Offer(action)
+        elif window.opens is not None and now < window.opens(booking, booking.office):
+            offers[action.value] = Offer(action, opens_at=window.opens(booking, booking.office))
+    return offers

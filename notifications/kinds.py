@@ -1,0 +1,19 @@
+"""
+What each kind of email is called in the admin's outbox. `notifications` takes kinds as
+plain strings from the apps that send them; each app names its kinds here when Django
+starts (its AppConfig.ready), so the outbox shows 「別の日時の提案」, not `booking_proposed`.
+"""
+
+from collections.abc import Mapping
+
+_labels: dict[str, object] = {}
+
+
+def kind_labels_register(labels: Mapping[str, object]) -> None:
+    _labels.update(labels)
+
+
+def kind_label(kind: str) -> str:
+    """The kind's name; a kind written with an old suffix (`booking_proposed:<ts>`) too."""
+    label = _labels.get(kind) or _labels.get(kind.split(":", 1)[0])
+    return str(label) if label is not None else kind
