@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -246,8 +246,9 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         table = difflib.HtmlDiff(wrapcolumn=60).make_table(
             older.body.splitlines(),
             newer.body.splitlines(),
-            fromdesc=older.version,
-            todesc=newer.version,
+            # HtmlDiff escapes the lines but not these labels, which staff type.
+            fromdesc=escape(older.version),
+            todesc=escape(newer.version),
             context=True,
             numlines=2,
         )

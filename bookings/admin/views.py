@@ -161,32 +161,44 @@ def schedule_csv_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResp
     response["Content-Disposition"] = f'attachment; filename="schedule-{office.slug}-{day}.csv"'
     response.write("\ufeff")  # a BOM, so that Excel in Japan reads UTF-8
     writer = csv.writer(response)
-    writer.writerow(
+
+    def write(row: list) -> None:
+        writer.writerow([_csv_safe(str(cell)) for cell in row])
+
+    write(
         [_("start"), _("end"), _("counselor"), _("status"), _("reference"), _("name"),
          _("service"), _("channel"), _("attendees"), _("note")]
     )  # fmt: skip
     for block in schedule.blocks:
         b = block.booking
-        writer.writerow(
+        write(
             [
                 f"{b.start.astimezone(JST):%H:%M}",
                 f"{b.end.astimezone(JST):%H:%M}",
                 b.counselor.display_name,
                 b.get_status_display(),
                 b.reference,
-                _csv_safe(b.name),
+                b.name,
                 b.service.name,
                 b.get_channel_display(),
                 len(b.attendees),
-                _csv_safe(b.note),
+                b.note,
             ]
         )
     return response
 
 
 def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is kept as text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """
+    A cell a spreadsheet would run as a formula is kept as text (CSV injection). Every
+    cell goes through here: a counselor's display name or a service name is typed by
+    staff and is as able to start with "=" as the person's name.
+    """
+    return "'" + value if value[:1] in _FORMULA_STARTS else value
+
+
+# OWASP's list, and the full-width forms a Japanese spreadsheet also reads as formulas.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 ACTIONS = {

@@ -270,3 +270,19 @@ def test_a_phone_booking_racing_a_web_booking_for_the_same_time_one_wins(seeded)
         thread.join(timeout=60)
     assert sorted(outcome.values()) == ["lost", "won"], outcome
     assert Booking.objects.filter(start=start).count() == 1
+
+
+def test_every_csv_cell_is_neutralised_including_the_counselors_display_name(
+    staff_client, counselor, frozen
+):
+    booking = confirmed(counselor)
+    Counselor.objects.filter(pk=booking.counselor_id).update(
+        display_name='=HYPERLINK("http://evil","x")'
+    )
+    booking.service.__class__.objects.filter(pk=booking.service_id).update(name="＋SUM(1)")
+    response = staff_client.get("/admin/bookings/booking/schedule.csv", {"date": "2026-11-26"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert rows[1][2].startswith("'=HYPERLINK")
+    assert rows[1][6].startswith("'＋")
+    for row in rows:
+        assert all(cell[:1] not in ("=", "+", "-", "@", "＝", "＋") for cell in row)

@@ -221,3 +221,18 @@ def test_manager_withdraws_a_scheduled_version_from_the_admin(client, kawagoe_ma
     client.post(reverse("admin:terms_termsversion_withdraw", args=[version.pk]))
     version.refresh_from_db()
     assert version.withdrawn_at is not None
+
+
+def test_compare_escapes_the_version_labels_staff_typed(client, kawagoe_manager, with_terms):
+    admin_login(client, kawagoe_manager)
+    draft = terms_version_create(
+        office=with_terms["kawagoe"],
+        by=kawagoe_manager,
+        version="<img src=x onerror=alert(1)><form>",
+        title="t",
+        body="b",
+    )
+    response = client.get(reverse("admin:terms_termsversion_compare", args=[draft.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;&lt;form&gt;" in html
