@@ -159,3 +159,22 @@ def test_tokens_are_redacted_from_paths_in_logs_and_gunicorns_access_log():
     from config.logging import RedactingGunicornLogger
 
     assert issubclass(RedactingGunicornLogger, object)
+
+
+def test_the_api_docs_load_swagger_ui_from_this_site_under_the_csp(client, offices):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]*href="([^"]+)"', html)
+    assert scripts and all(src.startswith(settings.STATIC_URL) for src in scripts + styles)
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    assert all(_static_file_exists(src) for src in scripts + styles)
+
+
+def _static_file_exists(url: str) -> bool:
+    from django.contrib.staticfiles import finders
+
+    return finders.find(url.removeprefix(settings.STATIC_URL)) is not None
