@@ -89,11 +89,14 @@ def test_the_production_settings_send_hsts_and_redirect_to_https(monkeypatch):
     import importlib
     import sys
 
-    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key-" + "0123456789" * 3)
     monkeypatch.setenv("ALLOWED_HOSTS", "consult.example.jp")
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://user:password@smtp.example.jp:587")
     sys.modules.pop("config.settings.production", None)
+    sys.modules.pop("config.settings.base", None)  # it read EMAIL_URL at import
     production = importlib.import_module("config.settings.production")
     sys.modules.pop("config.settings.production", None)
+    sys.modules.pop("config.settings.base", None)
 
     assert production.SECURE_HSTS_SECONDS >= 31536000
     assert production.SECURE_SSL_REDIRECT and production.SESSION_COOKIE_SECURE

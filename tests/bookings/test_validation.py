@@ -24,7 +24,7 @@ def test_a_name_with_an_invisible_or_control_character_is_refused_naming_it(
     offices, field, value, named
 ):
     svc = service("kawagoe")
-    cleaned, errors = validate_applicant(
+    _cleaned, errors = validate_applicant(
         person(**{field: value}), office=svc.office, rules=rules_for_service(svc, svc.office)
     )
     assert field in errors
@@ -33,7 +33,7 @@ def test_a_name_with_an_invisible_or_control_character_is_refused_naming_it(
 
 def test_an_ordinary_name_with_an_ideographic_space_is_accepted(offices):
     svc = service("kawagoe")
-    cleaned, errors = validate_applicant(
+    _cleaned, errors = validate_applicant(
         person(name="山田\u3000太郎"), office=svc.office, rules=rules_for_service(svc, svc.office)
     )
     assert "name" not in errors
