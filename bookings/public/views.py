@@ -380,7 +380,7 @@ def _reconsent_context(booking, now) -> dict:
 @never_cache
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
-    _record(request, booking, AccessRecord.Kind.VIEWED)
+    # No record of use here: mail scanners open links (a GET), people act (a POST).
     now = request.now
     context = {**_manage_context(booking, now), **_reconsent_context(booking, now), "token": token}
     return _token_page(request, "bookings/manage.html", context)
@@ -415,7 +415,6 @@ def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
-    _record(request, booking, AccessRecord.Kind.CALENDAR)
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
