@@ -31,6 +31,11 @@ class Message:
     attachments: list[Attachment] = field(default_factory=list)
 
 
+def notification_is_queued(dedupe_key: str) -> bool:
+    """Whether this email is already in the outbox (then a caller need not render it)."""
+    return Notification.objects.filter(dedupe_key=dedupe_key).exists()
+
+
 def notification_queue(
     *, dedupe_key: str, kind: str, recipient: str, language: str, message: Message,
     office_id: int | None = None,

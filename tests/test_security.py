@@ -24,7 +24,7 @@ from common import clock
 from config.logging import NoPersonalDataReporterFilter, redact
 from notifications.tasks import send_queued_notifications
 from offices.models import User
-from tests.bookings.conftest import jst, person
+from tests.bookings.conftest import jst, manage_token, person
 
 THU = jst(2026, 11, 26, 9, 30)
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -71,11 +71,9 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 
 def test_secret_link_pages_are_never_cached_indexed_or_leaked_to_other_sites(client, offices):
-    from bookings.tokens import MANAGE, booking_token
-
     booking = _book_on_the_web(client)
 
-    response = client.get(reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]))
+    response = client.get(reverse("booking-manage", args=[manage_token(booking)]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"
@@ -118,9 +116,7 @@ def test_no_personal_data_or_token_in_the_logs_of_a_whole_booking(
     counselor = User.objects.get(username="kawagoe-counselor-1")
     with django_capture_on_commit_callbacks(execute=True):
         booking_confirm(booking=booking, by=counselor, now=clock.now())
-    from bookings.tokens import MANAGE, booking_token
-
-    token = booking_token(booking.uuid, MANAGE)
+    token = manage_token(booking)
     client.get(reverse("booking-manage", args=[token]))
     client.get(reverse("booking-manage", args=[token + "x"]))  # a 404, logged with its path
     frozen.move_to(jst(2026, 11, 25, 10, 0))

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
-from bookings.tokens import MANAGE, VERIFY, booking_token
 from notifications.services import Attachment, Message
 from offices import display
 from offices.rules import rules_for_service
@@ -29,19 +28,8 @@ def _message(name: str, subject: str, context: dict, attachments=()) -> Message:
     )
 
 
-def booking_links(booking: Booking) -> dict[str, str]:
-    return {
-        "manage_url": _absolute(
-            reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)])
-        ),
-        "verify_url": _absolute(
-            reverse("booking-verify", args=[booking_token(booking.uuid, VERIFY)])
-        ),
-    }
-
-
-def booking_message(booking: Booking, kind: str) -> Message | None:
-    """The message for this event, or None when the event sends nothing."""
+def booking_template(booking: Booking, kind: str) -> str | None:
+    """The email this event sends (a template name), or None when it sends nothing."""
     templates = {
         "created": {
             BookingStatus.PENDING_VERIFICATION: "verify",
@@ -55,8 +43,17 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
         "no_show": "no_show",
         "barred": "barred",
         "proposed": "proposed",
+        "new_link": "new_link",
     }
-    template = templates.get(kind.split(":")[0])
+    return templates.get(kind.split(":")[0])
+
+
+def booking_message(booking: Booking, kind: str, *, links: dict[str, str]) -> Message | None:
+    """
+    The message for this event, or None when the event sends nothing. `links` are this
+    email's own secret links (`manage_url`, `verify_url`), issued by the caller.
+    """
+    template = booking_template(booking, kind)
     if template is None:
         return None
     with translation.override(booking.language):
@@ -79,7 +76,7 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "preparation": display.platform_guidance(office.platform)
             + display.common_preparation(),
             "rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
-            **booking_links(booking),
+            **links,
         }
         subjects = {
             "verify": _("Please confirm your email address to complete your booking"),
@@ -90,6 +87,7 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "no_show": _("Your session was counted as a no-show"),
             "barred": _("Online booking is no longer available to you"),
             "proposed": _("The office proposes another time"),
+            "new_link": _("A new link to your booking"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []
@@ -124,7 +122,7 @@ def terms_change_message(booking: Booking, version) -> Message:
         return _message("terms_changed", subject, context)
 
 
-def meeting_issued_message(booking: Booking, meeting) -> Message:
+def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:
     """The join link (with Zoom's meeting ID and passcode); never the host link."""
     with translation.override(booking.language):
         office_name = booking.office.name_en if booking.language == "en" else booking.office.name
@@ -137,7 +135,7 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
             "join_url": meeting.join_url,
             "meeting_number": meeting.meeting_number if booking.office.platform == "zoom" else "",
             "passcode": meeting.passcode if booking.office.platform == "zoom" else "",
-            **booking_links(booking),
+            **links,
         }
         subject = (
             f"[{office_name}] "
@@ -147,7 +145,7 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
         return _message("meeting_issued", subject, context)
 
 
-def reminder_message(booking: Booking, kind: str, *, now) -> Message:
+def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str]) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
     from bookings.selectors.bookings import meeting_for
     from bookings.selectors.consent import booking_needs_reconsent
@@ -171,7 +169,7 @@ def reminder_message(booking: Booking, kind: str, *, now) -> Message:
             "passcode": meeting.passcode if issued and booking.office.platform == "zoom" else "",
             "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
             "must_agree": must_agree,
-            **booking_links(booking),
+            **links,
         }
         title = (
             _("Reminder: your online consultation is coming up")

@@ -29,8 +29,9 @@ from bookings.selectors.bookings import (
     cancellation_deadline,
 )
 from bookings.services.create import booking_create
+from bookings.services.links import booking_link_issue
 from bookings.services.public import booking_cancel_by_applicant, booking_verify
-from bookings.tokens import MANAGE, VERIFY, booking_token
+from bookings.tokens import MANAGE, VERIFY
 from common.clock import JST
 from common.http import client_ip
 from offices import display
@@ -237,6 +238,8 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             if not created.replayed:
                 _record(request, created.booking, AccessRecord.Kind.BOOKED)
             request.session["booking_done"] = created.booking.pk
+            # The manage link, shown once on the done page and then dropped from the session.
+            request.session["booking_done_token"] = created.manage_token
             request.session.pop(SESSION_KEY, None)
             return redirect("booking-done", slug=slug)
     context = {
@@ -287,11 +290,12 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
     if booking is None:
         return redirect("office-detail", slug=slug)
     rules = rules_for_service(booking.service, booking.office)
+    token = request.session.pop("booking_done_token", None)
     context = {
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
-        "manage_url": reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]),
+        "manage_url": reverse("booking-manage", args=[token]) if token else "",
         "verify_window": display.format_duration(rules.email_verification_minutes),
     }
     response = render(request, "bookings/done.html", context)
@@ -472,7 +476,9 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
             error = refused.message
         else:
             _record(request, booking, AccessRecord.Kind.VERIFIED)
-            return redirect("booking-manage", token=booking_token(booking.uuid, MANAGE))
+            return redirect(
+                "booking-manage", token=booking_link_issue(booking=booking, purpose=MANAGE)
+            )
     context = {
         "office": booking.office,
         "booking": booking,

@@ -40,10 +40,11 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
+from bookings.services.links import booking_link_issue
 from bookings.services.locking import office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
-from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
+from bookings.tokens import MANAGE, VERIFY
 from bookings.validation import ApplicantInput, identity_key, validate_applicant
 from common import ratelimit
 from common.clock import JST
@@ -78,12 +79,15 @@ def _fingerprint(service: Service, start: datetime, cleaned: ApplicantInput) -> 
 
 
 def _result(booking: Booking, *, replayed: bool) -> BookingCreated:
+    """Links of their own for the answer (a replay gets new ones: tokens are never kept)."""
     verification = (
-        booking_token(booking.uuid, VERIFY)
+        booking_link_issue(booking=booking, purpose=VERIFY)
         if booking.status == BookingStatus.PENDING_VERIFICATION
         else None
     )
-    return BookingCreated(booking, booking_token(booking.uuid, MANAGE), verification, replayed)
+    return BookingCreated(
+        booking, booking_link_issue(booking=booking, purpose=MANAGE), verification, replayed
+    )
 
 
 def rate_check(scope: str, keys: list[str], rate: str) -> None:
@@ -349,9 +353,7 @@ def _create(
         request_fingerprint=fingerprint,
         created_by=created_by,
     )
-    booking.manage_token_hash = token_hash(booking_token(booking.uuid, MANAGE))
     if status == BookingStatus.PENDING_VERIFICATION:
-        booking.verification_token_hash = token_hash(booking_token(booking.uuid, VERIFY))
         booking.verification_expires_at = now + timedelta(minutes=rules.email_verification_minutes)
     try:
         with transaction.atomic():

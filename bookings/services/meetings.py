@@ -41,15 +41,20 @@ def _request(booking: Booking) -> MeetingRequest:
 
 def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
     from bookings.emails.applicant import meeting_issued_message
-    from notifications.services import notification_queue
+    from bookings.services.links import booking_email_links
+    from notifications.services import notification_is_queued, notification_queue
     from notifications.tasks import send_after_commit
 
+    dedupe_key = f"booking:{booking.pk}:meeting:{meeting.join_url}"
+    if notification_is_queued(dedupe_key):
+        return
+    links = booking_email_links(booking)
     notification, created = notification_queue(
-        dedupe_key=f"booking:{booking.pk}:meeting:{meeting.join_url}",
+        dedupe_key=dedupe_key,
         kind="meeting_issued",
         recipient=booking.email,
         language=booking.language,
-        message=meeting_issued_message(booking, meeting),
+        message=meeting_issued_message(booking, meeting, links=links),
         office_id=booking.office_id,
     )
     if created:

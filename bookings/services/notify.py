@@ -62,22 +62,27 @@ def booking_notify(booking: Booking, kind: str) -> None:
     Writes the email for this event to the outbox in the current transaction and hands
     it to a worker after commit; a mail or broker failure never fails the booking.
     """
-    from bookings.emails.applicant import booking_message
-    from notifications.services import notification_queue
+    from bookings.emails.applicant import booking_message, booking_template
+    from bookings.services.links import booking_email_links
+    from notifications.services import notification_is_queued, notification_queue
     from notifications.tasks import send_after_commit
 
-    message = booking_message(booking, kind)
-    if message is None:
+    if booking_template(booking, kind) is None:
         return
-    notification, created = notification_queue(
-        dedupe_key=f"booking:{booking.pk}:{kind}:{booking.status}",
-        kind=f"booking_{kind}",
-        recipient=booking.email,
-        language=booking.language,
-        message=message,
-        office_id=booking.office_id,
-    )
-    if created:
-        transaction.on_commit(lambda: send_after_commit(notification.pk))
+    dedupe_key = f"booking:{booking.pk}:{kind}:{booking.status}"
+    if not notification_is_queued(dedupe_key):
+        # Each email carries links of its own (random, stored as hashes), issued only for
+        # an email written now.
+        message = booking_message(booking, kind, links=booking_email_links(booking))
+        notification, created = notification_queue(
+            dedupe_key=dedupe_key,
+            kind=f"booking_{kind}",
+            recipient=booking.email,
+            language=booking.language,
+            message=message,
+            office_id=booking.office_id,
+        )
+        if created:
+            transaction.on_commit(lambda: send_after_commit(notification.pk))
     if booking.status == BookingStatus.REQUESTED:
         staff_notify(booking, "staff_request_waiting")

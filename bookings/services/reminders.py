@@ -26,7 +26,8 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 
 def bookings_send_reminders(*, now: datetime) -> int:
     from bookings.emails.applicant import reminder_message
-    from notifications.services import notification_queue
+    from bookings.services.links import booking_email_links
+    from notifications.services import notification_is_queued, notification_queue
     from notifications.tasks import send_after_commit
 
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
@@ -51,13 +52,17 @@ def bookings_send_reminders(*, now: datetime) -> int:
             if booking.start - now <= soon:
                 due.append("reminder_soon")
             for kind in due:
+                dedupe_key = f"booking:{booking.pk}:{kind}"
+                if notification_is_queued(dedupe_key):
+                    continue
                 with transaction.atomic():
+                    links = booking_email_links(booking)
                     notification, created = notification_queue(
-                        dedupe_key=f"booking:{booking.pk}:{kind}",
+                        dedupe_key=dedupe_key,
                         kind=kind,
                         recipient=booking.email,
                         language=booking.language,
-                        message=reminder_message(booking, kind, now=now),
+                        message=reminder_message(booking, kind, now=now, links=links),
                         office_id=booking.office_id,
                     )
                     if created:

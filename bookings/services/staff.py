@@ -23,6 +23,7 @@ from bookings.models import (
     BookingStatus,
 )
 from bookings.selectors.availability import slot_list_available
+from bookings.services.links import booking_links_end
 from bookings.services.locking import office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
@@ -312,3 +313,14 @@ def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: date
     applicant.bar_lift_reason = reason[:300]
     applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
     return applicant
+
+
+def booking_link_send_new(*, booking: Booking, now: datetime) -> int:
+    """
+    A counselor's "send a new link": every link sent so far stops working, and the person
+    gets an email with a new one. Returns how many links were ended.
+    """
+    with transaction.atomic():
+        ended = booking_links_end(booking=booking, now=now)
+        booking_notify(booking, f"new_link:{now.timestamp():.0f}")
+    return ended

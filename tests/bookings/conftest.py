@@ -42,3 +42,23 @@ def book(svc: Service, start: datetime, *, now=NOW, **kwargs):
     }
     defaults.update(kwargs)
     return booking_create(service=svc, start=start, **defaults)
+
+
+def manage_token(booking) -> str:
+    """A new manage link's token for the booking, as an email would carry."""
+    from bookings.services.links import booking_link_issue
+
+    return booking_link_issue(booking=booking, purpose="manage")
+
+
+LINKS = {
+    "manage_url": "https://consult.example.jp/bookings/manage-token-of-this-email/",
+    "verify_url": "https://consult.example.jp/verify/verify-token-of-this-email/",
+}
+
+
+def link_token(body: str, kind: str = "bookings") -> str:
+    """The token of the first `/bookings/<token>/` (or `/verify/`) link in an email."""
+    import re
+
+    return re.search(rf"/{kind}/([A-Za-z0-9_\-]+)/", body).group(1)
