@@ -42,6 +42,7 @@ from bookings.services.staff import (
     meeting_reissue,
 )
 from common.clock import JST
+from common.dates import EARLIEST, LATEST, parse_day
 from conferencing.types import ConferencingError
 from offices import display
 from offices.models import Office, Service
@@ -73,13 +74,19 @@ def _office(request: HttpRequest) -> Office:
 
 
 def _day(request: HttpRequest) -> date:
+    """The day asked for (`?date=YYYY-MM-DD`, 2000 to 2100), else today with a warning."""
     value = request.GET.get("date") or request.POST.get("date")
     if not value:
         return _today(request)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
+        messages.warning(
+            request,
+            _("“%(value)s” is not a date between %(first)s and %(last)s: today is shown.")
+            % {"value": value[:20], "first": EARLIEST, "last": LATEST},
+        )
         return _today(request)
+    return day
 
 
 def _schedule_url(office: Office, day: date) -> str:
@@ -316,6 +323,8 @@ class StaffBookingForm(DetailsForm):
 def _prefill(office: Office, applicant_id: str | None) -> dict:
     if not applicant_id:
         return {}
+    if not applicant_id.isdigit() or len(applicant_id) > 18:
+        raise Http404
     applicant = Applicant.objects.filter(office=office, pk=applicant_id).first()
     if applicant is None:
         raise Http404

@@ -12,7 +12,6 @@ from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +32,7 @@ from bookings.services.links import booking_link_issue
 from bookings.services.public import booking_cancel_by_applicant, booking_verify
 from bookings.tokens import MANAGE, VERIFY
 from common.clock import JST
+from common.dates import parse_day, parse_moment
 from common.http import client_ip
 from offices import display
 from offices.models import Office, Service
@@ -69,11 +69,7 @@ def _office_and_service(
 
 
 def _parse_start(value: str | None) -> datetime | None:
-    try:
-        start = datetime.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return start if timezone.is_aware(start) else None
+    return parse_moment(value)
 
 
 def _days_with_slots(service: Service, first_day, now):
@@ -108,12 +104,10 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
     office, service, services = _office_and_service(slug, request.GET.get("service"))
     now = request.now
     today = now.astimezone(JST).date()
-    try:
-        first_day = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
-    except ValueError:
-        first_day = today
-    first_day = max(first_day, today)
     rules = rules_for_service(service, office)
+    # Any day typed in the address is kept between today and the end of the booking horizon.
+    first_day = parse_day(request.GET.get("from")) or today
+    first_day = min(max(first_day, today), today + timedelta(days=rules.horizon_days))
     context = {
         "office": office,
         "service": service,
