@@ -5,7 +5,7 @@ converts it to UTC; no booking, schedule or slot list of this service is ever th
 A value outside 2000-01-01..2100-12-31 is refused at the edge (a 4xx), never computed.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -30,7 +30,7 @@ def parse_moment(value: object) -> datetime | None:
         moment = datetime.fromisoformat(str(value or ""))
         if moment.tzinfo is None or moment.utcoffset() is None:
             return None
-        in_utc = moment.astimezone(timezone.utc)
+        in_utc = moment.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
     return moment if day_in_bounds(in_utc.date()) else None

@@ -275,5 +275,5 @@ class ConsentAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["office", "terms_version"]
     readonly_fields = [
         "uuid", "office", "terms_version", "applicant_uuid", "applicant_kind", "channel",
-        "given_at", "recorded_by", "ip_prefix", "user_agent",
+        "given_at", "recorded_by", "ip_prefix", "device_type",
     ]  # fmt: skip

@@ -349,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.sweep_meetings",
         "schedule": 5 * 60.0,
     },
+    "clear-expired-sessions": {
+        "task": "bookings.tasks.clear_expired_sessions",
+        "schedule": 60 * 60.0,
+    },
     "purge-personal-data": {
         "task": "bookings.tasks.purge_personal_data",
         "schedule": crontab(hour=3, minute=30),  # CELERY_TIMEZONE: 03:30 in Japan

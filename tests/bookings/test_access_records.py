@@ -79,3 +79,13 @@ def test_old_records_of_use_are_deleted_on_the_retention_schedule(client, office
     )
     personal_data_purge(now=NOW)
     assert AccessRecord.objects.count() == 1
+
+
+def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, offices):
+    from terms.models import Consent
+
+    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
+    consent = Consent.objects.get(pk=created.booking.consent_id)
+    assert consent.device_type == "iPhone / Safari"
+    stored = str(Consent.objects.filter(pk=consent.pk).values().get())
+    assert "Mozilla" not in stored and "18_0" not in stored
