@@ -6,6 +6,7 @@ managers see them, counselors do not, and the retention schedule deletes old one
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
 from bookings.models import AccessRecord
@@ -89,3 +90,28 @@ def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, o
     assert consent.device_type == "iPhone / Safari"
     stored = str(Consent.objects.filter(pk=consent.pk).values().get())
     assert "Mozilla" not in stored and "18_0" not in stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_consents_given_before_keep_only_their_device_type_after_the_migration(offices):
+    from django.db import IntegrityError, connection, transaction
+    from django.db.migrations.executor import MigrationExecutor
+
+    from terms.models import Consent
+
+    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
+    consent_id = created.booking.consent_id
+    MigrationExecutor(connection).migrate([("terms", "0003_clock_fields")])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS terms_consent_guard" + (
+            " ON terms_consent" if connection.vendor == "postgresql" else ""
+        ))  # fmt: skip
+        cursor.execute(
+            "UPDATE terms_consent SET user_agent = %s WHERE id = %s", [IPHONE, consent_id]
+        )
+    MigrationExecutor(connection).migrate([("terms", "0004_consent_device_type")])
+    consent = Consent.objects.get(pk=consent_id)
+    assert consent.device_type == "iPhone / Safari"
+    assert "Mozilla" not in str(Consent.objects.filter(pk=consent_id).values().get())
+    with pytest.raises(IntegrityError), transaction.atomic():  # still immutable
+        Consent.objects.filter(pk=consent_id).update(device_type="x")
