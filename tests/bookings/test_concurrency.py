@@ -91,6 +91,7 @@ def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM bookings_bookingevent")
+            cursor.execute("DELETE FROM bookings_bookinglink")
             cursor.execute("DELETE FROM notifications_notification")
             cursor.execute("DELETE FROM bookings_booking")
             cursor.execute(import_module("bookings.migrations.0002_no_overlap").FORWARD)
