@@ -148,3 +148,22 @@ def test_the_public_and_api_query_parameters_take_hostile_values(lenient, office
             assert response.status_code < 500, (path, name, value)
             if path.startswith("/api/"):
                 assert response["Content-Type"].startswith("application/json"), (path, name)
+
+
+def test_every_url_pattern_answers_hostile_and_huge_posts_without_a_500(lenient, superuser):
+    from urllib.parse import quote
+
+    failures = []
+    patterns = sorted(set(_patterns()))
+    huge = {"note": "x" * 3_000_000}
+    for user in (None, superuser):
+        lenient.logout()
+        if user is not None:
+            lenient.force_login(user)
+        for pattern in patterns:
+            path = _paths(pattern, quote("1", safe=""))
+            for body in (dict.fromkeys(QUERY_NAMES, "9999-12-31"), huge):
+                status = lenient.post(path, body).status_code
+                if status >= 500:
+                    failures.append((user and user.username, path[:120], len(str(body)), status))
+    assert failures == []
