@@ -11,10 +11,11 @@ COPY requirements/main.txt requirements/main.txt
 RUN pip install --require-hashes -r requirements/main.txt
 
 COPY . .
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    EMAIL_URL=dummymail:// ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app consult \
     && mkdir -p /app/var && chown consult /app/var
 
 USER consult
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "config.logging.RedactingGunicornLogger"]
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn", "--bind", "0.0.0.0:8000"]

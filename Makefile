@@ -30,7 +30,8 @@ run: install
 	$(BIN)/python manage.py seed_terms
 	$(BIN)/python manage.py ensure_demo_admin
 	@echo "Site: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the site, the worker and beat)"
-	$(BIN)/honcho -f Procfile.dev start -p $(PORT)
+	@echo "Emails: files under var/mail/ (one per message)"
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 ## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: install node_modules/.installed

@@ -170,9 +170,7 @@ class Booking(models.Model):
         blank=True,
         help_text=_("Noted by a counselor: a booking with contact is never counted as a no-show."),
     )
-    verification_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     verification_expires_at = models.DateTimeField(_("email check due by"), null=True, blank=True)
-    manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     proposed_at = models.DateTimeField(
@@ -221,7 +219,6 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["office", "start"], name="booking_office_start"),
             models.Index(fields=["counselor", "start"], name="booking_counselor_start"),
-            models.Index(fields=["verification_token_hash"], name="booking_verification"),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +246,34 @@ def _param(key: str, value):
         except ValueError:
             return value
     return value
+
+
+class BookingLink(models.Model):
+    """
+    One secret link to a booking: its manage page or its email check. The token is random
+    (`bookings.tokens`), derived from nothing, and only its SHA-256 is kept. Each email
+    carries a link of its own, so each can be ended alone; "send a new link" ends them all.
+    """
+
+    class Purpose(models.TextChoices):
+        MANAGE = "manage", _("Booking page")
+        VERIFY = "verify", _("Email check")
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="links", verbose_name=_("booking")
+    )
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("secret link")
+        verbose_name_plural = _("secret links")
+        indexes = [models.Index(fields=["booking", "purpose"], name="bookinglink_booking")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"
 
 
 class BookingEvent(models.Model):

@@ -73,6 +73,7 @@ class EmailKind(models.TextChoices):
     RESCHEDULED = "rescheduled", _("Booking moved to a new time")
     CHANGE_REQUESTED = "change_requested", _("Change of time requested")
     CHANGE_DECLINED = "change_declined", _("Change of time declined")
+    NEW_LINK = "new_link", _("A new link to the booking")
 
 
 class Reason(models.TextChoices):

@@ -116,6 +116,14 @@ def purge_personal_data() -> int:
 
 
 @shared_task
+def clear_expired_sessions() -> None:
+    """Periodic (hourly): expired sessions go, with the drafts of unfinished bookings."""
+    from bookings.services.retention import sessions_clear_expired
+
+    sessions_clear_expired()
+
+
+@shared_task
 def sweep_meetings() -> int:
     """Periodic: re-queues meeting work whose task never ran (broker down, worker lost)."""
     from bookings.services.meetings import meetings_sweep

@@ -56,6 +56,36 @@ def _text(value: object) -> str:
     return _CONTROL.sub("", text).strip()
 
 
+def hidden_character(value: object) -> str | None:
+    """
+    The first control or invisible character in a name, as "U+202E RIGHT-TO-LEFT
+    OVERRIDE", or None. Line breaks, zero-width and bidirectional controls would make a
+    name shown on a schedule, an email or a CSV differ from what the eye reads.
+    """
+    if value is None:
+        return None
+    for char in unicodedata.normalize("NFKC", str(value)):
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
+            label = unicodedata.name(char, "CONTROL CHARACTER")
+            return f"U+{ord(char):04X} {label}"
+    return None
+
+
+def _refuse_hidden(errors: Errors, field_name: str, value: object) -> bool:
+    found = hidden_character(value)
+    if found is None:
+        return False
+    errors.add(
+        field_name,
+        _(
+            "Remove the invisible or control character %(character)s (a line break, "
+            "zero-width space or direction mark, often pasted by accident) and type it again."
+        )
+        % {"character": found},
+    )
+    return True
+
+
 def normalize_job_seeker_number(value: object) -> str:
     text = _DASHES.sub("-", _text(value))
     return re.sub(r"\s+", "", text)
@@ -93,7 +123,9 @@ def validate_applicant(
     cleaned.kind = kind
 
     name = _text(data.get("name"))
-    if not name:
+    if _refuse_hidden(errors, "name", data.get("name")):
+        pass
+    elif not name:
         errors.add("name", _("Enter your name, e.g. 山田 太郎."))
     elif len(name) > NAME_MAX:
         errors.add("name", _("Enter your name in %(max)d characters or fewer.") % {"max": NAME_MAX})
@@ -101,7 +133,9 @@ def validate_applicant(
 
     kana = _text(data.get("name_kana"))
     if office.name_kana != FieldRequirement.NOT_ASKED:
-        if not kana and office.name_kana == FieldRequirement.REQUIRED:
+        if _refuse_hidden(errors, "name_kana", data.get("name_kana")):
+            pass
+        elif not kana and office.name_kana == FieldRequirement.REQUIRED:
             errors.add("name_kana", _("Enter your name in kana, e.g. ヤマダ タロウ."))
         elif kana and (not _KANA.match(kana) or len(kana) > NAME_MAX):
             errors.add(
@@ -166,7 +200,9 @@ def validate_applicant(
 
     if kind == ApplicantKind.EMPLOYER:
         company = _text(data.get("company_name"))
-        if not company or len(company) > COMPANY_MAX:
+        if _refuse_hidden(errors, "company_name", data.get("company_name")):
+            pass
+        elif not company or len(company) > COMPANY_MAX:
             errors.add("company_name", _("Enter your company's name, e.g. 株式会社サンプル."))
         cleaned.company_name = company
 
@@ -205,7 +241,9 @@ def _attendees(value: object, errors: Errors) -> list[dict[str, str]]:
                 "attendees",
                 _("Choose each attendee's role: interpreter, helper, supporter, family or other."),
             )
-        if not name or len(name) > NAME_MAX:
+        if _refuse_hidden(errors, "attendees", item.get("name")):
+            pass
+        elif not name or len(name) > NAME_MAX:
             errors.add("attendees", _("Enter the name of each person attending with you."))
         if len(affiliation) > COMPANY_MAX:
             errors.add(

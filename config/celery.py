@@ -1,16 +1,32 @@
-"""The Celery application. Tasks live beside their services in each app's tasks.py."""
+"""
+The Celery application. Tasks live beside their services in each app's tasks.py.
+
+Without DJANGO_SETTINGS_MODULE it runs the production settings, like config/wsgi.py
+(`make run` sets the local ones). Its logging is Django's LOGGING, not Celery's own
+handlers, so the worker's and beat's records are redacted like the web's.
+"""
 
 import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("consult")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_django_logging(**kwargs) -> None:
+    """Connected, this replaces Celery's logging set-up: the one LOGGING dict applies."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @task_prerun.connect

@@ -75,3 +75,27 @@ class ServiceUnavailableMiddleware:
             response = HttpResponse(render_to_string(template, request=None), status=503)
         response["Retry-After"] = str(retry)
         return response
+
+
+LOOPBACK_ADDRESSES = ("127.0.0.1", "::1")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class LoopbackOnlyMiddleware:
+    """
+    Local settings with the built-in SECRET_KEY: a client from anywhere but this machine
+    gets a 403 (the socket's peer, REMOTE_ADDR, not a header it could send).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("REMOTE_ADDR") not in LOOPBACK_ADDRESSES:
+            return HttpResponse(
+                "This development server uses the built-in SECRET_KEY and answers only "
+                "on this machine (127.0.0.1). Set SECRET_KEY to serve it elsewhere.\n",
+                status=403,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -252,8 +252,9 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         table = difflib.HtmlDiff(wrapcolumn=60).make_table(
             older.body.splitlines(),
             newer.body.splitlines(),
-            fromdesc=older.version,
-            todesc=newer.version,
+            # HtmlDiff escapes the lines but not these labels, which staff type.
+            fromdesc=escape(older.version),
+            todesc=escape(newer.version),
             context=True,
             numlines=2,
         )
@@ -280,5 +281,5 @@ class ConsentAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["office", "terms_version"]
     readonly_fields = [
         "uuid", "office", "terms_version", "applicant_uuid", "applicant_kind", "channel",
-        "given_at", "recorded_by", "ip_prefix", "user_agent",
+        "given_at", "recorded_by", "ip_prefix", "device_type",
     ]  # fmt: skip

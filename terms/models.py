@@ -165,7 +165,12 @@ class Consent(models.Model):
         blank=True,
         help_text=_("The IPv4 /24 or IPv6 /48 network, never the full address."),
     )
-    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    device_type = models.CharField(
+        _("device"),
+        max_length=40,
+        blank=True,
+        help_text=_("A coarse label such as “iPhone / Safari”, never the browser string."),
+    )
 
     class Meta:
         verbose_name = _("consent")

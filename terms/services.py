@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.clock import JST
+from common.privacy import device_type
 from offices.display import format_datetime
 from offices.models import Office, User
 from terms.exceptions import (
@@ -238,7 +239,7 @@ def consent_give(
         given_at=now,
         recorded_by=recorded_by,
         ip_prefix=truncate_ip(ip_address),
-        user_agent=(user_agent or "")[:300],
+        device_type=device_type(user_agent)[:40],
     )
 
 

@@ -24,7 +24,7 @@ from common import clock
 from config.logging import NoPersonalDataReporterFilter, redact
 from notifications.tasks import send_queued_notifications
 from offices.models import User
-from tests.bookings.conftest import jst, person
+from tests.bookings.conftest import jst, manage_token, person
 
 THU = jst(2026, 11, 26, 9, 30)
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -71,11 +71,9 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 
 def test_secret_link_pages_are_never_cached_indexed_or_leaked_to_other_sites(client, offices):
-    from bookings.tokens import MANAGE, booking_token
-
     booking = _book_on_the_web(client)
 
-    response = client.get(reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]))
+    response = client.get(reverse("booking-manage", args=[manage_token(booking)]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"
@@ -89,11 +87,14 @@ def test_the_production_settings_send_hsts_and_redirect_to_https(monkeypatch):
     import importlib
     import sys
 
-    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key-" + "0123456789" * 3)
     monkeypatch.setenv("ALLOWED_HOSTS", "consult.example.jp")
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://user:password@smtp.example.jp:587")
     sys.modules.pop("config.settings.production", None)
+    sys.modules.pop("config.settings.base", None)  # it read EMAIL_URL at import
     production = importlib.import_module("config.settings.production")
     sys.modules.pop("config.settings.production", None)
+    sys.modules.pop("config.settings.base", None)
 
     assert production.SECURE_HSTS_SECONDS >= 31536000
     assert production.SECURE_SSL_REDIRECT and production.SESSION_COOKIE_SECURE
@@ -115,9 +116,7 @@ def test_no_personal_data_or_token_in_the_logs_of_a_whole_booking(
     counselor = User.objects.get(username="kawagoe-counselor-1")
     with django_capture_on_commit_callbacks(execute=True):
         booking_confirm(booking=booking, by=counselor, now=clock.now())
-    from bookings.tokens import MANAGE, booking_token
-
-    token = booking_token(booking.uuid, MANAGE)
+    token = manage_token(booking)
     client.get(reverse("booking-manage", args=[token]))
     client.get(reverse("booking-manage", args=[token + "x"]))  # a 404, logged with its path
     frozen.move_to(jst(2026, 11, 25, 10, 0))
@@ -159,3 +158,22 @@ def test_tokens_are_redacted_from_paths_in_logs_and_gunicorns_access_log():
     from config.logging import RedactingGunicornLogger
 
     assert issubclass(RedactingGunicornLogger, object)
+
+
+def test_the_api_docs_load_swagger_ui_from_this_site_under_the_csp(client, offices):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]*href="([^"]+)"', html)
+    assert scripts and all(src.startswith(settings.STATIC_URL) for src in scripts + styles)
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    assert all(_static_file_exists(src) for src in scripts + styles)
+
+
+def _static_file_exists(url: str) -> bool:
+    from django.contrib.staticfiles import finders
+
+    return finders.find(url.removeprefix(settings.STATIC_URL)) is not None

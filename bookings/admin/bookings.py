@@ -9,13 +9,21 @@ from django.utils.translation import gettext_lazy
 
 from bookings.admin import views as admin_views
 from bookings.exceptions import BookingError
-from bookings.models import AccessRecord, Applicant, Booking, BookingEvent, BookingStatus
+from bookings.models import (
+    AccessRecord,
+    Applicant,
+    Booking,
+    BookingEvent,
+    BookingLink,
+    BookingStatus,
+)
 from bookings.selectors.bookings import meeting_for
 from bookings.services.meetings import meeting_set_manual_link
 from bookings.services.staff import (
     applicant_lift_bar,
     booking_cancel_by_staff,
     booking_confirm,
+    booking_link_send_new,
     booking_note_contact,
 )
 from conferencing.types import ConferencingError
@@ -60,6 +68,20 @@ def _status_label(status: str) -> str:
     return str(BookingStatus(status).label) if status in BookingStatus.values else "—"
 
 
+class BookingLinkInline(admin.TabularInline):
+    """The secret links sent so far: when, what for, whether ended; never the token."""
+
+    model = BookingLink
+    extra = 0
+    can_delete = False
+    fields = ["purpose", "created_at", "ended_at"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("Secret links sent")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class MeetingLinkForm(forms.Form):
     join_url = forms.URLField(
         label=gettext_lazy("Join link"),
@@ -100,8 +122,11 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["reference", "name", "name_kana", "email", "phone", "job_seeker_number"]
     date_hierarchy = "start"
     ordering = ["start"]
-    inlines = [BookingEventInline]
-    actions = ["confirm_requests", "decline_requests", "paste_meeting_link", "note_contact"]
+    inlines = [BookingEventInline, BookingLinkInline]
+    actions = [
+        "confirm_requests", "decline_requests", "paste_meeting_link", "note_contact",
+        "send_new_link",
+    ]  # fmt: skip
     exclude = ["attendees"]
     readonly_fields = [
         "reference", "office", "service", "counselor", "applicant", "consent", "start", "end",
@@ -167,6 +192,19 @@ class BookingAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             except BookingError as error:
                 self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
         self.message_user(request, _("Noted."))
+
+    @admin.action(
+        description=gettext_lazy("Send a new link (the links sent before stop working)"),
+        permissions=["change"],
+    )
+    def send_new_link(self, request: HttpRequest, queryset):
+        sent = 0
+        for booking in queryset.filter(personal_data_purged_at__isnull=True):
+            booking_link_send_new(booking=booking, now=request.now)
+            sent += 1
+        self.message_user(
+            request, _("A new link was sent for %(count)d booking(s).") % {"count": sent}
+        )
 
     @admin.action(description=gettext_lazy("Paste a meeting link…"), permissions=["change"])
     def paste_meeting_link(self, request: HttpRequest, queryset):

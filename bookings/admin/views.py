@@ -44,6 +44,7 @@ from bookings.services.staff import (
 )
 from bookings.state import Action, Actor, refusal
 from common.clock import JST
+from common.dates import EARLIEST, LATEST, parse_day
 from conferencing.types import ConferencingError
 from offices import display
 from offices.models import Office, Service
@@ -75,13 +76,19 @@ def _office(request: HttpRequest) -> Office:
 
 
 def _day(request: HttpRequest) -> date:
+    """The day asked for (`?date=YYYY-MM-DD`, 2000 to 2100), else today with a warning."""
     value = request.GET.get("date") or request.POST.get("date")
     if not value:
         return _today(request)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
+        messages.warning(
+            request,
+            _("“%(value)s” is not a date between %(first)s and %(last)s: today is shown.")
+            % {"value": value[:20], "first": EARLIEST, "last": LATEST},
+        )
         return _today(request)
+    return day
 
 
 def _schedule_url(office: Office, day: date) -> str:
@@ -202,32 +209,44 @@ def schedule_csv_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResp
     response["Content-Disposition"] = f'attachment; filename="schedule-{office.slug}-{day}.csv"'
     response.write("\ufeff")  # a BOM, so that Excel in Japan reads UTF-8
     writer = csv.writer(response)
-    writer.writerow(
+
+    def write(row: list) -> None:
+        writer.writerow([_csv_safe(str(cell)) for cell in row])
+
+    write(
         [_("start"), _("end"), _("counselor"), _("status"), _("reference"), _("name"),
          _("service"), _("channel"), _("attendees"), _("note")]
     )  # fmt: skip
     for block in schedule.blocks:
         b = block.booking
-        writer.writerow(
+        write(
             [
                 f"{b.start.astimezone(JST):%H:%M}",
                 f"{b.end.astimezone(JST):%H:%M}",
                 b.counselor.display_name,
                 b.get_status_display(),
                 b.reference,
-                _csv_safe(b.name),
+                b.name,
                 b.service.name,
                 b.get_channel_display(),
                 len(b.attendees),
-                _csv_safe(b.note),
+                b.note,
             ]
         )
     return response
 
 
 def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is kept as text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """
+    A cell a spreadsheet would run as a formula is kept as text (CSV injection). Every
+    cell goes through here: a counselor's display name or a service name is typed by
+    staff and is as able to start with "=" as the person's name.
+    """
+    return "'" + value if value[:1] in _FORMULA_STARTS else value
+
+
+# OWASP's list, and the full-width forms a Japanese spreadsheet also reads as formulas.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 ACTIONS = {
@@ -389,6 +408,8 @@ class StaffBookingForm(DetailsForm):
 def _prefill(office: Office, applicant_id: str | None) -> dict:
     if not applicant_id:
         return {}
+    if not applicant_id.isdigit() or len(applicant_id) > 18:
+        raise Http404
     applicant = Applicant.objects.filter(office=office, pk=applicant_id).first()
     if applicant is None:
         raise Http404

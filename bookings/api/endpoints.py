@@ -7,6 +7,7 @@ import logging
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -22,6 +23,7 @@ from bookings.exceptions import (
 from bookings.selectors.availability_cache import service_remembered, slot_json_cached
 from bookings.services.create import booking_create
 from common.clock import JST
+from common.dates import EARLIEST, LATEST, day_in_bounds
 from common.http import client_ip
 from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
@@ -101,6 +103,16 @@ def _terms_refused(request, error: TermsError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _error(request, 404, "not_found", message="Not found.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused as JSON, before it is parsed."""
+    with translation.override(_language(request)):
+        message = _("The request body is too large. Send at most %(size)d KB.") % {
+            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        }
+    return _error(request, 413, "too_large", message=message)
 
 
 # --- Schemas ---------------------------------------------------------------------------
@@ -356,6 +368,14 @@ class SlotQuery(Schema):
     exclude_none=True,
 )
 def slot_list(request, slug: str, query: Query[SlotQuery]):
+    if not (day_in_bounds(query.from_) and day_in_bounds(query.to)):
+        return Status(
+            422,
+            {
+                "code": "invalid",
+                "errors": {"from": [f"Ask for days between {EARLIEST} and {LATEST}."]},
+            },
+        )
     if query.to < query.from_:
         return Status(
             422, {"code": "invalid", "errors": {"to": ["`to` must not be before `from`."]}}

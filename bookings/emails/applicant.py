@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
 from bookings.state import EmailKind
-from bookings.tokens import MANAGE, VERIFY, booking_token
 from notifications.services import Attachment, Message
 from offices import display
 from offices.rules import rules_for_service
@@ -30,22 +29,8 @@ def _message(name: str, subject: str, context: dict, attachments=()) -> Message:
     )
 
 
-def booking_links(booking: Booking) -> dict[str, str]:
-    return {
-        "manage_url": _absolute(
-            reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)])
-        ),
-        "verify_url": _absolute(
-            reverse("booking-verify", args=[booking_token(booking.uuid, VERIFY)])
-        ),
-        "device_check_url": _absolute(
-            reverse("booking-device-check", args=[booking_token(booking.uuid, MANAGE)])
-        ),
-    }
-
-
-def booking_message(booking: Booking, kind: EmailKind, *, occurrence: str = "") -> Message | None:
-    """The message for this event, or None when the event sends nothing."""
+def booking_template(booking: Booking, kind: EmailKind) -> str | None:
+    """The email this event sends (a template name), or None when it sends nothing."""
     templates = {
         EmailKind.CREATED: {
             BookingStatus.PENDING_VERIFICATION: "verify",
@@ -66,8 +51,20 @@ def booking_message(booking: Booking, kind: EmailKind, *, occurrence: str = "") 
         EmailKind.RESCHEDULED: "rescheduled",
         EmailKind.CHANGE_REQUESTED: "change_requested",
         EmailKind.CHANGE_DECLINED: "change_declined",
+        EmailKind.NEW_LINK: "new_link",
     }
-    template = templates.get(EmailKind(kind))
+    return templates.get(EmailKind(kind))
+
+
+def booking_message(
+    booking: Booking, kind: EmailKind, *, links: dict[str, str], occurrence: str = ""
+) -> Message | None:
+    """
+    The message for this event, or None when the event sends nothing. `links` are this
+    email's own secret links (`manage_url`, `verify_url`, `device_check_url`), issued by
+    the caller; `occurrence` names the change of time an email is about.
+    """
+    template = booking_template(booking, kind)
     if template is None:
         return None
     change = None
@@ -99,7 +96,7 @@ def booking_message(booking: Booking, kind: EmailKind, *, occurrence: str = "") 
             }
             if change
             else None,
-            **booking_links(booking),
+            **links,
         }
         subjects = {
             "verify": _("Please confirm your email address to complete your booking"),
@@ -117,6 +114,7 @@ def booking_message(booking: Booking, kind: EmailKind, *, occurrence: str = "") 
             "bar_withdrawn": _("Correction: you can book online again"),
             "switched_to_phone": _("Your session continues by phone"),
             "cancelled_for_closure": _("Your booking was cancelled: the office is closed that day"),
+            "new_link": _("A new link to your booking"),
         }
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []
@@ -151,7 +149,7 @@ def terms_change_message(booking: Booking, version) -> Message:
         return _message("terms_changed", subject, context)
 
 
-def meeting_issued_message(booking: Booking, meeting) -> Message:
+def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:
     """The join link (with Zoom's meeting ID and passcode); never the host link."""
     with translation.override(booking.language):
         office_name = booking.office.name_en if booking.language == "en" else booking.office.name
@@ -164,7 +162,7 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
             "join_url": meeting.join_url,
             "meeting_number": meeting.meeting_number if booking.office.platform == "zoom" else "",
             "passcode": meeting.passcode if booking.office.platform == "zoom" else "",
-            **booking_links(booking),
+            **links,
         }
         subject = (
             f"[{office_name}] "
@@ -174,7 +172,7 @@ def meeting_issued_message(booking: Booking, meeting) -> Message:
         return _message("meeting_issued", subject, context)
 
 
-def reminder_message(booking: Booking, kind: str, *, now) -> Message:
+def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str]) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
     from bookings.selectors.bookings import meeting_for
     from bookings.selectors.consent import booking_needs_reconsent
@@ -198,7 +196,7 @@ def reminder_message(booking: Booking, kind: str, *, now) -> Message:
             "passcode": meeting.passcode if issued and booking.office.platform == "zoom" else "",
             "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
             "must_agree": must_agree,
-            **booking_links(booking),
+            **links,
         }
         title = (
             _("Reminder: your online consultation is coming up")

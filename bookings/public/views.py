@@ -12,7 +12,6 @@ from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,9 +28,11 @@ from bookings.selectors.bookings import (
     cancellation_deadline,
 )
 from bookings.services.create import booking_create
+from bookings.services.links import booking_link_issue
 from bookings.services.public import booking_cancel_by_applicant, booking_verify
-from bookings.tokens import MANAGE, VERIFY, booking_token
+from bookings.tokens import MANAGE, VERIFY
 from common.clock import JST
+from common.dates import parse_day, parse_moment
 from common.http import client_ip
 from offices import display
 from offices.models import Office, Service
@@ -68,11 +69,7 @@ def _office_and_service(
 
 
 def _parse_start(value: str | None) -> datetime | None:
-    try:
-        start = datetime.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return start if timezone.is_aware(start) else None
+    return parse_moment(value)
 
 
 def _days_with_slots(service: Service, first_day, now):
@@ -107,12 +104,10 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
     office, service, services = _office_and_service(slug, request.GET.get("service"))
     now = request.now
     today = now.astimezone(JST).date()
-    try:
-        first_day = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
-    except ValueError:
-        first_day = today
-    first_day = max(first_day, today)
     rules = rules_for_service(service, office)
+    # Any day typed in the address is kept between today and the end of the booking horizon.
+    first_day = parse_day(request.GET.get("from")) or today
+    first_day = min(max(first_day, today), today + timedelta(days=rules.horizon_days))
     context = {
         "office": office,
         "service": service,
@@ -237,6 +232,8 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             if not created.replayed:
                 _record(request, created.booking, AccessRecord.Kind.BOOKED)
             request.session["booking_done"] = created.booking.pk
+            # The manage link, shown once on the done page and then dropped from the session.
+            request.session["booking_done_token"] = created.manage_token
             request.session.pop(SESSION_KEY, None)
             return redirect("booking-done", slug=slug)
     context = {
@@ -279,11 +276,12 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
     if booking is None:
         return redirect("office-detail", slug=slug)
     rules = rules_for_service(booking.service, booking.office)
+    token = request.session.pop("booking_done_token", None)
     context = {
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
-        "manage_url": reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]),
+        "manage_url": reverse("booking-manage", args=[token]) if token else "",
         "verify_window": display.format_duration(rules.email_verification_minutes),
     }
     response = render(request, "bookings/done.html", context)
@@ -380,7 +378,7 @@ def _reconsent_context(booking, now) -> dict:
 @never_cache
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
-    _record(request, booking, AccessRecord.Kind.VIEWED)
+    # No record of use here: mail scanners open links (a GET), people act (a POST).
     now = request.now
     context = {**_manage_context(booking, now), **_reconsent_context(booking, now), "token": token}
     if booking.status == BookingStatus.SWITCHED_TO_PHONE:
@@ -418,7 +416,6 @@ def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
-    _record(request, booking, AccessRecord.Kind.CALENDAR)
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
@@ -476,7 +473,9 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
             error = refused.message
         else:
             _record(request, booking, AccessRecord.Kind.VERIFIED)
-            return redirect("booking-manage", token=booking_token(booking.uuid, MANAGE))
+            return redirect(
+                "booking-manage", token=booking_link_issue(booking=booking, purpose=MANAGE)
+            )
     context = {
         "office": booking.office,
         "booking": booking,

@@ -7,22 +7,26 @@ from datetime import datetime, timedelta
 
 from bookings.models import (
     Booking,
+    BookingLink,
 )
-from bookings.tokens import MANAGE, token_hash
+from bookings.tokens import token_hash
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from offices.rules import rules_for_service
 
 
 def booking_get_by_token(*, token: str, purpose: str) -> Booking | None:
+    """The booking an open link of this purpose leads to, or None (unknown or ended)."""
     if not token or len(token) > 100:
         return None
-    field = "manage_token_hash" if purpose == MANAGE else "verification_token_hash"
-    return (
-        Booking.objects.select_related("office", "service", "counselor")
-        .filter(**{field: token_hash(token)})
+    link = (
+        BookingLink.objects.select_related(
+            "booking__office", "booking__service", "booking__counselor"
+        )
+        .filter(token_hash=token_hash(token), purpose=purpose, ended_at__isnull=True)
         .first()
     )
+    return link.booking if link else None
 
 
 def cancellation_deadline(booking: Booking) -> datetime | None:

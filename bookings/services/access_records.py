@@ -7,36 +7,8 @@ from datetime import datetime
 from django.conf import settings
 
 from bookings.models import AccessRecord, Booking
+from common.privacy import device_type
 from terms.services import truncate_ip
-
-
-def device_type(user_agent: str) -> str:
-    """A coarse label such as `iPhone / Safari`: the kind of device, never its version."""
-    ua = user_agent or ""
-    system = next(
-        (
-            name
-            for needle, name in (
-                ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
-                ("Windows", "Windows"), ("Macintosh", "Mac"), ("CrOS", "ChromeOS"),
-                ("Linux", "Linux"),
-            )
-            if needle in ua
-        ),
-        "",
-    )  # fmt: skip
-    browser = next(
-        (
-            name
-            for needle, name in (
-                ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("CriOS", "Chrome"),
-                ("Chrome/", "Chrome"), ("Safari/", "Safari"),
-            )
-            if needle in ua
-        ),
-        "",
-    )  # fmt: skip
-    return " / ".join(part for part in (system, browser) if part) or "?"
 
 
 def device_key(ip_address: str | None, user_agent: str) -> str:

@@ -52,11 +52,12 @@ from bookings.services.identity import (
     booking_refuse_for_applicant,
     claim_notify,
 )
+from bookings.services.links import booking_link_issue
 from bookings.services.locking import booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.state import Actor, EmailKind, Reason
-from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
+from bookings.tokens import MANAGE, VERIFY
 from bookings.validation import ApplicantInput, validate_applicant
 from common import ratelimit
 from common.clock import JST
@@ -93,12 +94,15 @@ def _fingerprint(service: Service, start: datetime, cleaned: ApplicantInput) -> 
 
 
 def _result(booking: Booking, *, replayed: bool) -> BookingCreated:
+    """Links of their own for the answer (a replay gets new ones: tokens are never kept)."""
     verification = (
-        booking_token(booking.uuid, VERIFY)
+        booking_link_issue(booking=booking, purpose=VERIFY)
         if booking.status == BookingStatus.PENDING_VERIFICATION
         else None
     )
-    return BookingCreated(booking, booking_token(booking.uuid, MANAGE), verification, replayed)
+    return BookingCreated(
+        booking, booking_link_issue(booking=booking, purpose=MANAGE), verification, replayed
+    )
 
 
 def rate_check(scope: str, keys: list[str], rate: str) -> None:
@@ -369,10 +373,8 @@ def _create(
         request_fingerprint=fingerprint,
         created_by=created_by,
     )
-    booking.manage_token_hash = token_hash(booking_token(booking.uuid, MANAGE))
     if public and status != BookingStatus.CONFIRMED:
         # A hold lapses on its own unless confirmed from the email (services.holds).
-        booking.verification_token_hash = token_hash(booking_token(booking.uuid, VERIFY))
         booking.verification_expires_at = hold_expires_at(rules, now)
     try:
         # No savepoint: a refused insert ends this transaction anyway (it is rolled back).

@@ -31,13 +31,12 @@ from django.utils.translation import gettext as _
 from bookings.exceptions import ApplicantBarred, BookingLimitReached, NotAllowedNow
 from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingEvent
 from bookings.services.locking import applicant_lock, booking_transaction
-from bookings.tokens import booking_token, token_hash
+from bookings.tokens import new_token, token_hash
 from bookings.validation import ApplicantInput, identity_key
 from offices.models import Office, User
 
 logger = logging.getLogger(__name__)
 
-LINK = "record-link"
 
 
 def _claim_key(key: str, email: str) -> str:
@@ -45,8 +44,13 @@ def _claim_key(key: str, email: str) -> str:
     return f"claim:{digest}"
 
 
-def link_token(claim: Applicant) -> str:
-    return booking_token(claim.uuid, LINK)
+def link_token_issue(claim: Applicant) -> str:
+    """A new random token for the claim's "was it you?" link (only its hash is kept; the
+    newest email's link is the one that works)."""
+    token = new_token()
+    claim.link_token_hash = token_hash(token)
+    claim.save(update_fields=["link_token_hash"])
+    return token
 
 
 def _defaults(cleaned: ApplicantInput, **extra) -> dict:
@@ -89,9 +93,6 @@ def applicant_for_request(*, office: Office, cleaned: ApplicantInput, public: bo
         applicant, created = _get_or_create(
             office, _claim_key(key, cleaned.email), _defaults(cleaned, claimed=person)
         )
-        if created:
-            applicant.link_token_hash = token_hash(link_token(applicant))
-            applicant.save(update_fields=["link_token_hash"])
     return applicant_lock(applicant.pk)  # first in the lock order (services.locking)
 
 
@@ -144,7 +145,7 @@ def claim_notify(booking: Booking) -> None:
         render=lambda: record_link_message(
             booking,
             person_name=person.name,
-            link_path=reverse("record-link", args=[link_token(claim)]),
+            link_path=reverse("record-link", args=[link_token_issue(claim)]),
         ),
         office_id=booking.office_id,
     )

@@ -1,24 +1,59 @@
 """
-The secret link to a booking's page, issued again.
-
-NOTE for the merge with issue 19 (random manage tokens stored as hashes, revocable, "send
-a new link"): this module is the one place that issues a booking's manage link for the
-"find my booking" page. Under the present scheme a manage token is derived from the
-booking's UUID and SECRET_KEY (`bookings.tokens`), so "a new link" is the same link
-again and nothing is stored; issue 19 replaces this function's body with one that makes
-a new random token, stores its hash and revokes the old one, keeping the signature.
+Secret links to a booking (`BookingLink`): issued one per email or page that shows one,
+ended one by one or all at once when a counselor sends the person a new link.
 """
 
 from datetime import datetime
 
-from bookings.models import Booking
-from bookings.tokens import MANAGE, booking_token
+from django.conf import settings
+from django.urls import reverse
+
+from bookings.models import Booking, BookingLink, BookingStatus
+from bookings.tokens import MANAGE, VERIFY, new_token, token_hash
+
+
+def booking_link_issue(*, booking: Booking, purpose: str) -> str:
+    """A new link's token (the only time it exists in clear); the row keeps its hash."""
+    token = new_token()
+    BookingLink.objects.create(booking=booking, purpose=purpose, token_hash=token_hash(token))
+    return token
+
+
+def booking_email_links(booking: Booking) -> dict[str, str]:
+    """The absolute links one email carries: its own manage link, and its email check."""
+    site = settings.SITE_URL.rstrip("/")
+    manage = booking_link_issue(booking=booking, purpose=MANAGE)
+    links = {
+        "manage_url": site + reverse("booking-manage", args=[manage]),
+        "device_check_url": site + reverse("booking-device-check", args=[manage]),
+        "verify_url": "",
+    }
+    # The email check, or the confirmation a public request needs before it lapses.
+    if booking.verification_expires_at is not None and booking.status in (
+        BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED
+    ):
+        token = booking_link_issue(booking=booking, purpose=VERIFY)
+        links["verify_url"] = site + reverse("booking-verify", args=[token])
+    return links
+
+
+def booking_links_end(*, booking: Booking, now: datetime, purposes=(MANAGE, VERIFY)) -> int:
+    """Ends every open link of the booking for these purposes; returns how many."""
+    return BookingLink.objects.filter(
+        booking=booking, purpose__in=purposes, ended_at__isnull=True
+    ).update(ended_at=now)
+
+
+def booking_link_end(*, link_id: int, booking: Booking, now: datetime) -> bool:
+    return bool(
+        BookingLink.objects.filter(pk=link_id, booking=booking, ended_at__isnull=True).update(
+            ended_at=now
+        )
+    )
 
 
 def booking_manage_link_renew(booking: Booking, now: datetime) -> str:
-    """
-    Issues a manage token for `booking` and returns it (the caller builds the link and
-    emails it; the token is never shown on a page). Runs inside the caller's transaction
-    when the scheme stores anything; today it stores nothing.
-    """
-    return booking_token(booking.uuid, MANAGE)
+    """A new manage link's token for `booking`, asked for again on the "find my booking"
+    page (the caller emails it; it is never shown). Earlier links stay valid: the person
+    may still have them; a counselor's "send a new link" is what ends them."""
+    return booking_link_issue(booking=booking, purpose=MANAGE)

@@ -46,6 +46,7 @@ def _request(booking: Booking) -> MeetingRequest:
 
 def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
     from bookings.emails.applicant import meeting_issued_message
+    from bookings.services.links import booking_email_links
     from notifications.services import notification_enqueue
 
     if not booking.email:
@@ -55,7 +56,7 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
         kind="meeting_issued",
         recipient=booking.email,
         language=booking.language,
-        render=lambda: meeting_issued_message(booking, meeting),
+        render=lambda: meeting_issued_message(booking, meeting, links=booking_email_links(booking)),
         office_id=booking.office_id,
     )
 

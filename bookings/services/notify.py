@@ -62,20 +62,26 @@ def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -
     proposed time); it goes into the dedupe key only.
     """
     kind = EmailKind(kind)
-    from bookings.emails.applicant import booking_message
+    from bookings.emails.applicant import booking_message, booking_template
+    from bookings.services.links import booking_email_links
 
     if not booking.email:  # a person without email is told by phone
         if booking.status == BookingStatus.REQUESTED:
             staff_notify(booking, "staff_request_waiting")
         return
-    notification_enqueue(
-        dedupe_key=f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}",
-        kind=f"booking_{kind.value}",
-        recipient=booking.email,
-        language=booking.language,
-        render=lambda: booking_message(booking, kind, occurrence=occurrence),
-        office_id=booking.office_id,
-    )
+    if booking_template(booking, kind) is not None:
+        # Each email carries links of its own (random, stored as hashes), issued only for
+        # an email written now (`notification_enqueue` renders only a new one).
+        notification_enqueue(
+            dedupe_key=f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}",
+            kind=f"booking_{kind.value}",
+            recipient=booking.email,
+            language=booking.language,
+            render=lambda: booking_message(
+                booking, kind, occurrence=occurrence, links=booking_email_links(booking)
+            ),
+            office_id=booking.office_id,
+        )
     if booking.status == BookingStatus.REQUESTED:
         staff_notify(booking, "staff_request_waiting")
 

@@ -26,6 +26,7 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 
 def bookings_send_reminders(*, now: datetime) -> int:
     from bookings.emails.applicant import reminder_message
+    from bookings.services.links import booking_email_links
     from notifications.services import notification_enqueue
 
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
@@ -60,7 +61,9 @@ def bookings_send_reminders(*, now: datetime) -> int:
                             kind=kind,
                             recipient=booking.email,
                             language=booking.language,
-                            render=lambda b=booking, k=kind: reminder_message(b, k, now=now),
+                            render=lambda b=booking, k=kind: reminder_message(
+                                b, k, now=now, links=booking_email_links(b)
+                            ),
                             office_id=booking.office_id,
                         )
                         is not None

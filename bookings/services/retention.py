@@ -1,14 +1,18 @@
 """
 The retention schedule: the personal data of bookings that ended more than
 PERSONAL_DATA_RETENTION_DAYS ago is erased: names, numbers, contacts, attendees, notes,
-free-text reasons and the bodies of the emails sent about them; records of use older than
-that are deleted. The rows stay, anonymous,
+free-text reasons, the request fingerprint and idempotency key (a hash of the email and
+number, which could be recomputed to find the person), the secret links, and the bodies of
+the emails sent about them; records of use older than that are deleted. The rows stay,
+anonymous,
 so the office's counts (bookings by day, service, channel and outcome; no-shows) still
 add up. People stay recognizable while they still have a recent or upcoming booking, or
 an unlifted bar (the bar is the office's reason to know them).
 
-Consents are kept as they are: they name only the terms version, the time, the channel
-and a network prefix (never a full address), and prove what was agreed.
+Consents are kept as they are: they name only the terms version, the time, the channel,
+a network prefix (never a full address) and a coarse device type (never the browser
+string), and prove what was agreed. Sessions (which hold the drafts of unfinished
+bookings) are removed once expired by `sessions_clear_expired`, every hour.
 """
 
 from dataclasses import dataclass
@@ -18,7 +22,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from bookings.models import ACTIVE_STATUSES, AccessRecord, Applicant, Booking, BookingEvent
+from bookings.models import (
+    ACTIVE_STATUSES,
+    AccessRecord,
+    Applicant,
+    Booking,
+    BookingEvent,
+    BookingLink,
+)
 
 BATCH = 500
 
@@ -52,8 +63,10 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
                 break
             bookings += Booking.objects.filter(pk__in=ids).update(
                 name="", name_kana="", job_seeker_number="", email="", phone="",
-                company_name="", attendees=[], note="", personal_data_purged_at=now,
+                company_name="", attendees=[], note="", idempotency_key="",
+                request_fingerprint="", personal_data_purged_at=now,
             )  # fmt: skip
+            BookingLink.objects.filter(booking_id__in=ids).delete()
             BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
 
     # A person's own bookings and those of claims naming them (bookings.services.identity).
@@ -90,3 +103,10 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
         .update(recipient="", body_text="", body_html="", attachment_content="")
     )
     return PurgeReport(bookings=bookings, applicants=applicants, emails=emails)
+
+
+def sessions_clear_expired() -> None:
+    """Periodic (hourly): what `manage.py clearsessions` does, for the configured engine."""
+    from importlib import import_module
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

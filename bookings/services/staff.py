@@ -26,6 +26,7 @@ from bookings.models import (
 )
 from bookings.selectors.availability import slot_list_available
 from bookings.services.create import counselor_choose, counselor_preference
+from bookings.services.links import booking_links_end
 from bookings.services.locking import (
     applicant_lock,
     booking_lock,
@@ -367,3 +368,14 @@ def booking_undo(*, booking: Booking, by: User, reason: str, now: datetime) -> B
         booking_notify(booking, EmailKind.NO_SHOW_WITHDRAWN, occurrence=str(event.pk))
         bar_withdraw_if_caused(booking, since=event.at, now=now)
     return booking
+
+
+def booking_link_send_new(*, booking: Booking, now: datetime) -> int:
+    """
+    A counselor's "send a new link": every link sent so far stops working, and the person
+    gets an email with a new one. Returns how many links were ended.
+    """
+    with booking_transaction():
+        ended = booking_links_end(booking=booking, now=now)
+        booking_notify(booking, EmailKind.NEW_LINK, occurrence=f"{now.timestamp():.0f}")
+    return ended

@@ -21,7 +21,23 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
+# The built-in key is public (it is in this file): fine on a developer's own machine, on
+# loopback only (local.py), and refused by production.py.
+BUILT_IN_SECRET_KEY = "insecure-local-development-key-change-me"  # noqa: S105 (public on purpose)
+SECRET_KEY = env("SECRET_KEY", default=BUILT_IN_SECRET_KEY)
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a key cannot sign a production site's sessions and CSRF tokens, or None."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key == BUILT_IN_SECRET_KEY or "change" in key.lower() or key.startswith("django-insecure"):
+        return "SECRET_KEY is the built-in or an example key"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "SECRET_KEY is shorter than 50 characters or has fewer than 5 different ones"
+    return None
+
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,6 +56,9 @@ INSTALLED_APPS = [
     "notifications",
     "axes",
     "csp",
+    # Only for its static files: Swagger UI for /api/v1/docs, at the version pinned with
+    # django-ninja in requirements/, served from this site under its own CSP.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -184,8 +203,15 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ----------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Without EMAIL_URL, emails are written as files under var/mail/ (one per message, for
+# `make run`), never to the console: a console backend would put addresses, names and
+# booking links into the log. Production refuses to start without EMAIL_URL.
+EMAIL_URL = env("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url_config(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@consult.example.jp")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -216,9 +242,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content Security Policy (django-csp): no inline or third-party script anywhere (the site
 # needs no script at all; the admin's are files of its own). Inline style attributes are
 # allowed: the admin and the day's schedule position things with them. The API's
-# interactive docs load Swagger UI from a CDN and are the one exception.
+# interactive docs (Swagger UI) are files of this site too (the "ninja" app's static).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -242,25 +267,47 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 # Error reports (ADMIN_EMAILS) never carry POST values or local variables: see config/logging.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.NoPersonalDataReporterFilter"
 
+# One configuration for every logger that writes anything: Django's own (server, request,
+# security), Celery's (config/celery.py hands its logging to this dict), gunicorn's
+# (config/gunicorn.py) and mail to the admins. Every handler redacts (config/logging.py);
+# the loggers Django and gunicorn set up for themselves are listed so that their own
+# handlers, which do not, are replaced.
+_REDACTED = ["redact_secrets"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "filters": {"redact_secrets": {"()": "config.logging.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "filters": _REDACTED,
             "level": LOG_LEVEL,
+        },
+        "mail_admins": {
+            "class": "config.logging.RedactingAdminEmailHandler",
+            "filters": ["require_debug_false", *_REDACTED],
+            "level": "ERROR",
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # At DEBUG it writes whole template contexts (a booking's fields) to the log.
+        "django.template": {"level": "INFO"},
         "django.utils.autoreload": {"level": "WARNING"},
+        "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "py.warnings": {"handlers": ["console"], "propagate": False},
     },
 }
 
@@ -338,6 +385,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-meetings": {
         "task": "bookings.tasks.sweep_meetings",
         "schedule": 5 * 60.0,
+    },
+    "clear-expired-sessions": {
+        "task": "bookings.tasks.clear_expired_sessions",
+        "schedule": 60 * 60.0,
     },
     "purge-personal-data": {
         "task": "bookings.tasks.purge_personal_data",

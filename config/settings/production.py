@@ -1,16 +1,33 @@
 """
-Production: everything from the environment, HTTPS assumed behind a reverse proxy that
-sets X-Forwarded-Proto. `manage.py check --deploy` is clean with these settings.
+Production: everything from the environment, HTTPS assumed behind a reverse proxy (the
+one in docker-compose.yml) whose X-Forwarded-Proto gunicorn trusts from its address only
+(config/gunicorn.py). `manage.py check --deploy` is clean with these settings.
+
+The site refuses to start without a real SECRET_KEY (a public one lets anyone forge a
+staff session) and without EMAIL_URL (the fallback writes emails, with their addresses
+and booking links, to files on the server).
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import EMAIL_URL, env, secret_key_problem
 
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = env("SECRET_KEY", default="")
+if problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"{problem}. Set SECRET_KEY to a long random string, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+if not EMAIL_URL or EMAIL_URL.startswith(("consolemail:", "filemail:")):
+    raise ImproperlyConfigured(
+        "EMAIL_URL is not set to a mail server. Set it, e.g. "
+        "smtp+tls://user:password@smtp.example.jp:587 (the console and file backends would "
+        "keep people's addresses and booking links on this server)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Health checks come from inside the deployment over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

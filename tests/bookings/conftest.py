@@ -42,3 +42,38 @@ def book(svc: Service, start: datetime, *, now=NOW, **kwargs):
     }
     defaults.update(kwargs)
     return booking_create(service=svc, start=start, **defaults)
+
+
+def manage_token(booking, *, new: bool = False) -> str:
+    """A manage link's token for the booking, as an email would carry: the same one each
+    time for one booking within a test (as a person keeps using the link they got), or a
+    new one with `new=True`."""
+    from bookings.models import BookingLink
+    from bookings.services.links import booking_link_issue
+
+    known = _TOKENS.get(booking.pk)
+    if new or known is None or not BookingLink.objects.filter(token_hash=_hash(known)).exists():
+        known = _TOKENS[booking.pk] = booking_link_issue(booking=booking, purpose="manage")
+    return known
+
+
+_TOKENS: dict[int, str] = {}
+
+
+def _hash(token: str) -> str:
+    from bookings.tokens import token_hash
+
+    return token_hash(token)
+
+
+LINKS = {
+    "manage_url": "https://consult.example.jp/bookings/manage-token-of-this-email/",
+    "verify_url": "https://consult.example.jp/verify/verify-token-of-this-email/",
+}
+
+
+def link_token(body: str, kind: str = "bookings") -> str:
+    """The token of the first `/bookings/<token>/` (or `/verify/`) link in an email."""
+    import re
+
+    return re.search(rf"/{kind}/([A-Za-z0-9_\-]+)/", body).group(1)

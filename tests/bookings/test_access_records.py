@@ -6,6 +6,7 @@ managers see them, counselors do not, and the retention schedule deletes old one
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
 from bookings.models import AccessRecord
@@ -19,25 +20,49 @@ IPHONE = (
 )
 
 
-def test_opening_the_booking_page_is_recorded_without_the_address_or_browser(client, offices):
+def test_opening_the_booking_page_or_its_calendar_writes_no_record_of_use(client, offices):
+    """A mail scanner that opens the link (a GET) must not look like the person's use."""
     created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
-    url = reverse("booking-manage", args=[created.manage_token])
-    client.get(url, HTTP_USER_AGENT=IPHONE, REMOTE_ADDR="203.0.113.45")
-    client.get(url, HTTP_USER_AGENT=IPHONE, REMOTE_ADDR="203.0.113.99")  # same /24
-    client.get(url, HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Chrome/130.0 Safari/537",
-               REMOTE_ADDR="198.51.100.7")  # fmt: skip
+    for name in ("booking-manage", "booking-calendar", "booking-cancel"):
+        assert client.get(reverse(name, args=[created.manage_token])).status_code == 200
+    assert AccessRecord.objects.count() == 0
+
+
+def test_an_action_is_recorded_without_the_address_or_browser(client, offices):
+    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30))
+    response = client.post(
+        reverse("booking-cancel", args=[created.manage_token]),
+        {"reason": ""},
+        HTTP_USER_AGENT=IPHONE,
+        REMOTE_ADDR="203.0.113.45",
+    )
+    assert response.status_code == 302, response.content.decode()[-500:]
+    (record,) = AccessRecord.objects.all()
+    assert record.kind == "cancelled" and record.device_type == "iPhone / Safari"
+    assert "203.0.113" not in record.device and "iPhone" not in record.device
+
+
+def test_the_same_device_gives_the_same_pseudonym_and_another_a_different_one(offices):
+    booking = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    windows = "Mozilla/5.0 (Windows NT 10.0) Chrome/130.0 Safari/537"
+    for address, agent in (("203.0.113.45", IPHONE), ("203.0.113.99", IPHONE),
+                           ("198.51.100.7", windows)):  # fmt: skip
+        _use(booking, ip_address=address, user_agent=agent)
     records = list(AccessRecord.objects.order_by("pk"))
-    assert [r.kind for r in records] == ["viewed"] * 3
-    assert records[0].device == records[1].device != records[2].device
-    assert records[0].device_type == "iPhone / Safari"
+    assert records[0].device == records[1].device != records[2].device  # same /24, same UA
     assert records[2].device_type == "Windows / Chrome"
-    for record in records:
-        assert "203.0.113" not in record.device and "iPhone" not in record.device
+
+
+def _use(booking, **device):
+    from bookings.services.access_records import access_record
+
+    defaults = {"ip_address": "203.0.113.45", "user_agent": IPHONE}
+    access_record(booking=booking, kind="verified", now=NOW, **{**defaults, **device})
 
 
 def test_managers_see_records_of_use_and_counselors_do_not(client, offices):
     created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
-    client.get(reverse("booking-manage", args=[created.manage_token]))
+    _use(created.booking)
     listing = reverse("admin:bookings_accessrecord_changelist")
     client.force_login(User.objects.get(username="toyooka-manager"))
     assert client.get(listing).status_code == 200
@@ -48,10 +73,45 @@ def test_managers_see_records_of_use_and_counselors_do_not(client, offices):
 def test_old_records_of_use_are_deleted_on_the_retention_schedule(client, offices, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 365
     created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
-    client.get(reverse("booking-manage", args=[created.manage_token]))
-    client.get(reverse("booking-manage", args=[created.manage_token]))
+    _use(created.booking)
+    _use(created.booking)
     AccessRecord.objects.filter(pk=AccessRecord.objects.first().pk).update(
         at=NOW - timedelta(days=400)
     )
     personal_data_purge(now=NOW)
     assert AccessRecord.objects.count() == 1
+
+
+def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, offices):
+    from terms.models import Consent
+
+    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
+    consent = Consent.objects.get(pk=created.booking.consent_id)
+    assert consent.device_type == "iPhone / Safari"
+    stored = str(Consent.objects.filter(pk=consent.pk).values().get())
+    assert "Mozilla" not in stored and "18_0" not in stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_consents_given_before_keep_only_their_device_type_after_the_migration(offices):
+    from django.db import IntegrityError, connection, transaction
+    from django.db.migrations.executor import MigrationExecutor
+
+    from terms.models import Consent
+
+    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
+    consent_id = created.booking.consent_id
+    MigrationExecutor(connection).migrate([("terms", "0003_clock_fields")])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS terms_consent_guard" + (
+            " ON terms_consent" if connection.vendor == "postgresql" else ""
+        ))  # fmt: skip
+        cursor.execute(
+            "UPDATE terms_consent SET user_agent = %s WHERE id = %s", [IPHONE, consent_id]
+        )
+    MigrationExecutor(connection).migrate([("terms", "0004_consent_device_type")])
+    consent = Consent.objects.get(pk=consent_id)
+    assert consent.device_type == "iPhone / Safari"
+    assert "Mozilla" not in str(Consent.objects.filter(pk=consent_id).values().get())
+    with pytest.raises(IntegrityError), transaction.atomic():  # still immutable
+        Consent.objects.filter(pk=consent_id).update(device_type="x")

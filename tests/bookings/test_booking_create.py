@@ -17,16 +17,17 @@ from bookings.exceptions import (
     ServiceClosed,
     SlotTaken,
 )
-from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.models import Applicant, Booking, BookingEvent, BookingLink, BookingStatus
+from bookings.selectors.bookings import booking_get_by_token
 from bookings.services.public import booking_cancel_by_applicant, booking_verify
 from bookings.services.staff import booking_confirm
 from bookings.services.transitions import bookings_expire_unverified
-from bookings.tokens import MANAGE, VERIFY, booking_token, token_hash
+from bookings.tokens import MANAGE, VERIFY, token_hash
 from notifications.models import Notification
 from offices.models import Counselor
 from terms.exceptions import TermsOutdated
 from terms.models import TermsVersion
-from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.bookings.conftest import NOW, book, jst, link_token, person, service
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +67,11 @@ def test_sasebo_evening_waits_for_the_email_check_then_confirms(
     booking = created.booking
     assert booking.status == BookingStatus.PENDING_VERIFICATION
     assert booking.verification_expires_at == NOW + timedelta(minutes=60)
-    assert created.verification_token in mail.outbox[0].body
+    emailed = link_token(mail.outbox[0].body, "verify")
+    assert emailed != created.verification_token  # each email has a link of its own
     assert "1時間以内" in mail.outbox[0].body
 
-    booking_verify(token=created.verification_token, now=NOW + timedelta(minutes=59))
+    booking_verify(token=emailed, now=NOW + timedelta(minutes=59))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
     assert list(booking.events.values_list("to_status", flat=True)) == [
@@ -197,7 +199,9 @@ def test_the_same_idempotency_key_makes_one_booking(offices):
     first = book(svc, THU_930, idempotency_key="abc")
     again = book(svc, THU_930, idempotency_key="abc")
     assert again.replayed and again.booking == first.booking
-    assert again.manage_token == first.manage_token
+    # A replay gets a link of its own (tokens are never kept); both open the booking.
+    for created in (first, again):
+        assert booking_get_by_token(token=created.manage_token, purpose=MANAGE) == first.booking
     assert Booking.objects.count() == 1
 
 
@@ -298,12 +302,15 @@ def test_tokens_are_long_single_purpose_and_stored_only_as_hashes(offices):
     booking = created.booking
     assert len(created.manage_token) >= 22  # at least 128 bits in base64
     assert created.manage_token != created.verification_token
-    assert booking.manage_token_hash == token_hash(created.manage_token)
-    assert created.manage_token not in str(Booking.objects.filter(pk=booking.pk).values().get())
+    link = BookingLink.objects.get(token_hash=token_hash(created.manage_token))
+    assert link.booking == booking and link.purpose == MANAGE
+    stored = str(list(BookingLink.objects.values())) + str(
+        Booking.objects.filter(pk=booking.pk).values().get()
+    )
+    assert created.manage_token not in stored and created.verification_token not in stored
     with pytest.raises(NotAllowedNow):
         booking_verify(token=created.manage_token, now=NOW)
-    assert booking_token(booking.uuid, MANAGE) == created.manage_token
-    assert booking_token(booking.uuid, VERIFY) == created.verification_token
+    assert booking_get_by_token(token=created.verification_token, purpose=VERIFY) == booking
 
 
 def test_cancel_online_until_the_day_before_then_by_phone_only(offices):
@@ -343,4 +350,6 @@ def test_every_email_is_queued_once_in_the_outbox(offices, django_capture_on_com
     to_person = Notification.objects.get(kind="booking_created")
     assert to_person.status == Notification.Status.SENT
     assert Notification.objects.filter(kind="staff_request_waiting").count() == 2
-    assert created.manage_token in mail.outbox[0].body and len(mail.outbox) == 3
+    assert len(mail.outbox) == 3
+    emailed = link_token(mail.outbox[0].body)
+    assert booking_get_by_token(token=emailed, purpose=MANAGE) == created.booking

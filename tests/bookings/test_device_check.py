@@ -13,11 +13,10 @@ from django.urls import reverse
 from bookings.models import BookingStatus, DeviceCheck
 from bookings.services.device_check import device_check_record
 from bookings.services.staff import booking_cancel_by_staff, booking_confirm
-from bookings.tokens import MANAGE, booking_token
 from common import clock
 from notifications.models import Notification
 from offices.models import User
-from tests.bookings.conftest import book, jst, person, service
+from tests.bookings.conftest import book, jst, manage_token, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def confirmed(counselor, start=THU, n=0):
 
 
 def check_url(booking) -> str:
-    return reverse("booking-device-check", args=[booking_token(booking.uuid, MANAGE)])
+    return reverse("booking-device-check", args=[manage_token(booking)])
 
 
 def test_the_office_page_links_to_its_device_check(client, offices):
@@ -124,7 +123,7 @@ def test_the_measuring_endpoints_write_no_record_and_log_no_token(client, office
     from bookings.models import AccessRecord
 
     booking = book(service("kawagoe"), THU).booking
-    token = booking_token(booking.uuid, MANAGE)
+    token = manage_token(booking)
     with caplog.at_level("DEBUG"):
         client.get("/device-check/ping")
         client.get("/device-check/download", {"bytes": "10"})
@@ -136,7 +135,7 @@ def test_the_booking_page_links_to_the_check_and_the_check_page_can_send_the_res
     client, counselor
 ):
     booking = confirmed(counselor)
-    manage = client.get(reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]))
+    manage = client.get(reverse("booking-manage", args=[manage_token(booking)]))
     assert check_url(booking) in manage.content.decode()
     page = client.get(check_url(booking)).content.decode()
     assert booking.reference in page
@@ -150,9 +149,7 @@ def test_the_result_is_saved_to_the_booking_and_the_person_returns_to_their_page
             "upload_kbps": "abc", "image": "data:image/png;base64,AAAA"}  # fmt: skip
     response = client.post(check_url(booking), data)
     assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "booking-manage", args=[booking_token(booking.uuid, MANAGE)]
-    )
+    assert response["Location"] == reverse("booking-manage", args=[manage_token(booking)])
     check = DeviceCheck.objects.get(booking=booking)
     assert (check.passed, check.camera, check.microphone) == (False, "denied", "passed")
     assert (check.round_trip_ms, check.download_kbps, check.upload_kbps) == (42, 25000, None)
@@ -215,11 +212,13 @@ def test_the_confirmation_email_and_the_day_before_reminder_link_to_the_check(
     from bookings.services.reminders import bookings_send_reminders
 
     booking = confirmed(counselor)
-    url = "http://127.0.0.1:8000" + check_url(booking)
+    check = re.compile(r"http://127\.0\.0\.1:8000/bookings/([A-Za-z0-9_\-]+)/device-check/")
     confirmation = Notification.objects.get(kind="booking_confirmed")
-    assert url in confirmation.body_text and url in confirmation.body_html
     with django_capture_on_commit_callbacks(execute=True):
         bookings_send_reminders(now=jst(2026, 11, 25, 10, 0))
     reminder = Notification.objects.get(kind="reminder_day_before")
-    assert url in reminder.body_text and url in reminder.body_html
+    for email in (confirmation, reminder):  # each with a link of its own, that opens the check
+        token = check.search(email.body_text).group(1)
+        assert check.search(email.body_html).group(1) == token
+        assert Client().get(f"/bookings/{token}/device-check/").status_code == 200
     assert booking.status == BookingStatus.CONFIRMED

@@ -11,7 +11,7 @@ from common import clock
 from offices.models import User
 from terms.models import Consent
 from terms.services import terms_publish, terms_version_create
-from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.bookings.conftest import LINKS, NOW, book, jst, person, service
 
 WED = jst(2026, 11, 25, 10, 0)
 
@@ -81,6 +81,8 @@ def test_the_reminder_sends_the_employer_to_agree_instead_of_the_join_link(
 ):
     from bookings.emails.applicant import reminder_message
 
-    message = reminder_message(employer_booking.booking, "reminder_day_before", now=clock.now())
-    assert "新しい利用規約に同意" in message.text and employer_booking.manage_token in message.text
+    message = reminder_message(
+        employer_booking.booking, "reminder_day_before", now=clock.now(), links=LINKS
+    )
+    assert "新しい利用規約に同意" in message.text and LINKS["manage_url"] in message.text
     assert "新しい利用規約に同意" in message.html

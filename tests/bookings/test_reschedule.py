@@ -18,11 +18,10 @@ from bookings.services.reschedule import (
     booking_reschedule_by_applicant,
 )
 from bookings.services.staff import booking_confirm
-from bookings.tokens import MANAGE, booking_token
 from common import clock
 from notifications.models import Notification
 from offices.models import Counselor, Office, Service, User
-from tests.bookings.conftest import book, jst, person, service
+from tests.bookings.conftest import book, jst, manage_token, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +54,11 @@ def counselor(offices):
 
 
 def manage_url(booking) -> str:
-    return reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)])
+    return reverse("booking-manage", args=[manage_token(booking)])
 
 
 def change_url(booking) -> str:
-    return reverse("booking-change", args=[booking_token(booking.uuid, MANAGE)])
+    return reverse("booking-change", args=[manage_token(booking)])
 
 
 def starts(svc, day=THU) -> set:

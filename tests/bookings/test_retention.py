@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
+from bookings.models import Applicant, Booking, BookingEvent, BookingLink, BookingStatus
+from bookings.selectors.bookings import booking_get_by_token
 from bookings.services.retention import personal_data_purge
 from notifications.models import Notification
 from tests.bookings.conftest import NOW, book, jst, person, service
@@ -89,3 +90,50 @@ def test_active_and_recent_bookings_are_never_purged_and_a_rerun_does_nothing(ol
     first = personal_data_purge(now=NOW)
     assert first.bookings == 1  # `recent` is still requested (active): left alone
     assert personal_data_purge(now=NOW).bookings == 0
+
+
+def test_the_purge_clears_the_fingerprint_key_and_links_that_could_find_the_person(
+    offices, settings
+):
+    import hashlib
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    svc = service("toyooka")
+    created = book(svc, jst(2026, 11, 24, 9, 30), idempotency_key="key-of-the-person")
+    old = created.booking
+    _age(old)
+    personal_data_purge(now=NOW)
+    old.refresh_from_db()
+    # The review recomputed sha256(service|start|email|number) to tie the row to a person.
+    start = Booking.objects.get(pk=old.pk).start
+    for candidate in (old.request_fingerprint, old.idempotency_key):
+        assert candidate == ""
+    guess = f"{svc.pk}|{start.isoformat()}|taro@example.jp|12345-1234567"
+    assert hashlib.sha256(guess.encode()).hexdigest() not in str(
+        Booking.objects.filter(pk=old.pk).values().get()
+    )
+    assert not BookingLink.objects.filter(booking=old).exists()
+    assert booking_get_by_token(token=created.manage_token, purpose="manage") is None
+
+
+def test_expired_sessions_are_removed_on_a_schedule_with_their_booking_drafts(
+    client, offices, frozen
+):
+    from django.conf import settings as django_settings
+    from django.contrib.sessions.models import Session
+
+    from bookings.tasks import clear_expired_sessions
+
+    client.get("/offices/kawagoe/book/")
+    client.post(
+        "/offices/kawagoe/book/details/",
+        {"service": "counseling", "start": jst(2026, 11, 26, 9, 30).isoformat(), **person()},
+    )
+    assert Session.objects.count() == 1
+    frozen.shift(django_settings.SESSION_COOKIE_AGE + 60)
+    clear_expired_sessions()
+    assert Session.objects.count() == 0
+    schedule = django_settings.CELERY_BEAT_SCHEDULE
+    assert any(
+        entry["task"] == "bookings.tasks.clear_expired_sessions" for entry in schedule.values()
+    )

@@ -458,3 +458,19 @@ def test_a_phone_booking_may_leave_out_the_email_and_the_form_marks_each_field(
         rules=rules_for_service(svc, svc.office),
     )  # fmt: skip
     assert "email" in errors
+
+
+def test_every_csv_cell_is_neutralised_including_the_counselors_display_name(
+    staff_client, counselor, frozen
+):
+    booking = confirmed(counselor)
+    Counselor.objects.filter(pk=booking.counselor_id).update(
+        display_name='=HYPERLINK("http://evil","x")'
+    )
+    booking.service.__class__.objects.filter(pk=booking.service_id).update(name="＋SUM(1)")
+    response = staff_client.get("/admin/bookings/booking/schedule.csv", {"date": "2026-11-26"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert rows[1][2].startswith("'=HYPERLINK")
+    assert rows[1][6].startswith("'＋")
+    for row in rows:
+        assert all(cell[:1] not in ("=", "+", "-", "@", "＝", "＋") for cell in row)

@@ -144,10 +144,10 @@ def test_the_booking_flow_and_its_errors_by_keyboard_alone(live_server, axe_page
     problems += audit(page)
     assert Booking.objects.count() == 1
 
-    from bookings.tokens import MANAGE, booking_token
+    from tests.bookings.conftest import manage_token
 
     booking = Booking.objects.get()
-    manage = f"{live_server.url}/bookings/{booking_token(booking.uuid, MANAGE)}/"
+    manage = f"{live_server.url}/bookings/{manage_token(booking)}/"
     page.goto(manage)
     problems += audit(page)
     page.goto(manage + "cancel/")

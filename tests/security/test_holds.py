@@ -11,7 +11,6 @@ from django.test import override_settings
 
 from bookings.models import Booking, BookingStatus
 from bookings.services.transitions import bookings_expire_unverified
-from bookings.tokens import VERIFY, booking_token
 from offices.models import Office
 from terms.selectors import terms_in_force
 from tests.bookings.conftest import NOW, jst, person
@@ -86,7 +85,9 @@ def test_a_request_confirmed_from_the_email_waits_for_the_counselor(client, offi
     times = free_times(client)
     request(client, times[0], 1)
     booking = Booking.objects.get()
-    token = booking_token(booking.uuid, VERIFY)
+    from bookings.services.links import booking_link_issue
+
+    token = booking_link_issue(booking=booking, purpose="verify")
     assert client.post(f"/verify/{token}/").status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED and booking.verification_expires_at is None

@@ -20,7 +20,9 @@ def test_a_replay_with_other_details_is_a_conflict_not_the_first_link(client, of
     # The very same request again is the same booking, as before.
     same = post_booking(client, key="k-1")
     assert same.status_code == 201
-    assert same.json()["manage_url"] == first.json()["manage_url"]
+    # The same booking, with a link of its own (tokens are never kept to be handed out again).
+    assert same.json()["reference"] == first.json()["reference"]
+    assert same.json()["manage_url"] != first.json()["manage_url"]
 
 
 @override_settings(RATE_LIMIT_BOOKING="3/m")

@@ -238,3 +238,18 @@ def test_a_published_versions_page_renders_its_html(client, kawagoe_manager, wit
     page = client.get(reverse("admin:terms_termsversion_change", args=[version.pk])).content
     page = page.decode()
     assert '<div class="terms-body"><' in page and "&lt;h" not in page and "&lt;p&gt;" not in page
+
+
+def test_compare_escapes_the_version_labels_staff_typed(client, kawagoe_manager, with_terms):
+    admin_login(client, kawagoe_manager)
+    draft = terms_version_create(
+        office=with_terms["kawagoe"],
+        by=kawagoe_manager,
+        version="<img src=x onerror=alert(1)><form>",
+        title="t",
+        body="b",
+    )
+    response = client.get(reverse("admin:terms_termsversion_compare", args=[draft.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;&lt;form&gt;" in html

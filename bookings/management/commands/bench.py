@@ -25,7 +25,6 @@ from bookings.exceptions import SlotTaken
 from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingStatus
 from bookings.selectors.availability import slot_list_available, slot_lists_for_services
 from bookings.services.create import booking_create
-from bookings.tokens import token_hash
 from common import clock
 from common.clock import JST
 from offices.models import Counselor, Office, Service
@@ -137,7 +136,6 @@ class Command(BaseCommand):
                     name=applicant.name,
                     email=f"bench{n}@example.jp",
                     phone="0900000000",
-                    manage_token_hash=token_hash(f"bench-{n}"),
                 )
             )
         Booking.objects.bulk_create(bookings, batch_size=500)
