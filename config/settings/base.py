@@ -14,11 +14,14 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # An optional .env file beside manage.py, for operators who prefer one to exported vars.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Everything the embedded default writes (SQLite, broker, cache, beat's schedule, the demo
+# admin's password, collected static files); the test settings point it at a temporary one.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
