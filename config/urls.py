@@ -6,6 +6,7 @@ from bookings.api.endpoints import api
 from bookings.public import views as booking_views
 from conferencing.views import fake_meeting
 from conferencing.webhooks import zoom_webhook
+from config import errors
 from config.views import healthz
 from offices import views as office_views
 from terms import views as terms_views
@@ -49,6 +50,12 @@ urlpatterns = [
     path("meet/<uuid:booking_uuid>/", fake_meeting, name="fake-meeting"),
     path("webhooks/zoom", zoom_webhook, name="zoom-webhook"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -220,6 +220,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# A refused form post (a page left open too long, cookies blocked) gets the site's page.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # Staff sessions end after SESSION_COOKIE_AGE or when the browser closes (shared PCs).
