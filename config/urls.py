@@ -32,6 +32,11 @@ urlpatterns = [
         "offices/<slug:slug>/book/confirm/", booking_views.booking_confirm, name="booking-confirm"
     ),
     path("offices/<slug:slug>/book/done/", booking_views.booking_done, name="booking-done"),
+    path(
+        "offices/<slug:slug>/book/done/resend/",
+        booking_views.booking_done_resend,
+        name="booking-done-resend",
+    ),
     path("bookings/<str:token>/", booking_views.booking_manage, name="booking-manage"),
     path(
         "bookings/<str:token>/calendar.ics",
@@ -44,6 +49,11 @@ urlpatterns = [
         "bookings/<str:token>/accept/",
         booking_views.booking_accept_proposal_view,
         name="booking-accept-proposal",
+    ),
+    path(
+        "bookings/<str:token>/not-suitable/",
+        booking_views.booking_refuse_proposal_view,
+        name="booking-refuse-proposal",
     ),
     path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
     path("api/v1/", api.urls),

@@ -40,7 +40,7 @@ def booking_links(booking: Booking) -> dict[str, str]:
     }
 
 
-def booking_message(booking: Booking, kind: str) -> Message | None:
+def booking_message(booking: Booking, kind: str, *, extra: dict | None = None) -> Message | None:
     """The message for this event, or None when the event sends nothing."""
     templates = {
         "created": {
@@ -79,7 +79,10 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "preparation": display.platform_guidance(office.platform)
             + display.common_preparation(),
             "rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
+            "office_url": _absolute(reverse("office-detail", args=[office.slug])),
+            "book_again_url": _absolute(reverse("booking-start", args=[office.slug])),
             **booking_links(booking),
+            **(extra or {}),
         }
         subjects = {
             "verify": _("Please confirm your email address to complete your booking"),
@@ -91,11 +94,19 @@ def booking_message(booking: Booking, kind: str) -> Message | None:
             "barred": _("Online booking is no longer available to you"),
             "proposed": _("The office proposes another time"),
         }
+        if template == "cancelled" and context.get("declined"):
+            subjects["cancelled"] = _("The office could not accept your booking request")
+        elif template == "cancelled" and context.get("by_office"):
+            subjects["cancelled"] = _("The office cancelled your booking")
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []
         if template == "confirmed":
             attachments.append(
-                Attachment("booking.ics", booking_ics(booking), "text/calendar; charset=utf-8")
+                Attachment(
+                    "booking.ics",
+                    booking_ics(booking, manage_url=context["manage_url"]),
+                    "text/calendar; charset=utf-8",
+                )
             )
         return _message(f"booking_{template}", subject, context, attachments)
 

@@ -6,6 +6,7 @@ meeting.
 from datetime import datetime, timedelta
 
 from bookings.models import (
+    ACTIVE_STATUSES,
     Booking,
 )
 from bookings.tokens import MANAGE, token_hash
@@ -43,3 +44,10 @@ def booking_can_cancel_online(booking: Booking, now: datetime) -> bool:
 
 def meeting_for(booking: Booking) -> OnlineMeeting | None:
     return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+
+
+def upcoming_count_for_email(*, office, email: str, now) -> int:
+    """Active bookings at the office not yet over, made with this email address."""
+    return Booking.objects.filter(
+        office=office, email__iexact=email, status__in=ACTIVE_STATUSES, end__gt=now
+    ).count()

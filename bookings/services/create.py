@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
+    AlreadyBooked,
     Alternative,
     ApplicantBarred,
     BookingInvalid,
@@ -131,6 +132,55 @@ def _choose_counselor(applicant: Applicant, free_ids: tuple[int, ...], start: da
         .values_list("counselor_id", "n")
     )
     return min(free_ids, key=lambda cid: (counts.get(cid, 0), cid))
+
+
+def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: datetime) -> str:
+    """Why a time is not bookable, in the person's words: passed, closed, or just taken."""
+    from offices.business_days import booking_deadline
+    from offices.display import format_datetime
+    from offices.selectors import office_calendar
+
+    if start <= now:
+        return _("That time has already passed. Please choose another time.")
+    day = start.astimezone(JST).date()
+    calendar = office_calendar(office=service.office, start=now.astimezone(JST).date(), end=day)
+    deadline = booking_deadline(day, rules, calendar)
+    if now >= deadline:
+        return _(
+            "Booking for that day closed at %(deadline)s. Please choose a later day, or phone "
+            "the office."
+        ) % {"deadline": format_datetime(deadline - timedelta(minutes=1))}
+    if day > now.astimezone(JST).date() + timedelta(days=rules.horizon_days):
+        return _("That day cannot be booked yet. Please choose an earlier day.")
+    return _("That time was just taken. Please choose another time.")
+
+
+def _refuse_overlap_of_same_contact(office, cleaned: ApplicantInput, start, end) -> None:
+    """
+    The same email address may not hold two overlapping times at one office (two
+    counselors at 14:00). Matched on the address the request gives, never on the number
+    alone, so a stranger typing someone's number learns nothing. Caller holds the lock.
+    """
+    existing = (
+        Booking.objects.filter(
+            office=office,
+            email__iexact=cleaned.email,
+            status__in=ACTIVE_STATUSES,
+            start__lt=end,
+            end__gt=start,
+        )
+        .order_by("start")
+        .first()
+    )
+    if existing is not None:
+        raise AlreadyBooked(
+            _(
+                "This email address already has a booking at this office at this time. "
+                "Its link is in the email we sent to that address; choose another time to "
+                "book a second session."
+            ),
+            existing=existing,
+        )
 
 
 def _check_channel(service: Service, channel: str) -> None:
@@ -315,9 +365,13 @@ def _create(
     )
     if slot is None:
         raise SlotTaken(
-            _("That time was just taken. Please choose another time."),
+            _slot_refusal(service, start, rules, now),
             alternatives=_alternatives(service, start, now, rules),
         )
+    # --- issue 14: one person, one time (begin) ---
+    if public:
+        _refuse_overlap_of_same_contact(office, cleaned, slot.start, slot.end)
+    # --- issue 14: one person, one time (end) ---
 
     if public and rules.needs_email_check:
         status = BookingStatus.PENDING_VERIFICATION

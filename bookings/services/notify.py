@@ -57,16 +57,17 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
     return queued
 
 
-def booking_notify(booking: Booking, kind: str) -> None:
+def booking_notify(booking: Booking, kind: str, *, extra: dict | None = None) -> None:
     """
     Writes the email for this event to the outbox in the current transaction and hands
     it to a worker after commit; a mail or broker failure never fails the booking.
+    `extra` is more for the email (the office's reason for a cancellation).
     """
     from bookings.emails.applicant import booking_message
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 
-    message = booking_message(booking, kind)
+    message = booking_message(booking, kind, extra=extra)
     if message is None:
         return
     notification, created = notification_queue(

@@ -112,6 +112,44 @@ def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
 
 
 @transaction.atomic
+def booking_refuse_proposal(*, booking: Booking, now: datetime) -> Booking:
+    """
+    "This time does not suit me": the proposal is withdrawn and the request goes back to
+    the office's counselors (emailed), who propose another time or decline. The proposed
+    time stays held until they do, so nobody else takes it in between.
+    """
+    from bookings.services.notify import staff_notify
+
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
+        raise NotAllowedNow(_("There is no proposed time to turn down on this booking."))
+    booking.proposed_at = None
+    booking.save(update_fields=["proposed_at", "updated_at"])
+    BookingEvent.objects.create(
+        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
+        actor_label="applicant", reason="the proposed time does not suit the person",
+    )  # fmt: skip
+    staff_notify(booking, "staff_request_waiting", dedupe_suffix=f":refused:{now.timestamp():.0f}")
+    return booking
+
+
+def booking_resend_verification(*, booking: Booking, now: datetime) -> Booking:
+    """
+    The email-check email again, to the address of the booking (never another), while
+    the check is still open; rate-limited per booking.
+    """
+    rate_check("resend", [f"booking:{booking.pk}"], settings.RATE_LIMIT_RESEND)
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != BookingStatus.PENDING_VERIFICATION or (
+            booking.verification_expires_at <= now
+        ):
+            raise NotAllowedNow(_("This booking no longer waits for the email check."))
+        booking_notify(booking, f"created:resent:{now.timestamp():.0f}")
+    return booking
+
+
+@transaction.atomic
 def booking_reconsent(
     *,
     booking: Booking,

@@ -278,10 +278,13 @@ def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: dat
         raise NotAllowedNow(_("This booking is no longer active."))
     if not reason.strip():
         raise BookingInvalid({"reason": [_("Say why the booking is cancelled.")]})
+    declined = booking.status == BookingStatus.REQUESTED
     booking_transition(
         booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label="staff", reason=reason[:300]
     )
-    booking_notify(booking, "cancelled")
+    booking_notify(
+        booking, "cancelled", extra={"by_office": True, "declined": declined, "reason": reason[:300]}
+    )
     return booking
 
 

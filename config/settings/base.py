@@ -261,6 +261,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Abuse limits on the public booking endpoints ("10/m", "100/h"...; "off" for load tests).
 RATE_LIMIT_BOOKING = env("RATE_LIMIT_BOOKING", default="10/m")
 RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="20/m")
+# Sending the email-check email again, per booking.
+RATE_LIMIT_RESEND = env("RATE_LIMIT_RESEND", default="3/h")
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many
