@@ -3,6 +3,7 @@ What the person does from the links in their emails: check their address, cancel
 accept a proposed time, agree to changed terms.
 """
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -145,7 +146,8 @@ def booking_resend_verification(*, booking: Booking, now: datetime) -> Booking:
             booking.verification_expires_at <= now
         ):
             raise NotAllowedNow(_("This booking no longer waits for the email check."))
-        booking_notify(booking, f"created:resent:{now.timestamp():.0f}")
+        # Each press is one more email (the rate limit bounds them), hence a fresh key.
+        booking_notify(booking, f"created:resent:{now.timestamp():.0f}:{uuid.uuid4().hex[:8]}")
     return booking
 
 
