@@ -46,6 +46,7 @@ SESSION_KEY = "booking_draft"
 # The bookings made from this browser session (ids), so a second overlapping one can link
 # the first without telling anyone else that an address has bookings.
 BOOKED_KEY = "bookings_made"
+CONFIRM_ERROR_KEY = "booking_confirm_error"
 # Pages behind a secret link never leak it to other sites through the Referer header.
 # "same-origin" rather than "no-referrer": under no-referrer, browsers send `Origin: null`
 # with the page's own form posts (verify, cancel), which CSRF protection must refuse.
@@ -293,7 +294,6 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             return _already_booked(request, slug, already)
         except TermsOutdated as outdated:
             error, error_field = outdated.message, "agree_terms"
-            terms = terms_in_force(office=office, at=now)
         except BookingInvalid as invalid:
             if set(invalid.errors) == {"agree_terms"}:
                 error, error_field = invalid.errors["agree_terms"][0], "agree_terms"
@@ -315,6 +315,12 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             ]
             request.session.pop(SESSION_KEY, None)
             return redirect("booking-done", slug=slug)
+        # Redirect after the post: Back and reload never ask to send the form again.
+        request.session[CONFIRM_ERROR_KEY] = {"message": str(error), "field": error_field}
+        return redirect("booking-confirm", slug=slug)
+    shown = request.session.pop(CONFIRM_ERROR_KEY, None)
+    if shown:
+        error, error_field = shown["message"], shown["field"]
     person, _errors = validate_applicant(draft["data"], office=office, rules=rules)
     context = {
         "office": office,
@@ -336,7 +342,6 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         "error": error,
         "error_field": error_field,
     }
-    # 200 with the page and its error, never 4xx: Back would then ask to resubmit the form.
     return render(request, "bookings/confirm.html", context)
 
 

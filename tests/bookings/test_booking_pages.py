@@ -95,8 +95,12 @@ def test_double_click_on_book_makes_one_booking(client, offices, frozen):
 def test_not_ticking_the_box_asks_to_agree(client, offices, frozen):
     page = go_to_confirm(client)
     response = client.post(
-        reverse("booking-confirm", args=["kawagoe"]), {"terms_version": page.context["terms"].pk}
+        reverse("booking-confirm", args=["kawagoe"]),
+        {"terms_version": page.context["terms"].pk},
+        follow=True,
     )
+    # Redirected back to the page (never a 4xx that Back would ask to resubmit).
+    assert response.redirect_chain == [(reverse("booking-confirm", args=["kawagoe"]), 302)]
     assert response.status_code == 200
     assert "同意のチェックボックス" in response.content.decode()
     assert not Booking.objects.exists()
@@ -132,7 +136,9 @@ def test_outdated_terms_on_submit_show_the_new_version_instead_of_booking(client
     )
     terms_publish(terms_version=draft, by=staff, effective_from=NOW, now=NOW)
     response = client.post(
-        reverse("booking-confirm", args=["kawagoe"]), {"terms_version": old_id, "agree_terms": "on"}
+        reverse("booking-confirm", args=["kawagoe"]),
+        {"terms_version": old_id, "agree_terms": "on"},
+        follow=True,
     )
     assert response.status_code == 200
     assert response.context["terms"].version == "v3"

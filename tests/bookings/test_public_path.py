@@ -282,7 +282,10 @@ def test_confirm_shows_the_input_normalised_with_the_note_and_the_role(client, o
 
 def test_the_missing_agreement_error_links_to_the_box_and_is_not_a_400(client, offices):
     details(client)
-    response = client.post(reverse("booking-confirm", args=["kawagoe"]), {"terms_version": "1"})
+    url = reverse("booking-confirm", args=["kawagoe"])
+    response = client.post(url, {"terms_version": "1"})
+    assert response.status_code == 302 and response["Location"] == url  # redirect after post
+    response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'href="#id_agree_terms"' in html and 'id="id_agree_terms"' in html
