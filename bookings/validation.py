@@ -64,9 +64,9 @@ def normalize_job_seeker_number(value: object) -> str:
     """
     text = re.sub(r"\s+", "", _DASHES.sub("-", _text(value)))
     digits = text.replace("-", "")
-    if digits.isascii() and digits.isdigit() and 6 <= len(digits) <= 13:
-        if "-" not in text or re.fullmatch(r"\d{5}-+\d+", text):
-            return f"{digits[:5]}-{digits[5:]}"
+    digits_only = digits.isascii() and digits.isdigit() and 6 <= len(digits) <= 13
+    if digits_only and ("-" not in text or re.fullmatch(r"\d{5}-+\d+", text)):
+        return f"{digits[:5]}-{digits[5:]}"
     return text
 
 

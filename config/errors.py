@@ -115,4 +115,4 @@ def favicon(request: HttpRequest) -> FileResponse:
     path = finders.find("favicon.ico")
     if path is None:
         raise Http404
-    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")

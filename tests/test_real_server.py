@@ -69,7 +69,12 @@ def real_server(tmp_path):
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     env.pop("DEBUG", None)
-    for command in ("migrate --noinput -v0", "seed_offices", "seed_terms", "collectstatic -v0 --noinput"):
+    for command in (
+        "migrate --noinput -v0",
+        "seed_offices",
+        "seed_terms",
+        "collectstatic -v0 --noinput",
+    ):
         subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *command.split()],
             cwd=BASE_DIR, env=env, check=True, capture_output=True,

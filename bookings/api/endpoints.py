@@ -175,7 +175,7 @@ class BookingIn(Schema):
     terms_version: int | str = Field(
         description=(
             "The terms of use the person agreed to: the `version` string that "
-            "`GET /offices/{slug}/terms/current` publishes (e.g. \"2023-07-14\"), or its "
+            '`GET /offices/{slug}/terms/current` publishes (e.g. "2023-07-14"), or its '
             "`id` (an integer). Anything but the version in force is refused with 409 "
             "`terms_outdated` and the current version's `id` and `version`."
         ),

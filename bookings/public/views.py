@@ -415,9 +415,7 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
         "when": display.format_session(booking.start, booking.end),
         "manage_url": reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]),
         "verify_window": display.format_duration(rules.email_verification_minutes),
-        "session_before_next_business_day": _sooner_than_next_business_day(
-            booking, request.now
-        ),
+        "session_before_next_business_day": _sooner_than_next_business_day(booking, request.now),
     }
     response = render(request, "bookings/done.html", context)
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
@@ -629,7 +627,7 @@ def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpRespon
 @never_cache
 @require_http_methods(["POST"])
 def booking_refuse_proposal_view(request: HttpRequest, token: str) -> HttpResponse:
-    """"This time does not suit me": the request goes back to the counselor."""
+    """ "This time does not suit me": the request goes back to the counselor."""
     from bookings.services.public import booking_refuse_proposal
 
     booking = _booking_or_404(token, MANAGE)

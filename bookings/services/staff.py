@@ -283,7 +283,9 @@ def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: dat
         booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label="staff", reason=reason[:300]
     )
     booking_notify(
-        booking, "cancelled", extra={"by_office": True, "declined": declined, "reason": reason[:300]}
+        booking,
+        "cancelled",
+        extra={"by_office": True, "declined": declined, "reason": reason[:300]},
     )
     return booking
 

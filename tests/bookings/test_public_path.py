@@ -74,9 +74,10 @@ def test_the_number_field_opens_the_number_pad_and_takes_digits_only(client, off
         reverse("booking-details", args=["kawagoe"]),
         {"service": "counseling", "start": THU.isoformat()},
     ).content.decode()
-    field = html.split('name="job_seeker_number"')[0].rsplit("<input", 1)[1] + html.split(
-        'name="job_seeker_number"'
-    )[1].split(">")[0]
+    field = (
+        html.split('name="job_seeker_number"')[0].rsplit("<input", 1)[1]
+        + html.split('name="job_seeker_number"')[1].split(">")[0]
+    )
     assert 'inputmode="numeric"' in field and "pattern=" in field
     assert details(client, job_seeker_number="1234512345678").status_code == 302
 
@@ -84,9 +85,7 @@ def test_the_number_field_opens_the_number_pad_and_takes_digits_only(client, off
 # --- 2, 3. the email check: lapsed, and "press the button" ----------------------------
 
 
-def test_a_lapsed_email_check_link_says_it_lapsed_and_offers_to_book_again(
-    client, offices, frozen
-):
+def test_a_lapsed_email_check_link_says_it_lapsed_and_offers_to_book_again(client, offices, frozen):
     created = book(service("sasebo", "evening-saturday"), SAT)
     frozen.shift(61 * 60)
     url = reverse("booking-verify", args=[created.verification_token])
@@ -157,9 +156,7 @@ def test_the_same_email_at_an_overlapping_time_is_refused_without_showing_the_bo
     assert booking_token(first.uuid, MANAGE) not in html
 
 
-def test_a_stranger_with_the_same_number_but_another_email_is_not_told_anything(
-    client, offices
-):
+def test_a_stranger_with_the_same_number_but_another_email_is_not_told_anything(client, offices):
     book(service("kawagoe"), THU)
     response = book_on_the_site(client, email="stranger@example.jp")
     assert "すでに予約" not in client.get(response["Location"]).content.decode()
@@ -210,9 +207,7 @@ def test_the_admin_refuses_to_clear_the_phone_of_a_phone_only_office(client, off
 
 
 @EMAILS_SENT
-def test_a_proposal_offers_this_time_does_not_suit_me_which_returns_it(
-    client, offices, frozen
-):
+def test_a_proposal_offers_this_time_does_not_suit_me_which_returns_it(client, offices, frozen):
     counselor = User.objects.get(username="toyooka-counselor-1")
     counselor.email = "c@example.jp"
     counselor.save(update_fields=["email"])
@@ -396,9 +391,7 @@ def test_the_ics_carries_the_join_link_and_the_booking_page(client, offices):
 # --- 10. the Sasebo employer form --------------------------------------------------------
 
 
-def test_sasebo_marks_the_number_for_job_seekers_and_the_company_for_employers(
-    client, offices
-):
+def test_sasebo_marks_the_number_for_job_seekers_and_the_company_for_employers(client, offices):
     svc = service("sasebo")
     html = client.get(
         reverse("booking-details", args=["sasebo"]),
