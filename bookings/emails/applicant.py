@@ -191,3 +191,26 @@ def reminder_message(booking: Booking, kind: str, *, now) -> Message:
         )
         subject = f"[{office_name}] {title} ({booking.reference})"
         return _message(kind, subject, context)
+
+
+def booking_links_message(bookings: list[Booking], *, language: str) -> Message:
+    """The links to a person's upcoming bookings at one office (asked for by address)."""
+    with translation.override(language):
+        office = bookings[0].office
+        office_name = office.name_en if language == "en" else office.name
+        context = {
+            "booking": bookings[0],
+            "office_name": office_name,
+            "phone": office.phone,
+            "items": [
+                {
+                    "reference": booking.reference,
+                    "when": display.format_session(booking.start, booking.end),
+                    "status": booking.get_status_display(),
+                    "manage_url": booking_links(booking)["manage_url"],
+                }
+                for booking in bookings
+            ],
+        }
+        subject = f"[{office_name}] " + _("The links to your bookings")
+        return _message("booking_links", subject, context)

@@ -28,6 +28,7 @@ from bookings.selectors.bookings import (
     booking_can_cancel_online,
     booking_get_by_token,
     cancellation_deadline,
+    session_before_next_business_day,
 )
 from bookings.services.create import booking_create
 from bookings.services.public import booking_cancel_by_applicant, booking_verify
@@ -232,12 +233,15 @@ def _refuse_over_the_cap(form: DetailsForm, office: Office, now) -> None:
         return
     limit = settings.BOOKING_MAX_UPCOMING_PER_PERSON
     if upcoming_count_for_email(office=office, email=email, now=now) >= limit:
+        from bookings.services.public import booking_links_send
+
+        booking_links_send(office=office, email=email, language=get_language(), now=now)
         form.add_error(
             "email",
             _(
                 "No more upcoming bookings can be made with this email address at this "
-                "office now (at most %(max)d per person). The links to your bookings are in "
-                "the emails sent to this address: cancel one there, or book after a session."
+                "office now (at most %(max)d per person). We sent the links to your bookings "
+                "to this address: cancel one there, or book after a session."
             )
             % {"max": limit},
         )
@@ -371,6 +375,11 @@ def _already_booked(request: HttpRequest, slug: str, already: AlreadyBooked) -> 
             ),
         )  # fmt: skip
     else:
+        from bookings.services.public import booking_links_send
+
+        booking_links_send(
+            office=existing.office, email=existing.email, language=get_language(), now=request.now
+        )
         messages.error(request, already.message)
     return redirect(reverse("booking-start", args=[slug]) + f"?service={existing.service.slug}")
 
@@ -411,20 +420,11 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
         "when": display.format_session(booking.start, booking.end),
         "manage_url": reverse("booking-manage", args=[booking_token(booking.uuid, MANAGE)]),
         "verify_window": display.format_duration(rules.email_verification_minutes),
-        "session_before_next_business_day": _sooner_than_next_business_day(booking, request.now),
+        "session_before_next_business_day": session_before_next_business_day(booking, request.now),
     }
     response = render(request, "bookings/done.html", context)
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
-
-
-def _sooner_than_next_business_day(booking, now) -> bool:
-    """Whether the session is before the end of the office's next business day."""
-    from offices.selectors import office_calendar
-
-    today = now.astimezone(JST).date()
-    calendar = office_calendar(office=booking.office, start=today, end=today + timedelta(days=14))
-    return booking.start.astimezone(JST).date() <= calendar.business_day_add(today, 1)
 
 
 @never_cache

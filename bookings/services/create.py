@@ -176,8 +176,8 @@ def _refuse_overlap_of_same_contact(office, cleaned: ApplicantInput, start, end)
         raise AlreadyBooked(
             _(
                 "This email address already has a booking at this office at this time. "
-                "Its link is in the email we sent to that address; choose another time to "
-                "book a second session."
+                "We sent its link to that address; choose another time to book a second "
+                "session."
             ),
             existing=existing,
         )

@@ -67,6 +67,11 @@ def booking_notify(booking: Booking, kind: str, *, extra: dict | None = None) ->
     from notifications.services import notification_queue
     from notifications.tasks import send_after_commit
 
+    if booking.status == BookingStatus.REQUESTED and kind == "created":
+        from bookings.selectors.bookings import session_before_next_business_day
+
+        soon = session_before_next_business_day(booking, booking.created_at)
+        extra = {**(extra or {}), "session_before_next_business_day": soon}
     message = booking_message(booking, kind, extra=extra)
     if message is None:
         return

@@ -151,6 +151,49 @@ def booking_resend_verification(*, booking: Booking, now: datetime) -> Booking:
     return booking
 
 
+def booking_links_send(*, office, email: str, language: str, now: datetime) -> bool:
+    """
+    Emails the links to the upcoming bookings made at the office with this address, to
+    that address only (so asking reveals nothing to anyone else); at most
+    RATE_LIMIT_RESEND per address. Returns whether an email was queued.
+    """
+    import hashlib
+
+    from bookings.emails.applicant import booking_links_message
+    from bookings.exceptions import RateLimited
+    from bookings.models import ACTIVE_STATUSES
+    from notifications.services import notification_queue
+    from notifications.tasks import send_after_commit
+
+    bookings = list(
+        Booking.objects.filter(
+            office=office, email__iexact=email, status__in=ACTIVE_STATUSES, end__gt=now
+        )
+        .select_related("office")
+        .order_by("start")[:10]
+    )
+    if not bookings:
+        return False
+    address = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    try:
+        rate_check("links", [f"email:{address}"], settings.RATE_LIMIT_RESEND)
+    except RateLimited:
+        return False
+    language = language if language in ("ja", "en") else "ja"
+    with transaction.atomic():
+        notification, created = notification_queue(
+            dedupe_key=f"links:{office.pk}:{address}:{uuid.uuid4().hex}",
+            kind="booking_links",
+            recipient=bookings[0].email,
+            language=language,
+            message=booking_links_message(bookings, language=language),
+            office_id=office.pk,
+        )
+        if created:
+            transaction.on_commit(lambda: send_after_commit(notification.pk))
+    return created
+
+
 @transaction.atomic
 def booking_reconsent(
     *,

@@ -144,16 +144,22 @@ def test_a_second_overlapping_booking_from_the_same_browser_links_the_first(clie
     assert reverse("booking-manage", args=[booking_token(first.uuid, MANAGE)]) in html
 
 
+@EMAILS_SENT
 def test_the_same_email_at_an_overlapping_time_is_refused_without_showing_the_booking(
     client, offices
 ):
     first = book(service("kawagoe"), THU).booking
+    mail.outbox.clear()
     response = book_on_the_site(client, job_seeker_number="99999-1")
     html = client.get(response["Location"]).content.decode()
     assert Booking.objects.count() == 1
     assert "このメールアドレスでは、この事業所のこの時間にすでに予約があります" in html
     assert first.reference not in html
     assert booking_token(first.uuid, MANAGE) not in html
+    # Its link goes to the address of the booking, the only place it may be seen.
+    links = [m for m in mail.outbox if "ご予約のリンク" in m.subject]
+    assert len(links) == 1 and links[0].to == [first.email]
+    assert booking_token(first.uuid, MANAGE) in links[0].body
 
 
 def test_a_stranger_with_the_same_number_but_another_email_is_not_told_anything(client, offices):
@@ -246,14 +252,22 @@ def test_a_passed_deadline_is_not_reported_as_just_taken(offices, frozen):
     assert "締め切りました" in message and "ちょうど" not in message
 
 
-def test_the_cap_is_checked_at_the_details_step_without_numbers(client, offices):
-    book(service("kawagoe"), THU)
-    book(service("kawagoe"), THU + timedelta(hours=1))
+@EMAILS_SENT
+@override_settings(RATE_LIMIT_RESEND="1/h")
+def test_the_cap_is_checked_at_the_details_step_and_the_links_go_by_email(client, offices):
+    first = book(service("kawagoe"), THU).booking
+    second = book(service("kawagoe"), THU + timedelta(hours=1)).booking
+    mail.outbox.clear()
     response = details(client, start=THU + timedelta(hours=2))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "これ以上予約できません" in html and "2 件の" not in html
-    assert "すでに2" not in html
+    assert "これ以上予約できません" in html and "すでに2" not in html
+    assert first.reference not in html and second.reference not in html
+    (links,) = mail.outbox
+    assert links.to == ["taro@example.jp"]
+    assert first.reference in links.body and second.reference in links.body
+    details(client, start=THU + timedelta(hours=2))
+    assert len(mail.outbox) == 1  # asking again within the hour sends nothing more
 
 
 # --- 8. the confirm page -----------------------------------------------------------------
@@ -341,17 +355,22 @@ def test_sasebo_done_page_shows_the_address_and_resends_rate_limited(client, off
     assert len(mail.outbox) == sent + 2
 
 
+@EMAILS_SENT
 def test_next_business_day_wording_only_when_the_session_is_later(client, offices, frozen):
     # Toyooka: staff approval, one calendar day ahead. Sunday -> Tuesday 24 is the next
     # business day (Monday 23 is a holiday): a Tuesday session is not later than that.
     book_on_the_site(client, "toyooka", jst(2026, 11, 24, 9, 30))
     html = client.get(reverse("booking-done", args=["toyooka"])).content.decode()
     assert "翌営業日" not in html and "相談の日時までにメールが届かない場合" in html
+    (sooner,) = [m for m in mail.outbox if m.to == ["taro@example.jp"]]
+    assert "翌営業日" not in sooner.body and "相談の日時までにメールが届かない場合" in sooner.body
     client.logout()
     other = client.__class__()
     book_on_the_site(other, "toyooka", THU, email="b@example.jp", job_seeker_number="22222-2")
     html = other.get(reverse("booking-done", args=["toyooka"])).content.decode()
     assert "翌営業日" in html
+    (later,) = [m for m in mail.outbox if m.to == ["b@example.jp"]]
+    assert "翌営業日" in later.body
 
 
 def test_switching_language_mid_form_keeps_the_input(client, offices):
