@@ -68,3 +68,27 @@ def test_the_404_page_fits_a_phone_and_leads_home(live_server, browser_page, see
     page.get_by_role("link", name="ホームページへ").click()
     assert page.url.rstrip("/") == live_server.url
     assert page.request.get(live_server.url + "/favicon.ico").status == 200
+
+
+def test_the_email_check_button_is_in_view_and_a_lapsed_link_offers_to_book_again(
+    live_server, browser_page, seeded, frozen
+):
+
+    from django.urls import reverse
+
+    from tests.bookings.conftest import book, jst, service
+
+    terms_seed()
+    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+    page = browser_page
+    page.goto(live_server.url + reverse("booking-verify", args=[created.verification_token]))
+    button = page.get_by_role("button", name="予約を完了する")
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844 and box["width"] > 300
+    assert "予約はまだ完了していません" in page.locator(".notice--important").inner_text()
+
+    frozen.shift(61 * 60)
+    page.reload()
+    assert page.locator("h1").inner_text() == "この予約の申し込みは無効になりました"
+    page.get_by_role("link", name="もう一度予約する").click()
+    assert "/offices/sasebo/book/" in page.url
