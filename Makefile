@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test bench load faults fuzz lint format migrations messages lock check clean
+.PHONY: install prepare run dev test bench load faults fuzz lint format migrations messages lock check clean
 
 $(BIN)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,16 +22,27 @@ node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the accessibility tests (axe-core) will be skipped"; fi
 
-## run: the whole app on embedded defaults (SQLite, filesystem broker) on http://127.0.0.1:$(PORT)
-run: install
+# Migrate, seed what is missing, create the demo admin, gather the static files.
+prepare: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_offices
 	$(BIN)/python manage.py seed_terms
 	$(BIN)/python manage.py ensure_demo_admin
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+## run: the whole app on embedded defaults (SQLite, filesystem broker) on http://127.0.0.1:$(PORT),
+## served by gunicorn (static files by whitenoise), with the Celery worker and beat
+run: prepare
+	@echo "Web server: gunicorn (WSGI, $${WEB_WORKERS:-2} workers x $${WEB_THREADS:-4} threads, static files by whitenoise) on http://127.0.0.1:$(PORT)/"
 	@echo "Site: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the site, the worker and beat)"
 	@echo "Emails: files under var/mail/ (one per message)"
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/honcho -f Procfile.dev start -p $(PORT)
+
+## dev: the same with Django's auto-reloading development server and DEBUG on (never to serve people)
+dev: prepare
+	@echo "Web server: Django's development server (auto-reload, DEBUG on) on http://127.0.0.1:$(PORT)/"
+	DEBUG=True $(BIN)/honcho -f Procfile.reload start -p $(PORT)
 
 ## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: install node_modules/.installed

@@ -81,6 +81,16 @@ class HoldsBusy(BookingError):
     code = "holds_busy"
 
 
+class AlreadyBooked(BookingError):
+    """The same person (by the email address given) already holds an overlapping time."""
+
+    code = "already_booked"
+
+    def __init__(self, message, *, existing):
+        super().__init__(message)
+        self.existing = existing
+
+
 class IdempotencyConflict(BookingError):
     code = "idempotency_conflict"
 

@@ -12,6 +12,8 @@ from offices.models import FieldRequirement, Office
 from offices.rules import BookingRules
 
 ATTENDEE_ROWS = 2
+# Digits (any width), spaces and dashes: what `normalize_job_seeker_number` accepts.
+JOB_SEEKER_NUMBER_PATTERN = "[0-9０-９\\s\\-－‐−ー]*"
 ROLE_LABELS = {
     "interpreter": _("Interpreter"),
     "helper": _("Helper"),
@@ -54,9 +56,14 @@ class DetailsForm(forms.Form):
                 "job_seeker_number",
                 _("Job-seeker number"),
                 rules.job_seeker_number == FieldRequirement.REQUIRED,
-                _("As on your Hello Work card. Example: 12345-1234567"),
+                _(
+                    "As on your Hello Work card. Example: 12345-1234567. Digits only is "
+                    "fine: 123451234567"
+                ),
                 autocomplete="off",
+                # The number pad (no hyphen on an iPhone's): digits alone are accepted.
                 inputmode="numeric",
+                pattern=JOB_SEEKER_NUMBER_PATTERN,
                 max_length=30,
             )
         add(
@@ -88,11 +95,24 @@ class DetailsForm(forms.Form):
             add(
                 "company_name",
                 _("Company name (employers)"),
-                False,
+                True,
                 _("Employers only. Example: 株式会社サンプル"),
                 autocomplete="organization",
                 max_length=200,
             )
+            # Who must fill what depends on "who is booking": said on the mark itself.
+            self.fields["company_name"].required_for = _("Required for employers")
+            if "job_seeker_number" in self.fields:
+                self.fields["job_seeker_number"].label = _("Job-seeker number (job seekers)")
+                self.fields["job_seeker_number"].required_for = (
+                    _("Required for job seekers")
+                    if rules.job_seeker_number == FieldRequirement.REQUIRED
+                    else ""
+                )
+                self.fields["job_seeker_number"].help_text = _(
+                    "Job seekers: as on your Hello Work card, e.g. 12345-1234567 (digits only "
+                    "is fine). Employers leave it empty."
+                )
         for index in range(ATTENDEE_ROWS):
             number = {"number": index + 1}
             self.fields[f"attendee_{index}_role"] = forms.ChoiceField(
@@ -153,7 +173,15 @@ class DetailsForm(forms.Form):
         ]
 
     def raw_data(self) -> dict:
-        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        return self.raw_data_from({name: self.cleaned_data.get(name, "") for name in self.fields})
+
+    def cleaned_email(self) -> str:
+        return str(self.cleaned_data.get("email") or "").strip()
+
+    @staticmethod
+    def raw_data_from(values: dict) -> dict:
+        """The fields' values in the shape `validate_applicant` takes (attendees as a list)."""
+        data = dict(values)
         attendees = []
         for i in range(ATTENDEE_ROWS):
             role, name = data.pop(f"attendee_{i}_role", ""), data.pop(f"attendee_{i}_name", "")

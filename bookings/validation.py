@@ -87,8 +87,17 @@ def _refuse_hidden(errors: Errors, field_name: str, value: object) -> bool:
 
 
 def normalize_job_seeker_number(value: object) -> str:
-    text = _DASHES.sub("-", _text(value))
-    return re.sub(r"\s+", "", text)
+    """
+    `12345-1234567` from what a person types: any width, any dash or none (an iPhone's
+    number pad has no hyphen: `1234512345678`, `12345 1234567`), spaces anywhere. The
+    digits are split after the fifth. Anything else is returned as typed (then refused).
+    """
+    text = re.sub(r"\s+", "", _DASHES.sub("-", _text(value)))
+    digits = text.replace("-", "")
+    digits_only = digits.isascii() and digits.isdigit() and 6 <= len(digits) <= 13
+    if digits_only and ("-" not in text or re.fullmatch(r"\d{5}-+\d+", text)):
+        return f"{digits[:5]}-{digits[5:]}"
+    return text
 
 
 def normalize_phone(value: object) -> str:
@@ -154,15 +163,15 @@ def validate_applicant(
                 "job_seeker_number",
                 _(
                     "Enter your job-seeker number as on your Hello Work card: 5 digits, "
-                    "a hyphen, then up to 8 digits, e.g. 12345-1234567."
+                    "then up to 8 digits, e.g. 12345-1234567 (digits only is fine)."
                 ),
             )
         elif number and not _JOB_SEEKER_NUMBER.match(number):
             errors.add(
                 "job_seeker_number",
                 _(
-                    "A job-seeker number is 5 digits, a hyphen, then up to 8 digits, "
-                    "e.g. 12345-1234567. Check the number on your Hello Work card."
+                    "A job-seeker number is 5 digits, then up to 8 digits, e.g. "
+                    "12345-1234567 or 123451234567. Check the number on your Hello Work card."
                 ),
             )
         cleaned.job_seeker_number = number

@@ -9,6 +9,7 @@ from bookings.public import reschedule as reschedule_views
 from bookings.public import views as booking_views
 from conferencing.views import fake_meeting
 from conferencing.webhooks import zoom_webhook
+from config import errors
 from config.admin_login import StaffAuthenticationForm
 from config.views import healthz
 from offices import views as office_views
@@ -52,6 +53,11 @@ urlpatterns = [
     path("device-check/upload", device_check_views.device_check_upload, name="device-check-upload"),
     # Before the booking's own routes, which would take "find" for a token.
     path("bookings/find/", find_views.booking_find, name="booking-find"),
+    path(
+        "offices/<slug:slug>/book/done/resend/",
+        booking_views.booking_done_resend,
+        name="booking-done-resend",
+    ),
     path("bookings/<str:token>/", booking_views.booking_manage, name="booking-manage"),
     path(
         "bookings/<str:token>/device-check/",
@@ -75,12 +81,23 @@ urlpatterns = [
         booking_views.booking_accept_proposal_view,
         name="booking-accept-proposal",
     ),
+    path(
+        "bookings/<str:token>/not-suitable/",
+        booking_views.booking_refuse_proposal_view,
+        name="booking-refuse-proposal",
+    ),
     path("verify/<str:token>/", booking_views.booking_verify_view, name="booking-verify"),
     path("records/link/<str:token>/", booking_views.record_link_view, name="record-link"),
     path("api/v1/", api.urls),
     path("meet/<uuid:booking_uuid>/", fake_meeting, name="fake-meeting"),
     path("webhooks/zoom", zoom_webhook, name="zoom-webhook"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

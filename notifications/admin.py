@@ -45,6 +45,7 @@ class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdm
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, obj: Notification) -> str:
         return kind_label(obj.kind)
+
     @admin.display(description=_("text"))
     def body_masked(self, notification: Notification) -> str:
         return mask_links(notification.body_text)

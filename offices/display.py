@@ -162,9 +162,10 @@ def lead_time_text(rules: BookingRules) -> str:
 def confirmation_text(rules: BookingRules) -> str:
     if rules.needs_email_check:
         return _(
-            "After you apply, open the link in the email we send within %(minutes)d minutes. "
-            "Your booking is confirmed then; otherwise it lapses and the time is freed."
-        ) % {"minutes": rules.email_verification_minutes}
+            "After you apply, open the link in the email we send and press the button "
+            "“%(button)s” on that page within %(minutes)d minutes. Only then is your "
+            "booking complete; otherwise it lapses and the time is freed."
+        ) % {"minutes": rules.email_verification_minutes, "button": _("Complete my booking")}
     if rules.needs_staff_approval:
         return _(
             "You apply for the time you want and a counselor confirms it, or offers another "

@@ -82,6 +82,11 @@ class ServiceForm(forms.ModelForm):
                         % {"slot": slot, "window": str(row)},
                     )
                     break
+        office = getattr(self.instance, "office", None)
+        if office is not None and cleaned.get("online_cancel_allowed") is False:
+            error = office.phone_missing_error(service_phone_only=True)
+            if error is not None:
+                self.add_error("online_cancel_allowed", error)
         if cleaned.get("accepts_web") is False and cleaned.get("accepts_phone") is False:
             self.add_error(
                 "accepts_web",

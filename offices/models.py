@@ -10,6 +10,7 @@ directly, so the inheritance lives in one place.
 from datetime import time
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -281,6 +282,34 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def sends_people_to_the_phone(self, *, service_phone_only: bool = False) -> bool:
+        """Whether its rules tell people to phone (cancellation by phone only)."""
+        if not self.online_cancel_allowed or service_phone_only:
+            return True
+        if self.pk is None:
+            return False
+        return self.services.filter(is_active=True, online_cancel_allowed=False).exists()
+
+    def phone_missing_error(self, *, service_phone_only: bool = False) -> ValidationError | None:
+        """A published office whose rules send people to the phone must give a number."""
+        if not self.is_published or (self.phone or "").strip():
+            return None
+        if not self.sends_people_to_the_phone(service_phone_only=service_phone_only):
+            return None
+        return ValidationError(
+            _(
+                "Enter the office's phone number: its cancellation is by phone only, so the "
+                "public pages tell people to phone. Or unpublish the office until it is set."
+            ),
+            code="phone_required",
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        error = self.phone_missing_error()
+        if error is not None:
+            raise ValidationError({"phone": error})
 
 
 class Service(models.Model):

@@ -11,6 +11,14 @@ from datetime import time
 WEEKDAYS = (0, 1, 2, 3, 4)
 SATURDAY = 5
 
+# Offices whose cancellation is by phone only must show a number (Office.clean); their
+# documents give none, so the seed gives this one, marked as a demo on every page.
+DEMO_PHONE = "00-0000-0000（デモ）"
+DEMO_PHONE_NOTE = (
+    "デモ値: 電話番号は資料に記載がないため、仮の番号「00-0000-0000（デモ）」です。取消しは"
+    "電話のみのため、公開するには電話番号が必要です。管理画面で正しい番号に置き換えてください。"
+)
+
 DEMO_NO_SHOW = (
     "デモ値: 無断キャンセルによる利用停止までの回数（3回）は規約に定めがないため仮の値です。"
 )
@@ -142,6 +150,7 @@ OFFICES = [
     },
     {
         "slug": "toyooka",
+        "phone": DEMO_PHONE,
         "name": "ハローワーク豊岡",
         "name_en": "Hello Work Toyooka",
         "kind": "hello_work",
@@ -166,7 +175,7 @@ OFFICES = [
         ),
         "admin_note": "\n".join(
             [
-                "デモ値: 電話番号は資料に記載がないため空欄です。管理画面で設定してください。",
+                DEMO_PHONE_NOTE,
                 "デモ値: 予約可能期間（60日）は仮の値です。",
                 DEMO_NO_SHOW,
             ]
@@ -187,6 +196,7 @@ OFFICES = [
     },
     {
         "slug": "matsudo",
+        "phone": DEMO_PHONE,
         "name": "ハローワーク松戸 マザーズコーナー",
         "name_en": "Hello Work Matsudo Mothers Corner",
         "kind": "hello_work",
@@ -212,7 +222,7 @@ OFFICES = [
         ),
         "admin_note": "\n".join(
             [
-                "デモ値: 電話番号は資料に記載がないため空欄です。管理画面で設定してください。",
+                DEMO_PHONE_NOTE,
                 "デモ値: 予約可能期間（60日）は仮の値です。",
                 DEMO_NO_SHOW,
             ]

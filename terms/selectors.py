@@ -50,6 +50,23 @@ def terms_public_get(*, office: Office, version_id: int) -> TermsVersion:
     return _public_versions(office).get(pk=version_id)
 
 
+def terms_version_id_for(*, office: Office, label_or_id: int | str | None) -> int | None:
+    """
+    The id of the published version named by its label (`"2023-07-14"`, as
+    `/terms/current` publishes it) or by its id; None when no version of the office has it
+    (then agreeing is refused as outdated, with the current version).
+    """
+    if label_or_id is None or isinstance(label_or_id, bool):
+        return None
+    if isinstance(label_or_id, int):
+        return label_or_id
+    label = label_or_id.strip()
+    found = _public_versions(office).filter(version=label).values_list("pk", flat=True).first()
+    if found is None and label.isdigit():
+        return int(label)
+    return found
+
+
 def consent_latest(*, office: Office, applicant_uuid: UUID) -> Consent | None:
     return (
         Consent.objects.filter(office=office, applicant_uuid=applicant_uuid)

@@ -28,7 +28,7 @@ from common.http import client_ip
 from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
 from terms.exceptions import NoTermsInForce, TermsError, TermsOutdated
-from terms.selectors import terms_in_force
+from terms.selectors import terms_in_force, terms_version_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ def _terms_refused(request, error: TermsError):
             return _error(
                 request, 409, "terms_outdated", message=str(error.message),
                 current_version=error.current_version_id,
+                current_version_label=_terms_label(error.current_version_id),
             )  # fmt: skip
         if isinstance(error, NoTermsInForce):
             return _error(request, 409, "no_terms", message=str(error.message))
@@ -206,7 +207,15 @@ class BookingIn(Schema):
     company_name: str | None = Field(None, max_length=200)
     attendees: list[AttendeeIn] | None = Field(None, max_length=5)
     note: str | None = Field(None, max_length=2000)
-    terms_version: int
+    terms_version: int | str = Field(
+        description=(
+            "The terms of use the person agreed to: the `version` string that "
+            '`GET /offices/{slug}/terms/current` publishes (e.g. "2023-07-14"), or its '
+            "`id` (an integer). Anything but the version in force is refused with 409 "
+            "`terms_outdated` and the current version's `id` and `version`."
+        ),
+        examples=["2023-07-14", 2],
+    )
     agree_terms: bool
 
 
@@ -230,9 +239,16 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] | None = None
     alternatives: list[AlternativeOut] | None = None
     current_version: int | None = None
+    current_version_label: str | None = None
 
 
 # --- Helpers ---------------------------------------------------------------------------
+
+
+def _terms_label(version_id: int) -> str | None:
+    from terms.models import TermsVersion
+
+    return TermsVersion.objects.filter(pk=version_id).values_list("version", flat=True).first()
 
 
 def _channels(service: Service) -> list[str]:
@@ -446,7 +462,9 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
             service=service,
             start=payload.start,
             data=data,
-            terms_version_id=payload.terms_version,
+            terms_version_id=terms_version_id_for(
+                office=service.office, label_or_id=payload.terms_version
+            ),
             agree_terms=payload.agree_terms,
             channel="api",
             language=language,

@@ -57,7 +57,12 @@ def booking_template(booking: Booking, kind: EmailKind) -> str | None:
 
 
 def booking_message(
-    booking: Booking, kind: EmailKind, *, links: dict[str, str], occurrence: str = ""
+    booking: Booking,
+    kind: EmailKind,
+    *,
+    links: dict[str, str],
+    occurrence: str = "",
+    extra: dict | None = None,
 ) -> Message | None:
     """
     The message for this event, or None when the event sends nothing. `links` are this
@@ -97,6 +102,9 @@ def booking_message(
             if change
             else None,
             **links,
+            "office_url": _absolute(reverse("office-detail", args=[office.slug])),
+            "book_again_url": _absolute(reverse("booking-start", args=[office.slug])),
+            **(extra or {}),
         }
         subjects = {
             "verify": _("Please confirm your email address to complete your booking"),
@@ -116,11 +124,19 @@ def booking_message(
             "cancelled_for_closure": _("Your booking was cancelled: the office is closed that day"),
             "new_link": _("A new link to your booking"),
         }
+        if template == "cancelled" and context.get("declined"):
+            subjects["cancelled"] = _("The office could not accept your booking request")
+        elif template == "cancelled" and context.get("by_office"):
+            subjects["cancelled"] = _("The office cancelled your booking")
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []
         if template in ("confirmed", "rescheduled"):
             attachments.append(
-                Attachment("booking.ics", booking_ics(booking), "text/calendar; charset=utf-8")
+                Attachment(
+                    "booking.ics",
+                    booking_ics(booking, manage_url=context["manage_url"]),
+                    "text/calendar; charset=utf-8",
+                )
             )
         return _message(f"booking_{template}", subject, context, attachments)
 
@@ -243,3 +259,29 @@ def booking_link_message(booking: Booking, *, manage_url: str) -> Message:
         }
         subject = f"[{office_name}] " + _("The link to your booking") + f" ({booking.reference})"
         return _message("booking_link", subject, context)
+
+
+def booking_links_message(
+    bookings: list[Booking], *, language: str, tokens: dict[int, str]
+) -> Message:
+    """The links to a person's upcoming bookings at one office (asked for by address);
+    `tokens` are the new manage links' tokens, by booking id, issued for this email."""
+    with translation.override(language):
+        office = bookings[0].office
+        office_name = office.name_en if language == "en" else office.name
+        context = {
+            "booking": bookings[0],
+            "office_name": office_name,
+            "phone": office.phone,
+            "items": [
+                {
+                    "reference": booking.reference,
+                    "when": display.format_session(booking.start, booking.end),
+                    "status": booking.get_status_display(),
+                    "manage_url": _absolute(reverse("booking-manage", args=[tokens[booking.pk]])),
+                }
+                for booking in bookings
+            ],
+        }
+        subject = f"[{office_name}] " + _("The links to your bookings")
+        return _message("booking_links", subject, context)

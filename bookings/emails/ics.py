@@ -8,7 +8,8 @@ from icalendar import Calendar, Event
 from bookings.models import Booking, BookingStatus
 
 
-def booking_ics(booking: Booking) -> str:
+def booking_ics(booking: Booking, *, manage_url: str, join_url: str = "") -> str:
+    """The event, with the join link once issued and the booking page's link."""
     with translation.override(booking.language):
         office = booking.office.name_en if booking.language == "en" else booking.office.name
         calendar = Calendar()
@@ -26,11 +27,17 @@ def booking_ics(booking: Booking) -> str:
             "summary",
             _("Online consultation: %(office)s") % {"office": office},
         )
-        event.add(
-            "description",
+        lines = [
             _("Booking reference %(reference)s. Platform: %(platform)s.")
-            % {"reference": booking.reference, "platform": booking.office.get_platform_display()},
-        )
+            % {"reference": booking.reference, "platform": booking.office.get_platform_display()}
+        ]
+        if join_url:
+            lines.append(_("Join: %(url)s") % {"url": join_url})
+        lines.append(_("Your booking page (to see or cancel): %(url)s") % {"url": manage_url})
+        event.add("description", "\n".join(lines))
+        event.add("url", join_url or manage_url)
+        if join_url:
+            event.add("location", join_url)
         event.add(
             "status", "CANCELLED" if booking.status == BookingStatus.CANCELLED else "CONFIRMED"
         )

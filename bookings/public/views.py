@@ -7,6 +7,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,19 +19,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bookings.emails.ics import booking_ics
-from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
-from bookings.forms import DetailsForm
+from bookings.exceptions import AlreadyBooked, BookingError, BookingInvalid, SlotTaken
+from bookings.forms import ROLE_LABELS, DetailsForm
 from bookings.models import AccessRecord, BookingStatus
 from bookings.selectors.availability_cache import slot_list_cached
 from bookings.selectors.bookings import (
     booking_can_cancel_online,
     booking_get_by_token,
     cancellation_deadline,
+    session_before_next_business_day,
 )
 from bookings.services.create import booking_create
 from bookings.services.links import booking_link_issue
 from bookings.services.public import booking_cancel_by_applicant, booking_verify
 from bookings.tokens import MANAGE, VERIFY
+from bookings.validation import validate_applicant
 from common.clock import JST
 from common.dates import parse_day, parse_moment
 from common.http import client_ip
@@ -42,6 +45,10 @@ from terms.selectors import consent_status, terms_in_force
 
 DAYS_PER_PAGE = 14
 SESSION_KEY = "booking_draft"
+# The bookings made from this browser session (ids), so a second overlapping one can link
+# the first without telling anyone else that an address has bookings.
+BOOKED_KEY = "bookings_made"
+CONFIRM_ERROR_KEY = "booking_confirm_error"
 # Pages behind a secret link never leak it to other sites through the Referer header.
 # "same-origin" rather than "no-referrer": under no-referrer, browsers send `Origin: null`
 # with the page's own form posts (verify, cancel), which CSRF protection must refuse.
@@ -146,8 +153,12 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(reverse("booking-start", args=[slug]) + f"?service={service.slug}")
     rules = rules_for_service(service, office)
     draft = _draft(request, slug)
+    if request.method == "POST" and request.POST.get("language"):
+        return _switch_language_keeping_input(request, slug, service, start, office, rules)
     if request.method == "POST":
         form = DetailsForm(request.POST, office=office, rules=rules)
+        if form.is_valid():
+            _refuse_over_the_cap(form, office, request.now)
         if form.is_valid():
             request.session[SESSION_KEY] = {
                 "office": slug,
@@ -171,8 +182,64 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
         "start": start.isoformat(),
         "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
         "form": form,
+        # The header's language button sends this form, so switching keeps what was typed.
+        "language_switch_form": "details-form",
     }
-    return render(request, "bookings/details.html", context, status=400 if form.errors else 200)
+    # 200 with the form and its errors: a 4xx would make Back ask to resubmit.
+    return render(request, "bookings/details.html", context)
+
+
+def _switch_language_keeping_input(request, slug, service, start, office, rules) -> HttpResponse:
+    """The language switch pressed mid-form: keep the input (unchecked) and show it again."""
+    language = request.POST["language"]
+    # What was typed, unchecked: the errors are shown when the form is sent.
+    form = DetailsForm(request.POST, office=office, rules=rules)
+    data = form.raw_data_from({name: form.data.get(name, "") for name in form.fields})
+    previous = _draft(request, slug) or {}
+    request.session[SESSION_KEY] = {
+        **previous,
+        "office": slug,
+        "service": service.slug,
+        "start": start.isoformat(),
+        "data": data,
+        "idempotency_key": previous.get("idempotency_key") or uuid.uuid4().hex,
+    }
+    target = reverse("booking-details", args=[slug]) + f"?service={service.slug}&start="
+    target += start.isoformat().replace("+", "%2B")
+    response = redirect(target)
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )  # fmt: skip
+    return response
+
+
+def _refuse_over_the_cap(form: DetailsForm, office: Office, now) -> None:
+    """
+    The cap on upcoming bookings, checked at the details step rather than after the terms.
+    Counted by the email address typed (the address the bookings' links went to), and the
+    message names no number of bookings.
+    """
+    from bookings.selectors.bookings import upcoming_count_for_email
+
+    email = form.cleaned_email()
+    if not email:
+        return
+    limit = settings.BOOKING_MAX_UPCOMING_PER_PERSON
+    if upcoming_count_for_email(office=office, email=email, now=now) >= limit:
+        from bookings.services.public import booking_links_send
+
+        booking_links_send(office=office, email=email, language=get_language(), now=now)
+        form.add_error(
+            "email",
+            _(
+                "No more upcoming bookings can be made with this email address at this "
+                "office now (at most %(max)d per person). We sent the links to your bookings "
+                "to this address: cancel one there, or book after a session."
+            )
+            % {"max": limit},
+        )
 
 
 @never_cache
@@ -180,6 +247,10 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
 def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 3: the terms in force and the agree box; the booking is made here."""
     draft = _draft(request, slug)
+    if draft is None and _booked_here(request, slug):
+        # Back (or a resubmit) after booking: the booking is made; show it, not an error.
+        messages.info(request, _("Your booking is complete. Its details are below."))
+        return redirect("booking-done", slug=slug)
     if draft is None:
         messages.error(request, _("Your session ended. Please choose a time again."))
         return redirect("booking-start", slug=slug)
@@ -188,7 +259,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     now = request.now
     terms = terms_in_force(office=office, at=now)
     rules = rules_for_service(service, office)
-    error, status = None, 200
+    error, error_field = None, None
     if request.method == "POST":
         try:
             terms_id = int(request.POST.get("terms_version", ""))
@@ -214,12 +285,13 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
                 reverse("booking-start", args=[slug])
                 + f"?service={service.slug}&from={start.date().isoformat()}"
             )
+        except AlreadyBooked as already:
+            return _already_booked(request, slug, already)
         except TermsOutdated as outdated:
-            error, status = outdated.message, 409
-            terms = terms_in_force(office=office, at=now)
+            error, error_field = outdated.message, "agree_terms"
         except BookingInvalid as invalid:
             if set(invalid.errors) == {"agree_terms"}:
-                error, status = invalid.errors["agree_terms"][0], 400
+                error, error_field = invalid.errors["agree_terms"][0], "agree_terms"
             else:
                 messages.error(request, _("Please check your details."))
                 return redirect(
@@ -227,21 +299,36 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
                     + f"?service={service.slug}&start={draft['start']}"
                 )
         except (BookingError, TermsError) as refused:
-            error, status = refused.message, 409
+            error = refused.message
         else:
             if not created.replayed:
                 _record(request, created.booking, AccessRecord.Kind.BOOKED)
             request.session["booking_done"] = created.booking.pk
             # The manage link, shown once on the done page and then dropped from the session.
             request.session["booking_done_token"] = created.manage_token
+            request.session[BOOKED_KEY] = [
+                *request.session.get(BOOKED_KEY, [])[-9:],
+                created.booking.pk,
+            ]
             request.session.pop(SESSION_KEY, None)
             return redirect("booking-done", slug=slug)
+        # Redirect after the post: Back and reload never ask to send the form again.
+        request.session[CONFIRM_ERROR_KEY] = {"message": str(error), "field": error_field}
+        return redirect("booking-confirm", slug=slug)
+    shown = request.session.pop(CONFIRM_ERROR_KEY, None)
+    if shown:
+        error, error_field = shown["message"], shown["field"]
+    person, _errors = validate_applicant(draft["data"], office=office, rules=rules)
     context = {
         "office": office,
         "service": service,
         "consent": _consent_status(office, now),
         "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
         "draft": draft["data"],
+        "person": person,
+        "attendees": [
+            {**a, "role_label": ROLE_LABELS.get(a["role"], a["role"])} for a in person.attendees
+        ],
         "terms": terms,
         "terms_html": (
             terms.body_en_html if get_language() == "en" and terms.body_en_html else terms.body_html
@@ -250,8 +337,50 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         else "",
         "confirmation": display.confirmation_text(rules),
         "error": error,
+        "error_field": error_field,
     }
-    return render(request, "bookings/confirm.html", context, status=status)
+    return render(request, "bookings/confirm.html", context)
+
+
+def _booked_here(request: HttpRequest, slug: str) -> bool:
+    from bookings.models import Booking
+
+    booking_id = request.session.get("booking_done")
+    return bool(booking_id) and Booking.objects.filter(pk=booking_id, office__slug=slug).exists()
+
+
+def _already_booked(request: HttpRequest, slug: str, already: AlreadyBooked) -> HttpResponse:
+    """
+    A second booking overlapping the first. Booked from this browser: the first one's
+    page is linked. Otherwise only the email address's owner can reach it (its link is in
+    their email), so nothing about it is shown.
+    """
+    from django.utils.html import format_html
+
+    existing = already.existing
+    request.session.pop(SESSION_KEY, None)
+    if existing.pk in request.session.get(BOOKED_KEY, []):
+        link = reverse(
+            "booking-manage", args=[booking_link_issue(booking=existing, purpose=MANAGE)]
+        )
+        messages.error(
+            request,
+            format_html(
+                "{} <a href=\"{}\">{}</a>",
+                _("You already booked this time (%(reference)s). A second booking at the same "
+                  "time is not possible.") % {"reference": existing.reference},
+                link,
+                _("Open your booking"),
+            ),
+        )  # fmt: skip
+    else:
+        from bookings.services.public import booking_links_send
+
+        booking_links_send(
+            office=existing.office, email=existing.email, language=get_language(), now=request.now
+        )
+        messages.error(request, already.message)
+    return redirect(reverse("booking-start", args=[slug]) + f"?service={existing.service.slug}")
 
 
 def _consent_status(office: Office, now):
@@ -277,16 +406,44 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("office-detail", slug=slug)
     rules = rules_for_service(booking.service, booking.office)
     token = request.session.pop("booking_done_token", None)
+    if token is None and booking.pk in request.session.get(BOOKED_KEY, []):
+        # Back to the done page in the browser that booked: a link of its own again.
+        token = booking_link_issue(booking=booking, purpose=MANAGE)
     context = {
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
         "manage_url": reverse("booking-manage", args=[token]) if token else "",
         "verify_window": display.format_duration(rules.email_verification_minutes),
+        "session_before_next_business_day": session_before_next_business_day(booking, request.now),
     }
     response = render(request, "bookings/done.html", context)
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
+
+
+@never_cache
+@require_http_methods(["POST"])
+def booking_done_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """The email-check email again, to the booking's own address (rate-limited)."""
+    from bookings.models import Booking
+    from bookings.services.public import booking_resend_verification
+
+    booking = Booking.objects.filter(
+        pk=request.session.get("booking_done"), office__slug=slug
+    ).first()
+    if booking is None:
+        return redirect("office-detail", slug=slug)
+    try:
+        booking_resend_verification(booking=booking, now=request.now)
+    except BookingError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("We sent the email again to %(email)s.") % {"email": booking.email},
+        )
+    return redirect("booking-done", slug=slug)
 
 
 def _record(request: HttpRequest, booking, kind: str) -> None:
@@ -358,6 +515,8 @@ def _manage_context(booking, now) -> dict:
         "deadline": display.format_datetime(deadline - timedelta(minutes=1)) if deadline else "",
         "is_active": booking.is_active,
         "meeting": _public_meeting(booking),
+        "book_again_url": reverse("booking-start", args=[booking.office.slug])
+        + f"?service={booking.service.slug}",
     }
 
 
@@ -416,7 +575,13 @@ def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token, MANAGE)
-    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    meeting = _public_meeting(booking) if booking.is_active else None
+    ics = booking_ics(
+        booking,
+        manage_url=settings.SITE_URL.rstrip("/") + reverse("booking-manage", args=[token]),
+        join_url=meeting["join_url"] if meeting else "",
+    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
@@ -461,6 +626,28 @@ def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpRespon
 
 
 @never_cache
+@require_http_methods(["POST"])
+def booking_refuse_proposal_view(request: HttpRequest, token: str) -> HttpResponse:
+    """ "This time does not suit me": the request goes back to the counselor."""
+    from bookings.services.public import booking_refuse_proposal
+
+    booking = _booking_or_404(token, MANAGE)
+    try:
+        booking_refuse_proposal(booking=booking, now=request.now)
+    except BookingError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Thank you. We told the office the proposed time does not suit you; a "
+                "counselor will contact you by email with another time."
+            ),
+        )
+    return redirect("booking-manage", token=token)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
     """The email-check link opens a page; only its button (a POST) confirms."""
@@ -476,12 +663,25 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(
                 "booking-manage", token=booking_link_issue(booking=booking, purpose=MANAGE)
             )
+    booking.refresh_from_db()
     context = {
         "office": booking.office,
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
-        "pending": booking.status == BookingStatus.PENDING_VERIFICATION
-        or (booking.status == BookingStatus.REQUESTED and booking.verification_expires_at),
+        "pending": booking.status in (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED)
+        and booking.verification_expires_at is not None
+        and booking.verification_expires_at > request.now,
+        "lapsed": booking.status == BookingStatus.EXPIRED
+        or (
+            booking.status == BookingStatus.PENDING_VERIFICATION
+            and booking.verification_expires_at <= request.now
+        ),
+        "done": booking.status not in (BookingStatus.PENDING_VERIFICATION, BookingStatus.EXPIRED),
+        "manage_url": reverse(
+            "booking-manage", args=[booking_link_issue(booking=booking, purpose=MANAGE)]
+        ),
+        "book_again_url": reverse("booking-start", args=[booking.office.slug])
+        + f"?service={booking.service.slug}",
         "until": display.format_datetime(booking.verification_expires_at)
         if booking.verification_expires_at
         else "",

@@ -6,6 +6,7 @@ meeting.
 from datetime import datetime, timedelta
 
 from bookings.models import (
+    ACTIVE_STATUSES,
     Booking,
     BookingLink,
 )
@@ -47,3 +48,19 @@ def booking_can_cancel_online(booking: Booking, now: datetime) -> bool:
 
 def meeting_for(booking: Booking) -> OnlineMeeting | None:
     return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+
+
+def upcoming_count_for_email(*, office, email: str, now) -> int:
+    """Active bookings at the office not yet over, made with this email address."""
+    return Booking.objects.filter(
+        office=office, email__iexact=email, status__in=ACTIVE_STATUSES, end__gt=now
+    ).count()
+
+
+def session_before_next_business_day(booking: Booking, now: datetime) -> bool:
+    """Whether the session is no later than the office's next business day after `now`."""
+    from offices.selectors import office_calendar
+
+    today = now.astimezone(JST).date()
+    calendar = office_calendar(office=booking.office, start=today, end=today + timedelta(days=14))
+    return booking.start.astimezone(JST).date() <= calendar.business_day_add(today, 1)

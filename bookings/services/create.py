@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
+    AlreadyBooked,
     Alternative,
     BookingInvalid,
     IdempotencyConflict,
@@ -160,6 +161,55 @@ def counselor_choose(
     if previous in free_ids:
         return previous
     return min(free_ids, key=lambda cid: (counts.get(cid, 0), cid))
+
+
+def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: datetime) -> str:
+    """Why a time is not bookable, in the person's words: passed, closed, or just taken."""
+    from offices.business_days import booking_deadline
+    from offices.display import format_datetime
+    from offices.selectors import office_calendar
+
+    if start <= now:
+        return _("That time has already passed. Please choose another time.")
+    day = start.astimezone(JST).date()
+    calendar = office_calendar(office=service.office, start=now.astimezone(JST).date(), end=day)
+    deadline = booking_deadline(day, rules, calendar)
+    if now >= deadline:
+        return _(
+            "Booking for that day closed at %(deadline)s. Please choose a later day, or phone "
+            "the office."
+        ) % {"deadline": format_datetime(deadline - timedelta(minutes=1))}
+    if day > now.astimezone(JST).date() + timedelta(days=rules.horizon_days):
+        return _("That day cannot be booked yet. Please choose an earlier day.")
+    return _("That time was just taken. Please choose another time.")
+
+
+def _refuse_overlap_of_same_contact(office, cleaned: ApplicantInput, start, end) -> None:
+    """
+    The same email address may not hold two overlapping times at one office (two
+    counselors at 14:00). Matched on the address the request gives, never on the number
+    alone, so a stranger typing someone's number learns nothing. Caller holds the lock.
+    """
+    existing = (
+        Booking.objects.filter(
+            office=office,
+            email__iexact=cleaned.email,
+            status__in=TIME_HOLDING_STATUSES,
+            start__lt=end,
+            end__gt=start,
+        )
+        .order_by("start")
+        .first()
+    )
+    if existing is not None:
+        raise AlreadyBooked(
+            _(
+                "This email address already has a booking at this office at this time. "
+                "We sent its link to that address; choose another time to book a second "
+                "session."
+            ),
+            existing=existing,
+        )
 
 
 def _check_channel(service: Service, channel: str) -> None:
@@ -318,14 +368,13 @@ def _create(
         ),
         None,
     )
-    if offered is None:
+    if offered is None:  # passed, past its deadline, beyond the horizon, or never offered
         raise SlotTaken(
-            _(
-                "That time cannot be booked: it is not one of the free times, or its booking "
-                "deadline has passed. Please choose another time."
-            ),
+            _slot_refusal(service, start, rules, now),
             alternatives=alternatives_near(service, start, now),
         )
+    if public:  # one person (by the address given), one time at the office
+        _refuse_overlap_of_same_contact(office, cleaned, offered.start, offered.end)
     previous, counts = counselor_preference(applicant, offered.counselor_ids, start)
 
     # Under the lock, as few queries as possible: the holds that lapsed at this time are

@@ -38,7 +38,6 @@ from offices.models import Office, User
 logger = logging.getLogger(__name__)
 
 
-
 def _claim_key(key: str, email: str) -> str:
     digest = hashlib.sha256(f"{key}|{email.lower()}".encode()).hexdigest()
     return f"claim:{digest}"

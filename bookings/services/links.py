@@ -30,7 +30,8 @@ def booking_email_links(booking: Booking) -> dict[str, str]:
     }
     # The email check, or the confirmation a public request needs before it lapses.
     if booking.verification_expires_at is not None and booking.status in (
-        BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED
+        BookingStatus.PENDING_VERIFICATION,
+        BookingStatus.REQUESTED,
     ):
         token = booking_link_issue(booking=booking, purpose=VERIFY)
         links["verify_url"] = site + reverse("booking-verify", args=[token])

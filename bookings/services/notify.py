@@ -54,12 +54,15 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
     return queued
 
 
-def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -> None:
+def booking_notify(
+    booking: Booking, kind: EmailKind, *, occurrence: str = "", extra: dict | None = None
+) -> None:
     """
     Writes the email for this event to the outbox in the current transaction and hands
     it to a worker after commit; a mail or broker failure never fails the booking.
     `occurrence` tells apart emails of one kind that may be sent more than once (each
-    proposed time); it goes into the dedupe key only.
+    proposed time); it goes into the dedupe key only. `extra` is more for the email (the
+    office's reason for a cancellation).
     """
     kind = EmailKind(kind)
     from bookings.emails.applicant import booking_message, booking_template
@@ -69,6 +72,11 @@ def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -
         if booking.status == BookingStatus.REQUESTED:
             staff_notify(booking, "staff_request_waiting")
         return
+    if booking.status == BookingStatus.REQUESTED and kind == EmailKind.CREATED:
+        from bookings.selectors.bookings import session_before_next_business_day
+
+        soon = session_before_next_business_day(booking, booking.created_at)
+        extra = {**(extra or {}), "session_before_next_business_day": soon}
     if booking_template(booking, kind) is not None:
         # Each email carries links of its own (random, stored as hashes), issued only for
         # an email written now (`notification_enqueue` renders only a new one).
@@ -78,7 +86,11 @@ def booking_notify(booking: Booking, kind: EmailKind, *, occurrence: str = "") -
             recipient=booking.email,
             language=booking.language,
             render=lambda: booking_message(
-                booking, kind, occurrence=occurrence, links=booking_email_links(booking)
+                booking,
+                kind,
+                occurrence=occurrence,
+                extra=extra,
+                links=booking_email_links(booking),
             ),
             office_id=booking.office_id,
         )

@@ -3,9 +3,11 @@ What the person does from the links in their emails: check their address, cancel
 accept a proposed time, agree to changed terms.
 """
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
@@ -118,6 +120,92 @@ def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
     )  # fmt: skip
     booking_notify(booking, EmailKind.CONFIRMED)
     return booking
+
+
+@booking_transaction()
+def booking_refuse_proposal(*, booking: Booking, now: datetime) -> Booking:
+    """
+    "This time does not suit me": the proposal is withdrawn and the request goes back to
+    the office's counselors (emailed), who propose another time or decline. The proposed
+    time stays held until they do, so nobody else takes it in between.
+    """
+    from bookings.services.notify import staff_notify
+
+    booking = booking_lock(booking.pk)
+    if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
+        raise NotAllowedNow(_("There is no proposed time to turn down on this booking."))
+    booking.proposed_at = None
+    booking.save(update_fields=["proposed_at", "updated_at"])
+    BookingEvent.objects.create(
+        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
+        actor_label=Actor.APPLICANT, reason="the proposed time does not suit the person",
+    )  # fmt: skip
+    staff_notify(booking, "staff_request_waiting", dedupe_suffix=f":refused:{now.timestamp():.0f}")
+    return booking
+
+
+def booking_resend_verification(*, booking: Booking, now: datetime) -> Booking:
+    """
+    The email-check email again, to the address of the booking (never another), while
+    the check is still open; rate-limited per booking.
+    """
+    rate_check("resend", [f"booking:{booking.pk}"], settings.RATE_LIMIT_RESEND)
+    with booking_transaction():
+        booking = booking_lock(booking.pk)
+        if booking.status != BookingStatus.PENDING_VERIFICATION or (
+            booking.verification_expires_at <= now
+        ):
+            raise NotAllowedNow(_("This booking no longer waits for the email check."))
+        # Each press is one more email (the rate limit bounds them), hence a fresh key.
+        booking_notify(
+            booking, EmailKind.CREATED,
+            occurrence=f"resent:{now.timestamp():.0f}:{uuid.uuid4().hex[:8]}",
+        )  # fmt: skip
+    return booking
+
+
+def booking_links_send(*, office, email: str, language: str, now: datetime) -> bool:
+    """
+    Emails the links to the upcoming bookings made at the office with this address, to
+    that address only (so asking reveals nothing to anyone else); at most
+    RATE_LIMIT_RESEND per address. Returns whether an email was queued.
+    """
+    import hashlib
+
+    from bookings.emails.applicant import booking_links_message
+    from bookings.exceptions import RateLimited
+    from bookings.models import ACTIVE_STATUSES
+    from bookings.services.links import booking_link_issue
+    from notifications.services import notification_enqueue
+
+    bookings = list(
+        Booking.objects.filter(
+            office=office, email__iexact=email, status__in=ACTIVE_STATUSES, end__gt=now
+        )
+        .select_related("office")
+        .order_by("start")[:10]
+    )
+    if not bookings:
+        return False
+    address = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    try:
+        rate_check("links", [f"email:{address}"], settings.RATE_LIMIT_RESEND)
+    except RateLimited:
+        return False
+    language = language if language in ("ja", "en") else "ja"
+    with transaction.atomic():
+        notification = notification_enqueue(
+            dedupe_key=f"links:{office.pk}:{address}:{uuid.uuid4().hex}",
+            kind="booking_links",
+            recipient=bookings[0].email,
+            language=language,
+            render=lambda: booking_links_message(
+                bookings, language=language,
+                tokens={b.pk: booking_link_issue(booking=b, purpose="manage") for b in bookings},
+            ),
+            office_id=office.pk,
+        )  # fmt: skip
+    return notification is not None
 
 
 @booking_transaction()

@@ -273,11 +273,16 @@ def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: dat
     _allowed(booking, Action.CANCEL, now)
     if not reason.strip():
         raise BookingInvalid({"reason": [_("Say why the booking is cancelled.")]})
+    declined = booking.status == BookingStatus.REQUESTED
     booking_transition(
         booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label=Actor.STAFF,
         reason_code=Reason.CANCELLED_BY_STAFF, reason=reason,
     )  # fmt: skip
-    booking_notify(booking, EmailKind.CANCELLED)
+    booking_notify(
+        booking,
+        EmailKind.CANCELLED,
+        extra={"by_office": True, "declined": declined, "reason": reason[:300]},
+    )
     return booking
 
 

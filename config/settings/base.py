@@ -14,11 +14,14 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # An optional .env file beside manage.py, for operators who prefer one to exported vars.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Everything the embedded default writes (SQLite, broker, cache, beat's schedule, the demo
+# admin's password, collected static files); the test settings point it at a temporary one.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 # The built-in key is public (it is in this file): fine on a developer's own machine, on
@@ -257,6 +260,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# A refused form post (a page left open too long, cookies blocked) gets the site's page.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # Staff sessions end after SESSION_COOKIE_AGE or when the browser closes (shared PCs).
@@ -335,6 +340,8 @@ RATE_LIMIT_DEVICE_RESULT = env("RATE_LIMIT_DEVICE_RESULT", default="10/h")
 # whether or not they match), and per client address.
 RATE_LIMIT_FIND_BOOKING = env("RATE_LIMIT_FIND_BOOKING", default="5/h")
 RATE_LIMIT_FIND_BOOKING_IP = env("RATE_LIMIT_FIND_BOOKING_IP", default="20/h")
+# Sending the email-check email again, per booking.
+RATE_LIMIT_RESEND = env("RATE_LIMIT_RESEND", default="3/h")
 # How many upcoming bookings one person may hold at one office.
 BOOKING_MAX_UPCOMING_PER_PERSON = env.int("BOOKING_MAX_UPCOMING_PER_PERSON", default=2)
 # Reminders: on the office's previous business day at this time (Japan), and this many

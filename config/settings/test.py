@@ -3,8 +3,20 @@ The test suite. PostgreSQL and Redis are used when DATABASE_URL / REDIS_URL are 
 sets both); otherwise SQLite and the file cache, and the PostgreSQL-only tests are skipped.
 """
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import VAR_DIR
+import atexit
+import os
+import shutil
+import tempfile
+
+# The suite never writes into the run's own var/ (its database, broker, the demo admin's
+# password): everything it writes goes to a temporary directory of its own, removed at
+# exit, which servers the tests start inherit through the environment.
+_TEST_VAR_DIR = tempfile.mkdtemp(prefix="consult-tests-")
+atexit.register(shutil.rmtree, _TEST_VAR_DIR, ignore_errors=True)
+os.environ["VAR_DIR"] = _TEST_VAR_DIR
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import VAR_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

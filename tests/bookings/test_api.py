@@ -126,7 +126,33 @@ def test_outdated_terms_are_409_with_the_current_version(client, offices, frozen
         "code": "terms_outdated",
         "message": response.json()["message"],
         "current_version": terms_in_force(office=old.office, at=NOW).pk,
+        "current_version_label": "2023-07-14",
     }
+
+
+def test_the_version_string_terms_current_publishes_is_accepted(client, offices, frozen):
+    current = client.get("/api/v1/offices/kawagoe/terms/current").json()
+    response = post_booking(client, terms_version=current["version"])
+    assert response.status_code == 201, response.json()
+    assert Booking.objects.get().consent.terms_version.version == current["version"]
+
+
+def test_the_terms_id_still_works_and_an_older_label_is_outdated(client, offices, frozen):
+    current = client.get("/api/v1/offices/kawagoe/terms/current").json()
+    assert post_booking(client, terms_version=current["id"]).status_code == 201
+    response = post_booking(
+        client, terms_version="2021-03-25", email="other@example.jp", job_seeker_number="55555-1"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "terms_outdated"
+    assert response.json()["current_version_label"] == current["version"]
+
+
+def test_the_openapi_schema_says_terms_version_takes_the_version_string(client, offices, frozen):
+    schema = client.get("/api/v1/openapi.json").json()
+    field = schema["components"]["schemas"]["BookingIn"]["properties"]["terms_version"]
+    assert "terms/current" in field["description"] and "version" in field["description"]
+    assert {"type": "string"} in field["anyOf"] and {"type": "integer"} in field["anyOf"]
 
 
 def test_invalid_fields_are_422_with_messages_per_field(client, offices, frozen):

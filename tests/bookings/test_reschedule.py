@@ -89,7 +89,7 @@ def test_the_one_email_has_the_new_time_and_an_ics_with_the_same_uid_and_higher_
     from bookings.emails.ics import booking_ics
 
     booking = book(instant, THU).booking
-    first = booking_ics(booking)
+    first = booking_ics(booking, manage_url="")
     booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now())
     email = Notification.objects.get(dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:")
     assert email.recipient == "taro@example.jp"

@@ -116,7 +116,11 @@ def test_the_booking_flow_and_its_errors_by_keyboard_alone(live_server, axe_page
     page.locator("main button.button[type=submit]").last.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # Focus moves once the page has loaded (autofocus): wait for it, failing if it never does.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.classList.contains('error-summary')",
+        timeout=5000,
+    )
     problems += audit(page)
 
     fields = {"#id_name": "鍵盤 太郎", "#id_name_kana": "ケンバン タロウ",

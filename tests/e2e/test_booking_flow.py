@@ -17,7 +17,9 @@ def _link(live_server, kind: str, path_part: str) -> str:
     return live_server.url + url.split("127.0.0.1:8000", 1)[-1]
 
 
-def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(live_server, browser_page, seeded):
+def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(
+    live_server, browser_page, seeded, tmp_path
+):
     terms_seed()
     page = browser_page
     page.goto(live_server.url + "/offices/sasebo/")
@@ -58,7 +60,7 @@ def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(live_server, browse
     assert "取消" in page.locator(".status").inner_text()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    page.screenshot(path="var/e2e-cancelled.png", full_page=True)
+    page.screenshot(path=tmp_path / "e2e-cancelled.png", full_page=True)
 
 
 def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page, seeded):

@@ -16,7 +16,9 @@ from tests.bookings.conftest import book, person, service
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_counselor_checks_a_person_in_from_the_schedule(live_server, tablet_page, seeded, frozen):
+def test_a_counselor_checks_a_person_in_from_the_schedule(
+    live_server, tablet_page, seeded, frozen, tmp_path
+):
     terms_seed()
     now = clock.now()
     svc = service("kawagoe")
@@ -47,7 +49,7 @@ def test_a_counselor_checks_a_person_in_from_the_schedule(live_server, tablet_pa
 
     assert "受付（入室確認）しました。" in page.locator(f"#result-{booking.pk}").inner_text()
     assert "status-in_progress" in page.locator(f"#booking-{booking.pk}").get_attribute("class")
-    page.screenshot(path="var/schedule-e2e.png", full_page=True)
+    page.screenshot(path=tmp_path / "schedule-e2e.png", full_page=True)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.IN_PROGRESS
     assert booking.events.latest("pk").actor == counselor

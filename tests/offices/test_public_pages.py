@@ -63,7 +63,7 @@ def test_sasebo_page_shows_both_services_saturday_hours_and_its_phone(client, se
     assert "平日（月〜金） 8:30〜16:45" in html
     assert "土 9:30〜12:30" in html
     assert "45分" in html
-    assert "60分以内に開いてください" in html
+    assert "「予約を完了する」ボタンを60分以内に押してください" in html
     assert 'href="tel:0956882003"' in html
     assert "前日までは予約確認ページからキャンセルできます。" in html
 

@@ -1,0 +1,118 @@
+"""
+The site's own error pages (404, 500, 403, 400 and a refused form post), in its layout and
+language, phone-sized, with a way home and, on an office's pages, that office's phone.
+A JSON answer under /api/. The 500 page must render even when the database is down, so
+the office lookup is best effort.
+"""
+
+import logging
+import re
+
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+logger = logging.getLogger(__name__)
+
+_OFFICE_PATH = re.compile(r"^/offices/(?P<slug>[-a-zA-Z0-9_]+)/")
+
+
+def _office_for(request: HttpRequest) -> dict | None:
+    """The published office whose pages the request was for (name and phone), if any."""
+    match = _OFFICE_PATH.match(request.path)
+    if match is None:
+        return None
+    try:
+        from offices.models import Office
+
+        return (
+            Office.objects.filter(slug=match["slug"], is_published=True)
+            .values("slug", "name", "name_en", "phone")
+            .first()
+        )
+    except Exception:  # the error page itself never fails (a database outage included)
+        logger.warning("error page: office not looked up")
+        return None
+
+
+def _page(request: HttpRequest, status: int, title: str, explanation: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
+        return JsonResponse({"code": codes[status], "message": title}, status=status)
+    context = {
+        "status": status,
+        "title": title,
+        "explanation": explanation,
+        "office": _office_for(request),
+    }
+    try:
+        body = render_to_string("error.html", context, request=request)
+    except Exception:  # a broken request (no session, no CSRF cookie) still gets a page
+        logger.warning("error page rendered without the request")
+        body = render_to_string("error.html", {**context, "bare": True})
+    return HttpResponse(body, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request,
+        404,
+        _("This page was not found"),
+        _(
+            "The address may be mistyped, or the page may no longer exist. If you opened "
+            "a link from an email, copy the whole link from the email into the address bar."
+        ),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        500,
+        _("Sorry, something went wrong on our side"),
+        _(
+            "Your request could not be completed. Please try again in a few minutes. If you "
+            "were booking, check your email first: a confirmation means the booking was made."
+        ),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request,
+        403,
+        _("You cannot open this page"),
+        _("This page is not open to you. Start again from the home page."),
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request,
+        400,
+        _("The request could not be understood"),
+        _("Please go back and try again, or start again from the home page."),
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted from a page left open too long, or with cookies blocked."""
+    return _page(
+        request,
+        403,
+        _("The form could not be sent"),
+        _(
+            "The page was open for a long time, or your browser blocks cookies. Go back, "
+            "reload the page and send the form again. Nothing was saved."
+        ),
+    )
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    path = finders.find("favicon.ico")
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")

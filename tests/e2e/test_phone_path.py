@@ -1,0 +1,94 @@
+"""The issue 14 findings that a phone shows, on a 390x844 Chromium."""
+
+import pytest
+
+from terms.services import terms_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_next_stays_in_view_and_a_digits_only_number_books(live_server, browser_page, seeded):
+    terms_seed()
+    page = browser_page
+    page.goto(live_server.url + "/offices/kawagoe/book/")
+    button = page.get_by_role("button", name="次へ（お客様情報の入力）")
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844  # no 3,400 px scroll
+    page.locator(".day-picker a").nth(1).click()
+    page.locator(".day").nth(1).locator(".time").first.click()
+    box = button.bounding_box()
+    assert box["y"] + box["height"] <= 844
+    button.click()
+
+    number = page.locator("#id_job_seeker_number")
+    assert number.get_attribute("inputmode") == "numeric"
+    number.press_sequentially("1234512345678")  # the iPhone number pad has no hyphen
+    page.locator("#id_name").fill("川越 太郎")
+    page.get_by_label("メールアドレス").fill("taro@example.jp")
+    page.get_by_label("電話番号").fill("09012345678")
+    page.get_by_role("button", name="次へ（確認）").click()
+    assert "12345-12345678" in page.locator(".job-seeker-number").inner_text()
+
+    page.get_by_role("button", name="予約する").click()  # without ticking the box
+    assert page.url.endswith("/book/confirm/")
+    page.locator(".error-summary a").click()
+    assert page.evaluate("location.hash") == "#id_agree_terms"
+    page.get_by_label("利用規約を読み、同意します。").check()
+    page.get_by_role("button", name="予約する").click()
+    assert "受け付けました" in page.locator("h1").inner_text() or "確定" in page.content()
+    page.go_back()
+    assert "予約は完了しています" in page.content()
+    assert _no_sideways_scroll(page)
+
+
+def test_switching_language_mid_form_keeps_what_was_typed(live_server, browser_page, seeded):
+    terms_seed()
+    page = browser_page
+    page.goto(live_server.url + "/offices/kawagoe/book/")
+    page.locator(".time").first.click()
+    page.get_by_role("button", name="次へ（お客様情報の入力）").click()
+    page.locator("#id_name").fill("川越 太郎")
+    page.get_by_label("メールアドレス").fill("taro@example.jp")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#id_name").input_value() == "川越 太郎"
+    assert page.locator("#id_email").input_value() == "taro@example.jp"
+
+
+def test_the_404_page_fits_a_phone_and_leads_home(live_server, browser_page, seeded):
+    page = browser_page
+    response = page.goto(live_server.url + "/bookings/not-a-real-link/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "ページが見つかりません"
+    assert _no_sideways_scroll(page)
+    page.get_by_role("link", name="ホームページへ").click()
+    assert page.url.rstrip("/") == live_server.url
+    assert page.request.get(live_server.url + "/favicon.ico").status == 200
+
+
+def test_the_email_check_button_is_in_view_and_a_lapsed_link_offers_to_book_again(
+    live_server, browser_page, seeded, frozen
+):
+
+    from django.urls import reverse
+
+    from tests.bookings.conftest import book, jst, service
+
+    terms_seed()
+    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+    page = browser_page
+    page.goto(live_server.url + reverse("booking-verify", args=[created.verification_token]))
+    button = page.get_by_role("button", name="予約を完了する")
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844 and box["width"] > 300
+    assert "予約はまだ完了していません" in page.locator(".notice--important").inner_text()
+
+    frozen.shift(61 * 60)
+    page.reload()
+    assert page.locator("h1").inner_text() == "この予約の申し込みは無効になりました"
+    page.get_by_role("link", name="もう一度予約する").click()
+    assert "/offices/sasebo/book/" in page.url
