@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bookings",
     "conferencing",
     "notifications",
+    "reports",
     "axes",
     "csp",
 ]
