@@ -50,5 +50,6 @@ urlpatterns = [
     path("webhooks/zoom", zoom_webhook, name="zoom-webhook"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,7 +26,7 @@ class Outcome(models.TextChoices):
     CANCELLED_BY_OFFICE = "cancelled_by_office", _("Cancelled by the office")
     DECLINED = "declined", _("Requests declined")
     EXPIRED = "expired", _("Email checks lapsed")
-    SCHEDULED = "scheduled", _("Not yet taken place")
+    SCHEDULED = "scheduled", _("Still to come or open")
 
 
 # Sessions that were due to take place: the no-show rate's denominator.
@@ -41,8 +41,16 @@ CHANNELS = list(BookingChannel)
 
 # Histogram of business days ahead: (first, last) with None = and more.
 LEAD_BUCKETS: list[tuple[int, int | None]] = [
-    (0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, None),
-]  # fmt: skip
+    (0, 0),
+    (1, 1),
+    (2, 2),
+    (3, 3),
+    (4, 4),
+    (5, 5),
+    (6, 10),
+    (11, 20),
+    (21, None),
+]
 
 
 def lead_bucket(days: int) -> int:
@@ -120,8 +128,14 @@ class Counts:
         return share(self.last_moment, self.lead_total)
 
     def add(self, other: "Counts") -> None:
-        for name in ("bookings", "booked_minutes", "offered_minutes", "heat_booked",
-                     "heat_offered", "lead"):  # fmt: skip
+        for name in (
+            "bookings",
+            "booked_minutes",
+            "offered_minutes",
+            "heat_booked",
+            "heat_offered",
+            "lead",
+        ):
             getattr(self, name).update(getattr(other, name))
         self.last_moment += other.last_moment
         self.barred += other.barred

@@ -242,9 +242,12 @@ def _capacity(
         counselors.setdefault(pk, CounselorRow(pk, office_id, name, is_active))
         if is_active:
             absences[office_id].append(
-                (pk, max(absent_from, first) if absent_from else None,
-                 min(absent_to, last) if absent_to else None)
-            )  # fmt: skip
+                (
+                    pk,
+                    max(absent_from, first) if absent_from else None,
+                    min(absent_to, last) if absent_to else None,
+                )
+            )
     hours: dict[int, list] = {pk: [] for pk in office_ids}
     for office_id, weekday, start, end in OpeningHours.objects.filter(
         office_id__in=office_ids, service__is_active=True
@@ -323,8 +326,12 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
 
     _add_lead_times(
         _lead_rows(office_ids, previous.start, period.end),
-        offices=offices, services=services, capacity=capacity, period=period, counts=counts,
-    )  # fmt: skip
+        offices=offices,
+        services=services,
+        capacity=capacity,
+        period=period,
+        counts=counts,
+    )
 
     for office_id, barred, barred_before, lifted, lifted_before, barred_now in _bar_rows(
         office_ids, period, previous, now
@@ -339,10 +346,16 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
         figures[None].barred_now += barred_now
 
     return Dashboard(
-        period=period, previous=previous, months=months, now=now, offices=offices,
-        services=services, counselors=counselors, figures=figures,
+        period=period,
+        previous=previous,
+        months=months,
+        now=now,
+        offices=offices,
+        services=services,
+        counselors=counselors,
+        figures=figures,
         device_checks=device_check_problems(offices=offices, period=period),
-    )  # fmt: skip
+    )
 
 
 def _add_lead_times(rows, *, offices, services, capacity, period: Period, counts) -> None:

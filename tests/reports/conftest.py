@@ -42,7 +42,7 @@ def booking_row(
     serial = next(_serial)
     office = service.office
     applicant = applicant or Applicant.objects.create(
-        office=office, kind="job_seeker", identity_key=f"test:{serial}", name=f"個人 {serial}"
+        office=office, kind="job_seeker", identity_key=f"test:{serial}", name=f"テスト氏名{serial}"
     )
     consent = Consent.objects.create(
         office=office,
