@@ -16,25 +16,16 @@ does not tell apart).
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    DateField,
     FilteredRelation,
     IntegerField,
     Q,
     Value,
     When,
-)
-from django.db.models.functions import (
-    ExtractHour,
-    ExtractIsoWeekDay,
-    ExtractMinute,
-    TruncDate,
-    TruncMonth,
 )
 
 from bookings.models import Applicant, Booking, BookingStatus
@@ -51,54 +42,46 @@ from reports.figures import (
     Outcome,
     lead_bucket,
 )
-from reports.periods import Period, trend_months
-
-# Database functions need the zone by name; Japan's fixed UTC+9 (`JST`) is the same zone.
-TOKYO = ZoneInfo("Asia/Tokyo")
+from reports.functions import (
+    JapanDay,
+    JapanWeekMinute,
+    MinutesBetween,
+    SpanIndex,
+    day_from_number,
+    japan_day_number,
+)
+from reports.periods import Period, month_after, trend_months
 
 # Who cancels when the event says "applicant": the person, online, from their booking page.
 PERSON_ACTORS = ("applicant",)
 
-# Bookings that kept their counselor's time (a no-show too): the booked minutes.
-BOOKED_STATUSES = (
-    BookingStatus.PENDING_VERIFICATION,
-    BookingStatus.REQUESTED,
-    BookingStatus.CONFIRMED,
-    BookingStatus.IN_PROGRESS,
-    BookingStatus.COMPLETED,
-    BookingStatus.NO_SHOW,
-    BookingStatus.SWITCHED_TO_PHONE,
-)
+# Bookings that gave their counselor's time back; all others kept it (a no-show too) and
+# count as booked minutes.
+RELEASED_STATUSES = (BookingStatus.CANCELLED, BookingStatus.EXPIRED)
 
 # Closures are read this far before the compared period: lead times reach back as far as
 # the longest booking horizon (366 days), and business days are counted over them.
 _LEAD_MARGIN = timedelta(days=400)
 
 
-def outcome_expression() -> Case:
-    """A booking's Outcome, in SQL; needs the `cancel_event` relation (below) annotated."""
-    return Case(
-        When(
-            status__in=[BookingStatus.COMPLETED, BookingStatus.IN_PROGRESS],
-            then=Value(Outcome.HELD),
-        ),
-        When(status=BookingStatus.SWITCHED_TO_PHONE, then=Value(Outcome.SWITCHED_TO_PHONE)),
-        When(status=BookingStatus.NO_SHOW, then=Value(Outcome.NO_SHOW)),
-        When(status=BookingStatus.EXPIRED, then=Value(Outcome.EXPIRED)),
-        When(
-            status=BookingStatus.CANCELLED,
-            cancel_event__actor_label__in=PERSON_ACTORS,
-            then=Value(Outcome.CANCELLED_BY_PERSON),
-        ),
-        When(
-            status=BookingStatus.CANCELLED,
-            cancel_event__from_status=BookingStatus.REQUESTED,
-            then=Value(Outcome.DECLINED),
-        ),
-        When(status=BookingStatus.CANCELLED, then=Value(Outcome.CANCELLED_BY_OFFICE)),
-        default=Value(Outcome.SCHEDULED),
-        output_field=CharField(),
-    )
+def outcome_of(status: str, cancelled_by: str | None, cancelled_from: str | None) -> str:
+    """A booking's Outcome from its status and, if cancelled, its cancelling event."""
+    if status in (BookingStatus.COMPLETED, BookingStatus.IN_PROGRESS):
+        return Outcome.HELD
+    if status == BookingStatus.CANCELLED:
+        if cancelled_by in PERSON_ACTORS:
+            return Outcome.CANCELLED_BY_PERSON
+        if cancelled_from == BookingStatus.REQUESTED:
+            return Outcome.DECLINED
+        return Outcome.CANCELLED_BY_OFFICE
+    return _OUTCOME_BY_STATUS.get(status, Outcome.SCHEDULED)
+
+
+_OUTCOME_BY_STATUS = {
+    BookingStatus.SWITCHED_TO_PHONE: Outcome.SWITCHED_TO_PHONE,
+    BookingStatus.NO_SHOW: Outcome.NO_SHOW,
+    BookingStatus.EXPIRED: Outcome.EXPIRED,
+}
 
 
 def cancel_event() -> FilteredRelation:
@@ -112,74 +95,108 @@ def _in_current(period: Period) -> Case:
     )
 
 
+def _rows(queryset) -> list[tuple]:
+    """
+    A grouped query's rows as the database sends them: plain ints and strings, without
+    the ORM's per-row conversion (a year of an office is tens of thousands of rows).
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _bookings(office_ids: list[int], start: datetime, end: datetime):
     return Booking.objects.filter(office_id__in=office_ids, start__gte=start, start__lt=end)
 
 
-def _outcome_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
-    """(office, service, channel, outcome, in the current period, bookings): one query."""
+def _boundaries(*periods: Period, months: Sequence[date] = ()) -> list[datetime]:
+    """The moments that cut the months and periods into spans lying wholly inside each."""
+    points = set()
+    for period in periods:
+        points.update((period.start, period.end))
+    for month in months:
+        points.add(datetime.combine(month, time.min, tzinfo=JST))
+        points.add(datetime.combine(month_after(month), time.min, tzinfo=JST))
+    return sorted(points)
+
+
+def _status_query(office_ids: list[int], boundaries: list[datetime]):
     return (
-        _bookings(office_ids, start, end)
-        .annotate(
-            cancel_event=cancel_event(), outcome=outcome_expression(), current=_in_current(current)
-        )
-        .values_list("office_id", "service_id", "channel", "outcome", "current")
+        _bookings(office_ids, boundaries[0], boundaries[-1])
+        .annotate(span=SpanIndex("start", boundaries=boundaries[1:-1]))
+        .values_list("office_id", "service_id", "channel", "status", "span")
         .annotate(n=Count("id"))
         .order_by()
     )
 
 
-def _month_rows(office_ids: list[int], months: list[date], end: datetime):
-    """(office, month, channel, status, bookings) over the months shown: one query."""
-    start = datetime.combine(months[0], time.min, tzinfo=JST)
+def _cancellation_query(office_ids: list[int], boundaries: list[datetime]):
     return (
-        _bookings(office_ids, start, end)
-        .annotate(month=TruncMonth("start", tzinfo=TOKYO, output_field=DateField()))
-        .values_list("office_id", "month", "channel", "status")
+        _bookings(office_ids, boundaries[0], boundaries[-1])
+        .filter(status=BookingStatus.CANCELLED)
+        .annotate(cancel_event=cancel_event(), span=SpanIndex("start", boundaries=boundaries[1:-1]))
+        .values_list("office_id", "service_id", "channel", "cancel_event__actor_label",
+                     "cancel_event__from_status", "span")
         .annotate(n=Count("id"))
         .order_by()
-    )
+    )  # fmt: skip
+
+
+def _outcome_rows(office_ids: list[int], boundaries: list[datetime]):
+    """
+    (office, service, channel, outcome, span, bookings) over the whole range, counted per
+    span between the boundaries (months and the two periods), so that one scan gives the
+    periods' outcomes and the months' channels and no-shows. Two queries: bookings by
+    status (from the covering index alone), and the cancelled ones joined to their
+    cancelling event, which tells who cancelled; a cancellation without such an event
+    (none is written so) would count as the office's.
+    """
+    cancelled: Counter = Counter()
+    for office_id, service_id, channel, by, since, span, n in _rows(
+        _cancellation_query(office_ids, boundaries)
+    ):
+        outcome = outcome_of(BookingStatus.CANCELLED, by, since)
+        if by is not None and outcome != Outcome.CANCELLED_BY_OFFICE:
+            cancelled[office_id, service_id, channel, span] += n
+            yield office_id, service_id, channel, outcome, span, n
+    for office_id, service_id, channel, status, span, n in _rows(
+        _status_query(office_ids, boundaries)
+    ):
+        if status == BookingStatus.CANCELLED:
+            n -= cancelled[office_id, service_id, channel, span]
+            if not n:
+                continue
+        yield office_id, service_id, channel, outcome_of(status, None, None), span, n
 
 
 def _use_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
     """
-    Booked time by counselor, weekday and time of day: (office, counselor, in the current
-    period, ISO weekday, start hour, start minute, end hour, end minute, bookings). Grouping
-    by the clock times keeps the rows few (sessions start on a grid) and lets Python split a
-    session exactly across the hours it covers. One query.
+    Booked time by counselor and time of the week: (office, counselor, in the current
+    period, minute of the week the session starts, its length in minutes, bookings).
+    Sessions start on a grid, so the rows stay few, and Python splits each session exactly
+    across the hours it covers. One query.
     """
     return (
         _bookings(office_ids, start, end)
-        .filter(status__in=BOOKED_STATUSES)
+        .exclude(status__in=RELEASED_STATUSES)
         .annotate(
             current=_in_current(current),
-            weekday=ExtractIsoWeekDay("start", tzinfo=TOKYO),
-            start_hour=ExtractHour("start", tzinfo=TOKYO),
-            start_minute=ExtractMinute("start", tzinfo=TOKYO),
-            end_hour=ExtractHour("end", tzinfo=TOKYO),
-            end_minute=ExtractMinute("end", tzinfo=TOKYO),
+            week_minute=JapanWeekMinute("start"),
+            minutes=MinutesBetween("start", "end"),
         )
-        .values_list(
-            "office_id",
-            "counselor_id",
-            "current",
-            "weekday",
-            "start_hour",
-            "start_minute",
-            "end_hour",
-            "end_minute",
-        )
+        .values_list("office_id", "counselor_id", "current", "week_minute", "minutes")
         .annotate(n=Count("id"))
         .order_by()
     )
 
 
 def _lead_rows(office_ids: list[int], start: datetime, end: datetime):
-    """(office, service, day booked, day of the session, bookings), Japan dates: one query."""
+    """(office, service, day booked, day of the session, bookings), Japan days: one query."""
     return (
         _bookings(office_ids, start, end)
         .exclude(status=BookingStatus.EXPIRED)
-        .annotate(made=TruncDate("created_at", tzinfo=TOKYO), day=TruncDate("start", tzinfo=TOKYO))
+        .annotate(made=JapanDay("created_at"), day=JapanDay("start"))
         .values_list("office_id", "service_id", "made", "day")
         .annotate(n=Count("id"))
         .order_by()
@@ -275,113 +292,119 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
     previous = period.previous()
     months = trend_months(period)
     figures: dict[int | None, OfficeFigures] = {o.pk: OfficeFigures(office=o) for o in offices}
-    figures[None] = OfficeFigures(office=None)
 
-    def counts(office_id: int, in_current: int) -> tuple[Counts, Counts]:
-        mine, everyone = figures[office_id], figures[None]
-        if in_current:
-            return mine.current, everyone.current
-        return mine.previous, everyone.previous
+    def counts(office_id: int, in_current: int) -> Counts:
+        mine = figures[office_id]
+        return mine.current if in_current else mine.previous
 
     services = list(
         Service.objects.filter(office_id__in=office_ids).order_by("office_id", "position", "slug")
     )
     counselors, capacity = _capacity(office_ids, previous.first, period.last)
 
-    for office_id, service_id, channel, outcome, current, n in _outcome_rows(
-        office_ids, previous.start, period.end, period
+    boundaries = _boundaries(period, previous, months=months)
+    spans = []  # per span: in the current period (1), the previous (0) or neither; its month
+    for begins in boundaries[:-1]:
+        month = begins.astimezone(JST).date().replace(day=1)
+        if period.start <= begins < period.end:
+            where = 1
+        elif previous.start <= begins < previous.end:
+            where = 0
+        else:
+            where = None
+        spans.append((where, month if month in months else None))
+    for office_id, service_id, channel, outcome, span, n in _outcome_rows(office_ids, boundaries):
+        where, month = spans[span]
+        if where is not None:
+            counts(office_id, where).bookings[service_id, channel, outcome] += n
+        if month is not None:
+            figures[office_id].months.setdefault(month, Counter())[channel, outcome] += n
+
+    for office_id, counselor_id, current, week_minute, minutes, n in _rows(
+        _use_rows(office_ids, previous.start, period.end, period)
     ):
-        for target in counts(office_id, current):
-            target.bookings[service_id, channel, outcome] += n
-
-    for office_id, month, channel, status, n in _month_rows(office_ids, months, period.end):
-        for target in (figures[office_id], figures[None]):
-            target.months.setdefault(month, Counter())[channel, status] += n
-
-    for (
-        office_id,
-        counselor_id,
-        current,
-        weekday,
-        hour,
-        minute,
-        end_hour,
-        end_minute,
-        n,
-    ) in _use_rows(office_ids, previous.start, period.end, period):
-        start, end = hour * 60 + minute, end_hour * 60 + end_minute
-        if end <= start:
-            end += 24 * 60  # a session past midnight
-        for target in counts(office_id, current):
-            target.booked_minutes[counselor_id] += (end - start) * n
-            for at, overlap in hour_overlaps(start, min(end, 24 * 60)):
-                target.heat_booked[weekday, at] += overlap * n
+        target = counts(office_id, current)
+        target.booked_minutes[counselor_id] += minutes * n
+        weekday, start = divmod(week_minute, 24 * 60)
+        for at, overlap in hour_overlaps(start, min(start + minutes, 24 * 60)):
+            target.heat_booked[weekday + 1, at] += overlap * n
 
     for office_id in office_ids:
         for span, in_current in ((period, 1), (previous, 0)):
-            per_counselor, per_hour = capacity[office_id].offered(span)
-            for target in counts(office_id, in_current):
-                target.offered_minutes.update(per_counselor)
-                target.heat_offered.update(per_hour)
+            target = counts(office_id, in_current)
+            target.offered_minutes, target.heat_offered = capacity[office_id].offered(span)
 
     _add_lead_times(
-        _lead_rows(office_ids, previous.start, period.end),
-        offices=offices,
-        services=services,
-        capacity=capacity,
-        period=period,
-        counts=counts,
-    )
+        _rows(_lead_rows(office_ids, previous.start, period.end)),
+        offices=offices, services=services, capacity=capacity, period=period, counts=counts,
+    )  # fmt: skip
 
     for office_id, barred, barred_before, lifted, lifted_before, barred_now in _bar_rows(
         office_ids, period, previous, now
     ):
-        for target in counts(office_id, 1):
-            target.barred += barred
-            target.lifted += lifted
-        for target in counts(office_id, 0):
-            target.barred += barred_before
-            target.lifted += lifted_before
-        figures[office_id].barred_now += barred_now
-        figures[None].barred_now += barred_now
+        figures[office_id].current.barred, figures[office_id].current.lifted = barred, lifted
+        figures[office_id].previous.barred = barred_before
+        figures[office_id].previous.lifted = lifted_before
+        figures[office_id].barred_now = barred_now
 
+    figures[None] = _added_up(figures[pk] for pk in office_ids)
     return Dashboard(
-        period=period,
-        previous=previous,
-        months=months,
-        now=now,
-        offices=offices,
-        services=services,
-        counselors=counselors,
-        figures=figures,
+        period=period, previous=previous, months=months, now=now, offices=offices,
+        services=services, counselors=counselors, figures=figures,
         device_checks=device_check_problems(offices=offices, period=period),
-    )
+    )  # fmt: skip
+
+
+def _added_up(each) -> OfficeFigures:
+    total = OfficeFigures(office=None)
+    for figures in each:
+        total.current.add(figures.current)
+        total.previous.add(figures.previous)
+        for month, counter in figures.months.items():
+            total.months.setdefault(month, Counter()).update(counter)
+        total.barred_now += figures.barred_now
+    return total
+
+
+# Business days ahead -> LEAD_BUCKETS index, for every lead a booking horizon allows.
+_BUCKET_OF = [lead_bucket(days) for days in range(400)]
 
 
 def _add_lead_times(rows, *, offices, services, capacity, period: Period, counts) -> None:
-    """Business days ahead, and whether on the last day the service's rules allowed."""
-    rows = list(rows)
+    """
+    Business days ahead, and whether booked on the last day the service's rules allowed.
+    Rows carry Japan days as numbers: dates are made only once per service and day.
+    """
     if not rows:
         return
     by_office = {office.pk: office for office in offices}
     rules = {s.pk: rules_for_service(s, by_office[s.office_id]) for s in services}
-    first = min(made for _o, _s, made, _d, _n in rows)
+    first = min(min(made for _o, _s, made, _d, _n in rows), japan_day_number(period.first))
     last = max(day for _o, _s, _m, day, _n in rows)
-    counters = {
-        pk: BusinessDayCount(capacity[pk].calendar, min(first, period.first), last)
+    running = {
+        pk: BusinessDayCount(capacity[pk].calendar, day_from_number(first), day_from_number(last))
         for pk in by_office
     }
-    last_days: dict[tuple[int, date], date] = {}
+    current_from = japan_day_number(period.first)
+    last_days: dict[tuple[int, int], int] = {}
+    tally: Counter = Counter()
     for office_id, service_id, made, day, n in rows:
         made = min(made, day)
-        ahead = counters[office_id].ahead(made, day)
+        counter = running[office_id].counts
+        ahead = counter[day - first] - counter[made - first]
         key = (service_id, day)
-        if key not in last_days:
-            last_days[key] = last_booking_day(day, rules[service_id], capacity[office_id].calendar)
-        for target in counts(office_id, period.contains(day)):
-            target.lead[lead_bucket(ahead)] += n
-            if made == last_days[key]:
-                target.last_moment += n
+        last_day = last_days.get(key)
+        if last_day is None:
+            moment = last_booking_day(
+                day_from_number(day), rules[service_id], capacity[office_id].calendar
+            )
+            last_day = last_days[key] = japan_day_number(moment)
+        tally[office_id, day >= current_from, _BUCKET_OF[min(ahead, 399)], made == last_day] += n
+    for (office_id, in_current, bucket, at_last), n in tally.items():
+        target = counts(office_id, in_current)
+        target.lead[bucket] += n
+        if at_last:
+            target.last_moment += n
 
 
 def device_check_problems(*, offices: Sequence[Office], period: Period):
@@ -405,8 +428,8 @@ def monthly_report(*, offices: Sequence[Office], period: Period, now: datetime) 
         Service.objects.filter(office_id__in=office_ids).order_by("office_id", "position", "slug")
     )
     bookings: dict[int, Counter] = {pk: Counter() for pk in office_ids}
-    for office_id, service_id, channel, outcome, _current, n in _outcome_rows(
-        office_ids, period.start, period.end, period
+    for office_id, service_id, channel, outcome, _span, n in _outcome_rows(
+        office_ids, _boundaries(period)
     ):
         bookings[office_id][service_id, channel, outcome] += n
     return MonthlyReport(
