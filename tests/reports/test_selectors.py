@@ -198,3 +198,24 @@ def test_people_barred_and_lifted_in_the_period(offices):
 def test_device_checks_are_left_out_while_nothing_records_them(offices):
     figures = dashboard_figures(offices=[offices["kawagoe"]], period=DECEMBER, now=clock.now())
     assert figures.device_checks is None
+
+
+def test_offered_time_follows_holidays_closures_absences_and_extra_openings(offices):
+    from datetime import date, time
+
+    from offices.models import Closure, CounselorAbsence
+
+    svc = service("kawagoe")
+    office = svc.office
+    first, second = list(office.counselors.order_by("pk"))
+    CounselorAbsence.objects.create(counselor=second, start_date=date(2026, 11, 25),
+                                    end_date=date(2026, 11, 25))  # fmt: skip
+    Closure.objects.create(office=office, date=date(2026, 11, 26), kind=Closure.Kind.CLOSED)
+    Closure.objects.create(office=office, date=date(2026, 11, 28), kind=Closure.Kind.EXTRA_OPENING,
+                           start=time(10, 0), end=time(12, 0))  # fmt: skip
+    week = Period(first=date(2026, 11, 23), last=date(2026, 11, 29))  # Monday 23rd: a holiday
+    counts = dashboard_figures(offices=[office], period=week, now=clock.now()).total.current
+    # Tue 24 and Fri 27: 330 min each; Wed 25: the first only; Thu 26 closed; Sat 28: 120.
+    assert counts.offered_minutes == {first.pk: 330 * 3 + 120, second.pk: 330 * 2 + 120}
+    assert counts.heat_offered[1, 9] == 0  # no Monday: the holiday
+    assert counts.heat_offered[6, 10] == 120  # Saturday's extra opening, both counselors

@@ -1,125 +1,33 @@
-"""
-What the pages show, built from the figures: for each figure a chart and the table of its
-numbers, in the admin's language. No queries here.
-"""
+"""The dashboard's figures: what became of the bookings, channels, no-shows, bars."""
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from bookings.models import BookingChannel
-from offices.display import WEEKDAYS_EN, WEEKDAYS_JA
 from reports import charts
 from reports.charts import Series
 from reports.figures import (
     CHANNELS,
     DUE_OUTCOMES,
-    LEAD_BUCKETS,
-    Counts,
     Dashboard,
-    MonthlyReport,
     OfficeFigures,
     Outcome,
     share,
 )
 from reports.periods import month_label
-
-OUTCOME_COLOURS = {
-    Outcome.HELD: (charts.GREEN, 0),
-    Outcome.SWITCHED_TO_PHONE: (charts.SKY_BLUE, 3),
-    Outcome.NO_SHOW: (charts.VERMILLION, 1),
-    Outcome.CANCELLED_BY_PERSON: (charts.ORANGE, 2),
-    Outcome.CANCELLED_BY_OFFICE: (charts.PURPLE, 4),
-    Outcome.DECLINED: (charts.BLUE, 5),
-    Outcome.EXPIRED: (charts.YELLOW, 1),
-    Outcome.SCHEDULED: (charts.GREY, 0),
-}
-CHANNEL_COLOURS = {
-    BookingChannel.WEB: (charts.BLUE, 0),
-    BookingChannel.API: (charts.PURPLE, 1),
-    BookingChannel.PHONE: (charts.ORANGE, 2),
-    BookingChannel.SESSION: (charts.GREEN, 3),
-}
-NOW_COLOUR, BEFORE_COLOUR = (charts.BLUE, 0), (charts.SKY_BLUE, 1)
-
-
-def fmt_int(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def fmt_pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
-
-
-def fmt_change(now: int, before: int) -> str:
-    difference = now - before
-    return "±0" if difference == 0 else f"{difference:+,}".replace("-", "−")
-
-
-def fmt_points(now: float | None, before: float | None) -> str:
-    """A change of a rate, in percentage points."""
-    if now is None or before is None:
-        return "—"
-    return f"{(now - before) * 100:+.1f} pt".replace("-", "−")
-
-
-def fmt_hours(minutes: int) -> str:
-    return f"{minutes / 60:,.1f}"
-
-
-def _short_pct(value: float) -> str:
-    return f"{value:.0%}"
-
-
-def _axis_pct(value: float) -> str:
-    """An axis tick: `10%`, or `2.5%` where a whole number would round."""
-    return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-6 else f"{value:.1%}"
-
-
-def _axis_int(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-
-
-def weekday_label(iso_weekday: int) -> str:
-    names = WEEKDAYS_JA if (get_language() or "ja").startswith("ja") else WEEKDAYS_EN
-    return names[iso_weekday - 1]
-
-
-def lead_label(index: int) -> str:
-    first, last = LEAD_BUCKETS[index]
-    if first == last == 0:
-        return _("same day")
-    if last is None:
-        return f"{first}+"
-    return str(first) if first == last else f"{first}–{last}"
-
-
-@dataclass
-class Table:
-    caption: str
-    head: list[str]
-    rows: list[list[str]]
-    foot: list[list[str]] = field(default_factory=list)
-
-
-@dataclass
-class Figure:
-    slug: str
-    title: str
-    how: str  # how the figure is computed, in a sentence or two
-    chart: SafeString | None
-    tables: list[Table]
-    note: str = ""
-
-
-def _outcome_series(values_by_outcome: dict[str, list[int]]) -> list[Series]:
-    return [
-        Series(str(outcome.label), values_by_outcome[outcome], *OUTCOME_COLOURS[outcome])
-        for outcome in Outcome
-    ]
+from reports.presenters.formats import (
+    BEFORE_COLOUR,
+    CHANNEL_COLOURS,
+    NOW_COLOUR,
+    Figure,
+    Table,
+    axis_pct,
+    fmt_change,
+    fmt_int,
+    fmt_pct,
+    fmt_points,
+    outcome_series,
+    short_pct,
+)
+from reports.presenters.time_use import heat_figure, lead_figure, utilisation_figure
 
 
 def summary_table(dashboard: Dashboard, figures: OfficeFigures) -> Table:
@@ -243,7 +151,7 @@ def offices_figure(dashboard: Dashboard) -> Figure:
         title=_("Outcomes by office"),
         desc=_("Each office's bookings split by outcome, as shares; the numbers are in the table."),
         categories=[o.name for o in offices],
-        series=_outcome_series({o: [f.current.outcome(o) for f in per_office] for o in Outcome}),
+        series=outcome_series({o: [f.current.outcome(o) for f in per_office] for o in Outcome}),
     )
     head = [
         _("Office"),
@@ -303,7 +211,7 @@ def channels_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
             )
             for channel in CHANNELS
         ],
-        value_label=_short_pct,
+        value_label=short_pct,
         stacked_share=True,
     )
     rows = []
@@ -360,199 +268,6 @@ def channels_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
     )
 
 
-def utilisation_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
-    now = figures.current
-    shown = [
-        c
-        for c in dashboard.counselors
-        if (figures.office is None or c.office_id == figures.office.pk)
-        and (now.offered_minutes[c.pk] or now.booked_minutes[c.pk])
-    ]
-    several = len(dashboard.offices) > 1 and figures.office is None
-    offices = {o.pk: o for o in dashboard.offices}
-
-    def name(counselor) -> str:
-        label = (
-            counselor.name
-            if counselor.is_active
-            else _("%(name)s (no longer taking bookings)") % {"name": counselor.name}
-        )
-        return f"{offices[counselor.office_id].name} / {label}" if several else label
-
-    rates = [share(now.booked_minutes[c.pk], now.offered_minutes[c.pk]) for c in shown]
-    chart = None
-    if shown:
-        chart = charts.bar_chart(
-            "chart-counselors",
-            title=_("Utilisation by counselor"),
-            desc=_("Booked minutes as a share of offered minutes, per counselor; see the table."),
-            categories=[name(c) for c in shown],
-            series=[Series(dashboard.period.label, rates, *NOW_COLOUR)],
-            value_label=fmt_pct,
-            max_value=max([1.0, *[r for r in rates if r is not None]]),
-        )
-    rows = [
-        [
-            name(c),
-            fmt_hours(now.booked_minutes[c.pk]),
-            fmt_hours(now.offered_minutes[c.pk]) if c.is_active else "—",
-            fmt_pct(rate),
-        ]
-        for c, rate in zip(shown, rates, strict=True)
-    ]
-    booked, offered = sum(now.booked_minutes.values()), sum(now.offered_minutes.values())
-    return Figure(
-        slug="utilisation",
-        title=_("Utilisation: booked against offered time"),
-        how=_(
-            "Offered: for every open day of the period, the hours of the office's active "
-            "services (an extra opening's too) for each active counselor not absent that day, "
-            "from the hours and counselors as they are set now. Booked: the minutes of the "
-            "bookings that kept their time (held, no-show, switched to phone, still to come); "
-            "cancelled and lapsed ones gave it back."
-        ),
-        chart=chart,
-        tables=[
-            Table(
-                caption=_("Utilisation by counselor"),
-                head=[_("Counselor"), _("Booked (hours)"), _("Offered (hours)"), _("Utilisation")],
-                rows=rows,
-                foot=[
-                    [
-                        _("All counselors"),
-                        fmt_hours(booked),
-                        fmt_hours(offered),
-                        fmt_pct(share(booked, offered)),
-                    ]
-                ],
-            )
-        ],
-    )
-
-
-def heat_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
-    now = figures.current
-    used = {key for key, minutes in (now.heat_offered + now.heat_booked).items() if minutes}
-    title = _("Utilisation by weekday and hour")
-    how = _(
-        "Booked minutes as a share of offered minutes in each hour of each weekday, over the "
-        "period; a session is split across the hours it covers. An empty cell offered no time."
-    )
-    if not used:
-        return Figure(
-            slug="heatmap",
-            title=title,
-            how=how,
-            chart=None,
-            tables=[],
-            note=_("No time was offered or booked in this period."),
-        )
-    weekdays = sorted({weekday for weekday, _hour in used})
-    hours = list(range(min(h for _w, h in used), max(h for _w, h in used) + 1))
-    cells = [
-        [
-            share(now.heat_booked[w, h], now.heat_offered[w, h]) if now.heat_offered[w, h] else None
-            for h in hours
-        ]
-        for w in weekdays
-    ]
-    columns = [f"{h}:00" for h in hours]
-    chart = charts.heat_map(
-        "chart-heatmap",
-        title=title,
-        desc=_("Rows are weekdays, columns hours; darker means more of the offered time booked."),
-        rows=[weekday_label(w) for w in weekdays],
-        columns=columns,
-        cells=cells,
-        value_label=_short_pct,
-        empty_label=_("no time offered"),
-        legend_label=_("Share booked"),
-    )
-    rows = [
-        [weekday_label(w), *[fmt_pct(v) if v is not None else "" for v in row]]
-        for w, row in zip(weekdays, cells, strict=True)
-    ]
-    return Figure(
-        slug="heatmap",
-        title=title,
-        how=how,
-        chart=chart,
-        tables=[Table(caption=title, head=[_("Weekday"), *columns], rows=rows)],
-    )
-
-
-def lead_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
-    now, before = figures.current, figures.previous
-    buckets = range(len(LEAD_BUCKETS))
-    chart = charts.column_chart(
-        "chart-lead",
-        title=_("How many business days ahead people booked"),
-        desc=_(
-            "Share of bookings by business days between the booking and the session; see the table."
-        ),
-        categories=[lead_label(i) for i in buckets],
-        series=[
-            Series(
-                dashboard.period.label,
-                [share(now.lead[i], now.lead_total) for i in buckets],
-                *NOW_COLOUR,
-            ),
-            Series(
-                dashboard.previous.label,
-                [share(before.lead[i], before.lead_total) for i in buckets],
-                *BEFORE_COLOUR,
-            ),
-        ],
-        value_label=fmt_pct,
-        axis_label=_axis_pct,
-    )
-    rows = [
-        [
-            lead_label(i),
-            fmt_int(now.lead[i]),
-            fmt_pct(share(now.lead[i], now.lead_total)),
-            fmt_int(before.lead[i]),
-            fmt_pct(share(before.lead[i], before.lead_total)),
-        ]
-        for i in buckets
-    ]
-    foot = [
-        [
-            _("Booked on the last day allowed"),
-            fmt_int(now.last_moment),
-            fmt_pct(now.last_moment_share),
-            fmt_int(before.last_moment),
-            fmt_pct(before.last_moment_share),
-        ],
-        [_("All bookings"), fmt_int(now.lead_total), "", fmt_int(before.lead_total), ""],
-    ]
-    return Figure(
-        slug="lead",
-        title=_("Lead time"),
-        how=_(
-            "Business days after the day of booking up to the session's day (0: the same day; "
-            "weekends, holidays, the year end and the office's closures do not count), for "
-            "bookings whose session is in the period. The last day allowed is the day the "
-            "service's lead-time rule, as set now, last accepted that session."
-        ),
-        chart=chart,
-        tables=[
-            Table(
-                caption=_("Bookings by business days ahead"),
-                head=[
-                    _("Business days ahead"),
-                    dashboard.period.label,
-                    _("share"),
-                    dashboard.previous.label,
-                    _("share"),
-                ],
-                rows=rows,
-                foot=foot,
-            )
-        ],
-    )
-
-
 def no_show_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
     months = dashboard.months
     rates = [figures.month_no_show_rate(m) for m in months]
@@ -563,7 +278,7 @@ def no_show_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
         categories=[month_label(m, short=True) for m in months],
         series=[Series(_("No-show rate"), rates, charts.VERMILLION)],
         value_label=fmt_pct,
-        axis_label=_axis_pct,
+        axis_label=axis_pct,
         min_top=0.1,
     )
     rows = []
@@ -684,51 +399,3 @@ def dashboard_page(dashboard: Dashboard, *, office_id: int | None) -> dict:
         "summary": summary_table(dashboard, figures),
         "figures": [figure for figure in shown if figure is not None],
     }
-
-
-@dataclass
-class ReportRow:
-    cells: list[str]  # service, channel, a count per outcome, total
-    subtotal: bool = False
-
-
-@dataclass
-class ReportOffice:
-    name: str
-    head: list[str]
-    rows: list[ReportRow]
-    total: list[str]
-
-
-def report_offices(report: MonthlyReport) -> list[ReportOffice]:
-    """The monthly report: per office, a row per service and channel, a column per outcome."""
-    outcomes = list(Outcome)
-    head = [_("Service"), _("Channel"), *[str(o.label) for o in outcomes], _("Total")]
-    shown = []
-    for office in report.offices:
-        table = report.bookings[office.pk]
-        counts = Counts(bookings=table)
-        rows = []
-        for service in [s for s in report.services if s.office_id == office.pk]:
-            if not counts.service_total(service.pk) and not service.is_active:
-                continue
-            for channel in CHANNELS:
-                values = [table[service.pk, channel, o] for o in outcomes]
-                cells = [service.name, str(channel.label), *map(str, values), str(sum(values))]
-                rows.append(ReportRow(cells))
-            values = [counts.outcome(o, service.pk) for o in outcomes]
-            cells = [service.name, _("all channels"), *map(str, values), str(sum(values))]
-            rows.append(ReportRow(cells, subtotal=True))
-        values = [counts.outcome(o) for o in outcomes]
-        total = [_("All services"), _("all channels"), *map(str, values), str(sum(values))]
-        shown.append(ReportOffice(name=office.name, head=head, rows=rows, total=total))
-    return shown
-
-
-def month_choices(today: date, count: int = 24) -> list[date]:
-    """The months offered for the monthly report, latest first."""
-    months, month = [], today.replace(day=1)
-    for _step in range(count):
-        months.append(month)
-        month = (month - timedelta(days=1)).replace(day=1)
-    return months
