@@ -96,22 +96,27 @@ class OfficeCapacity:
 
     def offered(self, period: Period) -> tuple[Counter, Counter]:
         """Minutes offered in the period: per counselor, and per (ISO weekday, hour)."""
-        per_counselor: Counter = Counter()
+        absent_count = Counter(day for days in self.counselors.values() for day in days)
+        everyone = len(self.counselors)
         per_hour: Counter = Counter()
+        day_minutes: dict[date, int] = {}
         for day in period.each_day():
             windows = self.windows(day)
-            if not windows:
+            present = everyone - absent_count.get(day, 0)
+            if not windows or not present:
                 continue
-            present = [pk for pk, absent in self.counselors.items() if day not in absent]
-            if not present:
-                continue
-            minutes = sum(end - start for start, end in windows)
-            for pk in present:
-                per_counselor[pk] += minutes
+            day_minutes[day] = sum(end - start for start, end in windows)
             weekday = day.isoweekday()
             for start, end in windows:
                 for hour, overlap in hour_overlaps(start, end):
-                    per_hour[weekday, hour] += overlap * len(present)
+                    per_hour[weekday, hour] += overlap * present
+        total = sum(day_minutes.values())
+        per_counselor = Counter(
+            {
+                pk: total - sum(day_minutes.get(day, 0) for day in absent)
+                for pk, absent in self.counselors.items()
+            }
+        )
         return per_counselor, per_hour
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import BookingChannel
+from bookings.models import BookingChannel, BookingStatus
 from offices.models import Office, Service
 from reports.periods import Period
 
@@ -31,6 +31,12 @@ class Outcome(models.TextChoices):
 
 # Sessions that were due to take place: the no-show rate's denominator.
 DUE_OUTCOMES = (Outcome.HELD, Outcome.SWITCHED_TO_PHONE, Outcome.NO_SHOW)
+DUE_STATUSES = (
+    BookingStatus.COMPLETED,
+    BookingStatus.IN_PROGRESS,
+    BookingStatus.SWITCHED_TO_PHONE,
+    BookingStatus.NO_SHOW,
+)
 CHANNELS = list(BookingChannel)
 
 # Histogram of business days ahead: (first, last) with None = and more.
@@ -143,32 +149,32 @@ class OfficeFigures:
     office: Office | None
     current: Counts = field(default_factory=Counts)
     previous: Counts = field(default_factory=Counts)
-    # month -> (channel, outcome) -> bookings, for the figures over time
+    # month -> (channel, status) -> bookings, for the figures over time
     months: dict[date, Counter] = field(default_factory=dict)
     barred_now: int = 0
 
     def month_channel(self, month: date, channel: str) -> int:
         return sum(
             n
-            for (found, outcome), n in self.months.get(month, Counter()).items()
-            if found == channel and outcome != Outcome.EXPIRED
+            for (found, status), n in self.months.get(month, Counter()).items()
+            if found == channel and status != BookingStatus.EXPIRED
         )
 
     def month_bookings(self, month: date) -> int:
         return sum(
             n
-            for (_c, outcome), n in self.months.get(month, Counter()).items()
-            if outcome != Outcome.EXPIRED
+            for (_c, status), n in self.months.get(month, Counter()).items()
+            if status != BookingStatus.EXPIRED
         )
 
-    def month_outcome(self, month: date, outcomes) -> int:
+    def month_status(self, month: date, statuses) -> int:
         return sum(
-            n for (_c, found), n in self.months.get(month, Counter()).items() if found in outcomes
+            n for (_c, found), n in self.months.get(month, Counter()).items() if found in statuses
         )
 
     def month_no_show_rate(self, month: date) -> float | None:
-        no_shows = self.month_outcome(month, [Outcome.NO_SHOW])
-        return share(no_shows, self.month_outcome(month, DUE_OUTCOMES))
+        no_shows = self.month_status(month, [BookingStatus.NO_SHOW])
+        return share(no_shows, self.month_status(month, DUE_STATUSES))
 
 
 @dataclass(frozen=True)

@@ -143,31 +143,55 @@ def _cancellation_query(office_ids: list[int], boundaries: list[datetime]):
     )  # fmt: skip
 
 
-def _outcome_rows(office_ids: list[int], boundaries: list[datetime]):
+def _where(boundaries: list[datetime], periods: Sequence[Period]) -> list[int | None]:
+    """For each span between the boundaries, the index of the period it lies in, or None."""
+    return [
+        next((i for i, p in enumerate(periods) if p.start <= begins < p.end), None)
+        for begins in boundaries[:-1]
+    ]
+
+
+def _outcome_counts(
+    office_ids: list[int], boundaries: list[datetime], periods: Sequence[Period]
+) -> tuple[Counter, Counter]:
     """
-    (office, service, channel, outcome, span, bookings) over the whole range, counted per
-    span between the boundaries (months and the two periods), so that one scan gives the
-    periods' outcomes and the months' channels and no-shows. Two queries: bookings by
-    status (from the covering index alone), and the cancelled ones joined to their
-    cancelling event, which tells who cancelled; a cancellation without such an event
-    (none is written so) would count as the office's.
+    Two queries. Bookings by status per span between the boundaries (the months and the
+    periods; from the covering index alone): (office, span, channel, status) -> bookings,
+    for the months. And, within `periods` (contiguous), (office, period index, service,
+    channel, outcome) -> bookings, where the cancelled ones are joined to their cancelling
+    event to tell who cancelled; a cancellation without such an event (none is written
+    so) counts as the office's.
     """
+    where = _where(boundaries, periods)
+    outcomes: Counter = Counter()
+    statuses: Counter = Counter()
     cancelled: Counter = Counter()
-    for office_id, service_id, channel, by, since, span, n in _rows(
-        _cancellation_query(office_ids, boundaries)
-    ):
-        outcome = outcome_of(BookingStatus.CANCELLED, by, since)
-        if by is not None and outcome != Outcome.CANCELLED_BY_OFFICE:
-            cancelled[office_id, service_id, channel, span] += n
-            yield office_id, service_id, channel, outcome, span, n
     for office_id, service_id, channel, status, span, n in _rows(
         _status_query(office_ids, boundaries)
     ):
+        statuses[office_id, span, channel, status] += n
+        index = where[span]
+        if index is None:
+            continue
         if status == BookingStatus.CANCELLED:
-            n -= cancelled[office_id, service_id, channel, span]
-            if not n:
-                continue
-        yield office_id, service_id, channel, outcome_of(status, None, None), span, n
+            cancelled[office_id, index, service_id, channel] += n
+        else:
+            outcomes[office_id, index, service_id, channel, outcome_of(status, None, None)] += n
+    cuts = _boundaries(*periods)
+    cut_where = _where(cuts, periods)
+    for office_id, service_id, channel, by, since, span, n in _rows(
+        _cancellation_query(office_ids, cuts)
+    ):
+        index = cut_where[span]
+        outcome = outcome_of(BookingStatus.CANCELLED, by, since)
+        if index is None or by is None or outcome == Outcome.CANCELLED_BY_OFFICE:
+            continue
+        outcomes[office_id, index, service_id, channel, outcome] += n
+        cancelled[office_id, index, service_id, channel] -= n
+    for (office_id, index, service_id, channel), n in cancelled.items():
+        if n:
+            outcomes[office_id, index, service_id, channel, Outcome.CANCELLED_BY_OFFICE] += n
+    return outcomes, statuses
 
 
 def _use_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
@@ -303,31 +327,26 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
     counselors, capacity = _capacity(office_ids, previous.first, period.last)
 
     boundaries = _boundaries(period, previous, months=months)
-    spans = []  # per span: in the current period (1), the previous (0) or neither; its month
-    for begins in boundaries[:-1]:
-        month = begins.astimezone(JST).date().replace(day=1)
-        if period.start <= begins < period.end:
-            where = 1
-        elif previous.start <= begins < previous.end:
-            where = 0
-        else:
-            where = None
-        spans.append((where, month if month in months else None))
-    for office_id, service_id, channel, outcome, span, n in _outcome_rows(office_ids, boundaries):
-        where, month = spans[span]
-        if where is not None:
-            counts(office_id, where).bookings[service_id, channel, outcome] += n
-        if month is not None:
-            figures[office_id].months.setdefault(month, Counter())[channel, outcome] += n
+    outcomes, statuses = _outcome_counts(office_ids, boundaries, [previous, period])
+    for (office_id, in_current, service_id, channel, outcome), n in outcomes.items():
+        counts(office_id, in_current).bookings[service_id, channel, outcome] += n
+    span_months = [begins.astimezone(JST).date().replace(day=1) for begins in boundaries[:-1]]
+    for (office_id, span, channel, status), n in statuses.items():
+        month = span_months[span]
+        if month in months:
+            figures[office_id].months.setdefault(month, Counter())[channel, status] += n
 
+    starts: Counter = Counter()  # (office, current, minute of the week, length) -> bookings
     for office_id, counselor_id, current, week_minute, minutes, n in _rows(
         _use_rows(office_ids, previous.start, period.end, period)
     ):
-        target = counts(office_id, current)
-        target.booked_minutes[counselor_id] += minutes * n
+        counts(office_id, current).booked_minutes[counselor_id] += minutes * n
+        starts[office_id, current, week_minute, minutes] += n
+    for (office_id, current, week_minute, minutes), n in starts.items():
+        heat = counts(office_id, current).heat_booked
         weekday, start = divmod(week_minute, 24 * 60)
         for at, overlap in hour_overlaps(start, min(start + minutes, 24 * 60)):
-            target.heat_booked[weekday + 1, at] += overlap * n
+            heat[weekday + 1, at] += overlap * n
 
     for office_id in office_ids:
         for span, in_current in ((period, 1), (previous, 0)):
@@ -428,9 +447,8 @@ def monthly_report(*, offices: Sequence[Office], period: Period, now: datetime) 
         Service.objects.filter(office_id__in=office_ids).order_by("office_id", "position", "slug")
     )
     bookings: dict[int, Counter] = {pk: Counter() for pk in office_ids}
-    for office_id, service_id, channel, outcome, _span, n in _outcome_rows(
-        office_ids, _boundaries(period)
-    ):
+    outcomes, _statuses = _outcome_counts(office_ids, _boundaries(period), [period])
+    for (office_id, _index, service_id, channel, outcome), n in outcomes.items():
         bookings[office_id][service_id, channel, outcome] += n
     return MonthlyReport(
         period=period, now=now, offices=offices, services=services, bookings=bookings

@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext as _
 
+from bookings.models import BookingStatus
 from reports import charts
 from reports.charts import Series
 from reports.figures import (
     CHANNELS,
-    DUE_OUTCOMES,
+    DUE_STATUSES,
     Dashboard,
     OfficeFigures,
     Outcome,
@@ -283,8 +284,8 @@ def no_show_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
     )
     rows = []
     for month, rate in zip(months, rates, strict=True):
-        due = figures.month_outcome(month, DUE_OUTCOMES)
-        no_shows = figures.month_outcome(month, [Outcome.NO_SHOW])
+        due = figures.month_status(month, DUE_STATUSES)
+        no_shows = figures.month_status(month, [BookingStatus.NO_SHOW])
         rows.append([month_label(month), fmt_int(due), fmt_int(no_shows), fmt_pct(rate)])
     return Figure(
         slug="no-shows",
