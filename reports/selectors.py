@@ -2,9 +2,10 @@
 The office's figures, read with aggregate queries: the database groups and counts, and
 Python only adds up the few hundred or thousand grouped rows. A dashboard takes nine
 queries whatever the period, the number of offices or the number of bookings (services;
-counselors with their absences; opening hours; closures; then outcomes, months,
-utilisation, lead times and bars, each one grouped query); the monthly report two. The
-indexes they use are created by `reports/migrations/0002_indexes.py`.
+counselors with their absences; opening hours; closures; then bookings by status per
+span, the cancelled ones with who cancelled, booked minutes, lead times and bars, each one
+grouped query), and on PostgreSQL one `SET LOCAL` of working memory; the monthly report
+three. The indexes they use are created by `reports/migrations/0002_indexes.py`.
 
 A booking belongs to the period in which its session starts, in Japan time. Its outcome
 comes from its status, and for a cancellation from the cancelling BookingEvent: the person
@@ -14,10 +15,11 @@ does not tell apart).
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -93,6 +95,23 @@ def _in_current(period: Period) -> Case:
     return Case(
         When(start__gte=period.start, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
+
+
+# The planner cannot know how few spans, weekdays or days a period has, so it expects
+# groups by the hundred thousand; with PostgreSQL's default 4 MB of working memory it then
+# sorts a year of bookings rather than count them in a hash table, which takes a few MB.
+_WORK_MEM = "64MB"
+
+
+@contextmanager
+def _grouping_memory() -> Iterator[None]:
+    """Within the block (one transaction), PostgreSQL may hash the groups in memory."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+        yield
 
 
 def _rows(queryset) -> list[tuple]:
@@ -309,7 +328,8 @@ def _capacity(
 def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetime) -> Dashboard:
     """
     Every figure of the dashboard for `period` and the period before it, per office and
-    for all of `offices` added together (`figures[None]`). Nine queries.
+    for all of `offices` added together (`figures[None]`). Nine queries (and a `SET LOCAL`
+    on PostgreSQL).
     """
     offices = list(offices)
     office_ids = [office.pk for office in offices]
@@ -327,7 +347,10 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
     counselors, capacity = _capacity(office_ids, previous.first, period.last)
 
     boundaries = _boundaries(period, previous, months=months)
-    outcomes, statuses = _outcome_counts(office_ids, boundaries, [previous, period])
+    with _grouping_memory():
+        outcomes, statuses = _outcome_counts(office_ids, boundaries, [previous, period])
+        use_rows = _rows(_use_rows(office_ids, previous.start, period.end, period))
+        lead_rows = _rows(_lead_rows(office_ids, previous.start, period.end))
     for (office_id, in_current, service_id, channel, outcome), n in outcomes.items():
         counts(office_id, in_current).bookings[service_id, channel, outcome] += n
     span_months = [begins.astimezone(JST).date().replace(day=1) for begins in boundaries[:-1]]
@@ -337,9 +360,7 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
             figures[office_id].months.setdefault(month, Counter())[channel, status] += n
 
     starts: Counter = Counter()  # (office, current, minute of the week, length) -> bookings
-    for office_id, counselor_id, current, week_minute, minutes, n in _rows(
-        _use_rows(office_ids, previous.start, period.end, period)
-    ):
+    for office_id, counselor_id, current, week_minute, minutes, n in use_rows:
         counts(office_id, current).booked_minutes[counselor_id] += minutes * n
         starts[office_id, current, week_minute, minutes] += n
     for (office_id, current, week_minute, minutes), n in starts.items():
@@ -354,7 +375,7 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
             target.offered_minutes, target.heat_offered = capacity[office_id].offered(span)
 
     _add_lead_times(
-        _rows(_lead_rows(office_ids, previous.start, period.end)),
+        lead_rows,
         offices=offices, services=services, capacity=capacity, period=period, counts=counts,
     )  # fmt: skip
 
@@ -440,7 +461,7 @@ def device_check_problems(*, offices: Sequence[Office], period: Period):
 
 
 def monthly_report(*, offices: Sequence[Office], period: Period, now: datetime) -> MonthlyReport:
-    """The month's bookings per office, service, channel and outcome: two queries."""
+    """The month's bookings per office, service, channel and outcome: three queries."""
     offices = list(offices)
     office_ids = [office.pk for office in offices]
     services = list(
