@@ -189,6 +189,7 @@ def offices_figure(dashboard: Dashboard) -> Figure:
     ]
     return Figure(
         slug="offices",
+        wide=True,
         title=_("All offices side by side"),
         how=_("The same figures for each office in the period; the last row adds them up."),
         chart=chart,

@@ -94,6 +94,7 @@ class Figure:
     chart: SafeString | None
     tables: list[Table]
     note: str = ""
+    wide: bool = False  # tables too wide to stand beside the chart: one under the other
 
 
 def outcome_series(values_by_outcome: dict[str, list[int]]) -> list[Series]:

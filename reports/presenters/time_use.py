@@ -25,47 +25,61 @@ from reports.presenters.formats import (
 )
 
 
-def utilisation_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
+def _use_rows_by_counselor(dashboard: Dashboard, figures: OfficeFigures) -> list[tuple]:
+    """(label, booked, offered or None) for each counselor with time in the period."""
     now = figures.current
-    shown = [
-        c
-        for c in dashboard.counselors
-        if (figures.office is None or c.office_id == figures.office.pk)
-        and (now.offered_minutes[c.pk] or now.booked_minutes[c.pk])
-    ]
-    several = len(dashboard.offices) > 1 and figures.office is None
-    offices = {o.pk: o for o in dashboard.offices}
+    rows = []
+    for counselor in dashboard.counselors:
+        if figures.office is not None and counselor.office_id != figures.office.pk:
+            continue
+        booked, offered = now.booked_minutes[counselor.pk], now.offered_minutes[counselor.pk]
+        if not (booked or offered):
+            continue
+        label = counselor.name
+        if not counselor.is_active:
+            label = _("%(name)s (no longer taking bookings)") % {"name": counselor.name}
+        rows.append((label, booked, offered if counselor.is_active else None))
+    return rows
 
-    def name(counselor) -> str:
-        label = (
-            counselor.name
-            if counselor.is_active
-            else _("%(name)s (no longer taking bookings)") % {"name": counselor.name}
+
+def _use_rows_by_office(dashboard: Dashboard) -> list[tuple]:
+    """(office, booked, offered) for each office: all offices side by side."""
+    rows = []
+    for office in dashboard.offices:
+        now = dashboard.figures[office.pk].current
+        rows.append(
+            (office.name, sum(now.booked_minutes.values()), sum(now.offered_minutes.values()))
         )
-        return f"{offices[counselor.office_id].name} / {label}" if several else label
+    return rows
 
-    rates = [share(now.booked_minutes[c.pk], now.offered_minutes[c.pk]) for c in shown]
+
+def utilisation_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
+    """Per counselor for one office; per office when several are shown together."""
+    by_office = figures.office is None and len(dashboard.offices) > 1
+    shown = _use_rows_by_office(dashboard) if by_office else _use_rows_by_counselor(
+        dashboard, figures
+    )  # fmt: skip
+    rates = [share(booked, offered) if offered else None for _l, booked, offered in shown]
+    title = _("Utilisation by office") if by_office else _("Utilisation by counselor")
     chart = None
     if shown:
         chart = charts.bar_chart(
-            "chart-counselors",
-            title=_("Utilisation by counselor"),
-            desc=_("Booked minutes as a share of offered minutes, per counselor; see the table."),
-            categories=[name(c) for c in shown],
+            "chart-utilisation",
+            title=title,
+            desc=_("Booked minutes as a share of offered minutes; the numbers are in the table."),
+            categories=[label for label, _b, _o in shown],
             series=[Series(dashboard.period.label, rates, *NOW_COLOUR)],
             value_label=fmt_pct,
             max_value=max([1.0, *[r for r in rates if r is not None]]),
         )
     rows = [
-        [
-            name(c),
-            fmt_hours(now.booked_minutes[c.pk]),
-            fmt_hours(now.offered_minutes[c.pk]) if c.is_active else "—",
-            fmt_pct(rate),
-        ]
-        for c, rate in zip(shown, rates, strict=True)
-    ]
+        [label, fmt_hours(booked), fmt_hours(offered) if offered is not None else "—",
+         fmt_pct(rate)]
+        for (label, booked, offered), rate in zip(shown, rates, strict=True)
+    ]  # fmt: skip
+    now = figures.current
     booked, offered = sum(now.booked_minutes.values()), sum(now.offered_minutes.values())
+    first_column = _("Office") if by_office else _("Counselor")
     return Figure(
         slug="utilisation",
         title=_("Utilisation: booked against offered time"),
@@ -79,12 +93,12 @@ def utilisation_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
         chart=chart,
         tables=[
             Table(
-                caption=_("Utilisation by counselor"),
-                head=[_("Counselor"), _("Booked (hours)"), _("Offered (hours)"), _("Utilisation")],
+                caption=title,
+                head=[first_column, _("Booked (hours)"), _("Offered (hours)"), _("Utilisation")],
                 rows=rows,
                 foot=[
                     [
-                        _("All counselors"),
+                        _("All offices") if by_office else _("All counselors"),
                         fmt_hours(booked),
                         fmt_hours(offered),
                         fmt_pct(share(booked, offered)),

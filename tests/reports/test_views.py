@@ -105,8 +105,10 @@ def test_a_superuser_sees_any_office_and_all_side_by_side(client, november):
     page = client.get(DASHBOARD, {"month": "2026-11"}).content.decode()
     assert 'id="figure-offices"' in page
     assert "ハローワーク川越" in page and "ハローワーク豊岡" in page
+    assert "事業所別の稼働率" in page and "相談員別の稼働率" not in page  # not every counselor
     one = client.get(DASHBOARD, {"month": "2026-11", "office": "toyooka"})
     assert 'id="figure-offices"' not in one.content.decode()
+    assert "相談員別の稼働率" in one.content.decode()
     assert one.context["summary"].rows[0][1] == "1"
 
 
