@@ -48,13 +48,15 @@ dev: prepare
 test: install node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## bench: figures for availability, booking rate and the slots endpoint, on a database of
-## its own (flushed each run): BENCH_DATABASE_URL, SQLite under var/ by default
+## bench: figures for availability, booking rate and the slots endpoint, then the
+## dashboard on two years of history (a million bookings), on a database of its own
+## (flushed each run): BENCH_DATABASE_URL, SQLite under var/ by default
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 bench: install
 	mkdir -p var
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench --yes
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench_reports --yes
 
 ## load: the app under a realistic mix and a 200-client burst, then the database checked
 ## (PostgreSQL and Redis on 127.0.0.1; the database and Redis db below are flushed)

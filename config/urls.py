@@ -94,6 +94,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", errors.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

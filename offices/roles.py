@@ -9,6 +9,8 @@ from django.contrib.auth.management import create_permissions
 
 COUNSELORS = "Counselors"
 OFFICE_MANAGERS = "Office managers"
+# Counselors whom the office lets read its figures (実績): a superuser adds them here.
+REPORT_READERS = "Report readers"
 
 _COUNSELOR_PERMISSIONS = [
     "offices.view_office",
@@ -51,11 +53,15 @@ _MANAGER_PERMISSIONS = [
     "terms.delete_termsversion",
     "terms.publish_termsversion",
     "bookings.view_accessrecord",
+    "reports.view_office_report",
 ]
+
+_REPORT_READER_PERMISSIONS = ["reports.view_office_report"]
 
 ROLES: dict[str, list[str]] = {
     COUNSELORS: _COUNSELOR_PERMISSIONS,
     OFFICE_MANAGERS: _MANAGER_PERMISSIONS,
+    REPORT_READERS: _REPORT_READER_PERMISSIONS,
 }
 
 

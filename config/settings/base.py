@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bookings",
     "conferencing",
     "notifications",
+    "reports",
     "axes",
     "csp",
     # Only for its static files: Swagger UI for /api/v1/docs, at the version pinned with

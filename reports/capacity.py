@@ -1,0 +1,146 @@
+"""
+The minutes an office offered and how far ahead people booked, computed in Python from
+the office's hours, calendar and counselors (a few rows each), never from bookings. Pure:
+no queries.
+
+Offered minutes follow the availability rules (`bookings/availability.py`): a day offers
+sessions when it is open (not a holiday, the year end or a closure, or it is an extra
+opening), within the union of the hours of the office's active services for that weekday
+(plus any extra opening's window), for every active counselor not absent that day.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from offices.business_days import OfficeCalendar, is_year_end_closure, national_holiday_name
+from offices.models import Closure, LeadTimeUnit
+from offices.rules import BookingRules
+from reports.periods import Period
+
+Window = tuple[int, int]  # minutes from midnight: [start, end)
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def merge_windows(windows: Iterable[Window]) -> list[Window]:
+    merged: list[list[int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def hour_overlaps(start: int, end: int):
+    """(hour, minutes of [start, end) within that hour), for a span within one day."""
+    hour = start // 60
+    while hour * 60 < end:
+        overlap = min(end, (hour + 1) * 60) - max(start, hour * 60)
+        if overlap > 0:
+            yield hour, overlap
+        hour += 1
+
+
+@dataclass
+class OfficeCapacity:
+    """What one office's rows say about its capacity, read once per page."""
+
+    calendar: OfficeCalendar = field(default_factory=OfficeCalendar)
+    extra_windows: dict[date, list[Window]] = field(default_factory=dict)
+    weekly: dict[int, list[Window]] = field(default_factory=dict)  # weekday -> merged windows
+    counselors: dict[int, set[date]] = field(default_factory=dict)  # active id -> absent days
+
+    @classmethod
+    def build(cls, *, closures, hours, absences) -> "OfficeCapacity":
+        """
+        closures: (date, kind, start, end); hours: (weekday, start, end) of active services;
+        absences: (counselor id, first day or None, last day or None) of active counselors.
+        """
+        closed, extra_dates, extra_windows = set(), set(), {}
+        for day, kind, start, end in closures:
+            if kind == Closure.Kind.CLOSED:
+                closed.add(day)
+            else:
+                extra_dates.add(day)
+                extra_windows.setdefault(day, []).append((_minutes(start), _minutes(end)))
+        weekly: dict[int, list[Window]] = {}
+        for weekday, start, end in hours:
+            weekly.setdefault(weekday, []).append((_minutes(start), _minutes(end)))
+        counselors: dict[int, set[date]] = {}
+        for counselor_id, first, last in absences:
+            days = counselors.setdefault(counselor_id, set())
+            while first is not None and first <= last:
+                days.add(first)
+                first += timedelta(days=1)
+        return cls(
+            calendar=OfficeCalendar.from_dates(closed=closed, extra_openings=extra_dates),
+            extra_windows=extra_windows,
+            weekly={day: merge_windows(windows) for day, windows in weekly.items()},
+            counselors=counselors,
+        )
+
+    def windows(self, day: date) -> list[Window]:
+        """The day's windows; an extra opening on a holiday or in the year end stands alone."""
+        if not self.calendar.is_open_day(day):
+            return []
+        windows = list(self.extra_windows.get(day, []))
+        regular_day = not is_year_end_closure(day) and national_holiday_name(day) is None
+        if day not in self.calendar.extra_openings or regular_day:
+            windows.extend(self.weekly.get(day.weekday(), []))
+        return merge_windows(windows)
+
+    def offered(self, period: Period) -> tuple[Counter, Counter]:
+        """Minutes offered in the period: per counselor, and per (ISO weekday, hour)."""
+        absent_count = Counter(day for days in self.counselors.values() for day in days)
+        everyone = len(self.counselors)
+        per_hour: Counter = Counter()
+        day_minutes: dict[date, int] = {}
+        for day in period.each_day():
+            windows = self.windows(day)
+            present = everyone - absent_count.get(day, 0)
+            if not windows or not present:
+                continue
+            day_minutes[day] = sum(end - start for start, end in windows)
+            weekday = day.isoweekday()
+            for start, end in windows:
+                for hour, overlap in hour_overlaps(start, end):
+                    per_hour[weekday, hour] += overlap * present
+        total = sum(day_minutes.values())
+        per_counselor = Counter(
+            {
+                pk: total - sum(day_minutes.get(day, 0) for day in absent)
+                for pk, absent in self.counselors.items()
+            }
+        )
+        return per_counselor, per_hour
+
+
+class BusinessDayCount:
+    """Business days between two dates within [first, last], from one running count."""
+
+    def __init__(self, calendar: OfficeCalendar, first: date, last: date):
+        self.first = first
+        self.counts: list[int] = []
+        running, day = 0, first
+        while day <= last:
+            running += calendar.is_business_day(day)
+            self.counts.append(running)
+            day += timedelta(days=1)
+
+    def ahead(self, made: date, day: date) -> int:
+        """Business days after `made` up to and including `day` (0: booked the same day)."""
+        if day <= made:
+            return 0
+        return self.counts[(day - self.first).days] - self.counts[(made - self.first).days]
+
+
+def last_booking_day(day: date, rules: BookingRules, calendar: OfficeCalendar) -> date:
+    """The last day on which a session on `day` could be booked under the rules."""
+    if rules.lead_time_unit == LeadTimeUnit.BUSINESS_DAYS:
+        return calendar.business_day_add(day, -rules.lead_time_days)
+    return day - timedelta(days=rules.lead_time_days)

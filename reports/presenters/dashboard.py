@@ -1,0 +1,403 @@
+"""The dashboard's figures: what became of the bookings, channels, no-shows, bars."""
+
+from django.utils.translation import gettext as _
+
+from bookings.models import BookingStatus
+from reports import charts
+from reports.charts import Series
+from reports.figures import (
+    CHANNELS,
+    DUE_STATUSES,
+    Dashboard,
+    OfficeFigures,
+    Outcome,
+    share,
+)
+from reports.periods import month_label
+from reports.presenters.formats import (
+    BEFORE_COLOUR,
+    CHANNEL_COLOURS,
+    NOW_COLOUR,
+    Figure,
+    Table,
+    axis_pct,
+    fmt_change,
+    fmt_int,
+    fmt_pct,
+    fmt_points,
+    outcome_series,
+    short_pct,
+)
+from reports.presenters.time_use import heat_figure, lead_figure, utilisation_figure
+
+
+def summary_table(dashboard: Dashboard, figures: OfficeFigures) -> Table:
+    now, before = figures.current, figures.previous
+    rows = [
+        [
+            _("Bookings made"),
+            fmt_int(now.channel_total),
+            fmt_int(before.channel_total),
+            fmt_change(now.channel_total, before.channel_total),
+        ],
+        [
+            str(Outcome.HELD.label),
+            fmt_int(now.outcome(Outcome.HELD)),
+            fmt_int(before.outcome(Outcome.HELD)),
+            fmt_change(now.outcome(Outcome.HELD), before.outcome(Outcome.HELD)),
+        ],
+        [
+            _("No-show rate"),
+            fmt_pct(now.no_show_rate),
+            fmt_pct(before.no_show_rate),
+            fmt_points(now.no_show_rate, before.no_show_rate),
+        ],
+        [
+            _("Utilisation (booked / offered minutes)"),
+            fmt_pct(now.utilisation),
+            fmt_pct(before.utilisation),
+            fmt_points(now.utilisation, before.utilisation),
+        ],
+        [
+            _("Booked on the last day allowed"),
+            fmt_pct(now.last_moment_share),
+            fmt_pct(before.last_moment_share),
+            fmt_points(now.last_moment_share, before.last_moment_share),
+        ],
+        [
+            _("People barred from online booking"),
+            fmt_int(now.barred),
+            fmt_int(before.barred),
+            fmt_change(now.barred, before.barred),
+        ],
+    ]
+    return Table(
+        caption=_("Summary: %(period)s compared with %(previous)s")
+        % {"period": dashboard.period.label, "previous": dashboard.previous.label},
+        head=["", dashboard.period.label, dashboard.previous.label, _("Change")],
+        rows=rows,
+    )
+
+
+def outcomes_figure(dashboard: Dashboard, figures: OfficeFigures, *, per_service: bool) -> Figure:
+    now, before = figures.current, figures.previous
+    outcomes = list(Outcome)
+    chart = charts.bar_chart(
+        "chart-outcomes",
+        title=_("What became of the bookings"),
+        desc=_(
+            "Bookings by outcome, this period and the one before; the numbers are in the table."
+        ),
+        categories=[str(o.label) for o in outcomes],
+        series=[
+            Series(dashboard.period.label, [now.outcome(o) for o in outcomes], *NOW_COLOUR),
+            Series(dashboard.previous.label, [before.outcome(o) for o in outcomes], *BEFORE_COLOUR),
+        ],
+        value_label=lambda v: fmt_int(int(v)),
+    )
+    services = (
+        [
+            s
+            for s in dashboard.services
+            if figures.office is None or s.office_id == figures.office.pk
+        ]
+        if per_service
+        else []
+    )
+    services = [s for s in services if now.service_total(s.pk) or before.service_total(s.pk)]
+    head = [_("Outcome")]
+    for service in services:
+        head += [service.name, _("share")]
+    head += [_("Total"), _("share"), dashboard.previous.label, _("share"), _("Change")]
+    rows = []
+    for outcome in outcomes:
+        row = [str(outcome.label)]
+        for service in services:
+            count = now.outcome(outcome, service.pk)
+            row += [fmt_int(count), fmt_pct(share(count, now.service_total(service.pk)))]
+        count, earlier = now.outcome(outcome), before.outcome(outcome)
+        row += [
+            fmt_int(count),
+            fmt_pct(share(count, now.total)),
+            fmt_int(earlier),
+            fmt_pct(share(earlier, before.total)),
+            fmt_change(count, earlier),
+        ]
+        rows.append(row)
+    foot = [_("All bookings")]
+    for service in services:
+        foot += [fmt_int(now.service_total(service.pk)), ""]
+    foot += [fmt_int(now.total), "", fmt_int(before.total), "", fmt_change(now.total, before.total)]
+    return Figure(
+        slug="outcomes",
+        title=_("Sessions and their outcomes"),
+        how=_(
+            "Every booking whose session starts in the period (Japan time), by what became of "
+            "it. Cancellations are told apart by their record: cancelled by the person online, "
+            "a request declined by staff, or cancelled by the office (staff cancelling a "
+            "confirmed booking, including one the person asked for by phone). Shares are of "
+            "all bookings of the column."
+        ),
+        chart=chart,
+        tables=[Table(caption=_("Bookings by outcome"), head=head, rows=rows, foot=[foot])],
+    )
+
+
+def offices_figure(dashboard: Dashboard) -> Figure:
+    """All offices side by side (superusers)."""
+    offices = dashboard.offices
+    per_office = [dashboard.figures[o.pk] for o in offices]
+    chart = charts.stacked_bar_chart(
+        "chart-offices",
+        title=_("Outcomes by office"),
+        desc=_("Each office's bookings split by outcome, as shares; the numbers are in the table."),
+        categories=[o.name for o in offices],
+        series=outcome_series({o: [f.current.outcome(o) for f in per_office] for o in Outcome}),
+    )
+    head = [
+        _("Office"),
+        _("Bookings made"),
+        *[str(o.label) for o in Outcome],
+        _("No-show rate"),
+        _("Utilisation"),
+        _("Booked on the last day allowed"),
+        _("People barred"),
+    ]
+    rows = []
+    for office, figures in zip(offices, per_office, strict=True):
+        now = figures.current
+        rows.append(
+            [
+                office.name,
+                fmt_int(now.channel_total),
+                *[fmt_int(now.outcome(o)) for o in Outcome],
+                fmt_pct(now.no_show_rate),
+                fmt_pct(now.utilisation),
+                fmt_pct(now.last_moment_share),
+                fmt_int(now.barred),
+            ]
+        )
+    total = dashboard.total.current
+    foot = [
+        _("All offices"),
+        fmt_int(total.channel_total),
+        *[fmt_int(total.outcome(o)) for o in Outcome],
+        fmt_pct(total.no_show_rate),
+        fmt_pct(total.utilisation),
+        fmt_pct(total.last_moment_share),
+        fmt_int(total.barred),
+    ]
+    return Figure(
+        slug="offices",
+        wide=True,
+        title=_("All offices side by side"),
+        how=_("The same figures for each office in the period; the last row adds them up."),
+        chart=chart,
+        tables=[Table(caption=_("Offices compared"), head=head, rows=rows, foot=[foot])],
+    )
+
+
+def channels_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
+    now, before = figures.current, figures.previous
+    months = dashboard.months
+    chart = charts.column_chart(
+        "chart-channels",
+        title=_("How people booked, month by month"),
+        desc=_("Each month's bookings split by channel, as shares; the numbers are in the tables."),
+        categories=[month_label(m, short=True) for m in months],
+        series=[
+            Series(
+                str(channel.label),
+                [figures.month_channel(m, channel) for m in months],
+                *CHANNEL_COLOURS[channel],
+            )
+            for channel in CHANNELS
+        ],
+        value_label=short_pct,
+        stacked_share=True,
+    )
+    rows = []
+    for channel in CHANNELS:
+        count, earlier = now.channel(channel), before.channel(channel)
+        rows.append(
+            [
+                str(channel.label),
+                fmt_int(count),
+                fmt_pct(share(count, now.channel_total)),
+                fmt_int(earlier),
+                fmt_pct(share(earlier, before.channel_total)),
+            ]
+        )
+    period_table = Table(
+        caption=_("Bookings by channel"),
+        head=[
+            _("Channel"),
+            dashboard.period.label,
+            _("share"),
+            dashboard.previous.label,
+            _("share"),
+        ],
+        rows=rows,
+        foot=[
+            [_("All bookings"), fmt_int(now.channel_total), "", fmt_int(before.channel_total), ""]
+        ],
+    )
+    month_rows = []
+    for month in months:
+        total = figures.month_bookings(month)
+        month_rows.append(
+            [
+                month_label(month),
+                fmt_int(total),
+                *[fmt_pct(share(figures.month_channel(month, c), total)) for c in CHANNELS],
+            ]
+        )
+    month_table = Table(
+        caption=_("Share of each channel by month"),
+        head=[_("Month"), _("Bookings made"), *[str(c.label) for c in CHANNELS]],
+        rows=month_rows,
+    )
+    return Figure(
+        slug="channels",
+        title=_("Bookings by channel"),
+        how=_(
+            "Bookings by how they were made: the web form, the API, by phone (entered by a "
+            "counselor) or during a session. Email checks that lapsed are left out: they never "
+            "became bookings. Months are those of the sessions."
+        ),
+        chart=chart,
+        tables=[period_table, month_table],
+    )
+
+
+def no_show_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
+    months = dashboard.months
+    rates = [figures.month_no_show_rate(m) for m in months]
+    chart = charts.line_chart(
+        "chart-no-shows",
+        title=_("No-show rate by month"),
+        desc=_("No-shows as a share of the sessions due each month; the numbers are in the table."),
+        categories=[month_label(m, short=True) for m in months],
+        series=[Series(_("No-show rate"), rates, charts.VERMILLION)],
+        value_label=fmt_pct,
+        axis_label=axis_pct,
+        min_top=0.1,
+    )
+    rows = []
+    for month, rate in zip(months, rates, strict=True):
+        due = figures.month_status(month, DUE_STATUSES)
+        no_shows = figures.month_status(month, [BookingStatus.NO_SHOW])
+        rows.append([month_label(month), fmt_int(due), fmt_int(no_shows), fmt_pct(rate)])
+    return Figure(
+        slug="no-shows",
+        title=_("No-show rate over time"),
+        how=_(
+            "No-shows (not joined 10 minutes after the start, no contact) as a share of the "
+            "sessions that were due: held, switched to phone or no-show. Cancelled, declined "
+            "and future sessions do not count."
+        ),
+        chart=chart,
+        tables=[
+            Table(
+                caption=_("No-shows by month"),
+                head=[_("Month"), _("Sessions due"), str(Outcome.NO_SHOW.label), _("No-show rate")],
+                rows=rows,
+            )
+        ],
+    )
+
+
+def bars_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
+    now, before = figures.current, figures.previous
+    categories = [_("Barred"), _("Bar lifted")]
+    chart = charts.bar_chart(
+        "chart-bars",
+        title=_("People barred from online booking, and bars lifted"),
+        desc=_("People barred and bars lifted, this period and the one before; see the table."),
+        categories=categories,
+        series=[
+            Series(dashboard.period.label, [now.barred, now.lifted], *NOW_COLOUR),
+            Series(dashboard.previous.label, [before.barred, before.lifted], *BEFORE_COLOUR),
+        ],
+        value_label=lambda v: fmt_int(int(v)),
+    )
+    return Figure(
+        slug="bars",
+        title=_("Barred and lifted"),
+        how=_(
+            "People barred from online booking after the office's number of no-shows, and bars "
+            "a counselor lifted, by when it happened. A bar that was lifted no longer records "
+            "when it began, so it shows only as lifted."
+        ),
+        chart=chart,
+        tables=[
+            Table(
+                caption=_("Bars"),
+                head=["", dashboard.period.label, dashboard.previous.label, _("Change")],
+                rows=[
+                    [
+                        _("Barred"),
+                        fmt_int(now.barred),
+                        fmt_int(before.barred),
+                        fmt_change(now.barred, before.barred),
+                    ],
+                    [
+                        _("Bar lifted"),
+                        fmt_int(now.lifted),
+                        fmt_int(before.lifted),
+                        fmt_change(now.lifted, before.lifted),
+                    ],
+                ],
+                foot=[[_("Barred at this moment"), fmt_int(figures.barred_now), "", ""]],
+            )
+        ],
+    )
+
+
+def device_check_figure(dashboard: Dashboard) -> Figure | None:
+    """Shown only where device-check results exist (`reports.selectors.device_check_problems`)."""
+    if dashboard.device_checks is None:
+        return None
+    kinds = [kind for kind, _count in dashboard.device_checks]
+    counts = [count for _kind, count in dashboard.device_checks]
+    return Figure(
+        slug="device-checks",
+        title=_("Device check: problems found"),
+        how=_("Problems the device check found before sessions in the period, by kind."),
+        chart=charts.bar_chart(
+            "chart-device-checks",
+            title=_("Device check: problems found"),
+            desc=_("Problems by kind; see the table."),
+            categories=kinds,
+            series=[Series(dashboard.period.label, counts, *NOW_COLOUR)],
+            value_label=lambda v: fmt_int(int(v)),
+        ),
+        tables=[
+            Table(
+                caption=_("Device check: problems found"),
+                head=[_("Problem"), _("Count")],
+                rows=[[kind, fmt_int(count)] for kind, count in dashboard.device_checks],
+            )
+        ],
+    )
+
+
+def dashboard_page(dashboard: Dashboard, *, office_id: int | None) -> dict:
+    """The page's parts: the summary table and the figures, in order."""
+    figures = dashboard.figures[office_id]
+    single = office_id is not None or len(dashboard.offices) == 1
+    shown = [
+        offices_figure(dashboard) if not single else None,
+        outcomes_figure(dashboard, figures, per_service=single),
+        channels_figure(dashboard, figures),
+        utilisation_figure(dashboard, figures),
+        heat_figure(dashboard, figures),
+        lead_figure(dashboard, figures),
+        no_show_figure(dashboard, figures),
+        bars_figure(dashboard, figures),
+        device_check_figure(dashboard),
+    ]
+    return {
+        "summary": summary_table(dashboard, figures),
+        "figures": [figure for figure in shown if figure is not None],
+    }
