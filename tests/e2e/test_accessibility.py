@@ -118,8 +118,7 @@ def test_the_booking_flow_and_its_errors_by_keyboard_alone(live_server, axe_page
     page.wait_for_selector(".error-summary")
     # Focus moves once the page has loaded (autofocus): wait for it, failing if it never does.
     page.wait_for_function(
-        "document.activeElement && document.activeElement.classList.contains('error-summary')",
-        timeout=5000,
+        "document.activeElement && document.activeElement.classList.contains('error-summary')"
     )
     problems += audit(page)
 
