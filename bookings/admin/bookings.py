@@ -487,22 +487,16 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             ),
         )
 
-    @admin.action(
-        description=gettext_lazy("Lift the bar on online booking…"), permissions=["change"]
-    )
-    def lift_bar(self, request: HttpRequest, queryset):
+    def _with_reason(self, request, queryset, *, apply, action, title, intro, submit):
+        """An action on people that asks for a reason first: the form, then `apply(person,
+        reason)` for each chosen one, refusals reported per person."""
         form = DeclineForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
-            for applicant in queryset:
+            for person in queryset:
                 try:
-                    applicant_lift_bar(
-                        applicant=applicant,
-                        by=request.user,
-                        reason=form.cleaned_data["reason"],
-                        now=request.now,
-                    )
+                    apply(person, form.cleaned_data["reason"])
                 except BookingError as error:
-                    self.message_user(request, f"{applicant}: {error.message}", messages.ERROR)
+                    self.message_user(request, f"{person}: {error.message}", messages.ERROR)
             self.message_user(request, _("Done."))
             return None
         return render(
@@ -514,14 +508,28 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "bookings": [],
                 "selected": queryset,
                 "form": form,
-                "action": "lift_bar",
-                "title": _("Lift the bar on online booking"),
-                "intro": _("These people can book online again:")
-                + " "
-                + ", ".join(str(a) for a in queryset),
-                "submit": _("Lift the bar"),
+                "action": action,
+                "title": title,
+                "intro": intro,
+                "submit": submit,
             },
         )
+
+    @admin.action(
+        description=gettext_lazy("Lift the bar on online booking…"), permissions=["change"]
+    )
+    def lift_bar(self, request: HttpRequest, queryset):
+        return self._with_reason(
+            request, queryset,
+            apply=lambda applicant, reason: applicant_lift_bar(
+                applicant=applicant, by=request.user, reason=reason, now=request.now
+            ),
+            action="lift_bar",
+            title=_("Lift the bar on online booking"),
+            intro=_("These people can book online again:")
+            + " " + ", ".join(str(a) for a in queryset),
+            submit=_("Lift the bar"),
+        )  # fmt: skip
 
     @admin.action(
         description=gettext_lazy("Link to the person whose details they gave…"),
@@ -532,42 +540,23 @@ class ApplicantAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         from bookings.services.identity import applicant_link
 
         queryset = queryset.filter(claimed__isnull=False, linked_at__isnull=True)
-        form = DeclineForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            for claim in queryset:
-                try:
-                    applicant_link(
-                        claim=claim,
-                        by=request.user,
-                        reason=form.cleaned_data["reason"],
-                        now=request.now,
-                    )
-                except BookingError as error:
-                    self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
-            self.message_user(request, _("Done."))
-            return None
-        if not queryset:
+        reason_given = DeclineForm(request.POST if "reason" in request.POST else None).is_valid()
+        if not queryset and not reason_given:
             self.message_user(
                 request, _("Choose bookings that gave another person's details."), messages.ERROR
             )
             return None
-        return render(
-            request,
-            "admin/bookings/booking/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "bookings": [],
-                "selected": queryset,
-                "form": form,
-                "action": "link_claims",
-                "title": _("Link to the person whose details they gave"),
-                "intro": _("Their bookings join the record of the person they named:")
-                + " "
-                + ", ".join(f"{c} → {c.claimed}" for c in queryset),
-                "submit": _("Link"),
-            },
-        )
+        return self._with_reason(
+            request, queryset,
+            apply=lambda claim, reason: applicant_link(
+                claim=claim, by=request.user, reason=reason, now=request.now
+            ),
+            action="link_claims",
+            title=_("Link to the person whose details they gave"),
+            intro=_("Their bookings join the record of the person they named:")
+            + " " + ", ".join(f"{c} → {c.claimed}" for c in queryset),
+            submit=_("Link"),
+        )  # fmt: skip
 
     def has_add_permission(self, request):
         return False
