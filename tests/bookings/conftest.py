@@ -77,3 +77,43 @@ def link_token(body: str, kind: str = "bookings") -> str:
     import re
 
     return re.search(rf"/{kind}/([A-Za-z0-9_\-]+)/", body).group(1)
+
+
+def unguarded(module, monkeypatch):
+    """
+    A context manager for the tests that prove a guard by removing it: `module`'s office
+    lock becomes a plain read and the overlap constraint is dropped; afterwards the rows the
+    race wrote are deleted and the constraint put back (as its migration writes it).
+    """
+    from contextlib import contextmanager
+    from importlib import import_module
+
+    from django.db import connection
+
+    from offices.models import Counselor
+
+    def no_lock(office):
+        return list(
+            Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
+        )
+
+    @contextmanager
+    def removed():
+        monkeypatch.setattr(module, "office_booking_lock", no_lock)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap"
+            )
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for table in ("bookingevent", "bookinglink", "bookingchange", "devicecheck"):
+                    cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
+                cursor.execute("DELETE FROM notifications_notification")
+                cursor.execute("DELETE FROM bookings_booking")
+                cursor.execute(
+                    import_module("bookings.migrations.0010_phone_sessions_hold_time").FORWARD
+                )
+
+    return removed()

@@ -6,7 +6,6 @@ exclusion constraint), the same race double-books, so this test can fail.
 
 import threading
 import uuid
-from importlib import import_module
 
 import pytest
 from django.db import connection, transaction
@@ -15,7 +14,7 @@ from bookings.exceptions import SlotTaken
 from bookings.models import Booking
 from bookings.services import create as services
 from offices.models import Counselor
-from tests.bookings.conftest import book, jst, person, service
+from tests.bookings.conftest import book, jst, person, service, unguarded
 
 ATTEMPTS = 20
 START = jst(2026, 11, 24, 9, 30)  # Toyooka, Tuesday
@@ -77,26 +76,9 @@ def test_without_the_guard_the_same_race_double_books(one_counselor, monkeypatch
         checked.wait()  # every request has seen the time free before any inserts
         return result
 
-    def no_lock(office):
-        return list(
-            Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
-        )
-
     monkeypatch.setattr(services, "counselors_busy", busy_then_wait)
-    monkeypatch.setattr(services, "office_booking_lock", no_lock)
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap")
-    try:
+    with unguarded(services, monkeypatch):
         won, _lost, errors = race(one_counselor)
-    finally:
-        with connection.cursor() as cursor:
-            for table in ("bookingevent", "bookinglink", "bookingchange", "devicecheck"):
-                cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
-            cursor.execute("DELETE FROM notifications_notification")
-            cursor.execute("DELETE FROM bookings_booking")
-            cursor.execute(
-                import_module("bookings.migrations.0010_phone_sessions_hold_time").FORWARD
-            )
     assert errors == []
     assert won > 1, "the race did not happen: the test could not detect a missing guard"
 

@@ -7,7 +7,6 @@ counselor's time, so this test can fail.
 
 import threading
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -16,7 +15,7 @@ from bookings.exceptions import SlotTaken
 from bookings.models import ACTIVE_STATUSES, Booking
 from bookings.services import reschedule
 from offices.models import Counselor, Office
-from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.bookings.conftest import NOW, book, jst, person, service, unguarded
 
 MOVERS = 6
 TARGET = jst(2026, 11, 26, 15, 0)  # Kawagoe, Thursday
@@ -89,25 +88,8 @@ def test_without_the_guard_the_same_race_puts_two_on_one_time(bookings_to_move, 
         checked.wait()  # every mover has seen the time free before any moves
         return result
 
-    def no_lock(office):
-        return list(
-            Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
-        )
-
     monkeypatch.setattr(reschedule, "_free_slot", free_slot_then_wait)
-    monkeypatch.setattr(reschedule, "office_booking_lock", no_lock)
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap")
-    try:
+    with unguarded(reschedule, monkeypatch):
         won, _lost, errors = race(bookings_to_move)
-    finally:
-        with connection.cursor() as cursor:
-            for table in ("bookingevent", "bookinglink", "bookingchange", "devicecheck"):
-                cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
-            cursor.execute("DELETE FROM notifications_notification")
-            cursor.execute("DELETE FROM bookings_booking")
-            cursor.execute(
-                import_module("bookings.migrations.0010_phone_sessions_hold_time").FORWARD
-            )
     assert errors == []
     assert won > 1, "the race did not happen: the test could not detect a missing guard"
