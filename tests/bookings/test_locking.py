@@ -213,3 +213,41 @@ def test_the_lock_order_never_deadlocks(monkeypatch, settings, frozen):
     assert isinstance(results["staff"], Booking), results
     assert isinstance(results["person"], Booking), results
     assert results["staff"].status == BookingStatus.NO_SHOW
+
+
+def test_through_the_api_a_lock_held_too_long_is_503_busy_with_retry_after(settings, client):
+    """The same seen by a client: a booking that cannot get the office's lock in time is
+    `503 {"code": "busy"}` with Retry-After, and nothing was written."""
+    import json
+
+    from bookings.services.locking import office_booking_lock
+    from offices.models import Office
+    from terms.selectors import terms_in_force
+
+    settings.BOOKING_LOCK_TIMEOUT_MS = 200
+    office = Office.objects.get(slug="toyooka")
+    held, release, results = threading.Event(), threading.Event(), {}
+
+    def hold_the_office():
+        with transaction.atomic():
+            office_booking_lock(office)
+            held.set()
+            release.wait(timeout=30)
+        return "held"
+
+    holder = _in_thread(hold_the_office, results, "holder")
+    assert held.wait(timeout=10)
+    body = {
+        "start": TUE_930.isoformat(), **person(), "agree_terms": True,
+        "terms_version": terms_in_force(office=office, at=clock.now()).pk,
+    }  # fmt: skip
+    try:
+        response = client.post(
+            "/api/v1/offices/toyooka/bookings", json.dumps(body), content_type="application/json"
+        )
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "busy" and int(response["Retry-After"]) > 0
+    assert not Booking.objects.exists()
