@@ -61,6 +61,8 @@ def terms_version_id_for(*, office: Office, label_or_id: int | str | None) -> in
     if isinstance(label_or_id, int):
         return label_or_id
     label = label_or_id.strip()
+    if not label or len(label) > 40 or "\x00" in label:
+        return None  # names no version (and PostgreSQL refuses a NUL byte in text)
     found = _public_versions(office).filter(version=label).values_list("pk", flat=True).first()
     if found is None and label.isdigit():
         return int(label)

@@ -4,6 +4,7 @@ Every error is JSON with a `code`; no input produces a 500.
 """
 
 import logging
+import re
 from datetime import date, datetime
 
 from django.conf import settings
@@ -257,7 +258,18 @@ def _channels(service: Service) -> list[str]:
     ]
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
+def _is_slug(value: str | None) -> bool:
+    """A slug can only name an office or a service if it looks like one: anything else
+    (a NUL byte, which PostgreSQL refuses in text, or 10 kB) is a 404 without a query."""
+    return bool(value) and _SLUG.fullmatch(value) is not None
+
+
 def _office(slug: str) -> Office:
+    if not _is_slug(slug):
+        raise Http404
     office = Office.objects.filter(slug=slug, is_published=True).first()
     if office is None:
         raise Http404
@@ -266,6 +278,10 @@ def _office(slug: str) -> Office:
 
 def _web_service_by_slugs(office_slug: str, service_slug: str | None) -> Service:
     """One query on the hot path; the error path looks closer to say what is missing."""
+    if not _is_slug(office_slug):
+        raise Http404
+    if service_slug and not _is_slug(service_slug):
+        raise HttpError(404, "No such service taking web bookings at this office.")
     services = Service.objects.select_related("office").filter(
         office__slug=office_slug, office__is_published=True, is_active=True, accepts_web=True
     )

@@ -255,3 +255,21 @@ def test_cached_slots_follow_a_closure_added_in_the_admin(
     with django_capture_on_commit_callbacks(execute=True):
         Closure.objects.create(office=Office.objects.get(slug="toyooka"), date="2026-11-24")
     assert client.get(url).json()["slots"] == []
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/offices/kawa%00goe/bookings", {}),
+        ("/api/v1/offices/kawagoe/bookings", {"service": "coun\x00seling"}),
+        ("/api/v1/offices/kawagoe/bookings", {"terms_version": "2023\x00-07-14"}),
+    ],
+)
+def test_a_nul_byte_anywhere_is_an_answer_never_a_500(client, offices, frozen, path, body):
+    """Found by the schema fuzzer on PostgreSQL, which refuses NUL in text."""
+    office_terms = terms_in_force(office=Office.objects.get(slug="kawagoe"), at=NOW)
+    payload = {"start": THU, **person(), "terms_version": office_terms.pk, "agree_terms": True}
+    payload.update(body)
+    response = client.post(path, json.dumps(payload), content_type="application/json")
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()["code"]
