@@ -12,7 +12,8 @@ RUN pip install --require-hashes -r requirements/main.txt
 
 COPY . .
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    EMAIL_URL=dummymail:// ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+    EMAIL_URL=dummymail:// EMAIL_DROP_ALLOWED=True TRUSTED_PROXIES=127.0.0.1 \
+    ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app consult \
     && mkdir -p /app/var && chown consult /app/var
 

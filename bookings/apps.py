@@ -7,6 +7,15 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self) -> None:
+        from offices.roles import COUNSELORS, OFFICE_MANAGERS, role_permissions_grant
+
+        role_permissions_grant("bookings", COUNSELORS, [
+            "view_booking", "change_booking", "view_bookingevent", "view_applicant",
+            # Lifting a bar and linking a claim to a person, each with a reason (the fields
+            # stay read-only in the admin: only those actions change a person).
+            "change_applicant",
+        ])  # fmt: skip
+        role_permissions_grant("bookings", OFFICE_MANAGERS, ["view_accessrecord"])
         from bookings.selectors.availability_cache import connect_signals
 
         connect_signals()

@@ -1,25 +1,13 @@
-"""Domain errors of booking; each carries a code for the API and a message for people."""
+"""Domain errors of booking; each carries a code for the API and a message for people
+(the shape of every app's errors: `common.errors.DomainError`)."""
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
+from common.errors import DomainError
 
 
-class BookingError(Exception):
-    """`code` and `http_status` are the API's answer (one handler maps every class);
-    `api_fields()` adds what a client needs to act on it; `retry_after` (seconds), when
-    set, becomes the Retry-After header."""
-
-    code = "error"
-    http_status = 409
-    retry_after: int | None = None
-
-    def __init__(self, message: str | Promise):
-        super().__init__(str(message))
-        self.message = message
-
-    def api_fields(self) -> dict:
-        return {"message": str(self.message)}
+class BookingError(DomainError):
+    """Base of the booking core's refusals."""
 
 
 class BookingInvalid(BookingError):

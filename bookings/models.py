@@ -1,13 +1,14 @@
 """
 Applicants, bookings and the history of every booking's state.
 
-An Applicant is a person as an office knows them: identified by their job-seeker number
-where they gave one, otherwise by their email address, with the contact on record from
-the booking that created the record (or from a counselor). A public booking that gives the
-number or email of someone already on record is an Applicant of its own (`claimed` names
-the person) until it is linked (`bookings.services.identity`). Contact details are also a
-snapshot on each Booking, never written back to the Applicant from a public form, so typing
-someone else's number cannot change where their messages go.
+An Applicant is a person's record at an office, of one of two sources
+(`bookings.services.identity`): a record the office made (a counselor booking by phone or
+in a session, or linking a booking with a reason), keyed by the job-seeker number the
+counselor checked, else the email, else the phone; or the record of an open online booking,
+keyed by the email address it gave. A number typed on the public form or API is kept on the
+booking only, for a counselor to check: it never creates, owns or joins a record. Contact
+details are also a snapshot on each Booking, never written back to an office's record from a
+public form, so typing someone else's number cannot change where their messages go.
 
 No two active bookings of one counselor overlap: PostgreSQL enforces it with an exclusion
 constraint (migration 0002), and `bookings.services.create.booking_create` re-checks under a lock.
@@ -21,6 +22,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bookings.outcomes import Outcome
+from bookings.phone_calls import PhoneCall, PhoneCallResult  # noqa: F401 (a model, kept apart)
 from bookings.state import (  # noqa: F401 (re-exported: the statuses belong to the table)
     ACTIVE_STATUSES,
     TIME_HOLDING_STATUSES,
@@ -37,16 +40,32 @@ from terms.models import Consent
 ApplicantKind = Consent.ApplicantKind
 
 
+class ApplicantSource(models.TextChoices):
+    """Who made the record, so what its contact is worth."""
+
+    OFFICE = "office", _("made by the office (checked by a counselor)")
+    ONLINE = "online", _("open online booking (details as typed, not checked)")
+
+
 class Applicant(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="applicants", verbose_name=_("office")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ApplicantKind.choices)
+    source = models.CharField(
+        _("record made by"),
+        max_length=10,
+        choices=ApplicantSource.choices,
+        default=ApplicantSource.OFFICE,
+    )
     identity_key = models.CharField(
         _("identity"),
         max_length=200,
-        help_text=_("jsn:<job-seeker number> or email:<address>: how the office recognizes them."),
+        help_text=_(
+            "Made by the office: jsn:<job-seeker number>, email:<address> or tel:<phone>. "
+            "Open online booking: web:<email address>."
+        ),
     )
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
@@ -54,23 +73,12 @@ class Applicant(models.Model):
     email = models.EmailField(
         _("email on record"),
         blank=True,
-        help_text=_("The person's confirmed address: where links to this record are sent."),
-    )
-    phone = models.CharField(_("phone on record"), max_length=20, blank=True)
-    claimed = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="claims",
-        verbose_name=_("gave the details of"),
         help_text=_(
-            "A public booking that gave the number or email of this person: kept apart until "
-            "the person confirms it from the address on record or a counselor links it."
+            "Made by the office: the address a counselor checked (invitations go there). "
+            "Open online booking: the address that booking gave."
         ),
     )
-    linked_at = models.DateTimeField(_("linked to that person at"), null=True, blank=True)
-    link_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone = models.CharField(_("phone on record"), max_length=20, blank=True)
     barred_at = models.DateTimeField(_("barred from online booking at"), null=True, blank=True)
     barred_reason = models.CharField(_("reason for the bar"), max_length=300, blank=True)
     bar_lifted_at = models.DateTimeField(_("bar lifted at"), null=True, blank=True)
@@ -106,8 +114,9 @@ class Applicant(models.Model):
         return self.barred_at is not None
 
     @property
-    def is_unlinked_claim(self) -> bool:
-        return self.claimed_id is not None and self.linked_at is None
+    def is_checked(self) -> bool:
+        """Made by the office: its contact is what a counselor checked."""
+        return self.source == ApplicantSource.OFFICE
 
 
 # The exclusion constraint of migrations 0002 and 0008 (PostgreSQL only).
@@ -126,6 +135,7 @@ class BookingChannel(models.TextChoices):
     API = "api", _("API")
     PHONE = "phone", _("Phone (entered by a counselor)")
     SESSION = "session", _("During a session (entered by a counselor)")
+    INVITATION = "invitation", _("Online, by a counselor's invitation")
 
 
 class Booking(models.Model):
@@ -152,7 +162,14 @@ class Booking(models.Model):
         _("status"), max_length=30, choices=BookingStatus.choices, db_index=True
     )
     channel = models.CharField(_("channel"), max_length=20, choices=BookingChannel.choices)
-    language = models.CharField(_("language"), max_length=5, default="ja")
+    # What became of it, set with each change of status (bookings.outcomes).
+    outcome = models.CharField(
+        _("outcome"), max_length=30, choices=Outcome.choices, default=Outcome.SCHEDULED,
+        db_default=Outcome.SCHEDULED, editable=False,
+    )  # fmt: skip
+    language = models.CharField(
+        _("language"), max_length=5, default="ja", choices=[("ja", "日本語"), ("en", "English")]
+    )
 
     # Snapshot of what the person gave for this booking.
     name = models.CharField(_("name"), max_length=100)
@@ -171,6 +188,9 @@ class Booking(models.Model):
         help_text=_("Noted by a counselor: a booking with contact is never counted as a no-show."),
     )
     verification_expires_at = models.DateTimeField(_("email check due by"), null=True, blank=True)
+    # A public request confirmed from its email waits for a counselor until then at most
+    # (the office's `request_decision_hours`, never after the start), then lapses.
+    decide_by = models.DateTimeField(_("to be answered by"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     proposed_at = models.DateTimeField(
@@ -304,7 +324,9 @@ class BookingEvent(models.Model):
         ordering = ["booking", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.booking} {self.from_status or '-'} → {self.to_status}"
+        labels = dict(BookingStatus.choices)
+        before = labels.get(self.from_status, self.from_status or "-")
+        return f"{self.booking} {before} → {labels.get(self.to_status, self.to_status)}"
 
     def describe(self) -> str:
         """What happened and why, in the current language, with the reason typed if any."""
@@ -353,6 +375,15 @@ class AccessRecord(models.Model):
         help_text=_("The same value means the same network and browser; nothing more."),
     )
     device_type = models.CharField(_("device type"), max_length=40, blank=True)
+    network = models.CharField(
+        _("network (pseudonymous)"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "A keyed hash of the network (IPv4 /24, IPv6 /48) alone: the same value means "
+            "the same network, whatever the browser."
+        ),
+    )
 
     class Meta:
         verbose_name = _("record of use")
@@ -464,7 +495,7 @@ class DeviceCheck(models.Model):
         return [
             f"{PART_LABELS[part]}: {PROBLEM_LABELS.get(value, value)}"
             for part in self.PARTS
-            if (value := getattr(self, part)) not in ("passed", "not_tested")
+            if (value := getattr(self, part)) not in ("passed", "not_tested", "app")
         ]
 
     def untested_labels(self) -> list[str]:

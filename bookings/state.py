@@ -43,8 +43,23 @@ ACTIVE_STATUSES = (
 
 # Statuses that hold the counselor's time (a held request blocks it like a confirmation,
 # and a session that went on by phone still takes the counselor's time). The exclusion
-# constraint of migration 0008 lists the same.
+# constraint of migration 0010 lists the same (tests/test_one_way.py).
 TIME_HOLDING_STATUSES = (*ACTIVE_STATUSES, BookingStatus.SWITCHED_TO_PHONE)
+
+# What became of a booking, as the figures count it: every status is in exactly one of
+# UPCOMING, DUE and RELEASED (tests/bookings/test_state.py), so a new status must be placed.
+# Still to come or waiting: no outcome yet.
+UPCOMING_STATUSES = (
+    BookingStatus.PENDING_VERIFICATION,
+    BookingStatus.REQUESTED,
+    BookingStatus.CONFIRMED,
+)
+# The session took place (or is taking place).
+HELD_STATUSES = (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED)
+# Sessions that were due to take place: the no-show rate's denominator.
+DUE_STATUSES = (*HELD_STATUSES, BookingStatus.SWITCHED_TO_PHONE, BookingStatus.NO_SHOW)
+# Gave the counselor's time back; every other status kept it (a no-show too).
+RELEASED_STATUSES = (BookingStatus.CANCELLED, BookingStatus.EXPIRED)
 
 
 class Actor(models.TextChoices):
@@ -100,6 +115,10 @@ class Reason(models.TextChoices):
     ACCEPTED_PROPOSAL = "accepted_proposal", _("Accepted the proposed time")
     CANCELLED_ONLINE = "cancelled_online", _("Cancelled online")
     CANCELLED_BY_STAFF = "cancelled_by_staff", _("Cancelled by the office")
+    CANCELLED_ON_REQUEST = (
+        "cancelled_on_request",
+        _("Cancelled by a counselor at the person's request"),
+    )
     CANCELLED_FOR_CLOSURE = (
         "cancelled_for_closure",
         _("Cancelled: the office closes on %(closed_day)s"),
@@ -108,6 +127,47 @@ class Reason(models.TextChoices):
     MEETING_LINK_PASTED = "meeting_link_pasted", _("Meeting link pasted")
     RECONSENT = "reconsent", _("Agreed to terms version %(version)s")
     UNDONE = "undone", _("Undone: back from %(from_status)s to %(to_status)s")
+    REQUEST_CONFIRMED = "request_confirmed", _("Request confirmed from the email")
+    REQUEST_UNDECIDED = "request_undecided", _("Not answered by the office in time: lapsed")
+    SAME_PERSON_HOLDS_TIME = (
+        "same_person_holds_time",
+        _("Released when the email was confirmed: the address already holds this time"),
+    )
+    PERSON_LIMIT = (
+        "person_limit",
+        _("Released when the email was confirmed: the address holds the most bookings"),
+    )
+    UNDECIDED_AT_START = "undecided_at_start", _("Still undecided when the session started")
+    CLOSED_COMPLETED = "closed_completed", _("Checked in and never completed: closed")
+    CLOSED_WITHOUT_OUTCOME = (
+        "closed_without_outcome",
+        _("No outcome recorded after the session: closed"),
+    )
+    PROPOSAL_DECLINED = "proposal_declined", _("Turned down the proposed time")
+    MOVED = "moved", _("Moved by the person (was %(was_at)s, now %(new_at)s)")
+    CHANGE_REQUESTED = "change_requested", _("Asked to move to %(to_at)s")
+    CHANGE_CONFIRMED = (
+        "change_confirmed",
+        _("Change of time confirmed (was %(was_at)s, now %(new_at)s)"),
+    )
+    CHANGE_DECLINED = "change_declined", _("Change of time declined")
+    CONTACT_NOTED = "contact_noted", _("The person contacted the office: not a no-show")
+    CONTACT_WITHDRAWN = "contact_withdrawn", _("“The person contacted us” withdrawn")
+    PROPOSAL_LAPSED = (
+        "proposal_lapsed",
+        _("The person did not accept the proposed time by %(deadline_at)s: lapsed"),
+    )
+    LINKED_BY_STAFF = "linked_by_staff", _("Joined to person record %(person_id)s by staff")
+    RECORD_MADE = "record_made", _("Person record %(person_id)s made from this booking by staff")
+    # History only: before issue 23 the address on record could link a claim.
+    LINKED_BY_PERSON = (
+        "linked_by_person",
+        _("Joined to person record %(person_id)s: confirmed from the address on record"),
+    )
+    PHONED_REACHED = "phoned_reached", _("Phoned (no email): the person was told")
+    PHONED_MESSAGE_LEFT = "phoned_message_left", _("Phoned (no email): left a message")
+    PHONED_NO_ANSWER = "phoned_no_answer", _("Phoned (no email): no answer")
+    COUNSELOR_CHANGED = "counselor_changed", _("Counselor changed: %(was)s → %(now)s")
 
 
 class Action(StrEnum):
@@ -124,10 +184,12 @@ class Action(StrEnum):
     SWITCH_TO_PHONE = "switch_to_phone"
     NO_SHOW = "no_show"
     NOTE_CONTACT = "note_contact"
+    UNNOTE_CONTACT = "unnote_contact"
     PASTE_LINK = "paste_link"
     REISSUE_MEETING = "reissue_meeting"
     CANCEL = "cancel"
     UNDO = "undo"
+    CHANGE_COUNSELOR = "change_counselor"
 
 
 def _minutes(value: int) -> timedelta:
@@ -175,7 +237,9 @@ def _session_closes(booking, office) -> datetime:
 
 
 def _no_show_opens(booking, office) -> datetime:
-    return booking.start + _minutes(office.no_show_grace_minutes)
+    # From the start: a counselor who waited and could not reach the person need not wait
+    # for the automatic rule, which marks it `no_show_grace_minutes` later anyway.
+    return booking.start
 
 
 def _day_closes(booking, office) -> datetime:
@@ -196,8 +260,8 @@ NO_SHOW_WINDOW = Window(
     opens=_no_show_opens,
     closes=_day_closes,
     too_early=_(
-        "A no-show can be marked from %(time)s, after the office's grace period. If the "
-        "person is late, wait or phone them."
+        "A no-show can be marked from %(time)s, when the session starts. If the person is "
+        "late, wait or phone them."
     ),
     too_late=_("A no-show can only be marked on the day of the session."),
 )
@@ -205,6 +269,71 @@ AFTER_START = Window(
     opens=_start,
     too_early=_("A session that has not started yet cannot be completed (it starts %(time)s)."),
 )
+
+BEFORE_END = Window(
+    closes=_session_closes,
+    too_late=_("The session ended at %(time)s; its counselor can no longer change."),
+)
+
+
+Guard = Callable[[object, datetime], str | None]  # (booking, now) -> why not, or None
+
+
+def awaits_email_check(booking) -> bool:
+    """A public request the person has not yet confirmed from its email (unverified)."""
+    return booking.status == BookingStatus.REQUESTED and booking.verification_expires_at is not None
+
+
+def awaits_person(booking) -> bool:
+    """A time a counselor proposed, waiting for the person to accept it."""
+    return booking.status == BookingStatus.REQUESTED and booking.proposed_at is not None
+
+
+def _request_open(booking, now: datetime) -> str | None:
+    """A request staff may still answer: its time has not passed, the person confirmed it
+    from the email."""
+    if booking.start <= now:
+        return str(
+            _(
+                "The requested time (%(time)s) has passed, so it can no longer be confirmed "
+                "or changed; the request lapses."
+            )
+        ) % {"time": _hm(booking.start)}
+    if awaits_email_check(booking):
+        return str(
+            _(
+                "The person has not yet confirmed this request from the email, so it cannot "
+                "be answered yet. Counselors are emailed once they do; it lapses at %(time)s "
+                "if they do not."
+            )
+        ) % {"time": _hm(booking.verification_expires_at)}
+    return None
+
+
+def _confirmable(booking, now: datetime) -> str | None:
+    """A request staff may confirm: open, and not a time proposed to the person."""
+    refused = _request_open(booking, now)
+    if refused is None and awaits_person(booking):
+        refused = str(
+            _(
+                "This time was proposed to the person and waits for them to accept it on "
+                "their booking page; only they can confirm it. Propose another time or "
+                "cancel it instead."
+            )
+        )
+    return refused
+
+
+def _contact_not_noted(booking, now: datetime) -> str | None:
+    if booking.contact_noted_at is not None:
+        return str(_("Contact is already noted on this booking."))
+    return None
+
+
+def _contact_noted(booking, now: datetime) -> str | None:
+    if booking.contact_noted_at is None:
+        return str(_("No contact is noted on this booking."))
+    return None
 
 
 @dataclass(frozen=True)
@@ -216,9 +345,18 @@ class Rule:
     refusal: str  # shown when the booking's status is not one of `sources`
     window: Window | None = None  # applies to staff; the system keeps its own schedule
     undoable: bool = False  # staff may take the change back on the same day
+    guard: Guard | None = None  # staff only: what else the booking must be
 
     def allows(self, status: str, actor: str) -> bool:
         return status in self.sources and actor in self.actors
+
+    def staff_refusal(self, booking, now: datetime) -> str | None:
+        """Why staff may not take this rule's step on `booking` now (status aside)."""
+        if self.guard is not None and (refused := self.guard(booking, now)):
+            return refused
+        if self.window is not None:
+            return self.window.refusal(booking, booking.office, now)
+        return None
 
 
 S = BookingStatus
@@ -228,13 +366,14 @@ RULES: tuple[Rule, ...] = (
          _("This booking can no longer be confirmed. Please book a new time.")),
     Rule(Action.VERIFY, (S.PENDING_VERIFICATION,), S.REQUESTED, (Actor.APPLICANT,),
          _("This booking can no longer be confirmed. Please book a new time.")),
-    # An email-check hold, or a public request not confirmed from its email (services.holds).
+    # An email-check hold, a public request not confirmed from its email, or one confirmed
+    # and not answered by a counselor by its `decide_by` (services.holds).
     Rule(Action.EXPIRE, (S.PENDING_VERIFICATION, S.REQUESTED), S.EXPIRED, (Actor.SYSTEM,),
          _("Only a booking awaiting its email check can lapse.")),
     Rule(Action.CONFIRM, (S.REQUESTED,), S.CONFIRMED, STAFF,
-         _("Only a requested booking can be confirmed.")),
+         _("Only a requested booking can be confirmed."), guard=_confirmable),
     Rule(Action.PROPOSE, (S.REQUESTED,), None, STAFF,
-         _("Only a requested booking can be moved.")),
+         _("Only a requested booking can be moved."), guard=_request_open),
     Rule(Action.ACCEPT_PROPOSAL, (S.REQUESTED,), S.CONFIRMED, (Actor.APPLICANT,),
          _("There is no proposed time to accept on this booking.")),
     Rule(Action.CHECK_IN, (S.CONFIRMED,), S.IN_PROGRESS, STAFF,
@@ -255,12 +394,19 @@ RULES: tuple[Rule, ...] = (
          _("Only a confirmed booking can be a no-show."), NO_SHOW_WINDOW, undoable=True),
     Rule(Action.NO_SHOW, (S.CONFIRMED,), S.NO_SHOW, (Actor.SYSTEM,),
          _("Only a confirmed booking can be a no-show.")),
+    # Sessions nobody recorded an outcome for, closed on schedule (services.closing).
+    Rule(Action.COMPLETE, (S.IN_PROGRESS,), S.COMPLETED, (Actor.SYSTEM,),
+         _("Only a confirmed or running session can be completed.")),
     Rule(Action.NOTE_CONTACT, (S.CONFIRMED,), None, STAFF,
-         _("Contact can be noted only on a confirmed booking.")),
+         _("Contact can be noted only on a confirmed booking."), guard=_contact_not_noted),
+    Rule(Action.UNNOTE_CONTACT, (S.CONFIRMED,), None, STAFF,
+         _("Contact can be withdrawn only on a confirmed booking."), guard=_contact_noted),
     Rule(Action.PASTE_LINK, (S.CONFIRMED, S.IN_PROGRESS), None, STAFF,
          _("Only a confirmed booking has a meeting.")),
     Rule(Action.REISSUE_MEETING, (S.CONFIRMED, S.IN_PROGRESS), None, STAFF,
          _("Only a confirmed booking has a meeting.")),
+    Rule(Action.CHANGE_COUNSELOR, (S.REQUESTED, S.CONFIRMED), None, STAFF,
+         _("Only a booking still to come can change counselor."), BEFORE_END),
     Rule(Action.CANCEL, ACTIVE_STATUSES, S.CANCELLED, (Actor.APPLICANT, Actor.SYSTEM),
          _("This booking is no longer active, so there is nothing to cancel.")),
     Rule(Action.CANCEL, (*ACTIVE_STATUSES, S.SWITCHED_TO_PHONE), S.CANCELLED, STAFF,
@@ -310,8 +456,8 @@ def refusal(action: Action, booking, actor: str, now: datetime) -> str | None:
     if rule is None:
         first = next((r for r in RULES if r.action == action), None)
         return str(first.refusal) if first else str(_("This is not possible."))
-    if rule.window is not None and actor == Actor.STAFF:
-        return rule.window.refusal(booking, booking.office, now)
+    if actor == Actor.STAFF:
+        return rule.staff_refusal(booking, now)
     return None
 
 
@@ -345,9 +491,11 @@ SCHEDULE_ACTIONS = (
     Action.EXTEND,
     Action.SWITCH_TO_PHONE,
     Action.NOTE_CONTACT,
+    Action.UNNOTE_CONTACT,
     Action.NO_SHOW,
     Action.PASTE_LINK,
     Action.REISSUE_MEETING,
+    Action.CHANGE_COUNSELOR,
     Action.CANCEL,
 )
 
@@ -364,12 +512,13 @@ def allowed_actions(booking, now: datetime) -> dict[str, Offer]:
     """
     The staff actions the booking's status allows, keyed by name: each either open now or
     with `opens_at`, when its window opens later (the schedule shows it as "from 9:15").
-    Actions whose window has closed are left out.
+    Actions whose window has closed, or that the booking's guard refuses (a past or
+    unverified request, a proposal), are left out.
     """
     offers = {}
     for action in SCHEDULE_ACTIONS:
         rule = rule_for(action, booking.status, Actor.STAFF)
-        if rule is None:
+        if rule is None or (rule.guard is not None and rule.guard(booking, now)):
             continue
         window = rule.window
         if window is None or window.refusal(booking, booking.office, now) is None:

@@ -1,6 +1,8 @@
 """Thin Celery tasks: ids in, one service call."""
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
@@ -25,64 +27,104 @@ def expire_unverified_bookings() -> int:
 
 
 @shared_task
+def lapse_undecided_requests() -> int:
+    """Periodic: requests no counselor answered by their `decide_by` lapse (the person is
+    told and offered to book again)."""
+    from bookings.services.holds import requests_lapse_undecided
+
+    return requests_lapse_undecided(now=clock.now())
+
+
+@shared_task
+def close_stale_bookings() -> int:
+    """Periodic (daily): bookings that can no longer take place get their final status."""
+    from bookings.services.closing import bookings_close_stale
+
+    return bookings_close_stale(now=clock.now())
+
+
+@shared_task
+def send_booking_link(reference: str, email: str) -> bool:
+    """ "Find my booking": the look-up and its email, out of the request (services.find)."""
+    from bookings.services.find import booking_link_send
+
+    return booking_link_send(reference=reference, email=email, now=clock.now())
+
+
+@shared_task
 def notify_recent_terms_changes() -> int:
     """Periodic: versions that took effect recently (each person is told once)."""
     return terms_changes_notify_recent(now=clock.now())
 
 
-MEETING_MAX_RETRIES = 6
+@dataclass(frozen=True)
+class RetryPolicy:
+    """
+    How a task that calls a platform tries again, declared once for all of them:
+    a 429 waits as long as the platform says, plus a little jitter (a rescheduled task,
+    never a sleeping worker); a platform failing (5xx, connection) or the database gone
+    while the result was being recorded backs off exponentially from
+    `settings.MEETING_RETRY_BASE_SECONDS` (read when a retry is due, never at import),
+    capped, with jitter. After `max_retries` the error stands (issue_meeting's last try
+    marks the meeting failed for staff instead).
+    """
+
+    max_retries: int = 6
+    max_backoff_seconds: int = 3600
+    rate_limit_jitter_seconds: float = 5
+    retry_on: tuple[type[BaseException], ...] = (TransientError, DatabaseError)
+
+    def countdown(self, error: BaseException, retries: int) -> float | None:
+        """Seconds until the next try after `error` on try number `retries`, or None when
+        the error is not one to retry. Jitter spreads retries; it needs no cryptographic
+        randomness."""
+        if isinstance(error, RateLimited):
+            return error.retry_after_seconds + random.uniform(0, self.rate_limit_jitter_seconds)  # noqa: S311
+        if isinstance(error, self.retry_on):
+            backoff = min(
+                self.max_backoff_seconds, settings.MEETING_RETRY_BASE_SECONDS * 2**retries
+            )
+            return backoff + random.uniform(0, backoff / 4)  # noqa: S311
+        return None
+
+    def run(self, task, call: Callable[[], object]) -> None:
+        """`call()`, turning an error to retry into the task's retry (the same task id, so
+        a meeting's claim is taken back by its own retry)."""
+        try:
+            call()
+        except Exception as error:
+            countdown = self.countdown(error, task.request.retries)
+            if countdown is None:
+                raise
+            raise task.retry(countdown=countdown, exc=error) from None
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MEETING_MAX_RETRIES)
+PLATFORM_RETRIES = RetryPolicy()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=PLATFORM_RETRIES.max_retries)
 def issue_meeting(self, booking_id: int) -> None:
-    """
-    429: wait as long as the platform says (a rescheduled task, not a sleeping worker).
-    5xx and connection errors: exponential backoff with jitter. After the last try the
-    meeting is marked failed and shown to staff, who can paste a link by hand.
-    """
-    final = self.request.retries >= MEETING_MAX_RETRIES
-    try:
-        meeting_issue(
+    """Issues the booking's meeting (PLATFORM_RETRIES); the last try marks it failed for staff,
+    who can paste a link by hand."""
+    final = self.request.retries >= PLATFORM_RETRIES.max_retries
+    PLATFORM_RETRIES.run(
+        self,
+        lambda: meeting_issue(
             booking_id=booking_id, now=clock.now(), final_attempt=final,
             claim_id=self.request.id or "",
-        )  # fmt: skip
-    except RateLimited as limited:
-        # Jitter spreads retries out; it needs no cryptographic randomness.
-        jitter = random.uniform(0, 5)  # noqa: S311
-        raise self.retry(countdown=limited.retry_after_seconds + jitter) from None
-    except (TransientError, DatabaseError):
-        # The platform failing, or the database gone while the result was being recorded:
-        # the retry (same task id, so it takes its own claim back) looks the meeting up.
-        backoff = min(3600, settings.MEETING_RETRY_BASE_SECONDS * 2**self.request.retries)
-        raise self.retry(countdown=backoff + random.uniform(0, backoff / 4)) from None  # noqa: S311
+        ),
+    )  # fmt: skip
 
 
-# 5xx and connection errors retry on their own, backing off exponentially from one base
-# delay (MEETING_RETRY_BASE_SECONDS) with full jitter; a 429 waits as long as it is told.
-_PLATFORM_RETRIES = {
-    "autoretry_for": (TransientError,),
-    "retry_backoff": settings.MEETING_RETRY_BASE_SECONDS,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": MEETING_MAX_RETRIES,
-}
-
-
-@shared_task(bind=True, acks_late=True, **_PLATFORM_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=PLATFORM_RETRIES.max_retries)
 def update_meeting(self, booking_id: int) -> None:
     """After a booking's time changed (rescheduled or extended)."""
-    try:
-        meeting_update(booking_id=booking_id)
-    except RateLimited as limited:
-        raise self.retry(countdown=limited.retry_after_seconds) from None
+    PLATFORM_RETRIES.run(self, lambda: meeting_update(booking_id=booking_id))
 
 
-@shared_task(bind=True, acks_late=True, **_PLATFORM_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=PLATFORM_RETRIES.max_retries)
 def delete_meeting(self, booking_id: int) -> None:
-    try:
-        meeting_delete(booking_id=booking_id, now=clock.now())
-    except RateLimited as limited:
-        raise self.retry(countdown=limited.retry_after_seconds) from None
+    PLATFORM_RETRIES.run(self, lambda: meeting_delete(booking_id=booking_id, now=clock.now()))
 
 
 @shared_task

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from bookings.models import ApplicantKind
+from common.text import hidden_character, hidden_character_message
 from offices.models import FieldRequirement, Office
 from offices.rules import BookingRules
 
@@ -56,33 +57,33 @@ def _text(value: object) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def hidden_character(value: object) -> str | None:
-    """
-    The first control or invisible character in a name, as "U+202E RIGHT-TO-LEFT
-    OVERRIDE", or None. Line breaks, zero-width and bidirectional controls would make a
-    name shown on a schedule, an email or a CSV differ from what the eye reads.
-    """
-    if value is None:
-        return None
-    for char in unicodedata.normalize("NFKC", str(value)):
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
-            label = unicodedata.name(char, "CONTROL CHARACTER")
-            return f"U+{ord(char):04X} {label}"
-    return None
+# A name is only a name: a web address, an email address or a phone number in it would be
+# read out by the office's own emails and pages (issue 23: a phishing line as a name).
+_CONTACT_IN_NAME = re.compile(
+    r"https?:|://|www\.|@|[\w-]+\.(?:com|net|org|info|biz|jp|io|co|me|xyz|top|link|site|"
+    r"online|app|dev|ly|to)\b|(?:\d[\s\-().]*){7,}",
+    re.IGNORECASE,
+)
 
 
-def _refuse_hidden(errors: Errors, field_name: str, value: object) -> bool:
-    found = hidden_character(value)
-    if found is None:
+def _refuse_contact_in_name(errors: Errors, field_name: str, name: str) -> bool:
+    if not _CONTACT_IN_NAME.search(name):
         return False
     errors.add(
         field_name,
         _(
-            "Remove the invisible or control character %(character)s (a line break, "
-            "zero-width space or direction mark, often pasted by accident) and type it again."
-        )
-        % {"character": found},
+            "Enter only the name: remove the web address, email address or phone number "
+            "(give contact details in their own fields)."
+        ),
     )
+    return True
+
+
+def _refuse_hidden(errors: Errors, field_name: str, value: object, *, lines: bool = False) -> bool:
+    found = hidden_character(value, lines=lines)  # the one check: common.text
+    if found is None:
+        return False
+    errors.add(field_name, hidden_character_message(found))
     return True
 
 
@@ -110,7 +111,11 @@ def normalize_phone(value: object) -> str:
 
 
 def _phone_ok(digits: str) -> bool:
-    return bool(re.fullmatch(r"0\d{9,10}", digits))
+    # Mobile, IP and 0800 numbers (0X0 with X from 2 to 9) have 11 digits; every other
+    # Japanese number (landlines, 0120, 0570) has 10: 090-1234-567 is a digit short.
+    if re.match(r"0[2-9]0", digits):
+        return bool(re.fullmatch(r"\d{11}", digits))
+    return bool(re.fullmatch(r"0\d{9}", digits))
 
 
 def validate_applicant(
@@ -138,6 +143,8 @@ def validate_applicant(
         errors.add("name", _("Enter your name, e.g. 山田 太郎."))
     elif len(name) > NAME_MAX:
         errors.add("name", _("Enter your name in %(max)d characters or fewer.") % {"max": NAME_MAX})
+    else:
+        _refuse_contact_in_name(errors, "name", name)
     cleaned.name = name
 
     kana = _text(data.get("name_kana"))
@@ -218,7 +225,9 @@ def validate_applicant(
     cleaned.attendees = _attendees(data.get("attendees"), errors)
 
     note = _text(data.get("note"))
-    if len(note) > NOTE_MAX:
+    if _refuse_hidden(errors, "note", data.get("note"), lines=True):
+        pass
+    elif len(note) > NOTE_MAX:
         errors.add(
             "note",
             _("Shorten the note to %(max)d characters (now %(count)d).")
@@ -254,7 +263,11 @@ def _attendees(value: object, errors: Errors) -> list[dict[str, str]]:
             pass
         elif not name or len(name) > NAME_MAX:
             errors.add("attendees", _("Enter the name of each person attending with you."))
-        if len(affiliation) > COMPANY_MAX:
+        else:
+            _refuse_contact_in_name(errors, "attendees", name)
+        if _refuse_hidden(errors, "attendees", item.get("affiliation")):
+            pass
+        elif len(affiliation) > COMPANY_MAX:
             errors.add(
                 "attendees",
                 _("Shorten the affiliation to %(max)d characters.") % {"max": COMPANY_MAX},

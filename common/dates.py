@@ -15,6 +15,14 @@ def day_in_bounds(day: date) -> bool:
     return EARLIEST <= day <= LATEST
 
 
+def moment_in_bounds(moment: datetime) -> bool:
+    """An aware moment whose day, in UTC, is within the bounds (False when it overflows)."""
+    try:
+        return day_in_bounds(moment.astimezone(UTC).date())
+    except (OverflowError, ValueError):
+        return False
+
+
 def parse_day(value: object) -> date | None:
     """`YYYY-MM-DD` within the bounds, else None."""
     try:
@@ -30,7 +38,6 @@ def parse_moment(value: object) -> datetime | None:
         moment = datetime.fromisoformat(str(value or ""))
         if moment.tzinfo is None or moment.utcoffset() is None:
             return None
-        in_utc = moment.astimezone(UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         return None
-    return moment if day_in_bounds(in_utc.date()) else None
+    return moment if moment_in_bounds(moment) else None

@@ -75,6 +75,22 @@ def client_address(
     return str(peer)
 
 
+def forwarded_by_untrusted_peer(request: HttpRequest) -> bool:
+    """
+    True when the request carries X-Forwarded-For but its peer is not a proxy the settings
+    name: either a proxy in front that TRUSTED_PROXIES forgot (every visitor then has its
+    address) or a client reaching the app around the proxy. With TRUSTED_PROXY_COUNT the
+    peer cannot be checked, and False is returned.
+    """
+    if not request.META.get("HTTP_X_FORWARDED_FOR"):
+        return False
+    if int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0) > 0:
+        return False
+    peer = _parse(request.META.get("REMOTE_ADDR") or "")
+    trusted = tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ())
+    return peer is None or not _trusted(peer, _networks(trusted))
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address for this request, by the operator's proxy settings."""
     return client_address(
@@ -83,3 +99,22 @@ def client_ip(request: HttpRequest) -> str | None:
         trusted_proxies=tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()),
         trusted_proxy_count=int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0),
     )
+
+
+def address_key(ip_address: str | None) -> str:
+    """
+    What an address limit counts by: an IPv4 address, or the /64 an IPv6 address is in
+    (one household or phone is given a whole /64, and picks any address in it for free).
+    "" for no address.
+    """
+    import ipaddress as _ipaddress
+
+    if not ip_address:
+        return ""
+    try:
+        address = _ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ""
+    if address.version == 6:
+        return "ip6:" + str(_ipaddress.ip_network(f"{address}/64", strict=False))
+    return f"ip:{address}"

@@ -1,7 +1,10 @@
 """What providers take and return: plain values, never models."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
+
+from common.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -33,15 +36,21 @@ class AttendanceRecord:
 
 @dataclass(frozen=True)
 class Capabilities:
-    auto_create: bool
-    auto_delete: bool
-    attendance: bool
-    manual_url: bool
+    """What a platform does on its own; the core reads these, never the platform's name."""
+
+    auto_create: bool = False  # meetings are made through an API (else a counselor pastes a link)
+    auto_delete: bool = False  # a cancelled booking's meeting is deleted at the platform
     auto_update: bool = False  # a meeting moves at the platform with the booking's time
+    attendance_polled: bool = False  # who joined is asked of the platform after the start
+    joins_with_number: bool = False  # the person may join with a meeting ID and passcode
 
 
-class ConferencingError(Exception):
-    """Base of every provider error. Messages never contain personal data."""
+class ConferencingError(DomainError):
+    """Base of every provider error. Messages never contain personal data. Should one reach
+    a client, the platform failed, not the request: 502."""
+
+    code = "meeting_platform_error"
+    http_status = 502
 
 
 class AuthError(ConferencingError):
@@ -63,12 +72,24 @@ class InvalidRequest(ConferencingError):
 class TransientError(ConferencingError):
     """5xx, timeouts, connection errors: worth retrying with backoff."""
 
+    http_status = 503
+
 
 class RateLimited(ConferencingError):
+    """The platform asked to wait `retry_after_seconds` (the Retry-After, whole seconds up)."""
+
+    code = "rate_limited"
+    http_status = 503
+
     def __init__(self, message: str, *, retry_after_seconds: float):
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+        self.retry_after = max(1, math.ceil(retry_after_seconds))
 
 
 class AccountMissing(ConferencingError):
     """The office's platform account is not configured: never fall back silently."""
+
+
+class NotSupported(ConferencingError):
+    """The platform cannot do this (the core asks `capabilities` first: reaching it is a bug)."""

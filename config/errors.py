@@ -7,12 +7,15 @@ the office lookup is best effort.
 
 import logging
 import re
+from collections.abc import Callable
 
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+
+from common.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +30,17 @@ def _office_for(request: HttpRequest) -> dict | None:
     try:
         from offices.models import Office
 
-        return (
+        office = (
             Office.objects.filter(slug=match["slug"], is_published=True)
-            .values("slug", "name", "name_en", "phone")
+            .only("slug", "name", "name_en", "phone")
             .first()
         )
+        if office is None:
+            return None
+        return {
+            "slug": office.slug, "name": office.name, "name_en": office.name_en,
+            "phone": office.phone, "phone_tel": office.phone_tel,
+        }  # fmt: skip
     except Exception:  # the error page itself never fails (a database outage included)
         logger.warning("error page: office not looked up")
         return None
@@ -108,6 +117,57 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             "reload the page and send the form again. Nothing was saved."
         ),
     )
+
+
+class CrossSiteRefused(DomainError):
+    """A change sent from another site's page (config.middleware.CrossSiteWriteMiddleware)."""
+
+    code = "cross_site"
+    http_status = 403
+
+    @classmethod
+    def make(cls) -> "CrossSiteRefused":
+        return cls(
+            _(
+                "This request came from another website, so nothing was booked or changed. "
+                "To book, open this site's own page and use its form."
+            )
+        )
+
+
+def refused(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A refusal no view caught: its own status, its message and, when it says how long
+    to wait, Retry-After. JSON under /api/ (the API's own handler answers first there)."""
+    if request.path.startswith("/api/"):
+        body = {"code": error.code, **error.api_fields()}
+        response = JsonResponse(body, status=error.http_status)
+    else:
+        response = _page(
+            request,
+            error.http_status,
+            _("This could not be done"),
+            str(error.message),
+        )
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+class DomainErrorMiddleware:
+    """The pages' one mapping of `DomainError`: a view shows the message where it catches
+    one; one it does not catch is the refusal page, never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, DomainError):
+            return None
+        logger.info("refused: %s", exception.code)
+        return refused(request, exception)
 
 
 @cache_control(max_age=86400, public=True)

@@ -6,7 +6,10 @@ WEB_CONCURRENCY; the addresses whose X-Forwarded-Proto is trusted from its
 FORWARDED_ALLOW_IPS or --forwarded-allow-ips (loopback by default).
 """
 
+import os
+
 accesslog = "-"
 errorlog = "-"
 logger_class = "config.logging.RedactingGunicornLogger"
-workers = 3
+# WEB_CONCURRENCY sizes a machine (a value here would override gunicorn's own reading).
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))

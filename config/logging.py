@@ -23,7 +23,21 @@ import re
 from django.utils.log import AdminEmailHandler
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-_SECRET_PATH = re.compile(r"(?<!/admin)/(bookings|verify|meet)/[^/\s?#\"'<>]+")
+# Every route whose path carries a secret (tests/production/test_secrets_in_reports.py
+# walks the URL patterns and fails for a token route this rule misses).
+SECRET_PATH_PREFIXES = (
+    "bookings",
+    "verify",
+    "meet",
+    "records/link",
+    "invitations",
+    "book/request",
+)
+_SECRET_PATH = re.compile(
+    r"(?<!/admin)/(" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + r")/[^/\s?#\"'<>]+"
+)
+# A URL's userinfo (`redis://:password@host`, `smtp+tls://user:password@host`).
+_USERINFO = re.compile(r"([a-z][a-z0-9+.-]*://)[^/\s@\"'<>]+@", re.IGNORECASE)
 _SECRET_QUERY = re.compile(r"([?&](?:token|t|key)=)[^&\s#\"'<>]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _JOB_SEEKER_NUMBER = re.compile(r"(?<![\w-])\d{5}-\d{1,8}(?![\w-])")
@@ -34,6 +48,7 @@ _SAFE_META = ("REQUEST_METHOD", "CONTENT_TYPE", "CONTENT_LENGTH", "SERVER_PROTOC
 
 
 def redact(text: str) -> str:
+    text = _USERINFO.sub(r"\1[userinfo]@", text)
     text = _SECRET_PATH.sub(r"/\1/[token]", text)
     text = _SECRET_QUERY.sub(r"\1[token]", text)
     text = _EMAIL.sub("[email]", text)
@@ -79,6 +94,11 @@ class NoPersonalDataReporterFilter(SafeExceptionReporterFilter):
             for key in meta
             if key in _SAFE_META or key.startswith("HTTP_")
         }
+
+    def get_safe_settings(self):
+        """No settings section: URLs there carry passwords (EMAIL_URL, REDIS_URL, the
+        broker's, the cache's LOCATION) under names Django's filter does not hide."""
+        return {}
 
     def get_safe_cookies(self, request):
         return {key: self.cleansed_substitute for key in getattr(request, "COOKIES", {})}

@@ -7,6 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from offices.roles import COUNSELORS, role_permissions_grant
+
+        role_permissions_grant("notifications", COUNSELORS, ["view_notification"])
         # The tasks register with Celery in every process (web too), so that work named
         # by its task's name (`common.queue`) finds them.
         import notifications.tasks  # noqa: F401

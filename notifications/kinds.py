@@ -4,9 +4,10 @@ plain strings from the apps that send them; each app names its kinds here when D
 starts (its AppConfig.ready), so the outbox shows 「別の日時の提案」, not `booking_proposed`.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _labels: dict[str, object] = {}
+_renderers: dict[str, Callable] = {}
 
 
 def kind_labels_register(labels: Mapping[str, object]) -> None:
@@ -17,3 +18,13 @@ def kind_label(kind: str) -> str:
     """The kind's name; a kind written with an old suffix (`booking_proposed:<ts>`) too."""
     label = _labels.get(kind) or _labels.get(kind.split(":", 1)[0])
     return str(label) if label is not None else kind
+
+
+def kind_renderers_register(renderers: Mapping[str, Callable]) -> None:
+    """The renderer of each kind written as intent: `render(notification)` returns the
+    `Message` (or None: nothing to send), called by the sending worker (services)."""
+    _renderers.update(renderers)
+
+
+def kind_renderer(kind: str) -> Callable | None:
+    return _renderers.get(kind)

@@ -37,6 +37,10 @@ class Notification(models.Model):
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True)
+    # An email written as intent (`notification_intents_enqueue`): what it is about, rendered
+    # by the sending worker on its first claim (subject and bodies empty until then).
+    booking_id = models.PositiveBigIntegerField(null=True, blank=True)
+    params = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("email")
@@ -45,3 +49,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.get_status_display()})"
+
+    @property
+    def needs_rendering(self) -> bool:
+        return self.params is not None and not self.subject

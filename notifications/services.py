@@ -1,4 +1,11 @@
-"""Queueing and sending emails from the outbox."""
+"""
+Queueing and sending emails from the outbox. Two ways in: `notification_enqueue` renders
+the email when it is queued (a link asked for, an invitation), and
+`notification_intents_enqueue` writes only what the email is about (its kind, the booking,
+its parameters), all of one event in one INSERT; the worker that first claims such a row
+renders it (text, HTML, calendar file, its own secret links) and keeps the result, so
+every later attempt sends the same email under the same Message-ID.
+"""
 
 import hashlib
 import logging
@@ -12,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from common.queue import enqueue_after_commit
+from notifications.kinds import kind_renderer
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -75,6 +83,75 @@ def notification_enqueue(
     return notification
 
 
+@dataclass(frozen=True)
+class Intent:
+    """One email to write as intent: rendered by the worker that sends it."""
+
+    dedupe_key: str
+    kind: str
+    recipient: str
+    language: str
+    booking_id: int
+    params: dict
+    office_id: int | None = None
+
+
+def notification_intents_enqueue(intents: list[Intent]) -> None:
+    """
+    Writes the emails of one event to the outbox in the caller's transaction, in one
+    INSERT; a dedupe key already in the outbox is skipped by the database (ON CONFLICT DO
+    NOTHING), so a repeated event writes nothing twice. After commit, one task sends them.
+    """
+    if not intents:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                dedupe_key=intent.dedupe_key, kind=intent.kind, office_id=intent.office_id,
+                recipient=intent.recipient, language=intent.language,
+                booking_id=intent.booking_id, params=intent.params,
+            )
+            for intent in intents
+        ],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    keys = [intent.dedupe_key for intent in intents]
+    enqueue_after_commit(
+        "notifications.tasks.send_notifications_keyed", keys, what=f"{len(keys)} email(s)"
+    )
+
+
+def notification_ids_keyed(keys: list[str]) -> list[int]:
+    """The queued emails of these dedupe keys (one event's, for the task after commit)."""
+    return list(
+        Notification.objects.filter(dedupe_key__in=keys, status=Notification.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _render(notification: Notification) -> None:
+    """Renders an email written as intent into its row (inside the claim's transaction):
+    its kind's renderer issues the email's links now, and they are kept with it."""
+    render = kind_renderer(notification.kind)
+    if render is None:
+        raise LookupError(f"no renderer for {notification.kind}")
+    message = render(notification)
+    if message is None:
+        raise LookupError(f"nothing to send for {notification.kind}")
+    attachment = message.attachments[0] if message.attachments else None
+    notification.subject = message.subject[:300]
+    notification.body_text = message.text
+    notification.body_html = message.html
+    notification.attachment_name = attachment.name if attachment else ""
+    notification.attachment_content = attachment.content if attachment else ""
+    notification.attachment_mimetype = attachment.mimetype if attachment else ""
+
+
+_RENDERED = ["subject", "body_text", "body_html", "attachment_name", "attachment_content",
+             "attachment_mimetype"]  # fmt: skip
+
+
 def message_id(notification: Notification) -> str:
     """
     The same Message-ID for every attempt of one email: should a worker die between the
@@ -95,24 +172,13 @@ def notification_send(*, notification_id: int, now: datetime) -> bool:
     `EMAIL_CLAIM_SECONDS` was lost with its worker and is sent again (with the same
     Message-ID). Returns True when this call sent it.
     """
-    lease = timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(no_key=True).filter(pk=notification_id).first()
-        )
-        if notification is None:
-            return False
-        lost = (
-            notification.status == Notification.Status.SENDING
-            and notification.claimed_at is not None
-            and notification.claimed_at < now - lease
-        )
-        if notification.status != Notification.Status.QUEUED and not lost:
-            return False
-        notification.status = Notification.Status.SENDING
-        notification.attempts += 1
-        notification.claimed_at = now
-        notification.save(update_fields=["status", "attempts", "claimed_at"])
+    try:
+        notification = _claim(notification_id, now)
+    except Exception as error:  # rendering failed: counted as an attempt, as a send would
+        _failed(notification_id, error, claimed=False)
+        return False
+    if notification is None:
+        return False
     email = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
@@ -130,23 +196,61 @@ def notification_send(*, notification_id: int, now: datetime) -> bool:
     try:
         email.send()
     except Exception as error:  # any transport failure: keep it queued and say why
-        # The error's class only: SMTP messages can echo the recipient's address.
-        failed = notification.attempts >= MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.FAILED if failed else Notification.Status.QUEUED,
-            last_error=type(error).__name__,
-            claimed_at=None,
-        )
-        logger.warning(
-            "email id=%s kind=%s not sent (attempt %s): %s",
-            notification.pk, notification.kind, notification.attempts, type(error).__name__,
-        )  # fmt: skip
+        _failed(notification.pk, error, claimed=True)
         return False
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT, sent_at=now, last_error="", claimed_at=None
     )
     logger.info("email id=%s kind=%s sent", notification.pk, notification.kind)
     return True
+
+
+def _claim(notification_id: int, now: datetime) -> Notification | None:
+    """The short transaction that claims an email (rendering one written as intent)."""
+    lease = timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(no_key=True).filter(pk=notification_id).first()
+        )
+        if notification is None:
+            return None
+        lost = (
+            notification.status == Notification.Status.SENDING
+            and notification.claimed_at is not None
+            and notification.claimed_at < now - lease
+        )
+        if notification.status != Notification.Status.QUEUED and not lost:
+            return None
+        render_now = notification.needs_rendering
+        if render_now:
+            _render(notification)
+        notification.status = Notification.Status.SENDING
+        notification.attempts += 1
+        notification.claimed_at = now
+        notification.save(
+            update_fields=["status", "attempts", "claimed_at", *(_RENDERED if render_now else [])]
+        )
+    return notification
+
+
+def _failed(notification_id: int, error: Exception, *, claimed: bool) -> None:
+    """An attempt that failed: queued again, or failed for good after MAX_ATTEMPTS. The
+    error's class only: SMTP messages can echo the recipient's address."""
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None:
+        return
+    attempts = notification.attempts + (0 if claimed else 1)
+    failed = attempts >= MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification_id).update(
+        status=Notification.Status.FAILED if failed else Notification.Status.QUEUED,
+        attempts=attempts,
+        last_error=type(error).__name__,
+        claimed_at=None,
+    )
+    logger.warning(
+        "email id=%s kind=%s not sent (attempt %s): %s",
+        notification_id, notification.kind, attempts, type(error).__name__,
+    )  # fmt: skip
 
 
 def notification_ids_due(*, now: datetime) -> list[int]:

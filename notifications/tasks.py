@@ -3,7 +3,11 @@ import logging
 from celery import shared_task
 
 from common import clock
-from notifications.services import notification_ids_due, notification_send
+from notifications.services import (
+    notification_ids_due,
+    notification_ids_keyed,
+    notification_send,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -11,6 +15,15 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True)
 def send_notification(notification_id: int) -> bool:
     return notification_send(notification_id=notification_id, now=clock.now())
+
+
+@shared_task(acks_late=True)
+def send_notifications_keyed(keys: list[str]) -> int:
+    """The emails one event wrote as intent (by dedupe key): rendered and sent."""
+    now = clock.now()
+    return sum(
+        notification_send(notification_id=pk, now=now) for pk in notification_ids_keyed(keys)
+    )
 
 
 @shared_task

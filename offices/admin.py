@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_initial import QueryInitialMixin
 from offices.forms import (
     ClosureForm,
     ClosureFormSet,
@@ -19,7 +20,7 @@ from offices.models import Closure, Counselor, CounselorAbsence, Office, Opening
 from offices.services import counselor_attach_user
 
 
-class OfficeScopedAdminMixin:
+class OfficeScopedAdminMixin(QueryInitialMixin):
     """
     Limits a staff user to their own office's rows; superusers see every office.
     `office_lookup` is the path from the model to its office.
@@ -86,7 +87,7 @@ class ServiceInline(admin.StackedInline):
                     ("slug", "position", "is_active"),
                     ("name", "name_en"),
                     ("description", "description_en"),
-                    ("accepts_web", "accepts_phone"),
+                    ("accepts_web", "accepts_invitations", "accepts_phone"),
                     "admin_note",
                 ]
             },
@@ -98,6 +99,7 @@ class ServiceInline(admin.StackedInline):
                 "fields": [
                     ("slot_minutes", "max_extension_minutes"),
                     ("confirmation_mode", "email_verification_minutes"),
+                    "request_decision_hours",
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),
@@ -188,6 +190,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "fields": [
                     ("slot_minutes", "max_extension_minutes"),
                     ("confirmation_mode", "email_verification_minutes"),
+                    ("request_decision_hours", "proposal_answer_hours"),
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),

@@ -11,13 +11,13 @@ an extra opening makes any day a business day. Everything here is pure: an
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
 
 from common.clock import JST
-from offices.models import LeadTimeUnit
+from offices.models import Closure, LeadTimeUnit
 from offices.rules import BookingRules
 
 # Far enough to cover any lead time (at most 30 business days) across the year end.
@@ -101,15 +101,53 @@ class OfficeCalendar:
         return days
 
 
+def calendar_from_closures(
+    rows: Iterable[tuple[date, str, time | None, time | None]],
+) -> tuple[OfficeCalendar, dict[date, list[tuple[time, time]]]]:
+    """From an office's closure rows (date, kind, start, end): its calendar, and the
+    window(s) of each extra opening. The one reading of closures for availability and the
+    figures."""
+    closed, extra_dates = set(), set()
+    extra_windows: dict[date, list[tuple[time, time]]] = {}
+    for day, kind, start, end in rows:
+        if kind == Closure.Kind.CLOSED:
+            closed.add(day)
+        else:
+            extra_dates.add(day)
+            extra_windows.setdefault(day, []).append((start, end))
+    return OfficeCalendar.from_dates(closed=closed, extra_openings=extra_dates), extra_windows
+
+
+def day_windows(calendar: OfficeCalendar, extra_windows: dict, weekly: dict, day: date) -> list:
+    """
+    The windows `day` offers (in whatever unit the windows are given: times or minutes),
+    unsorted: none on a closed day; an extra opening adds its window; the weekday's regular
+    hours (`weekly`: weekday -> windows) apply too unless the day is a holiday or in the
+    year end, where an extra opening stands alone.
+    """
+    if not calendar.is_open_day(day):
+        return []
+    windows = list(extra_windows.get(day, []))
+    regular_day = not is_year_end_closure(day) and national_holiday_name(day) is None
+    if day not in calendar.extra_openings or regular_day:
+        windows.extend(weekly.get(day.weekday(), []))
+    return windows
+
+
+def last_booking_day(session_day: date, rules: BookingRules, calendar: OfficeCalendar) -> date:
+    """The last day on which a session on `session_day` may be booked under the rules'
+    lead time (business or calendar days)."""
+    if rules.lead_time_unit == LeadTimeUnit.BUSINESS_DAYS:
+        return calendar.business_day_add(session_day, -rules.lead_time_days)
+    return session_day - timedelta(days=rules.lead_time_days)
+
+
 def booking_deadline(session_day: date, rules: BookingRules, calendar: OfficeCalendar) -> datetime:
     """
     The moment after which a session on `session_day` can no longer be booked: the end of
     the cut-off minute on the day `lead_time_days` business or calendar days before it.
     """
-    if rules.lead_time_unit == LeadTimeUnit.BUSINESS_DAYS:
-        last_day = calendar.business_day_add(session_day, -rules.lead_time_days)
-    else:
-        last_day = session_day - timedelta(days=rules.lead_time_days)
+    last_day = last_booking_day(session_day, rules, calendar)
     cutoff = datetime.combine(last_day, rules.lead_time_cutoff, tzinfo=JST)
     return cutoff.replace(second=0, microsecond=0) + timedelta(minutes=1)
 

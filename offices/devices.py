@@ -30,6 +30,7 @@ class PlatformNeeds:
     computer_browsers: tuple[str, ...]
     phone_browsers: tuple[str, ...]  # empty: phones and tablets join with the app
     app_name: str
+    app_url: str = ""  # where the platform's own page offers its app
     min_kbps: int = 600
     good_kbps: int = 1500
     max_round_trip_ms: int = 300
@@ -45,12 +46,14 @@ NEEDS = {
         computer_browsers=("edge", "chrome"),
         phone_browsers=(),
         app_name="Microsoft Teams",
+        app_url="https://www.microsoft.com/microsoft-teams/download-app",
     ),
     Platform.ZOOM: PlatformNeeds(
         platform=Platform.ZOOM,
         computer_browsers=("chrome", "edge", "firefox", "safari"),
         phone_browsers=(),
         app_name="Zoom Workplace",
+        app_url="https://zoom.us/download",
     ),
     Platform.TELEOFFICE: PlatformNeeds(
         platform=Platform.TELEOFFICE,

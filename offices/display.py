@@ -45,8 +45,14 @@ def format_effective(moment: datetime) -> str:
 
 
 def format_datetime(moment: datetime) -> str:
+    """`2026年11月24日(火) 10:00`, or `Tue 24 Nov 2026 10:00 (Japan time)` in English."""
     local = moment.astimezone(JST)
-    return f"{format_date(local.date())} {_clock(local)}"
+    return f"{format_date(local.date())} {_clock(local)}" + _japan_time()
+
+
+def _japan_time() -> str:
+    # A person reading English may be in another time zone: the time says whose it is.
+    return "" if _is_japanese() else " " + _("(Japan time)")
 
 
 def format_meeting_id(number: str) -> str:
@@ -64,7 +70,7 @@ def format_session(start: datetime, end: datetime) -> str:
     start, end = start.astimezone(JST), end.astimezone(JST)
     if _is_japanese():
         return f"{format_date(start.date())} {_clock(start)}〜{_clock(end)}"
-    return f"{format_date(start.date())}, {_clock(start)}–{_clock(end)}"
+    return f"{format_date(start.date())}, {_clock(start)}–{_clock(end)}" + _japan_time()
 
 
 def format_duration(minutes: int) -> str:
@@ -78,6 +84,17 @@ def format_duration(minutes: int) -> str:
     if rest or not hours:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest})
     return " ".join(parts)
+
+
+def format_wait(seconds: int) -> str:
+    """A wait as a person reads it: `30秒` under a minute, else whole minutes (`35分`)."""
+    if seconds < 60:
+        return (
+            f"{seconds}秒"
+            if _is_japanese()
+            else ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+        )
+    return format_duration(-(-seconds // 60))
 
 
 def format_window(start: time, end: time) -> str:
@@ -188,6 +205,52 @@ def cancellation_text(rules: BookingRules) -> str:
         "You can cancel from your booking page until %(days)d days before. After that, "
         "please phone the office."
     ) % {"days": rules.online_cancel_days_before}
+
+
+def _phone_suffix(office) -> str:
+    return f" ({office.phone})" if (office.phone or "").strip() else ""
+
+
+def booking_access_text(service, office) -> str:
+    """How a person books this service, in one sentence: open online booking (the form),
+    online with a counselor's personal invitation, by phone, or a mix (Service flags)."""
+    phone = _phone_suffix(office)
+    if service.accepts_web:
+        text = (
+            _("On this site or by phone%(phone)s.") % {"phone": phone}
+            if service.accepts_phone
+            else _("On this site.")
+        )
+        if service.accepts_invitations:
+            text += " " + _(
+                "Your counselor may also send you a personal invitation to book online."
+            )
+        return text
+    if service.accepts_invitations:
+        if service.accepts_phone:
+            return _(
+                "Online booking is by personal invitation from your counselor (the link in "
+                "their email or letter). Otherwise, please book by phone%(phone)s."
+            ) % {"phone": phone}
+        return _(
+            "Online booking is by personal invitation from your counselor only (the link in "
+            "their email or letter)."
+        )
+    return _("By phone%(phone)s.") % {"phone": phone}
+
+
+def not_open_online_text(service, office) -> str:
+    """Why a public (open) booking of this service is refused, and what to do instead."""
+    phone = _phone_suffix(office)
+    if service.accepts_invitations:
+        return _(
+            "This service is booked online only with a personal invitation from your "
+            "counselor: use the link in their email or letter. Otherwise, please phone the "
+            "office%(phone)s."
+        ) % {"phone": phone}
+    return _("This service does not take bookings online. Please phone the office%(phone)s.") % {
+        "phone": phone
+    }
 
 
 def platform_guidance(platform: str) -> list[str]:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from common.text import VisibleTextFormMixin
 from offices.models import Closure, Counselor, Office, OpeningHours, Service
 from offices.rules import rules_for_service
 
@@ -35,7 +36,7 @@ def _https_urls(field: models.Field, **kwargs) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
-class OfficeForm(forms.ModelForm):
+class OfficeForm(VisibleTextFormMixin, forms.ModelForm):
     class Meta:
         model = Office
         exclude: list[str] = []
@@ -62,7 +63,7 @@ class OfficeForm(forms.ModelForm):
         return cleaned
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(VisibleTextFormMixin, forms.ModelForm):
     class Meta:
         model = Service
         exclude: list[str] = []
@@ -82,15 +83,14 @@ class ServiceForm(forms.ModelForm):
                         % {"slot": slot, "window": str(row)},
                     )
                     break
-        office = getattr(self.instance, "office", None)
-        if office is not None and cleaned.get("online_cancel_allowed") is False:
-            error = office.phone_missing_error(service_phone_only=True)
-            if error is not None:
-                self.add_error("online_cancel_allowed", error)
-        if cleaned.get("accepts_web") is False and cleaned.get("accepts_phone") is False:
+        channels = ("accepts_web", "accepts_invitations", "accepts_phone")
+        if not any(cleaned.get(name) for name in channels):
             self.add_error(
                 "accepts_web",
-                _("Choose at least one channel (web or phone), or make the service inactive."),
+                _(
+                    "Choose at least one way to book (open online, by invitation or by phone), "
+                    "or make the service inactive."
+                ),
             )
         return cleaned
 
@@ -165,7 +165,7 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
                     )
 
 
-class ClosureForm(forms.ModelForm):
+class ClosureForm(VisibleTextFormMixin, forms.ModelForm):
     class Meta:
         model = Closure
         fields = ["date", "kind", "start", "end", "reason"]
@@ -211,7 +211,7 @@ class ClosureFormSet(forms.BaseInlineFormSet):
             kinds.add(kind)
 
 
-class CounselorForm(forms.ModelForm):
+class CounselorForm(VisibleTextFormMixin, forms.ModelForm):
     class Meta:
         model = Counselor
         fields = ["user", "display_name", "is_active"]

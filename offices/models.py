@@ -7,6 +7,7 @@ rules of a service come from `offices.rules.rules_for_service`, never from the f
 directly, so the inheritance lives in one place.
 """
 
+import re
 from datetime import time
 
 from django.contrib.auth.models import AbstractUser
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,6 +73,12 @@ HELP_CONFIRMATION = _(
 HELP_VERIFICATION = _(
     "Minutes the person has to click the link in the email-address check; the booking "
     "lapses and the time is freed after that. 0 = no email check."
+)
+HELP_DECISION = _(
+    "With counselor approval: hours a counselor has to confirm, propose another time or "
+    "decline a request once the person confirmed it from the email (never later than the "
+    "session's start). Undecided, the request lapses, the time is freed and the person is "
+    "told and offered to book again."
 )
 HELP_LEAD_DAYS = _(
     "The booking must be complete this many days before the session (0 = the same day)."
@@ -216,6 +224,22 @@ class Office(models.Model):
         validators=[MaxValueValidator(24 * 60)],
         help_text=HELP_VERIFICATION,
     )
+    request_decision_hours = models.PositiveSmallIntegerField(
+        _("time to answer a request (hours)"),
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text=HELP_DECISION,
+    )
+    proposal_answer_hours = models.PositiveSmallIntegerField(
+        _("time to accept a proposed time (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_(
+            "With counselor approval: hours the person has to accept another time a "
+            "counselor proposed (never later than its start). Not accepted by then, the "
+            "request lapses, the time is freed and the person is told."
+        ),
+    )
     lead_time_days = models.PositiveSmallIntegerField(
         _("lead time"), default=1, validators=LEAD_DAYS_VALIDATORS, help_text=HELP_LEAD_DAYS
     )
@@ -283,27 +307,27 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def sends_people_to_the_phone(self, *, service_phone_only: bool = False) -> bool:
-        """Whether its rules tell people to phone (cancellation by phone only)."""
-        if not self.online_cancel_allowed or service_phone_only:
-            return True
-        if self.pk is None:
-            return False
-        return self.services.filter(is_active=True, online_cancel_allowed=False).exists()
-
-    def phone_missing_error(self, *, service_phone_only: bool = False) -> ValidationError | None:
-        """A published office whose rules send people to the phone must give a number."""
+    def phone_missing_error(self) -> ValidationError | None:
+        """
+        A published office must give a phone number: its pages send people to the phone
+        whatever its rules (a same-day cancellation, a refusal, no email by the next
+        business day, trouble joining), and a person who cannot phone becomes a no-show.
+        """
         if not self.is_published or (self.phone or "").strip():
-            return None
-        if not self.sends_people_to_the_phone(service_phone_only=service_phone_only):
             return None
         return ValidationError(
             _(
-                "Enter the office's phone number: its cancellation is by phone only, so the "
-                "public pages tell people to phone. Or unpublish the office until it is set."
+                "Enter the office's phone number: the public pages tell people to phone the "
+                "office (same-day cancellation, refusals, trouble joining). Or unpublish the "
+                "office until it is set."
             ),
             code="phone_required",
         )
+
+    @property
+    def phone_tel(self) -> str:
+        """The number for a `tel:` link: digits (and a leading +) only."""
+        return re.sub(r"[^\d+]", "", self.phone or "")
 
     def clean(self) -> None:
         super().clean()
@@ -329,7 +353,19 @@ class Service(models.Model):
         help_text=_("Internal; never shown to the public."),
     )
     accepts_web = models.BooleanField(
-        _("web bookings"), default=True, help_text=_("People can book on the public site.")
+        _("open online booking"),
+        default=True,
+        help_text=_(
+            "Anyone may book on the public site; the email address, once its link is "
+            "opened, identifies them."
+        ),
+    )
+    accepts_invitations = models.BooleanField(
+        _("online booking by invitation"),
+        default=False,
+        help_text=_(
+            "People a counselor invites may book online with their personal invitation link."
+        ),
     )
     accepts_phone = models.BooleanField(
         _("phone bookings"), default=True, help_text=_("Counselors can enter bookings by phone.")
@@ -343,76 +379,89 @@ class Service(models.Model):
         null=True,
         blank=True,
         validators=SLOT_MINUTES_VALIDATORS,
-        help_text=HELP_SLOT + INHERIT,
+        help_text=format_lazy("{}{}", HELP_SLOT, INHERIT),
     )
     max_extension_minutes = models.PositiveSmallIntegerField(
         _("maximum extension (minutes)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(120)],
-        help_text=HELP_EXTENSION + INHERIT,
+        help_text=format_lazy("{}{}", HELP_EXTENSION, INHERIT),
     )
     confirmation_mode = models.CharField(
         _("confirmation"),
         max_length=20,
         choices=ConfirmationMode.choices,
         blank=True,
-        help_text=HELP_CONFIRMATION + INHERIT,
+        help_text=format_lazy("{}{}", HELP_CONFIRMATION, INHERIT),
     )
     email_verification_minutes = models.PositiveSmallIntegerField(
         _("email check window (minutes)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(24 * 60)],
-        help_text=HELP_VERIFICATION + INHERIT,
+        help_text=format_lazy("{}{}", HELP_VERIFICATION, INHERIT),
+    )
+    request_decision_hours = models.PositiveSmallIntegerField(
+        _("time to answer a request (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text=format_lazy("{}{}", HELP_DECISION, INHERIT),
     )
     lead_time_days = models.PositiveSmallIntegerField(
         _("lead time"),
         null=True,
         blank=True,
         validators=LEAD_DAYS_VALIDATORS,
-        help_text=HELP_LEAD_DAYS + INHERIT,
+        help_text=format_lazy("{}{}", HELP_LEAD_DAYS, INHERIT),
     )
     lead_time_unit = models.CharField(
         _("lead time unit"),
         max_length=20,
         choices=LeadTimeUnit.choices,
         blank=True,
-        help_text=HELP_LEAD_UNIT + INHERIT,
+        help_text=format_lazy("{}{}", HELP_LEAD_UNIT, INHERIT),
     )
     lead_time_cutoff = models.TimeField(
-        _("lead time cut-off"), null=True, blank=True, help_text=HELP_LEAD_CUTOFF + INHERIT
+        _("lead time cut-off"),
+        null=True,
+        blank=True,
+        help_text=format_lazy("{}{}", HELP_LEAD_CUTOFF, INHERIT),
     )
     horizon_days = models.PositiveSmallIntegerField(
         _("booking horizon (days)"),
         null=True,
         blank=True,
         validators=HORIZON_VALIDATORS,
-        help_text=HELP_HORIZON + INHERIT,
+        help_text=format_lazy("{}{}", HELP_HORIZON, INHERIT),
     )
     online_cancel_allowed = models.BooleanField(
-        _("online cancellation"), null=True, blank=True, help_text=HELP_CANCEL_ALLOWED + INHERIT
+        _("online cancellation"),
+        null=True,
+        blank=True,
+        help_text=format_lazy("{}{}", HELP_CANCEL_ALLOWED, INHERIT),
     )
     online_cancel_days_before = models.PositiveSmallIntegerField(
         _("online cancellation until (days before)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(30)],
-        help_text=HELP_CANCEL_DAYS + INHERIT,
+        help_text=format_lazy("{}{}", HELP_CANCEL_DAYS, INHERIT),
     )
     reschedule_limit = models.PositiveSmallIntegerField(
         _("changes of time online"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(10)],
-        help_text=HELP_RESCHEDULE_LIMIT + INHERIT,
+        help_text=format_lazy("{}{}", HELP_RESCHEDULE_LIMIT, INHERIT),
     )
     job_seeker_number = models.CharField(
         _("job-seeker number"),
         max_length=20,
         choices=FieldRequirement.choices,
         blank=True,
-        help_text=HELP_JOB_SEEKER_NUMBER + INHERIT,
+        help_text=format_lazy("{}{}", HELP_JOB_SEEKER_NUMBER, INHERIT),
     )
 
     class Meta:

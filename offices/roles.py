@@ -1,7 +1,8 @@
 """
-Staff roles as Django groups, kept in step with this table after every `migrate`, so a
-permission added by a later app (bookings, for example) reaches its role by editing the
-table here. Office scoping is separate: every staff user also belongs to one office.
+Staff roles as Django groups, kept in step after every `migrate` with the permissions each
+app grants them at start (`role_permissions_grant` in its `AppConfig.ready`): a permission
+of a later app reaches its role by editing that app. Office scoping is separate: every
+staff user also belongs to one office.
 """
 
 from django.apps import apps as global_apps
@@ -12,66 +13,40 @@ OFFICE_MANAGERS = "Office managers"
 # Counselors whom the office lets read its figures (実績): a superuser adds them here.
 REPORT_READERS = "Report readers"
 
-_COUNSELOR_PERMISSIONS = [
-    "offices.view_office",
-    "offices.view_service",
-    "offices.view_openinghours",
-    "offices.view_closure",
-    "offices.view_counselor",
-    "offices.view_counselorabsence",
-    "terms.view_termsversion",
-    "terms.view_consent",
-    "bookings.view_booking",
-    "bookings.change_booking",
-    "bookings.view_bookingevent",
-    "bookings.view_applicant",
-    # Lifting a bar and linking a claim to a person, each with a reason (the fields stay
-    # read-only in the admin: only those actions change a person).
-    "bookings.change_applicant",
-    "notifications.view_notification",
-]
+# The registry: each app grants its own permissions to the roles when it starts
+# (`AppConfig.ready`, through `role_permissions_grant`), so this module names no other
+# app's permissions. A manager also holds every permission of a counselor.
+ROLE_INCLUDES: dict[str, tuple[str, ...]] = {OFFICE_MANAGERS: (COUNSELORS,)}
+_GRANTED: dict[str, set[str]] = {COUNSELORS: set(), OFFICE_MANAGERS: set(), REPORT_READERS: set()}
 
-_MANAGER_PERMISSIONS = [
-    *_COUNSELOR_PERMISSIONS,
-    "offices.change_office",
-    "offices.add_service",
-    "offices.change_service",
-    "offices.delete_service",
-    "offices.add_openinghours",
-    "offices.change_openinghours",
-    "offices.delete_openinghours",
-    "offices.add_closure",
-    "offices.change_closure",
-    "offices.delete_closure",
-    "offices.add_counselor",
-    "offices.change_counselor",
-    "offices.add_counselorabsence",
-    "offices.change_counselorabsence",
-    "offices.delete_counselorabsence",
-    "terms.add_termsversion",
-    "terms.change_termsversion",
-    "terms.delete_termsversion",
-    "terms.publish_termsversion",
-    "bookings.view_accessrecord",
-    "reports.view_office_report",
-]
 
-_REPORT_READER_PERMISSIONS = ["reports.view_office_report"]
+def role_permissions_grant(app_label: str, role: str, codenames: list[str]) -> None:
+    """`app_label`'s permissions `codenames` are part of `role` (an app grants only its own).
+    Called from the app's `AppConfig.ready`; granting twice changes nothing."""
+    if role not in _GRANTED:
+        raise ValueError(f"no role named {role!r}")
+    _GRANTED[role].update(f"{app_label}.{codename}" for codename in codenames)
 
-ROLES: dict[str, list[str]] = {
-    COUNSELORS: _COUNSELOR_PERMISSIONS,
-    OFFICE_MANAGERS: _MANAGER_PERMISSIONS,
-    REPORT_READERS: _REPORT_READER_PERMISSIONS,
-}
+
+def role_permissions(role: str) -> list[str]:
+    """Every permission of `role` ("app_label.codename"), those of the roles it includes too."""
+    codes = set(_GRANTED[role])
+    for included in ROLE_INCLUDES.get(role, ()):
+        codes.update(role_permissions(included))
+    return sorted(codes)
+
+
+def roles() -> dict[str, list[str]]:
+    return {role: role_permissions(role) for role in _GRANTED}
 
 
 def roles_sync(*, apps=global_apps, verbosity: int = 0) -> None:
-    """Creates or updates the role groups to hold exactly the permissions listed above."""
+    """Creates or updates the role groups to hold exactly the permissions granted them."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=verbosity)
-    for name, codes in ROLES.items():
+    for name, codes in roles().items():
         group, _created = Group.objects.get_or_create(name=name)
         wanted = []
         for code in codes:

@@ -10,6 +10,7 @@ RULE_FIELDS = (
     "max_extension_minutes",
     "confirmation_mode",
     "email_verification_minutes",
+    "request_decision_hours",
     "lead_time_days",
     "lead_time_unit",
     "lead_time_cutoff",
@@ -35,6 +36,7 @@ class BookingRules:
     online_cancel_days_before: int
     job_seeker_number: FieldRequirement
     reschedule_limit: int = 2
+    request_decision_hours: int = 72
 
     @property
     def needs_email_check(self) -> bool:

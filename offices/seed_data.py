@@ -4,6 +4,13 @@ The five first offices, as plain data for `manage.py seed_offices`.
 Facts come from the offices' own documents (see the README). Where a document gives no
 value, the value here is a demo value, and the office's or service's `admin_note` says
 so, so that office managers confirm or replace it in the admin.
+
+How each service is booked (`accepts_web`: open online booking; `accepts_invitations`:
+online with a counselor's personal invitation; `accepts_phone`) follows the documents:
+Kawagoe's names its web booking form or the phone (open, staff approval) and invitations
+are added; Sasebo's evening/Saturday service has a public booking site (open); Sasebo's
+weekday service, Toyooka, Matsudo and Yamaguchi book by phone or during a session, so
+online they take invitations only. docs/booking-access.md says why.
 """
 
 from datetime import time
@@ -11,21 +18,26 @@ from datetime import time
 WEEKDAYS = (0, 1, 2, 3, 4)
 SATURDAY = 5
 
-# Offices whose cancellation is by phone only must show a number (Office.clean); their
-# documents give none, so the seed gives this one, marked as a demo on every page.
+# Every published office must show a number (Office.clean): its pages send people to the
+# phone. Where the documents give none, the seed gives this one, marked as a demo.
 DEMO_PHONE = "00-0000-0000（デモ）"
 DEMO_PHONE_NOTE = (
-    "デモ値: 電話番号は資料に記載がないため、仮の番号「00-0000-0000（デモ）」です。取消しは"
-    "電話のみのため、公開するには電話番号が必要です。管理画面で正しい番号に置き換えてください。"
+    "デモ値: 電話番号は資料に記載がないため、仮の番号「00-0000-0000（デモ）」です。当日の"
+    "取消しや連絡は電話のため、公開するには電話番号が必要です。管理画面で正しい番号に置き換えて"
+    "ください。"
 )
 
 DEMO_NO_SHOW = (
     "デモ値: 無断キャンセルによる利用停止までの回数（3回）は規約に定めがないため仮の値です。"
 )
 
+# The documents book by phone or during a session: online, by invitation only.
+BY_INVITATION = {"accepts_web": False, "accepts_invitations": True, "accepts_phone": True}
+
 OFFICES = [
     {
         "slug": "kawagoe",
+        "phone": DEMO_PHONE,
         "name": "ハローワーク川越",
         "name_en": "Hello Work Kawagoe",
         "kind": "hello_work",
@@ -52,7 +64,7 @@ OFFICES = [
         ),
         "admin_note": "\n".join(
             [
-                "デモ値: 電話番号は資料に記載がないため空欄です。管理画面で設定してください。",
+                DEMO_PHONE_NOTE,
                 "デモ値: 予約受付の締切時刻（2営業日前の23:59）と"
                 "予約可能期間（60日）は仮の値です。",
                 DEMO_NO_SHOW,
@@ -70,6 +82,10 @@ OFFICES = [
                     "Job counseling and job referral online. 30 minutes a session, "
                     "extendable to 45."
                 ),
+                # The web form or the phone (document 001), and invitations besides.
+                "accepts_web": True,
+                "accepts_invitations": True,
+                "accepts_phone": True,
                 "hours": [(d, time(9, 30), time(12, 0)) for d in WEEKDAYS]
                 + [(d, time(13, 0), time(16, 0)) for d in WEEKDAYS],
             },
@@ -120,6 +136,7 @@ OFFICES = [
                     "Job counseling, referral and online interviews with employers. "
                     "30 minutes; a session may end at 30 minutes for the next booking."
                 ),
+                **BY_INVITATION,
                 "hours": [(d, time(8, 30), time(16, 45)) for d in WEEKDAYS],
             },
             {
@@ -134,6 +151,9 @@ OFFICES = [
                     "Counseling for job seekers on weekday evenings and Saturdays. 45 minutes. "
                     "Open the link in the email within one hour to confirm the booking."
                 ),
+                # The public booking site (document 002): open online booking.
+                "accepts_web": True,
+                "accepts_invitations": False,
                 "accepts_phone": False,
                 "slot_minutes": 45,
                 "confirmation_mode": "instant",
@@ -189,6 +209,7 @@ OFFICES = [
                 "description_en": (
                     "Job counseling and referral (mock interviews too) on Zoom. 30 minutes."
                 ),
+                **BY_INVITATION,
                 "hours": [(d, time(9, 30), time(11, 0)) for d in WEEKDAYS]
                 + [(d, time(14, 0), time(16, 0)) for d in WEEKDAYS],
             },
@@ -239,12 +260,14 @@ OFFICES = [
                     "Job counseling, referral and online interviews for parents and others. "
                     "30 minutes."
                 ),
+                **BY_INVITATION,
                 "hours": [(d, time(11, 0), time(15, 0)) for d in WEEKDAYS],
             },
         ],
     },
     {
         "slug": "yamaguchi",
+        "phone": DEMO_PHONE,
         "name": "山口障害者職業センター",
         "name_en": "Yamaguchi Vocational Center for Persons with Disabilities",
         "kind": "vocational_center",
@@ -271,7 +294,7 @@ OFFICES = [
         ),
         "admin_note": "\n".join(
             [
-                "デモ値: 電話番号は資料に記載がないため空欄です。管理画面で設定してください。",
+                DEMO_PHONE_NOTE,
                 "デモ値: 資料に予約の締切がないため、2営業日前までとしています。"
                 "予約可能期間（60日）も仮の値です。",
                 DEMO_NO_SHOW,
@@ -288,6 +311,7 @@ OFFICES = [
                 "description_en": (
                     "Online support for people using the center's services. Up to 60 minutes."
                 ),
+                **BY_INVITATION,
                 "hours": [(d, time(9, 0), time(16, 30)) for d in WEEKDAYS],
             },
         ],

@@ -74,7 +74,7 @@ def offices_seed(*, with_demo_counselors: bool = True) -> SeedReport:
         if created:
             report.add(f"office {office.slug}")
         elif not office.phone and spec.get("phone") and office.phone_missing_error():
-            # Seeded before its demo number existed: a phone-only office needs one.
+            # Seeded before its demo number existed: a published office needs one.
             office.phone = spec["phone"]
             office.save(update_fields=["phone"])
             report.add(f"demo phone {office.slug}")
@@ -101,19 +101,23 @@ def demo_admin_ensure(*, username: str) -> tuple[User, str | None]:
     return user, password
 
 
-def demo_staff_password_set(*, password: str) -> list[str]:
+def demo_staff_password_set() -> dict[str, str]:
     """
-    Gives the seeded demo staff accounts that have no usable password the demo admin's
-    password, for trying each role locally. Returns their usernames.
+    Gives each seeded demo staff account that has no usable password a password of its
+    own (never the demo admin's: one leaked password must not open every role), for trying
+    each role locally. Returns the new ones, username -> password.
     """
+    import secrets
+
     names = [name for office in Office.objects.all() for name in demo_staff_usernames(office.slug)]
-    updated = []
+    created = {}
     for user in User.objects.filter(username__in=names).order_by("username"):
         if not user.has_usable_password():
+            password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save(update_fields=["password"])
-        updated.append(user.username)
-    return updated
+            created[user.username] = password
+    return created
 
 
 def counselor_attach_user(*, counselor: Counselor) -> None:
@@ -128,3 +132,13 @@ def counselor_attach_user(*, counselor: Counselor) -> None:
         changed.append("is_staff")
     if changed:
         user.save(update_fields=changed)
+
+
+def counselor_create(*, office: Office, user: User, display_name: str) -> Counselor:
+    """A counselor of `office` for a new staff account (it takes bookings from now on)."""
+    return Counselor.objects.create(office=office, user=user, display_name=display_name)
+
+
+def counselor_stop(*, user: User) -> int:
+    """The account's counselor entries take no new bookings (their history stays)."""
+    return Counselor.objects.filter(user=user, is_active=True).update(is_active=False)

@@ -33,6 +33,7 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "lead_time": display.lead_time_text(rules),
                 "confirmation": display.confirmation_text(rules),
                 "cancellation": display.cancellation_text(rules),
+                "access": display.booking_access_text(service, office),
             }
         )
     context = {

@@ -23,10 +23,10 @@ from django.db import connection
 
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
 from common.clock import JST
-from offices.business_days import OfficeCalendar
+from offices.business_days import OfficeCalendar, last_booking_day
 from offices.models import Closure, Counselor, Office, OpeningHours, Service, User
 from offices.rules import rules_for_service
-from reports.capacity import OfficeCapacity, last_booking_day
+from reports.capacity import OfficeCapacity
 from reports.periods import Period
 from terms.models import Consent
 from terms.selectors import terms_in_force
@@ -127,7 +127,7 @@ ROW_LAYOUT = {
                 "attendees", "note", "contact_noted_at", "verification_token_hash",
                 "verification_expires_at", "manage_token_hash", "idempotency_key",
                 "request_fingerprint", "proposed_at", "personal_data_purged_at",
-                "created_by_id", "created_at", "updated_at"],
+                "created_by_id", "created_at", "updated_at", "outcome"],
     "BookingEvent": ["id", "booking_id", "at", "from_status", "to_status", "actor_id",
                      "actor_label", "reason"],
 }  # fmt: skip
@@ -343,6 +343,8 @@ _OUTCOMES = [
     ("declined", "staff", 0.035),
     (BookingStatus.EXPIRED, "system", 0.025),
 ]
+# What each drawn outcome is as `Booking.outcome` (the rest are the status's own name).
+_OUTCOME_OF = {BookingStatus.COMPLETED: "held", BookingStatus.CONFIRMED: "scheduled"}
 _CHANNELS = [("web", 0.66), ("phone", 0.22), ("session", 0.08), ("api", 0.04)]
 
 
@@ -423,6 +425,7 @@ def _bookings_at(
             service.pk, counselor_id, people[person], consents[person], begin,
             begin + timedelta(minutes=minutes), status, channel, "ja", "", "", "", "", "", "",
             "[]", "", None, "", None, f"{pk:064x}", "", "", None, None, None, made, events[-1][2],
+            _OUTCOME_OF.get(outcome, outcome),
         )  # fmt: skip
         yield booking, events
 
@@ -447,7 +450,8 @@ def vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "VACUUM (ANALYZE) bookings_booking, bookings_bookingevent, bookings_applicant"
+                "VACUUM (ANALYZE) bookings_booking, bookings_bookingevent, bookings_applicant, "
+                "reports_dailyoutcome"
             )
         else:
             cursor.execute("ANALYZE")

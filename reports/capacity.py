@@ -3,7 +3,8 @@ The minutes an office offered and how far ahead people booked, computed in Pytho
 the office's hours, calendar and counselors (a few rows each), never from bookings. Pure:
 no queries.
 
-Offered minutes follow the availability rules (`bookings/availability.py`): a day offers
+Offered minutes follow the office calendar's rules (`offices/business_days.py`, as
+availability does): a day offers
 sessions when it is open (not a holiday, the year end or a closure, or it is an extra
 opening), within the union of the hours of the office's active services for that weekday
 (plus any extra opening's window), for every active counselor not absent that day.
@@ -14,9 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from offices.business_days import OfficeCalendar, is_year_end_closure, national_holiday_name
-from offices.models import Closure, LeadTimeUnit
-from offices.rules import BookingRules
+from offices.business_days import OfficeCalendar, calendar_from_closures, day_windows
 from reports.periods import Period
 
 Window = tuple[int, int]  # minutes from midnight: [start, end)
@@ -61,13 +60,7 @@ class OfficeCapacity:
         closures: (date, kind, start, end); hours: (weekday, start, end) of active services;
         absences: (counselor id, first day or None, last day or None) of active counselors.
         """
-        closed, extra_dates, extra_windows = set(), set(), {}
-        for day, kind, start, end in closures:
-            if kind == Closure.Kind.CLOSED:
-                closed.add(day)
-            else:
-                extra_dates.add(day)
-                extra_windows.setdefault(day, []).append((_minutes(start), _minutes(end)))
+        calendar, extra_times = calendar_from_closures(closures)
         weekly: dict[int, list[Window]] = {}
         for weekday, start, end in hours:
             weekly.setdefault(weekday, []).append((_minutes(start), _minutes(end)))
@@ -78,21 +71,18 @@ class OfficeCapacity:
                 days.add(first)
                 first += timedelta(days=1)
         return cls(
-            calendar=OfficeCalendar.from_dates(closed=closed, extra_openings=extra_dates),
-            extra_windows=extra_windows,
+            calendar=calendar,
+            extra_windows={
+                day: [(_minutes(start), _minutes(end)) for start, end in windows]
+                for day, windows in extra_times.items()
+            },
             weekly={day: merge_windows(windows) for day, windows in weekly.items()},
             counselors=counselors,
         )
 
     def windows(self, day: date) -> list[Window]:
-        """The day's windows; an extra opening on a holiday or in the year end stands alone."""
-        if not self.calendar.is_open_day(day):
-            return []
-        windows = list(self.extra_windows.get(day, []))
-        regular_day = not is_year_end_closure(day) and national_holiday_name(day) is None
-        if day not in self.calendar.extra_openings or regular_day:
-            windows.extend(self.weekly.get(day.weekday(), []))
-        return merge_windows(windows)
+        """The day's windows, merged (the office calendar's rule, `day_windows`)."""
+        return merge_windows(day_windows(self.calendar, self.extra_windows, self.weekly, day))
 
     def offered(self, period: Period) -> tuple[Counter, Counter]:
         """Minutes offered in the period: per counselor, and per (ISO weekday, hour)."""
@@ -137,10 +127,3 @@ class BusinessDayCount:
         if day <= made:
             return 0
         return self.counts[(day - self.first).days] - self.counts[(made - self.first).days]
-
-
-def last_booking_day(day: date, rules: BookingRules, calendar: OfficeCalendar) -> date:
-    """The last day on which a session on `day` could be booked under the rules."""
-    if rules.lead_time_unit == LeadTimeUnit.BUSINESS_DAYS:
-        return calendar.business_day_add(day, -rules.lead_time_days)
-    return day - timedelta(days=rules.lead_time_days)

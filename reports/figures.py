@@ -8,36 +8,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-from bookings.models import BookingChannel, BookingStatus
+from bookings.models import BookingChannel
+from bookings.outcomes import DUE_OUTCOMES, Outcome
 from offices.models import Office, Service
+from reports.device_checks import DeviceChecks
 from reports.periods import Period
 
-
-class Outcome(models.TextChoices):
-    """What became of a booking. Every booking has exactly one."""
-
-    HELD = "held", _("Sessions held")
-    SWITCHED_TO_PHONE = "switched_to_phone", _("Switched to phone")
-    NO_SHOW = "no_show", _("No-shows")
-    CANCELLED_BY_PERSON = "cancelled_by_person", _("Cancelled by the person")
-    CANCELLED_BY_OFFICE = "cancelled_by_office", _("Cancelled by the office")
-    DECLINED = "declined", _("Requests declined")
-    EXPIRED = "expired", _("Email checks lapsed")
-    SCHEDULED = "scheduled", _("Still to come or open")
-
-
-# Sessions that were due to take place: the no-show rate's denominator.
-DUE_OUTCOMES = (Outcome.HELD, Outcome.SWITCHED_TO_PHONE, Outcome.NO_SHOW)
-DUE_STATUSES = (
-    BookingStatus.COMPLETED,
-    BookingStatus.IN_PROGRESS,
-    BookingStatus.SWITCHED_TO_PHONE,
-    BookingStatus.NO_SHOW,
-)
 CHANNELS = list(BookingChannel)
+# The outcomes of bookings made, added up in every total; lapsed email checks are shown
+# beside the total, never in it (one total per page: bookings made).
+MADE_OUTCOMES = [outcome for outcome in Outcome if outcome != Outcome.EXPIRED]
 
 # Histogram of business days ahead: (first, last) with None = and more.
 LEAD_BUCKETS: list[tuple[int, int | None]] = [
@@ -83,7 +63,8 @@ class Counts:
 
     @property
     def total(self) -> int:
-        return sum(self.bookings.values())
+        """Bookings made: the page's one total (lapsed email checks never became bookings)."""
+        return sum(n for (_s, _c, found), n in self.bookings.items() if found != Outcome.EXPIRED)
 
     def outcome(self, outcome: str, service_id: int | None = None) -> int:
         return sum(
@@ -93,7 +74,11 @@ class Counts:
         )
 
     def service_total(self, service_id: int) -> int:
-        return sum(n for (service, _c, _o), n in self.bookings.items() if service == service_id)
+        return sum(
+            n
+            for (service, _c, found), n in self.bookings.items()
+            if service == service_id and found != Outcome.EXPIRED
+        )
 
     def channel(self, channel: str) -> int:
         """Bookings made through a channel (lapsed email checks never became bookings)."""
@@ -102,10 +87,6 @@ class Counts:
             for (_s, found, outcome), n in self.bookings.items()
             if found == channel and outcome != Outcome.EXPIRED
         )
-
-    @property
-    def channel_total(self) -> int:
-        return sum(n for (_s, _c, found), n in self.bookings.items() if found != Outcome.EXPIRED)
 
     @property
     def due(self) -> int:
@@ -149,32 +130,33 @@ class OfficeFigures:
     office: Office | None
     current: Counts = field(default_factory=Counts)
     previous: Counts = field(default_factory=Counts)
-    # month -> (channel, status) -> bookings, for the figures over time
+    # month -> (channel, outcome) -> bookings, for the figures over time
     months: dict[date, Counter] = field(default_factory=dict)
     barred_now: int = 0
+    device_checks: DeviceChecks = field(default_factory=DeviceChecks)  # the current period
 
     def month_channel(self, month: date, channel: str) -> int:
         return sum(
             n
-            for (found, status), n in self.months.get(month, Counter()).items()
-            if found == channel and status != BookingStatus.EXPIRED
+            for (found, outcome), n in self.months.get(month, Counter()).items()
+            if found == channel and outcome != Outcome.EXPIRED
         )
 
     def month_bookings(self, month: date) -> int:
         return sum(
             n
-            for (_c, status), n in self.months.get(month, Counter()).items()
-            if status != BookingStatus.EXPIRED
+            for (_c, outcome), n in self.months.get(month, Counter()).items()
+            if outcome != Outcome.EXPIRED
         )
 
-    def month_status(self, month: date, statuses) -> int:
+    def month_outcome(self, month: date, outcomes) -> int:
         return sum(
-            n for (_c, found), n in self.months.get(month, Counter()).items() if found in statuses
+            n for (_c, found), n in self.months.get(month, Counter()).items() if found in outcomes
         )
 
     def month_no_show_rate(self, month: date) -> float | None:
-        no_shows = self.month_status(month, [BookingStatus.NO_SHOW])
-        return share(no_shows, self.month_status(month, DUE_STATUSES))
+        no_shows = self.month_outcome(month, [Outcome.NO_SHOW])
+        return share(no_shows, self.month_outcome(month, DUE_OUTCOMES))
 
 
 @dataclass(frozen=True)
@@ -195,9 +177,6 @@ class Dashboard:
     services: list[Service]
     counselors: list[CounselorRow]
     figures: dict[int | None, OfficeFigures]
-    # Device-check problems by kind, once something records them (see
-    # `reports.selectors.device_check_problems`); None: no data, the figure is left out.
-    device_checks: list[tuple[str, int]] | None = None
 
     @property
     def total(self) -> OfficeFigures:
@@ -212,3 +191,4 @@ class MonthlyReport:
     services: list[Service]
     # office id -> (service id, channel, outcome) -> bookings
     bookings: dict[int, Counter]
+    device_checks: dict[int, DeviceChecks] = field(default_factory=dict)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import BoundedDateField
 from reports.periods import MAX_DAYS, Period
 
 ALL_OFFICES = "all"
@@ -35,10 +36,10 @@ class PeriodForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
         help_text=gettext_lazy("For example 2026-11."),
     )
-    first = forms.DateField(
+    first = BoundedDateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    last = forms.DateField(
+    last = BoundedDateField(
         label=gettext_lazy("To (inclusive)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -83,7 +83,8 @@ class MinutesBetween(Func):
 
 class SpanIndex(Func):
     """
-    Which of the spans cut by `boundaries` (sorted moments) a moment falls in: 0 before the
+    Which of the spans cut by `boundaries` (sorted moments, or day numbers) a moment (or a
+    day number) falls in: 0 before the
     first, i from the i-th on. PostgreSQL's `width_bucket` finds it by binary search; SQLite
     tries the boundaries in turn.
     """
@@ -102,7 +103,8 @@ class SpanIndex(Func):
         field = self.get_source_expressions()[0].output_field
         values = [field.get_db_prep_value(b, connection) for b in self.boundaries]
         if connection.vendor == "postgresql":
-            return f"width_bucket({moment}, %s::timestamptz[])", (*params, values)
+            kind = "int" if all(isinstance(b, int) for b in self.boundaries) else "timestamptz"
+            return f"width_bucket({moment}, %s::{kind}[])", (*params, values)
         whens = " ".join(f"WHEN {moment} < %s THEN {i}" for i in range(len(values)))
         case_params = []
         for value in values:

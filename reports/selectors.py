@@ -2,16 +2,15 @@
 The office's figures, read with aggregate queries: the database groups and counts, and
 Python only adds up the few hundred or thousand grouped rows. A dashboard takes nine
 queries whatever the period, the number of offices or the number of bookings (services;
-counselors with their absences; opening hours; closures; then bookings by status per
-span, the cancelled ones with who cancelled, booked minutes, lead times and bars, each one
-grouped query), and on PostgreSQL one `SET LOCAL` of working memory; the monthly report
-three. The indexes they use are created by `reports/migrations/0002_indexes.py`.
+counselors with their absences; opening hours; closures; then bookings by outcome per
+span, booked minutes, lead times, bars and device checks, each one grouped query), and on
+PostgreSQL one `SET LOCAL` of working memory; the monthly report three. The indexes they
+use are created by `reports/migrations/`.
 
-A booking belongs to the period in which its session starts, in Japan time. Its outcome
-comes from its status, and for a cancellation from the cancelling BookingEvent: the person
-(`actor_label` "applicant", online), a request declined (staff, from `requested`), or the
-office (staff, otherwise; this includes a cancellation a person phoned in, which the event
-does not tell apart).
+A booking belongs to the period in which its session starts, in Japan time. Its outcome is
+`Booking.outcome`, set with every change of its state from the change itself
+(`bookings.outcomes`): a phone switch then completed stays a phone switch, a closure is
+the office's cancellation, a cancellation at the person's request is the person's.
 """
 
 from collections import Counter
@@ -19,29 +18,32 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     Count,
     FilteredRelation,
     IntegerField,
     Q,
+    Sum,
     Value,
     When,
 )
 
 from bookings.models import Applicant, Booking, BookingStatus
+from bookings.state import RELEASED_STATUSES
 from common.clock import JST
+from offices.business_days import last_booking_day
 from offices.models import Closure, Counselor, Office, OpeningHours, Service
 from offices.rules import rules_for_service
-from reports.capacity import BusinessDayCount, OfficeCapacity, hour_overlaps, last_booking_day
+from reports.capacity import BusinessDayCount, OfficeCapacity, hour_overlaps
+from reports.device_checks import device_checks_by_office
 from reports.figures import (
     CounselorRow,
     Counts,
     Dashboard,
     MonthlyReport,
     OfficeFigures,
-    Outcome,
     lead_bucket,
 )
 from reports.functions import (
@@ -52,43 +54,12 @@ from reports.functions import (
     day_from_number,
     japan_day_number,
 )
+from reports.models import DailyOutcome
 from reports.periods import Period, month_after, trend_months
-
-# Who cancels when the event says "applicant": the person, online, from their booking page.
-PERSON_ACTORS = ("applicant",)
-
-# Bookings that gave their counselor's time back; all others kept it (a no-show too) and
-# count as booked minutes.
-RELEASED_STATUSES = (BookingStatus.CANCELLED, BookingStatus.EXPIRED)
 
 # Closures are read this far before the compared period: lead times reach back as far as
 # the longest booking horizon (366 days), and business days are counted over them.
 _LEAD_MARGIN = timedelta(days=400)
-
-
-def outcome_of(status: str, cancelled_by: str | None, cancelled_from: str | None) -> str:
-    """A booking's Outcome from its status and, if cancelled, its cancelling event."""
-    if status in (BookingStatus.COMPLETED, BookingStatus.IN_PROGRESS):
-        return Outcome.HELD
-    if status == BookingStatus.CANCELLED:
-        if cancelled_by in PERSON_ACTORS:
-            return Outcome.CANCELLED_BY_PERSON
-        if cancelled_from == BookingStatus.REQUESTED:
-            return Outcome.DECLINED
-        return Outcome.CANCELLED_BY_OFFICE
-    return _OUTCOME_BY_STATUS.get(status, Outcome.SCHEDULED)
-
-
-_OUTCOME_BY_STATUS = {
-    BookingStatus.SWITCHED_TO_PHONE: Outcome.SWITCHED_TO_PHONE,
-    BookingStatus.NO_SHOW: Outcome.NO_SHOW,
-    BookingStatus.EXPIRED: Outcome.EXPIRED,
-}
-
-
-def cancel_event() -> FilteredRelation:
-    # A cancellation is final, so a booking has at most one such event: the join adds no row.
-    return FilteredRelation("events", condition=Q(events__to_status=BookingStatus.CANCELLED))
 
 
 def _in_current(period: Period) -> Case:
@@ -105,11 +76,16 @@ _WORK_MEM = "64MB"
 
 @contextmanager
 def _grouping_memory() -> Iterator[None]:
-    """Within the block (one transaction), PostgreSQL may hash the groups in memory."""
+    """
+    Within the block (one transaction), PostgreSQL may hash the groups in memory. The
+    transaction is the figures' read database's (the replica of a fleet, config/routers.py).
+    """
+    alias = router.db_for_read(Booking)
+    connection = connections[alias]
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
         yield
 
@@ -120,7 +96,7 @@ def _rows(queryset) -> list[tuple]:
     the ORM's per-row conversion (a year of an office is tens of thousands of rows).
     """
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -140,26 +116,16 @@ def _boundaries(*periods: Period, months: Sequence[date] = ()) -> list[datetime]
     return sorted(points)
 
 
-def _status_query(office_ids: list[int], boundaries: list[datetime]):
+def _outcome_query(office_ids: list[int], boundaries: list[datetime]):
+    """From the daily roll-up (`DailyOutcome`): boundaries are Japan midnights, so days."""
+    days = [japan_day_number(moment.astimezone(JST).date()) for moment in boundaries]
     return (
-        _bookings(office_ids, boundaries[0], boundaries[-1])
-        .annotate(span=SpanIndex("start", boundaries=boundaries[1:-1]))
-        .values_list("office_id", "service_id", "channel", "status", "span")
-        .annotate(n=Count("id"))
+        DailyOutcome.objects.filter(office_id__in=office_ids, day__gte=days[0], day__lt=days[-1])
+        .annotate(span=SpanIndex("day", boundaries=days[1:-1]))
+        .values_list("office_id", "service_id", "channel", "outcome", "span")
+        .annotate(n=Sum("bookings"))
         .order_by()
     )
-
-
-def _cancellation_query(office_ids: list[int], boundaries: list[datetime]):
-    return (
-        _bookings(office_ids, boundaries[0], boundaries[-1])
-        .filter(status=BookingStatus.CANCELLED)
-        .annotate(cancel_event=cancel_event(), span=SpanIndex("start", boundaries=boundaries[1:-1]))
-        .values_list("office_id", "service_id", "channel", "cancel_event__actor_label",
-                     "cancel_event__from_status", "span")
-        .annotate(n=Count("id"))
-        .order_by()
-    )  # fmt: skip
 
 
 def _where(boundaries: list[datetime], periods: Sequence[Period]) -> list[int | None]:
@@ -174,43 +140,23 @@ def _outcome_counts(
     office_ids: list[int], boundaries: list[datetime], periods: Sequence[Period]
 ) -> tuple[Counter, Counter]:
     """
-    Two queries. Bookings by status per span between the boundaries (the months and the
-    periods; from the covering index alone): (office, span, channel, status) -> bookings,
-    for the months. And, within `periods` (contiguous), (office, period index, service,
-    channel, outcome) -> bookings, where the cancelled ones are joined to their cancelling
-    event to tell who cancelled; a cancellation without such an event (none is written
-    so) counts as the office's.
+    One query: bookings by outcome (`Booking.outcome`, kept by every change of state) per
+    span between the boundaries (the months and the periods), from the daily roll-up the
+    database keeps in step with the bookings (`reports.models.DailyOutcome`). Returns
+    (office, period index, service, channel, outcome) -> bookings within `periods`, and
+    (office, span, channel, outcome) -> bookings for the months.
     """
     where = _where(boundaries, periods)
     outcomes: Counter = Counter()
-    statuses: Counter = Counter()
-    cancelled: Counter = Counter()
-    for office_id, service_id, channel, status, span, n in _rows(
-        _status_query(office_ids, boundaries)
+    by_span: Counter = Counter()
+    for office_id, service_id, channel, outcome, span, n in _rows(
+        _outcome_query(office_ids, boundaries)
     ):
-        statuses[office_id, span, channel, status] += n
+        by_span[office_id, span, channel, outcome] += n
         index = where[span]
-        if index is None:
-            continue
-        if status == BookingStatus.CANCELLED:
-            cancelled[office_id, index, service_id, channel] += n
-        else:
-            outcomes[office_id, index, service_id, channel, outcome_of(status, None, None)] += n
-    cuts = _boundaries(*periods)
-    cut_where = _where(cuts, periods)
-    for office_id, service_id, channel, by, since, span, n in _rows(
-        _cancellation_query(office_ids, cuts)
-    ):
-        index = cut_where[span]
-        outcome = outcome_of(BookingStatus.CANCELLED, by, since)
-        if index is None or by is None or outcome == Outcome.CANCELLED_BY_OFFICE:
-            continue
-        outcomes[office_id, index, service_id, channel, outcome] += n
-        cancelled[office_id, index, service_id, channel] -= n
-    for (office_id, index, service_id, channel), n in cancelled.items():
-        if n:
-            outcomes[office_id, index, service_id, channel, Outcome.CANCELLED_BY_OFFICE] += n
-    return outcomes, statuses
+        if index is not None:
+            outcomes[office_id, index, service_id, channel, outcome] += n
+    return outcomes, by_span
 
 
 def _use_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
@@ -348,16 +294,16 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
 
     boundaries = _boundaries(period, previous, months=months)
     with _grouping_memory():
-        outcomes, statuses = _outcome_counts(office_ids, boundaries, [previous, period])
+        outcomes, by_span = _outcome_counts(office_ids, boundaries, [previous, period])
         use_rows = _rows(_use_rows(office_ids, previous.start, period.end, period))
         lead_rows = _rows(_lead_rows(office_ids, previous.start, period.end))
     for (office_id, in_current, service_id, channel, outcome), n in outcomes.items():
         counts(office_id, in_current).bookings[service_id, channel, outcome] += n
     span_months = [begins.astimezone(JST).date().replace(day=1) for begins in boundaries[:-1]]
-    for (office_id, span, channel, status), n in statuses.items():
+    for (office_id, span, channel, outcome), n in by_span.items():
         month = span_months[span]
         if month in months:
-            figures[office_id].months.setdefault(month, Counter())[channel, status] += n
+            figures[office_id].months.setdefault(month, Counter())[channel, outcome] += n
 
     starts: Counter = Counter()  # (office, current, minute of the week, length) -> bookings
     for office_id, counselor_id, current, week_minute, minutes, n in use_rows:
@@ -387,11 +333,13 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
         figures[office_id].previous.lifted = lifted_before
         figures[office_id].barred_now = barred_now
 
+    checks = device_checks_by_office(office_ids, period.start, period.end)
+    for office_id in office_ids:
+        figures[office_id].device_checks = checks[office_id]
     figures[None] = _added_up(figures[pk] for pk in office_ids)
     return Dashboard(
         period=period, previous=previous, months=months, now=now, offices=offices,
         services=services, counselors=counselors, figures=figures,
-        device_checks=device_check_problems(offices=offices, period=period),
     )  # fmt: skip
 
 
@@ -403,6 +351,7 @@ def _added_up(each) -> OfficeFigures:
         for month, counter in figures.months.items():
             total.months.setdefault(month, Counter()).update(counter)
         total.barred_now += figures.barred_now
+        total.device_checks.add(figures.device_checks)
     return total
 
 
@@ -447,30 +396,21 @@ def _add_lead_times(rows, *, offices, services, capacity, period: Period, counts
             target.last_moment += n
 
 
-def device_check_problems(*, offices: Sequence[Office], period: Period):
-    """
-    Hook for the device check's results (problems found before a session, by kind: no
-    camera, no microphone, browser too old, ...). Nothing records a device check yet, so
-    there is nothing to count and this answers None: the dashboard then leaves the figure
-    out rather than show an empty or invented one. When a check is recorded (a model with
-    office, checked_at and problem kind), count it here in one grouped query over the
-    period and return [(kind label, count)], most frequent first; the dashboard shows it
-    as a bar chart with its table.
-    """
-    return None
-
-
 def monthly_report(*, offices: Sequence[Office], period: Period, now: datetime) -> MonthlyReport:
-    """The month's bookings per office, service, channel and outcome: three queries."""
+    """
+    The month's bookings per office, service, channel and outcome, and its device checks:
+    three queries.
+    """
     offices = list(offices)
     office_ids = [office.pk for office in offices]
     services = list(
         Service.objects.filter(office_id__in=office_ids).order_by("office_id", "position", "slug")
     )
     bookings: dict[int, Counter] = {pk: Counter() for pk in office_ids}
-    outcomes, _statuses = _outcome_counts(office_ids, _boundaries(period), [period])
+    outcomes, _by_span = _outcome_counts(office_ids, _boundaries(period), [period])
     for (office_id, _index, service_id, channel, outcome), n in outcomes.items():
         bookings[office_id][service_id, channel, outcome] += n
     return MonthlyReport(
-        period=period, now=now, offices=offices, services=services, bookings=bookings
-    )
+        period=period, now=now, offices=offices, services=services, bookings=bookings,
+        device_checks=device_checks_by_office(office_ids, period.start, period.end),
+    )  # fmt: skip

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.clock import JST
 from offices.display import format_datetime
@@ -117,6 +118,7 @@ def monthly_report_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "report": report,
         "tables": report_offices(report),
+        "running": report.period.end > request.now,
         "generated": format_datetime(request.now),
         "csv_url": reverse("reports:monthly-csv") + _period_query(slug, report.period),
         "dashboard_url": reverse("reports:dashboard") + _period_query(slug, report.period),
@@ -139,13 +141,27 @@ def monthly_report_csv_view(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([_("Monthly report"), report.period.label])
     writer.writerow([_("Generated"), format_datetime(request.now)])
+    if report.period.end > request.now:
+        writer.writerow([_("Note"), str(UNFINISHED)])
     writer.writerow([])
-    for index, table in enumerate(report_offices(report)):
+    tables = report_offices(report)
+    for index, table in enumerate(tables):
         if index == 0:
             writer.writerow([_("Office"), *table.head])
         for row in [*[r.cells for r in table.rows], table.total]:
             writer.writerow([_csv_safe(table.name), *[_csv_safe(cell) for cell in row]])
+    checks = [(table.name, row) for table in tables for row in table.device_checks]
+    if checks:
+        writer.writerow([])
+        writer.writerow([_("Office"), _("Device check"), _("Number of sessions")])
+        for name, row in checks:
+            writer.writerow([_csv_safe(name), *[_csv_safe(cell) for cell in row]])
     return response
+
+
+UNFINISHED = gettext_lazy(
+    "This month has not ended: the counts include sessions still to come and will change."
+)
 
 
 def _csv_safe(value: str) -> str:

@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common import clock
 from common.clock import JST
+from common.forms import BoundedDateField
+from common.text import VisibleTextFormMixin
 from terms.models import TermsVersion
 
 
-class TermsVersionForm(forms.ModelForm):
+class TermsVersionForm(VisibleTextFormMixin, forms.ModelForm):
     class Meta:
         model = TermsVersion
         fields = [
@@ -40,7 +42,7 @@ class PublishForm(forms.Form):
         required=False,
         help_text=_("Tick to put this version in force as soon as it is published."),
     )
-    effective_date = forms.DateField(
+    effective_date = BoundedDateField(
         label=_("In force from (date)"),
         required=False,
         help_text=_("Japan time. Example: 2027-01-04"),

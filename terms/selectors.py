@@ -1,5 +1,6 @@
 """Reads: which version is in force, which comes next, and who must agree again."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -20,6 +21,48 @@ def terms_in_force(*, office: Office, at: datetime) -> TermsVersion | None:
     return (
         _public_versions(office).filter(effective_from__lte=at).order_by("-effective_from").first()
     )
+
+
+_VERSIONS_KEY = "terms:versions:{office_id}"
+
+
+def terms_versions_changed(sender, instance, **kwargs) -> None:
+    """A version saved or deleted (signals, connected at start): after commit, the office's
+    remembered versions are forgotten (`terms_in_force_brief`)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def forget() -> None:
+        with suppress(Exception):  # the cache is an accelerator; entries lapse anyway
+            cache.delete(_VERSIONS_KEY.format(office_id=instance.office_id))
+
+    forget()  # now (a request in this transaction, a test), and again once committed
+    transaction.on_commit(forget)
+
+
+def terms_in_force_brief(*, office: Office, at: datetime) -> tuple[int, str] | None:
+    """
+    (id, version label) of the version in force at `at`, from the office's published
+    versions remembered for a minute (forgotten after the commit of any change of a
+    version): what each booking's consent checks, without a query. A version published to
+    take effect later is in the list already and switches in exactly at its moment.
+    """
+    from django.core.cache import cache
+
+    key = _VERSIONS_KEY.format(office_id=office.pk)
+    try:
+        versions = cache.get(key)
+    except Exception:
+        versions = None
+    if versions is None:
+        versions = list(
+            _public_versions(office)
+            .order_by("-effective_from")
+            .values_list("pk", "version", "effective_from")
+        )
+        with suppress(Exception):  # Redis down: read each time
+            cache.set(key, versions, timeout=60)
+    return next(((pk, label) for pk, label, since in versions if since <= at), None)
 
 
 def terms_next_scheduled(*, office: Office, at: datetime) -> TermsVersion | None:

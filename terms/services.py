@@ -21,7 +21,7 @@ from terms.exceptions import (
 )
 from terms.models import Consent, TermsVersion
 from terms.rendering import render_markdown
-from terms.selectors import terms_in_force, user_can_publish_terms
+from terms.selectors import terms_in_force_brief, user_can_publish_terms
 
 EDITABLE_FIELDS = (
     "version",
@@ -215,24 +215,26 @@ def consent_give(
     (an outdated page, or a version not yet in force) is refused with the current
     version's id, never recorded against a version the person did not see.
     """
-    current = terms_in_force(office=office, at=now)
+    current = terms_in_force_brief(office=office, at=now)
     if current is None:
         raise NoTermsInForce(
             _("This office has no terms of use in force yet, so bookings cannot be taken.")
         )
-    if terms_version_id != current.pk:
+    current_id, current_label = current
+    if terms_version_id != current_id:
         raise TermsOutdated(
             _(
                 "The terms of use have changed since this page was opened. Please read the "
                 "current version and agree to it."
             ),
-            current_version_id=current.pk,
+            current_version_id=current_id,
+            current_version_label=current_label,
         )
     if channel != Consent.Channel.WEB and recorded_by is None:
         raise ValueError("a consent stated by phone or in a session names who recorded it")
     return Consent.objects.create(
         office=office,
-        terms_version=current,
+        terms_version_id=current_id,
         applicant_uuid=applicant_uuid,
         applicant_kind=applicant_kind,
         channel=channel,

@@ -11,10 +11,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from offices.models import Office
+from offices.models import Office, Service
 from offices.services import offices_seed
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.helpers import CHROMIUM
 
 
 def _services_required() -> bool:
@@ -42,9 +41,16 @@ def _require_services(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def seeded(db) -> dict[str, Office]:
-    """The five offices as `make run` seeds them, by slug."""
+def seeded(db, request: pytest.FixtureRequest) -> dict[str, Office]:
+    """
+    The five offices as `make run` seeds them, by slug, with every service open to online
+    booking, as they were before invitations: the older tests book openly anywhere. A test
+    marked `shipped_access` gets the seed's own booking access (invitation only at Toyooka,
+    Matsudo, Yamaguchi and Sasebo's weekday service; tests/offices/test_shipped_access.py).
+    """
     offices_seed(with_demo_counselors=True)
+    if request.node.get_closest_marker("shipped_access") is None:
+        Service.objects.update(accepts_web=True)
     return {office.slug: office for office in Office.objects.all()}
 
 
@@ -61,7 +67,7 @@ def offices(seeded) -> dict[str, Office]:
 def frozen():
     """
     Every test runs under a stopped clock, at the suite's fixed moment (Sunday 2026-11-22
-    10:00 in Japan, `tests.bookings.conftest.NOW`), whatever the real date: live-server
+    10:00 in Japan, `tests.helpers.NOW`), whatever the real date: live-server
     and browser tests included (time-machine patches the clock for every thread of the
     process). A test that needs another moment moves it: `frozen.move_to(...)`,
     `frozen.shift(seconds)`. Autouse, so it starts before any fixture that logs in,
@@ -69,7 +75,7 @@ def frozen():
     """
     import time_machine
 
-    from tests.bookings.conftest import NOW
+    from tests.helpers import NOW
 
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
@@ -87,3 +93,29 @@ def _fresh_cache():
     yield
     cache.clear()
     service_memo_clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_with_a_second_factor(monkeypatch):
+    """
+    `client.force_login(staff)` skips the password, and with it the second factor: the
+    session is marked as verified with a device of the test's own. The sign-in itself,
+    second factor included, is tested through its pages (tests/accounts/).
+    """
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if not user.is_staff:
+            return
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="tests")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

@@ -1,7 +1,8 @@
-from datetime import time
+from datetime import datetime, time, timedelta
 
 import factory
 
+from common.clock import JST
 from offices.models import Closure, Counselor, Office, OpeningHours, Service, User
 
 
@@ -14,6 +15,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Test office {n}")
     kind = "hello_work"
     platform = "zoom"
+    phone = "049-000-0000"
     court = "東京地方裁判所"
 
 
@@ -68,3 +70,101 @@ class CounselorFactory(factory.django.DjangoModelFactory):
     office = factory.SubFactory(OfficeFactory)
     user = factory.SubFactory(UserFactory, office=factory.SelfAttribute("..office"))
     display_name = factory.Sequence(lambda n: f"相談員{n}")
+
+
+# The booking core's records, for tests that state their own data.
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bookings.Applicant"
+
+    office = factory.SubFactory(OfficeFactory)
+    kind = "job_seeker"
+    identity_key = factory.Sequence(lambda n: f"test-applicant:{n}")
+    name = factory.Sequence(lambda n: f"テスト利用者{n}")
+    email = factory.Sequence(lambda n: f"applicant{n}@example.jp")
+
+
+class TermsVersionFactory(factory.django.DjangoModelFactory):
+    """A version published and in force from `effective_from` (the suite's moment minus a
+    year by default); `published_at=None` for a draft."""
+
+    class Meta:
+        model = "terms.TermsVersion"
+
+    office = factory.SubFactory(OfficeFactory)
+    version = factory.Sequence(lambda n: f"v{n}")
+    title = "利用規約"
+    body = "テスト用の利用規約です。"
+    body_html = "<p>テスト用の利用規約です。</p>"
+    effective_from = datetime(2025, 11, 22, 10, 0, tzinfo=JST)
+    published_at = factory.SelfAttribute("effective_from")
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "terms.Consent"
+
+    class Params:
+        applicant = factory.SubFactory(ApplicantFactory)
+
+    office = factory.SelfAttribute("applicant.office")
+    terms_version = factory.SubFactory(
+        TermsVersionFactory, office=factory.SelfAttribute("..office")
+    )
+    applicant_uuid = factory.SelfAttribute("applicant.uuid")
+    applicant_kind = factory.SelfAttribute("applicant.kind")
+    channel = "web"
+    given_at = datetime(2026, 11, 22, 10, 0, tzinfo=JST)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row written directly (no service, no event): for reads and figures. A test
+    of what booking does goes through `tests.helpers.book`."""
+
+    class Meta:
+        model = "bookings.Booking"
+
+    service = factory.SubFactory(ServiceFactory)
+    office = factory.SelfAttribute("service.office")
+    counselor = factory.SubFactory(CounselorFactory, office=factory.SelfAttribute("..office"))
+    applicant = factory.SubFactory(ApplicantFactory, office=factory.SelfAttribute("..office"))
+    consent = factory.SubFactory(
+        ConsentFactory,
+        applicant=factory.SelfAttribute("..applicant"),
+        office=factory.SelfAttribute("..office"),
+    )
+    reference = factory.Sequence(lambda n: f"F{n:07d}")
+    start = datetime(2026, 11, 26, 9, 30, tzinfo=JST)
+    end = factory.LazyAttribute(lambda b: b.start + timedelta(minutes=30))
+    status = "confirmed"
+    channel = "web"
+    name = factory.SelfAttribute("applicant.name")
+    email = factory.SelfAttribute("applicant.email")
+
+
+WEEKDAYS = (0, 1, 2, 3, 4)
+
+
+def office_with(
+    *,
+    hours: tuple[time, time] = (time(9, 30), time(12, 0)),
+    weekdays=WEEKDAYS,
+    counselors: int = 1,
+    terms: bool = True,
+    **rules,
+) -> Office:
+    """An office with exactly the rules a test names (any `Office` field: e.g.
+    `confirmation_mode="staff_approval"`, `lead_time_days=2`, `online_cancel_allowed=False`),
+    one web service open `hours` on `weekdays`, `counselors` counselors and, with `terms`,
+    a published version of its terms in force. Everything else is the model's default."""
+    office = OfficeFactory(is_published=True, **rules)
+    service = ServiceFactory(office=office)
+    for weekday in weekdays:
+        OpeningHoursFactory(service=service, weekday=weekday, start=hours[0], end=hours[1])
+    for _ in range(counselors):
+        CounselorFactory(office=office)
+    if terms:
+        TermsVersionFactory(office=office)
+    return office

@@ -32,6 +32,7 @@ def keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.usefixtures("keep_the_test_connection")
 @schema.parametrize()

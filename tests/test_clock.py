@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from common import clock
-from tests.bookings.conftest import NOW
+from tests.helpers import NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_APPS = [

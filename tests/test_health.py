@@ -1,4 +1,4 @@
-"""/healthz tells an orchestrator whether the database and the broker answer."""
+"""/healthz says the process is alive; /readyz whether the database, broker and migrations are."""
 
 import pytest
 from django.db import connection
@@ -8,40 +8,61 @@ from config.celery import app as celery_app
 
 
 @pytest.mark.django_db
-def test_healthz_is_ok_when_database_and_broker_answer(client):
+def test_readyz_is_ok_when_database_broker_and_migrations_are(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "migrations": "ok",
+        "proxy": "ok",
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_is_alive_without_touching_the_database_or_the_broker(client, monkeypatch):
+    """The load balancer's check (deploy/haproxy.cfg): the process answers, nothing more.
+    No `db` fixture: a query here would fail the test."""
+
+    def no_broker():
+        raise AssertionError("the liveness check asked the broker")
+
+    monkeypatch.setattr(celery_app, "connection_for_write", no_broker)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert response.json() == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
+def test_readyz_is_503_and_healthz_200_when_the_database_fails(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise connection.OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "down"
     assert "server closed" not in response.content.decode()
+    assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
+def test_readyz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     monkeypatch.setattr(
         celery_app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0")
     )
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "down"}
+    assert response.json()["checks"]["broker"] == "down"
+    assert response.json()["checks"]["database"] == "ok"
 
 
 @pytest.mark.redis
 @pytest.mark.django_db
-def test_healthz_checks_the_real_redis_broker(client, settings):
+def test_readyz_checks_the_real_redis_broker(client, settings):
     assert celery_app.conf.broker_url.startswith("redis://")
-    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+    assert client.get("/readyz").json()["checks"]["broker"] == "ok"
 
 
 @pytest.mark.redis
@@ -56,6 +77,7 @@ def test_the_production_cache_configuration_works_against_redis(settings):
 
 def test_healthz_refuses_other_methods(client):
     assert client.post("/healthz").status_code == 405
+    assert client.post("/readyz").status_code == 405
 
 
 def test_a_database_outage_is_a_503_with_retry_after_not_a_500(client, monkeypatch, db):

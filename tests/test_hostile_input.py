@@ -16,7 +16,7 @@ from hypothesis.extra.django import TestCase
 from bookings.models import Applicant, Booking
 from offices.services import offices_seed
 from terms.services import terms_seed
-from tests.bookings.conftest import NOW, jst, person
+from tests.helpers import NOW, jst, person
 
 THU = jst(2026, 11, 26, 9, 30)
 SCRIPT = "<script>alert(1)</script>"

@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from offices.models import User
-from tests.bookings.conftest import person
+from tests.helpers import person
 
 HOSTILE_DATES = ["9999-12-31", "0001-01-01", "10000-01-01", "2026-02-30", "abc", "-1", ""]
 HOSTILE_VALUES = [

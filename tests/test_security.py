@@ -24,7 +24,7 @@ from common import clock
 from config.logging import NoPersonalDataReporterFilter, redact
 from notifications.tasks import send_queued_notifications
 from offices.models import User
-from tests.bookings.conftest import jst, manage_token, person
+from tests.helpers import email_checked, jst, manage_token, person
 
 THU = jst(2026, 11, 26, 9, 30)
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -87,7 +87,10 @@ def test_the_production_settings_send_hsts_and_redirect_to_https(monkeypatch):
     import importlib
     import sys
 
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key-" + "0123456789" * 3)
+    monkeypatch.setenv(
+        "SECRET_KEY", "Zq3vN8xK2pLw7RtY5mJc9HbF4sGd6QeA1uVn0oXiT_kEyWrPz-aBcDfGhIjKlMnOpQ"
+    )
+    monkeypatch.setenv("TRUSTED_PROXIES", "172.30.0.10")
     monkeypatch.setenv("ALLOWED_HOSTS", "consult.example.jp")
     monkeypatch.setenv("EMAIL_URL", "smtp+tls://user:password@smtp.example.jp:587")
     sys.modules.pop("config.settings.production", None)
@@ -115,7 +118,7 @@ def test_no_personal_data_or_token_in_the_logs_of_a_whole_booking(
         booking = _book_on_the_web(client, **secrets)
     counselor = User.objects.get(username="kawagoe-counselor-1")
     with django_capture_on_commit_callbacks(execute=True):
-        booking_confirm(booking=booking, by=counselor, now=clock.now())
+        booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     token = manage_token(booking)
     client.get(reverse("booking-manage", args=[token]))
     client.get(reverse("booking-manage", args=[token + "x"]))  # a 404, logged with its path

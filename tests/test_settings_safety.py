@@ -19,7 +19,7 @@ from django.test import RequestFactory, override_settings
 from config.logging import RedactingAdminEmailHandler, RedactSecretsFilter, redact
 
 ROOT = Path(settings.BASE_DIR)
-GOOD_KEY = "a-long-random-production-key-" + "0123456789" * 3
+GOOD_KEY = "Zq3vN8xK2pLw7RtY5mJc9HbF4sGd6QeA1uVn0oXiT_kEyWrPz-aBcDfGhIjKlMnOpQ"
 TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz_0123456789-abc"
 
 
@@ -30,6 +30,7 @@ def _production(monkeypatch, **env):
         "SECRET_KEY": GOOD_KEY,
         "ALLOWED_HOSTS": "consult.example.jp",
         "EMAIL_URL": "smtp+tls://u:p@smtp.example.jp:587",
+        "TRUSTED_PROXIES": "172.30.0.10",
     }
     for key, value in {**base, **env}.items():
         if value is None:

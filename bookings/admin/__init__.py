@@ -1,4 +1,13 @@
 """The booking core in the admin: the model admins register here (Django's autodiscovery
-imports `bookings.admin`); the custom pages live in `views`."""
+imports `bookings.admin`); the counselor's pages are one module each (`schedule`, `phone`,
+`propose`, `bursts`), hung under the bookings' admin by `BookingAdmin.get_urls`."""
 
-from bookings.admin import bookings, changes, offices  # noqa: F401  (registers the model admins)
+from bookings.admin import (  # noqa: F401  (registers the model admins)
+    applicants,
+    bookings,
+    changes,
+    counselors,
+    offices,
+    phone_calls,
+    records,
+)

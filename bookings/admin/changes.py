@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings.exceptions import BookingError
 from bookings.models import BookingChange
 from bookings.services.reschedule import booking_change_confirm, booking_change_decline
+from common.errors import DomainError
 from offices.admin import OfficeScopedAdminMixin
 from offices.display import format_session
 
@@ -43,7 +43,7 @@ class BookingChangeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         for change in queryset:
             try:
                 service(change=change, by=request.user, now=request.now)
-            except BookingError as error:
+            except DomainError as error:
                 self.message_user(
                     request, f"{change.booking.reference}: {error.message}", messages.ERROR
                 )

@@ -1,34 +1,44 @@
 """
 The public JSON API, /api/v1, with its OpenAPI schema at /api/v1/openapi.json.
-Every error is JSON with a `code`; no input produces a 500.
+Every error is JSON with a `code` (`errors`); no input produces a 500.
 """
 
 import logging
 import re
-from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
 from ninja.responses import Status
 
-from bookings.exceptions import (
-    BookingError,
+from bookings.api import errors
+from bookings.api.errors import request_language
+from bookings.api.parser import JsonOnlyParser
+from bookings.api.schemas import (
+    BookingIn,
+    BookingOut,
+    ChallengeOut,
+    ErrorOut,
+    OfficeDetailOut,
+    OfficeOut,
+    SlotQuery,
+    SlotsOut,
+    TermsOut,
 )
+from bookings.exceptions import ServiceClosed
 from bookings.selectors.availability_cache import service_remembered, slot_json_cached
 from bookings.services.create import booking_create
+from bookings.services.proof import challenge_issue, proof_accept, proof_required
 from common.clock import JST
 from common.dates import EARLIEST, LATEST, day_in_bounds
 from common.http import client_ip
+from offices.display import booking_access_text, not_open_online_text
 from offices.models import Office, OpeningHours, Service
 from offices.rules import rules_for_service
-from terms.exceptions import NoTermsInForce, TermsError, TermsOutdated
 from terms.selectors import terms_in_force, terms_version_id_for
 
 logger = logging.getLogger(__name__)
@@ -41,221 +51,21 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JsonOnlyParser(),
 )
 
-
-def _language(request: HttpRequest) -> str:
-    accept = request.headers.get("Accept-Language", "")
-    return "en" if accept.lower().startswith("en") else "ja"
-
-
-def _error(request, status: int, code: str, **fields):
-    return api.create_response(request, {"code": code, **fields}, status=status)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc: ValidationError):
-    errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        location = [
-            str(part)
-            for part in error.get("loc", [])
-            if part not in ("body", "query", "path", "payload")
-        ]
-        errors.setdefault(".".join(location) or "request", []).append(error.get("msg", "invalid"))
-    return _error(request, 422, "invalid", errors=errors)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    """Ninja's own refusals (a body that is not JSON) in this API's error format."""
-    if exc.status_code == 404:
-        return _error(request, 404, "not_found", message=str(exc))
-    if exc.status_code != 400:
-        return _error(request, exc.status_code, "error", message=str(exc))
-    with translation.override(_language(request)):
-        message = _("The request body is not valid JSON. Send a JSON object.")
-    return _error(request, 400, "malformed", message=message)
-
-
-@api.exception_handler(BookingError)
-def _refused(request, error: BookingError):
-    """Every domain refusal, by its class: status, code, message and what to act on."""
-    with translation.override(_language(request)):
-        response = _error(request, error.http_status, error.code, **error.api_fields())
-    if error.retry_after:
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-@api.exception_handler(TermsError)
-def _terms_refused(request, error: TermsError):
-    with translation.override(_language(request)):
-        if isinstance(error, TermsOutdated):
-            return _error(
-                request, 409, "terms_outdated", message=str(error.message),
-                current_version=error.current_version_id,
-                current_version_label=_terms_label(error.current_version_id),
-            )  # fmt: skip
-        if isinstance(error, NoTermsInForce):
-            return _error(request, 409, "no_terms", message=str(error.message))
-        return _error(request, 409, "error", message=str(error.message))
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return _error(request, 404, "not_found", message="Not found.")
-
-
-@api.exception_handler(RequestDataTooBig)
-def _too_large(request, exc):
-    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused as JSON, before it is parsed."""
-    with translation.override(_language(request)):
-        message = _("The request body is too large. Send at most %(size)d KB.") % {
-            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
-        }
-    return _error(request, 413, "too_large", message=message)
-
-
-# --- Schemas ---------------------------------------------------------------------------
-
-
-class ServiceOut(Schema):
-    slug: str
-    name: str
-    name_en: str
-    slot_minutes: int
-    channels: list[str]
-
-
-class OfficeOut(Schema):
-    slug: str
-    name: str
-    name_en: str
-    platform: str
-    phone: str
-    services: list[ServiceOut]
-
-
-class HoursOut(Schema):
-    weekday: int = Field(description="0 = Monday")
-    start: str
-    end: str
-
-
-class RulesOut(Schema):
-    slot_minutes: int
-    max_extension_minutes: int
-    confirmation_mode: str
-    email_verification_minutes: int
-    lead_time_days: int
-    lead_time_unit: str
-    horizon_days: int
-    online_cancel_allowed: bool
-    online_cancel_days_before: int
-    job_seeker_number: str
-
-
-class ServiceDetailOut(ServiceOut):
-    hours: list[HoursOut]
-    rules: RulesOut
-
-
-class OfficeDetailOut(Schema):
-    slug: str
-    name: str
-    name_en: str
-    platform: str
-    phone: str
-    employers_may_book: bool
-    no_show_grace_minutes: int
-    services: list[ServiceDetailOut]
-
-
-class SlotOut(Schema):
-    start: datetime
-    end: datetime
-    free: int
-
-
-class SlotsOut(Schema):
-    slots: list[SlotOut]
-
-
-class TermsOut(Schema):
-    id: int
-    version: str
-    effective_from: datetime
-    title: str
-    body: str
-
-
-class AttendeeIn(Schema):
-    role: str = Field(max_length=20)
-    name: str = Field(max_length=100)
-    affiliation: str = Field("", max_length=200)
-
-
-class BookingIn(Schema):
-    service: str | None = Field(None, max_length=40)
-    start: datetime
-    kind: str | None = Field(None, max_length=20)
-    name: str = Field(max_length=200)
-    name_kana: str | None = Field(None, max_length=200)
-    job_seeker_number: str | None = Field(None, max_length=40)
-    email: str = Field(max_length=254)
-    phone: str = Field(max_length=40)
-    company_name: str | None = Field(None, max_length=200)
-    attendees: list[AttendeeIn] | None = Field(None, max_length=5)
-    note: str | None = Field(None, max_length=2000)
-    terms_version: int | str = Field(
-        description=(
-            "The terms of use the person agreed to: the `version` string that "
-            '`GET /offices/{slug}/terms/current` publishes (e.g. "2023-07-14"), or its '
-            "`id` (an integer). Anything but the version in force is refused with 409 "
-            "`terms_outdated` and the current version's `id` and `version`."
-        ),
-        examples=["2023-07-14", 2],
-    )
-    agree_terms: bool
-
-
-class BookingOut(Schema):
-    reference: str
-    status: str
-    start: datetime
-    end: datetime
-    manage_url: str
-
-
-class AlternativeOut(Schema):
-    start: datetime
-    end: datetime
-    free: int
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str | None = None
-    errors: dict[str, list[str]] | None = None
-    alternatives: list[AlternativeOut] | None = None
-    current_version: int | None = None
-    current_version_label: str | None = None
-
-
-# --- Helpers ---------------------------------------------------------------------------
-
-
-def _terms_label(version_id: int) -> str | None:
-    from terms.models import TermsVersion
-
-    return TermsVersion.objects.filter(pk=version_id).values_list("version", flat=True).first()
+errors.install(api)
 
 
 def _channels(service: Service) -> list[str]:
-    return [
-        name for name, on in (("web", service.accepts_web), ("phone", service.accepts_phone)) if on
-    ]
+    """How the service is booked: "web" (open online booking, this API included),
+    "invitation" (online with a counselor's personal invitation), "phone"."""
+    ways = (
+        ("web", service.accepts_web),
+        ("invitation", service.accepts_invitations),
+        ("phone", service.accepts_phone),
+    )
+    return [name for name, on in ways if on]
 
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
@@ -289,7 +99,13 @@ def _web_service_by_slugs(office_slug: str, service_slug: str | None) -> Service
         services = services.filter(slug=service_slug)
     service = services.order_by("position", "slug").first()
     if service is None:
-        _office(office_slug)  # 404 for an unknown office
+        office = _office(office_slug)  # 404 for an unknown office
+        closed = Service.objects.filter(office=office, is_active=True, accepts_web=False)
+        if service_slug:
+            closed = closed.filter(slug=service_slug)
+        closed = closed.order_by("position", "slug").first()
+        if closed is not None:  # invitation or phone only: say how to book it
+            raise ServiceClosed(not_open_online_text(closed, office))
         raise HttpError(404, "No such service taking web bookings at this office.")
     return service
 
@@ -306,14 +122,17 @@ def _web_service_cached(office_slug: str, service_slug: str | None) -> Service:
     )
 
 
-def _service_out(service: Service) -> dict:
+def _service_out(service: Service, language: str) -> dict:
     rules = rules_for_service(service, service.office)
+    with translation.override(language):
+        how_to_book = booking_access_text(service, service.office)
     return {
         "slug": service.slug,
         "name": service.name,
         "name_en": service.name_en,
         "slot_minutes": rules.slot_minutes,
         "channels": _channels(service),
+        "how_to_book": how_to_book,
     }
 
 
@@ -333,7 +152,7 @@ def office_list(request):
             "name_en": o.name_en,
             "platform": o.platform,
             "phone": o.phone,
-            "services": [_service_out(s) for s in o.active_services],
+            "services": [_service_out(s, request_language(request)) for s in o.active_services],
         }
         for o in offices
     ]
@@ -356,7 +175,7 @@ def office_detail(request, slug: str):
         rules = rules_for_service(service, office)
         result.append(
             {
-                **_service_out(service),
+                **_service_out(service, request_language(request)),
                 "hours": [
                     {"weekday": h.weekday, "start": f"{h.start:%H:%M}", "end": f"{h.end:%H:%M}"}
                     for h in service.opening_hours.all()
@@ -387,12 +206,6 @@ def office_detail(request, slug: str):
     }
 
 
-class SlotQuery(Schema):
-    service: str | None = Field(None, max_length=40)
-    from_: date = Field(alias="from", description="First Japan date, YYYY-MM-DD")
-    to: date = Field(description="Last Japan date (inclusive), YYYY-MM-DD")
-
-
 @api.get(
     "/offices/{slug}/slots",
     response={200: SlotsOut, 404: ErrorOut, 422: ErrorOut},
@@ -420,7 +233,8 @@ def slot_list(request, slug: str, query: Query[SlotQuery]):
                 "errors": {"to": [f"Ask for at most {MAX_RANGE_DAYS} days."]},
             },
         )
-    service = _web_service_cached(slug, query.service)
+    with translation.override(request_language(request)):
+        service = _web_service_cached(slug, query.service)
     # Serialized and cached as bytes rather than re-validated by the response schema (kept
     # for OpenAPI): the hottest endpoint, and these values are built by this code.
     body = slot_json_cached(
@@ -458,9 +272,12 @@ def terms_current(request, slug: str):
     "/offices/{slug}/bookings",
     response={
         201: BookingOut,
+        202: ErrorOut,
         400: ErrorOut,
+        403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        415: ErrorOut,
         422: ErrorOut,
         429: ErrorOut,
         503: ErrorOut,
@@ -469,10 +286,15 @@ def terms_current(request, slug: str):
     exclude_none=True,
 )
 def booking_create_endpoint(request, slug: str, payload: BookingIn):
-    service = _web_service_by_slugs(slug, payload.service)
-    language = _language(request)
-    data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms"})
+    language = request_language(request)
+    with translation.override(language):
+        service = _web_service_by_slugs(slug, payload.service)
+    data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms", "altcha"})
     data["attendees"] = [a for a in (data.get("attendees") or [])]
+    if proof_required() and not proof_accept(
+        payload=payload.altcha, office=service.office, now=request.now
+    ):
+        return _park(request, service, payload, data, language)
     with translation.override(language):
         created = booking_create(
             service=service,
@@ -504,6 +326,43 @@ def booking_create_endpoint(request, slug: str, payload: BookingIn):
     }
     # A replay (same Idempotency-Key) answers exactly as the first request did.
     return Status(201, body)
+
+
+@api.get(
+    "/offices/{slug}/challenge",
+    response={200: ChallengeOut, 404: ErrorOut},
+    tags=["booking"],
+)
+def challenge_get(request, slug: str):
+    """A proof-of-work challenge (ALTCHA) for one booking at this office: its cost,
+    `maxnumber`, follows the office's current pressure; good for one use, 30 minutes."""
+    response = api.create_response(
+        request, challenge_issue(office=_office(slug), now=request.now), status=200
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _park(request, service, payload, data: dict, language: str):
+    """No proof of work: a request that holds no time until its emailed link is opened."""
+    from django.utils.translation import gettext as _
+
+    from bookings.services.open_requests import open_request_park
+
+    with translation.override(language):
+        open_request_park(
+            service=service, start=payload.start, data=data,
+            terms_version_id=terms_version_id_for(
+                office=service.office, label_or_id=payload.terms_version
+            ),
+            agree_terms=payload.agree_terms, language=language, now=request.now,
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+        )  # fmt: skip
+        message = _(
+            "Request received. The time is not held yet: we emailed a link to the address "
+            "given, and opening it books the time."
+        )
+    return Status(202, {"code": "check_email", "message": message})
 
 
 def _record_booked(request, booking) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
+from bookings.next_steps import booking_story
 from bookings.state import EmailKind
 from notifications.services import Attachment, Message
 from offices import display
@@ -26,6 +27,24 @@ def _message(name: str, subject: str, context: dict, attachments=()) -> Message:
         text=render_to_string(f"emails/{name}.txt", context),
         html=render_to_string(f"emails/{name}.html", context),
         attachments=list(attachments),
+    )
+
+
+# The emails whose subject is the stage's title (the others name their event).
+STORY_SUBJECTS = ("verify", "requested", "confirmed", "cancelled", "expired", "proposed", "no_show")
+# About the person's access or a correction, not the booking's stage: no stage lines.
+NO_STORY = ("barred", "bar_withdrawn", "no_show_withdrawn")
+# The emails that carry the calendar file: the event appears, moves, or goes.
+ICS_TEMPLATES = ("confirmed", "rescheduled", "cancelled", "cancelled_for_closure")
+
+
+def _ics_attachment(booking: Booking, manage_url: str) -> Attachment:
+    from bookings.selectors.bookings import meeting_for_person
+
+    return Attachment(
+        "booking.ics",
+        booking_ics(booking, manage_url=manage_url, meeting=meeting_for_person(booking)),
+        "text/calendar; charset=utf-8",
     )
 
 
@@ -74,7 +93,7 @@ def booking_message(
         return None
     change = None
     if template in ("change_requested", "change_declined"):
-        change = booking.changes.get(pk=int(occurrence))
+        change = booking.changes.get(pk=int(occurrence.split(":")[0]))  # "<change>[:<n>]"
     with translation.override(booking.language):
         office = booking.office
         rules = rules_for_service(booking.service, office)
@@ -104,6 +123,8 @@ def booking_message(
             **links,
             "office_url": _absolute(reverse("office-detail", args=[office.slug])),
             "book_again_url": _absolute(reverse("booking-start", args=[office.slug])),
+            # The first lines: the booking's stage and the person's next step.
+            "story": None if template in NO_STORY else booking_story(booking),
             **(extra or {}),
         }
         subjects = {
@@ -124,20 +145,18 @@ def booking_message(
             "cancelled_for_closure": _("Your booking was cancelled: the office is closed that day"),
             "new_link": _("A new link to your booking"),
         }
-        if template == "cancelled" and context.get("declined"):
+        if template in STORY_SUBJECTS:
+            subjects[template] = context["story"].subject
+        if template == "cancelled" and context.get("on_request"):
+            subjects["cancelled"] = _("Your booking was cancelled as you asked")
+        elif template == "cancelled" and context.get("declined"):
             subjects["cancelled"] = _("The office could not accept your booking request")
         elif template == "cancelled" and context.get("by_office"):
             subjects["cancelled"] = _("The office cancelled your booking")
         subject = f"[{context['office_name']}] {subjects[template]} ({booking.reference})"
         attachments = []
-        if template in ("confirmed", "rescheduled"):
-            attachments.append(
-                Attachment(
-                    "booking.ics",
-                    booking_ics(booking, manage_url=context["manage_url"]),
-                    "text/calendar; charset=utf-8",
-                )
-            )
+        if template in ICS_TEMPLATES:
+            attachments.append(_ics_attachment(booking, context["manage_url"]))
         return _message(f"booking_{template}", subject, context, attachments)
 
 
@@ -166,7 +185,10 @@ def terms_change_message(booking: Booking, version) -> Message:
 
 
 def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:
-    """The join link (with Zoom's meeting ID and passcode); never the host link."""
+    """The join link (with the meeting ID and passcode where the platform joins by them);
+    never the host link."""
+    from bookings.selectors.bookings import meeting_for_person
+
     with translation.override(booking.language):
         office_name = booking.office.name_en if booking.language == "en" else booking.office.name
         context = {
@@ -175,9 +197,7 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
             "phone": booking.office.phone,
             "platform": booking.office.get_platform_display(),
             "when": display.format_session(booking.start, booking.end),
-            "join_url": meeting.join_url,
-            "meeting_number": meeting.meeting_number if booking.office.platform == "zoom" else "",
-            "passcode": meeting.passcode if booking.office.platform == "zoom" else "",
+            **(meeting_for_person(booking, meeting) or {}),
             **links,
         }
         subject = (
@@ -190,7 +210,7 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
 
 def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str]) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
-    from bookings.selectors.bookings import meeting_for
+    from bookings.selectors.bookings import meeting_for, meeting_for_person
     from bookings.selectors.consent import booking_needs_reconsent
 
     meeting = meeting_for(booking)
@@ -205,11 +225,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
             "phone": booking.office.phone,
             "platform": booking.office.get_platform_display(),
             "when": display.format_session(booking.start, booking.end),
-            "join_url": meeting.join_url if issued else "",
-            "meeting_number": meeting.meeting_number
-            if issued and booking.office.platform == "zoom"
-            else "",
-            "passcode": meeting.passcode if issued and booking.office.platform == "zoom" else "",
+            **((meeting_for_person(booking, meeting) if issued else None) or {}),
             "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
             "must_agree": must_agree,
             **links,
@@ -221,29 +237,6 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
         )
         subject = f"[{office_name}] {title} ({booking.reference})"
         return _message(kind, subject, context)
-
-
-def record_link_message(booking: Booking, *, person_name: str, link_path: str) -> Message:
-    """
-    To the address on record of the person whose details a public booking gave: was it
-    them? Addressed by the name on record, never by what the booking's maker typed.
-    """
-    with translation.override(booking.language):
-        office = booking.office
-        office_name = office.name_en if booking.language == "en" else office.name
-        context = {
-            "booking": {"name": person_name, "reference": booking.reference},
-            "office_name": office_name,
-            "service_name": booking.service.name_en
-            if booking.language == "en"
-            else booking.service.name,
-            "when": display.format_session(booking.start, booking.end),
-            "phone": office.phone,
-            "link_url": _absolute(link_path),
-        }
-        title = _("Was this booking yours?")
-        subject = f"[{office_name}] {title} ({booking.reference})"
-        return _message("record_link", subject, context)
 
 
 def booking_link_message(booking: Booking, *, manage_url: str) -> Message:
@@ -285,3 +278,28 @@ def booking_links_message(
         }
         subject = f"[{office_name}] " + _("The links to your bookings")
         return _message("booking_links", subject, context)
+
+
+def open_request_message(
+    *, service, start, name: str, url: str, minutes: int, language: str
+) -> Message:
+    """The link that turns an open request without a proof of work into a booking."""
+    from datetime import timedelta
+
+    from offices.rules import rules_for_service
+
+    with translation.override(language):
+        office = service.office
+        office_name = office.name_en if language == "en" else office.name
+        rules = rules_for_service(service, office)
+        context = {
+            "booking": {"name": name},
+            "name": name,
+            "office_name": office_name,
+            "phone": office.phone,
+            "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
+            "url": url,
+            "window": display.format_duration(minutes),
+        }
+        subject = f"[{office_name}] " + _("Open this link to book your time")
+        return _message("open_request", subject, context)

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings.exceptions import BookingError, BookingInvalid
-from bookings.public.views import _booking_or_404, _token_page
+from bookings.exceptions import BookingInvalid
+from bookings.public.shared import booking_or_404, token_page
 from bookings.services.device_check import device_check_record
 from bookings.tokens import MANAGE
 from common import ratelimit
+from common.errors import DomainError
 from common.http import client_ip
 from offices import display
 from offices.devices import BROWSER_NAMES, platform_needs, platform_needs_lines
@@ -103,6 +104,8 @@ def _messages() -> dict[str, str]:
             "On a smartphone or tablet, {platform} needs the {app} app: install it before the "
             "day, and join from the link in your email."
         ),
+        "browser_app_install": _("Install the {app} app"),
+        "app": _("joins with the app"),
         "browser_unsupported": _(
             "This browser cannot join {platform}. Open this page in {browsers} instead."
         ),
@@ -233,14 +236,14 @@ def device_check_office(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def device_check_booking(request: HttpRequest, token: str) -> HttpResponse:
     """The check for one booking; its summary's form posts the coarse result (POST, CSRF)."""
-    booking = _booking_or_404(token, MANAGE)
+    booking = booking_or_404(token, MANAGE)
     error = None
     if request.method == "POST":
         try:
             device_check_record(booking=booking, result=request.POST, now=request.now)
         except BookingInvalid:
             error = _("The result was not understood. Please run the check again.")
-        except BookingError as refused:
+        except DomainError as refused:
             error = refused.message
         else:
             messages.success(
@@ -255,4 +258,4 @@ def device_check_booking(request: HttpRequest, token: str) -> HttpResponse:
         "error": error,
         "can_save": booking.is_active,
     }
-    return _token_page(request, "bookings/device_check.html", context, status=409 if error else 200)
+    return token_page(request, "bookings/device_check.html", context, status=409 if error else 200)

@@ -3,7 +3,7 @@ Changing the time (予約の変更) from the booking page: the free times of the
 (GET) and the move itself (POST, with CSRF), through `booking_reschedule_by_applicant`.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,20 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bookings.exceptions import BookingError, BookingInvalid, SlotTaken
+from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import BookingChange
-from bookings.public.views import (
+from bookings.public.shared import (
     DAYS_PER_PAGE,
-    _booking_or_404,
-    _days_with_slots,
-    _parse_start,
-    _token_page,
+    booking_or_404,
+    days_with_slots,
+    parse_start,
+    token_page,
 )
 from bookings.services.reschedule import (
     booking_reschedule_by_applicant,
     booking_reschedule_refusal,
 )
 from common.clock import JST
+from common.dates import parse_day
+from common.errors import DomainError
 from offices import display
 from offices.rules import rules_for_service
 
@@ -33,19 +35,19 @@ from offices.rules import rules_for_service
 @never_cache
 @require_http_methods(["GET", "POST"])
 def booking_change(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking_or_404(token, "manage")
+    booking = booking_or_404(token, "manage")
     now = request.now
     error, status = None, 200
     if request.method == "POST":
         try:
             result = booking_reschedule_by_applicant(
-                booking=booking, start=_parse_start(request.POST.get("start")), now=now
+                booking=booking, start=parse_start(request.POST.get("start")), now=now
             )
         except BookingInvalid as invalid:
             error, status = next(iter(invalid.errors.values()))[0], 400
         except SlotTaken as taken:
             error, status = taken.message, 409
-        except BookingError as refused:
+        except DomainError as refused:
             error, status = refused.message, 409
         else:
             if result.change is not None:
@@ -65,16 +67,12 @@ def booking_change(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("booking-manage", token=token)
         booking.refresh_from_db()
     today = now.astimezone(JST).date()
-    try:
-        first_day = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
-    except ValueError:
-        first_day = today
-    first_day = max(first_day, today)
+    first_day = max(parse_day(request.GET.get("from")) or today, today)
     refusal = booking_reschedule_refusal(booking, now)
     rules = rules_for_service(booking.service, booking.office)
     days = []
     if refusal is None:
-        for day in _days_with_slots(booking.service, first_day, now):
+        for day in days_with_slots(booking.service, first_day, now):
             present = booking.start.astimezone(JST).isoformat()
             day["slots"] = [s for s in day["slots"] if s["value"] != present]
             if day["slots"]:
@@ -101,4 +99,4 @@ def booking_change(request: HttpRequest, token: str) -> HttpResponse:
         "more_days": first_day + timedelta(days=DAYS_PER_PAGE)
         <= today + timedelta(days=rules.horizon_days),
     }
-    return _token_page(request, "bookings/change.html", context, status=status)
+    return token_page(request, "bookings/change.html", context, status=status)

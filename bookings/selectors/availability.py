@@ -19,13 +19,14 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import F, FilteredRelation, FloatField, Func, Q
 
 from bookings.models import TIME_HOLDING_STATUSES, Booking, BookingStatus
+from common.dates import day_in_bounds
 from offices.business_days import (
     JST,
     OfficeCalendar,
+    calendar_from_closures,
+    day_windows,
     earliest_bookable_day,
-    is_year_end_closure,
     latest_bookable_day,
-    national_holiday_name,
 )
 from offices.models import Closure, Counselor, OpeningHours, Service
 from offices.rules import BookingRules, rules_for_service
@@ -73,18 +74,6 @@ class _Busy:
         return index > 0 and self.ends[index - 1] > start
 
 
-def _calendar(rows: list[tuple]) -> tuple[OfficeCalendar, dict[date, list[tuple[time, time]]]]:
-    closed, extra_dates = set(), set()
-    extra_windows: dict[date, list[tuple[time, time]]] = defaultdict(list)
-    for day, kind, start, end in rows:
-        if kind == Closure.Kind.CLOSED:
-            closed.add(day)
-        else:
-            extra_dates.add(day)
-            extra_windows[day].append((start, end))
-    return OfficeCalendar.from_dates(closed=closed, extra_openings=extra_dates), extra_windows
-
-
 def _weekly_hours(services: list[Service]) -> dict[int, dict[int, list[tuple[time, time]]]]:
     """Service id -> weekday -> windows, for several services in one query."""
     weekly: dict[int, dict[int, list[tuple[time, time]]]] = {
@@ -105,20 +94,13 @@ def _open_windows(
     first: date,
     last: date,
 ) -> dict[date, list[tuple[time, time]]]:
-    """
-    Day -> its windows. An extra opening adds its window; the regular hours of the weekday
-    apply too unless the day is a holiday or in the year end (then only the extra window).
-    """
+    """Day -> its windows (the office calendar's rule: `offices.business_days.day_windows`)."""
     days = {}
     day = first
     while day <= last:
-        if calendar.is_open_day(day):
-            windows = list(extra_windows.get(day, []))
-            regular_day = not is_year_end_closure(day) and national_holiday_name(day) is None
-            if day not in calendar.extra_openings or regular_day:
-                windows.extend(weekly.get(day.weekday(), []))
-            if windows:
-                days[day] = sorted(set(windows))
+        windows = day_windows(calendar, extra_windows, weekly, day)
+        if windows:
+            days[day] = sorted(set(windows))
         day += timedelta(days=1)
     return days
 
@@ -186,6 +168,10 @@ def slot_lists_for_services(
     """
     if not services:
         return {}
+    if not (day_in_bounds(first_day) and day_in_bounds(last_day)):
+        # No office opens at the ends of the calendar, and the margins below would
+        # overflow there (common.dates): nothing is free.
+        return {s.pk: [] for s in services}
     office_id = services[0].office_id
     if any(s.office_id != office_id for s in services):
         raise ValueError("slot_lists_for_services takes the services of one office at a time")
@@ -197,7 +183,7 @@ def slot_lists_for_services(
             date__lte=last_day + _CALENDAR_MARGIN,
         ).values_list("date", "kind", "start", "end")
     )
-    calendar, extra_windows = _calendar(calendar_rows)
+    calendar, extra_windows = calendar_from_closures(calendar_rows)
     ranges = {}
     for service in services:
         earliest = max(first_day, earliest_bookable_day(now, rules[service.pk], calendar))

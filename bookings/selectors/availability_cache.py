@@ -18,10 +18,19 @@ from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from bookings.models import Booking
 from bookings.selectors.availability import Slot, slot_list_available
-from offices.models import Closure, Counselor, CounselorAbsence, Office, OpeningHours, Service
+from offices.models import (
+    Closure,
+    Counselor,
+    CounselorAbsence,
+    Office,
+    OpeningHours,
+    Service,
+    User,
+)
 
 TIMEOUT = 120
 logger = logging.getLogger(__name__)
@@ -48,21 +57,73 @@ def _cache_down(error: Exception) -> None:
     logger.warning("cache unavailable, availability computed afresh: %s", type(error).__name__)
 
 
-def availability_changed(office_id: int) -> None:
-    """Call inside or outside a transaction: the bump happens once committed."""
-
+def _bump_after_commit(key: str, *, now_too: bool = False) -> None:
     def bump() -> None:
         try:
-            cache.incr(_version_key(office_id))
+            cache.incr(key)
         except ValueError:  # no version yet (or evicted): any new value invalidates
             try:
-                cache.set(_version_key(office_id), 2, timeout=None)
+                cache.set(key, 2, timeout=None)
             except Exception as error:
                 _cache_down(error)
         except Exception as error:  # Redis down: see above
             _cache_down(error)
 
+    if now_too:
+        bump()
     transaction.on_commit(bump)
+
+
+def availability_changed(office_id: int) -> None:
+    """Call inside or outside a transaction: the bump happens once committed."""
+    _bump_after_commit(_version_key(office_id))
+
+
+# The office's setup alone (hours, closures, counselors, absences, services, the office,
+# its staff), apart from its bookings: what `booking_create` reads before its lock is
+# cached under a version of its own, that no booking bumps.
+def _setup_key(office_id: int) -> str:
+    return f"availability:setup:{office_id}"
+
+
+def setup_changed(office_id: int) -> None:
+    """Bumped at once (this transaction's own reads see the change) and again after the
+    commit (an entry another request made in between, from the old setup, is left behind)."""
+    _bump_after_commit(_setup_key(office_id), now_too=True)
+
+
+def setup_cached(office_id: int, name: str, build: Callable):
+    """`build()`, remembered under the office's setup version (Redis down: built)."""
+    try:
+        version = cache.get(_setup_key(office_id))
+        if version is None:
+            version = 1
+            cache.add(_setup_key(office_id), version, timeout=None)
+        key = f"setup:{office_id}:{version}:{name}"
+        value = cache.get(key)
+    except Exception as error:
+        _cache_down(error)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout=TIMEOUT)
+        except Exception as error:
+            _cache_down(error)
+    return value
+
+
+def day_offer_cached(*, service: Service, day: date, now: datetime) -> list[Slot]:
+    """The starts `service` offers on `day` with who is present, bookings ignored (as
+    `slot_list_available(ignore_bookings=True)`): the setup's version and the minute
+    (the lead-time boundary moves with it) key it."""
+    minute = int(now.timestamp() // 60)
+    return setup_cached(
+        service.office_id, f"offer:{service.pk}:{day.isoformat()}:{minute}",
+        lambda: slot_list_available(
+            service=service, first_day=day, last_day=day, now=now, ignore_bookings=True
+        ),
+    )  # fmt: skip
 
 
 def _key(kind: str, service: Service, first_day: date, last_day: date, now: datetime) -> str:
@@ -151,11 +212,27 @@ def _on_change(sender, instance, **kwargs) -> None:
     office_id = _office_id_of(instance)
     if office_id:
         availability_changed(office_id)
+        if not isinstance(instance, Booking):
+            setup_changed(office_id)
+
+
+def _on_staff_change(sender, instance, **kwargs) -> None:
+    """A staff account or its roles changed: who an office's notices go to may have."""
+    if isinstance(instance, User):
+        if instance.office_id:
+            setup_changed(instance.office_id)
+        return
+    for office_id in Office.objects.values_list("pk", flat=True):  # a role edited
+        setup_changed(office_id)
 
 
 def connect_signals() -> None:
     """Setup changes made anywhere (admin, shell, seed) invalidate the office's cache."""
-    from bookings.models import Booking
+    post_save.connect(_on_staff_change, sender=User, dispatch_uid="setup-user")
+    post_delete.connect(_on_staff_change, sender=User, dispatch_uid="setup-user-d")
+    m2m_changed.connect(
+        _on_staff_change, sender=User.groups.through, dispatch_uid="setup-user-groups"
+    )
 
     for model in (Service, Office):
         post_save.connect(service_memo_clear, sender=model, dispatch_uid=f"memo-{model.__name__}")

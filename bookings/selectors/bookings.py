@@ -9,6 +9,7 @@ from bookings.models import (
     ACTIVE_STATUSES,
     Booking,
     BookingLink,
+    DeviceCheck,
 )
 from bookings.tokens import token_hash
 from common.clock import JST
@@ -50,11 +51,28 @@ def meeting_for(booking: Booking) -> OnlineMeeting | None:
     return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
 
 
-def upcoming_count_for_email(*, office, email: str, now) -> int:
-    """Active bookings at the office not yet over, made with this email address."""
-    return Booking.objects.filter(
-        office=office, email__iexact=email, status__in=ACTIVE_STATUSES, end__gt=now
-    ).count()
+def device_check_latest(booking: Booking) -> DeviceCheck | None:
+    """The person's latest device check for this booking, if they made one."""
+    return DeviceCheck.objects.filter(booking=booking).order_by("-at", "-pk").first()
+
+
+def meeting_for_person(booking: Booking, meeting: OnlineMeeting | None = None) -> dict | None:
+    """
+    What the person may see of the booking's meeting, once it is issued: the join link,
+    and the meeting ID and passcode where the office's platform lets people join with them;
+    never the host link. The booking page and every email show this, and only this.
+    """
+    from conferencing.providers import capabilities_for
+
+    meeting = meeting if meeting is not None else meeting_for(booking)
+    if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
+        return None
+    by_number = capabilities_for(booking.office.platform).joins_with_number
+    return {
+        "join_url": meeting.join_url,
+        "meeting_number": meeting.meeting_number if by_number else "",
+        "passcode": meeting.passcode if by_number else "",
+    }
 
 
 def session_before_next_business_day(booking: Booking, now: datetime) -> bool:
@@ -64,3 +82,24 @@ def session_before_next_business_day(booking: Booking, now: datetime) -> bool:
     today = now.astimezone(JST).date()
     calendar = office_calendar(office=booking.office, start=today, end=today + timedelta(days=14))
     return booking.start.astimezone(JST).date() <= calendar.business_day_add(today, 1)
+
+
+def booking_made_here_at(
+    *, booking_ids: list[int], office_slug: str, email: str, start: datetime, end: datetime
+) -> Booking | None:
+    """Among the bookings this browser made (`booking_ids`), an active one of this address
+    overlapping [start, end) at the office: what a second press of "book" meets."""
+    if not booking_ids or not email:
+        return None
+    return (
+        Booking.objects.filter(
+            pk__in=booking_ids,
+            office__slug=office_slug,
+            email__iexact=email,
+            status__in=ACTIVE_STATUSES,
+            start__lt=end,
+            end__gt=start,
+        )
+        .order_by("start")
+        .first()
+    )

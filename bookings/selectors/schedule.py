@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from bookings.models import Booking, BookingChange, BookingEvent, BookingStatus, DeviceCheck
 from bookings.state import Offer, allowed_actions, undo_refusal
 from common.clock import JST
 from conferencing.models import OnlineMeeting
-from offices.models import Counselor, OpeningHours
+from offices.models import Counselor, CounselorAbsence, OpeningHours
 
 ROW_MINUTES = 5
 SCHEDULE_STATUSES = [s for s in BookingStatus.values if s != BookingStatus.EXPIRED]
@@ -66,9 +66,15 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         .select_related("service", "counselor", "applicant")
         .order_by("start", "pk")
     )
+    absence = CounselorAbsence.objects.filter(
+        counselor=OuterRef("pk"), start_date__lte=day, end_date__gte=day
+    )
     counselors = list(
         Counselor.objects.filter(office=office)
         .filter(Q(is_active=True) | Q(pk__in={b.counselor_id for b in bookings}))
+        .annotate(  # shown in the column's head: bookings of an absent counselor stand out
+            is_absent=Exists(absence), absence_reason=Subquery(absence.values("reason")[:1])
+        )
         .order_by("pk")
     )
     meetings = {

@@ -5,6 +5,7 @@ the start, who may need a phone call. Only coarse outcomes arrive: per part "pas
 an image, a sound or a device's name, and nothing here would accept one.
 """
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -25,6 +26,8 @@ PROBLEMS: dict[str, tuple[str, ...]] = {
     "connection": ("slow", "unstable", "failed"),
     "battery": ("low",),
 }
+# Outcomes that are not problems: on a phone, Zoom and Teams are joined with their app.
+FINE: dict[str, tuple[str, ...]] = {"browser": ("app",)}
 _FIGURES = {"round_trip_ms": 60_000, "download_kbps": 10_000_000, "upload_kbps": 10_000_000}
 
 
@@ -32,10 +35,12 @@ def _figure(value: object, limit: int) -> int | None:
     if value in (None, ""):
         return None
     try:
-        number = int(float(str(value)))
+        number = float(str(value))
     except ValueError:
         return None
-    return min(max(number, 0), limit)
+    if not math.isfinite(number):  # "1e999", "inf", "nan": no figure, not a crash
+        return None
+    return int(min(max(number, 0), limit))
 
 
 def device_check_record(
@@ -50,7 +55,8 @@ def device_check_record(
     outcomes = {}
     for part, problems in PROBLEMS.items():
         value = str(result.get(part) or DeviceCheckOutcome.NOT_TESTED)
-        if value not in (DeviceCheckOutcome.PASSED, DeviceCheckOutcome.NOT_TESTED, *problems):
+        fine = (DeviceCheckOutcome.PASSED, DeviceCheckOutcome.NOT_TESTED, *FINE.get(part, ()))
+        if value not in (*fine, *problems):
             errors[part] = [_("Run the check again: this result was not understood.")]
         outcomes[part] = value
     if errors:
@@ -64,8 +70,8 @@ def device_check_record(
             booking=booking,
             at=now,
             passed=all(
-                v in (DeviceCheckOutcome.PASSED, DeviceCheckOutcome.NOT_TESTED)
-                for v in outcomes.values()
+                v in (DeviceCheckOutcome.PASSED, DeviceCheckOutcome.NOT_TESTED, *FINE.get(part, ()))
+                for part, v in outcomes.items()
             ),
             **outcomes,
             **{name: _figure(result.get(name), limit) for name, limit in _FIGURES.items()},

@@ -20,6 +20,7 @@ from bookings.exceptions import BookingInvalid
 from bookings.models import Booking
 from bookings.services.create import rate_check
 from bookings.services.links import booking_manage_link_renew
+from common.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +40,11 @@ def booking_link_resend(
     *, reference: str, email: str, ip_address: str | None, now: datetime
 ) -> None:
     """
-    Emails a fresh link to the booking's page when `reference` and `email` match a booking
-    (whose personal data was not purged); otherwise does nothing, silently. Raises
-    BookingInvalid for an empty or malformed field, RateLimited past the limits.
+    Hands `reference` and `email` to a task that emails a fresh link to the booking's page
+    when they match a booking (whose personal data was not purged), and otherwise does
+    nothing. Raises BookingInvalid for an empty or malformed field, RateLimited past the
+    limits; the rest of the request is the same work for a match and a miss.
     """
-    from bookings.emails.applicant import booking_link_message
-    from notifications.services import notification_enqueue
-
     reference = normalize_reference(reference)
     email = unicodedata.normalize("NFKC", email or "").strip().lower()
     errors: dict[str, list[str]] = {}
@@ -65,6 +64,17 @@ def booking_link_resend(
         [f"email:{_email_key(email)}", f"reference:{reference}"],
         settings.RATE_LIMIT_FIND_BOOKING,
     )
+    # The look-up and the email happen in a task: the request does the same work and
+    # answers the same, byte for byte and in time, whether or not anything matched.
+    enqueue_after_commit("bookings.tasks.send_booking_link", reference, email, what="booking link")
+
+
+def booking_link_send(*, reference: str, email: str, now: datetime) -> bool:
+    """The task's half: emails a fresh link to the booking that `reference` and `email`
+    (normalized) match, if any. True when one was sent."""
+    from bookings.emails.applicant import booking_link_message
+    from notifications.services import notification_enqueue
+
     booking = (
         Booking.objects.select_related("office", "service")
         .filter(reference=reference, email__iexact=email, personal_data_purged_at__isnull=True)
@@ -72,7 +82,7 @@ def booking_link_resend(
     )
     if booking is None:
         logger.info("booking link asked for: no match")
-        return
+        return False
     with transaction.atomic():
         token = booking_manage_link_renew(booking, now)
         url = settings.SITE_URL.rstrip("/") + reverse("booking-manage", args=[token])
@@ -85,3 +95,4 @@ def booking_link_resend(
             office_id=booking.office_id,
         )
     logger.info("booking link sent for booking id=%s", booking.pk)
+    return True

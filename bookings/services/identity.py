@@ -1,67 +1,46 @@
 """
-Whose record a booking joins. A person's record (their Applicant) belongs to that person:
-an unverified public request never joins it.
+Whose record a booking joins. A record (an Applicant) comes from the office, never from a
+number someone typed:
 
-- A request whose number (or, without a number, email) is new to the office creates the
-  person's record, with that request's email and phone as the contact on record.
-- A public request (web or API) giving the number or email of someone already on record is
-  a record of its own, a *claim* (`Applicant.claimed` names the person), one per number and
-  email address given. The address on record is sent a link; opening it and pressing the
-  button moves the claim's bookings into the person's record. Or a counselor links the
-  two in the admin with a reason. Each moved booking gets an event.
-- A booking entered by a counselor (phone, during a session) joins the person's record:
-  the counselor knows whom they are talking to.
+- A booking a counselor enters (phone, during a session) joins the office's record of the
+  person, keyed by the job-seeker number the counselor took (else the email, else the
+  phone), made if new: the counselor knows whom they are talking to. An invitation names
+  the record it was sent from (invitations/services.py).
+- An open booking (web or API) joins the record of its email address (`web:<address>`,
+  source "online"), made if new: the identity of open booking is the address, where every
+  link is sent. The job-seeker number it gives is the person's statement, kept on the
+  booking for a counselor to check: it never creates, owns or joins a record, and nothing
+  public depends on who else has typed it.
+- A counselor who checked (on the phone, in a session) links a booking to the office's
+  record of the person, or makes that record from the booking, with a reason: an event on
+  the booking (`booking_link_record`).
 
-The cap on upcoming bookings, no-shows and the bar count a record's own bookings, so a
-stranger's bookings, no-shows and bar stay on the stranger's claim. What a public request
-is told never depends on the person whose details it gave: a claim of a barred person is
-refused with the same words as any refusal (phone the office), and the cap counts only
-the requester's own claim.
+No-shows and the bar count a record's own bookings, so a stranger typing someone's number
+bars only the stranger's own address. What a public request is told never depends on
+another record: a refusal says "phone the office"; the cap on upcoming bookings is
+`services.person_guard`'s, by address.
 """
 
-import hashlib
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import ApplicantBarred, BookingLimitReached, NotAllowedNow
-from bookings.models import ACTIVE_STATUSES, Applicant, Booking, BookingEvent
-from bookings.services.locking import applicant_lock, booking_transaction
-from bookings.tokens import new_token, token_hash
+from bookings.exceptions import ApplicantBarred, NotAllowedNow
+from bookings.models import Applicant, ApplicantSource, Booking
+from bookings.services.events import booking_event_record
+from bookings.services.locking import (
+    applicant_lock,
+    booking_lock,
+    booking_transaction,
+    staff_may_act,
+)
+from bookings.state import Actor, Reason
 from bookings.validation import ApplicantInput, identity_key
 from offices.models import Office, User
 
 logger = logging.getLogger(__name__)
-
-
-def _claim_key(key: str, email: str) -> str:
-    digest = hashlib.sha256(f"{key}|{email.lower()}".encode()).hexdigest()
-    return f"claim:{digest}"
-
-
-def link_token_issue(claim: Applicant) -> str:
-    """A new random token for the claim's "was it you?" link (only its hash is kept; the
-    newest email's link is the one that works)."""
-    token = new_token()
-    claim.link_token_hash = token_hash(token)
-    claim.save(update_fields=["link_token_hash"])
-    return token
-
-
-def _defaults(cleaned: ApplicantInput, **extra) -> dict:
-    return {
-        "kind": cleaned.kind,
-        "name": cleaned.name,
-        "name_kana": cleaned.name_kana,
-        "job_seeker_number": cleaned.job_seeker_number,
-        "email": cleaned.email,
-        "phone": cleaned.phone,
-        **extra,
-    }
 
 
 def _get_or_create(office: Office, key: str, defaults: dict) -> tuple[Applicant, bool]:
@@ -74,24 +53,41 @@ def _get_or_create(office: Office, key: str, defaults: dict) -> tuple[Applicant,
         return Applicant.objects.get(office=office, identity_key=key), False
 
 
+def online_key(email: str) -> str:
+    return f"web:{email.strip().lower()}"
+
+
 def applicant_for_request(*, office: Office, cleaned: ApplicantInput, public: bool) -> Applicant:
     """
     The record this request's booking joins, locked (`select_for_update`), so one record's
     concurrent requests are serialized and its cap holds. Runs inside the booking's atomic.
     """
-    key = identity_key(cleaned)
-    person, created = _get_or_create(office, key, _defaults(cleaned))
-    if created:
-        applicant = person
-    elif not public:
-        applicant = person
-        if not person.email and not person.phone:
-            person.email, person.phone = cleaned.email, cleaned.phone
-            person.save(update_fields=["email", "phone"])
+    contact = {
+        "kind": cleaned.kind,
+        "name": cleaned.name,
+        "name_kana": cleaned.name_kana,
+        "email": cleaned.email,
+        "phone": cleaned.phone,
+    }
+    if public:  # the address is the identity; the typed number stays on the booking
+        applicant, created = _get_or_create(
+            office, online_key(cleaned.email), {**contact, "source": ApplicantSource.ONLINE}
+        )
     else:
         applicant, created = _get_or_create(
-            office, _claim_key(key, cleaned.email), _defaults(cleaned, claimed=person)
+            office,
+            identity_key(cleaned),
+            {**contact, "job_seeker_number": cleaned.job_seeker_number},
         )
+        if not created and not applicant.email and not applicant.phone:
+            applicant.email, applicant.phone = cleaned.email, cleaned.phone
+            applicant.save(update_fields=["email", "phone"])
+    if created:
+        # A record this transaction inserted is its alone until commit (a concurrent
+        # request with the same key waits on the unique index): nothing to lock, no
+        # bookings to count (`created_now`).
+        applicant.created_now = True
+        return applicant
     return applicant_lock(applicant.pk)  # first in the lock order (services.locking)
 
 
@@ -105,103 +101,92 @@ def refusal_message(office: Office) -> str:
 
 def booking_refuse_for_applicant(*, applicant: Applicant, office: Office, now: datetime) -> None:
     """
-    Raises ApplicantBarred or BookingLimitReached for a public request; the caller holds
-    the applicant's lock. A claim of a barred person is refused like the barred person.
+    Raises ApplicantBarred for a booking the person makes online; the caller holds the
+    applicant's lock. Only the record's own bar counts. (The cap on upcoming bookings:
+    services.person_guard.)
     """
-    claimed = applicant.claimed if applicant.is_unlinked_claim else None
-    if applicant.is_barred or (claimed is not None and claimed.is_barred):
+    if applicant.is_barred:
         raise ApplicantBarred(refusal_message(office))
-    upcoming = Booking.objects.filter(
-        applicant=applicant, status__in=ACTIVE_STATUSES, end__gt=now
-    ).count()
-    if upcoming >= settings.BOOKING_MAX_UPCOMING_PER_PERSON:
-        raise BookingLimitReached(
-            _(
-                "You already have the most upcoming bookings allowed online at this office "
-                "(%(max)d). Cancel one, or book again after a session; or phone the office."
-            )
-            % {"max": settings.BOOKING_MAX_UPCOMING_PER_PERSON}
+
+
+def _office_key(booking: Booking) -> str:
+    return identity_key(
+        ApplicantInput(
+            kind=booking.applicant.kind,
+            name=booking.name,
+            name_kana=booking.name_kana,
+            job_seeker_number=booking.job_seeker_number,
+            email=booking.email,
+            phone=booking.phone,
         )
-
-
-def claim_notify(booking: Booking) -> None:
-    """
-    A booking filed under a claim: the address on record is asked whether it was them
-    (in the booking's transaction, sent after commit; once per booking).
-    """
-    from bookings.emails.applicant import record_link_message
-    from notifications.services import notification_enqueue
-
-    claim = booking.applicant
-    person = claim.claimed
-    if person is None or not person.email or person.personal_data_purged_at:
-        return
-    notification_enqueue(
-        dedupe_key=f"booking:{booking.pk}:record_link",
-        kind="record_link",
-        recipient=person.email,
-        language=booking.language,
-        render=lambda: record_link_message(
-            booking,
-            person_name=person.name,
-            link_path=reverse("record-link", args=[link_token_issue(claim)]),
-        ),
-        office_id=booking.office_id,
     )
 
 
-def claim_get_by_token(*, token: str) -> Applicant | None:
-    if not token:
-        return None
-    return (
-        Applicant.objects.select_related("office", "claimed")
-        .filter(link_token_hash=token_hash(token), claimed__isnull=False)
-        .first()
-    )
+def _record_from(booking: Booking) -> Applicant:
+    """The office's record made from the booking's details (a counselor checked them)."""
+    key = _office_key(booking)
+    try:
+        with transaction.atomic():
+            return Applicant.objects.create(
+                office=booking.office,
+                kind=booking.applicant.kind,
+                source=ApplicantSource.OFFICE,
+                identity_key=key,
+                name=booking.name,
+                name_kana=booking.name_kana,
+                job_seeker_number=booking.job_seeker_number,
+                email=booking.email,
+                phone=booking.phone,
+            )
+    except IntegrityError:
+        raise NotAllowedNow(
+            _(
+                "The office already has a record with this job-seeker number (or, without "
+                "one, this email or phone): link the booking to that record instead."
+            )
+        ) from None
 
 
-@booking_transaction()
-def applicant_link(*, claim: Applicant, by: User | None, reason: str, now: datetime) -> Applicant:
+def booking_link_record(
+    *, booking: Booking, to: Applicant | None, by: User, reason: str, now: datetime
+) -> Applicant:
     """
-    Moves a claim's bookings into the record of the person it names, with an event per
-    booking; returns the person. `by` None: the person confirmed from the address on record.
+    Moves `booking` into the office's record `to`, or into a record made from the booking's
+    details (`to` None), after a counselor checked who booked; records an event with the
+    reason. Returns the record. Raises NotAllowedNow (another office, no reason, a record
+    that is not the office's, a record that exists already).
     """
-    # The lock order: the people (the claim, then the person), then their bookings.
-    claim = applicant_lock(claim.pk)
-    if claim.claimed_id is None or claim.linked_at is not None:
-        raise NotAllowedNow(_("This booking is already part of a person's record."))
-    if by is not None and not reason.strip():
-        raise NotAllowedNow(_("Say why these are the same person, e.g. checked on the phone."))
-    person = applicant_lock(claim.claimed_id)
-    why = (
-        f"linked to person id={person.pk} by staff: {reason.strip()}"
-        if by is not None
-        else f"linked to person id={person.pk}: confirmed from the address on record"
-    )[:300]
-    bookings = list(
-        Booking.objects.select_for_update(of=("self",), no_key=True).filter(applicant=claim)
-    )
-    for booking in bookings:
+    reason = reason.strip()
+    staff_may_act(by, booking)
+    if not reason:
+        raise NotAllowedNow(_("Say how you checked who this is, e.g. on the phone."))
+    if booking.personal_data_purged_at:
+        raise NotAllowedNow(_("This booking's details were erased: there is nothing to link."))
+    if to is not None and (
+        to.office_id != booking.office_id or not to.is_checked or to.personal_data_purged_at
+    ):
+        raise NotAllowedNow(_("Choose a record this office made of the person."))
+    with booking_transaction():
+        # The lock order: the people (in id order), then the booking.
+        ids = sorted({booking.applicant_id, *([to.pk] if to else [])})
+        locked = {pk: applicant_lock(pk) for pk in ids}
+        booking = booking_lock(booking.pk, by=by)
+        if booking.applicant_id not in locked or booking.applicant_id == getattr(to, "pk", None):
+            raise NotAllowedNow(_("This booking is already in that record."))
+        person = _record_from(booking) if to is None else locked[to.pk]
         booking.applicant = person
         booking.save(update_fields=["applicant", "updated_at"])
-        BookingEvent.objects.create(
-            booking=booking,
+        booking_event_record(
+            booking,
             at=now,
-            from_status=booking.status,
-            to_status=booking.status,
             actor=by,
-            actor_label="staff" if by is not None else "applicant",
-            reason=why,
+            actor_label=Actor.STAFF,
+            reason_code=Reason.RECORD_MADE if to is None else Reason.LINKED_BY_STAFF,
+            reason_params={"person_id": person.pk},
+            reason=reason,
         )
-    claim.linked_at = now
-    claim.identity_key = f"linked:{claim.uuid}"  # the next request with these details: a new claim
-    claim.link_token_hash = ""
-    claim.save(update_fields=["linked_at", "identity_key", "link_token_hash"])
-    logger.info(
-        "applicant id=%s linked into id=%s (%d bookings)", claim.pk, person.pk, len(bookings)
-    )
-    if person.is_barred or bookings:
         from bookings.services.no_shows import bar_if_threshold
 
-        bar_if_threshold(person.pk, person.office, now)
+        bar_if_threshold(person.pk, booking.office, now)
+    logger.info("booking id=%s linked to applicant id=%s", booking.pk, person.pk)
     return person

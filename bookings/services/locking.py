@@ -1,7 +1,7 @@
 """
 The locks of booking, and the one order in which every service takes them:
 
-    applicant  ->  the office's counselors (in id order)  ->  the booking
+    applicant  ->  the office's counselors (in id order)  ->  the booking  ->  its change
 
 Each lock is a row lock on exactly one table (`of=("self",)`: a joined office, service or
 counselor is never locked with it) and `FOR NO KEY UPDATE` (`no_key=True`): it serializes
@@ -21,18 +21,9 @@ from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingBusy, NotAllowedNow
-from bookings.models import Applicant, Booking
+from bookings.models import Applicant, Booking, BookingChange
+from common.db import is_lock_failure
 from offices.models import Counselor, User
-
-# SQLSTATE of "could not obtain lock" (lock_timeout) and of a deadlock.
-LOCK_NOT_AVAILABLE = "55P03"
-DEADLOCK_DETECTED = "40P01"
-
-
-def is_lock_failure(error: BaseException) -> bool:
-    """A lock timeout or a deadlock, from a database error (psycopg's SQLSTATE)."""
-    cause = getattr(error, "__cause__", None) or error
-    return getattr(cause, "sqlstate", None) in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED)
 
 
 def busy_error() -> BookingBusy:
@@ -48,13 +39,29 @@ def lock_timeout_set() -> None:
             cursor.execute(f"SET LOCAL lock_timeout = {int(settings.BOOKING_LOCK_TIMEOUT_MS)}")
 
 
+def lock_timeout_set_and_booking_id() -> int | None:
+    """`lock_timeout_set` and the next booking id drawn from its sequence, in one statement
+    (PostgreSQL; None elsewhere): what `booking_create` does first."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, true), "
+            "nextval(pg_get_serial_sequence('bookings_booking', 'id'))",
+            [str(int(settings.BOOKING_LOCK_TIMEOUT_MS))],
+        )
+        return cursor.fetchone()[1]
+
+
 @contextmanager
-def booking_transaction() -> Iterator[None]:
-    """A transaction for a change of bookings: the lock timeout set, and a lock that could
-    not be had (timeout, deadlock) raised as `BookingBusy` once the transaction is undone."""
+def booking_transaction(*, timeout: bool = True) -> Iterator[None]:
+    """A transaction for a change of bookings: the lock timeout set (unless the caller
+    sets it itself, `timeout=False`), and a lock that could not be had (timeout, deadlock)
+    raised as `BookingBusy` once the transaction is undone."""
     try:
         with transaction.atomic():
-            lock_timeout_set()
+            if timeout:
+                lock_timeout_set()
             yield
     except OperationalError as error:
         if is_lock_failure(error):
@@ -99,3 +106,8 @@ def booking_lock(booking_id: int, *, by: User | None = None) -> Booking:
     if by is not None:
         staff_may_act(by, booking)
     return booking
+
+
+def booking_change_lock(change_id: int) -> BookingChange:
+    """After the booking: a requested change of its time (`BookingChange`), its row alone."""
+    return BookingChange.objects.select_for_update(of=("self",), no_key=True).get(pk=change_id)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
+from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
-from conferencing.providers import join_hosts_for, provider_for
-from conferencing.providers.teleoffice import TeleOfficeProvider
+from conferencing.providers import join_hosts_for, platforms_where, provider_for
+from conferencing.providers.base import join_url_validate
 from conferencing.services import attendee_key
 from conferencing.types import (
     AccountMissing,
@@ -243,11 +244,18 @@ def meeting_delete(*, booking_id: int, now: datetime) -> None:
 def meeting_set_manual_link(
     *, booking: Booking, join_url: str, passcode: str = "", by: User, now: datetime
 ) -> OnlineMeeting:
-    """A counselor pastes the join link (TeleOffice, or after a platform failure)."""
+    """
+    A counselor pastes the join link (TeleOffice, or after a platform failure). It replaces
+    the whole meeting as the staff see it: an issued meeting's ID and host link belong to
+    the old link and are cleared, so no stale ID is read out to the person.
+    """
     if not (by.is_superuser or by.office_id == booking.office_id):
         raise ConferencingError(_("This booking belongs to another office."))
+    refused = refusal(Action.PASTE_LINK, booking, Actor.STAFF, now)
+    if refused:
+        raise ConferencingError(refused)
     office = booking.office
-    join_url = TeleOfficeProvider.validate_join_url(
+    join_url = join_url_validate(
         join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
     )
     meeting, _created = OnlineMeeting.objects.get_or_create(
@@ -256,6 +264,7 @@ def meeting_set_manual_link(
     meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.provider = meeting.provider or "manual"
     meeting.join_url, meeting.passcode = join_url, passcode[:50]
+    meeting.meeting_number, meeting.host_url = "", ""
     meeting.status, meeting.last_error = OnlineMeeting.Status.ISSUED, ""
     meeting.issued_at = now
     meeting.save()
@@ -277,7 +286,7 @@ def meetings_poll_attendance(*, now: datetime, window_hours: int = 3) -> int:
         status__in=MEETING_STATUSES,
         start__lte=now,
         start__gte=now - timedelta(hours=window_hours),
-        office__platform="teams",
+        office__platform__in=platforms_where("attendance_polled"),
     )
     recorded = 0
     for booking in bookings:
@@ -294,7 +303,7 @@ def meetings_poll_attendance(*, now: datetime, window_hours: int = 3) -> int:
                 account=booking.office.platform_account,
                 office=booking.office.slug,
             )
-            records = provider.fetch_attendance(meeting.external_id) or []
+            records = provider.fetch_attendance(meeting.external_id)
         except ConferencingError as error:
             logger.warning(
                 "attendance of booking id=%s unavailable: %s", booking.pk, type(error).__name__

@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from bookings.exceptions import NotAllowedNow
 from bookings.models import Applicant, Booking, BookingStatus
 from bookings.services.locking import applicant_lock, booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
 from bookings.state import Actor, EmailKind, Reason
+from common.text import text_refuse_hidden
 from conferencing.models import OnlineMeeting
-from offices.models import Office
+from offices.models import Office, User
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +125,22 @@ def bar_if_threshold(applicant_id: int, office: Office, now: datetime) -> None:
     applicant.save(update_fields=["barred_at", "barred_reason"])
     latest = counted.order_by("-start").first()
     booking_notify(latest, EmailKind.BARRED)
+
+
+@booking_transaction()
+def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: datetime) -> Applicant:
+    """A counselor of the office lifts the bar, with a reason (kept on the record)."""
+    applicant = applicant_lock(applicant.pk)
+    if not (by.is_superuser or by.office_id == applicant.office_id):
+        raise NotAllowedNow(_("This person belongs to another office."))
+    if not applicant.is_barred:
+        raise NotAllowedNow(_("This person is not barred."))
+    if not reason.strip():
+        raise NotAllowedNow(_("Say why the bar is lifted."))
+    text_refuse_hidden(reason=reason)
+    applicant.barred_at = None
+    applicant.bar_lifted_at = now
+    applicant.bar_lifted_by = by
+    applicant.bar_lift_reason = reason[:300]
+    applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
+    return applicant

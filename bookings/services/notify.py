@@ -1,17 +1,20 @@
 """
+The emails of a booking's events, written to the outbox as intent (kind, booking,
+parameters) in the event's transaction and rendered by the worker that sends them
+(`booking_notice_render`, `staff_notice_render`), so a booking's transaction renders no
+text, HTML or calendar file and issues no link of an email.
+
 Emails to an office's counselors: a request waiting for their approval, and a meeting
 that needs them (it failed to issue, the platform account is missing, or the platform
 takes a link pasted by hand). Each names the booking by reference and time and links to
 it in the admin; the person's name and contact stay behind the staff login.
 """
 
-from bookings.emails.staff import staff_message
-from bookings.models import (
-    Booking,
-    BookingStatus,
-)
+from datetime import datetime
+
+from bookings.models import Booking, BookingStatus
 from bookings.state import EmailKind
-from notifications.services import notification_enqueue
+from notifications.services import Intent, Message, notification_intents_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
 
@@ -19,83 +22,159 @@ STAFF_KINDS = ("staff_request_waiting", "staff_meeting_needs_action", "staff_cha
 
 
 def office_counselor_emails(office_id: int) -> list[tuple[int, str]]:
-    """(user id, email) of the office's active counselors who have an email address."""
-    return list(
-        User.objects.filter(
-            office_id=office_id, is_active=True, is_staff=True, groups__name=COUNSELORS
-        )
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("pk", "email")
-        .distinct()
+    """(user id, email) of the office's active counselors who have an email address
+    (remembered under the office's setup version: a staff change forgets it)."""
+    from bookings.selectors.availability_cache import setup_cached
+
+    return setup_cached(
+        office_id,
+        "counselor-emails",
+        lambda: list(
+            User.objects.filter(
+                office_id=office_id, is_active=True, is_staff=True, groups__name=COUNSELORS
+            )
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("pk", "email")
+            .distinct()
+        ),
     )
+
+
+def _moment(booking: Booking) -> dict:
+    """What an email shows that may change before it is sent: the event's own values."""
+    return {
+        "status": booking.status,
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+    }
+
+
+def _staff_intents(
+    booking: Booking, kind: str, *, meeting=None, dedupe_suffix: str = ""
+) -> list[Intent]:
+    if kind not in STAFF_KINDS:
+        raise ValueError(f"not a staff notice: {kind}")
+    params = _moment(booking) | {
+        "kind": kind,
+        "meeting_id": meeting.pk if meeting else None,
+        "meeting_status": meeting.status if meeting else "",
+    }
+    return [
+        Intent(
+            dedupe_key=f"booking:{booking.pk}:{kind}{dedupe_suffix}:user:{user_id}",
+            kind=kind, recipient=email, language="ja", booking_id=booking.pk, params=params,
+            office_id=booking.office_id,
+        )
+        for user_id, email in office_counselor_emails(booking.office_id)
+    ]  # fmt: skip
 
 
 def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: str = "") -> int:
     """
-    Queues the notice for each counselor of the booking's office, once per booking, kind
-    and counselor (inside the caller's transaction). Returns how many were queued now.
+    Writes the notice for each counselor of the booking's office to the outbox, once per
+    booking, kind and counselor (inside the caller's transaction; rendered when sent).
+    Returns how many counselors it names.
     """
-    if kind not in STAFF_KINDS:
-        raise ValueError(f"not a staff notice: {kind}")
-    queued = 0
-    for user_id, email in office_counselor_emails(booking.office_id):
-        queued += (
-            notification_enqueue(
-                dedupe_key=f"booking:{booking.pk}:{kind}{dedupe_suffix}:user:{user_id}",
-                kind=kind,
-                recipient=email,
-                language="ja",
-                render=lambda: staff_message(booking, kind, meeting=meeting),
-                office_id=booking.office_id,
-            )
-            is not None
-        )
-    return queued
+    intents = _staff_intents(booking, kind, meeting=meeting, dedupe_suffix=dedupe_suffix)
+    notification_intents_enqueue(intents)
+    return len(intents)
 
 
 def booking_notify(
     booking: Booking, kind: EmailKind, *, occurrence: str = "", extra: dict | None = None
 ) -> None:
     """
-    Writes the email for this event to the outbox in the current transaction and hands
-    it to a worker after commit; a mail or broker failure never fails the booking.
-    `occurrence` tells apart emails of one kind that may be sent more than once (each
-    proposed time); it goes into the dedupe key only. `extra` is more for the email (the
-    office's reason for a cancellation).
+    Writes the email for this event to the outbox in the current transaction, as intent
+    (the kind, the booking, the parameters; with a request's notices to the office's
+    counselors, all in one INSERT), and hands it to a worker after commit, which renders
+    and sends it; a mail or broker failure never fails the booking. `occurrence` tells
+    apart emails of one kind that may be sent more than once (each proposed time); it goes
+    into the dedupe key. `extra` is more for the email (the office's reason for a
+    cancellation).
     """
+    from bookings.emails.applicant import booking_template
+
     kind = EmailKind(kind)
-    from bookings.emails.applicant import booking_message, booking_template
+    intents = []
+    if not booking.email:  # a person without email is told by phone: the phone list
+        from bookings.services.phone_calls import PHONE_LIST_KINDS, phone_call_add
+
+        if kind in PHONE_LIST_KINDS:
+            phone_call_add(booking, kind, occurrence=occurrence)
+    # An event without an email template sends nothing.
+    if booking.email and booking_template(booking, kind) is not None:
+        intents.append(
+            Intent(
+                dedupe_key=(
+                    f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}"
+                ),
+                kind=f"booking_{kind.value}",
+                recipient=booking.email,
+                language=booking.language,
+                booking_id=booking.pk,
+                params=_moment(booking)
+                | {"kind": kind.value, "occurrence": occurrence, "extra": extra or {}},
+                office_id=booking.office_id,
+            )
+        )
+    # Counselors hear of a request once the person confirmed it from the email (then by
+    # `booking_verify`), never of one that may still lapse unconfirmed.
+    if awaits_staff(booking):
+        intents += _staff_intents(booking, "staff_request_waiting")
+    notification_intents_enqueue(intents)
+
+
+def _booking_at_event(notification) -> Booking:
+    """The email's booking, with the status and time it had when the email was written."""
+    booking = Booking.objects.select_related("office", "service").get(pk=notification.booking_id)
+    booking.status = notification.params["status"]
+    booking.start = datetime.fromisoformat(notification.params["start"])
+    booking.end = datetime.fromisoformat(notification.params["end"])
+    return booking
+
+
+def booking_notice_render(notification) -> Message | None:
+    """The person's email, rendered when sent: its own secret links are issued now."""
+    from bookings.emails.applicant import booking_message
+    from bookings.selectors.bookings import session_before_next_business_day
     from bookings.services.links import booking_email_links
 
-    if not booking.email:  # a person without email is told by phone
-        if booking.status == BookingStatus.REQUESTED:
-            staff_notify(booking, "staff_request_waiting")
-        return
+    booking = _booking_at_event(notification)
+    params = notification.params
+    kind = EmailKind(params["kind"])
+    extra = dict(params.get("extra") or {})
     if booking.status == BookingStatus.REQUESTED and kind == EmailKind.CREATED:
-        from bookings.selectors.bookings import session_before_next_business_day
-
         soon = session_before_next_business_day(booking, booking.created_at)
-        extra = {**(extra or {}), "session_before_next_business_day": soon}
-    if booking_template(booking, kind) is not None:
-        # Each email carries links of its own (random, stored as hashes), issued only for
-        # an email written now (`notification_enqueue` renders only a new one).
-        notification_enqueue(
-            dedupe_key=f"booking:{booking.pk}:{_dedupe_kind(kind, occurrence)}:{booking.status}",
-            kind=f"booking_{kind.value}",
-            recipient=booking.email,
-            language=booking.language,
-            render=lambda: booking_message(
-                booking,
-                kind,
-                occurrence=occurrence,
-                extra=extra,
-                links=booking_email_links(booking),
-            ),
-            office_id=booking.office_id,
-        )
-    if booking.status == BookingStatus.REQUESTED:
-        staff_notify(booking, "staff_request_waiting")
+        extra["session_before_next_business_day"] = soon
+    return booking_message(
+        booking,
+        kind,
+        occurrence=params.get("occurrence", ""),
+        extra=extra,
+        links=booking_email_links(booking),
+    )
+
+
+def staff_notice_render(notification) -> Message:
+    from bookings.emails.staff import staff_message
+    from conferencing.models import OnlineMeeting
+
+    booking = _booking_at_event(notification)
+    meeting = None
+    if notification.params.get("meeting_id"):
+        meeting = OnlineMeeting.objects.get(pk=notification.params["meeting_id"])
+        meeting.status = notification.params["meeting_status"]
+    return staff_message(booking, notification.params["kind"], meeting=meeting)
+
+
+def awaits_staff(booking: Booking) -> bool:
+    """A request counselors are to answer: confirmed from its email, no proposal pending."""
+    return (
+        booking.status == BookingStatus.REQUESTED
+        and booking.verification_expires_at is None
+        and booking.proposed_at is None
+    )
 
 
 def _dedupe_kind(kind: EmailKind, occurrence: str) -> str:
@@ -107,7 +186,7 @@ def register_email_kinds() -> None:
     """Names this app's email kinds for the admin's outbox (called once, at start-up)."""
     from django.utils.translation import gettext_lazy as _
 
-    from notifications.kinds import kind_labels_register
+    from notifications.kinds import kind_labels_register, kind_renderers_register
 
     kind_labels_register(
         {
@@ -122,4 +201,8 @@ def register_email_kinds() -> None:
             "reminder_soon": _("Reminder shortly before"),
             "terms_changed": _("Terms of use changed"),
         }
+    )
+    kind_renderers_register(
+        {f"booking_{kind.value}": booking_notice_render for kind in EmailKind}
+        | dict.fromkeys(STAFF_KINDS, staff_notice_render)
     )

@@ -10,22 +10,23 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import (
-    NotAllowedNow,
-)
+from bookings.exceptions import AlreadyBooked, BookingLimitReached, NotAllowedNow
 from bookings.models import (
     Booking,
-    BookingEvent,
     BookingStatus,
 )
 from bookings.selectors.bookings import booking_can_cancel_online, booking_get_by_token
 from bookings.selectors.consent import booking_needs_reconsent
 from bookings.services.create import rate_check
-from bookings.services.locking import booking_lock, booking_transaction
-from bookings.services.notify import booking_notify
+from bookings.services.events import booking_event_record
+from bookings.services.holds import UNCONFIRMED, request_decide_by
+from bookings.services.locking import booking_lock, booking_transaction, office_booking_lock
+from bookings.services.notify import booking_notify, staff_notify
+from bookings.services.person_guard import person_guard_check
 from bookings.services.transitions import booking_transition, hold_expire
 from bookings.state import Action, Actor, EmailKind, Reason
 from bookings.tokens import VERIFY
+from common.text import text_refuse_hidden
 from offices.models import User
 from offices.rules import rules_for_service
 from terms.models import Consent
@@ -36,42 +37,21 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
     """
     The email check: confirms (or, at staff-approval offices, requests) the booking. Past
     its window the booking expires (that is committed) and the person is told to book again.
+    The address now shown to be theirs, the person's checks run (services.person_guard):
+    a time they already hold, or the cap reached, releases this request, and the page and
+    an email tell them (only the address's owner has this link).
     """
     rate_check("verify", [f"ip:{ip_address}"] if ip_address else [], settings.RATE_LIMIT_VERIFY)
     found = booking_get_by_token(token=token, purpose=VERIFY)
     if found is None:
         raise NotAllowedNow(_("This link is not valid. Check that you opened the whole link."))
     with booking_transaction():
+        office_booking_lock(found.office)  # the person's other bookings are read under it
         booking = booking_lock(found.pk)
-        if booking.status == BookingStatus.REQUESTED and booking.verification_expires_at:
-            # A request confirmed from the email: it now waits for a counselor, unexpiring.
-            if booking.verification_expires_at > now:
-                booking.verification_expires_at = None
-                booking.save(update_fields=["verification_expires_at", "updated_at"])
-                BookingEvent.objects.create(
-                    booking=booking, at=now, from_status=booking.status,
-                    to_status=booking.status, actor_label="applicant",
-                    reason="request confirmed from the email",
-                )  # fmt: skip
-                return booking
-        elif booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
-            return booking  # a second click changes nothing
-        if booking.status not in (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED):
-            raise NotAllowedNow(
-                _("This booking can no longer be confirmed. Please book a new time.")
-            )
-        expired = booking.verification_expires_at <= now
-        if expired:
-            hold_expire(booking, now=now)
-        else:
-            rules = rules_for_service(booking.service, booking.office)
-            to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
-            booking.verification_expires_at = None
-            booking_transition(
-                booking, to, at=now, actor_label=Actor.APPLICANT,
-                reason_code=Reason.EMAIL_CHECKED, extra_fields=("verification_expires_at",),
-            )  # fmt: skip
-            booking_notify(booking, EmailKind(to))
+        refusal = _person_refusal(booking, now)
+        expired = refusal is None and _verify_locked(booking, now)
+    if refusal is not None:
+        raise NotAllowedNow(refusal)
     if expired:
         raise NotAllowedNow(
             _(
@@ -82,8 +62,82 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
     return booking
 
 
+def _person_refusal(booking: Booking, now: datetime) -> str | None:
+    """A hold waiting for this link whose person already holds the time, or their most
+    bookings: released (expired, with its event and the email that says why); the words
+    for the page. None when the checks pass or the hold is not waiting for its link."""
+    waiting = booking.status in UNCONFIRMED and booking.verification_expires_at is not None
+    if not waiting or booking.verification_expires_at <= now:
+        return None
+    try:
+        person_guard_check(
+            office=booking.office, email=booking.email, start=booking.start, end=booking.end,
+            now=now, exclude_pk=booking.pk,
+        )  # fmt: skip
+    except (AlreadyBooked, BookingLimitReached) as refused:
+        overlap = isinstance(refused, AlreadyBooked)
+        booking_transition(
+            booking, BookingStatus.EXPIRED, at=now, actor_label=Actor.SYSTEM,
+            reason_code=Reason.SAME_PERSON_HOLDS_TIME if overlap else Reason.PERSON_LIMIT,
+        )  # fmt: skip
+        why = "overlap" if overlap else "limit"
+        limit = settings.BOOKING_MAX_UPCOMING_PER_PERSON
+        booking_notify(booking, EmailKind.EXPIRED, extra={"refused": why, "max_upcoming": limit})
+        if overlap:
+            return _(
+                "You already have a booking at this office at this time, so this request was "
+                "not booked and its time was released. We emailed you what to do: your "
+                "booking keeps its time; to book a second session, choose another time."
+            )
+        return _(
+            "You already have the most upcoming bookings allowed online at this office "
+            "(%(max)d), so this request was not booked and its time was released. Cancel one "
+            "from its booking page, or book again after a session; or phone the office."
+        ) % {"max": settings.BOOKING_MAX_UPCOMING_PER_PERSON}
+    return None
+
+
+def _verify_locked(booking: Booking, now: datetime) -> bool:
+    """The check itself, the booking locked; True when its window had passed (expired)."""
+    if booking.status == BookingStatus.REQUESTED and booking.verification_expires_at:
+        # A request confirmed from the email: it now waits for a counselor until its
+        # `decide_by`, then lapses (services.holds).
+        if booking.verification_expires_at > now:
+            rules = rules_for_service(booking.service, booking.office)
+            booking.verification_expires_at = None
+            booking.decide_by = request_decide_by(booking, rules, now)
+            booking.save(update_fields=["verification_expires_at", "decide_by", "updated_at"])
+            booking_event_record(
+                booking, at=now, actor_label=Actor.APPLICANT,
+                reason_code=Reason.REQUEST_CONFIRMED,
+            )  # fmt: skip
+            # Only now is it a request counselors can answer: they are told.
+            staff_notify(booking, "staff_request_waiting")
+            return False
+    elif booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
+        return False  # a second click changes nothing
+    if booking.status not in (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED):
+        raise NotAllowedNow(_("This booking can no longer be confirmed. Please book a new time."))
+    if booking.verification_expires_at <= now:
+        hold_expire(booking, now=now)
+        return True
+    rules = rules_for_service(booking.service, booking.office)
+    to = BookingStatus.REQUESTED if rules.needs_staff_approval else BookingStatus.CONFIRMED
+    booking.verification_expires_at = None
+    if to == BookingStatus.REQUESTED:
+        booking.decide_by = request_decide_by(booking, rules, now)
+    booking_transition(
+        booking, to, at=now, actor_label=Actor.APPLICANT,
+        reason_code=Reason.EMAIL_CHECKED,
+        extra_fields=("verification_expires_at", "decide_by"),
+    )  # fmt: skip
+    booking_notify(booking, EmailKind(to))
+    return False
+
+
 @booking_transaction()
 def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: datetime) -> Booking:
+    text_refuse_hidden(reason=reason)  # the office reads it
     booking = booking_lock(booking.pk)
     if not booking.is_active:
         raise NotAllowedNow(_("This booking is no longer active, so there is nothing to cancel."))
@@ -114,6 +168,10 @@ def booking_accept_proposal(*, booking: Booking, now: datetime) -> Booking:
         raise NotAllowedNow(_("There is no proposed time to accept on this booking."))
     if booking.start <= now:
         raise NotAllowedNow(_("The proposed time has passed. Please phone the office."))
+    if booking.decide_by is not None and booking.decide_by <= now:
+        raise NotAllowedNow(
+            _("The time to accept this proposal has passed. Please phone the office.")
+        )
     booking_transition(
         booking, BookingStatus.CONFIRMED, at=now, actor_label=Actor.APPLICANT,
         reason_code=Reason.ACCEPTED_PROPOSAL, action=Action.ACCEPT_PROPOSAL,
@@ -129,17 +187,17 @@ def booking_refuse_proposal(*, booking: Booking, now: datetime) -> Booking:
     the office's counselors (emailed), who propose another time or decline. The proposed
     time stays held until they do, so nobody else takes it in between.
     """
-    from bookings.services.notify import staff_notify
-
     booking = booking_lock(booking.pk)
     if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
         raise NotAllowedNow(_("There is no proposed time to turn down on this booking."))
     booking.proposed_at = None
-    booking.save(update_fields=["proposed_at", "updated_at"])
-    BookingEvent.objects.create(
-        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
-        actor_label=Actor.APPLICANT, reason="the proposed time does not suit the person",
-    )  # fmt: skip
+    # Back with the counselors, who have the office's time to answer again.
+    rules = rules_for_service(booking.service, booking.office)
+    booking.decide_by = request_decide_by(booking, rules, now)
+    booking.save(update_fields=["proposed_at", "decide_by", "updated_at"])
+    booking_event_record(
+        booking, at=now, actor_label=Actor.APPLICANT, reason_code=Reason.PROPOSAL_DECLINED
+    )
     staff_notify(booking, "staff_request_waiting", dedupe_suffix=f":refused:{now.timestamp():.0f}")
     return booking
 
@@ -152,8 +210,11 @@ def booking_resend_verification(*, booking: Booking, now: datetime) -> Booking:
     rate_check("resend", [f"booking:{booking.pk}"], settings.RATE_LIMIT_RESEND)
     with booking_transaction():
         booking = booking_lock(booking.pk)
-        if booking.status != BookingStatus.PENDING_VERIFICATION or (
-            booking.verification_expires_at <= now
+        # The email check, or a request still to be sent from its email (next_steps).
+        if (
+            booking.status not in (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED)
+            or booking.verification_expires_at is None
+            or booking.verification_expires_at <= now
         ):
             raise NotAllowedNow(_("This booking no longer waits for the email check."))
         # Each press is one more email (the rate limit bounds them), hence a fresh key.
@@ -235,9 +296,9 @@ def booking_reconsent(
     )
     booking.consent = consent
     booking.save(update_fields=["consent", "updated_at"])
-    BookingEvent.objects.create(
-        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
-        actor=recorded_by, actor_label=Actor.STAFF if recorded_by else Actor.APPLICANT,
+    booking_event_record(
+        booking, at=now, actor=recorded_by,
+        actor_label=Actor.STAFF if recorded_by else Actor.APPLICANT,
         reason_code=Reason.RECONSENT, reason_params={"version": consent.terms_version.version},
     )  # fmt: skip
     return booking

@@ -13,20 +13,33 @@ Lock order: the office's booking lock, then the booking's row, then its pending 
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingInvalid, NotAllowedNow, SlotTaken
-from bookings.models import Booking, BookingChange, BookingEvent, BookingStatus
-from bookings.selectors.availability import slot_list_available
+from bookings.models import (
+    Booking,
+    BookingChange,
+    BookingEvent,
+    BookingStatus,
+    is_overlap_violation,
+)
 from bookings.selectors.bookings import booking_can_cancel_online
-from bookings.services.create import alternatives_near, counselor_choose, counselor_preference
-from bookings.services.locking import booking_transaction, office_booking_lock
+from bookings.selectors.slots import counselor_for_slot, slot_at, slots_near
+from bookings.services.events import booking_event_record
+from bookings.services.locking import (
+    booking_change_lock,
+    booking_lock,
+    booking_transaction,
+    office_booking_lock,
+)
 from bookings.services.notify import booking_notify, staff_notify
+from bookings.services.person_guard import move_guard_check
 from bookings.services.transitions import holds_expire_stale
-from bookings.state import EmailKind
+from bookings.state import Actor, EmailKind, Reason
 from common.clock import JST
 from common.queue import enqueue_after_commit
 from offices.models import User
@@ -63,38 +76,46 @@ def booking_reschedule_refusal(booking: Booking, now: datetime) -> str | None:
             "This booking was already moved %(count)d times, the most the office allows online. "
             "Please phone the office%(phone)s."
         ) % {"count": booking.reschedule_count, "phone": _phone(booking)}
+    if _asks_counselors(booking, rules) and _change_requests_today(booking, now) >= (
+        settings.CHANGE_REQUESTS_PER_BOOKING_PER_DAY
+    ):
+        return _(
+            "You have asked to change this booking's time %(count)d times today, the most "
+            "allowed in a day. A counselor will answer your latest request; to ask for "
+            "another time, try again tomorrow or phone the office%(phone)s."
+        ) % {"count": settings.CHANGE_REQUESTS_PER_BOOKING_PER_DAY, "phone": _phone(booking)}
     return None
 
 
-def _free_slot(booking: Booking, start: datetime, now: datetime):
-    day = start.astimezone(JST).date()
-    return next(
-        (
-            s
-            for s in slot_list_available(
-                service=booking.service, first_day=day, last_day=day, now=now
-            )
-            if s.start == start
-        ),
-        None,
-    )
+def _asks_counselors(booking: Booking, rules) -> bool:
+    """A move of this booking is a request a counselor confirms (the booking keeps its time)."""
+    return rules.needs_staff_approval and booking.status == BookingStatus.CONFIRMED
+
+
+def _change_requests_today(booking: Booking, now: datetime) -> int:
+    """How many changes of time the person asked for today (Japan), by their events."""
+    day_start = datetime.combine(now.astimezone(JST).date(), time.min, tzinfo=JST)
+    return BookingEvent.objects.filter(
+        booking=booking, reason_code=Reason.CHANGE_REQUESTED, at__gte=day_start
+    ).count()
 
 
 def _taken(booking: Booking, start: datetime, now: datetime) -> SlotTaken:
     return SlotTaken(
         _("That time was just taken. Please choose another time."),
-        alternatives=alternatives_near(booking.service, start, now),
+        alternatives=slots_near(service=booking.service, start=start, now=now),
     )
 
 
-def _move(booking: Booking, slot, *, now: datetime, actor: User | None, reason: str) -> None:
+def _move(
+    booking: Booking, slot, *, now: datetime, actor: User | None, reason_code: Reason
+) -> None:
     """Moves the locked booking to the free `slot` (caller holds the office lock)."""
     old_start = booking.start
     if booking.counselor_id in slot.counselor_ids:
         counselor_id = booking.counselor_id
     else:
-        previous, counts = counselor_preference(booking.applicant, slot.counselor_ids, slot.start)
-        counselor_id = counselor_choose(slot.counselor_ids, previous, counts)
+        counselor_id = counselor_for_slot(booking.applicant, slot)
     booking.start, booking.end, booking.counselor_id = slot.start, slot.end, counselor_id
     booking.sequence += 1
     booking.reschedule_count += 1
@@ -111,16 +132,15 @@ def _move(booking: Booking, slot, *, now: datetime, actor: User | None, reason: 
                 ]
             )
     except IntegrityError as error:
-        if "no_overlap" in str(error) or "exclusion" in str(error).lower():
-            raise SlotTaken(
-                _("That time was just taken. Please choose another time."), alternatives=[]
-            ) from error
-        raise
-    BookingEvent.objects.create(
-        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
-        actor=actor, actor_label="staff" if actor else "applicant",
-        reason=f"{reason} (was {old_start.astimezone(JST):%Y-%m-%d %H:%M}, "
-        f"now {slot.start.astimezone(JST):%Y-%m-%d %H:%M})",
+        if not is_overlap_violation(error):
+            raise
+        raise SlotTaken(
+            _("That time was just taken. Please choose another time."), alternatives=[]
+        ) from error
+    booking_event_record(
+        booking, at=now, actor=actor, actor_label=Actor.STAFF if actor else Actor.APPLICANT,
+        reason_code=reason_code,
+        reason_params={"was_at": old_start.isoformat(), "new_at": slot.start.isoformat()},
     )  # fmt: skip
     if booking.status == BookingStatus.CONFIRMED:
         enqueue_after_commit(
@@ -145,24 +165,21 @@ def booking_reschedule_by_applicant(
     start = start.astimezone(JST)
     with booking_transaction():
         counselor_ids = office_booking_lock(booking.office)
-        booking = (
-            Booking.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("office", "service", "applicant")
-            .get(pk=booking.pk)
-        )
+        booking = booking_lock(booking.pk)
         refusal = booking_reschedule_refusal(booking, now)
         if refusal:
             raise NotAllowedNow(refusal)
         if start == booking.start:
             raise BookingInvalid({"start": [_("That is your booking's time now. Choose another.")]})
         holds_expire_stale(counselor_ids, now)
-        slot = _free_slot(booking, start, now)
+        slot = slot_at(service=booking.service, start=start, now=now)
         if slot is None:
             raise _taken(booking, start, now)
+        move_guard_check(booking, slot, now=now)  # as a new booking of that time
         rules = rules_for_service(booking.service, booking.office)
-        if rules.needs_staff_approval and booking.status == BookingStatus.CONFIRMED:
+        if _asks_counselors(booking, rules):
             return RescheduleResult(booking, _change_request(booking, slot, now=now))
-        _move(booking, slot, now=now, actor=None, reason="moved by the person")
+        _move(booking, slot, now=now, actor=None, reason_code=Reason.MOVED)
         BookingChange.objects.filter(booking=booking, status=BookingChange.Status.PENDING).update(
             status=BookingChange.Status.WITHDRAWN, decided_at=now
         )
@@ -171,19 +188,29 @@ def booking_reschedule_by_applicant(
 
 
 def _change_request(booking: Booking, slot, *, now: datetime) -> BookingChange:
-    BookingChange.objects.filter(booking=booking, status=BookingChange.Status.PENDING).update(
-        status=BookingChange.Status.WITHDRAWN, decided_at=now
-    )
-    change = BookingChange.objects.create(
-        booking=booking, office_id=booking.office_id, from_start=booking.start,
-        from_end=booking.end, to_start=slot.start, to_end=slot.end, requested_at=now,
+    """
+    The booking's one pending change (a unique constraint): a new request replaces the
+    time of the pending one, so the counselors, told when it was first asked, are not told
+    again; the person is emailed the time they asked for now (the caller holds the
+    booking's lock, and `booking_reschedule_refusal` limits the requests per day).
+    """
+    pending = BookingChange.objects.filter(booking=booking, status=BookingChange.Status.PENDING)
+    pending_id = pending.values_list("pk", flat=True).first()
+    change = booking_change_lock(pending_id) if pending_id else None  # after the booking
+    if change is None:
+        change = BookingChange.objects.create(
+            booking=booking, office_id=booking.office_id, from_start=booking.start,
+            from_end=booking.end, to_start=slot.start, to_end=slot.end, requested_at=now,
+        )  # fmt: skip
+    else:
+        change.to_start, change.to_end, change.requested_at = slot.start, slot.end, now
+        change.save(update_fields=["to_start", "to_end", "requested_at"])
+    booking_event_record(
+        booking, at=now, actor_label=Actor.APPLICANT, reason_code=Reason.CHANGE_REQUESTED,
+        reason_params={"to_at": slot.start.isoformat()},
     )  # fmt: skip
-    BookingEvent.objects.create(
-        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
-        actor_label="applicant",
-        reason=f"asked to move to {slot.start.astimezone(JST):%Y-%m-%d %H:%M}",
-    )  # fmt: skip
-    booking_notify(booking, EmailKind.CHANGE_REQUESTED, occurrence=str(change.pk))
+    asked = _change_requests_today(booking, now)
+    booking_notify(booking, EmailKind.CHANGE_REQUESTED, occurrence=f"{change.pk}:{asked}")
     staff_notify(booking, "staff_change_waiting", dedupe_suffix=f":{change.pk}")
     return change
 
@@ -196,18 +223,12 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
     """
     with booking_transaction():
         office_booking_lock(change.office)
-        booking = (
-            Booking.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("office", "service", "applicant")
-            .get(pk=change.booking_id)
-        )
-        change = BookingChange.objects.select_for_update(no_key=True, of=("self",)).get(
-            pk=change.pk
-        )
+        booking = booking_lock(change.booking_id)
+        change = booking_change_lock(change.pk)
         _may_decide(change, by)
         if booking.status not in MOVABLE_STATUSES:
             raise NotAllowedNow(_("This booking is no longer active."))
-        slot = _free_slot(booking, change.to_start, now)
+        slot = slot_at(service=booking.service, start=change.to_start, now=now)
         if slot is None:
             raise SlotTaken(
                 _(
@@ -216,7 +237,8 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
                 ),
                 alternatives=[],
             )
-        _move(booking, slot, now=now, actor=by, reason="change of time confirmed")
+        move_guard_check(booking, slot, now=now)
+        _move(booking, slot, now=now, actor=by, reason_code=Reason.CHANGE_CONFIRMED)
         change.status, change.decided_at, change.decided_by = (
             BookingChange.Status.CONFIRMED, now, by,
         )  # fmt: skip
@@ -227,15 +249,14 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
 @booking_transaction()
 def booking_change_decline(*, change: BookingChange, by: User, now: datetime) -> Booking:
     """A counselor declines a requested change: the booking keeps its time; the person is told."""
-    booking = Booking.objects.select_for_update(no_key=True, of=("self",)).get(pk=change.booking_id)
-    change = BookingChange.objects.select_for_update(no_key=True, of=("self",)).get(pk=change.pk)
+    booking = booking_lock(change.booking_id)
+    change = booking_change_lock(change.pk)
     _may_decide(change, by)
     change.status, change.decided_at, change.decided_by = BookingChange.Status.DECLINED, now, by
     change.save(update_fields=["status", "decided_at", "decided_by"])
-    BookingEvent.objects.create(
-        booking=booking, at=now, from_status=booking.status, to_status=booking.status,
-        actor=by, actor_label="staff", reason="change of time declined",
-    )  # fmt: skip
+    booking_event_record(
+        booking, at=now, actor=by, actor_label=Actor.STAFF, reason_code=Reason.CHANGE_DECLINED
+    )
     if booking.is_active:
         booking_notify(booking, EmailKind.CHANGE_DECLINED, occurrence=str(change.pk))
     return booking

@@ -29,6 +29,7 @@ from bookings.models import (
     Booking,
     BookingEvent,
     BookingLink,
+    PhoneCall,
 )
 
 BATCH = 500
@@ -47,8 +48,11 @@ def retention_cutoff(now: datetime) -> datetime:
 
 def personal_data_purge(*, now: datetime) -> PurgeReport:
     """Periodic (daily). Safe to run twice: what is purged is skipped the next time."""
+    from bookings.services.closing import bookings_close_stale
     from notifications.models import Notification
 
+    # Open bookings are skipped below: those that can no longer take place are closed first.
+    bookings_close_stale(now=now)
     cutoff = retention_cutoff(now)
     bookings = applicants = 0
     while True:
@@ -68,11 +72,11 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
             )  # fmt: skip
             BookingLink.objects.filter(booking_id__in=ids).delete()
             BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
+            PhoneCall.objects.filter(booking_id__in=ids).exclude(note="").update(note="")
 
-    # A person's own bookings and those of claims naming them (bookings.services.identity).
-    recent_or_active = Booking.objects.filter(
-        Q(applicant=OuterRef("pk")) | Q(applicant__claimed=OuterRef("pk"))
-    ).filter(Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES))
+    recent_or_active = Booking.objects.filter(applicant=OuterRef("pk")).filter(
+        Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES)
+    )
     with transaction.atomic():
         stale = (
             Applicant.objects.select_for_update(skip_locked=True)
@@ -82,14 +86,14 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
         )
         for applicant in stale:
             applicant.name = applicant.name_kana = applicant.job_seeker_number = ""
-            applicant.email = applicant.phone = applicant.link_token_hash = ""
+            applicant.email = applicant.phone = ""
             applicant.identity_key = f"purged:{applicant.uuid}"
             applicant.barred_reason = applicant.bar_lift_reason = ""
             applicant.personal_data_purged_at = now
             applicant.save(
                 update_fields=[
                     "name", "name_kana", "job_seeker_number", "email", "phone",
-                    "link_token_hash", "identity_key",
+                    "identity_key",
                     "barred_reason", "bar_lift_reason", "personal_data_purged_at",
                 ]
             )  # fmt: skip

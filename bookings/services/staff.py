@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import (
@@ -19,13 +20,12 @@ from bookings.exceptions import (
 )
 from bookings.models import (
     TIME_HOLDING_STATUSES,
-    Applicant,
     Booking,
     BookingStatus,
     is_overlap_violation,
 )
-from bookings.selectors.availability import slot_list_available
-from bookings.services.create import counselor_choose, counselor_preference
+from bookings.selectors.slots import counselor_for_slot, slot_at
+from bookings.services.events import booking_event_record
 from bookings.services.links import booking_links_end
 from bookings.services.locking import (
     applicant_lock,
@@ -34,10 +34,13 @@ from bookings.services.locking import (
     office_booking_lock,
 )
 from bookings.services.notify import booking_notify
+from bookings.services.person_guard import move_guard_check
 from bookings.services.transitions import booking_transition
 from bookings.state import Action, Actor, EmailKind, Reason, refusal, undo_refusal
 from common.clock import JST
+from common.dates import moment_in_bounds
 from common.queue import enqueue_after_commit
+from common.text import text_refuse_hidden
 from conferencing.models import OnlineMeeting
 from offices.models import User
 from offices.rules import rules_for_service
@@ -178,8 +181,8 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
         if not is_overlap_violation(error):
             raise
         raise SlotTaken(_("Cannot extend: the counselor is busy then."), alternatives=[]) from error
-    booking.events.create(
-        at=now, from_status=booking.status, to_status=booking.status, actor=by,
+    booking_event_record(
+        booking, at=now, actor=by,
         actor_label=Actor.STAFF, reason_code=Reason.EXTENDED,
         reason_params={
             "minutes": minutes,
@@ -201,34 +204,40 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
     counselor_ids = office_booking_lock(booking.office)
     booking = _locked(booking, by)
     _allowed(booking, Action.PROPOSE, now)
-    day = start.astimezone(JST).date()
-    slot = next(
-        (
-            s
-            for s in slot_list_available(
-                service=booking.service, first_day=day, last_day=day, now=now
-            )
-            if s.start == start
-        ),
-        None,
-    )
+    if timezone.is_naive(start) or not moment_in_bounds(start):
+        raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
+    slot = slot_at(service=booking.service, start=start, now=now)
     if slot is None or not set(slot.counselor_ids) & set(counselor_ids):
         raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
+    move_guard_check(booking, slot, now=now)  # as a new booking of that time
     old = booking.start
     booking.start, booking.end = slot.start, slot.end
     if booking.counselor_id not in slot.counselor_ids:  # the usual choice, as for a new booking
-        previous, counts = counselor_preference(booking.applicant, slot.counselor_ids, slot.start)
-        booking.counselor_id = counselor_choose(slot.counselor_ids, previous, counts)
+        booking.counselor_id = counselor_for_slot(booking.applicant, slot)
     booking.proposed_at = now
+    # The person's turn: the proposal lapses at the office's deadline, never after the
+    # start (services.holds.requests_lapse_undecided).
+    booking.decide_by = min(now + timedelta(hours=booking.office.proposal_answer_hours), slot.start)
+    booking.sequence += 1
     try:
         with transaction.atomic():
-            booking.save(update_fields=["start", "end", "counselor", "proposed_at", "updated_at"])
+            booking.save(
+                update_fields=[
+                    "start",
+                    "end",
+                    "counselor",
+                    "proposed_at",
+                    "decide_by",
+                    "sequence",
+                    "updated_at",
+                ]
+            )
     except IntegrityError as error:
         if not is_overlap_violation(error):
             raise
         raise SlotTaken(_("That time was just taken. Choose another."), alternatives=[]) from error
-    booking.events.create(
-        at=now, from_status=booking.status, to_status=booking.status, actor=by,
+    booking_event_record(
+        booking, at=now, actor=by,
         actor_label=Actor.STAFF, reason_code=Reason.PROPOSED,
         reason_params={"was_at": old.isoformat()},
     )  # fmt: skip
@@ -245,8 +254,8 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
     OnlineMeeting.objects.filter(booking_uuid=booking.uuid).exclude(
         status=OnlineMeeting.Status.ISSUED
     ).update(status=OnlineMeeting.Status.PENDING, attempts=0, last_error="")
-    booking.events.create(
-        at=now, from_status=booking.status, to_status=booking.status, actor=by,
+    booking_event_record(
+        booking, at=now, actor=by,
         actor_label=Actor.STAFF, reason_code=Reason.MEETING_REISSUE,
     )  # fmt: skip
     from bookings.services.transitions import meeting_enqueue_after_commit
@@ -267,8 +276,16 @@ def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
 
 
 @booking_transaction()
-def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
-    """Staff cancel (or decline a request), on the person's request or the office's."""
+def booking_cancel_by_staff(
+    *, booking: Booking, by: User, reason: str, now: datetime, message: str = "",
+    on_request: bool = False,
+) -> Booking:  # fmt: skip
+    """
+    Staff cancel (or decline a request), on the person's request (`on_request`: counted as
+    theirs, and the email says it was as they asked) or the office's. The `reason` is the
+    staff's note, never sent; `message` (optional) is what the person reads in the email.
+    """
+    text_refuse_hidden(reason=reason, message=message)  # the message is emailed
     booking = booking_lock(booking.pk, by=by)
     _allowed(booking, Action.CANCEL, now)
     if not reason.strip():
@@ -276,42 +293,51 @@ def booking_cancel_by_staff(*, booking: Booking, by: User, reason: str, now: dat
     declined = booking.status == BookingStatus.REQUESTED
     booking_transition(
         booking, BookingStatus.CANCELLED, at=now, actor=by, actor_label=Actor.STAFF,
-        reason_code=Reason.CANCELLED_BY_STAFF, reason=reason,
+        reason_code=Reason.CANCELLED_ON_REQUEST if on_request else Reason.CANCELLED_BY_STAFF,
+        reason=reason,
     )  # fmt: skip
     booking_notify(
         booking,
         EmailKind.CANCELLED,
-        extra={"by_office": True, "declined": declined, "reason": reason[:300]},
-    )
+        extra={
+            "by_office": True, "on_request": on_request, "declined": declined and not on_request,
+            "reason": message.strip()[:300],
+        },
+    )  # fmt: skip
     return booking
 
 
 @booking_transaction()
 def booking_note_contact(*, booking: Booking, by: User, now: datetime) -> Booking:
-    """The person phoned or emailed about this session: it will not count as a no-show."""
+    """The person phoned or emailed about this session: it will not count as a no-show.
+    Noting it twice changes nothing."""
     booking = booking_lock(booking.pk, by=by)
+    if booking.contact_noted_at is not None:
+        return booking
     _allowed(booking, Action.NOTE_CONTACT, now)
-    if booking.contact_noted_at is None:
-        booking.contact_noted_at = now
-        booking.save(update_fields=["contact_noted_at", "updated_at"])
+    booking.contact_noted_at = now
+    booking.save(update_fields=["contact_noted_at", "updated_at"])
+    booking_event_record(
+        booking, at=now, actor=by, actor_label=Actor.STAFF, reason_code=Reason.CONTACT_NOTED
+    )
     return booking
 
 
 @booking_transaction()
-def applicant_lift_bar(*, applicant: Applicant, by: User, reason: str, now: datetime) -> Applicant:
-    applicant = applicant_lock(applicant.pk)
-    if not (by.is_superuser or by.office_id == applicant.office_id):
-        raise NotAllowedNow(_("This person belongs to another office."))
-    if not applicant.is_barred:
-        raise NotAllowedNow(_("This person is not barred."))
+def booking_withdraw_contact(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
+    """Takes back "the person contacted us" (noted by mistake, or on the wrong booking): the
+    session can count as a no-show again. With a reason, recorded as an event."""
     if not reason.strip():
-        raise NotAllowedNow(_("Say why the bar is lifted."))
-    applicant.barred_at = None
-    applicant.bar_lifted_at = now
-    applicant.bar_lifted_by = by
-    applicant.bar_lift_reason = reason[:300]
-    applicant.save(update_fields=["barred_at", "bar_lifted_at", "bar_lifted_by", "bar_lift_reason"])
-    return applicant
+        raise BookingInvalid({"reason": [_("Say why the contact is withdrawn.")]})
+    booking = booking_lock(booking.pk, by=by)
+    _allowed(booking, Action.UNNOTE_CONTACT, now)
+    booking.contact_noted_at = None
+    booking.save(update_fields=["contact_noted_at", "updated_at"])
+    booking_event_record(
+        booking, at=now, actor=by, actor_label=Actor.STAFF,
+        reason_code=Reason.CONTACT_WITHDRAWN, reason=reason[:300],
+    )  # fmt: skip
+    return booking
 
 
 def _last_change(booking: Booking):

@@ -9,11 +9,9 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import NotAllowedNow
-from bookings.models import (
-    Booking,
-    BookingEvent,
-    BookingStatus,
-)
+from bookings.models import Booking, BookingStatus
+from bookings.outcomes import outcome_after
+from bookings.services.events import booking_event_record
 from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.state import RULES, Action, Actor, EmailKind, Reason, transition_rule
@@ -34,7 +32,7 @@ def booking_transition(
     at: datetime,
     actor: User | None = None,
     actor_label: Actor,
-    reason_code: Reason | str = "",
+    reason_code: Reason,
     reason_params: dict | None = None,
     reason: str = "",
     action: Action | None = None,
@@ -53,22 +51,27 @@ def booking_transition(
             (r for r in RULES if r.to == to and (action is None or r.action == action)), None
         )
         raise NotAllowedNow(expected.refusal if expected else _("This change is not possible."))
-    if rule.window is not None and actor_label == Actor.STAFF:
-        refused = rule.window.refusal(booking, booking.office, at)
+    if actor_label == Actor.STAFF:
+        refused = rule.staff_refusal(booking, at)
         if refused:
             raise NotAllowedNow(refused)
     booking.status = to
-    booking.save(update_fields=["status", "updated_at", *extra_fields])
-    BookingEvent.objects.create(
-        booking=booking,
+    booking.outcome = outcome_after(
+        from_status=from_status, to_status=to, actor_label=actor_label, reason_code=reason_code
+    )
+    # The calendar file changes with the status (TENTATIVE, CONFIRMED, CANCEL).
+    booking.sequence += 1
+    booking.save(update_fields=["status", "outcome", "sequence", "updated_at", *extra_fields])
+    booking_event_record(
+        booking,
         at=at,
         from_status=from_status,
         to_status=to,
         actor=actor,
-        actor_label=Actor(actor_label),
+        actor_label=actor_label,
         reason_code=reason_code,
-        reason_params=reason_params or {},
-        reason=reason[:300],
+        reason_params=reason_params,
+        reason=reason,
     )
     meeting_enqueue_after_commit(booking)
 

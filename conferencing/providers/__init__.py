@@ -11,7 +11,8 @@ another office's account gets AccountMissing, never that office's host. `CONFERE
 
 from django.conf import settings
 
-from conferencing.types import AccountMissing
+from conferencing.providers.base import MeetingProvider
+from conferencing.types import AccountMissing, Capabilities
 
 
 def account_config(account: str) -> dict | None:
@@ -26,7 +27,7 @@ def account_offices(account: str) -> list[str]:
 
 
 def account_is_configured(*, platform: str, account: str, office: str | None = None) -> bool:
-    if settings.CONFERENCING_FAKE or platform == "teleoffice":
+    if settings.CONFERENCING_FAKE or not capabilities_for(platform).auto_create:
         return True
     if office is not None and office not in account_offices(account):
         return False
@@ -40,21 +41,36 @@ def join_hosts_for(*, platform: str, account: str) -> list[str]:
     return [str(host).lower() for host in hosts]
 
 
-def provider_for(*, platform: str, account: str, office: str):
-    from conferencing.providers.fake import FakeProvider
+def _classes() -> dict[str, type[MeetingProvider]]:
     from conferencing.providers.teams import TeamsProvider
     from conferencing.providers.teleoffice import TeleOfficeProvider
     from conferencing.providers.zoom import ZoomProvider
 
+    return {cls.name: cls for cls in (ZoomProvider, TeamsProvider, TeleOfficeProvider)}
+
+
+def capabilities_for(platform: str) -> Capabilities:
+    """What the office's platform does (also under the fake, which stands in for it)."""
+    cls = _classes().get(platform)
+    return cls.capabilities if cls else Capabilities()
+
+
+def platforms_where(capability: str) -> list[str]:
+    """The platforms that have `capability` (for a query over offices)."""
+    return [name for name, cls in _classes().items() if getattr(cls.capabilities, capability)]
+
+
+def provider_for(*, platform: str, account: str, office: str) -> MeetingProvider:
+    from conferencing.providers.fake import FakeProvider
+
     if settings.CONFERENCING_FAKE:
         return FakeProvider()
-    if platform == "teleoffice":
-        return TeleOfficeProvider()
+    cls = _classes().get(platform)
+    if cls is None:
+        raise AccountMissing(f"no provider for platform {platform} yet")
+    if not cls.capabilities.auto_create:
+        return cls()  # no API, no account: a counselor pastes the link
     config = account_config(account)
     if not config or account.split(":", 1)[0] != platform or office not in account_offices(account):
         raise AccountMissing(f"platform account {account or '(none)'} is not configured")
-    if platform == "zoom":
-        return ZoomProvider(account=account, **config)
-    if platform == "teams":
-        return TeamsProvider(account=account, **config)
-    raise AccountMissing(f"no provider for platform {platform} yet")
+    return cls(account=account, **config)

@@ -17,6 +17,7 @@ import msal
 import requests
 from django.conf import settings
 
+from conferencing.providers.base import MeetingProvider
 from conferencing.providers.http import authorized_request
 from conferencing.types import (
     AttendanceRecord,
@@ -76,10 +77,10 @@ def _graph_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class TeamsProvider:
+class TeamsProvider(MeetingProvider):
     name = "teams"
     capabilities = Capabilities(
-        auto_create=True, auto_delete=True, attendance=True, manual_url=True, auto_update=True
+        auto_create=True, auto_delete=True, auto_update=True, attendance_polled=True
     )
 
     def __init__(
@@ -126,9 +127,6 @@ class TeamsProvider:
             passcode=join.get("passcode") or "",
             meeting_number=join.get("joinMeetingId") or "",
         )
-
-    def find_meeting(self, idempotency_key: str) -> MeetingInfo | None:
-        return None  # createOrGet is idempotent: retrying the create is the lookup
 
     def update_meeting(self, ref: str, request: MeetingRequest) -> None:
         body = {

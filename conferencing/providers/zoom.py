@@ -15,6 +15,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from conferencing.providers.base import MeetingProvider
 from conferencing.providers.http import authorized_request
 from conferencing.types import (
     AuthError,
@@ -31,10 +32,10 @@ INVALID_TOKEN_CODE = 124
 NOT_FOUND_CODES = {1001, 3001}
 
 
-class ZoomProvider:
+class ZoomProvider(MeetingProvider):
     name = "zoom"
     capabilities = Capabilities(
-        auto_create=True, auto_delete=True, attendance=True, manual_url=True, auto_update=True
+        auto_create=True, auto_delete=True, auto_update=True, joins_with_number=True
     )
 
     def __init__(
@@ -144,9 +145,6 @@ class ZoomProvider:
             self._request("DELETE", f"/meetings/{ref}")
         except NotFound:
             return  # already gone: the delete is done
-
-    def fetch_attendance(self, ref: str):
-        return None  # Zoom tells us by webhook (meeting.participant_joined)
 
 
 def _code(response: requests.Response) -> int | None:

@@ -11,7 +11,15 @@ and booking links, to files on the server).
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import EMAIL_URL, env, secret_key_problem
+from config.settings.base import (
+    EMAIL_URL,
+    TRUSTED_PROXIES,
+    TRUSTED_PROXY_COUNT,
+    env,
+    mail_problem,
+    proxy_problem,
+    secret_key_problem,
+)
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -20,17 +28,20 @@ if problem := secret_key_problem(SECRET_KEY):
         f"{problem}. Set SECRET_KEY to a long random string, e.g. the output of "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
-if not EMAIL_URL or EMAIL_URL.startswith(("consolemail:", "filemail:")):
-    raise ImproperlyConfigured(
-        "EMAIL_URL is not set to a mail server. Set it, e.g. "
-        "smtp+tls://user:password@smtp.example.jp:587 (the console and file backends would "
-        "keep people's addresses and booking links on this server)."
-    )
+if problem := mail_problem(EMAIL_URL):
+    raise ImproperlyConfigured(problem)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+if problem := proxy_problem(
+    ssl_redirect=SECURE_SSL_REDIRECT,
+    forwarded_allow_ips=env("FORWARDED_ALLOW_IPS", default=""),
+    trusted=TRUSTED_PROXIES,
+    count=TRUSTED_PROXY_COUNT,
+):
+    raise ImproperlyConfigured(problem)
 # Health checks come from inside the deployment over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

@@ -39,8 +39,19 @@ CONFERENCING_FAKE = True
 # whose flows book many times from one test client; tests/security/test_holds.py sets them.
 HOLD_LIMIT_PER_ADDRESS = "off"
 HOLD_MAX_UNCONFIRMED_PER_DAY = 0
+# Proof of work (bookings.services.proof) is off for the suite's many bookings;
+# tests/security/test_proof_of_work.py turns it on.
+PROOF_OF_WORK = False
 CONFERENCING_JOIN_HOSTS = {
     "teleoffice": ["*.to.ideep.com", "teleoffice.example"],
     "zoom": ["zoom.us", "*.zoom.us"],
     "teams": ["teams.microsoft.com"],
 }
+# The replica of a fleet, here the same test database (a mirror): off unless a test turns
+# replica reads on (`settings.REPLICA_DATABASE = "replica"`,
+# tests/production/test_replica_routing.py).
+DATABASES = {
+    **DATABASES,  # noqa: F405
+    "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+}
+REPLICA_DATABASE = None

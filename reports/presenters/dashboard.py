@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext as _
 
-from bookings.models import BookingStatus
+from bookings.outcomes import DUE_OUTCOMES
 from reports import charts
 from reports.charts import Series
 from reports.figures import (
     CHANNELS,
-    DUE_STATUSES,
+    MADE_OUTCOMES,
     Dashboard,
     OfficeFigures,
     Outcome,
@@ -36,9 +36,9 @@ def summary_table(dashboard: Dashboard, figures: OfficeFigures) -> Table:
     rows = [
         [
             _("Bookings made"),
-            fmt_int(now.channel_total),
-            fmt_int(before.channel_total),
-            fmt_change(now.channel_total, before.channel_total),
+            fmt_int(now.total),
+            fmt_int(before.total),
+            fmt_change(now.total, before.total),
         ],
         [
             str(Outcome.HELD.label),
@@ -81,7 +81,7 @@ def summary_table(dashboard: Dashboard, figures: OfficeFigures) -> Table:
 
 def outcomes_figure(dashboard: Dashboard, figures: OfficeFigures, *, per_service: bool) -> Figure:
     now, before = figures.current, figures.previous
-    outcomes = list(Outcome)
+    outcomes = MADE_OUTCOMES
     chart = charts.bar_chart(
         "chart-outcomes",
         title=_("What became of the bookings"),
@@ -128,18 +128,25 @@ def outcomes_figure(dashboard: Dashboard, figures: OfficeFigures, *, per_service
     for service in services:
         foot += [fmt_int(now.service_total(service.pk)), ""]
     foot += [fmt_int(now.total), "", fmt_int(before.total), "", fmt_change(now.total, before.total)]
+    lapsed = [_("Email checks lapsed (not bookings: not in the total)")]
+    for service in services:
+        lapsed += [fmt_int(now.outcome(Outcome.EXPIRED, service.pk)), ""]
+    earlier = before.outcome(Outcome.EXPIRED)
+    lapsed += [fmt_int(now.outcome(Outcome.EXPIRED)), "", fmt_int(earlier), "",
+               fmt_change(now.outcome(Outcome.EXPIRED), earlier)]  # fmt: skip
     return Figure(
         slug="outcomes",
         title=_("Sessions and their outcomes"),
         how=_(
             "Every booking whose session starts in the period (Japan time), by what became of "
-            "it. Cancellations are told apart by their record: cancelled by the person online, "
-            "a request declined by staff, or cancelled by the office (staff cancelling a "
-            "confirmed booking, including one the person asked for by phone). Shares are of "
-            "all bookings of the column."
+            "it, decided by its last change: a session switched to phone stays one when it is "
+            "then completed. Cancelled by the person: online, or by a counselor at their "
+            "request; a request declined by staff; cancelled by the office: otherwise, and "
+            "every booking of a day the office closed. Shares are of all bookings made in the "
+            "column; lapsed email checks never became bookings and are shown apart."
         ),
         chart=chart,
-        tables=[Table(caption=_("Bookings by outcome"), head=head, rows=rows, foot=[foot])],
+        tables=[Table(caption=_("Bookings by outcome"), head=head, rows=rows, foot=[foot, lapsed])],
     )
 
 
@@ -152,12 +159,15 @@ def offices_figure(dashboard: Dashboard) -> Figure:
         title=_("Outcomes by office"),
         desc=_("Each office's bookings split by outcome, as shares; the numbers are in the table."),
         categories=[o.name for o in offices],
-        series=outcome_series({o: [f.current.outcome(o) for f in per_office] for o in Outcome}),
+        series=outcome_series(
+            {o: [f.current.outcome(o) for f in per_office] for o in MADE_OUTCOMES}
+        ),
     )
     head = [
         _("Office"),
         _("Bookings made"),
-        *[str(o.label) for o in Outcome],
+        *[str(o.label) for o in MADE_OUTCOMES],
+        _("Email checks lapsed (not bookings)"),
         _("No-show rate"),
         _("Utilisation"),
         _("Booked on the last day allowed"),
@@ -169,8 +179,9 @@ def offices_figure(dashboard: Dashboard) -> Figure:
         rows.append(
             [
                 office.name,
-                fmt_int(now.channel_total),
-                *[fmt_int(now.outcome(o)) for o in Outcome],
+                fmt_int(now.total),
+                *[fmt_int(now.outcome(o)) for o in MADE_OUTCOMES],
+                fmt_int(now.outcome(Outcome.EXPIRED)),
                 fmt_pct(now.no_show_rate),
                 fmt_pct(now.utilisation),
                 fmt_pct(now.last_moment_share),
@@ -180,8 +191,9 @@ def offices_figure(dashboard: Dashboard) -> Figure:
     total = dashboard.total.current
     foot = [
         _("All offices"),
-        fmt_int(total.channel_total),
-        *[fmt_int(total.outcome(o)) for o in Outcome],
+        fmt_int(total.total),
+        *[fmt_int(total.outcome(o)) for o in MADE_OUTCOMES],
+        fmt_int(total.outcome(Outcome.EXPIRED)),
         fmt_pct(total.no_show_rate),
         fmt_pct(total.utilisation),
         fmt_pct(total.last_moment_share),
@@ -223,9 +235,9 @@ def channels_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
             [
                 str(channel.label),
                 fmt_int(count),
-                fmt_pct(share(count, now.channel_total)),
+                fmt_pct(share(count, now.total)),
                 fmt_int(earlier),
-                fmt_pct(share(earlier, before.channel_total)),
+                fmt_pct(share(earlier, before.total)),
             ]
         )
     period_table = Table(
@@ -238,9 +250,7 @@ def channels_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
             _("share"),
         ],
         rows=rows,
-        foot=[
-            [_("All bookings"), fmt_int(now.channel_total), "", fmt_int(before.channel_total), ""]
-        ],
+        foot=[[_("All bookings"), fmt_int(now.total), "", fmt_int(before.total), ""]],
     )
     month_rows = []
     for month in months:
@@ -285,8 +295,8 @@ def no_show_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
     )
     rows = []
     for month, rate in zip(months, rates, strict=True):
-        due = figures.month_status(month, DUE_STATUSES)
-        no_shows = figures.month_status(month, [BookingStatus.NO_SHOW])
+        due = figures.month_outcome(month, DUE_OUTCOMES)
+        no_shows = figures.month_outcome(month, [Outcome.NO_SHOW])
         rows.append([month_label(month), fmt_int(due), fmt_int(no_shows), fmt_pct(rate)])
     return Figure(
         slug="no-shows",
@@ -354,29 +364,41 @@ def bars_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure:
     )
 
 
-def device_check_figure(dashboard: Dashboard) -> Figure | None:
-    """Shown only where device-check results exist (`reports.selectors.device_check_problems`)."""
-    if dashboard.device_checks is None:
+def device_check_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure | None:
+    """What the last device check before each session found, by kind; left out without any."""
+    checks = figures.device_checks
+    if not checks.checked:
         return None
-    kinds = [kind for kind, _count in dashboard.device_checks]
-    counts = [count for _kind, count in dashboard.device_checks]
+    kinds = checks.by_kind()
+    chart = None
+    if kinds:
+        chart = charts.bar_chart(
+            "chart-device-checks",
+            title=_("Device check: problems found"),
+            desc=_("Sessions by the problem their last device check found; see the table."),
+            categories=[kind for kind, _count in kinds],
+            series=[Series(dashboard.period.label, [n for _kind, n in kinds], *NOW_COLOUR)],
+            value_label=lambda v: fmt_int(int(v)),
+        )
     return Figure(
         slug="device-checks",
         title=_("Device check: problems found"),
-        how=_("Problems the device check found before sessions in the period, by kind."),
-        chart=charts.bar_chart(
-            "chart-device-checks",
-            title=_("Device check: problems found"),
-            desc=_("Problems by kind; see the table."),
-            categories=kinds,
-            series=[Series(dashboard.period.label, counts, *NOW_COLOUR)],
-            value_label=lambda v: fmt_int(int(v)),
+        how=_(
+            "Sessions of the period whose person ran the device check, by what their last "
+            "check before the session found (a problem fixed and checked again is not "
+            "counted). A session can have problems of several kinds."
         ),
+        chart=chart,
         tables=[
             Table(
                 caption=_("Device check: problems found"),
-                head=[_("Problem"), _("Count")],
-                rows=[[kind, fmt_int(count)] for kind, count in dashboard.device_checks],
+                head=[_("Kind of problem"), _("Number of sessions")],
+                rows=[[kind, fmt_int(n)] for kind, n in kinds],
+                foot=[
+                    [_("Sessions checked"), fmt_int(checks.checked)],
+                    [_("No problem found"), fmt_int(checks.passed)],
+                    [_("With a problem"), fmt_int(checks.with_problems)],
+                ],
             )
         ],
     )
@@ -395,7 +417,7 @@ def dashboard_page(dashboard: Dashboard, *, office_id: int | None) -> dict:
         lead_figure(dashboard, figures),
         no_show_figure(dashboard, figures),
         bars_figure(dashboard, figures),
-        device_check_figure(dashboard),
+        device_check_figure(dashboard, figures),
     ]
     return {
         "summary": summary_table(dashboard, figures),

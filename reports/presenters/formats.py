@@ -27,6 +27,7 @@ CHANNEL_COLOURS = {
     BookingChannel.API: (charts.PURPLE, 1),
     BookingChannel.PHONE: (charts.ORANGE, 2),
     BookingChannel.SESSION: (charts.GREEN, 3),
+    BookingChannel.INVITATION: (charts.VERMILLION, 4),
 }
 NOW_COLOUR, BEFORE_COLOUR = (charts.BLUE, 0), (charts.SKY_BLUE, 1)
 
@@ -101,4 +102,5 @@ def outcome_series(values_by_outcome: dict[str, list[int]]) -> list[Series]:
     return [
         Series(str(outcome.label), values_by_outcome[outcome], *OUTCOME_COLOURS[outcome])
         for outcome in Outcome
+        if outcome in values_by_outcome
     ]

@@ -65,8 +65,18 @@
   function checkBrowser() {
     var values = { platform: data.platform, app: needs.app_name };
     if (isPhone && needs.phone_browsers.length === 0) {
-      results.browser = "app_needed";
-      say("browser-result", format(msg.browser_phone_app, values), "problem");
+      // Joining with the platform's app on a phone is the usual way, not a problem.
+      results.browser = "app";
+      say("browser-result", format(msg.browser_phone_app, values), "info");
+      if (needs.app_url) {
+        var link = document.createElement("a");
+        link.href = needs.app_url;
+        link.rel = "noreferrer";
+        link.textContent = format(msg.browser_app_install, values);
+        var line = document.createElement("p");
+        line.appendChild(link);
+        $("browser-result").appendChild(line);
+      }
     } else if (isPhone && needs.phone_browsers.indexOf(browser) >= 0) {
       results.browser = "passed";
       say("browser-result", format(msg.browser_phone_ok, values), "ok");
@@ -366,17 +376,20 @@
     var untested = [];
     Object.keys(results).forEach(function (part) {
       var value = results[part];
-      var state = value === "passed" ? "passed" : value === "not_tested" ? "not_tested" : "problem";
-      if (state === "problem") problems++;
+      var state = value === "passed" || value === "app" ? "passed"
+        : value === "not_tested" ? "not_tested" : "problem";
+      // A low battery is advice (charge it), not a reason the session cannot work.
+      if (state === "problem" && part !== "battery") problems++;
       if (state === "not_tested" && part !== "battery") untested.push(msg["part_" + part]);
       var item = document.createElement("li");
       item.className = "summary-" + state;
-      item.textContent = msg["part_" + part] + ": " + msg[state];
+      item.textContent = msg["part_" + part] + ": " + (value === "app" ? msg.app : msg[state]);
       list.appendChild(item);
     });
     var text = problems ? msg.summary_problems : msg.summary_ok;
     if (untested.length) text += " " + format(msg.summary_untested, { parts: untested.join(", ") });
     $("summary-text").textContent = text;
+    $("summary-text").className = problems ? "summary-problem" : untested.length ? "" : "summary-passed";
     var form = $("result-form");
     if (form) {
       Object.keys(results).forEach(function (part) { form.elements[part].value = results[part]; });

@@ -12,7 +12,7 @@ from django.urls import reverse
 from bookings.models import AccessRecord
 from bookings.services.retention import personal_data_purge
 from offices.models import User
-from tests.bookings.conftest import NOW, book, jst, service
+from tests.helpers import NOW, book, jst, service
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "

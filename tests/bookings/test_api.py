@@ -9,7 +9,7 @@ from bookings.models import Booking
 from offices.models import Office
 from terms.models import TermsVersion
 from terms.selectors import terms_in_force
-from tests.bookings.conftest import NOW, person
+from tests.helpers import NOW, person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def test_office_list_has_the_documented_fields(client, offices, frozen):
         "name_en": "Online job counseling (weekday evening and Saturday)",
         "slot_minutes": 45,
         "channels": ["web"],
+        "how_to_book": "このサイトで。",
     }
 
 

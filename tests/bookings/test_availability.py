@@ -6,7 +6,7 @@ import pytest
 
 from bookings.selectors.availability import slot_list_available
 from offices.models import Closure, Counselor, CounselorAbsence
-from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.helpers import NOW, book, jst, person, service
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from offices.models import Closure, LeadTimeUnit, OpeningHours, Service
 from offices.rules import rules_for_service
 from offices.services import offices_seed
 from terms.services import terms_seed
-from tests.bookings.conftest import book, person
+from tests.helpers import book, person
 
 JAPAN = holidays.Japan(years=range(2026, 2029))
 SERVICES = [("kawagoe", "counseling"), ("sasebo", "weekday"), ("sasebo", "evening-saturday"),

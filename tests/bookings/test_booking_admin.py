@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from bookings.models import BookingStatus
 from offices.roles import COUNSELORS
-from tests.bookings.conftest import book, jst, person, service
 from tests.factories import UserFactory
+from tests.helpers import book, email_checked, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def counselor_client(client, office):
 def test_counselor_confirms_a_request_and_the_person_is_emailed(
     client, offices, frozen, django_capture_on_commit_callbacks
 ):
-    booking = book(service("kawagoe"), THU).booking
+    booking = email_checked(book(service("kawagoe"), THU).booking)
     counselor_client(client, offices["kawagoe"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -49,12 +49,38 @@ def test_declining_asks_for_a_reason_then_cancels(client, offices, frozen):
         {
             "action": "decline_requests",
             "_selected_action": [booking.pk],
-            "reason": "担当者不在のため",
+            "reason": "本人確認が取れず（職員メモ）",
+            "message": "担当者不在のため、お受けできません。",
         },
     )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    assert booking.events.last().reason == "担当者不在のため"
+    assert booking.events.last().reason == "本人確認が取れず（職員メモ）"
+
+
+def test_the_decline_form_says_truly_which_words_reach_the_person(
+    client, offices, frozen, django_capture_on_commit_callbacks
+):
+    """Issue 22: the form said the reason was never sent, and it was emailed."""
+    booking = book(service("kawagoe"), THU).booking
+    counselor_client(client, offices["kawagoe"])
+    url = reverse("admin:bookings_booking_changelist")
+    page = client.post(url, {"action": "decline_requests", "_selected_action": [booking.pk]})
+    assert "申込者には送られません" in page.content.decode()  # the staff note's label
+    assert "メールで送られます" in page.content.decode()  # the message's label
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "action": "decline_requests",
+                "_selected_action": [booking.pk],
+                "reason": "職員メモ：重複申込み",
+                "message": "同じ日に別のご予約があるため、お受けできません。",
+            },
+        )
+    body = mail.outbox[-1].body
+    assert "同じ日に別のご予約があるため" in body and "職員メモ" not in body
 
 
 def test_a_counselor_never_sees_or_acts_on_another_offices_bookings(client, offices, frozen):
@@ -75,17 +101,19 @@ def test_a_counselor_never_sees_or_acts_on_another_offices_bookings(client, offi
 
 
 def test_the_history_outbox_and_consents_read_in_japanese_with_times_in_jst(client, offices):
-    from bookings.services.staff import booking_confirm, booking_propose_time
+    from bookings.services.public import booking_accept_proposal
+    from bookings.services.staff import booking_propose_time
 
     office = offices["kawagoe"]
     user = UserFactory(office=office, is_staff=True, is_superuser=True)
     client.force_login(user)
     client.cookies["django_language"] = "ja"
-    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+    booking = email_checked(book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking)
     booking_propose_time(
         booking=booking, by=user, start=jst(2026, 11, 27, 13, 0), now=jst(2026, 11, 22, 10, 0)
     )
-    booking_confirm(booking=booking, by=user, now=jst(2026, 11, 22, 10, 5))
+    booking.refresh_from_db()
+    booking_accept_proposal(booking=booking, now=jst(2026, 11, 22, 10, 5))
     page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content
     page = page.decode()
     for japanese in ("変更前の状態", "確定待ち", "確定", "申込者", "職員", "ウェブで予約",
@@ -98,3 +126,28 @@ def test_the_history_outbox_and_consents_read_in_japanese_with_times_in_jst(clie
     assert "別の日時の提案" in outbox and ">booking_proposed<" not in outbox
     consents = client.get(reverse("admin:terms_consent_changelist")).content.decode()
     assert "2026年11月22日(日) 10:00" in consents
+
+
+def test_the_history_of_a_change_of_time_and_a_linked_record_reads_in_japanese(client, offices):
+    """Each event names what happened in the admin's language, never English free text."""
+    from bookings.services.reschedule import (
+        booking_change_decline,
+        booking_reschedule_by_applicant,
+    )
+    from bookings.services.staff import booking_confirm
+
+    user = UserFactory(office=offices["kawagoe"], is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.cookies["django_language"] = "ja"
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=user,
+                              now=jst(2026, 11, 22, 10, 0))  # fmt: skip
+    change = booking_reschedule_by_applicant(
+        booking=booking, start=jst(2026, 11, 26, 10, 30), now=jst(2026, 11, 22, 10, 1)
+    ).change
+    booking_change_decline(change=change, by=user, now=jst(2026, 11, 22, 10, 2))
+    page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content
+    page = page.decode()
+    for japanese in ("2026年11月26日(木) 10:30への変更を申込み", "日時変更のお断り"):
+        assert japanese in page, japanese
+    for english in ("asked to move", "change of time declined", "Change of time declined"):
+        assert english not in page, english

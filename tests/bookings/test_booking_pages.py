@@ -9,8 +9,8 @@ from django.urls import reverse
 from bookings.models import Booking, BookingStatus
 from offices.models import Office
 from terms.services import terms_publish, terms_version_create
-from tests.bookings.conftest import NOW, book, jst, person, service
 from tests.factories import UserFactory
+from tests.helpers import NOW, book, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,8 @@ def test_manage_page_offers_the_calendar_file_and_hides_nothing_it_should_show(
     assert created.booking.reference in html and "2026年11月26日(木) 9:30〜10:00" in html
     ics = client.get(reverse("booking-calendar", args=[created.manage_token]))
     assert ics["Content-Type"].startswith("text/calendar")
-    assert b"DTSTART:20261126T003000Z" in ics.content
+    assert b"DTSTART;TZID=Asia/Tokyo:20261126T093000" in ics.content
+    assert b"BEGIN:VTIMEZONE" in ics.content and b"TZID:Asia/Tokyo" in ics.content
 
 
 def test_a_wrong_or_truncated_token_is_404(client, offices, frozen):

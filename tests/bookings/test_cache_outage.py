@@ -4,12 +4,14 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from terms.selectors import terms_in_force
-from tests.bookings.conftest import NOW, jst, person
+from tests.factories import office_with
+from tests.helpers import NOW, jst, person
 
 
 def test_free_times_and_booking_work_while_the_cache_is_unreachable(
-    client, offices, frozen, settings, caplog
+    client, db, frozen, settings, caplog
 ):
+    office = office_with(slug="toyooka", lead_time_days=1, lead_time_unit="calendar_days")
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -21,7 +23,7 @@ def test_free_times_and_booking_work_while_the_cache_is_unreachable(
     assert page.status_code == 200 and "2026年11月24日(火)" in page.content.decode()
     slots = client.get("/api/v1/offices/toyooka/slots?from=2026-11-24&to=2026-11-30")
     assert slots.status_code == 200 and slots.json()["slots"]
-    terms = terms_in_force(office=offices["toyooka"], at=NOW)
+    terms = terms_in_force(office=office, at=NOW)
     response = client.post(
         "/api/v1/offices/toyooka/bookings",
         {

@@ -14,7 +14,7 @@ from bookings.exceptions import SlotTaken
 from bookings.models import Booking
 from bookings.services import create as services
 from offices.models import Counselor
-from tests.bookings.conftest import book, jst, person, service, unguarded
+from tests.helpers import book, jst, person, service, unguarded
 
 ATTEMPTS = 20
 START = jst(2026, 11, 24, 9, 30)  # Toyooka, Tuesday

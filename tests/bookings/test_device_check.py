@@ -16,7 +16,7 @@ from bookings.services.staff import booking_cancel_by_staff, booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import User
-from tests.bookings.conftest import book, jst, manage_token, person, service
+from tests.helpers import book, delivered, email_checked, jst, manage_token, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def counselor(offices):
 def confirmed(counselor, start=THU, n=0):
     data = person(email=f"p{n}@example.jp", job_seeker_number=f"{10000 + n}-1")
     booking = book(service("kawagoe"), start, data=data).booking
-    return booking_confirm(booking=booking, by=counselor, now=clock.now())
+    return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
 
 
 def check_url(booking) -> str:
@@ -213,7 +213,7 @@ def test_the_confirmation_email_and_the_day_before_reminder_link_to_the_check(
 
     booking = confirmed(counselor)
     check = re.compile(r"http://127\.0\.0\.1:8000/bookings/([A-Za-z0-9_\-]+)/device-check/")
-    confirmation = Notification.objects.get(kind="booking_confirmed")
+    confirmation = delivered(Notification.objects.get(kind="booking_confirmed"))
     with django_capture_on_commit_callbacks(execute=True):
         bookings_send_reminders(now=jst(2026, 11, 25, 10, 0))
     reminder = Notification.objects.get(kind="reminder_day_before")
@@ -222,3 +222,20 @@ def test_the_confirmation_email_and_the_day_before_reminder_link_to_the_check(
         assert check.search(email.body_html).group(1) == token
         assert Client().get(f"/bookings/{token}/device-check/").status_code == 200
     assert booking.status == BookingStatus.CONFIRMED
+
+
+# Issue 26, major 7: joining with the app on a phone is no problem for the office.
+def test_a_check_that_joins_with_the_app_reaches_the_office_as_passed(offices):
+    from bookings.services.device_check import device_check_record
+    from common import clock
+    from tests.helpers import book, jst, service
+
+    booking = book(service("toyooka"), jst(2026, 11, 26, 9, 30)).booking
+    check = device_check_record(
+        booking=booking,
+        result={"browser": "app", "camera": "passed", "microphone": "passed",
+                "speaker": "passed", "connection": "passed"},
+        now=clock.now(),
+    )  # fmt: skip
+    assert check.passed and check.problem_labels() == []
+    assert DeviceCheck.objects.get().browser == "app"

@@ -19,11 +19,12 @@ from django.db import OperationalError, connection, transaction
 from bookings.exceptions import BookingBusy
 from bookings.models import Applicant, Booking, BookingStatus
 from bookings.services import create
-from bookings.services.locking import booking_lock, is_lock_failure
+from bookings.services.locking import booking_lock
 from bookings.services.staff import booking_check_in, booking_confirm, booking_mark_no_show
 from common import clock
+from common.db import is_lock_failure
 from offices.models import User
-from tests.bookings.conftest import book, jst, person, service
+from tests.helpers import book, email_checked, jst, person, service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,9 @@ def _confirmed(at, **who):
     svc = service("toyooka")
     booking = book(svc, at, data=person(**who)).booking
     if booking.status != BookingStatus.CONFIRMED:
-        booking = booking_confirm(booking=booking, by=_counselor_user(svc.office), now=clock.now())
+        booking = booking_confirm(
+            booking=email_checked(booking), by=_counselor_user(svc.office), now=clock.now()
+        )
     return booking
 
 
@@ -152,7 +155,10 @@ def _deadlock_race(first, monkeypatch, settings) -> dict:
     """`first` holds the booking's lock and then asks for the person's; meanwhile the same
     person's next session is booked by a counselor (their record locked, then the
     counselors', then the insert)."""
-    booking = _confirmed(TUE_930)
+    svc = service("toyooka")  # booked by a counselor: the office's record of the person
+    booking = book(
+        svc, TUE_930, data=person(), channel="phone", created_by=_counselor_user(svc.office)
+    ).booking
     settings.BOOKING_LOCK_TIMEOUT_MS = 20_000  # let PostgreSQL's deadlock detector decide
     booking_holds, person_holds = threading.Event(), threading.Event()
     real_consent_give = create.consent_give

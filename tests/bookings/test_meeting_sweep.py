@@ -5,7 +5,7 @@ from datetime import timedelta
 from bookings.models import Booking, BookingStatus
 from bookings.services.meetings import meetings_sweep
 from conferencing.models import OnlineMeeting
-from tests.bookings.conftest import NOW, book, jst, service
+from tests.helpers import NOW, book, jst, service
 
 
 def test_the_sweep_finds_confirmed_bookings_without_a_meeting_and_cancelled_ones_with_one(

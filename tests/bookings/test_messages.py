@@ -20,7 +20,7 @@ from common import clock
 from conferencing.models import OnlineMeeting
 from offices.models import User
 from terms.selectors import terms_in_force
-from tests.bookings.conftest import LINKS, book, jst, person, service
+from tests.helpers import LINKS, book, email_checked, jst, person, service
 
 TUE_930 = jst(2026, 11, 24, 9, 30)
 WHEN = {"ja": "2026年11月24日(火) 9:30〜10:00", "en": "Tue 24 Nov 2026, 9:30–10:00"}
@@ -35,7 +35,9 @@ def confirmed(offices):
     def make(language: str):
         created = book(service("toyooka"), TUE_930, data=person(name=NAME), language=language)
         counselor = User.objects.get(username="toyooka-counselor-1")
-        return booking_confirm(booking=created.booking, by=counselor, now=clock.now())
+        return booking_confirm(
+            booking=email_checked(created.booking), by=counselor, now=clock.now()
+        )
 
     return make
 
@@ -57,7 +59,7 @@ def _check_common(message, booking, language, *, with_time=True):
 @pytest.mark.parametrize(
     "kind, expect",
     [
-        ("confirmed", {"ja": ["録画", "10分", "キャンセル"], "en": ["Recording", "10 minutes"]}),
+        ("confirmed", {"ja": ["録画", "10分", "取り消"], "en": ["Recording", "10 minutes"]}),
         ("cancelled", {"ja": ["取り消しました"], "en": ["was cancelled"]}),
         ("no_show", {"ja": ["電話"], "en": ["no-show", "phone the office"]}),
         ("barred", {"ja": ["電話"], "en": ["can no longer book"]}),
@@ -78,13 +80,14 @@ def test_booking_messages_render_in_both_languages_with_their_facts(
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_the_email_check_names_its_window_in_hours(offices, language):
+def test_the_email_check_names_its_deadline(offices, language):
     created = book(
         service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30), data=person(name=NAME),
         language=language,
     )  # fmt: skip
     message = booking_message(created.booking, "created", links=LINKS)
-    assert ("1時間以内" if language == "ja" else "within 1 hour") in message.text
+    deadline = "11:00までに" if language == "ja" else "by Sun 22 Nov 2026 11:00"
+    assert deadline in "\n".join(message.text.splitlines()[:5])  # in the first lines
     assert LINKS["verify_url"] in message.text
     assert f'href="{LINKS["verify_url"]}"' in message.html
 
@@ -125,11 +128,11 @@ def test_counselors_are_told_of_a_meeting_that_needs_them_once(
     offices, settings, django_capture_on_commit_callbacks
 ):
     settings.CONFERENCING_FAKE = False  # Toyooka's Zoom account is not configured here
-    booking = book(service("toyooka"), TUE_930).booking
+    booking = email_checked(book(service("toyooka"), TUE_930).booking)
     counselor = User.objects.get(username="toyooka-counselor-1")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booking_confirm(booking=booking, by=counselor, now=clock.now())
+        booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     meeting = OnlineMeeting.objects.get(booking_uuid=booking.uuid)
     assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
     to_staff = [m for m in mail.outbox if m.to[0].endswith("@example.invalid")]

@@ -7,13 +7,12 @@ from django.core import mail
 
 from bookings.exceptions import ApplicantBarred, NotAllowedNow
 from bookings.models import Applicant, BookingStatus
-from bookings.services.identity import applicant_link
-from bookings.services.no_shows import bookings_mark_no_shows
-from bookings.services.staff import applicant_lift_bar, booking_confirm, booking_note_contact
+from bookings.services.no_shows import applicant_lift_bar, bookings_mark_no_shows
+from bookings.services.staff import booking_confirm, booking_note_contact
 from common import clock
 from conferencing.models import OnlineMeeting
-from tests.bookings.conftest import NOW, book, jst, person, service
 from tests.factories import UserFactory
+from tests.helpers import NOW, book, email_checked, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +21,7 @@ START = jst(2026, 11, 24, 9, 30)  # Toyooka, Tuesday
 
 def confirmed_at(start=START, **kwargs):
     booking = book(service("toyooka"), start, **kwargs).booking
-    if booking.applicant.is_unlinked_claim:  # the person confirms it from their address
-        applicant_link(claim=booking.applicant, by=None, reason="", now=NOW)
-    booking_confirm(booking=booking, by=UserFactory(is_superuser=True), now=NOW)
+    booking_confirm(booking=email_checked(booking), by=UserFactory(is_superuser=True), now=NOW)
     booking.refresh_from_db()
     return booking
 
@@ -92,7 +89,7 @@ def test_the_third_no_show_bars_online_booking_until_a_counselor_lifts_it(
         confirmed_at(start)
     with django_capture_on_commit_callbacks(execute=True):
         bookings_mark_no_shows(now=starts[1] + timedelta(minutes=11))
-    applicant = Applicant.objects.get(claimed__isnull=True)
+    applicant = Applicant.objects.get()
     assert not applicant.is_barred  # two no-shows: not yet
     confirmed_at(starts[2])
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,6 +125,6 @@ def test_an_office_without_a_threshold_never_bars(offices):
     for n in range(4):
         booking = confirmed_at(START + timedelta(days=n))
         bookings_mark_no_shows(now=booking.start + timedelta(minutes=11))
-    applicant = Applicant.objects.get(claimed__isnull=True)
+    applicant = Applicant.objects.get()
     assert applicant.bookings.filter(status=BookingStatus.NO_SHOW).count() == 4
     assert not applicant.is_barred

@@ -11,7 +11,7 @@ from common import clock
 from offices.models import User
 from terms.models import Consent
 from terms.services import terms_publish, terms_version_create
-from tests.bookings.conftest import LINKS, NOW, book, jst, person, service
+from tests.helpers import LINKS, NOW, book, email_checked, jst, person, service
 
 WED = jst(2026, 11, 25, 10, 0)
 
@@ -23,7 +23,7 @@ def employer_booking(offices, frozen):
         service("sasebo", "weekday"), WED,
         data=person(kind="employer", company_name="株式会社サンプル", job_seeker_number=""),
     )  # fmt: skip
-    booking_confirm(booking=created.booking, by=counselor, now=clock.now())
+    booking_confirm(booking=email_checked(created.booking), by=counselor, now=clock.now())
     return created
 
 

@@ -8,15 +8,15 @@ from django.core import mail
 from bookings.services.reminders import bookings_send_reminders
 from bookings.services.staff import booking_confirm
 from notifications.models import Notification
-from tests.bookings.conftest import NOW, book, jst, service
 from tests.factories import UserFactory
+from tests.helpers import NOW, book, email_checked, jst, service
 
 pytestmark = pytest.mark.django_db
 
 
 def confirmed(slug, start):
     booking = book(service(slug), start).booking
-    booking_confirm(booking=booking, by=UserFactory(is_superuser=True), now=NOW)
+    booking_confirm(booking=email_checked(booking), by=UserFactory(is_superuser=True), now=NOW)
     return booking
 
 

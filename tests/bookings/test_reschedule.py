@@ -18,10 +18,11 @@ from bookings.services.reschedule import (
     booking_reschedule_by_applicant,
 )
 from bookings.services.staff import booking_confirm
+from bookings.state import Reason
 from common import clock
 from notifications.models import Notification
 from offices.models import Counselor, Office, Service, User
-from tests.bookings.conftest import book, jst, manage_token, person, service
+from tests.helpers import book, delivered, email_checked, jst, manage_token, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,8 @@ def test_a_booking_moves_to_a_free_time_and_its_old_time_is_freed(instant, tasks
     assert (booking.sequence, booking.reschedule_count) == (1, 1)
     assert THU in starts(instant)
     event = booking.events.latest("pk")
-    assert event.actor_label == "applicant" and "2026-11-26 09:30" in event.reason
+    assert (event.actor_label, event.reason_code) == ("applicant", Reason.MOVED)
+    assert "2026年11月26日(木) 9:30" in event.describe()
     assert tasks == ["bookings.tasks.update_meeting"]  # moved, never issued again
     assert Notification.objects.count() == before + 1
 
@@ -91,7 +93,9 @@ def test_the_one_email_has_the_new_time_and_an_ics_with_the_same_uid_and_higher_
     booking = book(instant, THU).booking
     first = booking_ics(booking, manage_url="")
     booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now())
-    email = Notification.objects.get(dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:")
+    email = delivered(
+        Notification.objects.get(dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:")
+    )
     assert email.recipient == "taro@example.jp"
     assert "2026年11月26日(木) 10:30〜11:00" in email.body_text
     assert email.attachment_name == "booking.ics"
@@ -186,34 +190,36 @@ def test_a_request_still_waiting_for_a_counselor_moves_at_once(offices, tasks):
 def test_at_a_staff_approval_office_a_confirmed_booking_keeps_its_time_until_confirmed(
     counselor, tasks
 ):
-    booking = booking_confirm(booking=book(service("kawagoe"), THU).booking, by=counselor,
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor,
                               now=clock.now())  # fmt: skip
+    sequence = booking.sequence
     result = booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now())
     booking.refresh_from_db()
     change = result.change
     assert change.status == BookingChange.Status.PENDING and change.to_start == LATER
-    assert booking.start == THU and booking.sequence == 0
+    assert booking.start == THU and booking.sequence == sequence
     assert Notification.objects.filter(
         dedupe_key__startswith=f"booking:{booking.pk}:change_requested:{change.pk}:"
     ).exists()
-    notice = Notification.objects.filter(kind="staff_change_waiting").first()
+    notice = delivered(Notification.objects.filter(kind="staff_change_waiting").first())
     assert booking.reference in notice.body_text and "taro" not in notice.body_text
 
     tasks.clear()
     booking_change_confirm(change=change, by=counselor, now=clock.now())
     booking.refresh_from_db()
     change.refresh_from_db()
-    assert booking.start == LATER and booking.sequence == 1 and booking.reschedule_count == 1
+    assert booking.start == LATER and booking.sequence == sequence + 1
+    assert booking.reschedule_count == 1
     assert change.status == BookingChange.Status.CONFIRMED and change.decided_by == counselor
     assert tasks == ["bookings.tasks.update_meeting"]
     assert Notification.objects.filter(
-        dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:1:"
+        dedupe_key__startswith=f"booking:{booking.pk}:rescheduled:{booking.sequence}:"
     ).exists()
     assert THU in starts(service("kawagoe"))
 
 
 def test_a_declined_change_leaves_the_booking_where_it_was(counselor):
-    booking = booking_confirm(booking=book(service("kawagoe"), THU).booking, by=counselor,
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor,
                               now=clock.now())  # fmt: skip
     change = booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now()).change
     booking_change_decline(change=change, by=counselor, now=clock.now())
@@ -222,20 +228,21 @@ def test_a_declined_change_leaves_the_booking_where_it_was(counselor):
     assert Notification.objects.get(
         dedupe_key__startswith=f"booking:{booking.pk}:change_declined:{change.pk}:"
     )
-    assert booking.events.latest("pk").reason == "change of time declined"
+    assert booking.events.latest("pk").reason_code == Reason.CHANGE_DECLINED
     with pytest.raises(NotAllowedNow):
         booking_change_confirm(change=change, by=counselor, now=clock.now())
 
 
 def test_a_second_request_replaces_the_first_and_another_office_cannot_decide(counselor):
-    booking = booking_confirm(booking=book(service("kawagoe"), THU).booking, by=counselor,
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor,
                               now=clock.now())  # fmt: skip
     first = booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now()).change
     second = booking_reschedule_by_applicant(
         booking=booking, start=jst(2026, 11, 26, 11, 0), now=clock.now()
     ).change
-    first.refresh_from_db()
-    assert first.status == BookingChange.Status.WITHDRAWN
+    # The booking's one pending change now asks for the second time (issue 23).
+    assert second.pk == first.pk and second.to_start == jst(2026, 11, 26, 11, 0)
+    assert BookingChange.objects.filter(booking=booking).count() == 1
     stranger = User.objects.get(username="toyooka-counselor-1")
     with pytest.raises(NotAllowedNow):
         booking_change_confirm(change=second, by=stranger, now=clock.now())
@@ -243,7 +250,7 @@ def test_a_second_request_replaces_the_first_and_another_office_cannot_decide(co
 
 def test_confirming_a_change_whose_time_was_taken_keeps_the_booking_and_the_request(counselor):
     Counselor.objects.filter(office__slug="kawagoe").exclude(user=counselor).update(is_active=False)
-    booking = booking_confirm(booking=book(service("kawagoe"), THU).booking, by=counselor,
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor,
                               now=clock.now())  # fmt: skip
     change = booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now()).change
     book(service("kawagoe"), LATER, data=person(email="o@example.jp", job_seeker_number="99999-1"))
@@ -298,22 +305,22 @@ def test_after_the_deadline_the_pages_give_the_phone_number(client, instant, fro
 
 
 def test_a_pending_change_shows_on_the_booking_page(client, counselor):
-    booking = booking_confirm(booking=book(service("kawagoe"), THU).booking, by=counselor,
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor,
                               now=clock.now())  # fmt: skip
     response = client.post(change_url(booking), {"start": LATER.isoformat()}, follow=True)
     html = response.content.decode()
-    assert "日時変更の申請を送りました" in html
-    assert "2026年11月26日(木) 10:30〜11:00に変更する申請をしています" in html
+    assert "日時変更の申込みを送りました" in html
+    assert "2026年11月26日(木) 10:30〜11:00に変更する申込みをしています" in html
 
 
 def test_a_counselor_confirms_the_change_in_the_admin(client, counselor):
-    booking = booking_confirm(booking=book(service("kawagoe"), THU).booking, by=counselor,
+    booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor,
                               now=clock.now())  # fmt: skip
     change = booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now()).change
     client.force_login(counselor)
     day = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-26"}).content.decode()
     block = day.split(f'id="booking-{booking.pk}"')[1].split("</article>")[0]
-    assert "日時変更の申請: 11/26 10:30" in block
+    assert "日時変更の申込み: 11/26 10:30" in block
     listing = client.get("/admin/bookings/bookingchange/").content.decode()
     assert booking.reference in listing and "2026年11月26日(木) 10:30〜11:00" in listing
     client.post("/admin/bookings/bookingchange/",
@@ -321,4 +328,4 @@ def test_a_counselor_confirms_the_change_in_the_admin(client, counselor):
     booking.refresh_from_db()
     assert booking.start == LATER
     day = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-26"}).content.decode()
-    assert "日時変更の申請" not in day
+    assert "日時変更の申込み" not in day

@@ -15,7 +15,7 @@ from bookings.exceptions import SlotTaken
 from bookings.models import ACTIVE_STATUSES, Booking
 from bookings.services import reschedule
 from offices.models import Counselor, Office
-from tests.bookings.conftest import NOW, book, jst, person, service, unguarded
+from tests.helpers import NOW, book, jst, person, service, unguarded
 
 MOVERS = 6
 TARGET = jst(2026, 11, 26, 15, 0)  # Kawagoe, Thursday
@@ -81,15 +81,43 @@ def test_people_moving_to_the_same_time_at_once_one_wins_and_the_rest_keep_their
 @pytest.mark.django_db(transaction=True)
 def test_without_the_guard_the_same_race_puts_two_on_one_time(bookings_to_move, monkeypatch):
     checked = threading.Barrier(MOVERS, timeout=30)
-    real_free_slot = reschedule._free_slot
+    real_slot_at = reschedule.slot_at
 
-    def free_slot_then_wait(booking, start, now):
-        result = real_free_slot(booking, start, now)
+    def slot_at_then_wait(**kwargs):
+        result = real_slot_at(**kwargs)
         checked.wait()  # every mover has seen the time free before any moves
         return result
 
-    monkeypatch.setattr(reschedule, "_free_slot", free_slot_then_wait)
+    monkeypatch.setattr(reschedule, "slot_at", slot_at_then_wait)
     with unguarded(reschedule, monkeypatch):
         won, _lost, errors = race(bookings_to_move)
     assert errors == []
     assert won > 1, "the race did not happen: the test could not detect a missing guard"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_office_lock_the_constraint_alone_refuses_the_losers_as_taken(
+    bookings_to_move, monkeypatch
+):
+    """The exclusion constraint is recognised by name (`models.is_overlap_violation`): a
+    mover it stops hears "just taken", never a 500."""
+    checked = threading.Barrier(MOVERS, timeout=30)
+    real_slot_at = reschedule.slot_at
+
+    def slot_at_then_wait(**kwargs):
+        result = real_slot_at(**kwargs)
+        checked.wait()
+        return result
+
+    def no_lock(office):
+        return list(
+            Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
+        )
+
+    monkeypatch.setattr(reschedule, "slot_at", slot_at_then_wait)
+    monkeypatch.setattr(reschedule, "office_booking_lock", no_lock)
+    won, lost, errors = race(bookings_to_move)
+    assert errors == []
+    assert (won, lost) == (1, MOVERS - 1)
+    assert Booking.objects.filter(start=TARGET, status__in=ACTIVE_STATUSES).count() == 1

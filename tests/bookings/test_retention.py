@@ -12,7 +12,7 @@ from bookings.models import Applicant, Booking, BookingEvent, BookingLink, Booki
 from bookings.selectors.bookings import booking_get_by_token
 from bookings.services.retention import personal_data_purge
 from notifications.models import Notification
-from tests.bookings.conftest import NOW, book, jst, person, service
+from tests.helpers import NOW, book, jst, person, service
 
 OLD = NOW - timedelta(days=400)
 
@@ -84,11 +84,15 @@ def test_a_barred_person_is_kept_until_the_bar_is_lifted(offices, settings):
     assert personal_data_purge(now=NOW).applicants == 1
 
 
-def test_active_and_recent_bookings_are_never_purged_and_a_rerun_does_nothing(old_and_recent):
+def test_a_purge_closes_an_open_booking_whose_session_passed_and_a_rerun_does_nothing(
+    old_and_recent,
+):
     _old, recent = old_and_recent
     Booking.objects.filter(pk=recent.pk).update(start=OLD, end=OLD + timedelta(minutes=30))
     first = personal_data_purge(now=NOW)
-    assert first.bookings == 1  # `recent` is still requested (active): left alone
+    # `recent`, still requested when its (old) session began, is closed first (issue 23:
+    # an open booking that can no longer take place was kept for ever) and purged.
+    assert first.bookings == 2
     assert personal_data_purge(now=NOW).bookings == 0
 
 

@@ -8,8 +8,8 @@ from bookings.services.staff import booking_confirm
 from bookings.services.terms_changes import terms_change_notify
 from notifications.models import Notification
 from terms.services import terms_publish, terms_version_create
-from tests.bookings.conftest import NOW, book, jst, person, service
 from tests.factories import UserFactory
+from tests.helpers import NOW, book, email_checked, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_only_people_with_upcoming_confirmed_bookings_and_old_consent_are_told(
     svc = service("kawagoe")
     staff = UserFactory(office=svc.office, is_superuser=True)
     confirmed = book(svc, jst(2026, 11, 26, 9, 30)).booking
-    booking_confirm(booking=confirmed, by=staff, now=NOW)
+    booking_confirm(booking=email_checked(confirmed), by=staff, now=NOW)
     requested_only = book(
         svc, jst(2026, 11, 26, 10), data=person(email="r@example.jp", job_seeker_number="22222-2")
     ).booking
@@ -29,7 +29,7 @@ def test_only_people_with_upcoming_confirmed_bookings_and_old_consent_are_told(
         jst(2026, 11, 27, 9, 30),
         data=person(email="p@example.jp", job_seeker_number="33333-3"),
     ).booking
-    booking_confirm(booking=later, by=staff, now=NOW)
+    booking_confirm(booking=email_checked(later), by=staff, now=NOW)
 
     draft = terms_version_create(
         office=svc.office,

@@ -4,7 +4,8 @@ import pytest
 
 from bookings.validation import validate_applicant
 from offices.rules import rules_for_service
-from tests.bookings.conftest import person, service
+from tests.factories import office_with
+from tests.helpers import person
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,8 @@ pytestmark = pytest.mark.django_db
         ("name_kana", "ヤマダ\u200dタロウ", "U+200D ZERO WIDTH JOINER"),
     ],
 )
-def test_a_name_with_an_invisible_or_control_character_is_refused_naming_it(
-    offices, field, value, named
-):
-    svc = service("kawagoe")
+def test_a_name_with_an_invisible_or_control_character_is_refused_naming_it(field, value, named):
+    svc = office_with(name_kana="required", job_seeker_number="required").services.get()
     _cleaned, errors = validate_applicant(
         person(**{field: value}), office=svc.office, rules=rules_for_service(svc, svc.office)
     )
@@ -31,8 +30,8 @@ def test_a_name_with_an_invisible_or_control_character_is_refused_naming_it(
     assert named in errors[field][0]
 
 
-def test_an_ordinary_name_with_an_ideographic_space_is_accepted(offices):
-    svc = service("kawagoe")
+def test_an_ordinary_name_with_an_ideographic_space_is_accepted():
+    svc = office_with(name_kana="required", job_seeker_number="required").services.get()
     _cleaned, errors = validate_applicant(
         person(name="山田\u3000太郎"), office=svc.office, rules=rules_for_service(svc, svc.office)
     )

@@ -13,9 +13,9 @@ from common import clock
 from conferencing.models import OnlineMeeting
 from conferencing.providers.http import retry_after_seconds
 from conferencing.types import InvalidRequest, RateLimited, TransientError
-from tests.bookings.conftest import NOW, book, jst, service
 from tests.factories import UserFactory
 from tests.fakes.zoom import FakeZoom
+from tests.helpers import NOW, book, email_checked, jst, service
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ TOYOOKA_TUE = jst(2026, 11, 24, 9, 30)
 def confirmed(slug="toyooka", start=TOYOOKA_TUE, **kwargs):
     booking = book(service(slug), start, **kwargs).booking
     staff = UserFactory(office=booking.office, is_superuser=True)
-    booking_confirm(booking=booking, by=staff, now=NOW)
+    booking_confirm(booking=email_checked(booking), by=staff, now=NOW)
     booking.refresh_from_db()
     return booking
 
@@ -59,7 +59,9 @@ def test_the_fake_provider_issues_a_link_on_this_site_after_confirmation(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         created = book(service("toyooka"), TOYOOKA_TUE)
-        booking_confirm(booking=created.booking, by=UserFactory(is_superuser=True), now=NOW)
+        booking_confirm(
+            booking=email_checked(created.booking), by=UserFactory(is_superuser=True), now=NOW
+        )
     meeting = meeting_for(created.booking)
     assert meeting.status == OnlineMeeting.Status.ISSUED and meeting.provider == "fake"
     page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()

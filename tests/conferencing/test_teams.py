@@ -10,10 +10,10 @@ from conferencing.models import OnlineMeeting
 from conferencing.providers import provider_for
 from conferencing.providers.teams import reset_apps
 from conferencing.types import TransientError
-from tests.bookings.conftest import NOW, jst
 from tests.conferencing.test_meetings import confirmed
 from tests.factories import UserFactory
 from tests.fakes.microsoft import POLICY_ERROR, FakeMicrosoft
+from tests.helpers import NOW, jst
 
 pytestmark = pytest.mark.django_db
 

@@ -147,7 +147,7 @@ def test_the_schedule_shows_someone_joined_for_the_counselor_to_decide(client, o
     from django.urls import reverse
 
     from offices.models import User
-    from tests.bookings.conftest import book, jst, service
+    from tests.helpers import book, jst, service
 
     booking = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
     OnlineMeeting.objects.create(

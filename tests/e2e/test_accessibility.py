@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 
 from terms.services import terms_seed
+from tests.e2e.waits import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,7 @@ def axe_page(live_server, request):
             pytest.fail(reason)
         pytest.skip(reason)
     width, height = VIEWPORTS[request.param]
-    from tests.e2e.conftest import _page
+    from tests.helpers import chromium_page as _page
 
     pages = _page(width=width, height=height)
     page = next(pages)
@@ -48,6 +49,11 @@ def axe_page(live_server, request):
 
 def audit(page) -> list[str]:
     """axe's WCAG 2.2 AA violations on the current page, one line each."""
+    # The page as a person sees it: its stylesheet and fonts applied (an element found by a
+    # wait can exist before the CSS has loaded; unstyled inputs are below 24 px, which axe
+    # rightly flags: a CI run failed so on /bookings/find/ under load).
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     # Evaluated through the DevTools protocol: the page's own CSP (rightly) refuses any
     # injected <script>, and the test must not weaken it.
     page.evaluate(AXE_SOURCE)
@@ -84,6 +90,7 @@ def test_every_public_page_has_no_wcag_violation(live_server, axe_page, seeded):
         problems += audit(axe_page)
     axe_page.goto(live_server.url + "/offices/kawagoe/")
     axe_page.get_by_role("button", name="English").click()
+    expect(axe_page.locator("html")).to_have_attribute("lang", "en")  # the English page is in
     problems += audit(axe_page)
     assert problems == []
     assert axe_page.csp_violations == []
@@ -116,13 +123,8 @@ def test_the_booking_flow_and_its_errors_by_keyboard_alone(live_server, axe_page
     page.locator("main button.button[type=submit]").last.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
-    # Focus moves once the page has loaded (autofocus): wait for it, failing if it never does
-    # (polled from here: wait_for_function would evaluate a string, which the CSP forbids).
-    for _ in range(100):
-        if page.evaluate("document.activeElement.classList.contains('error-summary')"):
-            break
-        page.wait_for_timeout(100)
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # Focus moves once the page has loaded (autofocus): wait for it, failing if it never does.
+    expect(page.locator(".error-summary")).to_be_focused()
     problems += audit(page)
 
     fields = {"#id_name": "鍵盤 太郎", "#id_name_kana": "ケンバン タロウ",
@@ -150,7 +152,7 @@ def test_the_booking_flow_and_its_errors_by_keyboard_alone(live_server, axe_page
     problems += audit(page)
     assert Booking.objects.count() == 1
 
-    from tests.bookings.conftest import manage_token
+    from tests.helpers import manage_token
 
     booking = Booking.objects.get()
     manage = f"{live_server.url}/bookings/{manage_token(booking)}/"

@@ -7,6 +7,7 @@ import pytest
 from bookings.models import Booking, BookingStatus
 from notifications.models import Notification
 from terms.services import terms_seed
+from tests.e2e.waits import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,18 +24,18 @@ def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(
     terms_seed()
     page = browser_page
     page.goto(live_server.url + "/offices/sasebo/")
-    page.get_by_role("link", name="オンラインで予約する").click()
+    page.get_by_role("link", name="オンラインで予約する", exact=True).click()
     page.get_by_role("link", name="オンライン職業相談（平日夜間・土曜）").click()
     first_time = page.locator(".time").first
     chosen = first_time.inner_text()
     first_time.click()
-    page.get_by_role("button", name="次へ（お客様情報の入力）").click()
+    page.get_by_role("button", name="次へ（お名前・連絡先の入力）").click()
 
     # An empty form: the summary at the top takes focus and each field says how to fix it.
     page.get_by_role("button", name="次へ（確認）").click()
     summary = page.locator(".error-summary")
     assert "次の項目を直してください" in summary.inner_text()
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_focused()
     assert "氏名を入力してください" in page.locator("#id_name_error").inner_text()
 
     page.locator("#id_name").fill("佐世保 花子")
@@ -46,18 +47,18 @@ def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(
     assert "利用規約" in page.content()
     page.get_by_label("利用規約を読み、同意します。").check()
     page.get_by_role("button", name="予約する").click()
-    assert "あと一歩です" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_have_text("予約はまだ完了していません")
     booking = Booking.objects.get()
     assert booking.status == BookingStatus.PENDING_VERIFICATION
     assert booking.phone == "09012345678"
 
     page.goto(_link(live_server, "booking_created", "verify"))
     page.get_by_role("button", name="予約を完了する").click()
-    assert "確定" in page.locator(".status").inner_text()
+    expect(page.locator(".status")).to_contain_text("確定")
 
     page.get_by_role("link", name="この予約を取り消す…").click()
     page.get_by_role("button", name="予約を取り消す").click()
-    assert "取消" in page.locator(".status").inner_text()
+    expect(page.locator(".status")).to_contain_text("取り消し済み")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     page.screenshot(path=tmp_path / "e2e-cancelled.png", full_page=True)
@@ -69,7 +70,7 @@ def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page, se
     page.goto(live_server.url + "/offices/kawagoe/")
     page.get_by_role("button", name="English").click()
     page.get_by_role("link", name="Book online").click()
-    assert "Choose a time" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Choose a time")
     page.locator(".time").first.click()
     page.get_by_role("button", name="Next: your details").click()
     page.locator("#id_name").fill("Alex Smith")
@@ -79,11 +80,14 @@ def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page, se
     page.get_by_role("button", name="Next: confirm").click()
     page.get_by_label("I have read the terms of use and agree to them.").check()
     page.get_by_role("button", name="Book").click()
-    assert "We received your request" in page.locator("h1").inner_text()
-
-    page.get_by_role("link", name="Open your booking page").click()
-    assert "Awaiting confirmation" in page.locator(".status").inner_text()
+    expect(page.locator("h1")).to_have_text("Your request is not complete yet")
+    # The one next step is the email's button, with the same name on its page.
+    page.goto(_link(live_server, "booking_created", "verify"))
+    expect(page.locator("h1")).to_have_text("Your request is not complete yet")
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.locator("h1")).to_have_text("Your request is waiting for a counselor")
+    expect(page.locator(".status")).to_contain_text("Request sent: waiting for a counselor")
     page.get_by_role("link", name="Cancel this booking…").click()
     page.get_by_role("button", name="Cancel the booking").click()
-    assert "Cancelled" in page.locator(".status").inner_text()
+    expect(page.locator(".status")).to_contain_text("Cancelled")
     assert Booking.objects.get().language == "en"

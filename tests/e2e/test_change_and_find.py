@@ -12,7 +12,8 @@ from bookings.models import Booking
 from notifications.models import Notification
 from offices.models import Office
 from terms.services import terms_seed
-from tests.bookings.conftest import book, jst, service
+from tests.e2e.waits import expect
+from tests.helpers import book, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(
     page = browser_page
     page.goto(_link(live_server, Notification.objects.get(kind="booking_created")))
     page.get_by_role("link", name="別の日時を選ぶ…").click()
-    assert page.locator("h1").inner_text() == "予約の変更"
+    expect(page.locator("h1")).to_have_text("予約の変更")
     problems = _audit(page)
 
     page.get_by_role("button", name="この日時に変更する").click()  # nothing chosen
@@ -49,7 +50,7 @@ def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(
     label = choice.inner_text()
     choice.click()
     page.get_by_role("button", name="この日時に変更する").click()
-    assert "に変更しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("に変更しました")
     assert label.split("〜")[0] in page.locator(".facts").inner_text()
     problems += _audit(page)
     assert problems == []
@@ -79,7 +80,7 @@ def test_a_person_gets_the_link_again_with_reference_and_email(live_server, brow
     page.get_by_label("予約番号").fill(booking.reference.lower())
     page.get_by_label("メールアドレス").fill("taro@example.jp")
     page.get_by_role("button", name="リンクを送ってもらう").click()
-    assert "メールをご確認ください" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("メールをご確認ください")
     assert "/bookings/" not in page.locator("main").inner_html().replace("/bookings/find/", "")
     problems += _audit(page)
     assert problems == []

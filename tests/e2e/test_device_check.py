@@ -17,8 +17,9 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import User
-from tests.bookings.conftest import book, jst, service
-from tests.conftest import CHROMIUM
+from tests.e2e.signin import staff_sign_in
+from tests.e2e.waits import expect, wait_until
+from tests.helpers import CHROMIUM, book, email_checked, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +78,7 @@ def confirmed_booking(offices):
     counselor.set_password("a long demo password")
     counselor.save()
     booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
-    return booking_confirm(booking=booking, by=counselor, now=clock.now())
+    return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
 
 
 def _email_link(live_server, kind: str, path_part: str) -> str:
@@ -97,30 +98,27 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
     assert "TeleOfficeに参加できます" in page.locator("#browser-result").inner_text()
 
     page.get_by_role("button", name="カメラを確認する").click()
-    page.wait_for_function(
-        "() => document.getElementById('camera-preview').videoWidth > 0"
-        " && !document.getElementById('camera-preview').paused"
+    wait_until(
+        page,
+        "document.getElementById('camera-preview').videoWidth > 0"
+        " && !document.getElementById('camera-preview').paused",
     )
     assert "カメラは使えます" in page.locator("#camera-result").inner_text()
 
     page.get_by_role("button", name="マイクを確認する").click()
-    page.wait_for_function("() => document.getElementById('mic-level').value >= 5")
-    page.wait_for_function(
-        "() => document.getElementById('mic-result').innerText.includes('マイクは使えます')"
-    )
+    wait_until(page, "document.getElementById('mic-level').value >= 5")
+    expect(page.locator("#mic-result")).to_contain_text("マイクは使えます")
 
     page.get_by_role("button", name="テスト音を鳴らす").click()
-    page.get_by_role("button", name="はい、聞こえた").click()
-    assert "スピーカーは使えます" in page.locator("#speaker-result").inner_text()
+    page.get_by_role("button", name="はい、聞こえました").click()
+    expect(page.locator("#speaker-result")).to_contain_text("スピーカーは使えます")
 
     page.get_by_role("button", name="回線を測る").click()
-    page.wait_for_function(
-        "() => !document.getElementById('connection-result').innerText.includes('測定中')"
-    )
+    expect(page.locator("#connection-result")).not_to_contain_text("測定中")
     assert re.search(r"\d+ミリ秒", page.locator("#figure-rtt").inner_text())
     assert re.search(r"[\d.]+ Mbps", page.locator("#figure-down").inner_text())
     assert re.search(r"[\d.]+ Mbps", page.locator("#figure-up").inner_text())
-    page.wait_for_function("() => document.getElementById('battery-result').innerText.length > 0")
+    wait_until(page, "document.getElementById('battery-result').innerText.length > 0")
 
     summary = page.locator("#summary-list").inner_text()
     assert "カメラ: 問題なし" in summary and "マイク: 問題なし" in summary
@@ -128,18 +126,15 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
         assert audit(page) == []
     page.screenshot(path="var/device-check-e2e.png", full_page=True)
 
-    page.get_by_role("button", name="結果を窓口に送る").click()
-    assert "接続テストの結果を窓口に送りました" in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="結果を事業所に送る").click()
+    expect(page.locator(".messages")).to_contain_text("接続テストの結果を事業所に送りました")
     check = DeviceCheck.objects.get(booking=confirmed_booking)
     assert (check.camera, check.microphone, check.speaker) == ("passed", "passed", "passed")
     assert check.connection in ("passed", "unstable") and check.download_kbps > 0
     assert page.csp_violations == []
 
     # The counselor's day: the result is on the booking's block.
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("ユーザー名").fill("kawagoe-counselor-1")
-    page.get_by_label("パスワード").fill("a long demo password")
-    page.get_by_role("button", name="ログイン").click()
+    staff_sign_in(page, live_server, "kawagoe-counselor-1", "a long demo password")
     page.goto(live_server.url + "/admin/bookings/booking/schedule/?date=2026-11-26")
     block = page.locator(f"#booking-{confirmed_booking.pk} .device-check").inner_text()
     assert block.startswith("接続テスト:")
@@ -185,10 +180,10 @@ def test_the_checks_run_from_the_keyboard_alone(live_server, media_page, offices
             break
     assert page.evaluate("() => document.activeElement.id") == "camera-start"
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.getElementById('camera-preview').videoWidth > 0")
+    wait_until(page, "document.getElementById('camera-preview').videoWidth > 0")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "mic-start"
     page.keyboard.press("Space")
-    page.wait_for_function("() => document.getElementById('mic-level').value >= 5")
+    wait_until(page, "document.getElementById('mic-level').value >= 5")
     # The results are announced: each sits in a live region.
     assert page.locator("#camera-result").get_attribute("role") == "status"

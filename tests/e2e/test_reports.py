@@ -11,9 +11,10 @@ import pytest
 from bookings.models import BookingStatus
 from offices.models import User
 from terms.services import terms_seed
-from tests.bookings.conftest import jst, service
+from tests.e2e.signin import staff_sign_in
 from tests.e2e.test_accessibility import AXE, AXE_SOURCE, WCAG
-from tests.reports.conftest import booking_row
+from tests.e2e.waits import expect
+from tests.helpers import booking_row, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,10 +54,7 @@ def test_a_manager_sees_the_months_figures_as_charts(live_server, tablet_page, s
     page = tablet_page
     page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
 
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("ユーザー名").fill(manager.username)
-    page.get_by_label("パスワード").fill("a long demo password")
-    page.get_by_role("button", name="ログイン").click()
+    staff_sign_in(page, live_server, manager.username, "a long demo password")
     page.get_by_role("link", name="実績").click()
 
     assert "実績: ハローワーク川越 — 2026年11月" in page.locator("h1").inner_text()
@@ -77,7 +75,7 @@ def test_a_manager_sees_the_months_figures_as_charts(live_server, tablet_page, s
         assert _audit_content(page) == []
 
     page.get_by_role("link", name="月次報告（印刷用）").click()
-    assert "月次報告 — 2026年11月" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("月次報告 — 2026年11月")
     assert page.get_by_role("button", name="印刷").is_visible()  # print.js ran under the CSP
     page.emulate_media(media="print")
     assert not page.locator(".reports-period").is_visible()

@@ -11,7 +11,9 @@ from common import clock
 from common.clock import JST
 from offices.models import User
 from terms.services import terms_seed
-from tests.bookings.conftest import book, person, service
+from tests.e2e.signin import staff_sign_in
+from tests.e2e.waits import expect
+from tests.helpers import book, email_checked, person, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,15 +31,12 @@ def test_a_counselor_checks_a_person_in_from_the_schedule(
     counselor.set_password("a long demo password")
     counselor.save()
     booking = book(svc, slot.start, now=now).booking
-    booking_confirm(booking=booking, by=counselor, now=clock.now())
+    booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     day = slot.start.astimezone(JST).date()
     frozen.move_to(slot.start - timedelta(minutes=5))  # check-in opens 15 minutes before
 
     page = tablet_page
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("ユーザー名").fill(counselor.username)
-    page.get_by_label("パスワード").fill("a long demo password")
-    page.get_by_role("button", name="ログイン").click()
+    staff_sign_in(page, live_server, counselor.username, "a long demo password")
     page.get_by_role("link", name="予定表").click()
     page.get_by_label("日付").fill(day.isoformat())
     page.get_by_role("button", name="表示").click()
@@ -59,10 +58,7 @@ def _counselor_signed_in(page, live_server):
     counselor = User.objects.get(username="kawagoe-counselor-1")
     counselor.set_password("a long demo password")
     counselor.save()
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("ユーザー名").fill(counselor.username)
-    page.get_by_label("パスワード").fill("a long demo password")
-    page.get_by_role("button", name="ログイン").click()
+    staff_sign_in(page, live_server, counselor.username, "a long demo password")
     return counselor
 
 
@@ -73,7 +69,7 @@ def _booked_next_week(counselor, **data):
     slot = slot_list_available(service=svc, first_day=first, last_day=first + timedelta(days=7),
                                now=now)[0]  # fmt: skip
     booking = book(svc, slot.start, now=now, **data).booking
-    return booking_confirm(booking=booking, by=counselor, now=now)
+    return booking_confirm(booking=email_checked(booking), by=counselor, now=now)
 
 
 def test_a_refused_action_is_shown_and_focused_at_its_block(live_server, tablet_page, seeded):
@@ -85,10 +81,10 @@ def test_a_refused_action_is_shown_and_focused_at_its_block(live_server, tablet_
     page.goto(f"{live_server.url}/admin/bookings/booking/schedule/?office=kawagoe&date={day}")
     block = page.locator(f"#booking-{booking.pk}")
     block.locator("summary").click()
-    assert "受付（入室確認）：" in block.inner_text()  # opens shortly before the session
+    expect(block).to_contain_text("受付（入室確認）：")  # opens shortly before the session
     assert block.get_by_role("button", name="無断欠席にする…").count() == 0
-    block.get_by_placeholder("理由（例：電話で取消の連絡）").fill("本人から電話")
-    block.get_by_role("button", name="依頼により取り消す").click()
+    block.get_by_placeholder("理由（例：電話で取り消しの連絡）").fill("本人から電話")
+    block.get_by_role("button", name="本人の依頼で予約を取り消す（メールで知らせる）").click()
 
     result = page.locator(f"#result-{booking.pk}")
     assert "取り消しました" in result.inner_text()
@@ -113,7 +109,7 @@ def test_the_requests_list_and_the_schedule_fit_a_tablet(live_server, tablet_pag
     book(service("kawagoe"), later, now=now,
          data=person(email="r@example.jp", job_seeker_number="22222-2222222"))  # fmt: skip
     page.get_by_role("link", name="確定待ちの申込み").click()
-    assert page.locator("a[aria-current=page]").inner_text() == "確定待ちの申込み"
+    expect(page.locator("a[aria-current=page]")).to_have_text("確定待ちの申込み")
     table = page.locator("#result_list")
     for heading in ("相談員", "状態", "氏名", "経路"):
         assert table.get_by_role("columnheader", name=heading).is_visible()
@@ -126,7 +122,7 @@ def test_the_requests_list_and_the_schedule_fit_a_tablet(live_server, tablet_pag
     text = block.inner_text()
     assert booking.phone in text and "通訳者: 通訳 花子" in text
     block.locator("summary").click()
-    assert "長い連絡事項。" * 30 in block.locator(".note-full").inner_text()
+    expect(block.locator(".note-full")).to_contain_text("長い連絡事項。" * 30)
     menu = block.locator(".actions").bounding_box()
     summary = block.locator(".time").bounding_box()
     assert menu["y"] >= summary["y"] + summary["height"]  # the menu leaves the booking in view

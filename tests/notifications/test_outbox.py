@@ -21,7 +21,7 @@ from notifications.services import (
 )
 from notifications.tasks import send_notification, send_queued_notifications
 from offices.models import User
-from tests.bookings.conftest import NOW, book, jst, service
+from tests.helpers import NOW, book, email_checked, jst, service
 
 THU_930 = jst(2026, 11, 26, 9, 30)
 
@@ -34,7 +34,7 @@ def test_smtp_down_then_up_delivers_every_email_exactly_once(
         created = book(service("toyooka"), jst(2026, 11, 24, 9, 30), now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
         counselor = User.objects.get(username="toyooka-counselor-1")
-        booking_confirm(booking=created.booking, by=counselor, now=NOW)
+        booking_confirm(booking=email_checked(created.booking), by=counselor, now=NOW)
     booking = Booking.objects.get(pk=created.booking.pk)
     assert booking.status == BookingStatus.CONFIRMED  # the outage never fails the booking
 
@@ -82,10 +82,9 @@ def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_fail
 @pytest.mark.django_db(transaction=True)
 def test_workers_racing_to_send_one_email_deliver_it_once(seeded, smtp):
     smtp.start()
-    notification = notification_enqueue(
-        dedupe_key="test:race", kind="test", recipient="someone@example.jp", language="ja",
-        render=lambda: Message(subject="race", text="once"),
-    )  # fmt: skip
+    # Written as queued, no task handed over: the eager task of `notification_enqueue` would
+    # send it on commit (this test commits) before the six workers race for it.
+    notification = _queued(dedupe_key="test:race")
     barrier = threading.Barrier(6)
     results = []
 

@@ -55,7 +55,7 @@ def test_kawagoe_page_shows_hours_length_lead_time_and_platform(client, seeded):
     assert "TeleOfficeにはウェブブラウザから参加できます" in html
     assert "開始から10分が過ぎても参加がない場合" in html
     assert "録音・録画・撮影" in html
-    assert "担当の相談員にお尋ねください。" in html  # no phone in Kawagoe's documents
+    assert "00-0000-0000（デモ）" in html  # no phone in its documents: a marked demo one
 
 
 def test_sasebo_page_shows_both_services_saturday_hours_and_its_phone(client, seeded):
@@ -65,13 +65,13 @@ def test_sasebo_page_shows_both_services_saturday_hours_and_its_phone(client, se
     assert "45分" in html
     assert "「予約を完了する」ボタンを60分以内に押してください" in html
     assert 'href="tel:0956882003"' in html
-    assert "前日までは予約確認ページからキャンセルできます。" in html
+    assert "前日までは予約ページから取り消せます。" in html
 
 
 def test_toyooka_page_explains_zoom_and_phone_only_cancellation(client, seeded):
     html = page(client, reverse("office-detail", args=["toyooka"]))
     assert "ミーティングIDとパスコード" in html
-    assert "キャンセルは事業所へお電話でご連絡ください。" in html
+    assert "取り消しは事業所へお電話でご連絡ください。" in html
     assert "平日（月〜金） 9:30〜11:00、14:00〜16:00" in html
 
 

@@ -1,10 +1,19 @@
 """Staff roles: counselors read, office managers edit their office and publish terms."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
 from offices.models import Counselor, User
-from offices.roles import COUNSELORS, OFFICE_MANAGERS, roles_sync
+from offices.roles import (
+    COUNSELORS,
+    OFFICE_MANAGERS,
+    REPORT_READERS,
+    role_permissions_grant,
+    roles,
+    roles_sync,
+)
 from offices.services import demo_staff_password_set
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +51,60 @@ def test_demo_staff_password_is_set_only_where_none_was_usable(seeded):
     chosen.set_password("kept by the manager")
     chosen.save()
 
-    names = demo_staff_password_set(password="demo-password-123")
+    created = demo_staff_password_set()
 
-    assert len(names) == 15
-    assert User.objects.get(username="kawagoe-manager").check_password("demo-password-123")
+    assert len(created) == 14 and "sasebo-manager" not in created
+    assert len(set(created.values())) == 14, "each account its own password"
+    assert User.objects.get(username="kawagoe-manager").check_password(created["kawagoe-manager"])
     assert User.objects.get(username="sasebo-manager").check_password("kept by the manager")
+
+
+# What each role held when the permissions were listed in offices/roles.py: the registry
+# filled by the apps at start must give exactly these.
+COUNSELOR_PERMISSIONS = {
+    "offices.view_office", "offices.view_service", "offices.view_openinghours",
+    "offices.view_closure", "offices.view_counselor", "offices.view_counselorabsence",
+    "terms.view_termsversion", "terms.view_consent", "bookings.view_booking",
+    "bookings.change_booking", "bookings.view_bookingevent", "bookings.view_applicant",
+    "bookings.change_applicant", "notifications.view_notification",
+    "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
+}  # fmt: skip
+MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
+    "offices.change_office", "offices.add_service", "offices.change_service",
+    "offices.delete_service", "offices.add_openinghours", "offices.change_openinghours",
+    "offices.delete_openinghours", "offices.add_closure", "offices.change_closure",
+    "offices.delete_closure", "offices.add_counselor", "offices.change_counselor",
+    "offices.add_counselorabsence", "offices.change_counselorabsence",
+    "offices.delete_counselorabsence", "terms.add_termsversion", "terms.change_termsversion",
+    "terms.delete_termsversion", "terms.publish_termsversion", "bookings.view_accessrecord",
+    "reports.view_office_report", "accounts.review_staffaccess",
+    "accounts.manage_office_staff",
+}  # fmt: skip
+EXPECTED = {
+    COUNSELORS: COUNSELOR_PERMISSIONS,
+    OFFICE_MANAGERS: MANAGER_PERMISSIONS,
+    REPORT_READERS: {"reports.view_office_report"},
+}
+
+
+def test_each_role_holds_exactly_the_permissions_it_had(db):
+    assert {role: set(codes) for role, codes in roles().items()} == EXPECTED
+    for role, codes in EXPECTED.items():
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=role).permissions.select_related("content_type")
+        }
+        assert held == codes, role
+
+
+def test_the_roles_module_names_no_other_apps_permissions():
+    import offices.roles
+
+    source = Path(offices.roles.__file__).read_text()
+    for app in ("bookings", "terms", "notifications", "reports", "accounts", "conferencing"):
+        assert f'"{app}.' not in source, app
+
+
+def test_a_grant_to_an_unknown_role_is_refused():
+    with pytest.raises(ValueError):
+        role_permissions_grant("offices", "Janitors", ["view_office"])

@@ -17,8 +17,7 @@ from bookings.models import BookingStatus
 from common import clock
 from offices.models import User
 from offices.roles import REPORT_READERS
-from tests.bookings.conftest import jst, service
-from tests.reports.conftest import booking_row
+from tests.helpers import booking_row, jst, service
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +134,8 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client, offices, office, django_assert_max_num_queries
 ):
     """The same few queries for three bookings or a hundred: nine for the figures, the rest
-    the admin's session, user and, on PostgreSQL, the working memory of the figures."""
+    the admin's session, user, its second factor and, on PostgreSQL, the working memory of
+    the figures."""
     User.objects.create_superuser("root", password="x")
     client.force_login(User.objects.get(username="root"))
     client.get(DASHBOARD, {"office": office})  # warm the content types and permissions
@@ -150,7 +150,7 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     _more_bookings()
     with django_assert_max_num_queries(few):
         client.get(DASHBOARD, {"office": office, "month": "2026-11"})
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(DASHBOARD, {"office": office, "first": "2025-12-01", "last": "2026-11-30"})
 
 
@@ -195,13 +195,17 @@ def test_the_monthly_report_csv_opens_in_excel_with_the_months_counts(client, no
     assert body.startswith(b"\xef\xbb\xbf")  # the BOM, so that Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["月次報告", "2026年11月"]
-    head = rows[3]
-    assert head[:3] == ["事業所", "相談の種類", "予約経路"] and head[-1] == "合計"
-    by_channel = {(r[2]): r for r in rows[4:] if r[1] == "オンライン職業相談"}
+    assert rows[2] == [
+        "注記",
+        "この月はまだ終わっていません。これからの相談を含み、数は変わります。",
+    ]
+    head = rows[4]
+    assert head[:3] == ["事業所", "相談の種類", "予約経路"] and head[-2] == "合計"
+    by_channel = {(r[2]): r for r in rows[5:] if r[1] == "オンライン職業相談"}
     web, phone = by_channel["ウェブ"], by_channel["電話（相談員が登録）"]
     assert web[head.index("実施")] == "1" and web[head.index("無断欠席")] == "1"
-    assert phone[head.index("本人による取消")] == "1"
-    assert rows[-1][1:3] == ["すべての相談の種類", "すべての経路"] and rows[-1][-1] == "3"
+    assert phone[head.index("本人による取り消し")] == "1"
+    assert rows[-1][1:3] == ["すべての相談の種類", "すべての経路"] and rows[-1][-2] == "3"
     text = body.decode("utf-8-sig")
     assert "@example.jp" not in text and "テスト氏名" not in text and "T000" not in text
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from common.http import client_address
 from offices.models import Office, User
 from terms.selectors import terms_in_force
-from tests.bookings.conftest import NOW, person
+from tests.helpers import NOW, person
 
 PROXY = "10.0.0.1"
 PAST = "2026-11-20T09:30:00+09:00"  # books nothing: 409, but counts toward the rate limit
@@ -95,7 +95,7 @@ def _login(client, username, password, **extra):
 
 
 @pytest.mark.django_db
-@override_settings(TRUSTED_PROXIES=[PROXY])
+@override_settings(TRUSTED_PROXIES=[PROXY], STAFF_LOCKOUT_ADDRESS_LIMIT=5)
 def test_login_guessing_is_limited_per_address_across_usernames(client, offices):
     users = ["kawagoe-counselor-1", "kawagoe-counselor-2", "kawagoe-manager", "sasebo-manager",
              "sasebo-counselor-1"]  # fmt: skip
@@ -117,14 +117,17 @@ def test_login_guessing_is_limited_per_address_across_usernames(client, offices)
 
 
 @pytest.mark.django_db
-@override_settings(TRUSTED_PROXIES=[PROXY])
+@override_settings(TRUSTED_PROXIES=[PROXY], STAFF_LOCKOUT_ADDRESS_LIMIT=5)
 def test_a_spoofed_header_neither_escapes_nor_causes_a_login_lockout(client, offices):
-    target = User.objects.get(username="kawagoe-manager")
+    """Spraying usernames from one address, each try naming another address in the header."""
+    users = ["kawagoe-counselor-1", "kawagoe-counselor-2", "kawagoe-manager", "sasebo-manager",
+             "sasebo-counselor-1"]  # fmt: skip
+    for n, username in enumerate(users):
+        _login(client, username, "wrong", REMOTE_ADDR="203.0.113.5",
+               HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")  # fmt: skip
+    target = User.objects.get(username="toyooka-manager")
     target.set_password("correct horse battery staple")
     target.save()
-    for n in range(5):
-        _login(client, target.username, "wrong", REMOTE_ADDR="203.0.113.5",
-               HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")  # fmt: skip
     escaped = _login(client, target.username, "correct horse battery staple",
                      REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.9")  # fmt: skip
     assert escaped.status_code == 429

@@ -11,9 +11,10 @@ from django.test import override_settings
 
 from bookings.models import Booking, BookingStatus
 from bookings.services.transitions import bookings_expire_unverified
+from bookings.state import Reason
 from offices.models import Office
 from terms.selectors import terms_in_force
-from tests.bookings.conftest import NOW, jst, person
+from tests.helpers import NOW, jst, person
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,10 @@ def test_a_burst_from_many_addresses_is_capped_per_office_day(client, offices):
         extra_for=lambda n: {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"},
     )
     codes = [a.status_code for a in answers]
-    assert codes.count(201) == 4
+    assert codes.count(201) == 7  # half the day's 14 places (issue 23)
     busy = [a.json() for a in answers if a.status_code == 409]
     assert busy and all(b["code"] == "holds_busy" for b in busy)
-    assert len(free_times(client)) >= 3
+    assert len(free_times(client)) >= 7
 
 
 def test_an_unconfirmed_request_lapses_on_its_own_and_frees_the_time(client, offices, frozen):
@@ -91,7 +92,7 @@ def test_a_request_confirmed_from_the_email_waits_for_the_counselor(client, offi
     assert client.post(f"/verify/{token}/").status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED and booking.verification_expires_at is None
-    assert booking.events.filter(reason="request confirmed from the email").exists()
+    assert booking.events.filter(reason_code=Reason.REQUEST_CONFIRMED).exists()
     assert bookings_expire_unverified(now=jst(2026, 11, 30, 10, 0)) == 0
 
 

@@ -1,28 +1,14 @@
-from datetime import datetime
-
 import pytest
-from django.contrib.auth.models import Group
 
-from common.clock import JST
 from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from terms.services import terms_seed
-from tests.factories import UserFactory
-
-
-def jst(*args: int) -> datetime:
-    return datetime(*args, tzinfo=JST)
+from tests.helpers import staff
 
 
 @pytest.fixture
 def with_terms(seeded):
     terms_seed()
     return seeded
-
-
-def staff(office, role: str, username: str):
-    user = UserFactory(office=office, username=username)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from common import clock
 from terms.models import TermsVersion
 from terms.selectors import terms_in_force
 from terms.services import terms_publish, terms_version_create
-from tests.terms.conftest import jst
+from tests.helpers import jst
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from terms.services import (
     terms_withdraw,
     truncate_ip,
 )
-from tests.terms.conftest import jst
+from tests.helpers import jst
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +324,8 @@ def test_reconsent_is_demanded_exactly_when_a_newer_version_takes_effect(
 
 
 def test_an_employer_who_agreed_before_a_change_must_agree_again(kawagoe_manager, with_terms):
-    from tests.terms.conftest import OFFICE_MANAGERS, staff
+    from offices.roles import OFFICE_MANAGERS
+    from tests.helpers import staff
 
     sasebo, employer = with_terms["sasebo"], uuid.uuid4()
     manager = staff(sasebo, OFFICE_MANAGERS, "t-sasebo-manager")

@@ -6,34 +6,45 @@ from django.core.management.base import BaseCommand
 from offices.services import demo_admin_ensure, demo_staff_password_set
 
 
+def demo_credentials_write(name: str, lines: list[str]) -> Path:
+    """
+    The one place that writes demo credentials under var/ (readable by the owner only):
+    `demo-admin.txt` (the superuser) and `demo-staff.txt` (each staff account's own).
+    """
+    path = Path(settings.VAR_DIR) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text("".join(f"{line}\n" for line in lines))
+    return path
+
+
 class Command(BaseCommand):
     help = (
-        "Creates a local demo superuser once and prints its login; the seeded demo staff "
-        "accounts get the same password. It is kept in var/demo-admin.txt. Local trials "
-        "only, never in production."
+        "Creates a local demo superuser once and prints its login (kept in "
+        "var/demo-admin.txt); each seeded demo staff account gets a password of its own, "
+        "kept in var/demo-staff.txt and never printed. Local trials only, never in production."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, **options):
-        credentials_file = Path(settings.VAR_DIR) / "demo-admin.txt"
+        admin_file = Path(settings.VAR_DIR) / "demo-admin.txt"
         user, password = demo_admin_ensure(username=options["username"])
         if password is not None:
-            credentials_file.parent.mkdir(parents=True, exist_ok=True)
-            credentials_file.write_text(f"{user.username}\n{password}\n")
-            credentials_file.chmod(0o600)
-        elif credentials_file.exists():
-            password = credentials_file.read_text().split("\n")[1]
+            demo_credentials_write("demo-admin.txt", [user.username, password])
+        elif admin_file.exists():
+            password = admin_file.read_text().split("\n")[1]
+        staff = demo_staff_password_set()
+        if staff:
+            staff_file = Path(settings.VAR_DIR) / "demo-staff.txt"
+            known = staff_file.read_text().splitlines() if staff_file.exists() else []
+            kept = [line for line in known if line.split(" ", 1)[0] not in staff]
+            demo_credentials_write(
+                "demo-staff.txt", kept + [f"{name} {secret}" for name, secret in staff.items()]
+            )
         url = f"{settings.SITE_URL}/admin/"
-        if password is not None:
-            staff = demo_staff_password_set(password=password)
-            if staff:
-                self.stdout.write(
-                    "Demo staff with the same password: "
-                    f"{', '.join(name for name in staff if name.startswith('kawagoe'))}, ... "
-                    "(<office>-manager, <office>-counselor-1/2 for every office)"
-                )
         if password is None:
             self.stdout.write(
                 f"Admin: {url}  user: {user.username}  "
@@ -41,3 +52,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Admin: {url}  user: {user.username}  password: {password}")
+        self.stdout.write(
+            "Demo staff (<office>-manager, <office>-counselor-1/2), each with its own password: "
+            f"{Path(settings.VAR_DIR) / 'demo-staff.txt'}"
+        )

@@ -89,20 +89,21 @@ class Command(BaseCommand):
         )
         out(
             f"  {'what':<34}{'reads':>8}{'figures ms':>12}{'page ms':>9}{'fastest':>9}"
-            f"{'slowest':>9}"
+            f"{'slowest':>9}  aim (issue 28, the whole page)"
         )
         superuser = User.objects.filter(username="bench-reports-admin").first()
         if superuser is None:
             superuser = User.objects.create_superuser("bench-reports-admin", password=None)
         client = Client()
         client.force_login(superuser)
+        _verified_second_factor(client, superuser)
         cases = [
-            ("Kawagoe, a month", [kawagoe], month, "kawagoe"),
-            ("Kawagoe, a year", [kawagoe], year, "kawagoe"),
-            ("all five side by side, a month", offices, month, "all"),
-            ("all five side by side, a year", offices, year, "all"),
+            ("Kawagoe, a month", [kawagoe], month, "kawagoe", 300),
+            ("Kawagoe, a year", [kawagoe], year, "kawagoe", 300),
+            ("all offices side by side, a month", offices, month, "all", 1000),
+            ("all offices side by side, a year", offices, year, "all", 1000),
         ]
-        for label, shown, period, slug in cases:
+        for label, shown, period, slug, aim in cases:
             figures_ms, queries = self._measure(
                 lambda shown=shown, period=period: dashboard_figures(
                     offices=shown, period=period, now=now
@@ -117,9 +118,10 @@ class Command(BaseCommand):
                 page_ms, _queries = self._measure(
                     lambda query=query: _ok(client.get(reverse("reports:dashboard"), query))
                 )
+            page = statistics.median(page_ms)
             out(
                 f"  {label:<34}{queries:>8}{statistics.median(figures_ms):>12.0f}"
-                f"{statistics.median(page_ms):>9.0f}{min(page_ms):>9.0f}{max(page_ms):>9.0f}"
+                f"{page:>9.0f}{min(page_ms):>9.0f}{max(page_ms):>9.0f}  {_aim(page, aim)}"
             )
         with override_settings(ALLOWED_HOSTS=["testserver"]):
             csv_ms, _queries = self._measure(
@@ -130,8 +132,11 @@ class Command(BaseCommand):
                     )
                 )
             )
-        out(f"  {'monthly report CSV, all five':<34}{'':>8}{'':>12}"
-            f"{statistics.median(csv_ms):>9.0f}{min(csv_ms):>9.0f}{max(csv_ms):>9.0f}")  # fmt: skip
+        csv_median = statistics.median(csv_ms)
+        out(f"  {'monthly report CSV, all offices':<34}{'':>8}{'':>12}"
+            f"{csv_median:>9.0f}{min(csv_ms):>9.0f}{max(csv_ms):>9.0f}"
+            f"  {_aim(csv_median, 5000)}")  # fmt: skip
+        out(f"  (load average {', '.join(f'{v:.1f}' for v in os.getloadavg())} after the runs)")
         out("  (reads: the figures' SELECTs, whatever the data; on PostgreSQL they run in one")
         out("   transaction with a SET LOCAL work_mem. figures: the selectors alone; page: the")
         out("   whole admin request through the test client, session, rendering and charts")
@@ -148,6 +153,22 @@ class Command(BaseCommand):
             if run == 0:
                 queries = sum(1 for q in captured if q["sql"].lstrip()[:6] in ("SELECT", "WITH  "))
         return timings, queries
+
+
+def _verified_second_factor(client: Client, user) -> None:
+    """The bench's own account has passed its second factor (a device of its own), as a
+    signed-in manager's session has; the sign-in itself is not what is timed."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="bench")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def _aim(ms: float, aim: int) -> str:
+    return f"under {aim:,} ms: {'met' if ms < aim else 'NOT met'}"
 
 
 def _ok(response):

@@ -1,0 +1,7 @@
+"""The JSON API's routes, mounted at /api/v1/ by `config/urls.py` (namespace "api")."""
+
+from django.urls import path
+
+from bookings.api.endpoints import api
+
+urlpatterns = [path("", api.urls)]

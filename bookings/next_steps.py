@@ -1,0 +1,260 @@
+"""
+The one story of a booking as the person meets it: for each stage a booking can be in,
+its short label, one sentence of what it means and the one next step for the person, with
+its deadline, and what its calendar file says (`STATUS`, `METHOD`).
+
+A stage is a booking's status (`bookings/state.py`) read with the fields that tell its
+steps apart: a request still to be sent from its email (`verification_expires_at`), one
+waiting for a counselor (`decide_by`), one with another time proposed (`proposed_at`).
+
+The done page, the booking page, the page after Back, the email-check page, every email
+to the person (subject and first lines) and the `.ics` all take their words from
+`booking_story`, so they cannot contradict each other
+(`tests/bookings/test_story.py` walks every stage through every surface). Pure: it reads
+the booking's fields and returns text; it never queries.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings.state import BookingStatus
+from offices import display
+
+
+class Stage(StrEnum):
+    EMAIL_CHECK = "email_check"
+    REQUEST_TO_SEND = "request_to_send"
+    REQUEST_WAITING = "request_waiting"
+    TIME_PROPOSED = "time_proposed"
+    CONFIRMED = "confirmed"
+    IN_PROGRESS = "in_progress"
+    BY_PHONE = "by_phone"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"
+
+
+# The names of the buttons the person presses; each step has one name everywhere (the
+# email's button, the page's heading and its button).
+COMPLETE_BOOKING = gettext_lazy("Complete my booking")
+SEND_REQUEST = gettext_lazy("Send my request")
+ACCEPT_TIME = gettext_lazy("Accept this time")
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # the booking page's "Status"
+    title: str  # the done page's and the booking page's heading, the emails' subject
+    meaning: str  # one sentence: what the stage means
+    step: str  # the one next step, with its deadline
+    action: str = ""  # the button the step asks for, if any
+    ics_status: str = "CONFIRMED"
+    ics_method: str = "PUBLISH"
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.action)
+
+
+S = Stage
+TABLE: dict[Stage, Row] = {
+    S.EMAIL_CHECK: Row(
+        gettext_lazy("Not complete: check your email"),
+        gettext_lazy("Your booking is not complete yet"),
+        gettext_lazy(
+            "The time is held for you until %(deadline)s, but nothing is booked until you "
+            "confirm your email address."
+        ),
+        gettext_lazy(
+            "Open the link in the email we sent and press “%(action)s” on its page by "
+            "%(deadline)s; otherwise the time is released."
+        ),
+        action=COMPLETE_BOOKING,
+        ics_status="TENTATIVE",
+    ),
+    S.REQUEST_TO_SEND: Row(
+        gettext_lazy("Not complete: send your request from the email"),
+        gettext_lazy("Your request is not complete yet"),
+        gettext_lazy(
+            "The time is held for you until %(deadline)s; your request reaches a counselor "
+            "only after you send it from the email."
+        ),
+        gettext_lazy(
+            "Open the link in the email we sent and press “%(action)s” on its page by "
+            "%(deadline)s; otherwise the request lapses and the time is released."
+        ),
+        action=SEND_REQUEST,
+        ics_status="TENTATIVE",
+    ),
+    S.REQUEST_WAITING: Row(
+        gettext_lazy("Request sent: waiting for a counselor"),
+        gettext_lazy("Your request is waiting for a counselor"),
+        gettext_lazy(
+            "Nothing is booked yet: a counselor will confirm this time, or offer another, "
+            "by %(deadline)s."
+        ),
+        gettext_lazy(
+            "There is nothing to do now: we will email you the answer. If no email arrives "
+            "by %(deadline)s, please phone the office."
+        ),
+        ics_status="TENTATIVE",
+    ),
+    S.TIME_PROPOSED: Row(
+        gettext_lazy("Another time proposed: your answer is needed"),
+        gettext_lazy("The office proposes another time"),
+        gettext_lazy(
+            "Nothing is booked yet: the office proposes %(when)s instead of the time you asked for."
+        ),
+        gettext_lazy(
+            "On your booking page, press “%(action)s”, or say that it does not suit you, "
+            "before %(deadline)s."
+        ),
+        action=ACCEPT_TIME,
+        ics_status="TENTATIVE",
+    ),
+    S.CONFIRMED: Row(
+        gettext_lazy("Confirmed"),
+        gettext_lazy("Your booking is confirmed"),
+        gettext_lazy("Your online consultation is booked for %(when)s."),
+        gettext_lazy(
+            "At %(deadline)s, join from your booking page; the link to join appears there "
+            "once it is issued."
+        ),
+    ),
+    S.IN_PROGRESS: Row(
+        gettext_lazy("In progress"),
+        gettext_lazy("Your session is under way"),
+        gettext_lazy("The counselor has started your session (%(when)s)."),
+        gettext_lazy("Join from your booking page now."),
+    ),
+    S.BY_PHONE: Row(
+        gettext_lazy("Continues by phone"),
+        gettext_lazy("Your session continues by phone"),
+        gettext_lazy("The video connection had trouble, so your session continues by phone."),
+        gettext_lazy("Keep your phone at hand: the office phones the number you gave."),
+    ),
+    S.COMPLETED: Row(
+        gettext_lazy("Completed"),
+        gettext_lazy("Your session took place"),
+        gettext_lazy("Your session of %(when)s has ended."),
+        gettext_lazy("To have another consultation, book a new time."),
+    ),
+    S.NO_SHOW: Row(
+        gettext_lazy("No-show"),
+        gettext_lazy("Your session was counted as a no-show"),
+        gettext_lazy("Nobody joined the session of %(when)s, and no contact was noted."),
+        gettext_lazy("If this is a mistake, please phone the office."),
+    ),
+    S.CANCELLED: Row(
+        gettext_lazy("Cancelled"),
+        gettext_lazy("Your booking is cancelled"),
+        gettext_lazy("Nothing is booked: the time of %(when)s was released."),
+        gettext_lazy("To have a consultation, book a new time."),
+        ics_status="CANCELLED",
+        ics_method="CANCEL",
+    ),
+    S.LAPSED: Row(
+        gettext_lazy("Lapsed"),
+        gettext_lazy("Your booking request lapsed"),
+        gettext_lazy(
+            "It was not completed in time, so nothing is booked and the time of %(when)s "
+            "was released."
+        ),
+        gettext_lazy("To have a consultation, book a new time."),
+        ics_status="CANCELLED",
+        ics_method="CANCEL",
+    ),
+}
+
+_BY_STATUS = {
+    BookingStatus.PENDING_VERIFICATION: S.EMAIL_CHECK,
+    BookingStatus.CONFIRMED: S.CONFIRMED,
+    BookingStatus.IN_PROGRESS: S.IN_PROGRESS,
+    BookingStatus.SWITCHED_TO_PHONE: S.BY_PHONE,
+    BookingStatus.COMPLETED: S.COMPLETED,
+    BookingStatus.NO_SHOW: S.NO_SHOW,
+    BookingStatus.CANCELLED: S.CANCELLED,
+    BookingStatus.EXPIRED: S.LAPSED,
+}
+
+
+def stage_of(booking) -> Stage:
+    """The stage of a booking, from its status and the fields that tell a request's steps
+    apart."""
+    if booking.status == BookingStatus.REQUESTED:
+        if booking.proposed_at is not None:
+            return S.TIME_PROPOSED
+        if booking.verification_expires_at is not None:
+            return S.REQUEST_TO_SEND
+        return S.REQUEST_WAITING
+    return _BY_STATUS[BookingStatus(booking.status)]
+
+
+def _deadline(booking, stage: Stage) -> datetime | None:
+    if stage in (S.EMAIL_CHECK, S.REQUEST_TO_SEND):
+        return booking.verification_expires_at
+    if stage == S.REQUEST_WAITING:
+        return booking.decide_by or booking.start
+    if stage in (S.TIME_PROPOSED, S.CONFIRMED):
+        return booking.start
+    return None
+
+
+@dataclass(frozen=True)
+class Story:
+    """The stage's words for one booking, in the active language."""
+
+    stage: Stage
+    label: str
+    title: str
+    meaning: str
+    step: str
+    action: str
+    deadline: datetime | None
+    ics_status: str
+    ics_method: str
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.action)
+
+    @property
+    def sentences(self) -> str:
+        """The meaning and the next step, as one paragraph."""
+        space = "" if self.meaning.endswith("。") else " "
+        return f"{self.meaning}{space}{self.step}"
+
+    @property
+    def subject(self) -> str:
+        """The emails' subject line: the title, marked when the person must act."""
+        if self.needs_action:
+            return _("Action needed: %(title)s") % {"title": self.title}
+        return self.title
+
+
+def booking_story(booking) -> Story:
+    """The booking's stage in words (call it inside the language the text is for)."""
+    stage = stage_of(booking)
+    row = TABLE[stage]
+    deadline = _deadline(booking, stage)
+    values = {
+        "deadline": display.format_datetime(deadline) if deadline else "",
+        "when": display.format_session(booking.start, booking.end),
+        "action": str(row.action),
+    }
+    return Story(
+        stage=stage,
+        label=str(row.label),
+        title=str(row.title),
+        meaning=str(row.meaning) % values,
+        step=str(row.step) % values,
+        action=str(row.action),
+        deadline=deadline,
+        ics_status=row.ics_status,
+        ics_method=row.ics_method,
+    )

@@ -1,0 +1,192 @@
+"""
+Issue 26, majors 1-4, replayed on the pages, the emails and the .ics files as a person
+meets them (each failed before `bookings.next_steps`); the words' agreement across every
+stage and surface is `test_story.py`.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from ical.calendar_stream import IcsCalendarStream
+
+from bookings.emails.applicant import booking_message
+from bookings.models import Booking, BookingStatus
+from bookings.services.public import booking_cancel_by_applicant
+from bookings.services.reschedule import booking_reschedule_by_applicant
+from bookings.state import EmailKind
+from conferencing.models import OnlineMeeting
+from tests.helpers import LINKS, book, jst, link_token, manage_token, service
+
+pytestmark = pytest.mark.django_db
+EMAILS_SENT = pytest.mark.django_db(transaction=True)
+
+THU = jst(2026, 11, 26, 9, 30)
+LATER = jst(2026, 11, 26, 11, 0)
+NOW = jst(2026, 11, 22, 10, 0)
+
+
+def strict_ics(text: str):
+    """`ical`'s strict RFC 5545 parse, and every TZID used defined by a VTIMEZONE."""
+    calendar = IcsCalendarStream.calendar_from_ics(text)
+    used = set(re.findall(r"TZID=([^:;]+)", text))
+    defined = set(re.findall(r"^TZID:(.+?)\r?$", text, flags=re.M))
+    assert used <= defined, f"TZID without VTIMEZONE: {used - defined}"
+    return calendar
+
+
+def _ics(client, booking) -> str:
+    return client.get(reverse("booking-calendar", args=[manage_token(booking)])).content.decode()
+
+
+def _attachment(message) -> str:
+    (attachment,) = message.attachments
+    return attachment.content
+
+
+def _book_on_the_site(client, slug="kawagoe"):
+    svc = service(slug)
+    client.post(
+        reverse("booking-details", args=[slug]),
+        {"service": svc.slug, "start": THU.isoformat(), "name": "山田 太郎",
+         "name_kana": "ヤマダ タロウ", "job_seeker_number": "12345-1234567",
+         "email": "taro@example.jp", "phone": "090-1234-5678"},
+    )  # fmt: skip
+    page = client.get(reverse("booking-confirm", args=[slug])).content.decode()
+    terms = page.split('name="terms_version" value="')[1].split('"')[0]
+    return client.post(
+        reverse("booking-confirm", args=[slug]), {"terms_version": terms, "agree_terms": "on"}
+    )
+
+
+# --- major 1: the request lapses in 60 minutes unless sent from the email ---------------
+
+
+@EMAILS_SENT
+def test_the_done_page_and_the_email_s_subject_say_the_request_must_be_sent_by_its_deadline(
+    client, offices
+):
+    _book_on_the_site(client)
+    html = client.get(reverse("booking-done", args=["kawagoe"])).content.decode()
+    step = "「申込みを送信する」ボタンを2026年11月22日(日) 11:00までに押してください"
+    assert step in html
+    assert "申込みはまだ完了していません" in html
+    (email,) = [m for m in mail.outbox if m.to == ["taro@example.jp"]]
+    assert "【要対応】" in email.subject and "申込みはまだ完了していません" in email.subject
+    assert step in email.body.split("\n\n")[1]  # the first lines, not the second paragraph
+    # The booking page behind the done page's link tells the same, not just "確定待ち".
+    page = client.get(f"/bookings/{link_token(html)}/").content.decode()
+    assert step in page and "確定待ち" not in page
+
+
+# --- major 2: Back after booking --------------------------------------------------------
+
+
+def test_back_after_a_request_says_it_was_sent_and_never_complete(client, offices):
+    _book_on_the_site(client)
+    html = client.get(reverse("booking-confirm", args=["kawagoe"]), follow=True).content.decode()
+    assert "予約は完了しています" not in html
+    assert "すでに送信されています" in html and "申込みはまだ完了していません" in html
+
+
+def test_back_after_a_request_in_english_never_says_complete(client, offices):
+    client.cookies["django_language"] = "en"
+    _book_on_the_site(client)
+    html = client.get(reverse("booking-confirm", args=["kawagoe"]), follow=True).content.decode()
+    assert "Your booking is complete" not in html
+    assert "You already sent this" in html and "Your request is not complete yet" in html
+
+
+# --- major 3: one step, one name --------------------------------------------------------
+
+
+@EMAILS_SENT
+def test_the_request_step_has_one_name_from_the_email_to_its_page_and_after(client, offices):
+    _book_on_the_site(client)
+    (email,) = [m for m in mail.outbox if m.to == ["taro@example.jp"]]
+    html_email = email.alternatives[0][0]
+    assert "申込みを送信する" in html_email and "予約を完了する" not in html_email
+    page = client.get(f"/verify/{link_token(email.body, 'verify')}/").content.decode()
+    assert "予約を完了" not in page and "あと一歩" not in page
+    assert re.search(r"<button[^>]*>申込みを送信する</button>", page)
+    response = client.post(f"/verify/{link_token(email.body, 'verify')}/", follow=True)
+    after = response.content.decode()
+    assert "申込みは相談員の確定を待っています" in after
+    assert "まだ確定していません" in after  # said, not just a status word
+
+
+# --- major 4: the .ics ------------------------------------------------------------------
+
+
+def test_a_request_s_ics_is_tentative_until_a_counselor_confirms(client, offices):
+    booking = book(service("kawagoe"), THU).booking
+    ics = _ics(client, booking)
+    (event,) = strict_ics(ics).events
+    assert event.status.value == "TENTATIVE" and "STATUS:CONFIRMED" not in ics
+
+
+def test_the_moved_booking_s_ics_has_its_vtimezone_join_link_and_a_higher_sequence(client, offices):
+    booking = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30)).booking
+    Booking.objects.filter(pk=booking.pk).update(
+        status=BookingStatus.CONFIRMED, verification_expires_at=None
+    )
+    booking.refresh_from_db()
+    OnlineMeeting.objects.create(
+        booking_uuid=booking.uuid, office_id=booking.office_id, status="issued",
+        join_url="https://meet.example/j/1", host_url="https://meet.example/host/1",
+    )  # fmt: skip
+    before = strict_ics(_ics(client, booking)).events[0]
+    booking_reschedule_by_applicant(booking=booking, start=jst(2026, 11, 28, 10, 15), now=NOW)
+    booking.refresh_from_db()
+    content = _attachment(booking_message(booking, EmailKind.RESCHEDULED, links=LINKS))
+    assert "TZID=JST" not in content and "BEGIN:VTIMEZONE" in content
+    moved = strict_ics(content).events[0]
+    assert moved.dtstart == jst(2026, 11, 28, 10, 15)
+    assert "https://meet.example/j/1" in str(moved.description) + str(moved.location)
+    page = strict_ics(_ics(client, booking)).events[0]
+    assert page.uid == moved.uid == before.uid
+    assert page.sequence == moved.sequence > before.sequence
+    assert page.dtstamp > before.dtstamp or page.sequence > before.sequence
+
+
+def test_the_zoom_booking_s_ics_carries_the_join_link_meeting_id_and_passcode(client, offices):
+    created = book(service("toyooka"), THU)
+    booking = created.booking
+    Booking.objects.filter(pk=booking.pk).update(
+        status=BookingStatus.CONFIRMED, verification_expires_at=None
+    )
+    OnlineMeeting.objects.create(
+        booking_uuid=booking.uuid, office_id=booking.office_id, status="issued",
+        join_url="https://zoom.example/j/85012345678", host_url="https://zoom.example/s/1",
+        meeting_number="85012345678", passcode="k7Qp2",
+    )  # fmt: skip
+    booking.refresh_from_db()
+    ics = _ics(client, booking)
+    (event,) = strict_ics(ics).events
+    description = str(event.description)
+    assert "https://zoom.example/j/85012345678" in description
+    assert "850 1234 5678" in description and "k7Qp2" in description
+    assert event.location == "https://zoom.example/j/85012345678"
+    assert "zoom.example/s/1" not in ics  # never the host link
+    # The email that moves it carries the same, so the moved event keeps its link.
+    message = booking_message(booking, EmailKind.RESCHEDULED, links=LINKS)
+    content = _attachment(message)
+    assert "zoom.example/j/85012345678" in content and "TZID=Asia/Tokyo" in content
+    assert "BEGIN:VTIMEZONE" in content
+
+
+def test_a_cancellation_email_carries_a_cancel_that_removes_the_event(client, offices):
+    booking = book(service("kawagoe"), THU).booking
+    Booking.objects.filter(pk=booking.pk).update(
+        status=BookingStatus.CONFIRMED, verification_expires_at=None
+    )
+    booking.refresh_from_db()
+    before = strict_ics(_ics(client, booking)).events[0]
+    booking_cancel_by_applicant(booking=booking, now=NOW)
+    booking.refresh_from_db()
+    message = booking_message(booking, EmailKind.CANCELLED, links=LINKS)
+    content = _attachment(message)
+    assert "METHOD:CANCEL" in content and "STATUS:CANCELLED" in content
+    after = strict_ics(content).events[0]
+    assert after.uid == before.uid and after.sequence > before.sequence

@@ -1,0 +1,69 @@
+"""
+`make load` on a fresh clone (issue 28): its mix was answered 429 by the abuse limits the
+bench already turned off, and a burst that found no free time crashed the run
+(ZeroDivisionError, IndexError) instead of failing its check.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from bookings.management.commands.load import Command
+from offices.models import Counselor, Office
+from terms.selectors import terms_in_force
+from tests.helpers import NOW, person
+
+pytestmark = pytest.mark.django_db
+
+DEFAULT_LIMITS = {"RATE_LIMIT_BOOKING": "10/m", "HOLD_LIMIT_PER_ADDRESS": "3/d",
+                  "HOLD_MAX_UNCONFIRMED_PER_DAY": 4}  # fmt: skip
+DAY = "2026-12-11"
+
+
+def _book_six_from_one_address(client) -> list[int]:
+    """Six invented people book Kawagoe (requests held for a counselor) from 127.0.0.1."""
+    terms = terms_in_force(office=Office.objects.get(slug="kawagoe"), at=NOW).pk
+    slots = client.get(f"/api/v1/offices/kawagoe/slots?from={DAY}&to={DAY}").json()["slots"]
+    codes = []
+    for n in range(6):
+        body = {
+            "start": slots[n % len(slots)]["start"], "terms_version": terms, "agree_terms": True,
+            **person(name=f"負荷 {n}", job_seeker_number=f"5{n:04d}-{n}",
+                     email=f"load-{n}@example.jp"),
+        }  # fmt: skip
+        codes.append(
+            client.post(
+                "/api/v1/offices/kawagoe/bookings",
+                json.dumps(body),
+                content_type="application/json",
+            ).status_code
+        )
+    return codes
+
+
+@override_settings(**DEFAULT_LIMITS)
+def test_with_the_default_limits_the_mix_from_one_address_is_refused(client, offices):
+    assert 429 in _book_six_from_one_address(client)
+
+
+def test_the_load_runs_settings_let_one_address_book_as_many_people(client, offices):
+    from loadtest.limits import abuse_limits_off_settings
+
+    with override_settings(**DEFAULT_LIMITS), override_settings(**abuse_limits_off_settings()):
+        assert _book_six_from_one_address(client) == [201] * 6
+
+
+def test_a_burst_that_finds_no_free_time_says_so_and_fails_its_check(offices, tmp_path):
+    Counselor.objects.filter(office__slug="toyooka").update(is_active=False)
+    command = Command(stdout=StringIO())
+    command.lines = []
+    burst = command._burst(port=1, clients=200)  # no connection is made: nothing to book
+    assert "no free time at Toyooka" in command.stdout.getvalue()
+    created = tmp_path / "created.txt"
+    created.write_text("")
+    with pytest.raises(CommandError, match="1 check"):
+        command._check(created, burst, mix_failed=0)
+    assert "FAIL burst: clients not answered 201 or 409" in command.stdout.getvalue()
