@@ -49,7 +49,7 @@ CATALOGUES = (
 # The languages offered to people: complete catalogues only (the completeness test reads
 # settings.LANGUAGES, which is built from this list). Add a code here when its catalogue is
 # complete; the order of CATALOGUES is the picker's.
-SHIPPED = ("ja", "en")
+SHIPPED = ("ja", EASY_JAPANESE, "en", "zh-hans", "vi")
 
 BY_CODE = {language.code: language for language in CATALOGUES}
 
@@ -57,6 +57,10 @@ BY_CODE = {language.code: language for language in CATALOGUES}
 # that shipping one more needs no migration.
 CHOICES = [(language.code, language.name_local) for language in CATALOGUES]
 CODE_MAX_LENGTH = 16
+
+# The languages an office may translate its own content into (Japanese is the original,
+# English has its own fields on the office and service).
+CONTENT_CHOICES = [(c, n) for c, n in CHOICES if c not in ("ja", "en")]
 
 
 def settings_languages(gettext_noop=lambda text: text) -> list[tuple[str, str]]:

@@ -55,6 +55,20 @@ STAFF_SOURCES = (
 )
 
 
+# Labels a person reads that live in a staff-side file: the booking's status (in the email
+# listing a person's bookings) and the video platform's name (their pages). A test keeps
+# these equal to bookings.state.BookingStatus's and offices.models.Platform's labels.
+PUBLIC_MSGIDS = frozenset(
+    {
+        # bookings/state.py BookingStatus
+        "Awaiting email check", "Awaiting confirmation", "Confirmed", "In progress",
+        "Completed", "No-show", "Switched to phone", "Cancelled", "Expired",
+        # offices/models.py Platform
+        "Microsoft Teams", "Zoom", "TeleOffice",
+    }
+)  # fmt: skip
+
+
 def is_public_source(path: str) -> bool:
     path = path.split(":", 1)[0]
     if any(path.startswith(staff) for staff in STAFF_SOURCES):
@@ -76,6 +90,8 @@ class Entry:
 
     @property
     def public(self) -> bool:
+        if self.msgid in PUBLIC_MSGIDS and not self.msgctxt:
+            return True
         return any(is_public_source(ref) for ref in self.references)
 
     @property

@@ -28,6 +28,7 @@ def _office_for(request: HttpRequest) -> dict | None:
     if match is None:
         return None
     try:
+        from offices.content import content_name
         from offices.models import Office
 
         office = (
@@ -38,7 +39,7 @@ def _office_for(request: HttpRequest) -> dict | None:
         if office is None:
             return None
         return {
-            "slug": office.slug, "name": office.name, "name_en": office.name_en,
+            "slug": office.slug, "name": content_name(office),
             "phone": office.phone, "phone_tel": office.phone_tel,
         }  # fmt: skip
     except Exception:  # the error page itself never fails (a database outage included)

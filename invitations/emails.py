@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from invitations.models import Invitation
 from notifications.services import Message
 from offices import display
+from offices.content import content_name
 
 
 def invitation_facts(invitation: Invitation) -> dict:
     """What the email, the letter and the person's page say about an invitation."""
-    english = translation.get_language() == "en"
     office, service = invitation.office, invitation.service
     return {
-        "office_name": office.name_en if english and office.name_en else office.name,
-        "service_name": service.name_en if english and service.name_en else service.name,
+        "office_name": content_name(office),
+        "service_name": content_name(service),
         "window": display.format_date(invitation.first_day)
         + " – "
         + display.format_date(invitation.last_day),

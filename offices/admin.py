@@ -16,7 +16,16 @@ from offices.forms import (
     OpeningHoursFormSet,
     ServiceForm,
 )
-from offices.models import Closure, Counselor, CounselorAbsence, Office, OpeningHours, Service, User
+from offices.models import (
+    Closure,
+    ContentTranslation,
+    Counselor,
+    CounselorAbsence,
+    Office,
+    OpeningHours,
+    Service,
+    User,
+)
 from offices.services import counselor_attach_user
 
 
@@ -154,6 +163,24 @@ class StaffUserChoiceMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ContentTranslationInline(admin.TabularInline):
+    """The office's public texts in more languages (offices.content falls back to Japanese)."""
+
+    model = ContentTranslation
+    extra = 0
+    fields = ["language", "service", "name", "text"]
+    verbose_name = _("translation of the public page")
+    verbose_name_plural = _(
+        "Translations of the public page (a language left out shows the Japanese, with a note)"
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "service":
+            office_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Service.objects.filter(office_id=office_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class CounselorInline(StaffUserChoiceMixin, admin.TabularInline):
     model = Counselor
     form = CounselorForm
@@ -169,7 +196,13 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "platform", "platform_status", "phone", "is_published"]
     list_filter = ["platform", "kind", "is_published"]
     search_fields = ["name", "name_en", "slug"]
-    inlines = [ServiceInline, OpeningHoursInline, ClosureInline, CounselorInline]
+    inlines = [
+        ServiceInline,
+        OpeningHoursInline,
+        ClosureInline,
+        CounselorInline,
+        ContentTranslationInline,
+    ]
     fieldsets = [
         (
             None,
@@ -209,7 +242,7 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Public page"), {"fields": ["preparation_note", "preparation_note_en"]}),
+        (_("Public page"), {"fields": ["preparation_note", "preparation_note_en", "ruby"]}),
     ]
 
     @admin.display(description=_("platform account"))

@@ -7,7 +7,7 @@ booking rules in words. Date formats follow the product's rule, e.g.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from common.clock import JST
@@ -27,13 +27,46 @@ def _clock(moment: time | datetime) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
+def _weekday_name(index: int) -> str:
+    """The weekday's short name in the active language (`Tue`, `周二`, `Th 3`)."""
+    return pgettext("weekday, short", WEEKDAYS_EN[index])
+
+
+def _month_name(index: int) -> str:
+    """The month's short name in the active language (`Nov`, `11月`, `thg 11`)."""
+    return pgettext("month, short", MONTHS_EN[index])
+
+
+# The names, for `make messages` (pgettext above takes them from these lists at run time).
+_NAMES = (
+    pgettext_lazy("weekday, short", "Mon"), pgettext_lazy("weekday, short", "Tue"),
+    pgettext_lazy("weekday, short", "Wed"), pgettext_lazy("weekday, short", "Thu"),
+    pgettext_lazy("weekday, short", "Fri"), pgettext_lazy("weekday, short", "Sat"),
+    pgettext_lazy("weekday, short", "Sun"),
+    pgettext_lazy("month, short", "Jan"), pgettext_lazy("month, short", "Feb"),
+    pgettext_lazy("month, short", "Mar"), pgettext_lazy("month, short", "Apr"),
+    pgettext_lazy("month, short", "May"), pgettext_lazy("month, short", "Jun"),
+    pgettext_lazy("month, short", "Jul"), pgettext_lazy("month, short", "Aug"),
+    pgettext_lazy("month, short", "Sep"), pgettext_lazy("month, short", "Oct"),
+    pgettext_lazy("month, short", "Nov"), pgettext_lazy("month, short", "Dec"),
+)  # fmt: skip
+
+
 def format_date(day: date, *, weekday: bool = True) -> str:
-    """`2026年11月24日(火)` / `Tue 24 Nov 2026`; without the weekday on request."""
+    """`2026年11月24日(火)` / `Tue 24 Nov 2026`; without the weekday on request.
+
+    Japanese (and やさしい日本語) is written here; other languages through their catalogue's
+    patterns and names (`2026年11月24日（周二）`, `Th 3, 24/11/2026`)."""
     if _is_japanese():
         text = f"{day.year}年{day.month}月{day.day}日"
         return f"{text}({WEEKDAYS_JA[day.weekday()]})" if weekday else text
-    text = f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS_EN[day.weekday()]} {text}" if weekday else text
+    values = {"day": day.day, "month": _month_name(day.month - 1), "year": day.year}
+    if not weekday:
+        return _("%(day)d %(month)s %(year)d") % values
+    return _("%(weekday)s %(day)d %(month)s %(year)d") % {
+        **values,
+        "weekday": _weekday_name(day.weekday()),
+    }
 
 
 def format_effective(moment: datetime) -> str:
@@ -108,7 +141,7 @@ class HoursLine:
 
 
 def _weekday_range(weekdays: list[int]) -> str:
-    names = WEEKDAYS_JA if _is_japanese() else WEEKDAYS_EN
+    names = WEEKDAYS_JA if _is_japanese() else [_weekday_name(i) for i in range(7)]
     if weekdays == [0, 1, 2, 3, 4]:
         return _("Weekdays (Mon–Fri)")
     runs: list[list[int]] = []

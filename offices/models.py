@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common import languages
+
 
 class Platform(models.TextChoices):
     TEAMS = "teams", _("Microsoft Teams")
@@ -183,6 +185,13 @@ class Office(models.Model):
         help_text=_("Shown on the office page after the platform's general guidance."),
     )
     preparation_note_en = models.TextField(_("how to prepare (English)"), blank=True)
+    ruby = models.BooleanField(
+        _("furigana in plain Japanese"),
+        default=False,
+        help_text=_(
+            "Pages in やさしい日本語 show readings (ruby) over the kanji of their headings."
+        ),
+    )
     admin_note = models.TextField(
         _("notes for office managers"),
         blank=True,
@@ -557,6 +566,56 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class ContentTranslation(models.Model):
+    """
+    The office's own text a person reads, in one more language: the office's name and how to
+    prepare, or (with a service) the service's name and description. Japanese lives on the
+    Office and Service themselves, English in their `_en` fields; a language without a row,
+    or with a blank field, shows the Japanese with a note (offices.content).
+    """
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="content_translations",
+        verbose_name=_("office"),
+    )  # fmt: skip
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="content_translations", verbose_name=_("service"),
+        help_text=_("Blank: the office's own name and how to prepare."),
+    )  # fmt: skip
+    language = models.CharField(
+        _("language"), max_length=languages.CODE_MAX_LENGTH, choices=languages.CONTENT_CHOICES
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("The office: how to prepare. A service: its description."),
+    )
+
+    class Meta:
+        verbose_name = _("translation of the public page")
+        verbose_name_plural = _("translations of the public page")
+        ordering = ["service_id", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "language"], condition=Q(service__isnull=True),
+                name="content_translation_one_per_office_language",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "language"], condition=Q(service__isnull=False),
+                name="content_translation_one_per_service_language",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.name or self.text[:30]}"
+
+    def clean(self):
+        if self.service_id and self.office_id and self.service.office_id != self.office_id:
+            raise ValidationError({"service": _("Choose a service of this office.")})
 
 
 class User(AbstractUser):

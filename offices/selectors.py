@@ -13,23 +13,35 @@ from offices.models import Closure, Office, OpeningHours, Service
 _CALENDAR_MARGIN = timedelta(days=62)
 
 
-def office_list_published() -> QuerySet[Office]:
-    active_services = Service.objects.filter(is_active=True).order_by("position", "slug")
+def _translations(translated: bool) -> list[str]:
+    # The offices' own texts in other languages (offices.content): only when the page's
+    # language is one (Japanese and English live on the rows themselves).
+    return ["content_translations"] if translated else []
+
+
+def office_list_published(*, translated: bool = False) -> QuerySet[Office]:
+    active_services = (
+        Service.objects.filter(is_active=True)
+        .order_by("position", "slug")
+        .prefetch_related(*_translations(translated))
+    )
     return Office.objects.filter(is_published=True).prefetch_related(
-        Prefetch("services", queryset=active_services, to_attr="active_services")
+        Prefetch("services", queryset=active_services, to_attr="active_services"),
+        *_translations(translated),
     )
 
 
-def office_get_published(*, slug: str) -> Office:
+def office_get_published(*, slug: str, translated: bool = False) -> Office:
     """Raises Office.DoesNotExist for an unknown or unpublished office."""
     hours = OpeningHours.objects.order_by("weekday", "start")
     services = (
         Service.objects.filter(is_active=True)
         .order_by("position", "slug")
-        .prefetch_related(Prefetch("opening_hours", queryset=hours))
+        .prefetch_related(Prefetch("opening_hours", queryset=hours), *_translations(translated))
     )
     return Office.objects.prefetch_related(
-        Prefetch("services", queryset=services, to_attr="active_services")
+        Prefetch("services", queryset=services, to_attr="active_services"),
+        *_translations(translated),
     ).get(slug=slug, is_published=True)
 
 

@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from common.clock import JST
-from offices import display
+from offices import content, display
 from offices.models import Office
 from offices.rules import rules_for_service
 from offices.selectors import (
@@ -14,12 +14,13 @@ from offices.selectors import (
 
 
 def office_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "offices/office_list.html", {"offices": office_list_published()})
+    offices = office_list_published(translated=content.needs_translations())
+    return render(request, "offices/office_list.html", {"offices": offices})
 
 
 def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        office = office_get_published(slug=slug)
+        office = office_get_published(slug=slug, translated=content.needs_translations())
     except Office.DoesNotExist:
         raise Http404 from None
     services = []

@@ -58,6 +58,7 @@ def test_compiled_catalogue_matches_the_po_file():
     stale = [
         e["msgid"]
         for e in _entries(JA_PO)
-        if "msgid_plural" not in e and catalogue.gettext(e["msgid"]) != e["msgstr"]
+        if "msgid_plural" not in e and "msgctxt" not in e
+        if catalogue.gettext(e["msgid"]) != e["msgstr"]
     ]
     assert stale == [], "run `make messages` to recompile locale/*.mo"

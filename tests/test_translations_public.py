@@ -133,3 +133,13 @@ def test_the_api_answers_in_the_first_shipped_language_the_request_asks_for(
     settings.LANGUAGES = [(c, c) for c in ("ja", "ja-x-easy", "en", "zh-hans", "vi")]
     request = RequestFactory().get("/api/v1/offices", HTTP_ACCEPT_LANGUAGE=accept)
     assert request_language(request) == expected
+
+
+def test_the_public_labels_of_staff_side_files_are_the_status_and_platform_labels():
+    from bookings.state import BookingStatus
+    from common.public_strings import PUBLIC_MSGIDS
+    from offices.models import Platform
+
+    with translation.override("en"):
+        labels = {str(label) for _value, label in [*BookingStatus.choices, *Platform.choices]}
+    assert labels == PUBLIC_MSGIDS

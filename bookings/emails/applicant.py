@@ -12,6 +12,7 @@ from bookings.next_steps import booking_story
 from bookings.state import EmailKind
 from notifications.services import Attachment, Message
 from offices import display
+from offices.content import content_name
 from offices.rules import rules_for_service
 
 
@@ -99,10 +100,8 @@ def booking_message(
         rules = rules_for_service(booking.service, office)
         context = {
             "booking": booking,
-            "office_name": office.name_en if booking.language == "en" else office.name,
-            "service_name": booking.service.name_en
-            if booking.language == "en"
-            else booking.service.name,
+            "office_name": content_name(office, booking.language),
+            "service_name": content_name(booking.service, booking.language),
             "when": display.format_session(booking.start, booking.end),
             "platform": office.get_platform_display(),
             "phone": office.phone,
@@ -162,7 +161,7 @@ def booking_message(
 
 def terms_change_message(booking: Booking, version) -> Message:
     with translation.override(booking.language):
-        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        office_name = content_name(booking.office, booking.language)
         summary = (
             version.change_summary_en
             if booking.language == "en" and version.change_summary_en
@@ -190,7 +189,7 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
     from bookings.selectors.bookings import meeting_for_person
 
     with translation.override(booking.language):
-        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        office_name = content_name(booking.office, booking.language)
         context = {
             "booking": booking,
             "office_name": office_name,
@@ -218,7 +217,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
     must_agree = booking_needs_reconsent(booking, now=now)
     issued = meeting is not None and meeting.status == "issued" and not must_agree
     with translation.override(booking.language):
-        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        office_name = content_name(booking.office, booking.language)
         context = {
             "booking": booking,
             "office_name": office_name,
@@ -242,7 +241,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
 def booking_link_message(booking: Booking, *, manage_url: str) -> Message:
     """The link to the booking's page, asked for again on the "find my booking" page."""
     with translation.override(booking.language):
-        office_name = booking.office.name_en if booking.language == "en" else booking.office.name
+        office_name = content_name(booking.office, booking.language)
         context = {
             "booking": booking,
             "office_name": office_name,
@@ -261,7 +260,7 @@ def booking_links_message(
     `tokens` are the new manage links' tokens, by booking id, issued for this email."""
     with translation.override(language):
         office = bookings[0].office
-        office_name = office.name_en if language == "en" else office.name
+        office_name = content_name(office, language)
         context = {
             "booking": bookings[0],
             "office_name": office_name,
@@ -290,7 +289,7 @@ def open_request_message(
 
     with translation.override(language):
         office = service.office
-        office_name = office.name_en if language == "en" else office.name
+        office_name = content_name(office, language)
         rules = rules_for_service(service, office)
         context = {
             "booking": {"name": name},

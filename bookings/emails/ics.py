@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from bookings.models import Booking
 from bookings.next_steps import booking_story
 from offices import display
+from offices.content import content_name
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -28,7 +29,7 @@ def booking_ics(booking: Booking, *, manage_url: str, meeting: dict | None = Non
     while the booking is active), and the booking page's link.
     """
     with translation.override(booking.language):
-        office = booking.office.name_en if booking.language == "en" else booking.office.name
+        office = content_name(booking.office, booking.language)
         story = booking_story(booking)
         meeting = meeting if booking.is_active else None
         calendar = Calendar()

@@ -68,6 +68,7 @@ COUNSELOR_PERMISSIONS = {
     "bookings.change_booking", "bookings.view_bookingevent", "bookings.view_applicant",
     "bookings.change_applicant", "notifications.view_notification",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
+    "offices.view_contenttranslation",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.change_office", "offices.add_service", "offices.change_service",
@@ -78,7 +79,8 @@ MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.delete_counselorabsence", "terms.add_termsversion", "terms.change_termsversion",
     "terms.delete_termsversion", "terms.publish_termsversion", "bookings.view_accessrecord",
     "reports.view_office_report", "accounts.review_staffaccess",
-    "accounts.manage_office_staff",
+    "accounts.manage_office_staff", "offices.add_contenttranslation",
+    "offices.change_contenttranslation", "offices.delete_contenttranslation",
 }  # fmt: skip
 EXPECTED = {
     COUNSELORS: COUNSELOR_PERMISSIONS,
