@@ -24,7 +24,8 @@ from bookings.emails.applicant import (
 )
 from bookings.models import Booking, BookingChange, BookingStatus
 from bookings.state import EmailKind
-from tests.helpers import LINKS, NOW, book, jst, service
+from tests.factories import office_with
+from tests.helpers import LINKS, NOW, book, jst
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def assert_in_language(message, language):
 
 
 def booking_in(language, status=BookingStatus.CONFIRMED):
-    created = book(service("toyooka"), THU, language=language)
+    created = book(office_with().services.get(), THU, language=language)
     Booking.objects.filter(pk=created.booking.pk).update(status=status)
     booking = Booking.objects.get(pk=created.booking.pk)
     assert booking.language == language
@@ -72,7 +73,7 @@ def _occurrence(booking):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", list(EmailKind), ids=str)
-def test_every_email_about_a_booking_is_in_the_language_it_was_booked_in(offices, language, kind):
+def test_every_email_about_a_booking_is_in_the_language_it_was_booked_in(db, language, kind):
     status = {
         EmailKind.CREATED: BookingStatus.PENDING_VERIFICATION,
         EmailKind.REQUESTED: BookingStatus.REQUESTED,
@@ -104,7 +105,7 @@ def test_every_email_about_a_booking_is_in_the_language_it_was_booked_in(offices
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", ["reminder_day_before", "reminder_soon"])
-def test_both_reminders_are_in_the_language_it_was_booked_in(offices, language, kind):
+def test_both_reminders_are_in_the_language_it_was_booked_in(db, language, kind):
     booking = booking_in(language)
     with translation.override("ja"):
         message = reminder_message(booking, kind, now=NOW, links=LINKS)
@@ -112,14 +113,14 @@ def test_both_reminders_are_in_the_language_it_was_booked_in(offices, language, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_join_link_email_is_in_the_language_it_was_booked_in(offices, language):
+def test_the_join_link_email_is_in_the_language_it_was_booked_in(db, language):
     booking = booking_in(language)
     message = meeting_issued_message(booking, None, links=LINKS)
     assert_in_language(message, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_link_asked_for_again_is_in_the_language_it_was_booked_in(offices, language):
+def test_the_link_asked_for_again_is_in_the_language_it_was_booked_in(db, language):
     booking = booking_in(language)
     assert_in_language(booking_link_message(booking, manage_url=LINKS["manage_url"]), language)
     message = booking_links_message([booking], language=booking.language, tokens={booking.pk: "t"})
@@ -129,7 +130,7 @@ def test_the_link_asked_for_again_is_in_the_language_it_was_booked_in(offices, l
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_changed_terms_email_is_in_the_language_it_was_booked_in(offices, language):
+def test_the_changed_terms_email_is_in_the_language_it_was_booked_in(db, language):
     from terms.models import TermsVersion
 
     booking = booking_in(language)
@@ -138,9 +139,9 @@ def test_the_changed_terms_email_is_in_the_language_it_was_booked_in(offices, la
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_open_requests_link_is_in_the_language_it_was_asked_in(offices, language):
+def test_the_open_requests_link_is_in_the_language_it_was_asked_in(db, language):
     message = open_request_message(
-        service=service("toyooka"), start=THU, name="Nguyễn Văn An",
+        service=office_with().services.get(), start=THU, name="Nguyễn Văn An",
         url="https://consult.example.jp/open/x/", minutes=30, language=language,
     )  # fmt: skip
     assert_in_language(message, language)
