@@ -16,3 +16,27 @@ def smtp(settings):
     settings.EMAIL_TIMEOUT = 3
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fake_line(settings):
+    """The fake LINE platform, as the Kawagoe office's official account."""
+    from tests.fakes.line import FakeLine
+
+    fake = FakeLine().start()
+    settings.LINE_ACCOUNTS = {"kawagoe": fake.account()}
+    settings.LINE_API_BASE = settings.LINE_ACCESS_BASE = fake.base
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_twilio(settings):
+    """The fake Twilio, as the site's SMS account."""
+    from tests.fakes.twilio import FakeTwilio
+
+    fake = FakeTwilio().start()
+    settings.SMS_ACCOUNT = fake.account()
+    settings.SMS_API_BASE = fake.base
+    yield fake
+    fake.stop()

@@ -1,0 +1,20 @@
+"""The providers' callbacks and the LINE linking step (`notifications.views`)."""
+
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path(
+        "notifications/line/<slug:slug>/webhook/",
+        views.line_webhook,
+        name="notifications-line-webhook",
+    ),
+    path(
+        "notifications/line/<slug:slug>/link/<str:code>/",
+        views.line_link,
+        name="notifications-line-link",
+    ),
+    path("notifications/sms/status/", views.sms_status, name="notifications-sms-status"),
+    path("notifications/email/bounce/", views.email_bounce, name="notifications-email-bounce"),
+]
