@@ -57,6 +57,12 @@ def toyooka_rows(offices):
         booking=created.booking, office=created.booking.office, kind="cancelled",
         dedupe_key=f"booking:{created.booking.pk}:cancelled::test",
     )  # fmt: skip
+    from notifications.models import ContactChannel
+
+    ContactChannel.objects.create(
+        booking_id=created.booking.pk, office_id=created.booking.office_id, kind="sms",
+        address="+819012345678", status="active",
+    )  # fmt: skip
     toyooka = offices["toyooka"]
     rows = {}
     for model, model_admin in SCOPED:
