@@ -224,3 +224,16 @@ def line_user_left(*, user_id: str, office_id: int, now: datetime) -> int:
             status=ContactChannel.Status.ACTIVE,
         ).update(status=ContactChannel.Status.REMOVED, removed_at=now, address="")
     )  # fmt: skip
+
+
+def contacts_forget(*, booking_ids: list[int], now: datetime) -> int:
+    """The bookings' personal data is purged (retention): their numbers and LINE user ids
+    go with it."""
+    return (
+        ContactChannel.objects.filter(booking_id__in=booking_ids)
+        .exclude(address="", status=ContactChannel.Status.REMOVED)
+        .update(
+            status=ContactChannel.Status.REMOVED, address="", link_code_hash="",
+            nonce_hash="", removed_at=now,
+        )
+    )  # fmt: skip

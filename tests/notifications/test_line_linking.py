@@ -146,3 +146,23 @@ def test_an_sms_number_is_added_from_the_booking_page_and_a_wrong_one_explained(
     contact.refresh_from_db()
     assert (contact.status, contact.address) == ("removed", "")
     assert contact.removed_at == clock.now()
+
+
+def test_a_person_who_blocks_the_account_loses_the_channel(client, booking, fake_line):
+    contact = ContactChannel.objects.create(
+        booking_id=booking.pk, office_id=booking.office_id, kind="line", address=USER,
+        status="active",
+    )  # fmt: skip
+    event = fake_line.event_body({"type": "unfollow", "source": {"type": "user", "userId": USER}})
+    assert _webhook(client, fake_line, event).status_code == 200
+    contact.refresh_from_db()
+    assert (contact.status, contact.address) == ("removed", "")
+
+
+def test_a_push_whose_retry_key_line_already_accepted_counts_as_sent(fake_line):
+    from notifications.channels import line_provider
+
+    provider = line_provider("kawagoe")
+    first = provider.send(to=USER, text="x", idempotency_key="delivery:1")
+    again = provider.send(to=USER, text="x", idempotency_key="delivery:1")  # LINE answers 409
+    assert first.ref and again.ref and len(fake_line.pushed) == 1
