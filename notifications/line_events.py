@@ -68,7 +68,7 @@ def _handle(provider, office_id: int, office_slug: str, event, now: datetime) ->
                 return 0
             link_token = provider.issue_link_token(user_id)
             url = settings.SITE_URL.rstrip("/") + reverse(
-                "notifications-line-link", args=[office_slug, code]
+                "notifications-line-link", args=[code, office_slug]
             )
             provider.reply(
                 event.reply_token,

@@ -63,13 +63,13 @@ def line_webhook(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def line_link(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def line_link(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     """Step 3 of linking LINE: from the account's reply to LINE's account-link dialog."""
     if line_provider(slug) is None:
         raise Http404
     link_token = request.GET.get("linkToken", "")
     nonce = (
-        line_link_nonce(code=code, now=request.now) if _LINK_TOKEN.fullmatch(link_token) else None
+        line_link_nonce(code=token, now=request.now) if _LINK_TOKEN.fullmatch(link_token) else None
     )
     if nonce is None:
         response = render(request, "notifications/line_link_lapsed.html", status=410)

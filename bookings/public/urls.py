@@ -62,9 +62,16 @@ urlpatterns = [
         "bookings/<str:token>/notices/line/", channels.booking_line_link, name="booking-line-link"
     ),
     path(
-        "bookings/<str:token>/notices/<str:kind>/remove/",
+        "bookings/<str:token>/notices/line/remove/",
         channels.booking_channel_remove,
-        name="booking-channel-remove",
+        {"kind": "line"},
+        name="booking-line-remove",
+    ),
+    path(
+        "bookings/<str:token>/notices/sms/remove/",
+        channels.booking_channel_remove,
+        {"kind": "sms"},
+        name="booking-sms-remove",
     ),
     path("bookings/<str:token>/agree/", manage.booking_agree_view, name="booking-agree"),
     path(

@@ -6,6 +6,8 @@ pointer's text (`notifications.delivery`), which by construction carries no deta
 
 from dataclasses import dataclass
 
+from common.errors import DomainError
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -14,12 +16,16 @@ class Sent:
     ref: str = ""
 
 
-class DeliveryFailed(Exception):
+class DeliveryFailed(DomainError):
     """The provider refused or could not be reached. `reason` is the provider's own code
-    and status (never an address or the text), kept on the delivery for the admin."""
+    and status (never an address or the text), kept on the delivery for the admin. Should
+    one reach a client, the provider failed, not the request: 502."""
+
+    code = "channel_delivery_failed"
+    http_status = 502
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(reason[:200])
         self.reason = reason[:200]
 
 

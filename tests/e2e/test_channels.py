@@ -14,10 +14,9 @@ from django.urls import reverse
 
 from common import clock
 from offices.models import User
-from terms.services import terms_seed
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
-from tests.helpers import book, jst, manage_token, person, service
+from tests.helpers import book, jst, manage_token, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +25,28 @@ USER = "U0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
-def fake_line(settings, live_server):
+def office(db):
+    """An office whose counselor confirms each request, with one counselor account."""
+    from offices.roles import COUNSELORS
+    from tests.factories import office_with
+    from tests.helpers import staff
+
+    office = office_with(confirmation_mode="staff_approval")
+    counselor = staff(office, COUNSELORS, "counselor-1")
+    counselor.set_password("a long demo password")
+    counselor.save()
+    return office
+
+
+@pytest.fixture
+def fake_line(settings, live_server, office):
     from tests.fakes.line import FakeLine
 
     fake = FakeLine().start()
-    settings.LINE_ACCOUNTS = {"kawagoe": fake.account()}
+    settings.LINE_ACCOUNTS = {office.slug: fake.account()}
     settings.LINE_API_BASE = settings.LINE_ACCESS_BASE = fake.base
     settings.SITE_URL = live_server.url
-    fake.webhook_url = live_server.url + reverse("notifications-line-webhook", args=["kawagoe"])
+    fake.webhook_url = live_server.url + reverse("notifications-line-webhook", args=[office.slug])
     yield fake
     fake.stop()
 
@@ -50,9 +63,8 @@ def fake_twilio(settings, live_server):
     fake.stop()
 
 
-def test_a_person_links_line_from_their_booking_page(live_server, browser_page, seeded, fake_line):
-    terms_seed()
-    booking = book(service("kawagoe"), THU).booking
+def test_a_person_links_line_from_their_booking_page(live_server, browser_page, office, fake_line):
+    booking = book(office.services.first(), THU).booking
     page = browser_page
     manage = live_server.url + reverse("booking-manage", args=[manage_token(booking)])
     page.goto(manage)
@@ -79,15 +91,12 @@ def test_a_person_links_line_from_their_booking_page(live_server, browser_page, 
 
 
 def test_a_reminder_by_sms_fails_and_the_call_is_on_the_phone_list(
-    live_server, browser_page, seeded, fake_twilio, frozen
+    live_server, browser_page, office, fake_twilio, frozen
 ):
-    terms_seed()
-    counselor = User.objects.get(username="kawagoe-counselor-1")
-    counselor.set_password("a long demo password")
-    counselor.save()
+    counselor = User.objects.get(username="counselor-1")
     data = person(email="", name="電話 一郎", phone="090-5555-6666")
     booking = book(
-        service("kawagoe"), THU, data=data, channel="phone", created_by=counselor
+        office.services.first(), THU, data=data, channel="phone", created_by=counselor
     ).booking
     assert booking.status == "confirmed"
 

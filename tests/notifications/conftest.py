@@ -1,5 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that a test can keep down, then bring up."""
 
+from datetime import time
+
 import pytest
 
 from loadtest.processes import SmtpServer
@@ -19,12 +21,24 @@ def smtp(settings):
 
 
 @pytest.fixture
-def fake_line(settings):
-    """The fake LINE platform, as the Kawagoe office's official account."""
+def office(db):
+    """An office whose counselor confirms each request, with one counselor account."""
+    from offices.roles import COUNSELORS
+    from tests.factories import office_with
+    from tests.helpers import staff
+
+    office = office_with(confirmation_mode="staff_approval", hours=(time(9, 30), time(12, 0)))
+    staff(office, COUNSELORS, "counselor-1")
+    return office
+
+
+@pytest.fixture
+def fake_line(settings, office):
+    """The fake LINE platform, as the office's LINE official account."""
     from tests.fakes.line import FakeLine
 
     fake = FakeLine().start()
-    settings.LINE_ACCOUNTS = {"kawagoe": fake.account()}
+    settings.LINE_ACCOUNTS = {office.slug: fake.account()}
     settings.LINE_API_BASE = settings.LINE_ACCESS_BASE = fake.base
     yield fake
     fake.stop()

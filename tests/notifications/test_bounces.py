@@ -19,8 +19,8 @@ from loadtest.processes import Inbox
 from notifications.contacts import contact_sms_set
 from notifications.message_ids import message_id
 from notifications.models import Delivery, Notification
-from offices.models import User
-from tests.helpers import book, email_checked, jst, person, service
+from offices.models import Service, User
+from tests.helpers import book, email_checked, jst, person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,21 @@ class RefusingInbox(Inbox):
         return "250 OK"
 
 
+def _service():
+    """The one service of the test's office (`office`)."""
+    return Service.objects.select_related("office").get()
+
+
 def _confirmed(commit, email):
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = User.objects.get(username="counselor-1")
     with commit(execute=True):
-        booking = book(service("kawagoe"), THU, data=person(email=email)).booking
+        booking = book(_service(), THU, data=person(email=email)).booking
     with commit(execute=True):
         return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
 
 
 def test_a_recipient_refused_by_the_mail_server_is_failed_at_once_and_listed_for_a_call(
-    offices, smtp, django_capture_on_commit_callbacks
+    office, smtp, django_capture_on_commit_callbacks
 ):
     smtp.inbox = RefusingInbox()
     smtp.start()
@@ -90,7 +95,7 @@ def _post(client, raw: bytes, *, secret=SECRET):
 
 
 def test_a_bounce_notification_fails_the_email_and_lists_a_call(
-    offices, client, settings, django_capture_on_commit_callbacks
+    office, client, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BOUNCE_SECRET = SECRET
     booking = _confirmed(django_capture_on_commit_callbacks, "hanako@example.jp")
@@ -113,12 +118,12 @@ def test_a_bounce_notification_fails_the_email_and_lists_a_call(
 
 
 def test_a_bounced_email_whose_pointer_went_by_sms_lists_no_call(
-    offices, client, settings, fake_twilio, django_capture_on_commit_callbacks
+    office, client, settings, fake_twilio, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BOUNCE_SECRET = SECRET
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = User.objects.get(username="counselor-1")
     with django_capture_on_commit_callbacks(execute=True):
-        booking = book(service("kawagoe"), THU, data=person(email="hanako@example.jp")).booking
+        booking = book(_service(), THU, data=person(email="hanako@example.jp")).booking
     contact_sms_set(booking_id=booking.pk, office_id=booking.office_id, number="080-1234-5678",
                     now=clock.now())  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):

@@ -20,8 +20,8 @@ from notifications.contacts import contact_sms_set, sms_number_normalise
 from notifications.delivery import pointers_send
 from notifications.exceptions import ChannelInvalid
 from notifications.models import ContactChannel, Delivery, Notification
-from offices.models import User
-from tests.helpers import book, email_checked, jst, person, service
+from offices.models import Service, User
+from tests.helpers import book, email_checked, jst, person
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,20 @@ DETAILS = {
 }  # fmt: skip
 
 
+def _service():
+    """The one service of the test's office (`office`)."""
+    return Service.objects.select_related("office").get()
+
+
 def _counselor():
-    return User.objects.get(username="kawagoe-counselor-1")
+    return User.objects.get(username="counselor-1")
 
 
 def _booking(commit, *, email=DETAILS["email"], channel="web", start=THU):
     data = person(**{**DETAILS, "email": email})
     with commit(execute=True):
         kwargs = {"created_by": _counselor()} if channel == "phone" else {}
-        booking = book(service("kawagoe"), start, data=data, channel=channel, **kwargs).booking
+        booking = book(_service(), start, data=data, channel=channel, **kwargs).booking
     return booking
 
 
@@ -88,7 +93,7 @@ def test_a_number_that_is_not_a_japanese_mobile_is_refused_saying_how_to_write_i
 
 
 def test_no_line_or_sms_message_carries_the_bookings_details(
-    offices, fake_line, fake_twilio, django_capture_on_commit_callbacks, frozen
+    office, fake_line, fake_twilio, django_capture_on_commit_callbacks, frozen
 ):
     commit = django_capture_on_commit_callbacks
     by_line = _booking(commit)
@@ -134,7 +139,7 @@ def test_no_line_or_sms_message_carries_the_bookings_details(
 
 
 def test_the_pointers_link_opens_the_booking_page(
-    offices, fake_line, client, django_capture_on_commit_callbacks
+    office, fake_line, client, django_capture_on_commit_callbacks
 ):
     booking = _booking(django_capture_on_commit_callbacks)
     _line(booking)
@@ -150,7 +155,7 @@ def test_the_pointers_link_opens_the_booking_page(
 
 
 def test_a_refused_line_push_is_recorded_with_lines_reason_and_falls_back_to_sms(
-    offices, fake_line, fake_twilio, django_capture_on_commit_callbacks
+    office, fake_line, fake_twilio, django_capture_on_commit_callbacks
 ):
     booking = _booking(django_capture_on_commit_callbacks)
     _line(booking)
@@ -170,7 +175,7 @@ def test_a_refused_line_push_is_recorded_with_lines_reason_and_falls_back_to_sms
 
 
 def test_sending_a_pointer_again_sends_nothing_twice(
-    offices, fake_line, django_capture_on_commit_callbacks
+    office, fake_line, django_capture_on_commit_callbacks
 ):
     booking = _booking(django_capture_on_commit_callbacks)
     _line(booking)
@@ -188,7 +193,7 @@ def _receipt(client, fake_twilio, sid, status, error_code="", *, signature=None)
 
 
 def test_a_reminder_goes_by_sms_to_a_person_without_email_and_its_failure_lists_a_call(
-    offices, fake_twilio, client, settings, django_capture_on_commit_callbacks, frozen
+    office, fake_twilio, client, settings, django_capture_on_commit_callbacks, frozen
 ):
     settings.SITE_URL = "http://testserver"
     commit = django_capture_on_commit_callbacks
@@ -228,7 +233,7 @@ def test_a_reminder_goes_by_sms_to_a_person_without_email_and_its_failure_lists_
 
 
 def test_a_delivered_receipt_is_recorded(
-    offices, fake_twilio, client, settings, django_capture_on_commit_callbacks
+    office, fake_twilio, client, settings, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "http://testserver"
     booking = _booking(django_capture_on_commit_callbacks, email="", channel="phone")

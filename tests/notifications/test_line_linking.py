@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from common import clock
 from notifications.models import ContactChannel
-from tests.helpers import book, jst, manage_token, service
+from offices.models import Office
+from tests.helpers import book, jst, manage_token
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +24,14 @@ USER = "Uaaaabbbbccccddddeeeeffff00001111"
 
 
 @pytest.fixture
-def booking(offices, settings):
+def booking(office, settings):
     settings.SITE_URL = "http://testserver"
-    return book(service("kawagoe"), THU).booking
+    return book(office.services.first(), THU).booking
 
 
 def _webhook(client, fake_line, body, *, signature=None):
     return client.post(
-        reverse("notifications-line-webhook", args=["kawagoe"]), body,
+        reverse("notifications-line-webhook", args=[Office.objects.get().slug]), body,
         content_type="application/json",
         HTTP_X_LINE_SIGNATURE=_sign(fake_line, body) if signature is None else signature,
     )  # fmt: skip
@@ -110,7 +111,7 @@ def test_a_lapsed_or_unknown_code_gets_a_reply_and_no_link_token(
     assert fake_line.link_tokens == {}
     assert "http" not in fake_line.replies[-1]["text"]
     lapsed = client.get(
-        reverse("notifications-line-link", args=["kawagoe", text.split()[-1]])
+        reverse("notifications-line-link", args=[text.split()[-1], booking.office.slug])
         + "?linkToken=LT000001abcdef"
     )
     assert lapsed.status_code == 410
@@ -122,7 +123,7 @@ def test_line_is_not_offered_where_the_office_has_no_account(client, booking, se
     assert 'id="notices"' not in page
     refused = client.post(reverse("booking-line-link", args=[manage_token(booking)]))
     assert refused.status_code == 302 and not ContactChannel.objects.exists()
-    webhook = client.post(reverse("notifications-line-webhook", args=["kawagoe"]), b"{}",
+    webhook = client.post(reverse("notifications-line-webhook", args=[booking.office.slug]), b"{}",
                           content_type="application/json")  # fmt: skip
     assert webhook.status_code == 404
 
@@ -142,7 +143,7 @@ def test_an_sms_number_is_added_from_the_booking_page_and_a_wrong_one_explained(
     assert (contact.kind, contact.address, contact.status) == ("sms", "+819012345678", "active")
     page = client.get(reverse("booking-manage", args=[token])).content.decode()
     assert "090-****-5678" in page and "+819012345678" not in page
-    client.post(reverse("booking-channel-remove", args=[token, "sms"]))
+    client.post(reverse("booking-sms-remove", args=[token]))
     contact.refresh_from_db()
     assert (contact.status, contact.address) == ("removed", "")
     assert contact.removed_at == clock.now()
@@ -162,7 +163,7 @@ def test_a_person_who_blocks_the_account_loses_the_channel(client, booking, fake
 def test_a_push_whose_retry_key_line_already_accepted_counts_as_sent(fake_line):
     from notifications.channels import line_provider
 
-    provider = line_provider("kawagoe")
+    provider = line_provider(Office.objects.get().slug)
     first = provider.send(to=USER, text="x", idempotency_key="delivery:1")
     again = provider.send(to=USER, text="x", idempotency_key="delivery:1")  # LINE answers 409
     assert first.ref and again.ref and len(fake_line.pushed) == 1
