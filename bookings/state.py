@@ -321,6 +321,13 @@ def _confirmable(booking, now: datetime) -> str | None:
                 "cancel it instead."
             )
         )
+    if refused is None and booking.declined_start == booking.start:
+        refused = str(
+            _(
+                "The person turned down this time when it was proposed, so it cannot be "
+                "confirmed. Propose another time or decline the request."
+            )
+        )
     return refused
 
 
