@@ -350,6 +350,7 @@ class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAd
                         reason=form.cleaned_data["reason"],
                         message=form.cleaned_data["message"],
                         now=request.now,
+                        on_request=form.cleaned_data["asked_by"] == CancelForm.PERSON,
                     )
                     done += 1
                     phoned += not booking.email
