@@ -70,6 +70,16 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+# What the person reads when a change to the office cancels their booking: named by a key
+# on the email's intent and worded when it is rendered, in the person's language (never
+# in the language of the manager who saved the change).
+OFFICE_NOTICES = {
+    "hours_changed": _("The office changed its opening hours; this time is no longer available."),
+    "counselor_absent": _("The counselor cannot hold sessions that day."),
+    "length_changed": _("The office changed the length of its sessions; please book a new time."),
+}
+
+
 class EmailKind(models.TextChoices):
     """The emails to the person about their booking (the outbox's kind is `booking_<kind>`)."""
 

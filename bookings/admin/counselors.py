@@ -147,7 +147,7 @@ class CounselorWithBookingsAdmin(CounselorAdmin):
             else:
                 done, refused = bookings_cancel_with_notice(
                     bookings=affected, by=request.user, reason=reason,
-                    message=_("The counselor cannot hold sessions that day."), now=request.now,
+                    notice="counselor_absent", now=request.now,
                 )  # fmt: skip
                 text = cancelled_text(done)
             report_changes(self, request, text, refused)

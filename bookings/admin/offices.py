@@ -209,12 +209,9 @@ class OfficeWithBookingsAdmin(OfficeAdmin):
         if isinstance(formset, HoursWithBookingsFormSet):
             affected = [b for bookings in formset.affected.values() for b in bookings]
             if affected:
-                notice = _(
-                    "The office changed its opening hours; this time is no longer available."
-                )
                 done, refused = bookings_cancel_with_notice(
                     bookings=affected, by=request.user, reason=_("Opening hours changed"),
-                    message=notice, now=request.now,
+                    notice="hours_changed", now=request.now,
                 )  # fmt: skip
                 report_changes(self, request, cancelled_text(done), refused)
             return

@@ -39,10 +39,11 @@ def manager_client(client, manager):
 
 def confirmed(start=THU_1000, n=1, **data):
     details = person(email=f"p{n}@example.jp", job_seeker_number=f"12345-{n:07d}")
+    language = data.pop("language", "ja")
     details.update(data)
     counselor = User.objects.get(username="kawagoe-counselor-1")
     channel = {"channel": "phone", "created_by": counselor} if not details["email"] else {}
-    booking = book(service("kawagoe"), start, data=details, **channel).booking
+    booking = book(service("kawagoe"), start, data=details, language=language, **channel).booking
     if booking.status == BookingStatus.REQUESTED:
         booking = booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     return booking
@@ -92,6 +93,24 @@ def test_shrinking_hours_over_a_booked_time_asks_first_then_cancels_with_notice(
     assert PhoneCall.objects.filter(booking=phoned, kind="cancelled").exists()
     said = " ".join(str(m) for m in response.context["messages"])
     assert "2件の予約を取り消しました" in said
+
+
+def test_an_office_change_cancels_in_the_persons_language_not_the_managers(
+    manager_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    english = confirmed(language="en")
+    japanese = confirmed(THU_1000.replace(hour=11), n=2)
+    url = office_url(english.office)
+    data = change_form_data(manager_client, url)  # the manager works in Japanese
+    index = morning_row(data, english)
+    data[f"opening_hours-{index}-end"] = "10:00"
+    data[f"opening_hours-{index}-bookings_outside"] = "cancel"
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(url, data)
+    sent = {m.to[0]: m for m in mailoutbox}
+    assert "The office changed its opening hours" in sent["p1@example.jp"].body
+    assert "受付時間" not in sent["p1@example.jp"].body
+    assert "受付時間が変わり" in sent["p2@example.jp"].body
 
 
 def test_shrinking_hours_can_keep_the_bookings(manager_client):
