@@ -99,7 +99,7 @@ def test_an_office_change_cancels_in_the_persons_language_not_the_managers(
     manager_client, mailoutbox, django_capture_on_commit_callbacks
 ):
     english = confirmed(language="en")
-    japanese = confirmed(THU_1000.replace(hour=11), n=2)
+    confirmed(THU_1000.replace(hour=11), n=2)  # a Japanese reader
     url = office_url(english.office)
     data = change_form_data(manager_client, url)  # the manager works in Japanese
     index = morning_row(data, english)
