@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from bookings.admin.offices_common import (
     CANCEL,
     KEEP,
+    SetupChangeLocked,
     cancelled_text,
     listed,
     report_changes,
@@ -121,8 +122,11 @@ class AbsenceWithBookingsInline(CounselorAbsenceInline):
     formset = AbsenceWithBookingsFormSet
 
 
-class CounselorWithBookingsAdmin(CounselorAdmin):
+class CounselorWithBookingsAdmin(SetupChangeLocked, CounselorAdmin):
     inlines = [AbsenceWithBookingsInline]
+
+    def office_of(self, obj):
+        return obj.office
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from bookings.admin.offices_common import (
     CANCEL,
     KEEP,
+    SetupChangeLocked,
     cancelled_text,
     report_changes,
     who_is_told,
@@ -187,8 +188,12 @@ class ServiceWithLengthInline(ServiceInline):
     fieldsets = _with_length_choice(ServiceInline.fieldsets)
 
 
-class OfficeWithBookingsAdmin(OfficeAdmin):
+class OfficeWithBookingsAdmin(SetupChangeLocked, OfficeAdmin):
     form = OfficeLengthForm
+
+    def office_of(self, obj):
+        return obj
+
     fieldsets = _with_length_choice(OfficeAdmin.fieldsets)
 
     def get_inlines(self, request, obj):
