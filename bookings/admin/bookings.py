@@ -20,6 +20,7 @@ from bookings.admin import (
     schedule_csv,
 )
 from bookings.admin.forms import CancelForm, MeetingLinkForm
+from bookings.admin.search import KanaSearchMixin
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -93,7 +94,9 @@ class BookingLinkInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
+class BookingAdmin(
+    KanaSearchMixin, AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin
+):
     access_kind, access_also = Kind.BOOKING, ("applicant",)  # the record of views
     list_display = [
         "reference",

@@ -179,3 +179,14 @@ def test_the_lists_cancel_asks_whose_decision_and_counts_the_persons_request_as_
     assert booking.status == BookingStatus.CANCELLED
     assert booking.events.latest("pk").reason_code == "cancelled_on_request"
     assert "ご依頼により" in mail.outbox[-1].subject
+
+
+@pytest.mark.parametrize("typed", ["やまだ", "ヤマダ", "ﾔﾏﾀﾞ"])
+@pytest.mark.parametrize("stored", ["ヤマダ ハナコ", "やまだ はなこ"])
+def test_a_kana_name_is_found_typed_in_hiragana_or_katakana(client, offices, frozen, typed, stored):
+    """Issue 27 (minor): フリガナ are typed both ways; a search finds either."""
+    booking = book(service("kawagoe"), THU, data=person(name_kana=stored)).booking
+    counselor_client(client, offices["kawagoe"])
+    for name in ("bookings_booking_changelist", "bookings_applicant_changelist"):
+        page = client.get(reverse(f"admin:{name}"), {"q": typed}).content.decode()
+        assert booking.name in page, (name, typed, stored)
