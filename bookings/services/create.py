@@ -140,12 +140,16 @@ def alternatives_near(service: Service, start: datetime, now: datetime) -> list[
 
 
 def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: datetime) -> str:
-    """Why a time is not bookable, in the person's words: passed, closed, or just taken."""
+    """Why a time the office's offer does not hold is not bookable, in the person's words:
+    (just) passed, past its deadline, too far ahead, or never offered (a closed day, a time
+    that is not a session's start). Bookings are not the reason: the offer ignores them."""
     from offices.business_days import booking_deadline
     from offices.display import format_datetime
     from offices.selectors import office_calendar
 
     if start <= now:
+        if now - start < timedelta(hours=1):  # shown free, and passed while the form was filled
+            return _("That time has just passed. Please choose one of the next free times.")
         return _("That time has already passed. Please choose another time.")
     day = start.astimezone(JST).date()
     calendar = office_calendar(office=service.office, start=now.astimezone(JST).date(), end=day)
@@ -157,7 +161,10 @@ def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: d
         ) % {"deadline": format_datetime(deadline - timedelta(minutes=1))}
     if day > now.astimezone(JST).date() + timedelta(days=rules.horizon_days):
         return _("That day cannot be booked yet. Please choose an earlier day.")
-    return _("That time was just taken. Please choose another time.")
+    return _(
+        "The office does not hold sessions at that time (a closed day, or not a session's "
+        "start time). Please choose one of the free times."
+    )
 
 
 def _taken_under_lock() -> SlotTaken:
