@@ -228,3 +228,21 @@ def test_a_time_the_office_never_offers_is_not_reported_as_taken(client, offices
         message = str(refused.value.message)
         assert "受け付けていません" in message and "予約が入りました" not in message
         assert refused.value.alternatives  # the nearest free times instead
+
+
+def test_a_mistyped_email_domain_is_asked_about_on_the_confirm_page_not_forced(
+    client, offices, frozen
+):
+    """Issue 26 (minor): gmial.com gets a hint; the address stays as typed."""
+    page = go_to_confirm(client, email="taro@gmial.com").content.decode()
+    assert "taro@gmail.com" in page and "taro@gmial.com" in page
+    assert "もしかして" in page
+    plain = go_to_confirm(Client(), email="taro@gmail.com").content.decode()
+    assert "もしかして" not in plain
+    terms = client.get(reverse("booking-confirm", args=["kawagoe"])).context["terms"]
+    response = client.post(
+        reverse("booking-confirm", args=["kawagoe"]),
+        {"terms_version": terms.pk, "agree_terms": "on"},
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().email == "taro@gmial.com"  # shown, not forced
