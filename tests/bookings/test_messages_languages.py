@@ -21,11 +21,11 @@ from bookings.services.staff import booking_confirm
 from bookings.state import EmailKind
 from common import clock
 from conferencing.models import OnlineMeeting
-from offices.models import User
 from terms.selectors import terms_in_force
-from tests.helpers import LINKS, book, email_checked, jst, person, service
+from tests.factories import office_with
+from tests.helpers import LINKS, book, email_checked, jst, person
 
-THU_930 = jst(2026, 11, 26, 9, 30)  # Kawagoe: counselors confirm, changes of time online
+THU_930 = jst(2026, 11, 26, 9, 30)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]+")
 WHEN = {
     "pt-br": "qui 26 nov 2026, 9:30–10:00 (horário do Japão)",
@@ -45,13 +45,15 @@ SUBJECT = {
 
 
 @pytest.fixture
-def confirmed(offices):
+def confirmed(db):
+    # Counselors confirm, so a change of time online is a request the person is emailed about.
+    office = office_with(confirmation_mode="staff_approval", counselors=1)
 
     def make(language: str):
         created = book(
-            service("kawagoe"), THU_930, data=person(name="Maria Santos"), language=language
+            office.services.get(), THU_930, data=person(name="Maria Santos"), language=language
         )
-        counselor = User.objects.get(username="kawagoe-counselor-1")
+        counselor = office.counselors.get().user
         return booking_confirm(
             booking=email_checked(created.booking), by=counselor, now=clock.now()
         )

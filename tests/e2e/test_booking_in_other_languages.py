@@ -11,9 +11,9 @@ import pytest
 
 from bookings.models import Booking, BookingStatus
 from notifications.models import Notification
-from terms.services import terms_seed
 from tests.e2e.test_accessibility import audit
 from tests.e2e.waits import expect
+from tests.factories import office_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,7 @@ WORDS = {
         "confirm": "Próximo: confirmar",
         "summary": "Corrija o seguinte",
         "name_error": "Informe seu nome",
+        "job_seeker_number": "Número de candidato a emprego",
         "email": "Endereço de e-mail",
         "phone": "Número de telefone",
         "agree": "Li os termos de uso e concordo com eles.",
@@ -41,6 +42,7 @@ WORDS = {
         "confirm": "Siguiente: confirmar",
         "summary": "Corrija lo siguiente",
         "name_error": "Escriba su nombre",
+        "job_seeker_number": "Número de solicitante de empleo",
         "email": "Correo electrónico",
         "phone": "Número de teléfono",
         "agree": "He leído los términos de uso y los acepto.",
@@ -56,6 +58,7 @@ WORDS = {
         "confirm": "Susunod: kumpirmahin",
         "summary": "Pakiwasto ang sumusunod",
         "name_error": "Ilagay ang inyong pangalan",
+        "job_seeker_number": "Job-seeker number",
         "email": "Email address",
         "phone": "Numero ng telepono",
         "agree": "Nabasa ko ang mga tuntunin ng paggamit at sumasang-ayon ako sa mga ito.",
@@ -74,22 +77,17 @@ def _verify_link(live_server) -> str:
 
 
 @pytest.mark.parametrize("language", list(WORDS))
-def test_a_person_books_in_their_language_from_start_to_finish(
-    live_server, browser_page, seeded, language
-):
+def test_a_person_books_in_their_language_from_start_to_finish(live_server, browser_page, language):
     words = WORDS[language]
-    terms_seed()
+    office = office_with(counselors=1, email_verification_minutes=60)  # booked from the email
     page = browser_page
     problems = []
-    page.goto(live_server.url + "/offices/sasebo/")
+    page.goto(f"{live_server.url}/offices/{office.slug}/")
     page.get_by_role("button", name=words["picker"], exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", language)
     problems += audit(page)
 
     page.get_by_role("link", name=words["book_online"], exact=True).click()
-    page.get_by_role(
-        "link", name="オンライン職業相談（平日夜間・土曜）"
-    ).click()  # the office's own name
     problems += audit(page)
     page.locator(".time").first.click()
     page.get_by_role("button", name=words["next"]).click()
@@ -102,6 +100,7 @@ def test_a_person_books_in_their_language_from_start_to_finish(
     problems += audit(page)
 
     page.locator("#id_name").fill("Maria Santos")
+    page.get_by_label(words["job_seeker_number"]).fill("12345-1234567")
     page.get_by_label(words["email"]).fill("maria@example.jp")
     page.get_by_label(words["phone"]).fill("090-1234-5678")
     page.get_by_role("button", name=words["confirm"]).click()
