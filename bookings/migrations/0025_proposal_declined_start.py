@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0024_language_codes'),
+        ("bookings", "0024_language_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='declined_start',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='proposed time turned down'),
+            model_name="booking",
+            name="declined_start",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="proposed time turned down"
+            ),
         ),
     ]
