@@ -10,8 +10,9 @@ urlpatterns = [
         views.line_webhook,
         name="notifications-line-webhook",
     ),
+    # The code is a secret: config/logging.py redacts the segment after ".../line/link/".
     path(
-        "notifications/line/<slug:slug>/link/<str:code>/",
+        "notifications/line/link/<str:token>/<slug:slug>/",
         views.line_link,
         name="notifications-line-link",
     ),
