@@ -5,12 +5,16 @@ read-only: the person answers an offer from their link, the matching makes offer
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access_log import AccessLoggedAdminMixin
+from bookings.admin.schedule import day_panel_register
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_date, format_datetime, format_session
-from waitlist.models import WaitlistEntry, WaitlistEvent, WaitlistOffer
+from waitlist.models import OfferStatus, WaitlistEntry, WaitlistEvent, WaitlistOffer
+from waitlist.selectors import waitlist_for_day
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -85,3 +89,35 @@ class WaitlistOfferAdmin(
     @admin.display(description=_("held until"), ordering="expires_at")
     def until(self, obj: WaitlistOffer) -> str:
         return format_datetime(obj.expires_at)
+
+
+def schedule_panel(*, office, day, now) -> dict | None:
+    """The day's schedule's panel: how many wait for the day, and the day's offers (open
+    ones with their hold, accepted ones with their booking). Nothing where the office has
+    no waitlist."""
+    if not office.services.filter(waitlist_enabled=True).exists():
+        return None
+    found = waitlist_for_day(office_id=office.pk, day=day)
+    offers = [
+        {
+            "when": format_session(o.start, o.end),
+            "name": o.entry.name,
+            "status": o.get_status_display(),
+            "open": o.status == OfferStatus.OPEN,
+            "until": format_datetime(o.expires_at),
+            "booking_id": o.booking_id,
+        }
+        for o in found.offers
+    ]
+    query = urlencode({"office__id__exact": office.pk, "status__exact": "waiting"})
+    return {
+        "template": "admin/waitlist/schedule_panel.html",
+        "context": {
+            "waiting": found.waiting,
+            "offers": offers,
+            "list_url": reverse("admin:waitlist_waitlistentry_changelist") + "?" + query,
+        },
+    }
+
+
+day_panel_register(schedule_panel)

@@ -21,7 +21,9 @@ def waitlist_office(*, counselors: int = 1, full: bool = True, **rules):
     if full:
         for n, start in enumerate(STARTS):
             for c in range(counselors):
-                data = person(email=f"b{n}-{c}@example.jp", job_seeker_number=f"{20000 + n * 10 + c}-1")
+                data = person(
+                    email=f"b{n}-{c}@example.jp", job_seeker_number=f"{20000 + n * 10 + c}-1"
+                )
                 bookings.append(book(svc, start, data=data).booking)
     return SimpleNamespace(office=office, service=svc, bookings=bookings)
 
