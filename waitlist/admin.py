@@ -14,7 +14,7 @@ from bookings.admin.schedule import day_panel_register
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_date, format_datetime, format_session
 from waitlist.models import OfferStatus, WaitlistEntry, WaitlistEvent, WaitlistOffer
-from waitlist.selectors import waitlist_for_day
+from waitlist.selectors import office_has_waitlist, waitlist_for_day
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -95,7 +95,7 @@ def schedule_panel(*, office, day, now) -> dict | None:
     """The day's schedule's panel: how many wait for the day, and the day's offers (open
     ones with their hold, accepted ones with their booking). Nothing where the office has
     no waitlist."""
-    if not office.services.filter(waitlist_enabled=True).exists():
+    if not office_has_waitlist(office.pk):
         return None
     found = waitlist_for_day(office_id=office.pk, day=day)
     offers = [

@@ -6,8 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 
+from bookings.selectors.availability_cache import setup_cached
 from bookings.tokens import token_hash
 from common.clock import JST
+from offices.models import Service
 from waitlist.models import (
     IN_LINE,
     OfferStatus,
@@ -15,6 +17,17 @@ from waitlist.models import (
     WaitlistLink,
     WaitlistOffer,
 )
+
+
+def office_has_waitlist(office_id: int) -> bool:
+    """Whether a service of the office keeps a waitlist (cached with the office's setup,
+    so asking costs no query once known)."""
+    return setup_cached(
+        office_id, "waitlist-on",
+        lambda: Service.objects.filter(
+            office_id=office_id, waitlist_enabled=True, is_active=True
+        ).exists(),
+    )  # fmt: skip
 
 
 def entry_get_by_token(*, token: str) -> WaitlistEntry | None:

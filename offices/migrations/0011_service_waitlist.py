@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offices', '0010_office_proposal_answer_hours'),
+        ("offices", "0010_office_proposal_answer_hours"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='waitlist_enabled',
-            field=models.BooleanField(default=False, help_text='People who find no free time may join a waitlist for a day or a range of days (through open booking with the email check, or with their invitation); a time that frees up is offered to them one at a time, in the order they asked.', verbose_name='waitlist'),
+            model_name="service",
+            name="waitlist_enabled",
+            field=models.BooleanField(
+                default=False,
+                help_text="People who find no free time may join a waitlist for a day or a range of days (through open booking with the email check, or with their invitation); a time that frees up is offered to them one at a time, in the order they asked.",
+                verbose_name="waitlist",
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='waitlist_offer_minutes',
-            field=models.PositiveSmallIntegerField(default=30, help_text="How long a freed time is kept for the person it is offered to before it passes to the next. An offer never outlasts the time's booking deadline, so close to the day it is shorter; choose fewer minutes (e.g. 15) where times free up on the day.", validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(1440)], verbose_name='waitlist offer held for (minutes)'),
+            model_name="service",
+            name="waitlist_offer_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="How long a freed time is kept for the person it is offered to before it passes to the next. An offer never outlasts the time's booking deadline, so close to the day it is shorter; choose fewer minutes (e.g. 15) where times free up on the day.",
+                validators=[
+                    django.core.validators.MinValueValidator(5),
+                    django.core.validators.MaxValueValidator(1440),
+                ],
+                verbose_name="waitlist offer held for (minutes)",
+            ),
         ),
     ]

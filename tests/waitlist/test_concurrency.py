@@ -150,7 +150,7 @@ def test_an_offer_accepted_while_the_time_is_booked_on_the_site_makes_one_bookin
     offer_result, site_result = results
     if isinstance(offer_result, Exception):
         assert isinstance(offer_result, OfferTaken)
-        assert "stay on the waitlist" in str(offer_result.message)
+        assert "順番はそのまま" in str(offer_result.message)
         offers[0].refresh_from_db()
         assert offers[0].status == OfferStatus.TAKEN
         assert offers[0].entry.status == EntryStatus.WAITING

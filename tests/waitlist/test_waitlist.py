@@ -149,7 +149,7 @@ def test_an_offer_whose_time_a_normal_booking_took_first_ends_and_the_person_kee
     book(env.service, STARTS[0], data=person(email="fast@example.jp", job_seeker_number="40000-1"))
     with pytest.raises(OfferTaken) as refused:
         _accept(offer)
-    assert "stay on the waitlist" in str(refused.value.message)
+    assert "順番はそのまま" in str(refused.value.message)
     offer.refresh_from_db()
     first.refresh_from_db()
     assert offer.status == OfferStatus.TAKEN
