@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from common.clock import JST
 from offices.display import format_datetime
-from offices.models import Office, Service
+from offices.models import Office
 from reports.forms import ALL_OFFICES, PeriodForm, ReportForm
 from reports.periods import Period
 from reports.presenters import dashboard_page, report_offices
 from reports.selectors import dashboard_figures, monthly_report
-from waitlist.selectors import waitlist_filled_counts
+from waitlist.selectors import office_has_waitlist, waitlist_filled_counts
 
 PERMISSION = "reports.view_office_report"
 
@@ -98,11 +98,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def _waitlist_filled(offices, period: Period) -> int | None:
     """Freed times the waitlist filled in the period (offers booked, by session start);
     None where no office shown has a waitlist."""
-    with_waitlist = list(
-        Service.objects.filter(office__in=offices, waitlist_enabled=True)
-        .values_list("office_id", flat=True)
-        .distinct()
-    )
+    with_waitlist = [office.pk for office in offices if office_has_waitlist(office.pk)]
     if not with_waitlist:
         return None
     counts = waitlist_filled_counts(office_ids=with_waitlist, first=period.start, last=period.end)

@@ -1,6 +1,6 @@
-"""The waitlist's emails, plain text, in the person's language: on the list (or: confirm
-your place), a time offered until a moment, the offer lapsed and passed on. Values in,
-subject and text out (no query beyond the entry's office and service, already loaded)."""
+"""The waitlist's emails, in the person's language (text and HTML, as every email): on the
+list (or: confirm your place), a time offered until a moment, the offer lapsed and passed
+on. Values in, subject and bodies out (no query beyond the entry's office and service)."""
 
 from datetime import datetime
 
@@ -72,5 +72,7 @@ def waitlist_message(
                 "until": _until(offer.expires_at),
             }
         return Message(
-            subject=subject, text=render_to_string(f"emails/{kind}.txt", context), html=""
+            subject=subject,
+            text=render_to_string(f"emails/{kind}.txt", context),
+            html=render_to_string(f"emails/{kind}.html", context),
         )

@@ -19,6 +19,7 @@ from tests.waitlist.helpers import STARTS, join, waitlist_office
 from waitlist import services
 from waitlist.errors import OfferTaken
 from waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
+from waitlist.services import offers as matching
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -80,17 +81,17 @@ def test_without_the_waitlist_lock_two_matchings_offer_one_person_two_times(monk
     WaitlistOffer.objects.all().delete()
     WaitlistEntry.objects.update(status=EntryStatus.WAITING)
     read = threading.Barrier(2, timeout=30)
-    real_slots = services.slot_list_available
+    real_slots = matching.slot_list_available
 
     def slots_then_wait(**kwargs):
         result = real_slots(**kwargs)
         read.wait()  # both matchings have read the waiting people and the free times
         return result
 
-    monkeypatch.setattr(services, "waitlist_lock", lambda office_id: list(
-        services.Service.objects.select_related("office").filter(office_id=office_id)
+    monkeypatch.setattr(matching, "waitlist_lock", lambda office_id: list(
+        matching.Service.objects.select_related("office").filter(office_id=office_id)
     ))  # fmt: skip
-    monkeypatch.setattr(services, "slot_list_available", slots_then_wait)
+    monkeypatch.setattr(matching, "slot_list_available", slots_then_wait)
     results = together(
         lambda: services.waitlist_match(office_id=env.office.pk, now=NOW),
         lambda: services.waitlist_match(office_id=env.office.pk, now=NOW),

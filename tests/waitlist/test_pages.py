@@ -134,4 +134,4 @@ def test_the_figures_count_the_freed_times_the_waitlist_filled(client, env):
     page = client.get(
         reverse("reports:dashboard"), {"office": env.office.slug, "month": "2026-11"}
     ).content.decode()
-    assert "キャンセル待ちで埋まった空き: 1" in page
+    assert "キャンセル待ちで埋まった空き：1" in page

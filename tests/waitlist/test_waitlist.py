@@ -10,7 +10,7 @@ from bookings.models import Booking, BookingStatus
 from notifications.models import Notification
 from offices.models import Closure
 from tests.factories import CounselorFactory, OpeningHoursFactory
-from tests.helpers import NOW, book, jst, person
+from tests.helpers import NOW, book, email_checked, jst, person
 from tests.waitlist.helpers import DAY, STARTS, at, free, join, waitlist_office
 from waitlist.errors import OfferClosed, OfferTaken, WaitlistRefused
 from waitlist.models import (
@@ -249,3 +249,45 @@ def test_a_service_without_a_waitlist_refuses_to_join(env):
     env.service.save(update_fields=["waitlist_enabled"])
     with pytest.raises(WaitlistRefused):
         waitlist_join(service=env.service, data=person(), first_day=DAY, last_day=DAY, now=NOW)
+
+
+def test_a_lapsed_email_check_hold_offers_its_time(db, django_capture_on_commit_callbacks):
+    from bookings.services.transitions import bookings_expire_unverified
+
+    env = waitlist_office(full=False, email_verification_minutes=60)
+    hold = book(
+        env.service, STARTS[0], data=person(email="h@example.jp", job_seeker_number="50000-1")
+    )
+    assert hold.booking.status == BookingStatus.PENDING_VERIFICATION
+    for n, start in enumerate(STARTS[1:], start=1):  # the rest of the day is taken
+        email_checked(book(env.service, start, data=person(
+            email=f"o{n}@example.jp", job_seeker_number=f"{60000 + n}-1")).booking)  # fmt: skip
+    entry = join(env, 1)
+    assert waitlist_match(office_id=env.office.pk, now=NOW) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings_expire_unverified(now=hold.booking.verification_expires_at)
+    assert [o.start for o in _offers(entry)] == [STARTS[0]]
+
+
+def test_a_declined_request_offers_its_time(db, django_capture_on_commit_callbacks):
+    from bookings.services.staff import booking_cancel_by_staff
+    from tests.factories import UserFactory
+
+    env = waitlist_office(confirmation_mode="staff_approval")
+    assert env.bookings[0].status == BookingStatus.REQUESTED
+    entry = join(env, 1)
+    counselor = UserFactory(office=env.office, username="decider")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel_by_staff(booking=env.bookings[0], by=counselor, reason="定員", now=NOW)
+    assert [o.start for o in _offers(entry)] == [STARTS[0]]
+
+
+def test_finished_entries_lose_their_personal_data_after_the_retention_period(env, settings):
+    entry = join(env, 1)
+    waitlist_leave(entry=entry, now=NOW)
+    waitlist_sweep(now=NOW + timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS))
+    entry.refresh_from_db()
+    assert entry.name == "待機 1"  # within the period: kept
+    waitlist_sweep(now=NOW + timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 3))
+    entry.refresh_from_db()
+    assert (entry.name, entry.email, entry.details) == ("", "", {})
