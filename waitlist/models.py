@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common import languages
 from common.fields import ClockDateTimeField
 
 
@@ -62,7 +63,9 @@ class WaitlistEntry(models.Model):
     email = models.EmailField(_("email"))
     # The details the booking is made with, as the booking form takes them (raw values).
     details = models.JSONField(_("details"), default=dict)
-    language = models.CharField(_("language"), max_length=5, default="ja")
+    language = models.CharField(
+        _("language"), max_length=languages.CODE_MAX_LENGTH, default=languages.DEFAULT
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.UNCONFIRMED
     )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Applicant
 from bookings.tokens import new_token, token_hash
 from bookings.validation import validate_applicant
+from common import languages
 from common.clock import JST
 from common.queue import enqueue_after_commit
 from notifications.services import notification_enqueue
@@ -173,7 +174,7 @@ def waitlist_join(
             name=cleaned.name,
             email=cleaned.email,
             details=data,
-            language=language if language in ("ja", "en") else "ja",
+            language=languages.supported(language),
             status=EntryStatus.WAITING if invited else EntryStatus.UNCONFIRMED,
             confirm_by=None if invited else now + CONFIRM_WITHIN,
         )
