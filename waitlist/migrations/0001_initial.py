@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("bookings", "0024_language_codes"),
-        ("offices", "0011_service_waitlist"),
+        ("offices", "0012_service_waitlist"),
     ]
 
     operations = [
