@@ -33,6 +33,7 @@ SECRET_PATH_PREFIXES = (
     "invitations",
     "book/request",
     "notifications/line/link",
+    "waitlist",
 )
 _SECRET_PATH = re.compile(
     r"(?<!/admin)/(" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + r")/[^/\s?#\"'<>]+"

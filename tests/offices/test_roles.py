@@ -69,6 +69,7 @@ COUNSELOR_PERMISSIONS = {
     "bookings.change_applicant", "notifications.view_notification",
     "notifications.view_delivery", "notifications.view_contactchannel",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
+    "waitlist.view_waitlistentry", "waitlist.view_waitlistoffer",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.change_office", "offices.add_service", "offices.change_service",
