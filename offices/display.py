@@ -1,13 +1,14 @@
 """
-How offices' facts read to a person, in Japanese or English: times, weekly hours, and the
+How offices' facts read to a person, in their language: times, weekly hours, and the
 booking rules in words. Date formats follow the product's rule, e.g.
-`2026年11月24日(火) 10:00〜10:30`.
+`2026年11月24日(火) 10:00〜10:30`; other languages write `Tue 24 Nov 2026` with the names
+of weekdays and months from their catalogue (`mar 24 nov 2026` in Spanish).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.utils.translation import get_language, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from common.clock import JST
@@ -17,6 +18,33 @@ from offices.rules import BookingRules
 WEEKDAYS_JA = "月火水木金土日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# The same names through the project's catalogues: Django's own fall back to Japanese for a
+# language it has no catalogue of, such as Tagalog.
+# Translators: the short name of a weekday, as in "Tue 24 Nov 2026".
+WEEKDAYS_SHORT = (
+    gettext_lazy("Mon"),
+    gettext_lazy("Tue"),
+    gettext_lazy("Wed"),
+    gettext_lazy("Thu"),
+    gettext_lazy("Fri"),
+    gettext_lazy("Sat"),
+    gettext_lazy("Sun"),
+)
+# Translators: the short name of a month, as in "Tue 24 Nov 2026".
+MONTHS_SHORT = (
+    gettext_lazy("Jan"),
+    gettext_lazy("Feb"),
+    gettext_lazy("Mar"),
+    gettext_lazy("Apr"),
+    gettext_lazy("May"),
+    gettext_lazy("Jun"),
+    gettext_lazy("Jul"),
+    gettext_lazy("Aug"),
+    gettext_lazy("Sep"),
+    gettext_lazy("Oct"),
+    gettext_lazy("Nov"),
+    gettext_lazy("Dec"),
+)
 
 
 def _is_japanese() -> bool:
@@ -27,46 +55,13 @@ def _clock(moment: time | datetime) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
-def _weekday_name(index: int) -> str:
-    """The weekday's short name in the active language (`Tue`, `周二`, `Th 3`)."""
-    return pgettext("weekday, short", WEEKDAYS_EN[index])
-
-
-def _month_name(index: int) -> str:
-    """The month's short name in the active language (`Nov`, `11月`, `thg 11`)."""
-    return pgettext("month, short", MONTHS_EN[index])
-
-
-# The names, for `make messages` (pgettext above takes them from these lists at run time).
-_NAMES = (
-    pgettext_lazy("weekday, short", "Mon"), pgettext_lazy("weekday, short", "Tue"),
-    pgettext_lazy("weekday, short", "Wed"), pgettext_lazy("weekday, short", "Thu"),
-    pgettext_lazy("weekday, short", "Fri"), pgettext_lazy("weekday, short", "Sat"),
-    pgettext_lazy("weekday, short", "Sun"),
-    pgettext_lazy("month, short", "Jan"), pgettext_lazy("month, short", "Feb"),
-    pgettext_lazy("month, short", "Mar"), pgettext_lazy("month, short", "Apr"),
-    pgettext_lazy("month, short", "May"), pgettext_lazy("month, short", "Jun"),
-    pgettext_lazy("month, short", "Jul"), pgettext_lazy("month, short", "Aug"),
-    pgettext_lazy("month, short", "Sep"), pgettext_lazy("month, short", "Oct"),
-    pgettext_lazy("month, short", "Nov"), pgettext_lazy("month, short", "Dec"),
-)  # fmt: skip
-
-
 def format_date(day: date, *, weekday: bool = True) -> str:
-    """`2026年11月24日(火)` / `Tue 24 Nov 2026`; without the weekday on request.
-
-    Japanese (and やさしい日本語) is written here; other languages through their catalogue's
-    patterns and names (`2026年11月24日（周二）`, `Th 3, 24/11/2026`)."""
+    """`2026年11月24日(火)` / `Tue 24 Nov 2026`; without the weekday on request."""
     if _is_japanese():
         text = f"{day.year}年{day.month}月{day.day}日"
         return f"{text}({WEEKDAYS_JA[day.weekday()]})" if weekday else text
-    values = {"day": day.day, "month": _month_name(day.month - 1), "year": day.year}
-    if not weekday:
-        return _("%(day)d %(month)s %(year)d") % values
-    return _("%(weekday)s %(day)d %(month)s %(year)d") % {
-        **values,
-        "weekday": _weekday_name(day.weekday()),
-    }
+    text = f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_SHORT[day.weekday()]} {text}" if weekday else text
 
 
 def format_effective(moment: datetime) -> str:
@@ -141,7 +136,7 @@ class HoursLine:
 
 
 def _weekday_range(weekdays: list[int]) -> str:
-    names = WEEKDAYS_JA if _is_japanese() else [_weekday_name(i) for i in range(7)]
+    names = WEEKDAYS_JA if _is_japanese() else [str(name) for name in WEEKDAYS_SHORT]
     if weekdays == [0, 1, 2, 3, 4]:
         return _("Weekdays (Mon–Fri)")
     runs: list[list[int]] = []

@@ -127,7 +127,14 @@ def unguarded(module, monkeypatch):
 
     @contextmanager
     def removed():
-        monkeypatch.setattr(module, "office_booking_lock", no_lock)
+        if hasattr(module, "office_booking_lock_and_setup_version"):  # booking_create
+            monkeypatch.setattr(
+                module,
+                "office_booking_lock_and_setup_version",
+                lambda office: (no_lock(office), 0),
+            )
+        else:
+            monkeypatch.setattr(module, "office_booking_lock", no_lock)
         with connection.cursor() as cursor:
             cursor.execute(
                 "ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap"
@@ -144,6 +151,7 @@ def unguarded(module, monkeypatch):
                     "phonecall",
                 ):
                     cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
+                cursor.execute("DELETE FROM notifications_delivery")
                 cursor.execute("DELETE FROM notifications_notification")
                 cursor.execute("DELETE FROM bookings_booking")
                 cursor.execute(
@@ -319,3 +327,14 @@ def delivered(notification):
     notification_send(notification_id=notification.pk, now=clock.now())
     notification.refresh_from_db()
     return notification
+
+
+def offer_languages(settings, *codes: str) -> None:
+    """settings.LANGUAGES with `codes` added (catalogues not yet shipped, e.g. while the
+    newest public strings still wait for their translation), in the picker's order."""
+    from common import languages
+
+    wanted = {code for code, _name in settings.LANGUAGES} | set(codes)
+    settings.LANGUAGES = [
+        (lang.code, lang.name) for lang in languages.CATALOGUES if lang.code in wanted
+    ]

@@ -18,8 +18,10 @@ from bookings.admin import (
     record_link,
     schedule,
     schedule_csv,
+    sms,
 )
 from bookings.admin.forms import CancelForm, MeetingLinkForm
+from bookings.admin.search import KanaSearchMixin
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -93,7 +95,9 @@ class BookingLinkInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
+class BookingAdmin(
+    KanaSearchMixin, AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin
+):
     access_kind, access_also = Kind.BOOKING, ("applicant",)  # the record of views
     list_display = [
         "reference",
@@ -114,7 +118,7 @@ class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAd
     inlines = [BookingEventInline, BookingLinkInline]
     actions = [
         "confirm_requests", "decline_requests", "paste_meeting_link", "note_contact",
-        "send_new_link",
+        "send_new_link", sms.send_notices_by_sms,
     ]  # fmt: skip
     exclude = ["attendees", "applicant", "job_seeker_number"]
     readonly_fields = [
@@ -350,6 +354,7 @@ class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAd
                         reason=form.cleaned_data["reason"],
                         message=form.cleaned_data["message"],
                         now=request.now,
+                        on_request=form.cleaned_data["asked_by"] == CancelForm.PERSON,
                     )
                     done += 1
                     phoned += not booking.email
