@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "invitations",
+    "interviews",
     "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -316,6 +317,8 @@ CELERY_TASK_ROUTES = {
     "bookings.tasks.delete_meeting": {"queue": "meetings"},
     "bookings.tasks.poll_meeting_attendance": {"queue": "meetings"},
     "bookings.tasks.sweep_meetings": {"queue": "meetings"},
+    "interviews.tasks.issue_interview_meeting": {"queue": "meetings"},
+    "interviews.tasks.delete_interview_meeting": {"queue": "meetings"},
     "notifications.tasks.*": {"queue": "mail"},
     "bookings.tasks.send_reminders": {"queue": "mail"},
 }
@@ -563,6 +566,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.mark_no_shows",
         "schedule": 60.0,
     },
+    "mark-interview-absences": {
+        "task": "interviews.tasks.mark_interview_absences",
+        "schedule": 60.0,
+    },
     "poll-meeting-attendance": {
         "task": "bookings.tasks.poll_meeting_attendance",
         "schedule": 5 * 60.0,
@@ -590,6 +597,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-staff-access-log": {
         "task": "accounts.tasks.purge_staff_access_log",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "purge-interview-personal-data": {
+        "task": "interviews.tasks.purge_interview_personal_data",
+        "schedule": crontab(hour=3, minute=40),
     },
     "purge-personal-data": {
         "task": "bookings.tasks.purge_personal_data",
