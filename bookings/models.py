@@ -31,6 +31,7 @@ from bookings.state import (  # noqa: F401 (re-exported: the statuses belong to 
     BookingStatus,
     Reason,
 )
+from common import languages
 from common.fields import ClockDateTimeField
 from offices import display
 from offices.models import Counselor, Office, Service
@@ -167,9 +168,11 @@ class Booking(models.Model):
         _("outcome"), max_length=30, choices=Outcome.choices, default=Outcome.SCHEDULED,
         db_default=Outcome.SCHEDULED, editable=False,
     )  # fmt: skip
+    # The language the person booked in: every message after is in it (common/languages.py).
     language = models.CharField(
-        _("language"), max_length=5, default="ja", choices=[("ja", "日本語"), ("en", "English")]
-    )
+        _("language"), max_length=languages.CODE_MAX_LENGTH, default="ja",
+        choices=languages.CHOICES,
+    )  # fmt: skip
 
     # Snapshot of what the person gave for this booking.
     name = models.CharField(_("name"), max_length=100)
