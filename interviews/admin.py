@@ -184,8 +184,9 @@ class InterviewAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
         return False
 
     def has_change_permission(self, request, obj=None):
-        # The fields are read-only; changes are the actions and pages (services).
-        return request.user.has_perm("interviews.change_interview")
+        # An interview's page is read-only (its changes are the actions and pages, which
+        # call the services); the list's actions need the permission.
+        return obj is None and request.user.has_perm("interviews.change_interview")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -390,6 +391,9 @@ class SelectionBlockAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("turns")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: turns are taken by the candidates' links
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -283,13 +283,17 @@ def selection_turn_pick(
         previous = (
             SelectionTurn.objects.filter(candidate=candidate).select_related("interview").first()
         )
-        if overlapping(
+        busy = overlapping(
             office=block.office,
             start=turn.start,
             end=turn.end,
             applicant_id=applicant.pk,
+            employer_id=block.employer_id,
             exclude_pk=previous.interview_id if previous else None,
-        ).exists():
+        )
+        if busy.exclude(applicant=applicant).exists():  # the employer, in another block
+            raise _turn_taken()
+        if busy.exists():
             raise SlotTaken(
                 _(
                     "You already have a session at the office at that time. "
@@ -299,7 +303,7 @@ def selection_turn_pick(
             )
         if previous is not None:
             _give_back(previous, now=now)
-        interview = Interview.objects.create(
+        interview = Interview(
             reference=_reference(),
             office=block.office,
             job_number=block.job_number,
@@ -314,6 +318,11 @@ def selection_turn_pick(
             employer_consent=block.employer_consent,
             created_by=block.created_by,
         )
+        try:
+            with transaction.atomic():  # the employer or the candidate busy in another interview
+                interview.save(force_insert=True)
+        except IntegrityError as error:
+            raise _turn_taken() from error
         for role in (Role.EMPLOYER, Role.JOB_SEEKER):
             InterviewParty.objects.create(
                 interview=interview, role=role, token_hash=token_hash(new_token()), confirmed_at=now

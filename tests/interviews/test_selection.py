@@ -146,3 +146,12 @@ def test_a_turn_that_is_not_one_of_the_block_is_an_error_not_a_500(envs, client)
     for value in ("", "x", "999999999999"):
         assert client.post(reverse("selection", args=[token]), {"turn": value}).status_code == 422
     assert client.get(reverse("selection", args=["nope"])).status_code == 404
+
+
+def test_an_employer_in_two_blocks_at_once_is_interviewing_one_candidate_at_a_time(envs):
+    first = set_up(envs[:1])
+    second = set_up(envs[1:2])  # the same employer, the same afternoon
+    _pick(first, envs[0], 0)
+    with pytest.raises(SlotTaken):
+        _pick(second, envs[1], 0)
+    assert _pick(second, envs[1], 1).interview.status == InterviewStatus.SCHEDULED
