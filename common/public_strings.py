@@ -40,6 +40,8 @@ PUBLIC_SOURCES = (
     "offices/devices.py",
     "invitations/views.py",
     "invitations/emails.py",
+    "interviews/views.py",
+    "interviews/emails.py",
     "terms/views.py",
     "config/errors.py",
     "common/forms.py",
