@@ -155,3 +155,22 @@ def test_an_employer_in_two_blocks_at_once_is_interviewing_one_candidate_at_a_ti
     with pytest.raises(SlotTaken):
         _pick(second, envs[1], 0)
     assert _pick(second, envs[1], 1).interview.status == InterviewStatus.SCHEDULED
+
+
+def test_the_employers_list_reads_the_same_queries_for_one_turn_taken_or_three(envs, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    done = set_up(envs)
+    url = reverse("selection", args=[done.employer_token])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _pick(done, envs[0], 0)
+    one = queries()
+    _pick(done, envs[1], 1)
+    _pick(done, envs[2], 2)
+    assert queries() == one
