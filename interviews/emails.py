@@ -60,7 +60,12 @@ def party_message(
             "is_employer": party.role == "employer",
             "cancelled_by": interview.get_cancelled_by_display() if interview.cancelled_by else "",
         }
-        return Message(subject=subject, text=render_to_string("emails/interview.txt", context))
+        context["subject"] = subject
+        return Message(
+            subject=subject,
+            text=render_to_string("emails/interview.txt", context),
+            html=render_to_string("emails/interview.html", context),
+        )
 
 
 def selection_message(block, candidate, kind: str, *, link_path: str) -> Message:
@@ -84,7 +89,9 @@ def selection_message(block, candidate, kind: str, *, link_path: str) -> Message
             "when": display.format_session(block.start, block.end),
             "link_url": settings.SITE_URL.rstrip("/") + link_path,
         }
+        context["subject"] = f"[{office.name}] {title}"
         return Message(
-            subject=f"[{office.name}] {title}",
+            subject=context["subject"],
             text=render_to_string("emails/selection.txt", context),
+            html=render_to_string("emails/selection.html", context),
         )

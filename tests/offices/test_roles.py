@@ -68,6 +68,8 @@ COUNSELOR_PERMISSIONS = {
     "bookings.change_booking", "bookings.view_bookingevent", "bookings.view_applicant",
     "bookings.change_applicant", "notifications.view_notification",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
+    "interviews.view_interview", "interviews.add_interview", "interviews.change_interview",
+    "interviews.view_employer", "interviews.view_selectionblock", "interviews.add_selectionblock",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.change_office", "offices.add_service", "offices.change_service",
