@@ -34,6 +34,7 @@ SECRET_PATH_PREFIXES = (
     "interviews",
     "selection",
     "book/request",
+    "waitlist",
 )
 _SECRET_PATH = re.compile(
     r"(?<!/admin)/(" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + r")/[^/\s?#\"'<>]+"

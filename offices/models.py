@@ -290,6 +290,12 @@ class Office(models.Model):
         help_text=_("Whether the booking form asks for the name in kana (フリガナ)."),
     )
 
+    # Raised by every change of the setup that may leave bookings outside it (hours,
+    # closures, session length, absences), with the same value on the office's counselors,
+    # under their lock: a booking that read the offer before reads it again
+    # (bookings.services.locking.office_setup_change_lock).
+    setup_version = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")
@@ -372,6 +378,25 @@ class Service(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    waitlist_enabled = models.BooleanField(
+        _("waitlist"),
+        default=False,
+        help_text=_(
+            "People who find no free time may join a waitlist for a day or a range of days "
+            "(through open booking with the email check, or with their invitation); a time "
+            "that frees up is offered to them one at a time, in the order they asked."
+        ),
+    )
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        _("waitlist offer held for (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long a freed time is kept for the person it is offered to before it passes to "
+            "the next. An offer never outlasts the time's booking deadline, so close to the day "
+            "it is shorter; choose fewer minutes (e.g. 15) where times free up on the day."
+        ),
+    )
 
     # Overrides of the office's rules: blank = as the office.
     slot_minutes = models.PositiveSmallIntegerField(
@@ -591,6 +616,7 @@ class Counselor(models.Model):
         default=True,
         help_text=_("Inactive counselors keep their history but get no new bookings."),
     )
+    setup_version = models.PositiveIntegerField(default=0, editable=False)  # as the office's
 
     class Meta:
         verbose_name = _("counselor")

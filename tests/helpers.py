@@ -127,7 +127,14 @@ def unguarded(module, monkeypatch):
 
     @contextmanager
     def removed():
-        monkeypatch.setattr(module, "office_booking_lock", no_lock)
+        if hasattr(module, "office_booking_lock_and_setup_version"):  # booking_create
+            monkeypatch.setattr(
+                module,
+                "office_booking_lock_and_setup_version",
+                lambda office: (no_lock(office), 0),
+            )
+        else:
+            monkeypatch.setattr(module, "office_booking_lock", no_lock)
         with connection.cursor() as cursor:
             cursor.execute(
                 "ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap"

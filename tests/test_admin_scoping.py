@@ -78,6 +78,17 @@ def toyooka_rows(offices):
         day=jst(2026, 11, 26, 0, 0).date(), first=time(13), last=time(14), turn_minutes=30,
         candidates=[created.booking.applicant], by=counselor.user, now=clock.now(),
     )  # fmt: skip
+    from waitlist.models import WaitlistEntry, WaitlistOffer
+
+    entry = WaitlistEntry.objects.create(
+        office=created.booking.office, service=created.booking.service, name="待機 太郎",
+        email="w@example.jp", first_day=created.booking.start.date(),
+        last_day=created.booking.start.date(), status="waiting",
+    )  # fmt: skip
+    WaitlistOffer.objects.create(
+        entry=entry, office=entry.office, service=entry.service, start=created.booking.start,
+        end=created.booking.end, expires_at=created.booking.start,
+    )  # fmt: skip
     toyooka = offices["toyooka"]
     rows = {}
     for model, model_admin in SCOPED:

@@ -18,12 +18,13 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingBusy, NotAllowedNow
 from bookings.models import Applicant, Booking, BookingChange
 from common.db import is_lock_failure
-from offices.models import Counselor, User
+from offices.models import Counselor, Office, User
 
 
 def busy_error() -> BookingBusy:
@@ -86,6 +87,40 @@ def office_booking_lock(office) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def office_booking_lock_and_setup_version(office) -> tuple[list[int], int]:
+    """`office_booking_lock`, with the highest setup version of the rows it locked: above
+    the office's as the caller read it, a change of the setup committed in between
+    (`office_setup_change_lock`). Read in the same statement, at no extra query."""
+    rows = list(
+        Counselor.objects.select_for_update(no_key=True)
+        .filter(office=office, is_active=True)
+        .order_by("pk")
+        .values_list("pk", "setup_version")
+    )
+    return [pk for pk, _version in rows], max((v for _pk, v in rows), default=0)
+
+
+def office_setup_change_lock(office) -> None:
+    """
+    Second in the order, for a change of the office's setup that may leave bookings
+    outside it (hours, closures, session length, a counselor's absence): every counselor
+    of the office locked, in id order, for the rest of the caller's transaction (which
+    asks about the bookings and saves the change), and the setup's version raised on the
+    office and on each of them. A booking that read the offer before the change waits for
+    the lock, then finds the raised version on the rows it locks and reads the offer again
+    (`booking_create`); one made before the lock is committed and asked about.
+    """
+    pks = list(
+        Counselor.objects.select_for_update(no_key=True)
+        .filter(office=office)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Office.objects.filter(pk=office.pk).update(setup_version=F("setup_version") + 1)
+    version = Office.objects.values_list("setup_version", flat=True).get(pk=office.pk)
+    Counselor.objects.filter(pk__in=pks).update(setup_version=version)
 
 
 def staff_may_act(user: User, booking: Booking) -> None:

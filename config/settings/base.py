@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "reports",
     "invitations",
     "interviews",
+    "waitlist",
     "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -549,6 +550,10 @@ STAFF_ACCESS_HOURS = env("STAFF_ACCESS_HOURS", default="07:30-20:00")
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {
         "task": "notifications.tasks.send_queued_notifications",
+        "schedule": 60.0,
+    },
+    "waitlist-sweep": {
+        "task": "waitlist.tasks.waitlist_sweep_task",
         "schedule": 60.0,
     },
     "expire-unverified-bookings": {

@@ -70,6 +70,7 @@ COUNSELOR_PERMISSIONS = {
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
     "interviews.view_interview", "interviews.add_interview", "interviews.change_interview",
     "interviews.view_employer", "interviews.view_selectionblock", "interviews.add_selectionblock",
+    "waitlist.view_waitlistentry", "waitlist.view_waitlistoffer",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.change_office", "offices.add_service", "offices.change_service",
