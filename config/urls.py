@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("waitlist.urls")),
     path("api/v1/", include("bookings.api.urls")),
     path("", include("conferencing.urls")),
+    path("", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("favicon.ico", errors.favicon, name="favicon"),

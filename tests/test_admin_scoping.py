@@ -78,6 +78,12 @@ def toyooka_rows(offices):
         day=jst(2026, 11, 26, 0, 0).date(), first=time(13), last=time(14), turn_minutes=30,
         candidates=[created.booking.applicant], by=counselor.user, now=clock.now(),
     )  # fmt: skip
+    from notifications.models import ContactChannel
+
+    ContactChannel.objects.create(
+        booking_id=created.booking.pk, office_id=created.booking.office_id, kind="sms",
+        address="+819012345678", status="active",
+    )  # fmt: skip
     from waitlist.models import WaitlistEntry, WaitlistOffer
 
     entry = WaitlistEntry.objects.create(
