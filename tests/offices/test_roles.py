@@ -69,6 +69,8 @@ COUNSELOR_PERMISSIONS = {
     "bookings.change_applicant", "notifications.view_notification",
     "notifications.view_delivery", "notifications.view_contactchannel",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
+    "interviews.view_interview", "interviews.add_interview", "interviews.change_interview",
+    "interviews.view_employer", "interviews.view_selectionblock", "interviews.add_selectionblock",
     "waitlist.view_waitlistentry", "waitlist.view_waitlistoffer",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
