@@ -24,6 +24,7 @@ PUBLIC_SOURCES = (
     "bookings/api/",
     "bookings/emails/applicant.py",
     "bookings/emails/ics.py",
+    "bookings/emails/pointers.py",
     "bookings/forms.py",
     "bookings/validation.py",
     "bookings/next_steps.py",
@@ -40,6 +41,8 @@ PUBLIC_SOURCES = (
     "offices/devices.py",
     "invitations/views.py",
     "invitations/emails.py",
+    "interviews/views.py",
+    "interviews/emails.py",
     "waitlist/views.py",
     "waitlist/emails.py",
     "waitlist/forms.py",
@@ -48,6 +51,7 @@ PUBLIC_SOURCES = (
     "config/errors.py",
     "common/forms.py",
     "common/text.py",
+    "notifications/contacts.py",
 )
 
 # Under a public folder, but read by staff only.

@@ -31,7 +31,10 @@ SECRET_PATH_PREFIXES = (
     "meet",
     "records/link",
     "invitations",
+    "interviews",
+    "selection",
     "book/request",
+    "notifications/line/link",
     "waitlist",
 )
 _SECRET_PATH = re.compile(
@@ -39,7 +42,7 @@ _SECRET_PATH = re.compile(
 )
 # A URL's userinfo (`redis://:password@host`, `smtp+tls://user:password@host`).
 _USERINFO = re.compile(r"([a-z][a-z0-9+.-]*://)[^/\s@\"'<>]+@", re.IGNORECASE)
-_SECRET_QUERY = re.compile(r"([?&](?:token|t|key)=)[^&\s#\"'<>]+", re.IGNORECASE)
+_SECRET_QUERY = re.compile(r"([?&](?:token|t|key|linkToken)=)[^&\s#\"'<>]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _JOB_SEEKER_NUMBER = re.compile(r"(?<![\w-])\d{5}-\d{1,8}(?![\w-])")
 _PHONE = re.compile(r"(?<![\w+-])(?:\+81|0)\d{1,4}-?\d{1,4}-?\d{3,4}(?![\w-])")

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "invitations",
+    "interviews",
     "waitlist",
     "accounts",
     "django_otp",
@@ -319,6 +320,8 @@ CELERY_TASK_ROUTES = {
     "bookings.tasks.delete_meeting": {"queue": "meetings"},
     "bookings.tasks.poll_meeting_attendance": {"queue": "meetings"},
     "bookings.tasks.sweep_meetings": {"queue": "meetings"},
+    "interviews.tasks.issue_interview_meeting": {"queue": "meetings"},
+    "interviews.tasks.delete_interview_meeting": {"queue": "meetings"},
     "notifications.tasks.*": {"queue": "mail"},
     "bookings.tasks.send_reminders": {"queue": "mail"},
 }
@@ -573,6 +576,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.mark_no_shows",
         "schedule": 60.0,
     },
+    "mark-interview-absences": {
+        "task": "interviews.tasks.mark_interview_absences",
+        "schedule": 60.0,
+    },
     "poll-meeting-attendance": {
         "task": "bookings.tasks.poll_meeting_attendance",
         "schedule": 5 * 60.0,
@@ -600,6 +607,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-staff-access-log": {
         "task": "accounts.tasks.purge_staff_access_log",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "purge-interview-personal-data": {
+        "task": "interviews.tasks.purge_interview_personal_data",
+        "schedule": crontab(hour=3, minute=40),
     },
     "purge-personal-data": {
         "task": "bookings.tasks.purge_personal_data",
@@ -641,6 +652,25 @@ GRAPH_API_BASE = env("GRAPH_API_BASE", default="https://graph.microsoft.com/v1.0
 # Where msal's requests for login.microsoftonline.com go (a proxy; the local fake in tests).
 MS_LOGIN_BASE = env("MS_LOGIN_BASE", default="https://login.microsoftonline.com")
 CONFERENCING_HTTP_TIMEOUT = env.float("CONFERENCING_HTTP_TIMEOUT", default=10.0)
+
+# --- Channels beside email: LINE and SMS (see the README: "LINE and SMS") -------------
+# Off unless configured; only pointers go there (a link, never a booking's details).
+# The offices' LINE official accounts (Messaging API channels), by office slug:
+# {"toyooka": {"channel_secret": ..., "access_token": ..., "basic_id": "@123abcde"}}.
+LINE_ACCOUNTS: dict = env.json("LINE_ACCOUNTS", default={})
+LINE_API_BASE = env("LINE_API_BASE", default="https://api.line.me")
+LINE_ACCESS_BASE = env("LINE_ACCESS_BASE", default="https://access.line.me")
+# Where "send this code to the office's account" opens LINE (its URL scheme).
+LINE_URL_SCHEME_BASE = env("LINE_URL_SCHEME_BASE", default="https://line.me/R")
+LINE_LINK_MINUTES = env.int("LINE_LINK_MINUTES", default=30)
+# SMS through Twilio's Programmable Messaging API: {"account_sid": "AC...", "auth_token":
+# ..., "from": "+1..." or "messaging_service_sid": "MG..."}.
+SMS_ACCOUNT: dict = env.json("SMS_ACCOUNT", default={})
+SMS_API_BASE = env("SMS_API_BASE", default="https://api.twilio.com")
+CHANNELS_HTTP_TIMEOUT = env.float("CHANNELS_HTTP_TIMEOUT", default=10.0)
+# Bounces: the mail relay POSTs each bounce (a DSN, RFC 3464) to /notifications/email/bounce/
+# signed with HMAC-SHA256 of the body under this secret (header X-Bounce-Signature, hex).
+EMAIL_BOUNCE_SECRET = env("EMAIL_BOUNCE_SECRET", default="")
 
 # --- Staff sign-in with Microsoft Entra ID (docs/staff-sign-in.md) ----------------------
 # Off unless the tenant, the application's client id and its secret are set. ENTRA_GROUPS
