@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
+from bookings.services.locking import booking_lock, booking_transaction
 from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
@@ -60,6 +61,13 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
         render=lambda: meeting_issued_message(booking, meeting, links=booking_email_links(booking)),
         office_id=booking.office_id,
     )
+
+
+def _calendar_revised(booking: Booking) -> None:
+    """A new join link changes the calendar event (its location and text): one more
+    SEQUENCE, so the file sent with the link replaces the one sent before."""
+    booking.sequence += 1
+    booking.save(update_fields=["sequence", "updated_at"])
 
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
@@ -157,9 +165,10 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
 
 
 def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeting:
-    with transaction.atomic():
+    with booking_transaction():
+        # The one order: the booking, then its meeting.
+        booking = booking_lock(claim.booking_id)
         meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=claim.meeting_id)
-        booking = Booking.objects.select_related("office").get(pk=claim.booking_id)
         if meeting.status == OnlineMeeting.Status.ISSUED:
             return meeting
         meeting.status = OnlineMeeting.Status.ISSUED
@@ -169,6 +178,7 @@ def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeti
         meeting.issued_at, meeting.last_error = now, ""
         meeting.save()
         if booking.status in MEETING_STATUSES:
+            _calendar_revised(booking)
             _notify_issued(booking, meeting)
         else:  # cancelled while the platform was creating it: it goes again
             enqueue_after_commit(
@@ -258,6 +268,7 @@ def meeting_set_manual_link(
     join_url = join_url_validate(
         join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
     )
+    _calendar_revised(booking)  # before the meeting's lock: the booking, then its meeting
     meeting, _created = OnlineMeeting.objects.get_or_create(
         booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
     )
