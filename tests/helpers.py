@@ -120,7 +120,7 @@ def unguarded(module, monkeypatch):
 
     from offices.models import Counselor
 
-    def no_lock(office):
+    def no_lock(office, **_ignored):
         return list(
             Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
         )
@@ -147,7 +147,7 @@ def unguarded(module, monkeypatch):
                 cursor.execute("DELETE FROM notifications_notification")
                 cursor.execute("DELETE FROM bookings_booking")
                 cursor.execute(
-                    import_module("bookings.migrations.0010_phone_sessions_hold_time").FORWARD
+                    import_module("bookings.migrations.0024_group_sessions").OVERLAP
                 )
 
     return removed()

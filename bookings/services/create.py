@@ -403,7 +403,8 @@ def _create(
 
     # Under the lock: the counselors locked, the holds that lapsed at this time released
     # (only when the day's reading found one), and the insert (`_insert_under_lock`).
-    locked = set(office_booking_lock(office))
+    # Without the counselors running a group session then (no booking row holds its time).
+    locked = set(office_booking_lock(office, free_over=(offered.start, offered.end)))
     present = [cid for cid in offered.counselor_ids if cid in locked]
     if load.lapsed:
         holds_expire_stale(present, now, start=offered.start, end=offered.end)

@@ -1,7 +1,8 @@
 """
 The locks of booking, and the one order in which every service takes them:
 
-    applicant  ->  the office's counselors (in id order)  ->  the booking  ->  its change
+    applicant  ->  the office's counselors (in id order)  ->  a group session
+               ->  the booking  ->  its change
 
 Each lock is a row lock on exactly one table (`of=("self",)`: a joined office, service or
 counselor is never locked with it) and `FOR NO KEY UPDATE` (`no_key=True`): it serializes
@@ -18,10 +19,17 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingBusy, NotAllowedNow
-from bookings.models import Applicant, Booking, BookingChange
+from bookings.models import (
+    Applicant,
+    Booking,
+    BookingChange,
+    GroupSession,
+    GroupSessionStatus,
+)
 from common.db import is_lock_failure
 from offices.models import Counselor, User
 
@@ -74,17 +82,43 @@ def applicant_lock(applicant_id: int) -> Applicant:
     return Applicant.objects.select_for_update(no_key=True).get(pk=applicant_id)
 
 
-def office_booking_lock(office) -> list[int]:
+def office_booking_lock(office, *, free_over: tuple | None = None) -> list[int]:
     """
     Second: this office's active counselors, in id order (no deadlock between two
     bookings). Taken late, after validation and consent; everything after it sees every
-    booking committed before it. Returns the counselors' ids.
+    booking committed before it. Returns the counselors' ids; with `free_over` (start,
+    end), only those of them who run no group session over that time, read in the same
+    statement (a session holds its counselor's time with no booking row of its own, and
+    sessions are scheduled under this lock).
     """
-    return list(
+    locked = (
         Counselor.objects.select_for_update(no_key=True)
         .filter(office=office, is_active=True)
         .order_by("pk")
-        .values_list("pk", flat=True)
+    )
+    if free_over is None:
+        return list(locked.values_list("pk", flat=True))
+    start, end = free_over
+    running = GroupSession.objects.filter(
+        counselor=OuterRef("pk"),
+        status=GroupSessionStatus.SCHEDULED,
+        start__lt=end,
+        end__gt=start,
+    )
+    rows = locked.annotate(running=Exists(running)).values_list("pk", "running")
+    return [pk for pk, in_session in rows if not in_session]
+
+
+def group_session_lock(session_id: int) -> GroupSession:
+    """
+    After the counselors: a group session's row alone, read with its office, service and
+    counselor. Serializes the seats of one session (capacity is counted under it) and
+    its cancellation; seats of other sessions never wait for it.
+    """
+    return (
+        GroupSession.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("office", "service", "counselor")
+        .get(pk=session_id)
     )
 
 
