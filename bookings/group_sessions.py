@@ -55,7 +55,7 @@ class GroupSession(models.Model):
     end = models.DateTimeField(_("end"))
     capacity = models.PositiveSmallIntegerField(_("seats"))
     platform = models.CharField(
-        _("platform"), max_length=20, choices=Platform.choices, blank=True,
+        _("platform"), max_length=20, choices=Platform, blank=True,
         help_text=_("Empty: the office's platform."),
     )  # fmt: skip
     status = models.CharField(

@@ -28,11 +28,14 @@ ALTER TABLE bookings_booking ADD CONSTRAINT booking_counselor_no_overlap
     )
     WHERE (status IN {HOLDING});
 """
-FORWARD = OVERLAP + """
+FORWARD = (
+    OVERLAP
+    + """
 ALTER TABLE bookings_groupsession ADD CONSTRAINT group_session_counselor_no_overlap
     EXCLUDE USING gist (counselor_id WITH =, tstzrange("start", "end", '[)') WITH &&)
     WHERE (status = 'scheduled');
 """
+)
 BACKWARD = f"""
 ALTER TABLE bookings_groupsession DROP CONSTRAINT IF EXISTS group_session_counselor_no_overlap;
 ALTER TABLE bookings_booking DROP CONSTRAINT IF EXISTS booking_counselor_no_overlap;

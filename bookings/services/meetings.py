@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
-from bookings.selectors.bookings import meeting_for
+from bookings.selectors.bookings import meeting_for, meeting_key
 from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
@@ -36,6 +36,15 @@ MEETING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
 
 
 def _request(booking: Booking) -> MeetingRequest:
+    if booking.group_session_id:  # one meeting for every seat of the session
+        session = booking.group_session
+        return MeetingRequest(
+            booking_uuid=str(session.uuid),
+            topic=f"{booking.office.name} {session.display_title}",
+            start_utc=session.start,
+            end_utc=session.end,
+            attendee_email="",
+        )
     return MeetingRequest(
         booking_uuid=str(booking.uuid),
         topic=f"{booking.office.name} {booking.reference}",
@@ -60,6 +69,25 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
         render=lambda: meeting_issued_message(booking, meeting, links=booking_email_links(booking)),
         office_id=booking.office_id,
     )
+
+
+def _notify_seats(booking: Booking, meeting: OnlineMeeting) -> None:
+    """A session's meeting is issued: each confirmed seat's person gets its join link
+    (one email each, by the dedupe key of `_notify_issued`)."""
+    if not booking.group_session_id:
+        _notify_issued(booking, meeting)
+        return
+    for seat in Booking.objects.select_related("office", "service", "group_session").filter(
+        group_session_id=booking.group_session_id, status__in=MEETING_STATUSES
+    ):
+        _notify_issued(seat, meeting)
+
+
+def _platform(booking: Booking) -> str:
+    """The session's own platform for a seat, if it names one; else the office's."""
+    if booking.group_session_id and booking.group_session.platform:
+        return booking.group_session.platform
+    return booking.office.platform
 
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
@@ -112,13 +140,21 @@ class _Claim:
 
 def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim | OnlineMeeting":
     with transaction.atomic():
-        booking = Booking.objects.select_related("office").get(pk=booking_id)
+        booking = Booking.objects.select_related("office", "group_session").get(pk=booking_id)
+        seat = booking.group_session_id is not None
         meeting, _created = OnlineMeeting.objects.get_or_create(
-            booking_uuid=booking.uuid,
-            defaults={"office_id": booking.office_id, "attendee_key": attendee_key(booking.email)},
+            booking_uuid=meeting_key(booking),
+            defaults={
+                "office_id": booking.office_id,
+                "attendee_key": "" if seat else attendee_key(booking.email),
+            },
         )
         meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
-        if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
+        if booking.status not in MEETING_STATUSES:
+            return meeting
+        if meeting.status == OnlineMeeting.Status.ISSUED:
+            if seat:  # the session's meeting exists: this seat's person gets its link
+                _notify_issued(booking, meeting)
             return meeting
         lease = timedelta(seconds=settings.MEETING_CLAIM_SECONDS)
         theirs = not claim_id or meeting.claim_id != claim_id
@@ -131,7 +167,7 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
         office = booking.office
         try:
             provider = provider_for(
-                platform=office.platform, account=office.platform_account, office=office.slug
+                platform=_platform(booking), account=office.platform_account, office=office.slug
             )
         except AccountMissing as missing:
             meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
@@ -152,14 +188,14 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
         meeting.save(update_fields=["provider", "attempts", "status", "claim_id", "updated_at"])
         return _Claim(
             meeting_id=meeting.pk, booking_id=booking.pk, attempts=meeting.attempts,
-            provider=provider, request=_request(booking), key=str(booking.uuid),
+            provider=provider, request=_request(booking), key=str(meeting_key(booking)),
         )  # fmt: skip
 
 
 def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeting:
     with transaction.atomic():
         meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=claim.meeting_id)
-        booking = Booking.objects.select_related("office").get(pk=claim.booking_id)
+        booking = Booking.objects.select_related("office", "group_session").get(pk=claim.booking_id)
         if meeting.status == OnlineMeeting.Status.ISSUED:
             return meeting
         meeting.status = OnlineMeeting.Status.ISSUED
@@ -168,7 +204,9 @@ def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeti
         meeting.meeting_number = info.meeting_number
         meeting.issued_at, meeting.last_error = now, ""
         meeting.save()
-        if booking.status in MEETING_STATUSES:
+        if booking.group_session_id:
+            _notify_seats(booking, meeting)
+        elif booking.status in MEETING_STATUSES:
             _notify_issued(booking, meeting)
         else:  # cancelled while the platform was creating it: it goes again
             enqueue_after_commit(
@@ -207,6 +245,8 @@ def meeting_update(*, booking_id: int) -> None:
     """Moves the platform meeting to the booking's current time (rescheduled, extended).
     Read, then call the platform outside any transaction (a PATCH is idempotent)."""
     booking = Booking.objects.select_related("office").get(pk=booking_id)
+    if booking.group_session_id:
+        return  # a seat never moves: its session's meeting stays as it is
     meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
     if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
         return
@@ -223,13 +263,15 @@ def meeting_update(*, booking_id: int) -> None:
 def meeting_delete(*, booking_id: int, now: datetime) -> None:
     """Deletes the platform meeting of a cancelled booking; not-found counts as done. The
     platform is called outside any transaction (a DELETE is idempotent), then recorded."""
-    booking = Booking.objects.select_related("office").get(pk=booking_id)
-    meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+    booking = Booking.objects.select_related("office", "group_session").get(pk=booking_id)
+    if booking.group_session_id and booking.group_session.is_scheduled:
+        return  # one seat given back: the session, and its meeting, go on for the others
+    meeting = OnlineMeeting.objects.filter(booking_uuid=meeting_key(booking)).first()
     if meeting is None or meeting.status == OnlineMeeting.Status.DELETED:
         return
     if meeting.external_id and meeting.provider not in ("", "manual"):
         provider = provider_for(
-            platform=booking.office.platform,
+            platform=_platform(booking),
             account=booking.office.platform_account,
             office=booking.office.slug,
         )
@@ -259,7 +301,7 @@ def meeting_set_manual_link(
         join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
     )
     meeting, _created = OnlineMeeting.objects.get_or_create(
-        booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
+        booking_uuid=meeting_key(booking), defaults={"office_id": booking.office_id}
     )
     meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.provider = meeting.provider or "manual"
@@ -268,7 +310,7 @@ def meeting_set_manual_link(
     meeting.status, meeting.last_error = OnlineMeeting.Status.ISSUED, ""
     meeting.issued_at = now
     meeting.save()
-    _notify_issued(booking, meeting)
+    _notify_seats(booking, meeting)  # a session's link reaches each of its seats
     return meeting
 
 
@@ -330,11 +372,15 @@ def meetings_sweep(*, now: datetime, stale_minutes: int | None = None) -> tuple[
 
     from django.conf import settings
     from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce
 
     if stale_minutes is None:
         stale_minutes = settings.MEETING_SWEEP_STALE_MINUTES
     stale = now - timedelta(minutes=stale_minutes)
-    meetings = OnlineMeeting.objects.filter(booking_uuid=OuterRef("uuid"))
+    # A seat's meeting is its session's (`meeting_key`).
+    meetings = OnlineMeeting.objects.filter(
+        booking_uuid=Coalesce(OuterRef("group_session__uuid"), OuterRef("uuid"))
+    )
     to_issue = list(
         Booking.objects.filter(status__in=MEETING_STATUSES, end__gt=now, updated_at__lt=stale)
         .filter(
