@@ -28,9 +28,9 @@ def phone_seat(session, n, by):
 
 
 def test_three_seats_share_one_zoom_meeting_and_each_person_gets_its_link(
-    zoom,
+    zoom,  # noqa: F811 (the fixture imported above)
     offices,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     session = seminar(slug="toyooka", start=TOYOOKA_THU, capacity=5)
     counselor = staff(session.office, COUNSELORS, "c-toyooka")
@@ -53,9 +53,9 @@ def test_three_seats_share_one_zoom_meeting_and_each_person_gets_its_link(
 
 
 def test_a_cancelled_seat_keeps_the_meeting_and_a_cancelled_session_deletes_it(
-    zoom,
+    zoom,  # noqa: F811 (the fixture imported above)
     offices,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     from bookings.services.staff import booking_cancel_by_staff
 
