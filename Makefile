@@ -145,9 +145,10 @@ format: install
 migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## messages: refresh the translation catalogues after changing strings
+## messages: regenerate every catalogue under locale/ (the languages of common/languages.py,
+## shipped or not) and compile them; tests/test_translations_public.py names what is missing
 messages: install
-	$(BIN)/python manage.py makemessages -l ja -l en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
+	$(BIN)/python manage.py makemessages $$($(BIN)/python -c "from common.languages import CATALOGUES; print(' '.join('-l ' + lang.locale for lang in CATALOGUES))") --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "node_modules/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
 ## lock: recompile requirements/*.txt from pyproject.toml (needs `pip install uv`)

@@ -32,6 +32,7 @@ from bookings.state import (
     BookingStatus,
     Reason,
 )
+from common import languages
 from common.fields import ClockDateTimeField
 from offices import display
 from offices.models import Counselor, Office, Service
@@ -173,9 +174,11 @@ class Booking(models.Model):
         GroupSession, on_delete=models.PROTECT, null=True, blank=True, related_name="seats",
         verbose_name=_("group session"),
     )  # fmt: skip
+    # The language the person booked in: every message after is in it (common/languages.py).
     language = models.CharField(
-        _("language"), max_length=5, default="ja", choices=[("ja", "日本語"), ("en", "English")]
-    )
+        _("language"), max_length=languages.CODE_MAX_LENGTH, default="ja",
+        choices=languages.CHOICES,
+    )  # fmt: skip
 
     # Snapshot of what the person gave for this booking.
     name = models.CharField(_("name"), max_length=100)

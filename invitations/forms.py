@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from common.text import VisibleTextFormMixin
@@ -34,7 +35,7 @@ class InviteForm(VisibleTextFormMixin, forms.Form):
     )
     language = forms.ChoiceField(
         label=gettext_lazy("Language of the email and letter"),
-        choices=[("ja", gettext_lazy("Japanese")), ("en", gettext_lazy("English"))],
+        choices=lambda: settings.LANGUAGES,
         initial="ja",
     )
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common import languages
 from common.fields import ClockDateTimeField
 
 
@@ -45,8 +46,8 @@ class Invitation(models.Model):
     )  # fmt: skip
     withdrawn_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
     language = models.CharField(
-        _("language of the emails and letter"), max_length=2, default="ja",
-        choices=[("ja", _("Japanese")), ("en", _("English"))],
+        _("language of the emails and letter"), max_length=languages.CODE_MAX_LENGTH,
+        default="ja", choices=languages.CHOICES,
     )  # fmt: skip
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)

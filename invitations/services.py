@@ -21,6 +21,7 @@ from bookings.services.create import BookingCreated, booking_create
 from bookings.services.links import booking_link_issue
 from bookings.services.locking import booking_transaction
 from bookings.tokens import MANAGE, new_token, token_hash
+from common import languages
 from common.clock import JST
 from common.text import text_refuse_hidden
 from invitations.emails import invitation_message
@@ -137,7 +138,7 @@ def invitation_create(
             last_day=last_day,
             expires_at=_end_of(expires_on),
             max_uses=max_uses,
-            language=language if language in ("ja", "en") else "ja",
+            language=languages.supported(language),
         )
         emailed = _email(invitation, reminder=False) if applicant.email else False
     logger.info("invitation id=%s created office=%s", invitation.pk, invitation.office_id)

@@ -8,6 +8,7 @@ dedupe key makes a repeated request or task send nothing twice.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import languages
 from common.fields import ClockDateTimeField
 
 
@@ -22,7 +23,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=50)
     office_id = models.PositiveBigIntegerField(_("office"), null=True, blank=True, db_index=True)
     recipient = models.EmailField(_("recipient"))
-    language = models.CharField(_("language"), max_length=5, default="ja")
+    language = models.CharField(_("language"), max_length=languages.CODE_MAX_LENGTH, default="ja")
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

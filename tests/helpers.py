@@ -146,7 +146,7 @@ def unguarded(module, monkeypatch):
                     cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
                 cursor.execute("DELETE FROM notifications_notification")
                 cursor.execute("DELETE FROM bookings_booking")
-                cursor.execute(import_module("bookings.migrations.0024_group_sessions").OVERLAP)
+                cursor.execute(import_module("bookings.migrations.0025_group_sessions").OVERLAP)
 
     return removed()
 

@@ -16,8 +16,16 @@ from common.errors import DomainError
 
 
 def request_language(request: HttpRequest) -> str:
-    accept = request.headers.get("Accept-Language", "")
-    return "en" if accept.lower().startswith("en") else "ja"
+    """The first shipped language of Accept-Language (`vi`, `zh-Hans-CN`, `en-US`…), else ja."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";", 1)[0].strip().lower()
+        if not tag or tag == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return "ja"
 
 
 def install(api: NinjaAPI) -> None:

@@ -63,7 +63,7 @@ from bookings.services.transitions import holds_expire_stale, meeting_enqueue_af
 from bookings.state import Actor, EmailKind, Reason
 from bookings.tokens import MANAGE, VERIFY
 from bookings.validation import ApplicantInput, validate_applicant
-from common import ratelimit
+from common import languages, ratelimit
 from common.clock import JST
 from common.dates import moment_in_bounds
 from common.http import address_key
@@ -377,7 +377,7 @@ def _create(
         end=offered.end,
         status=status,
         channel=channel,
-        language=language if language in ("ja", "en") else "ja",
+        language=languages.supported(language),
         name=cleaned.name,
         name_kana=cleaned.name_kana,
         job_seeker_number=cleaned.job_seeker_number,

@@ -26,6 +26,7 @@ from bookings.services.person_guard import person_guard_check
 from bookings.services.transitions import booking_transition, hold_expire
 from bookings.state import Action, Actor, EmailKind, Reason
 from bookings.tokens import VERIFY
+from common import languages
 from common.text import text_refuse_hidden
 from offices.models import User
 from offices.rules import rules_for_service
@@ -253,7 +254,7 @@ def booking_links_send(*, office, email: str, language: str, now: datetime) -> b
         rate_check("links", [f"email:{address}"], settings.RATE_LIMIT_RESEND)
     except RateLimited:
         return False
-    language = language if language in ("ja", "en") else "ja"
+    language = languages.supported(language)
     with transaction.atomic():
         notification = notification_enqueue(
             dedupe_key=f"links:{office.pk}:{address}:{uuid.uuid4().hex}",

@@ -61,6 +61,7 @@ from bookings.services.locking import (
 from bookings.services.person_guard import person_guard_check
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.validation import validate_applicant
+from common import languages
 from common.clock import JST
 from common.dates import moment_in_bounds
 from common.http import address_key
@@ -283,7 +284,7 @@ def _seat_insert(
         reference=_reference(), office=office, service=session.service,
         counselor=session.counselor, applicant=applicant, consent=consent,
         group_session=session, start=session.start, end=session.end, status=status,
-        channel=channel, language=language if language in ("ja", "en") else "ja",
+        channel=channel, language=languages.supported(language),
         name=cleaned.name, name_kana=cleaned.name_kana,
         job_seeker_number=cleaned.job_seeker_number, email=cleaned.email,
         phone=cleaned.phone, company_name=cleaned.company_name,

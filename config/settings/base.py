@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from common import languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -357,7 +359,10 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Internationalization -------------------------------------------------------------
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# The languages offered to people, in the picker's order: common/languages.py (one list for
+# the settings, `make messages` and the completeness test tests/test_translations_public.py).
+LANGUAGES = languages.settings_languages(_)
+languages.register_language_info()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
