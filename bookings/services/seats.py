@@ -30,6 +30,7 @@ from bookings.models import (
     TIME_HOLDING_STATUSES,
     Applicant,
     Booking,
+    BookingChannel,
     BookingStatus,
     GroupSession,
     GroupSessionStatus,
@@ -49,7 +50,12 @@ from bookings.services.create import (
     _result,
     rate_check,
 )
-from bookings.services.holds import hold_expires_at
+from bookings.services.holds import (
+    hold_allowance_check,
+    hold_count,
+    hold_expires_at,
+    is_public_hold,
+)
 from bookings.services.identity import applicant_for_request, booking_refuse_for_applicant
 from bookings.services.locking import (
     applicant_lock,
@@ -215,6 +221,10 @@ def seat_book(
         if replay is not None:
             return replay
     public = channel in PUBLIC_CHANNELS
+    hold = public and is_public_hold(rules)
+    if hold:  # holds that lapse unless confirmed: limited per address, as for any booking
+        factor = 2 if channel == BookingChannel.WEB else 1
+        hold_allowance_check(office=office, ip_address=ip_address, now=now, factor=factor)
     try:
         with booking_transaction():
             booking = _seat_insert(
@@ -232,6 +242,8 @@ def seat_book(
         if replay is None:
             raise
         return replay
+    if hold:
+        hold_count(office=office, ip_address=ip_address, now=now)  # made: now it counts
     logger.info("seat booked id=%s session=%s status=%s", booking.pk, session.pk, booking.status)
     return _result(booking, replayed=False)
 
