@@ -100,9 +100,7 @@ def booking_message(
         context = {
             "booking": booking,
             "office_name": office.name_en if booking.language == "en" else office.name,
-            "service_name": booking.service.name_en
-            if booking.language == "en"
-            else booking.service.name,
+            "service_name": _service_name(booking),
             "when": display.format_session(booking.start, booking.end),
             "platform": office.get_platform_display(),
             "phone": office.phone,
@@ -184,6 +182,25 @@ def terms_change_message(booking: Booking, version) -> Message:
         return _message("terms_changed", subject, context)
 
 
+def _session_title(booking: Booking) -> str:
+    """A seat's group session by its title (in English when the person reads English and
+    it has one), else "" (a booking of its own)."""
+    if not booking.group_session_id:
+        return ""
+    session = booking.group_session
+    return (
+        session.title_en if booking.language != "ja" and session.title_en else session.display_title
+    )
+
+
+def _service_name(booking: Booking) -> str:
+    """The service as the emails name it; for a seat, with its session's title."""
+    service = booking.service
+    name = service.name_en if booking.language == "en" else service.name
+    title = _session_title(booking)
+    return f"{name}: {title}" if title and title != name else name
+
+
 def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:
     """The join link (with the meeting ID and passcode where the platform joins by them);
     never the host link."""
@@ -197,6 +214,8 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
             "phone": booking.office.phone,
             "platform": booking.office.get_platform_display(),
             "when": display.format_session(booking.start, booking.end),
+            "session_title": _session_title(booking),
+            "service_name": _service_name(booking) if booking.group_session_id else "",
             **(meeting_for_person(booking, meeting) or {}),
             **links,
         }

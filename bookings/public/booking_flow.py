@@ -92,7 +92,7 @@ def sessions_with_seats(service, now) -> list[dict]:
     """The service's upcoming group sessions, each with its seats left (one query)."""
     from bookings.selectors.group_sessions import group_sessions_upcoming
 
-    english = (get_language() or "ja") != "ja"
+    english = not (get_language() or "ja").startswith("ja")
     return [
         {
             "session": session,

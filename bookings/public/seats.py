@@ -81,7 +81,7 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
         "service": service,
         "session": session,
         "title": session.title_en
-        if get_language() != "ja" and session.title_en
+        if not (get_language() or "ja").startswith("ja") and session.title_en
         else session.display_title,
         "when": display.format_session(session.start, session.end),
         "left": left,
@@ -89,7 +89,7 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
         "key": key,
         "terms": terms,
         "terms_html": (
-            terms.body_en_html if get_language() != "ja" and terms.body_en_html else terms.body_html
+            terms.body_en_html if get_language() == "en" and terms.body_en_html else terms.body_html
         )
         if terms
         else "",

@@ -47,9 +47,14 @@ def test_three_seats_share_one_zoom_meeting_and_each_person_gets_its_link(
     assert sorted(issued.values_list("recipient", flat=True)) == [
         "seat1@example.jp", "seat2@example.jp", "seat3@example.jp",
     ]  # fmt: skip
-    for message in mail.outbox:
-        if message.to[0].startswith("seat") and meeting.join_url in message.body:
-            assert meeting.host_url not in message.body
+    joins = [m for m in mail.outbox if meeting.join_url in m.body]
+    assert sorted(m.to[0] for m in joins) == [
+        "seat1@example.jp", "seat2@example.jp", "seat3@example.jp",
+    ]  # fmt: skip
+    for message in joins:
+        assert "応募書類の書き方" in message.body  # the session, named in the email
+        assert meeting.host_url not in message.body
+        assert message.body.index("ハローワーク豊岡") < message.body.index(meeting.join_url)
 
 
 def test_a_cancelled_seat_keeps_the_meeting_and_a_cancelled_session_deletes_it(
