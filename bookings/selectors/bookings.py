@@ -53,6 +53,13 @@ def meeting_key(booking: Booking):
     return booking.group_session.uuid if booking.group_session_id else booking.uuid
 
 
+def meeting_platform(booking: Booking) -> str:
+    """The platform of a booking's meeting: a seat's session's own, if it names one."""
+    if booking.group_session_id and booking.group_session.platform:
+        return booking.group_session.platform
+    return booking.office.platform
+
+
 def meeting_for(booking: Booking) -> OnlineMeeting | None:
     return OnlineMeeting.objects.filter(booking_uuid=meeting_key(booking)).first()
 

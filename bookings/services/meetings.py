@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
-from bookings.selectors.bookings import meeting_for, meeting_key
+from bookings.selectors.bookings import meeting_for, meeting_key, meeting_platform
 from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
@@ -36,21 +36,14 @@ MEETING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
 
 
 def _request(booking: Booking) -> MeetingRequest:
-    if booking.group_session_id:  # one meeting for every seat of the session
-        session = booking.group_session
-        return MeetingRequest(
-            booking_uuid=str(session.uuid),
-            topic=f"{booking.office.name} {session.display_title}",
-            start_utc=session.start,
-            end_utc=session.end,
-            attendee_email="",
-        )
+    seat = booking.group_session_id is not None  # one meeting for all a session's seats
+    timed = booking.group_session if seat else booking
     return MeetingRequest(
-        booking_uuid=str(booking.uuid),
-        topic=f"{booking.office.name} {booking.reference}",
-        start_utc=booking.start,
-        end_utc=booking.end,
-        attendee_email=booking.email,
+        booking_uuid=str(timed.uuid),
+        topic=f"{booking.office.name} {timed.display_title if seat else booking.reference}",
+        start_utc=timed.start,
+        end_utc=timed.end,
+        attendee_email="" if seat else booking.email,
     )
 
 
@@ -81,13 +74,6 @@ def _notify_seats(booking: Booking, meeting: OnlineMeeting) -> None:
         group_session_id=booking.group_session_id, status__in=MEETING_STATUSES
     ):
         _notify_issued(seat, meeting)
-
-
-def _platform(booking: Booking) -> str:
-    """The session's own platform for a seat, if it names one; else the office's."""
-    if booking.group_session_id and booking.group_session.platform:
-        return booking.group_session.platform
-    return booking.office.platform
 
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
@@ -167,7 +153,9 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
         office = booking.office
         try:
             provider = provider_for(
-                platform=_platform(booking), account=office.platform_account, office=office.slug
+                platform=meeting_platform(booking),
+                account=office.platform_account,
+                office=office.slug,
             )
         except AccountMissing as missing:
             meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
@@ -271,7 +259,7 @@ def meeting_delete(*, booking_id: int, now: datetime) -> None:
         return
     if meeting.external_id and meeting.provider not in ("", "manual"):
         provider = provider_for(
-            platform=_platform(booking),
+            platform=meeting_platform(booking),
             account=booking.office.platform_account,
             office=booking.office.slug,
         )
