@@ -45,7 +45,7 @@ def test_the_last_seat_taken_makes_the_session_full_with_a_clear_message(offices
     session = seminar(capacity=2)
     take_seat(session, 1)
     take_seat(session, 2)
-    with pytest.raises(SessionFull, match="full"):
+    with pytest.raises(SessionFull, match="満席"):
         take_seat(session, 3)
     assert Booking.objects.filter(group_session=session).count() == 2
 
@@ -170,3 +170,33 @@ def test_the_database_refuses_two_overlapping_sessions_of_one_counselor(offices)
     clone.pk, clone.uuid = None, uuid.uuid4()
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
+
+
+def test_a_seats_personal_data_is_purged_on_the_retention_schedule_like_a_booking(
+    offices, settings
+):
+    from datetime import timedelta
+
+    from bookings.services.retention import personal_data_purge
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    session = seminar(capacity=3)
+    seat = take_seat(session, 1, data=person(name="佐藤 花子", email="h@example.jp")).booking
+    old = NOW - timedelta(days=400)
+    Booking.objects.filter(pk=seat.pk).update(start=old, end=old + timedelta(hours=1),
+                                              status=BookingStatus.COMPLETED)  # fmt: skip
+    assert personal_data_purge(now=NOW).bookings == 1
+    seat.refresh_from_db()
+    assert (seat.name, seat.email, seat.phone) == ("", "", "")
+    assert seat.group_session_id == session.pk  # the seat still counts in its session
+
+
+def test_booking_a_seat_logs_ids_never_the_persons_details(offices, caplog):
+    session = seminar(capacity=3)
+    with caplog.at_level("DEBUG"):
+        take_seat(session, 1, data=person(name="佐藤 花子", email="hanako@example.jp",
+                                          phone="090-9999-8888"))  # fmt: skip
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "seat booked id=" in logged
+    for secret in ("佐藤", "hanako@example.jp", "090-9999-8888"):
+        assert secret not in logged
