@@ -220,6 +220,10 @@ def seat_book(
         replay = _replay(office, idempotency_key, fingerprint)
         if replay is not None:
             return replay
+    if seats_taken(session, now=now) >= session.capacity:
+        # Full already, as in a burst once the seats are gone: answered without writing
+        # the person's record or waiting for the session's lock (re-checked under it).
+        raise full_error()
     public = channel in PUBLIC_CHANNELS
     hold = public and is_public_hold(rules)
     if hold:  # holds that lapse unless confirmed: limited per address, as for any booking
