@@ -32,6 +32,7 @@ SECRET_PATH_PREFIXES = (
     "records/link",
     "invitations",
     "book/request",
+    "sessions",
 )
 _SECRET_PATH = re.compile(
     r"(?<!/admin)/(" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + r")/[^/\s?#\"'<>]+"

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,7 +95,9 @@ class GroupSessionForm(forms.ModelForm):
 
 @admin.register(GroupSession)
 class GroupSessionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["label", "when", "office", "service", "counselor", "seats_filled", "status"]
+    list_display = [
+        "label", "when", "office", "service", "counselor", "seats_filled", "status", "seat_list",
+    ]  # fmt: skip
     list_filter = ["status", "office"]
     list_select_related = ["office", "service", "counselor"]
     ordering = ["-start"]
@@ -118,6 +121,11 @@ class GroupSessionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("seats taken"))
     def seats_filled(self, obj: GroupSession) -> str:
         return f"{getattr(obj, 'filled', 0)} / {obj.capacity}"
+
+    @admin.display(description=gettext_lazy("seat list"))
+    def seat_list(self, obj: GroupSession) -> str:
+        url = reverse("admin:bookings_groupsession_seats", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Seat list and check-in"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:  # after scheduling, only its titles change here
@@ -176,13 +184,6 @@ class GroupSessionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
             path("<int:session_id>/link/", wrap(link_view), name="bookings_groupsession_link"),
             *super().get_urls(),
         ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "seats_url": reverse("admin:bookings_groupsession_seats", args=[object_id]),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 def _session_or_404(model_admin, request, session_id) -> GroupSession:

@@ -59,7 +59,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("bookings", "0024_language_codes"),
         ("offices", "0010_office_proposal_answer_hours"),
-        ("terms", "0004_consent_device_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

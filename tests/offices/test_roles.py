@@ -68,6 +68,7 @@ COUNSELOR_PERMISSIONS = {
     "bookings.change_booking", "bookings.view_bookingevent", "bookings.view_applicant",
     "bookings.change_applicant", "notifications.view_notification",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
+    "bookings.view_groupsession", "bookings.add_groupsession", "bookings.change_groupsession",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.change_office", "offices.add_service", "offices.change_service",
