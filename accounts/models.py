@@ -188,6 +188,8 @@ class StaffAccountChange(models.Model):
         DEACTIVATED = "deactivated", _("Account deactivated")
         UNLOCKED = "unlocked", _("Lock lifted")
         PASSWORD = "password", _("New password issued")
+        FACTOR_RESET = "factor_reset", _("Second factor reset")
+        REACTIVATED = "reactivated", _("Account reactivated")
 
     at = models.DateTimeField(_("at"))
     office = models.ForeignKey(
@@ -202,6 +204,7 @@ class StaffAccountChange(models.Model):
         verbose_name=_("by"),
     )  # fmt: skip
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("staff account change")

@@ -138,8 +138,10 @@ def second_factor_reset(*, user: User, by: User, reason: str, now: datetime):
     from accounts.emails import KIND_FACTOR_RESET, factor_reset_message
     from accounts.models import SecondFactorReset
 
-    if not by.is_superuser:
-        raise PermissionError("only a superuser resets a second factor")
+    if not by.is_superuser:  # a manager: a counselor account of their own office only
+        from accounts.staff_accounts import staff_account_check
+
+        staff_account_check(by=by, user=user)
     text_refuse_hidden(reason=reason)  # shown on the record of resets
     from accounts.staff_sessions import staff_sessions_end_all
 

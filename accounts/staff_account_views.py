@@ -17,10 +17,13 @@ from accounts.staff_accounts import (
     StaffAccountRefused,
     counselor_account_create,
     counselor_account_deactivate,
+    counselor_account_factor_reset,
     counselor_account_new_password,
+    counselor_account_reactivate,
     counselor_account_unlock,
     office_staff_accounts,
 )
+from common.errors import DomainError
 from offices.models import Office, User
 
 
@@ -74,13 +77,16 @@ def staff_accounts_view(request: HttpRequest) -> HttpResponse:
     office = _office(request)
     form = CounselorAccountForm(request.POST if request.POST.get("do") == "create" else None)
     shown_password = None
+    asking_error = ""
     status = 200
     if request.method == "POST":
         try:
             shown_password = _act(request, office, form)
-        except StaffAccountRefused as refused:
-            if refused.field in form.fields:
+        except DomainError as refused:
+            if isinstance(refused, StaffAccountRefused) and refused.field in form.fields:
                 form.add_error(refused.field, refused.message)
+            elif request.POST.get("do") in ASKED_WITH_REASON:  # the question again, why
+                asking_error = refused.message
             else:
                 messages.error(request, refused.message)
             status = 400
@@ -96,6 +102,9 @@ def staff_accounts_view(request: HttpRequest) -> HttpResponse:
         deactivating = next(
             (r.user for r in rows if r.user.pk == int(asked) and r.manageable), None
         )
+    asking = _asking(request, rows, asking_error)
+    if asking_error and asking is None:  # not an account this question is open for
+        messages.error(request, asking_error)
     context = {
         "title": _("Staff accounts: %(office)s") % {"office": office.name},
         "office": office,
@@ -104,11 +113,37 @@ def staff_accounts_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "shown_password": shown_password,
         "deactivating": deactivating,
+        "asking": asking,
         "changes": StaffAccountChange.objects.filter(office=office).select_related("user", "by")[
             :20
         ],
     }
     return render(request, "accounts/staff_accounts.html", context, status=status)
+
+
+# The changes asked with a reason: the question each opens (`?<kind>=<user id>`).
+ASKED_WITH_REASON = ("factor_reset", "reactivate")
+
+
+def _asking(request: HttpRequest, rows, error: str) -> dict | None:
+    """The reason asked for a second-factor reset or a reactivation, if one was chosen
+    (by the link, or again after a refusal), for an account the row allows it on."""
+    for kind in ASKED_WITH_REASON:
+        raw = request.POST.get("user", "") if error else request.GET.get(kind, "")
+        if (error and request.POST.get("do") != kind) or not raw.isdigit():
+            continue
+        for row in rows:
+            allowed = (
+                row.manageable and row.second_factor and not row.entra
+                if kind == "factor_reset"
+                else row.reactivatable
+            )
+            if row.user.pk == int(raw) and allowed:
+                return {
+                    "kind": kind, "user": row.user, "error": error,
+                    "reason": request.POST.get("reason", "") if error else "",
+                }  # fmt: skip
+    return None
 
 
 def _act(request: HttpRequest, office: Office, form: CounselorAccountForm) -> dict | None:
@@ -135,6 +170,25 @@ def _act(request: HttpRequest, office: Office, form: CounselorAccountForm) -> di
         messages.success(
             request, _("The lock of %(username)s is lifted.") % {"username": user.username}
         )
+    elif what == "factor_reset":
+        counselor_account_factor_reset(
+            by=by, user=user, reason=request.POST.get("reason", ""), now=now
+        )
+        messages.success(
+            request,
+            _("The second factor of %(username)s is reset: they are signed out everywhere, "
+              "emailed, and set up a new one at their next sign-in.")
+            % {"username": user.username},
+        )  # fmt: skip
+    elif what == "reactivate":
+        counselor_account_reactivate(
+            by=by, user=user, reason=request.POST.get("reason", ""), now=now
+        )
+        messages.success(
+            request,
+            _("%(username)s is active again: they can sign in and take bookings.")
+            % {"username": user.username},
+        )  # fmt: skip
     elif what == "password":
         password = counselor_account_new_password(by=by, user=user, now=now)
         return {"username": user.username, "password": password, "new": False}

@@ -25,7 +25,7 @@ from accounts.staff_sessions import staff_sessions_end_all
 from common.errors import DomainError
 from offices.models import Office, User
 from offices.roles import COUNSELORS, OFFICE_MANAGERS
-from offices.services import counselor_create, counselor_stop
+from offices.services import counselor_create, counselor_restart, counselor_stop
 
 Change = StaffAccountChange.Kind
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (no 0/O, 1/l/I)
@@ -50,8 +50,27 @@ def _new_password() -> str:
     return "-".join(groups)
 
 
-def _record(*, by: User, user: User, kind: str, now: datetime) -> None:
-    StaffAccountChange.objects.create(at=now, office_id=user.office_id, user=user, by=by, kind=kind)
+def _record(*, by: User, user: User, kind: str, now: datetime, reason: str = "") -> None:
+    StaffAccountChange.objects.create(
+        at=now, office_id=user.office_id, user=user, by=by, kind=kind, reason=reason
+    )
+
+
+def _reason(reason: str) -> str:
+    from common.text import text_refuse_hidden
+
+    text_refuse_hidden(reason=reason)  # shown on the record of changes
+    if not reason.strip():
+        raise StaffAccountRefused(
+            _("Say why (for example, “lost phone” or “back from leave”): it is recorded."),
+            field="reason",
+        )
+    return reason.strip()[:300]
+
+
+def staff_account_check(*, by: User, user: User) -> None:
+    """Raises StaffAccountRefused unless `by` may change `user` here (as `_check_target`)."""
+    _check_target(by=by, user=user)
 
 
 def _check_target(*, by: User, user: User, entra_ok: bool = False) -> None:
@@ -150,6 +169,32 @@ def counselor_account_new_password(*, by: User, user: User, now: datetime) -> st
     return password
 
 
+@transaction.atomic
+def counselor_account_factor_reset(*, by: User, user: User, reason: str, now: datetime) -> None:
+    """Removes the account's second factors (a lost or new phone): signed out everywhere,
+    its next sign-in sets up a new one; the person is emailed; recorded with the reason."""
+    from accounts.services import second_factor_reset
+
+    _check_target(by=by, user=user)
+    reason = _reason(reason)
+    second_factor_reset(user=user, by=by, reason=reason, now=now)
+    _record(by=by, user=user, kind=Change.FACTOR_RESET, now=now, reason=reason)
+
+
+@transaction.atomic
+def counselor_account_reactivate(*, by: User, user: User, reason: str, now: datetime) -> None:
+    """A deactivated counselor account can sign in again (with its password and second
+    factor as they were) and its counselor entry takes bookings; recorded with the reason."""
+    _check_target(by=by, user=user)
+    reason = _reason(reason)
+    if user.is_active:
+        raise StaffAccountRefused(_("This account is already active."))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    counselor_restart(user=user)
+    _record(by=by, user=user, kind=Change.REACTIVATED, now=now, reason=reason)
+
+
 @dataclass(frozen=True)
 class StaffAccountRow:
     user: User
@@ -158,6 +203,7 @@ class StaffAccountRow:
     second_factor: bool
     locked: bool
     manageable: bool
+    reactivatable: bool
 
 
 def office_staff_accounts(*, office: Office, by: User, now: datetime) -> list[StaffAccountRow]:
@@ -199,6 +245,7 @@ def office_staff_accounts(*, office: Office, by: User, now: datetime) -> list[St
                 second_factor=user.pk in factors,
                 locked=(failures.get(user.username) or 0) >= settings.AXES_FAILURE_LIMIT,
                 manageable=manageable and user.is_active,
+                reactivatable=manageable and not user.is_active and user.pk not in entra,
             )
         )  # fmt: skip
     return rows

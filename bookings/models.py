@@ -208,6 +208,11 @@ class Booking(models.Model):
         blank=True,
         help_text=_("A counselor offered this time instead of the one requested."),
     )
+    # The time the person turned down when a counselor proposed it: staff cannot confirm
+    # the booking at that time (state._confirmable); proposing another time moves it away.
+    declined_start = models.DateTimeField(
+        _("proposed time turned down"), null=True, blank=True, editable=False
+    )
     sequence = models.PositiveIntegerField(
         _("calendar revision"),
         default=0,

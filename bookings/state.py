@@ -70,6 +70,16 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+# What the person reads when a change to the office cancels their booking: named by a key
+# on the email's intent and worded when it is rendered, in the person's language (never
+# in the language of the manager who saved the change).
+OFFICE_NOTICES = {
+    "hours_changed": _("The office changed its opening hours; this time is no longer available."),
+    "counselor_absent": _("The counselor cannot hold sessions that day."),
+    "length_changed": _("The office changed the length of its sessions; please book a new time."),
+}
+
+
 class EmailKind(models.TextChoices):
     """The emails to the person about their booking (the outbox's kind is `booking_<kind>`)."""
 
@@ -319,6 +329,13 @@ def _confirmable(booking, now: datetime) -> str | None:
                 "This time was proposed to the person and waits for them to accept it on "
                 "their booking page; only they can confirm it. Propose another time or "
                 "cancel it instead."
+            )
+        )
+    if refused is None and booking.declined_start == booking.start:
+        refused = str(
+            _(
+                "The person turned down this time when it was proposed, so it cannot be "
+                "confirmed. Propose another time or decline the request."
             )
         )
     return refused

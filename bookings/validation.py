@@ -283,3 +283,27 @@ def identity_key(cleaned: ApplicantInput) -> str:
     if not cleaned.email:  # entered by staff for a person without email
         return f"tel:{cleaned.phone}"
     return f"email:{cleaned.email.lower()}"
+
+
+# Misspellings of the domains most people in Japan use, seen often enough to ask about;
+# the address is kept as typed (a rare domain may really be spelled so).
+_DOMAIN_TYPOS = {
+    "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gamil.com": "gmail.com",
+    "gmail.co": "gmail.com", "gmail.con": "gmail.com", "gmail.cm": "gmail.com",
+    "gmail.co.jp": "gmail.com", "gmal.com": "gmail.com", "gmaill.com": "gmail.com",
+    "yahooo.co.jp": "yahoo.co.jp", "yaho.co.jp": "yahoo.co.jp", "yahoo.co.jo": "yahoo.co.jp",
+    "yahoo.jp": "yahoo.co.jp", "docomo.ne.jo": "docomo.ne.jp", "docomo.co.jp": "docomo.ne.jp",
+    "docomo.jp": "docomo.ne.jp", "ezweb.ne.jo": "ezweb.ne.jp", "ezweb.co.jp": "ezweb.ne.jp",
+    "softbank.ne.jo": "softbank.ne.jp", "i.softbank.jo": "i.softbank.jp",
+    "icloud.con": "icloud.com", "icoud.com": "icloud.com", "iclod.com": "icloud.com",
+    "hotmial.com": "hotmail.com", "hotmai.com": "hotmail.com", "outlook.con": "outlook.com",
+    "outlok.com": "outlook.com", "outlook.jo": "outlook.jp",
+}  # fmt: skip
+
+
+def email_typo_suggestion(email: str) -> str:
+    """The address with a commonly mistyped domain corrected (gmial.com -> gmail.com), to
+    ask "did you mean…?", or "" when the domain is not a known misspelling."""
+    local, at, domain = (email or "").strip().rpartition("@")
+    fixed = _DOMAIN_TYPOS.get(domain.lower()) if at and local else None
+    return f"{local}@{fixed}" if fixed else ""

@@ -87,3 +87,24 @@ class VisibleTextFormMixin:
                 if found is not None:
                     self.add_error(name, hidden_character_message(found))
         return cleaned
+
+
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}  # ぁ..ゖ
+_KATAKANA_TO_HIRAGANA = {code + 0x60: code for code in range(0x3041, 0x3097)}
+
+
+def kana_variants(term: str) -> list[str]:
+    """`term` in full-width form (ｶﾅ -> カナ), then in katakana and in hiragana where it
+    differs: a kana name typed one way is found when it was stored the other way."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFKC", term)
+    variants = [term]
+    for variant in (
+        base,
+        base.translate(_HIRAGANA_TO_KATAKANA),
+        base.translate(_KATAKANA_TO_HIRAGANA),
+    ):
+        if variant not in variants:
+            variants.append(variant)
+    return variants

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 
 from common.errors import DomainError
@@ -46,10 +48,15 @@ def _office_for(request: HttpRequest) -> dict | None:
         return None
 
 
-def _page(request: HttpRequest, status: int, title: str, explanation: str) -> HttpResponse:
+def _page(request: HttpRequest, status: int, title, explanation) -> HttpResponse:
     if request.path.startswith("/api/"):
+        # An API client says its language in Accept-Language, as for the API's own errors.
+        from bookings.api.errors import request_language
+
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
-        return JsonResponse({"code": codes[status], "message": title}, status=status)
+        with translation.override(request_language(request)):
+            message = str(title)
+        return JsonResponse({"code": codes[status], "message": message}, status=status)
     context = {
         "status": status,
         "title": title,
@@ -68,8 +75,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _page(
         request,
         404,
-        _("This page was not found"),
-        _(
+        gettext_lazy("This page was not found"),
+        gettext_lazy(
             "The address may be mistyped, or the page may no longer exist. If you opened "
             "a link from an email, copy the whole link from the email into the address bar."
         ),
@@ -80,8 +87,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         500,
-        _("Sorry, something went wrong on our side"),
-        _(
+        gettext_lazy("Sorry, something went wrong on our side"),
+        gettext_lazy(
             "Your request could not be completed. Please try again in a few minutes. If you "
             "were booking, check your email first: a confirmation means the booking was made."
         ),
@@ -92,8 +99,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _page(
         request,
         403,
-        _("You cannot open this page"),
-        _("This page is not open to you. Start again from the home page."),
+        gettext_lazy("You cannot open this page"),
+        gettext_lazy("This page is not open to you. Start again from the home page."),
     )
 
 
@@ -101,8 +108,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _page(
         request,
         400,
-        _("The request could not be understood"),
-        _("Please go back and try again, or start again from the home page."),
+        gettext_lazy("The request could not be understood"),
+        gettext_lazy("Please go back and try again, or start again from the home page."),
     )
 
 
@@ -111,8 +118,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(
         request,
         403,
-        _("The form could not be sent"),
-        _(
+        gettext_lazy("The form could not be sent"),
+        gettext_lazy(
             "The page was open for a long time, or your browser blocks cookies. Go back, "
             "reload the page and send the form again. Nothing was saved."
         ),

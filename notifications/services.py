@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -163,6 +164,25 @@ def message_id(notification: Notification) -> str:
     return f"<{notification.pk}.{digest}@{domain}>"
 
 
+def sender(notification: Notification) -> str:
+    """
+    From: the office's name (in the email's language) with the site's address, e.g.
+    「ハローワーク川越 <noreply@…>」, so the person sees who writes; Django encodes the name
+    (RFC 2047). An email of no office (a staff notice) is the site's address alone.
+    """
+    from offices.models import Office
+
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    office = (
+        Office.objects.filter(pk=notification.office_id).only("name", "name_en").first()
+        if notification.office_id is not None
+        else None
+    )
+    if office is not None:
+        name = office.name_en if notification.language == "en" and office.name_en else office.name
+    return formataddr((name, address)) if name else address
+
+
 def notification_send(*, notification_id: int, now: datetime) -> bool:
     """
     Sends one queued email, with no network call inside a transaction: a short
@@ -182,6 +202,7 @@ def notification_send(*, notification_id: int, now: datetime) -> bool:
     email = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
+        from_email=sender(notification),
         to=[notification.recipient],
         headers={"Message-ID": message_id(notification)},
     )

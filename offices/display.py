@@ -1,13 +1,14 @@
 """
-How offices' facts read to a person, in Japanese or English: times, weekly hours, and the
+How offices' facts read to a person, in their language: times, weekly hours, and the
 booking rules in words. Date formats follow the product's rule, e.g.
-`2026年11月24日(火) 10:00〜10:30`.
+`2026年11月24日(火) 10:00〜10:30`; other languages write `Tue 24 Nov 2026` with the names
+of weekdays and months from their catalogue (`mar 24 nov 2026` in Spanish).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from common.clock import JST
@@ -17,6 +18,33 @@ from offices.rules import BookingRules
 WEEKDAYS_JA = "月火水木金土日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# The same names through the project's catalogues: Django's own fall back to Japanese for a
+# language it has no catalogue of, such as Tagalog.
+# Translators: the short name of a weekday, as in "Tue 24 Nov 2026".
+WEEKDAYS_SHORT = (
+    gettext_lazy("Mon"),
+    gettext_lazy("Tue"),
+    gettext_lazy("Wed"),
+    gettext_lazy("Thu"),
+    gettext_lazy("Fri"),
+    gettext_lazy("Sat"),
+    gettext_lazy("Sun"),
+)
+# Translators: the short name of a month, as in "Tue 24 Nov 2026".
+MONTHS_SHORT = (
+    gettext_lazy("Jan"),
+    gettext_lazy("Feb"),
+    gettext_lazy("Mar"),
+    gettext_lazy("Apr"),
+    gettext_lazy("May"),
+    gettext_lazy("Jun"),
+    gettext_lazy("Jul"),
+    gettext_lazy("Aug"),
+    gettext_lazy("Sep"),
+    gettext_lazy("Oct"),
+    gettext_lazy("Nov"),
+    gettext_lazy("Dec"),
+)
 
 
 def _is_japanese() -> bool:
@@ -32,8 +60,8 @@ def format_date(day: date, *, weekday: bool = True) -> str:
     if _is_japanese():
         text = f"{day.year}年{day.month}月{day.day}日"
         return f"{text}({WEEKDAYS_JA[day.weekday()]})" if weekday else text
-    text = f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS_EN[day.weekday()]} {text}" if weekday else text
+    text = f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_SHORT[day.weekday()]} {text}" if weekday else text
 
 
 def format_effective(moment: datetime) -> str:
@@ -108,7 +136,7 @@ class HoursLine:
 
 
 def _weekday_range(weekdays: list[int]) -> str:
-    names = WEEKDAYS_JA if _is_japanese() else WEEKDAYS_EN
+    names = WEEKDAYS_JA if _is_japanese() else [str(name) for name in WEEKDAYS_SHORT]
     if weekdays == [0, 1, 2, 3, 4]:
         return _("Weekdays (Mon–Fri)")
     runs: list[list[int]] = []

@@ -290,6 +290,12 @@ class Office(models.Model):
         help_text=_("Whether the booking form asks for the name in kana (フリガナ)."),
     )
 
+    # Raised by every change of the setup that may leave bookings outside it (hours,
+    # closures, session length, absences), with the same value on the office's counselors,
+    # under their lock: a booking that read the offer before reads it again
+    # (bookings.services.locking.office_setup_change_lock).
+    setup_version = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")
@@ -591,6 +597,7 @@ class Counselor(models.Model):
         default=True,
         help_text=_("Inactive counselors keep their history but get no new bookings."),
     )
+    setup_version = models.PositiveIntegerField(default=0, editable=False)  # as the office's
 
     class Meta:
         verbose_name = _("counselor")

@@ -139,6 +139,11 @@ def counselor_create(*, office: Office, user: User, display_name: str) -> Counse
     return Counselor.objects.create(office=office, user=user, display_name=display_name)
 
 
+def counselor_restart(*, user: User) -> int:
+    """The account's counselor entries take bookings again (after a reactivation)."""
+    return Counselor.objects.filter(user=user, is_active=False).update(is_active=True)
+
+
 def counselor_stop(*, user: User) -> int:
     """The account's counselor entries take no new bookings (their history stays)."""
     return Counselor.objects.filter(user=user, is_active=True).update(is_active=False)

@@ -216,11 +216,22 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/terms/termsversion/publish.html", context)
 
     def withdraw_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Asks first (what withdrawing does, which date it frees); only the confirming
+        POST withdraws."""
         version = self._get_visible(request, object_id)
-        if request.method != "POST":
-            return HttpResponseRedirect(
-                reverse("admin:terms_termsversion_change", args=[version.pk])
-            )
+        if not user_can_publish_terms(user=request.user, office=version.office):
+            raise PermissionDenied
+        if request.method != "POST" or request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": version,
+                "effective": format_datetime(version.effective_from)
+                if version.effective_from
+                else "",
+                "title": _("Withdraw %(version)s?") % {"version": version.version},
+            }
+            return TemplateResponse(request, "admin/terms/termsversion/withdraw.html", context)
         try:
             terms_withdraw(terms_version=version, by=request.user, now=request.now)
         except TermsError as error:

@@ -127,7 +127,14 @@ def unguarded(module, monkeypatch):
 
     @contextmanager
     def removed():
-        monkeypatch.setattr(module, "office_booking_lock", no_lock)
+        if hasattr(module, "office_booking_lock_and_setup_version"):  # booking_create
+            monkeypatch.setattr(
+                module,
+                "office_booking_lock_and_setup_version",
+                lambda office, **_ignored: (no_lock(office), 0),
+            )
+        else:
+            monkeypatch.setattr(module, "office_booking_lock", no_lock)
         with connection.cursor() as cursor:
             cursor.execute(
                 "ALTER TABLE bookings_booking DROP CONSTRAINT booking_counselor_no_overlap"
@@ -146,7 +153,7 @@ def unguarded(module, monkeypatch):
                     cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
                 cursor.execute("DELETE FROM notifications_notification")
                 cursor.execute("DELETE FROM bookings_booking")
-                cursor.execute(import_module("bookings.migrations.0025_group_sessions").OVERLAP)
+                cursor.execute(import_module("bookings.migrations.0026_group_sessions").OVERLAP)
 
     return removed()
 

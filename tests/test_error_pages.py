@@ -74,6 +74,24 @@ def test_an_unknown_api_address_answers_json(client, offices):
     assert response.json()["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("accept", "message"),
+    [
+        ("", "ページが見つかりません"),
+        ("es-ES,es;q=0.9", "No se encontró esta página"),
+        ("pt-BR", "Esta página não foi encontrada"),
+        ("tl", "Hindi nahanap ang pahinang ito"),
+    ],
+)
+def test_an_unknown_api_address_answers_in_the_language_the_client_asks_for(
+    client, db, accept, message
+):
+    # As the API's own errors: Accept-Language, not the site's language cookie.
+    response = client.get("/api/v1/nowhere", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": message}
+
+
 @override_settings(DEBUG=False)
 def test_favicon_is_a_real_icon(client, db):
     response = client.get("/favicon.ico")

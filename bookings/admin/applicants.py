@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access_log import AccessLoggedAdminMixin
 from bookings.admin.forms import DeclineForm
+from bookings.admin.search import KanaSearchMixin
 from bookings.models import Applicant, BookingStatus
 from bookings.services.no_shows import applicant_lift_bar
 from common.errors import DomainError
@@ -19,7 +20,9 @@ from offices.display import format_session
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
+class ApplicantAdmin(
+    KanaSearchMixin, AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin
+):
     """A person's page: their bookings, consents, no-shows and bar, within the office."""
 
     list_display = ["name", "name_kana", "office", "kind", "job_seeker_number", "no_shows",

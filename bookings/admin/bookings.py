@@ -20,6 +20,7 @@ from bookings.admin import (
     schedule_csv,
 )
 from bookings.admin.forms import CancelForm, MeetingLinkForm
+from bookings.admin.search import KanaSearchMixin
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -93,7 +94,9 @@ class BookingLinkInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
+class BookingAdmin(
+    KanaSearchMixin, AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin
+):
     access_kind, access_also = Kind.BOOKING, ("applicant",)  # the record of views
     list_display = [
         "reference",
@@ -350,6 +353,7 @@ class BookingAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelAd
                         reason=form.cleaned_data["reason"],
                         message=form.cleaned_data["message"],
                         now=request.now,
+                        on_request=form.cleaned_data["asked_by"] == CancelForm.PERSON,
                     )
                     done += 1
                     phoned += not booking.email

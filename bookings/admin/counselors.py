@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from bookings.admin.offices_common import (
     CANCEL,
     KEEP,
+    SetupChangeLocked,
     cancelled_text,
     listed,
     report_changes,
@@ -121,8 +122,11 @@ class AbsenceWithBookingsInline(CounselorAbsenceInline):
     formset = AbsenceWithBookingsFormSet
 
 
-class CounselorWithBookingsAdmin(CounselorAdmin):
+class CounselorWithBookingsAdmin(SetupChangeLocked, CounselorAdmin):
     inlines = [AbsenceWithBookingsInline]
+
+    def office_of(self, obj):
+        return obj.office
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -147,7 +151,7 @@ class CounselorWithBookingsAdmin(CounselorAdmin):
             else:
                 done, refused = bookings_cancel_with_notice(
                     bookings=affected, by=request.user, reason=reason,
-                    message=_("The counselor cannot hold sessions that day."), now=request.now,
+                    notice="counselor_absent", now=request.now,
                 )  # fmt: skip
                 text = cancelled_text(done)
             report_changes(self, request, text, refused)

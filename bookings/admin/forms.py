@@ -32,6 +32,23 @@ class DeclineForm(forms.Form):
 class CancelForm(DeclineForm):
     """Cancelling or declining bookings: the staff's note, and what the person is told."""
 
+    PERSON, OFFICE = "person", "office"
+    field_order = ["asked_by", "reason", "message"]
+    asked_by = forms.ChoiceField(
+        label=gettext_lazy("Whose decision is it?"),
+        choices=[
+            (
+                PERSON,
+                gettext_lazy(
+                    "The person asked for it (counted as their cancellation; the email says "
+                    "it was cancelled at their request)"
+                ),
+            ),
+            (OFFICE, gettext_lazy("The office cancels or declines it")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
     message = forms.CharField(
         label=gettext_lazy("Message to the person (sent in the email; optional)"),
         help_text=gettext_lazy(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from bookings.admin.offices_common import (
     CANCEL,
     KEEP,
+    SetupChangeLocked,
     cancelled_text,
     report_changes,
     who_is_told,
@@ -187,8 +188,12 @@ class ServiceWithLengthInline(ServiceInline):
     fieldsets = _with_length_choice(ServiceInline.fieldsets)
 
 
-class OfficeWithBookingsAdmin(OfficeAdmin):
+class OfficeWithBookingsAdmin(SetupChangeLocked, OfficeAdmin):
     form = OfficeLengthForm
+
+    def office_of(self, obj):
+        return obj
+
     fieldsets = _with_length_choice(OfficeAdmin.fieldsets)
 
     def get_inlines(self, request, obj):
@@ -209,12 +214,9 @@ class OfficeWithBookingsAdmin(OfficeAdmin):
         if isinstance(formset, HoursWithBookingsFormSet):
             affected = [b for bookings in formset.affected.values() for b in bookings]
             if affected:
-                notice = _(
-                    "The office changed its opening hours; this time is no longer available."
-                )
                 done, refused = bookings_cancel_with_notice(
                     bookings=affected, by=request.user, reason=_("Opening hours changed"),
-                    message=notice, now=request.now,
+                    notice="hours_changed", now=request.now,
                 )  # fmt: skip
                 report_changes(self, request, cancelled_text(done), refused)
             return

@@ -5,9 +5,13 @@ report of what became of each booking.
 """
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from bookings.exceptions import BookingBusy
 from bookings.models import Booking
+from bookings.services.locking import booking_transaction, office_setup_change_lock
 from offices import display
 
 CANCEL, KEEP = "cancel", "keep"
@@ -64,3 +68,27 @@ def cancelled_text(done: list[Booking]) -> str:
     return _("%(count)d bookings were cancelled: %(list)s. %(who)s") % {
         "count": len(done), "list": listed(done), "who": who_was_told(done),
     }  # fmt: skip
+
+
+class SetupChangeLocked:
+    """
+    For the office's and the counselor's admin: a save (POST) runs under the office's
+    setup-change lock, from the question about the bookings it leaves wrong to the save, so
+    no booking made meanwhile escapes the question (`office_setup_change_lock`). Busy (the
+    lock not had in time) is a message and the page again, never a 500.
+    """
+
+    def office_of(self, obj):
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if request.method != "POST" or obj is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with booking_transaction():
+                office_setup_change_lock(self.office_of(obj))
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except BookingBusy as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

@@ -76,6 +76,9 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         block.kept_link = kept_links.get(str(booking.pk), {})
         block.unverified = awaits_email_check(booking)
         block.awaits_person = awaits_person(booking)
+        block.declined_time = (
+            booking.status == BookingStatus.REQUESTED and booking.declined_start == booking.start
+        )
         block.past_request = booking.status == BookingStatus.REQUESTED and booking.start <= (
             request.now
         )

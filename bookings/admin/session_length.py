@@ -77,7 +77,7 @@ def length_changes_apply(model_admin, request, forms_changed) -> None:
         return
     done, refused = bookings_cancel_with_notice(
         bookings=affected, by=request.user, reason=_("Session length changed"),
-        message=_("The office changed the length of its sessions; please book a new time."),
+        notice="length_changed",
         now=request.now,
     )  # fmt: skip
     report_changes(model_admin, request, cancelled_text(done), refused)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
 from bookings.next_steps import booking_story
-from bookings.state import EmailKind
+from bookings.state import OFFICE_NOTICES, EmailKind
 from notifications.services import Attachment, Message
 from offices import display
 from offices.rules import rules_for_service
@@ -125,6 +125,8 @@ def booking_message(
             "story": None if template in NO_STORY else booking_story(booking),
             **(extra or {}),
         }
+        if context.get("notice") in OFFICE_NOTICES:  # worded now, in the person's language
+            context["reason"] = str(OFFICE_NOTICES[context["notice"]])
         subjects = {
             "verify": _("Please confirm your email address to complete your booking"),
             "requested": _("We received your booking request"),

@@ -35,7 +35,7 @@ from bookings.selectors.bookings import booking_made_here_at
 from bookings.services.create import booking_create
 from bookings.services.links import booking_link_issue
 from bookings.tokens import MANAGE
-from bookings.validation import validate_applicant
+from bookings.validation import email_typo_suggestion, validate_applicant
 from common.clock import JST
 from common.dates import parse_day
 from common.errors import DomainError
@@ -283,6 +283,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         **proof_context(office, now),
         "error": error,
         "error_field": error_field,
+        "email_suggestion": email_typo_suggestion(person.email),
     }
     return render(request, "bookings/confirm.html", context)
 

@@ -118,8 +118,11 @@ def day_offer_cached(*, service: Service, day: date, now: datetime) -> list[Slot
     `slot_list_available(ignore_bookings=True)`): the setup's version and the minute
     (the lead-time boundary moves with it) key it."""
     minute = int(now.timestamp() // 60)
+    # The office's setup version as read with the service: an entry is never older than
+    # the setup the booking compares under its lock (services.create).
+    version = service.office.setup_version
     return setup_cached(
-        service.office_id, f"offer:{service.pk}:{day.isoformat()}:{minute}",
+        service.office_id, f"offer:{service.pk}:{day.isoformat()}:{minute}:{version}",
         lambda: slot_list_available(
             service=service, first_day=day, last_day=day, now=now, ignore_bookings=True
         ),

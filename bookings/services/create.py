@@ -37,7 +37,7 @@ from bookings.models import (
     BookingStatus,
     is_overlap_violation,
 )
-from bookings.selectors.availability import counselors_busy
+from bookings.selectors.availability import counselors_busy, slot_list_available
 from bookings.selectors.availability_cache import day_offer_cached, slot_list_cached
 from bookings.selectors.day_load import DayLoad, counselor_day_load, previous_counselor
 from bookings.selectors.slots import counselor_choose
@@ -55,7 +55,7 @@ from bookings.services.locking import (
     applicant_lock,
     booking_transaction,
     lock_timeout_set_and_booking_id,
-    office_booking_lock,
+    office_booking_lock_and_setup_version,
 )
 from bookings.services.notify import booking_notify
 from bookings.services.person_guard import person_guard_check
@@ -140,12 +140,16 @@ def alternatives_near(service: Service, start: datetime, now: datetime) -> list[
 
 
 def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: datetime) -> str:
-    """Why a time is not bookable, in the person's words: passed, closed, or just taken."""
+    """Why a time the office's offer does not hold is not bookable, in the person's words:
+    (just) passed, past its deadline, too far ahead, or never offered (a closed day, a time
+    that is not a session's start). Bookings are not the reason: the offer ignores them."""
     from offices.business_days import booking_deadline
     from offices.display import format_datetime
     from offices.selectors import office_calendar
 
     if start <= now:
+        if now - start < timedelta(hours=1):  # shown free, and passed while the form was filled
+            return _("That time has just passed. Please choose one of the next free times.")
         return _("That time has already passed. Please choose another time.")
     day = start.astimezone(JST).date()
     calendar = office_calendar(office=service.office, start=now.astimezone(JST).date(), end=day)
@@ -157,7 +161,10 @@ def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: d
         ) % {"deadline": format_datetime(deadline - timedelta(minutes=1))}
     if day > now.astimezone(JST).date() + timedelta(days=rules.horizon_days):
         return _("That day cannot be booked yet. Please choose an earlier day.")
-    return _("That time was just taken. Please choose another time.")
+    return _(
+        "The office does not hold sessions at that time (a closed day, or not a session's "
+        "start time). Please choose one of the free times."
+    )
 
 
 def _taken_under_lock() -> SlotTaken:
@@ -166,6 +173,19 @@ def _taken_under_lock() -> SlotTaken:
     error = SlotTaken(_("That time was just taken. Please choose another time."), alternatives=[])
     error.alternatives_later = True
     return error
+
+
+def _offered_under_lock(service: Service, start: datetime, rules: BookingRules, now: datetime):
+    day = start.astimezone(JST).date()
+    fresh = slot_list_available(
+        service=service, first_day=day, last_day=day, now=now, ignore_bookings=True
+    )
+    offered = next((s for s in fresh if s.start == start), None)
+    if offered is None:
+        error = SlotTaken(_slot_refusal(service, start, rules, now), alternatives=[])
+        error.alternatives_later = True
+        raise error
+    return offered
 
 
 def _check_channel(service: Service, channel: str) -> None:
@@ -404,7 +424,15 @@ def _create(
     # Under the lock: the counselors locked, the holds that lapsed at this time released
     # (only when the day's reading found one), and the insert (`_insert_under_lock`).
     # Without the counselors running a group session then (no booking row holds its time).
-    locked = set(office_booking_lock(office, free_over=(offered.start, offered.end)))
+    locked_ids, setup_version = office_booking_lock_and_setup_version(
+        office, free_over=(offered.start, offered.end)
+    )
+    if setup_version > office.setup_version:
+        # The office's setup changed after the offer above was read (a closure, hours, an
+        # absence saved meanwhile): read again, under the lock, whether it still offers
+        # this start and with whom. Rare, so the usual path costs no query for it.
+        offered = _offered_under_lock(service, start, rules, now)
+    locked = set(locked_ids)
     present = [cid for cid in offered.counselor_ids if cid in locked]
     if load.lapsed:
         holds_expire_stale(present, now, start=offered.start, end=offered.end)

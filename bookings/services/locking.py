@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingBusy, NotAllowedNow
@@ -31,7 +31,7 @@ from bookings.models import (
     GroupSessionStatus,
 )
 from common.db import is_lock_failure
-from offices.models import Counselor, User
+from offices.models import Counselor, Office, User
 
 
 def busy_error() -> BookingBusy:
@@ -82,31 +82,67 @@ def applicant_lock(applicant_id: int) -> Applicant:
     return Applicant.objects.select_for_update(no_key=True).get(pk=applicant_id)
 
 
-def office_booking_lock(office, *, free_over: tuple | None = None) -> list[int]:
+def office_booking_lock(office) -> list[int]:
     """
     Second: this office's active counselors, in id order (no deadlock between two
     bookings). Taken late, after validation and consent; everything after it sees every
-    booking committed before it. Returns the counselors' ids; with `free_over` (start,
-    end), only those of them who run no group session over that time, read in the same
-    statement (a session holds its counselor's time with no booking row of its own, and
-    sessions are scheduled under this lock).
+    booking committed before it. Returns the counselors' ids.
     """
+    return list(
+        Counselor.objects.select_for_update(no_key=True)
+        .filter(office=office, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def office_booking_lock_and_setup_version(
+    office, *, free_over: tuple | None = None
+) -> tuple[list[int], int]:
+    """`office_booking_lock`, with the highest setup version of the rows it locked: above
+    the office's as the caller read it, a change of the setup committed in between
+    (`office_setup_change_lock`). Read in the same statement, at no extra query. With
+    `free_over` (start, end), only the counselors who run no group session over that time
+    are returned, read in the same statement too (a session holds its counselor's time
+    with no booking row of its own, and sessions are scheduled under this lock)."""
     locked = (
         Counselor.objects.select_for_update(no_key=True)
         .filter(office=office, is_active=True)
         .order_by("pk")
     )
     if free_over is None:
-        return list(locked.values_list("pk", flat=True))
-    start, end = free_over
-    running = GroupSession.objects.filter(
-        counselor=OuterRef("pk"),
-        status=GroupSessionStatus.SCHEDULED,
-        start__lt=end,
-        end__gt=start,
+        rows = [(pk, version, False) for pk, version in locked.values_list("pk", "setup_version")]
+    else:
+        start, end = free_over
+        running = GroupSession.objects.filter(
+            counselor=OuterRef("pk"), status=GroupSessionStatus.SCHEDULED,
+            start__lt=end, end__gt=start,
+        )  # fmt: skip
+        rows = list(
+            locked.annotate(running=Exists(running)).values_list("pk", "setup_version", "running")
+        )
+    return [pk for pk, _v, busy in rows if not busy], max((v for _p, v, _b in rows), default=0)
+
+
+def office_setup_change_lock(office) -> None:
+    """
+    Second in the order, for a change of the office's setup that may leave bookings
+    outside it (hours, closures, session length, a counselor's absence): every counselor
+    of the office locked, in id order, for the rest of the caller's transaction (which
+    asks about the bookings and saves the change), and the setup's version raised on the
+    office and on each of them. A booking that read the offer before the change waits for
+    the lock, then finds the raised version on the rows it locks and reads the offer again
+    (`booking_create`); one made before the lock is committed and asked about.
+    """
+    pks = list(
+        Counselor.objects.select_for_update(no_key=True)
+        .filter(office=office)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    rows = locked.annotate(running=Exists(running)).values_list("pk", "running")
-    return [pk for pk, in_session in rows if not in_session]
+    Office.objects.filter(pk=office.pk).update(setup_version=F("setup_version") + 1)
+    version = Office.objects.values_list("setup_version", flat=True).get(pk=office.pk)
+    Counselor.objects.filter(pk__in=pks).update(setup_version=version)
 
 
 def group_session_lock(session_id: int) -> GroupSession:

@@ -19,15 +19,17 @@ from offices.models import User
 
 
 def bookings_cancel_with_notice(
-    *, bookings: list[Booking], by: User, reason: str, message: str, now: datetime
+    *, bookings: list[Booking], by: User, reason: str, notice: str, now: datetime
 ) -> tuple[list[Booking], list[tuple[Booking, str]]]:
-    """Cancels each booking (the person told); returns those cancelled and those refused."""
+    """Cancels each booking (the person told why by `notice`, a key of
+    `state.OFFICE_NOTICES`, worded in their language); returns those cancelled and those
+    refused."""
     done, refused = [], []
     for booking in bookings:
         try:
             done.append(
                 booking_cancel_by_staff(
-                    booking=booking, by=by, reason=reason, message=message, now=now
+                    booking=booking, by=by, reason=reason, notice=notice, now=now
                 )
             )
         except DomainError as error:

@@ -191,11 +191,12 @@ def booking_refuse_proposal(*, booking: Booking, now: datetime) -> Booking:
     booking = booking_lock(booking.pk)
     if booking.status != BookingStatus.REQUESTED or booking.proposed_at is None:
         raise NotAllowedNow(_("There is no proposed time to turn down on this booking."))
+    booking.declined_start = booking.start
     booking.proposed_at = None
     # Back with the counselors, who have the office's time to answer again.
     rules = rules_for_service(booking.service, booking.office)
     booking.decide_by = request_decide_by(booking, rules, now)
-    booking.save(update_fields=["proposed_at", "decide_by", "updated_at"])
+    booking.save(update_fields=["proposed_at", "declined_start", "decide_by", "updated_at"])
     booking_event_record(
         booking, at=now, actor_label=Actor.APPLICANT, reason_code=Reason.PROPOSAL_DECLINED
     )

@@ -2,7 +2,8 @@
 Reminders of confirmed sessions: one on the previous business day of the office (at
 REMINDER_DAY_BEFORE_AT, Japan time), and a short one REMINDER_SOON_MINUTES before the start
 with the join link. Each is sent at most once per booking (dedupe keys), whenever the
-periodic task runs, late or twice.
+periodic task runs, late or twice; neither to a person just emailed the confirmation or
+the meeting's link (`JUST_TOLD`).
 """
 
 from datetime import datetime, time, timedelta
@@ -16,6 +17,22 @@ from offices.models import Office
 from offices.selectors import office_calendar
 
 _LOOKAHEAD = timedelta(days=10)  # the previous business day is never further (year end)
+
+# A reminder is not sent to a person who was just emailed the confirmation or the meeting's
+# link (within this long before it is due to go): those say all the reminder would, and a
+# booking made the afternoon before would otherwise bring four emails in five minutes.
+JUST_TOLD = {"reminder_day_before": timedelta(hours=12), "reminder_soon": timedelta(hours=1)}
+_TOLD_KINDS = ("booking_confirmed", "meeting_issued")
+
+
+def _just_told(booking: Booking, kind: str, now: datetime) -> bool:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(
+        dedupe_key__startswith=f"booking:{booking.pk}:",
+        kind__in=_TOLD_KINDS,
+        created_at__gt=now - JUST_TOLD[kind],
+    ).exists()
 
 
 def _day_before_due(start: datetime, calendar) -> datetime:
@@ -44,6 +61,12 @@ def bookings_send_reminders(*, now: datetime) -> int:
         )
         if not bookings:
             continue
+        from notifications.models import Notification
+
+        keys = [f"booking:{b.pk}:{kind}" for b in bookings for kind in JUST_TOLD]
+        sent = set(
+            Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+        )
         today = now.astimezone(JST).date()
         calendar = office_calendar(office=office, start=today, end=today + _LOOKAHEAD)
         for booking in bookings:
@@ -53,6 +76,8 @@ def bookings_send_reminders(*, now: datetime) -> int:
             if booking.start - now <= soon:
                 due.append("reminder_soon")
             for kind in due:
+                if f"booking:{booking.pk}:{kind}" in sent or _just_told(booking, kind, now):
+                    continue
                 with transaction.atomic():
                     # Rendered only when not yet sent (the dedupe key is checked first).
                     queued += (

@@ -37,7 +37,15 @@ from bookings.services.locking import (
 from bookings.services.notify import booking_notify
 from bookings.services.person_guard import move_guard_check
 from bookings.services.transitions import booking_transition
-from bookings.state import Action, Actor, EmailKind, Reason, refusal, undo_refusal
+from bookings.state import (
+    OFFICE_NOTICES,
+    Action,
+    Actor,
+    EmailKind,
+    Reason,
+    refusal,
+    undo_refusal,
+)
 from common.clock import JST
 from common.dates import moment_in_bounds
 from common.queue import enqueue_after_commit
@@ -279,13 +287,16 @@ def booking_confirm(*, booking: Booking, by: User, now: datetime) -> Booking:
 @booking_transaction()
 def booking_cancel_by_staff(
     *, booking: Booking, by: User, reason: str, now: datetime, message: str = "",
-    on_request: bool = False,
+    on_request: bool = False, notice: str = "",
 ) -> Booking:  # fmt: skip
     """
     Staff cancel (or decline a request), on the person's request (`on_request`: counted as
     theirs, and the email says it was as they asked) or the office's. The `reason` is the
-    staff's note, never sent; `message` (optional) is what the person reads in the email.
+    staff's note, never sent; `message` (optional) is what the person reads in the email,
+    or `notice`, a key of `state.OFFICE_NOTICES` worded in the person's language.
     """
+    if notice and notice not in OFFICE_NOTICES:
+        raise ValueError(f"unknown office notice: {notice}")
     text_refuse_hidden(reason=reason, message=message)  # the message is emailed
     booking = booking_lock(booking.pk, by=by)
     _allowed(booking, Action.CANCEL, now)
@@ -302,7 +313,7 @@ def booking_cancel_by_staff(
         EmailKind.CANCELLED,
         extra={
             "by_office": True, "on_request": on_request, "declined": declined and not on_request,
-            "reason": message.strip()[:300],
+            "reason": message.strip()[:300], "notice": notice,
         },
     )  # fmt: skip
     return booking

@@ -27,3 +27,11 @@ window.addEventListener("load", function () {
   if (box.bottom > window.innerHeight) result.scrollIntoView({ block: "end" });
   result.focus({ preventScroll: true });
 });
+
+// Today's schedule opens at the present: the "now" line in the middle of the screen, so the
+// sessions about to start are in view without scrolling (not when the page opens at a result).
+window.addEventListener("load", function () {
+  if (location.hash) return;
+  var line = document.querySelector(".schedule .now-line");
+  if (line) line.scrollIntoView({ block: "center" });
+});

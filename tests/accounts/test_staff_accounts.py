@@ -11,8 +11,9 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import EntraIdentity, StaffAccountChange
+from accounts.models import EntraIdentity, SecondFactorReset, StaffAccountChange
 from offices.models import Counselor, User
 from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from tests.factories import UserFactory, office_with
@@ -139,13 +140,14 @@ def test_a_manager_changes_no_other_offices_account_no_managers_and_no_superuser
     colleague_manager = staff(office, OFFICE_MANAGERS, "second-manager")
     root = UserFactory(username="office-root", is_superuser=True, office=office)
     client.force_login(manager)
-    for do in ("deactivate", "unlock", "password"):
-        assert client.post(PAGE, {"do": do, "user": elsewhere.pk}).status_code == 404
-        assert client.post(PAGE, {"do": do, "user": root.pk}).status_code == 404
-        refused = client.post(PAGE, {"do": do, "user": colleague_manager.pk},
+    for do in ("deactivate", "unlock", "password", "factor_reset", "reactivate"):
+        why = {"reason": "機種変更"}
+        assert client.post(PAGE, {"do": do, "user": elsewhere.pk, **why}).status_code == 404
+        assert client.post(PAGE, {"do": do, "user": root.pk, **why}).status_code == 404
+        refused = client.post(PAGE, {"do": do, "user": colleague_manager.pk, **why},
                               HTTP_ACCEPT_LANGUAGE="ja")  # fmt: skip
         assert refused.status_code == 400 and "スーパーユーザー" in refused.content.decode()
-        assert client.post(PAGE, {"do": do, "user": manager.pk}).status_code == 400
+        assert client.post(PAGE, {"do": do, "user": manager.pk, **why}).status_code == 400
     for user in (elsewhere, root, colleague_manager, manager):
         user.refresh_from_db()
         assert user.is_active
@@ -242,3 +244,64 @@ def test_a_network_pause_blames_no_username(client, counselor, frozen, settings)
     page = paused.content.decode()
     assert "ネットワーク" in page
     assert "このユーザー名" not in page and 'id="manager-can-help"' not in page
+
+
+def test_a_manager_resets_a_counselors_second_factor_with_a_reason_recorded(
+    client, manager, counselor, mailoutbox, django_capture_on_commit_callbacks
+):
+    TOTPDevice.objects.create(user=counselor, name="phone", confirmed=True)
+    counselor.email = "counselor@office.example.jp"
+    counselor.save(update_fields=["email"])
+    desk = Client()
+    desk.force_login(counselor)
+    client.force_login(manager)
+    listing = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert f"factor_reset={counselor.pk}" in listing
+    asked = client.get(PAGE, {"factor_reset": counselor.pk}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert "2要素目をリセットしますか" in asked.content.decode()
+
+    unexplained = client.post(PAGE, {"do": "factor_reset", "user": counselor.pk, "reason": " "},
+                              HTTP_ACCEPT_LANGUAGE="ja")  # fmt: skip
+    assert unexplained.status_code == 400 and "理由" in unexplained.content.decode()
+    assert TOTPDevice.objects.filter(user=counselor).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            PAGE, {"do": "factor_reset", "user": counselor.pk, "reason": "スマートフォン紛失"}
+        )
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(user=counselor).exists()
+    assert desk.get("/admin/")["Location"].startswith("/admin/login/")  # signed out
+    change = StaffAccountChange.objects.get()
+    assert (change.kind, change.by, change.reason) == (
+        "factor_reset",
+        manager,
+        "スマートフォン紛失",
+    )
+    assert SecondFactorReset.objects.get(user=counselor).by == manager
+    assert [m.to for m in mailoutbox] == [[counselor.email]]  # told, in case it was not them
+    page = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "スマートフォン紛失" in page  # on the record of changes
+
+
+def test_a_manager_reactivates_a_deactivated_counselor_with_a_reason(client, manager, counselor):
+    client.force_login(manager)
+    client.post(PAGE, {"do": "deactivate", "user": counselor.pk})
+    listing = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert f"reactivate={counselor.pk}" in listing
+    asked = client.get(PAGE, {"reactivate": counselor.pk}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert "再開しますか" in asked.content.decode()
+    unexplained = client.post(PAGE, {"do": "reactivate", "user": counselor.pk, "reason": ""})
+    assert unexplained.status_code == 400
+    counselor.refresh_from_db()
+    assert not counselor.is_active
+
+    response = client.post(PAGE, {"do": "reactivate", "user": counselor.pk, "reason": "復職"})
+    assert response.status_code == 302
+    counselor.refresh_from_db()
+    assert counselor.is_active and Counselor.objects.get(user=counselor).is_active
+    change = StaffAccountChange.objects.latest("pk")
+    assert (change.kind, change.by, change.reason) == ("reactivated", manager, "復職")
+    signing_in = Client().post("/admin/login/", {"username": counselor.username,
+                                                 "password": PASSWORD})  # fmt: skip
+    assert signing_in.status_code == 302  # the password works again

@@ -50,6 +50,7 @@ def test_declining_asks_for_a_reason_then_cancels(client, offices, frozen):
             "action": "decline_requests",
             "_selected_action": [booking.pk],
             "reason": "本人確認が取れず（職員メモ）",
+            "asked_by": "office",
             "message": "担当者不在のため、お受けできません。",
         },
     )
@@ -76,6 +77,7 @@ def test_the_decline_form_says_truly_which_words_reach_the_person(
                 "action": "decline_requests",
                 "_selected_action": [booking.pk],
                 "reason": "職員メモ：重複申込み",
+                "asked_by": "office",
                 "message": "同じ日に別のご予約があるため、お受けできません。",
             },
         )
@@ -151,3 +153,40 @@ def test_the_history_of_a_change_of_time_and_a_linked_record_reads_in_japanese(c
         assert japanese in page, japanese
     for english in ("asked to move", "change of time declined", "Change of time declined"):
         assert english not in page, english
+
+
+def test_the_lists_cancel_asks_whose_decision_and_counts_the_persons_request_as_theirs(
+    client, offices, frozen, django_capture_on_commit_callbacks
+):
+    """Issue 27: the list's bulk cancel offers "at the person's request", as the
+    schedule's cancel does: recorded and counted as the person's, and the email says so."""
+    booking = book(service("kawagoe"), THU).booking
+    counselor_client(client, offices["kawagoe"])
+    url = reverse("admin:bookings_booking_changelist")
+    chosen = {
+        "action": "decline_requests",
+        "_selected_action": [booking.pk],
+        "reason": "電話で依頼",
+    }
+    page = client.post(url, chosen).content.decode()
+    assert "本人の依頼" in page and 'name="asked_by"' in page
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED  # not chosen: nothing happens
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**chosen, "asked_by": "person"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert booking.events.latest("pk").reason_code == "cancelled_on_request"
+    assert "ご依頼により" in mail.outbox[-1].subject
+
+
+@pytest.mark.parametrize("typed", ["やまだ", "ヤマダ", "ﾔﾏﾀﾞ"])
+@pytest.mark.parametrize("stored", ["ヤマダ ハナコ", "やまだ はなこ"])
+def test_a_kana_name_is_found_typed_in_hiragana_or_katakana(client, offices, frozen, typed, stored):
+    """Issue 27 (minor): フリガナ are typed both ways; a search finds either."""
+    booking = book(service("kawagoe"), THU, data=person(name_kana=stored)).booking
+    counselor_client(client, offices["kawagoe"])
+    for name in ("bookings_booking_changelist", "bookings_applicant_changelist"):
+        page = client.get(reverse(f"admin:{name}"), {"q": typed}).content.decode()
+        assert booking.name in page, (name, typed, stored)

@@ -196,3 +196,53 @@ def test_cancel_needs_a_post_and_refuses_after_the_deadline(client, offices, fro
     client.post(url, {"reason": "就職が決まりました"})
     created.booking.refresh_from_db()
     assert created.booking.status == BookingStatus.CANCELLED
+
+
+def test_a_time_that_passed_while_the_form_was_filled_says_so_and_offers_the_next(
+    client, offices, frozen
+):
+    """Issue 26 (minor): not 「予約が入りました」 for a time nobody took."""
+    kawagoe = offices["kawagoe"]
+    kawagoe.lead_time_days = 0  # same-day booking: a time can pass while the form is filled
+    kawagoe.save(update_fields=["lead_time_days"])
+    frozen.move_to(THU - timedelta(minutes=10))
+    page = go_to_confirm(client)
+    frozen.move_to(THU + timedelta(minutes=2))
+    response = client.post(
+        reverse("booking-confirm", args=["kawagoe"]),
+        {"terms_version": page.context["terms"].pk, "agree_terms": "on"},
+    )
+    assert response.status_code == 302
+    follow = client.get(response["Location"]).content.decode()
+    assert "たった今過ぎました" in follow and "予約が入りました" not in follow
+    assert 'type="radio" name="start"' in follow  # the next free times, to choose from
+    assert not Booking.objects.exists()
+
+
+def test_a_time_the_office_never_offers_is_not_reported_as_taken(client, offices, frozen):
+    from bookings.exceptions import SlotTaken
+
+    for never in (jst(2026, 11, 26, 9, 45), jst(2026, 11, 29, 10, 0)):  # not a start; Sunday
+        with pytest.raises(SlotTaken) as refused:
+            book(service("kawagoe"), never)
+        message = str(refused.value.message)
+        assert "受け付けていません" in message and "予約が入りました" not in message
+        assert refused.value.alternatives  # the nearest free times instead
+
+
+def test_a_mistyped_email_domain_is_asked_about_on_the_confirm_page_not_forced(
+    client, offices, frozen
+):
+    """Issue 26 (minor): gmial.com gets a hint; the address stays as typed."""
+    page = go_to_confirm(client, email="taro@gmial.com").content.decode()
+    assert "taro@gmail.com" in page and "taro@gmial.com" in page
+    assert "もしかして" in page
+    plain = go_to_confirm(Client(), email="taro@gmail.com").content.decode()
+    assert "もしかして" not in plain
+    terms = client.get(reverse("booking-confirm", args=["kawagoe"])).context["terms"]
+    response = client.post(
+        reverse("booking-confirm", args=["kawagoe"]),
+        {"terms_version": terms.pk, "agree_terms": "on"},
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().email == "taro@gmial.com"  # shown, not forced

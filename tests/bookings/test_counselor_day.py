@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from bookings.exceptions import NotAllowedNow
 from bookings.models import Booking, BookingStatus
+from bookings.services import public
 from bookings.services.holds import requests_lapse_undecided
 from bookings.services.links import booking_link_issue
-from bookings.services.public import booking_accept_proposal, booking_verify
 from bookings.services.staff import booking_confirm, booking_propose_time
 from bookings.state import Reason
 from conferencing.models import OnlineMeeting
@@ -51,7 +51,7 @@ def requested(start=THU, *, verified=True, now=NOW, **data):
 
 
 def confirm_from_email(booking, now=NOW):
-    booking_verify(token=booking_link_issue(booking=booking, purpose="verify"), now=now)
+    public.booking_verify(token=booking_link_issue(booking=booking, purpose="verify"), now=now)
 
 
 def act(client, booking, action, **data):
@@ -176,12 +176,39 @@ def test_a_proposed_time_waits_for_the_person_and_lapses_at_the_offices_deadline
     assert "提案した時間" in mail.outbox[-1].body
 
 
+def test_a_time_the_person_turned_down_cannot_be_confirmed_by_staff(
+    staff_client, counselor, frozen, django_capture_on_commit_callbacks
+):
+    booking = requested()
+    later = jst(2026, 11, 27, 10, 0)
+    booking_propose_time(booking=booking, by=counselor, start=later, now=NOW)
+    public.booking_refuse_proposal(booking=booking, now=NOW + timedelta(minutes=5))
+    booking.refresh_from_db()
+    assert booking.start == later and booking.proposed_at is None  # held, back with staff
+    page = staff_client.get(SCHEDULE, {"date": "2026-11-27"}).content.decode()
+    assert "本人が断りました" in (block := block_of(page, booking)) and "confirm" not in block
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _, messages = act(staff_client, booking, "confirm")
+        response = staff_client.post(
+            LIST, {"action": "confirm_requests", "_selected_action": [booking.pk]}, follow=True
+        )
+    assert "本人が断った" in messages[-1] and booking.status == BookingStatus.REQUESTED
+    assert any("本人が断った" in str(m) for m in response.context["messages"])
+    assert not any("確定" in m.subject for m in mail.outbox)
+    # Another proposal is the way forward, and the person can accept that one.
+    booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 27, 11, 0), now=NOW)
+    public.booking_accept_proposal(booking=booking, now=NOW + timedelta(minutes=10))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
 def test_a_proposal_cannot_be_accepted_after_its_deadline(counselor, offices, frozen):
     booking = requested()
     booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 27, 10, 0), now=NOW)
     booking.refresh_from_db()
     with pytest.raises(NotAllowedNow, match=r"承諾できる期限|time to accept"):
-        booking_accept_proposal(booking=booking, now=NOW + timedelta(hours=49))
+        public.booking_accept_proposal(booking=booking, now=NOW + timedelta(hours=49))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
 

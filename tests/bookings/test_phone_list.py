@@ -117,7 +117,12 @@ def test_the_booking_list_cancel_says_who_goes_on_the_phone_list(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             changelist,
-            {"action": "decline_requests", "_selected_action": [booking.pk], "reason": "休み"},
+            {
+                "action": "decline_requests",
+                "_selected_action": [booking.pk],
+                "reason": "休み",
+                "asked_by": "office",
+            },
             follow=True,
         )
     said = " ".join(str(m) for m in response.context["messages"])

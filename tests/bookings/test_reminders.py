@@ -64,3 +64,30 @@ def test_the_short_reminder_comes_thirty_minutes_before_with_the_join_link(
 def test_cancelled_and_requested_bookings_are_not_reminded(offices):
     book(service("kawagoe"), jst(2026, 11, 26, 9, 30))  # requested, never confirmed
     assert bookings_send_reminders(now=jst(2026, 11, 25, 10, 0)) == 0
+
+
+def test_a_booking_made_the_afternoon_before_brings_no_reminder_on_top(
+    offices, frozen, django_capture_on_commit_callbacks
+):
+    """Issue 26 (minor): the ordinary path of a booking made after the day-before reminder's
+    hour sent four emails in five minutes (the email check, confirmed, the meeting link,
+    the reminder at once). The reminder says nothing the confirmation did not."""
+    frozen.move_to(jst(2026, 11, 24, 14, 0))  # Tuesday afternoon
+    start = jst(2026, 11, 25, 9, 30)  # Wednesday morning, Toyooka
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(service("toyooka"), start, now=jst(2026, 11, 24, 14, 0)).booking
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = booking_confirm(
+            booking=email_checked(booking), by=UserFactory(is_superuser=True),
+            now=jst(2026, 11, 24, 14, 3),
+        )  # fmt: skip
+    assert confirmed.status == "confirmed"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bookings_send_reminders(now=jst(2026, 11, 24, 14, 5)) == 0
+    to_person = Notification.objects.filter(recipient=booking.email)
+    assert sorted(to_person.values_list("kind", flat=True)) == [
+        "booking_confirmed", "booking_created", "meeting_issued",
+    ]  # fmt: skip
+    # Just before the start the short reminder with the join link still goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bookings_send_reminders(now=start - timedelta(minutes=29)) == 1

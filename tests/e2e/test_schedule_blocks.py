@@ -5,7 +5,7 @@ screen and in print, and an action's result stays readable: the menu does not re
 it, success and refusal differ, a refused link is kept, and no header covers the block.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -178,3 +178,20 @@ def test_the_last_blocks_menu_opens_in_view_and_the_list_has_finger_sized_target
     assert checkbox["width"] >= 24 and checkbox["height"] >= 24
     select = page.locator("#changelist-form .actions select").bounding_box()
     assert select["height"] >= 44
+
+
+def test_todays_schedule_opens_at_now(live_server, tablet_page, seeded, frozen):
+    """Issue 27 (minor): the day's schedule scrolls to the present on opening."""
+    terms_seed()
+    page = tablet_page
+    thursday = clock.now().astimezone(JST).date() + timedelta(days=4)
+    frozen.move_to(datetime.combine(thursday, time(15, 30), tzinfo=JST))
+    _counselor_signed_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/bookings/booking/schedule/?office=kawagoe")
+    line = page.locator(".schedule .now-line")
+    expect(line).to_be_visible()
+    top = line.evaluate("(el) => el.getBoundingClientRect().top + window.scrollY")
+    viewport = page.viewport_size["height"]
+    assert top > viewport, "the now line is on the first screen: nothing to prove here"
+    box = line.bounding_box()
+    assert 0 <= box["y"] <= viewport

@@ -45,7 +45,7 @@ def test_a_decline_with_a_hidden_character_in_the_reason_or_message_is_refused(
     booking = book(service("kawagoe"), THU).booking
     counselor_client(client, offices["kawagoe"])
     Notification.objects.all().delete()
-    values = {"reason": "職員メモ", "message": "お受けできません。"}
+    values = {"reason": "職員メモ", "message": "お受けできません。", "asked_by": "office"}
     values[field] = f"{RLO}お受けできません。http://evil.example"
     page = client.post(
         reverse("admin:bookings_booking_changelist"),
@@ -153,7 +153,9 @@ def test_the_forms_staff_type_reasons_in_say_which_character_to_remove():
     form = CancelForm({"reason": f"メモ{RLO}", "message": "ok"})
     assert not form.is_valid()
     assert "U+202E" in form.errors["reason"][0]
-    assert CancelForm({"reason": "メモ\n二行目", "message": "改行\nも可"}).is_valid()
+    assert CancelForm(
+        {"reason": "メモ\n二行目", "message": "改行\nも可", "asked_by": "office"}
+    ).is_valid()
 
 
 def test_booking_models_are_untouched_by_a_refused_decline(offices):

@@ -218,9 +218,23 @@ def test_manager_withdraws_a_scheduled_version_from_the_admin(client, kawagoe_ma
     version = schedule(with_terms["kawagoe"], kawagoe_manager)
     change = client.get(reverse("admin:terms_termsversion_change", args=[version.pk]))
     assert "withdraw-form" in change.content.decode()
-    client.post(reverse("admin:terms_termsversion_withdraw", args=[version.pk]))
+    url = reverse("admin:terms_termsversion_withdraw", args=[version.pk])
+    client.post(url, {"confirmed": "yes"})
     version.refresh_from_db()
     assert version.withdrawn_at is not None
+
+
+def test_withdrawing_a_version_asks_first_and_a_bare_post_withdraws_nothing(
+    client, kawagoe_manager, with_terms
+):
+    admin_login(client, kawagoe_manager)
+    version = schedule(with_terms["kawagoe"], kawagoe_manager)
+    url = reverse("admin:terms_termsversion_withdraw", args=[version.pk])
+    asked = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "取り下げ" in asked and 'name="confirmed"' in asked
+    client.post(url)  # the old one-click button's request: asked again, nothing withdrawn
+    version.refresh_from_db()
+    assert version.withdrawn_at is None
 
 
 def test_the_withdraw_form_is_not_nested_in_the_change_form(client, kawagoe_manager, with_terms):
