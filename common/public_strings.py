@@ -24,6 +24,7 @@ PUBLIC_SOURCES = (
     "bookings/api/",
     "bookings/emails/applicant.py",
     "bookings/emails/ics.py",
+    "bookings/emails/pointers.py",
     "bookings/forms.py",
     "bookings/validation.py",
     "bookings/next_steps.py",
@@ -41,10 +42,15 @@ PUBLIC_SOURCES = (
     "offices/devices.py",
     "invitations/views.py",
     "invitations/emails.py",
+    "waitlist/views.py",
+    "waitlist/emails.py",
+    "waitlist/forms.py",
+    "waitlist/services/",
     "terms/views.py",
     "config/errors.py",
     "common/forms.py",
     "common/text.py",
+    "notifications/contacts.py",
 )
 
 # Under a public folder, but read by staff only.

@@ -33,13 +33,15 @@ SECRET_PATH_PREFIXES = (
     "invitations",
     "book/request",
     "sessions",
+    "notifications/line/link",
+    "waitlist",
 )
 _SECRET_PATH = re.compile(
     r"(?<!/admin)/(" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + r")/[^/\s?#\"'<>]+"
 )
 # A URL's userinfo (`redis://:password@host`, `smtp+tls://user:password@host`).
 _USERINFO = re.compile(r"([a-z][a-z0-9+.-]*://)[^/\s@\"'<>]+@", re.IGNORECASE)
-_SECRET_QUERY = re.compile(r"([?&](?:token|t|key)=)[^&\s#\"'<>]+", re.IGNORECASE)
+_SECRET_QUERY = re.compile(r"([?&](?:token|t|key|linkToken)=)[^&\s#\"'<>]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _JOB_SEEKER_NUMBER = re.compile(r"(?<![\w-])\d{5}-\d{1,8}(?![\w-])")
 _PHONE = re.compile(r"(?<![\w+-])(?:\+81|0)\d{1,4}-?\d{1,4}-?\d{3,4}(?![\w-])")

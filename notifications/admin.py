@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import kind_label
-from notifications.models import Notification
+from notifications.models import ContactChannel, Delivery, Notification
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 
 
@@ -20,9 +20,27 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+class DeliveryInline(admin.TabularInline):
+    """Each channel's fate of the message: sent, delivered, or failed with the reason."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ["channel", "status", "reason", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     """The outbox, read-only: what was sent, what waits, what failed and why."""
+
+    inlines = [DeliveryInline]
 
     office_lookup = "office_id"
     list_display = [
@@ -39,6 +57,7 @@ class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdm
     readonly_fields = [
         "dedupe_key", "kind_name", "office_id", "recipient", "language", "subject", "body_masked",
         "status", "attempts", "last_error", "created_at", "sent_at", "attachment_name",
+        "undelivered_at",
     ]  # fmt: skip
     exclude = ["body_text", "body_html", "attachment_content", "attachment_mimetype", "kind"]
 
@@ -49,6 +68,18 @@ class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdm
     @admin.display(description=_("text"))
     def body_masked(self, notification: Notification) -> str:
         return mask_links(notification.body_text)
+
+
+@admin.register(ContactChannel)
+class ContactChannelAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
+    """The channels people added beside email (read-only: the person adds and removes
+    them on their booking page). The address (a LINE user id, a number) is not shown."""
+
+    office_lookup = "office_id"
+    list_display = ["booking_id", "kind", "status", "created_at", "linked_at", "removed_at"]
+    list_filter = ["kind", "status"]
+    fields = ["booking_id", "kind", "status", "created_at", "linked_at", "removed_at"]
+    readonly_fields = fields
 
 
 # The secret part of a link: a long path segment (a booking link's token, a meeting's id)

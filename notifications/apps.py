@@ -9,7 +9,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from offices.roles import COUNSELORS, role_permissions_grant
 
-        role_permissions_grant("notifications", COUNSELORS, ["view_notification"])
+        role_permissions_grant(
+            "notifications", COUNSELORS,
+            ["view_notification", "view_delivery", "view_contactchannel"],
+        )  # fmt: skip
         # The tasks register with Celery in every process (web too), so that work named
         # by its task's name (`common.queue`) finds them.
         import notifications.tasks  # noqa: F401

@@ -28,3 +28,29 @@ def kind_renderers_register(renderers: Mapping[str, Callable]) -> None:
 
 def kind_renderer(kind: str) -> Callable | None:
     return _renderers.get(kind)
+
+
+# Pointers: the short text sent by LINE or SMS for a kind ("there is news about your
+# booking: open this link"), rendered by the app that owns the kind, never with details.
+_pointers: dict[str, Callable] = {}
+_undelivered: list[Callable] = []
+
+
+def kind_pointers_register(renderers: Mapping[str, Callable]) -> None:
+    """`render(notification)` returns the pointer's text (with its link) or None."""
+    _pointers.update(renderers)
+
+
+def kind_pointer(kind: str) -> Callable | None:
+    return _pointers.get(kind) or _pointers.get(kind.split(":", 1)[0])
+
+
+def undelivered_handler_register(handler: Callable) -> None:
+    """`handler(notification)` is called once when a message reached none of the person's
+    channels (the booking app lists a call for a counselor)."""
+    if handler not in _undelivered:
+        _undelivered.append(handler)
+
+
+def undelivered_handlers() -> list[Callable]:
+    return list(_undelivered)

@@ -22,7 +22,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=50)
     office_id = models.PositiveBigIntegerField(_("office"), null=True, blank=True, db_index=True)
-    recipient = models.EmailField(_("recipient"))
+    # Empty for a person without email who is reached only by LINE or SMS (`Delivery`).
+    recipient = models.EmailField(_("recipient"), blank=True)
     language = models.CharField(_("language"), max_length=languages.CODE_MAX_LENGTH, default="ja")
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
@@ -42,6 +43,8 @@ class Notification(models.Model):
     # by the sending worker on its first claim (subject and bodies empty until then).
     booking_id = models.PositiveBigIntegerField(null=True, blank=True)
     params = models.JSONField(null=True, blank=True)
+    # When every channel of the person failed and the message was handed to the phone list.
+    undelivered_at = models.DateTimeField(_("all channels failed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("email")
@@ -54,3 +57,103 @@ class Notification(models.Model):
     @property
     def needs_rendering(self) -> bool:
         return self.params is not None and not self.subject
+
+
+class ContactChannel(models.Model):
+    """
+    A channel beside email that a person added from their booking page: the office's LINE
+    official account (linked through LINE's account-link flow) or a Japanese mobile number
+    for SMS. Only pointers go there (`notifications.channels.pointer`): the booking stays
+    here. Keyed by the booking's id, a plain value (`notifications` knows no Booking).
+    """
+
+    class Kind(models.TextChoices):
+        LINE = "line", _("LINE")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        LINKING = "linking", _("Being linked")
+        ACTIVE = "active", _("In use")
+        REMOVED = "removed", _("Removed")
+
+    booking_id = models.PositiveBigIntegerField(_("booking"), db_index=True)
+    office_id = models.PositiveBigIntegerField(_("office"), db_index=True)
+    kind = models.CharField(_("channel"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.LINKING
+    )
+    # An SMS number in E.164 (+8190...), or the LINE user id of the office's account.
+    address = models.CharField(_("address"), max_length=100, blank=True)
+    # LINE linking: the hash of the code the person sends to the office's account, then of
+    # the nonce handed to LINE's account-link dialog; both end when the link is made.
+    link_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    nonce_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = ClockDateTimeField(_("added at"), auto_now_add=True)
+    linked_at = models.DateTimeField(_("in use since"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels (LINE, SMS)")
+        ordering = ["booking_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking_id", "kind"],
+                condition=~models.Q(status="removed"),
+                name="contactchannel_one_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class Delivery(models.Model):
+    """
+    One message on one channel: queued, sent (the provider took it), delivered (the
+    provider says it arrived) or failed with the provider's reason (an SMTP answer, a
+    bounce, LINE's or the SMS provider's error code). A failed delivery falls back to the
+    person's next channel (`notifications.delivery`).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        LINE = "line", _("LINE")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries",
+        verbose_name=_("message"),
+    )  # fmt: skip
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    contact = models.ForeignKey(
+        ContactChannel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # What the provider said, never an address or a message text.
+    reason = models.CharField(_("provider's reason"), max_length=200, blank=True)
+    provider_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    created_at = ClockDateTimeField(_("queued at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last news at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_one_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.get_status_display()}"

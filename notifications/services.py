@@ -7,8 +7,8 @@ renders it (text, HTML, calendar file, its own secret links) and keeps the resul
 every later attempt sends the same email under the same Message-ID.
 """
 
-import hashlib
 import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from common.queue import enqueue_after_commit
-from notifications.kinds import kind_renderer
+from notifications.delivery import delivery_record, email_failed_for_good, pointers_send
+from notifications.kinds import kind_pointer, kind_renderer
+from notifications.message_ids import message_id
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class Message:
 def notification_enqueue(
     *, dedupe_key: str, kind: str, recipient: str, language: str,
     render: Callable[[], Message | None], office_id: int | None = None,
+    booking_id: int | None = None,
 ) -> Notification | None:  # fmt: skip
     """
     The one way an email is sent. In the caller's transaction: the dedupe key is checked
@@ -66,6 +69,7 @@ def notification_enqueue(
                 dedupe_key=dedupe_key,
                 kind=kind,
                 office_id=office_id,
+                booking_id=booking_id,
                 recipient=recipient,
                 language=language,
                 subject=message.subject[:300],
@@ -153,17 +157,6 @@ _RENDERED = ["subject", "body_text", "body_html", "attachment_name", "attachment
              "attachment_mimetype"]  # fmt: skip
 
 
-def message_id(notification: Notification) -> str:
-    """
-    The same Message-ID for every attempt of one email: should a worker die between the
-    mail server accepting it and the outbox recording that, the second copy carries the
-    same ID, which mail clients use to collapse duplicates.
-    """
-    digest = hashlib.sha256(notification.dedupe_key.encode()).hexdigest()[:24]
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-    return f"<{notification.pk}.{digest}@{domain}>"
-
-
 def sender(notification: Notification) -> str:
     """
     From: the office's name (in the email's language) with the site's address, e.g.
@@ -195,9 +188,15 @@ def notification_send(*, notification_id: int, now: datetime) -> bool:
     try:
         notification = _claim(notification_id, now)
     except Exception as error:  # rendering failed: counted as an attempt, as a send would
-        _failed(notification_id, error, claimed=False)
+        _failed(notification_id, error, claimed=False, now=now)
         return False
     if notification is None:
+        return False
+    if not notification.recipient:  # a person reached only by LINE or SMS
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.SENT, sent_at=now, claimed_at=None
+        )
+        pointers_send(notification_id=notification.pk, now=now)
         return False
     email = EmailMultiAlternatives(
         subject=notification.subject,
@@ -216,14 +215,33 @@ def notification_send(*, notification_id: int, now: datetime) -> bool:
         )
     try:
         email.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [answer[0] for answer in error.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):  # refused for good
+            _refused(notification, f"SMTP {codes[0]}: recipient refused", now)
+            return False
+        _failed(notification.pk, error, claimed=True, now=now)
+        return False
     except Exception as error:  # any transport failure: keep it queued and say why
-        _failed(notification.pk, error, claimed=True)
+        _failed(notification.pk, error, claimed=True, now=now)
         return False
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT, sent_at=now, last_error="", claimed_at=None
     )
     logger.info("email id=%s kind=%s sent", notification.pk, notification.kind)
+    delivery_record(notification_id=notification.pk, channel="email", status="sent", now=now)
+    if kind_pointer(notification.kind) is not None:
+        pointers_send(notification_id=notification.pk, now=now)
     return True
+
+
+def _refused(notification: Notification, reason: str, now: datetime) -> None:
+    """The mail server refused the recipient (a 5xx answer): no later attempt can succeed."""
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.FAILED, last_error=reason[:300], claimed_at=None
+    )
+    logger.warning("email id=%s kind=%s refused: %s", notification.pk, notification.kind, reason)
+    email_failed_for_good(notification_id=notification.pk, reason=reason, now=now)
 
 
 def _claim(notification_id: int, now: datetime) -> Notification | None:
@@ -254,7 +272,7 @@ def _claim(notification_id: int, now: datetime) -> Notification | None:
     return notification
 
 
-def _failed(notification_id: int, error: Exception, *, claimed: bool) -> None:
+def _failed(notification_id: int, error: Exception, *, claimed: bool, now: datetime) -> None:
     """An attempt that failed: queued again, or failed for good after MAX_ATTEMPTS. The
     error's class only: SMTP messages can echo the recipient's address."""
     notification = Notification.objects.filter(pk=notification_id).first()
@@ -272,6 +290,8 @@ def _failed(notification_id: int, error: Exception, *, claimed: bool) -> None:
         "email id=%s kind=%s not sent (attempt %s): %s",
         notification_id, notification.kind, attempts, type(error).__name__,
     )  # fmt: skip
+    if failed:
+        email_failed_for_good(notification_id=notification_id, reason=type(error).__name__, now=now)
 
 
 def notification_ids_due(*, now: datetime) -> list[int]:

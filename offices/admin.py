@@ -88,6 +88,7 @@ class ServiceInline(admin.StackedInline):
                     ("name", "name_en"),
                     ("description", "description_en"),
                     ("accepts_web", "accepts_invitations", "accepts_phone"),
+                    ("waitlist_enabled", "waitlist_offer_minutes"),
                     "admin_note",
                 ]
             },

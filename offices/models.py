@@ -378,6 +378,25 @@ class Service(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    waitlist_enabled = models.BooleanField(
+        _("waitlist"),
+        default=False,
+        help_text=_(
+            "People who find no free time may join a waitlist for a day or a range of days "
+            "(through open booking with the email check, or with their invitation); a time "
+            "that frees up is offered to them one at a time, in the order they asked."
+        ),
+    )
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        _("waitlist offer held for (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long a freed time is kept for the person it is offered to before it passes to "
+            "the next. An offer never outlasts the time's booking deadline, so close to the day "
+            "it is shorter; choose fewer minutes (e.g. 15) where times free up on the day."
+        ),
+    )
 
     # Overrides of the office's rules: blank = as the office.
     slot_minutes = models.PositiveSmallIntegerField(

@@ -159,9 +159,13 @@ OFFICES = [
                 "confirmation_mode": "instant",
                 "email_verification_minutes": 60,
                 "job_seeker_number": "optional",
+                # Demo: evening and Saturday times are few and fill first (docs/waitlist.md).
+                "waitlist_enabled": True,
+                "waitlist_offer_minutes": 30,
                 "admin_note": (
                     "デモ値: 資料に時間帯の記載がないため、平日17:15〜19:30と土曜9:30〜12:30は"
                     "仮の値です。キャンセル期限（前日まで）も仮の値です。"
+                    "キャンセル待ち（30分の案内）はデモとして有効にしています。"
                 ),
                 "hours": [(d, time(17, 15), time(19, 30)) for d in WEEKDAYS]
                 + [(SATURDAY, time(9, 30), time(12, 30))],

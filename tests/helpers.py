@@ -151,6 +151,7 @@ def unguarded(module, monkeypatch):
                     "phonecall",
                 ):
                     cursor.execute(f"DELETE FROM bookings_{table}")  # noqa: S608 - our own names
+                cursor.execute("DELETE FROM notifications_delivery")
                 cursor.execute("DELETE FROM notifications_notification")
                 cursor.execute("DELETE FROM bookings_booking")
                 cursor.execute(import_module("bookings.migrations.0026_group_sessions").OVERLAP)

@@ -64,6 +64,23 @@ def toyooka_rows(offices):
         start=jst(2026, 11, 25, 13, 0), minutes=60, capacity=10,
         by=User.objects.get(username="toyooka-manager"), now=clock.now(),
     )  # fmt: skip
+    from notifications.models import ContactChannel
+
+    ContactChannel.objects.create(
+        booking_id=created.booking.pk, office_id=created.booking.office_id, kind="sms",
+        address="+819012345678", status="active",
+    )  # fmt: skip
+    from waitlist.models import WaitlistEntry, WaitlistOffer
+
+    entry = WaitlistEntry.objects.create(
+        office=created.booking.office, service=created.booking.service, name="待機 太郎",
+        email="w@example.jp", first_day=created.booking.start.date(),
+        last_day=created.booking.start.date(), status="waiting",
+    )  # fmt: skip
+    WaitlistOffer.objects.create(
+        entry=entry, office=entry.office, service=entry.service, start=created.booking.start,
+        end=created.booking.end, expires_at=created.booking.start,
+    )  # fmt: skip
     toyooka = offices["toyooka"]
     rows = {}
     for model, model_admin in SCOPED:

@@ -18,6 +18,7 @@ from bookings.admin import (
     record_link,
     schedule,
     schedule_csv,
+    sms,
 )
 from bookings.admin.forms import CancelForm, MeetingLinkForm
 from bookings.admin.search import KanaSearchMixin
@@ -117,7 +118,7 @@ class BookingAdmin(
     inlines = [BookingEventInline, BookingLinkInline]
     actions = [
         "confirm_requests", "decline_requests", "paste_meeting_link", "note_contact",
-        "send_new_link",
+        "send_new_link", sms.send_notices_by_sms,
     ]  # fmt: skip
     exclude = ["attendees", "applicant", "job_seeker_number"]
     readonly_fields = [

@@ -77,7 +77,14 @@ class PhoneCallAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
 
     @admin.display(description=gettext_lazy("what to tell"), ordering="kind")
     def what(self, obj: PhoneCall) -> str:
-        return str(EmailKind(obj.kind).label) if obj.kind in EmailKind.values else obj.kind
+        from notifications.kinds import kind_label
+
+        what = (
+            str(EmailKind(obj.kind).label) if obj.kind in EmailKind.values else kind_label(obj.kind)
+        )
+        if obj.dedupe_key.startswith("undelivered:"):
+            return _("%(what)s (not delivered by email, LINE or SMS)") % {"what": what}
+        return what
 
     @admin.display(description=gettext_lazy("booking"), ordering="booking__reference")
     def booking_link(self, obj: PhoneCall) -> str:

@@ -52,6 +52,15 @@ from offices.rules import rules_for_service
 from terms.selectors import terms_in_force
 
 EXTEND_CHOICES = [(m, m) for m in (5, 10, 15, 30, 45, 60)]
+# Panels other apps show under the day's schedule (the waitlist's offers): each is called
+# with the office, the day and the request's moment and returns {"template", "context"},
+# or None for nothing. Registered once, from the other app's admin module.
+DAY_PANELS: list = []
+
+
+def day_panel_register(panel) -> None:
+    if panel not in DAY_PANELS:
+        DAY_PANELS.append(panel)
 
 
 class ExtendForm(forms.Form):
@@ -123,6 +132,11 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         "now": request.now,
         # The requests a counselor can answer now (past, unverified and proposed ones wait).
         "requested_count": sum(1 for b in schedule.blocks if "confirm" in b.offers),
+        "panels": [
+            shown
+            for panel in DAY_PANELS
+            if (shown := panel(office=office, day=day, now=request.now)) is not None
+        ],
     }
     return render(request, "admin/bookings/schedule.html", context)
 

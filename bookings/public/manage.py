@@ -81,16 +81,25 @@ def _reconsent_context(booking, now) -> dict:
     return {"needs_reconsent": True, "new_terms": terms, "new_terms_summary": summary}
 
 
+def manage_context(request: HttpRequest, booking, token: str) -> dict:
+    from bookings.public.channels import channels_context
+
+    now = request.now
+    context = {
+        **_manage_context(booking, now), **_reconsent_context(booking, now),
+        **channels_context(booking), "token": token,
+    }  # fmt: skip
+    if booking.status == BookingStatus.SWITCHED_TO_PHONE:
+        switched = booking.events.filter(to_status=BookingStatus.SWITCHED_TO_PHONE).last()
+        context["switched_at"] = display.format_datetime(switched.at) if switched else ""
+    return context
+
+
 @never_cache
 def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_or_404(token, MANAGE)
     # No record of use here: mail scanners open links (a GET), people act (a POST).
-    now = request.now
-    context = {**_manage_context(booking, now), **_reconsent_context(booking, now), "token": token}
-    if booking.status == BookingStatus.SWITCHED_TO_PHONE:
-        switched = booking.events.filter(to_status=BookingStatus.SWITCHED_TO_PHONE).last()
-        context["switched_at"] = display.format_datetime(switched.at) if switched else ""
-    return token_page(request, "bookings/manage.html", context)
+    return token_page(request, "bookings/manage.html", manage_context(request, booking, token))
 
 
 @never_cache

@@ -5,6 +5,7 @@ from django.urls import path
 
 from bookings.public import (
     booking_flow,
+    channels,
     device_check,
     find,
     manage,
@@ -62,6 +63,22 @@ urlpatterns = [
     path("bookings/<str:token>/change/", reschedule.booking_change, name="booking-change"),
     path("bookings/<str:token>/calendar.ics", manage.booking_calendar, name="booking-calendar"),
     path("bookings/<str:token>/cancel/", manage.booking_cancel, name="booking-cancel"),
+    path("bookings/<str:token>/notices/sms/", channels.booking_sms_set, name="booking-sms-set"),
+    path(
+        "bookings/<str:token>/notices/line/", channels.booking_line_link, name="booking-line-link"
+    ),
+    path(
+        "bookings/<str:token>/notices/line/remove/",
+        channels.booking_channel_remove,
+        {"kind": "line"},
+        name="booking-line-remove",
+    ),
+    path(
+        "bookings/<str:token>/notices/sms/remove/",
+        channels.booking_channel_remove,
+        {"kind": "sms"},
+        name="booking-sms-remove",
+    ),
     path("bookings/<str:token>/agree/", manage.booking_agree_view, name="booking-agree"),
     path(
         "bookings/<str:token>/accept/",

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from bookings.models import Booking
 from bookings.selectors.availability import Slot, slot_list_available
@@ -74,9 +75,20 @@ def _bump_after_commit(key: str, *, now_too: bool = False) -> None:
     transaction.on_commit(bump)
 
 
+# Sent once a change that moves an office's availability is committed: a booking
+# cancelled, lapsed, declined or moved, a closure lifted, hours or counselors changed. The
+# one place other apps learn that a time may have been freed (the waitlist listens,
+# waitlist/receivers.py); receivers get `office_id` and must not raise into the committer.
+availability_moved = Signal()
+
+
 def availability_changed(office_id: int) -> None:
-    """Call inside or outside a transaction: the bump happens once committed."""
+    """Call inside or outside a transaction: the bump happens once committed, and then
+    `availability_moved` is sent."""
     _bump_after_commit(_version_key(office_id))
+    transaction.on_commit(
+        lambda: availability_moved.send_robust(sender=Office, office_id=office_id), robust=True
+    )
 
 
 # The office's setup alone (hours, closures, counselors, absences, services, the office,

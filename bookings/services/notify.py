@@ -94,16 +94,25 @@ def booking_notify(
     cancellation).
     """
     from bookings.emails.applicant import booking_template
+    from notifications.contacts import booking_ids_with_channels
 
     kind = EmailKind(kind)
     intents = []
-    if not booking.email:  # a person without email is told by phone: the phone list
+    # A person without email is reached by LINE or SMS where they added one (the outbox's
+    # pointer; a pointer that fails is listed for a phone call then), else by phone.
+    # An event without an email template sends nothing.
+    has_message = booking_template(booking, kind) is not None
+    reachable = bool(booking.email) or (
+        has_message
+        and kind in POINTER_KINDS
+        and booking.pk in booking_ids_with_channels([booking.pk])
+    )
+    if not reachable:
         from bookings.services.phone_calls import PHONE_LIST_KINDS, phone_call_add
 
         if kind in PHONE_LIST_KINDS:
             phone_call_add(booking, kind, occurrence=occurrence)
-    # An event without an email template sends nothing.
-    if booking.email and booking_template(booking, kind) is not None:
+    if reachable and has_message:
         intents.append(
             Intent(
                 dedupe_key=(
@@ -168,6 +177,47 @@ def staff_notice_render(notification) -> Message:
     return staff_message(booking, notification.params["kind"], meeting=meeting)
 
 
+# The person's messages that also go by LINE or SMS, as a pointer (not the request's email
+# check, which only email can do, nor the new link, which is an email's own).
+POINTER_KINDS = tuple(
+    kind for kind in EmailKind if kind not in (EmailKind.CREATED, EmailKind.NEW_LINK)
+)
+REMINDER_KINDS = ("reminder_day_before", "reminder_soon")
+
+
+def booking_pointer_render(notification) -> str | None:
+    """The pointer of a person's message (LINE, SMS): the office's name, a fixed sentence
+    and a new link to the booking's page, in the person's language; never the details."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from bookings.emails.pointers import pointer_text
+    from bookings.services.links import booking_link_issue
+    from bookings.tokens import MANAGE
+
+    booking = Booking.objects.select_related("office").filter(pk=notification.booking_id).first()
+    if booking is None:
+        return None
+    with translation.override(notification.language or booking.language):
+        return pointer_text(
+            kind=notification.kind,
+            office_name=booking.office.name,
+            url=settings.SITE_URL.rstrip("/")
+            + reverse("booking-manage", args=[booking_link_issue(booking=booking, purpose=MANAGE)]),
+        )
+
+
+def booking_undelivered(notification) -> None:
+    """A person's message that reached none of their channels: a call for a counselor."""
+    from bookings.services.phone_calls import phone_call_add_undelivered
+
+    booking = Booking.objects.filter(pk=notification.booking_id).first()
+    if booking is not None:
+        kind = (notification.params or {}).get("kind") or notification.kind
+        phone_call_add_undelivered(booking, kind, notification_id=notification.pk)
+
+
 def awaits_staff(booking: Booking) -> bool:
     """A request counselors are to answer: confirmed from its email, no proposal pending."""
     return (
@@ -186,7 +236,12 @@ def register_email_kinds() -> None:
     """Names this app's email kinds for the admin's outbox (called once, at start-up)."""
     from django.utils.translation import gettext_lazy as _
 
-    from notifications.kinds import kind_labels_register, kind_renderers_register
+    from notifications.kinds import (
+        kind_labels_register,
+        kind_pointers_register,
+        kind_renderers_register,
+        undelivered_handler_register,
+    )
 
     kind_labels_register(
         {
@@ -206,3 +261,8 @@ def register_email_kinds() -> None:
         {f"booking_{kind.value}": booking_notice_render for kind in EmailKind}
         | dict.fromkeys(STAFF_KINDS, staff_notice_render)
     )
+    kind_pointers_register(
+        dict.fromkeys([f"booking_{kind.value}" for kind in POINTER_KINDS], booking_pointer_render)
+        | dict.fromkeys(REMINDER_KINDS, booking_pointer_render)
+    )
+    undelivered_handler_register(booking_undelivered)

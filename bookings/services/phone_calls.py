@@ -48,6 +48,16 @@ def phone_call_add(booking: Booking, kind: EmailKind, *, occurrence: str = "") -
     return call
 
 
+def phone_call_add_undelivered(booking: Booking, kind: str, *, notification_id: int) -> PhoneCall:
+    """Lists a call for a message that reached none of the person's channels (the email
+    bounced or was refused, LINE and SMS failed): once per message."""
+    call, _created = PhoneCall.objects.get_or_create(
+        dedupe_key=f"undelivered:{notification_id}",
+        defaults={"booking": booking, "office_id": booking.office_id, "kind": kind[:40]},
+    )
+    return call
+
+
 def phone_call_record(
     *, call: PhoneCall, by: User, result: str, note: str = "", now: datetime
 ) -> PhoneCall:

@@ -44,21 +44,24 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 def bookings_send_reminders(*, now: datetime) -> int:
     from bookings.emails.applicant import reminder_message
     from bookings.services.links import booking_email_links
+    from notifications.contacts import booking_ids_with_channels
     from notifications.services import notification_enqueue
 
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
     queued = 0
     for office in Office.objects.all():
         bookings = list(
-            Booking.objects.select_related("office", "service")
-            .filter(
+            Booking.objects.select_related("office", "service").filter(
                 office=office,
                 status=BookingStatus.CONFIRMED,
                 start__gt=now,
                 start__lte=now + _LOOKAHEAD,
             )
-            .exclude(email="")  # a person without email is reminded by phone
         )
+        # A person without email is reminded by LINE or SMS where they added one, else by
+        # phone (they are on the counselors' day as usual).
+        with_channels = booking_ids_with_channels([b.pk for b in bookings if not b.email])
+        bookings = [b for b in bookings if b.email or b.pk in with_channels]
         if not bookings:
             continue
         from notifications.models import Notification
@@ -90,6 +93,7 @@ def bookings_send_reminders(*, now: datetime) -> int:
                                 b, k, now=now, links=booking_email_links(b)
                             ),
                             office_id=booking.office_id,
+                            booking_id=booking.pk,
                         )
                         is not None
                     )

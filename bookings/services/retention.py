@@ -49,6 +49,7 @@ def retention_cutoff(now: datetime) -> datetime:
 def personal_data_purge(*, now: datetime) -> PurgeReport:
     """Periodic (daily). Safe to run twice: what is purged is skipped the next time."""
     from bookings.services.closing import bookings_close_stale
+    from notifications.contacts import contacts_forget
     from notifications.models import Notification
 
     # Open bookings are skipped below: those that can no longer take place are closed first.
@@ -73,6 +74,7 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
             BookingLink.objects.filter(booking_id__in=ids).delete()
             BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
             PhoneCall.objects.filter(booking_id__in=ids).exclude(note="").update(note="")
+            contacts_forget(booking_ids=ids, now=now)
 
     recent_or_active = Booking.objects.filter(applicant=OuterRef("pk")).filter(
         Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES)

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "invitations",
+    "waitlist",
     "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -548,6 +549,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_queued_notifications",
         "schedule": 60.0,
     },
+    "waitlist-sweep": {
+        "task": "waitlist.tasks.waitlist_sweep_task",
+        "schedule": 60.0,
+    },
     "expire-unverified-bookings": {
         "task": "bookings.tasks.expire_unverified_bookings",
         "schedule": 60.0,
@@ -636,6 +641,25 @@ GRAPH_API_BASE = env("GRAPH_API_BASE", default="https://graph.microsoft.com/v1.0
 # Where msal's requests for login.microsoftonline.com go (a proxy; the local fake in tests).
 MS_LOGIN_BASE = env("MS_LOGIN_BASE", default="https://login.microsoftonline.com")
 CONFERENCING_HTTP_TIMEOUT = env.float("CONFERENCING_HTTP_TIMEOUT", default=10.0)
+
+# --- Channels beside email: LINE and SMS (see the README: "LINE and SMS") -------------
+# Off unless configured; only pointers go there (a link, never a booking's details).
+# The offices' LINE official accounts (Messaging API channels), by office slug:
+# {"toyooka": {"channel_secret": ..., "access_token": ..., "basic_id": "@123abcde"}}.
+LINE_ACCOUNTS: dict = env.json("LINE_ACCOUNTS", default={})
+LINE_API_BASE = env("LINE_API_BASE", default="https://api.line.me")
+LINE_ACCESS_BASE = env("LINE_ACCESS_BASE", default="https://access.line.me")
+# Where "send this code to the office's account" opens LINE (its URL scheme).
+LINE_URL_SCHEME_BASE = env("LINE_URL_SCHEME_BASE", default="https://line.me/R")
+LINE_LINK_MINUTES = env.int("LINE_LINK_MINUTES", default=30)
+# SMS through Twilio's Programmable Messaging API: {"account_sid": "AC...", "auth_token":
+# ..., "from": "+1..." or "messaging_service_sid": "MG..."}.
+SMS_ACCOUNT: dict = env.json("SMS_ACCOUNT", default={})
+SMS_API_BASE = env("SMS_API_BASE", default="https://api.twilio.com")
+CHANNELS_HTTP_TIMEOUT = env.float("CHANNELS_HTTP_TIMEOUT", default=10.0)
+# Bounces: the mail relay POSTs each bounce (a DSN, RFC 3464) to /notifications/email/bounce/
+# signed with HMAC-SHA256 of the body under this secret (header X-Bounce-Signature, hex).
+EMAIL_BOUNCE_SECRET = env("EMAIL_BOUNCE_SECRET", default="")
 
 # --- Staff sign-in with Microsoft Entra ID (docs/staff-sign-in.md) ----------------------
 # Off unless the tenant, the application's client id and its secret are set. ENTRA_GROUPS

@@ -141,3 +141,20 @@ def test_expired_sessions_are_removed_on_a_schedule_with_their_booking_drafts(
     assert any(
         entry["task"] == "bookings.tasks.clear_expired_sessions" for entry in schedule.values()
     )
+
+
+def test_an_old_bookings_sms_number_and_line_user_id_are_purged_with_it(old_and_recent):
+    from notifications.models import ContactChannel
+
+    old, recent = old_and_recent
+    for booking, kind, address in ((old, "sms", "+819012345678"), (old, "line", "Uold"),
+                                   (recent, "sms", "+819087654321")):  # fmt: skip
+        ContactChannel.objects.create(
+            booking_id=booking.pk, office_id=booking.office_id, kind=kind, address=address,
+            status="active",
+        )  # fmt: skip
+    personal_data_purge(now=NOW)
+    assert set(
+        ContactChannel.objects.filter(booking_id=old.pk).values_list("address", "status")
+    ) == {("", "removed")}
+    assert ContactChannel.objects.get(booking_id=recent.pk).address == "+819087654321"

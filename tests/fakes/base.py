@@ -72,8 +72,11 @@ class FakeService:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 self.pending = None
+                self.after = None
                 with fake.lock:
                     fake.handle(self, method, url.path, url.query, raw)
+                if self.after is not None:  # work that calls back into the app, unlocked
+                    self.after()
                 if self.pending is not None:
                     time.sleep(self.delay)
                     self.delay = 0.0

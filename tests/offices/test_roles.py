@@ -67,8 +67,10 @@ COUNSELOR_PERMISSIONS = {
     "terms.view_termsversion", "terms.view_consent", "bookings.view_booking",
     "bookings.change_booking", "bookings.view_bookingevent", "bookings.view_applicant",
     "bookings.change_applicant", "notifications.view_notification",
+    "notifications.view_delivery", "notifications.view_contactchannel",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
     "bookings.view_groupsession", "bookings.add_groupsession", "bookings.change_groupsession",
+    "waitlist.view_waitlistentry", "waitlist.view_waitlistoffer",
 }  # fmt: skip
 MANAGER_PERMISSIONS = COUNSELOR_PERMISSIONS | {
     "offices.change_office", "offices.add_service", "offices.change_service",

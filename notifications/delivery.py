@@ -1,0 +1,237 @@
+"""
+Delivery of one message (`Notification`) on each channel (`Delivery`): the email, and a
+pointer by LINE or SMS when the person added one. A pointer goes to the person's first
+channel (LINE, then SMS); when that fails (refused when sent, or a failed receipt later),
+to the next one. When the email and every channel failed (or the person has no email and
+no channel worked), the message is handed once to the undelivered handlers: the booking
+app lists a call for a counselor on its phone list. Providers are spoken to outside any
+transaction; the unique (message, channel) row is the claim, so two workers never send
+one pointer twice.
+"""
+
+import email
+import email.policy
+import logging
+import re
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from notifications.channels import DeliveryFailed, provider_for
+from notifications.kinds import kind_pointer, undelivered_handlers
+from notifications.models import ContactChannel, Delivery, Notification
+
+logger = logging.getLogger(__name__)
+
+_ON_ITS_WAY = (Delivery.Status.QUEUED, Delivery.Status.SENT, Delivery.Status.DELIVERED)
+
+
+def delivery_record(
+    *, notification_id: int, channel: str, status: str, now: datetime, reason: str = "",
+    ref: str = "",
+) -> None:  # fmt: skip
+    """Records what became of the message on `channel` (one row per message and channel)."""
+    updated = Delivery.objects.filter(notification_id=notification_id, channel=channel).update(
+        status=status, reason=reason[:200], updated_at=now, **({"provider_ref": ref} if ref else {})
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                Delivery.objects.create(
+                    notification_id=notification_id, channel=channel, status=status,
+                    reason=reason[:200], provider_ref=ref, updated_at=now,
+                )  # fmt: skip
+        except IntegrityError:  # recorded at the same moment by another worker
+            delivery_record(
+                notification_id=notification_id, channel=channel, status=status, now=now,
+                reason=reason, ref=ref,
+            )  # fmt: skip
+
+
+def pointers_send(*, notification_id: int, now: datetime) -> bool:
+    """
+    Sends the message's pointer on the person's next channel not yet tried (called after
+    the email's attempt, and again when a channel's receipt says it failed). Returns True
+    when a pointer is on its way; when none can be and the email failed too, the message
+    is undelivered (`message_undelivered_check`).
+    """
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.booking_id is None:
+        return False
+    render = kind_pointer(notification.kind)
+    if render is None:
+        return False
+    tried = {
+        delivery.channel: delivery.status
+        for delivery in Delivery.objects.filter(notification_id=notification_id)
+        if delivery.channel != Delivery.Channel.EMAIL
+    }
+    if any(status in _ON_ITS_WAY for status in tried.values()):
+        return True
+    contacts = ContactChannel.objects.filter(
+        booking_id=notification.booking_id, status=ContactChannel.Status.ACTIVE
+    ).order_by("kind")
+    for contact in contacts:
+        if contact.kind in tried:
+            continue
+        if _pointer_send(notification, contact, render, now):
+            return True
+    message_undelivered_check(notification_id=notification_id, now=now)
+    return False
+
+
+def _pointer_send(notification: Notification, contact: ContactChannel, render, now) -> bool:
+    from offices.models import Office
+
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                notification=notification, channel=contact.kind, contact=contact, updated_at=now
+            )
+    except IntegrityError:  # another worker claimed this channel for this message
+        return True
+    office_slug = Office.objects.filter(pk=contact.office_id).values_list("slug", flat=True).first()
+    provider = provider_for(contact.kind, office_slug=office_slug or "")
+    try:
+        if provider is None:
+            raise DeliveryFailed("channel not configured")
+        text = render(notification)
+        if not text:
+            raise DeliveryFailed("nothing to send")
+        sent = provider.send(
+            to=contact.address, text=text, idempotency_key=f"delivery:{delivery.pk}"
+        )
+    except DeliveryFailed as failed:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED, reason=failed.reason, updated_at=now
+        )
+        logger.warning(
+            "pointer id=%s channel=%s failed: %s", notification.pk, contact.kind, failed.reason
+        )
+        return False
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, provider_ref=sent.ref[:100], updated_at=now
+    )
+    logger.info("pointer id=%s channel=%s sent", notification.pk, contact.kind)
+    return True
+
+
+def _email_may_arrive(notification: Notification) -> bool:
+    """The email was sent and no bounce came back, or it is still being tried."""
+    if not notification.recipient:
+        return False
+    if notification.status == Notification.Status.FAILED:
+        return False
+    return not Delivery.objects.filter(
+        notification=notification, channel=Delivery.Channel.EMAIL, status=Delivery.Status.FAILED
+    ).exists()
+
+
+def message_undelivered_check(*, notification_id: int, now: datetime) -> bool:
+    """
+    When neither the email nor any pointer can reach the person, hands the message once to
+    the undelivered handlers (the phone list). Returns True when this call handed it.
+    """
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.undelivered_at is not None:
+        return False
+    if kind_pointer(notification.kind) is None or _email_may_arrive(notification):
+        return False
+    pointers = Delivery.objects.filter(notification=notification).exclude(
+        channel=Delivery.Channel.EMAIL
+    )
+    if pointers.filter(status__in=_ON_ITS_WAY).exists():
+        return False
+    tried = set(pointers.values_list("channel", flat=True))
+    untried = ContactChannel.objects.filter(
+        booking_id=notification.booking_id, status=ContactChannel.Status.ACTIVE
+    ).exclude(kind__in=tried)
+    if untried.exists():
+        return False
+    with transaction.atomic():
+        if not Notification.objects.filter(pk=notification_id, undelivered_at__isnull=True).update(
+            undelivered_at=now
+        ):
+            return False
+        for handler in undelivered_handlers():
+            handler(notification)
+    logger.warning("message id=%s kind=%s reached no channel", notification_id, notification.kind)
+    return True
+
+
+def email_failed_for_good(*, notification_id: int, reason: str, now: datetime) -> None:
+    """The email will not arrive (refused by the mail server, bounced, out of attempts):
+    recorded, then the pointer and the undelivered check have their turn."""
+    delivery_record(
+        notification_id=notification_id, channel=Delivery.Channel.EMAIL,
+        status=Delivery.Status.FAILED, reason=reason, now=now,
+    )  # fmt: skip
+    pointers_send(notification_id=notification_id, now=now)
+    message_undelivered_check(notification_id=notification_id, now=now)
+
+
+# --- Receipts -------------------------------------------------------------------------
+
+_SMS_FAILED = ("failed", "undelivered")
+
+
+def sms_receipt(*, ref: str, status: str, error_code: str, now: datetime) -> bool:
+    """A delivery receipt from the SMS provider: delivered, or failed with its error code
+    (then the next channel). Returns whether it named a delivery of ours."""
+    delivery = Delivery.objects.filter(channel=Delivery.Channel.SMS, provider_ref=ref).first()
+    if delivery is None or not ref:
+        return False
+    if status == "delivered":
+        Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.DELIVERED, updated_at=now
+        )
+    elif status in _SMS_FAILED:
+        reason = f"Twilio: {status}, error {error_code or '-'}"
+        if (
+            Delivery.objects.filter(pk=delivery.pk)
+            .exclude(status=Delivery.Status.FAILED)
+            .update(status=Delivery.Status.FAILED, reason=reason, updated_at=now)
+        ):
+            pointers_send(notification_id=delivery.notification_id, now=now)
+    return True
+
+
+_MESSAGE_ID = re.compile(r"<(\d+)\.([0-9a-f]{24})@[^>]+>")
+_SMTP_CODE = re.compile(r"\b([45]\d\d)\b")
+
+
+def email_bounce_record(*, raw: bytes, now: datetime) -> int | None:
+    """
+    A bounce (a DSN, RFC 3464, as the mail relay received it): the message it returns is
+    found by its Message-ID (`message_id`, checked against the outbox's own), and each
+    recipient whose action is "failed" makes the email's delivery failed with the status
+    and the SMTP code (never the diagnostic text, which echoes the address). Returns the
+    message's id, or None when the DSN names no message of ours or reports no failure.
+    """
+    from notifications.message_ids import message_id
+
+    report = email.message_from_bytes(raw, policy=email.policy.default)
+    original_id, failures = "", []
+    for part in report.walk():
+        content_type = part.get_content_type()
+        if content_type == "message/delivery-status":
+            for fields in part.get_payload():
+                if str(fields.get("Action", "")).strip().lower() == "failed":
+                    code = _SMTP_CODE.search(str(fields.get("Diagnostic-Code", "")))
+                    failures.append(
+                        f"bounce {str(fields.get('Status', '')).strip()[:12]}"
+                        + (f" (SMTP {code.group(1)})" if code else "")
+                    )
+        elif content_type in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
+            headers = part.get_payload()[0] if part.is_multipart() else part.get_payload()
+            if isinstance(headers, str):
+                headers = email.message_from_string(headers, policy=email.policy.default)
+            original_id = original_id or str(headers.get("Message-ID", "")).strip()
+    match = _MESSAGE_ID.fullmatch(original_id)
+    if not failures or match is None:
+        return None
+    notification = Notification.objects.filter(pk=int(match.group(1))).first()
+    if notification is None or message_id(notification) != original_id:
+        return None
+    email_failed_for_good(notification_id=notification.pk, reason=failures[0], now=now)
+    return notification.pk

@@ -1,0 +1,78 @@
+"""The waitlist's emails, in the person's language (text and HTML, as every email): on the
+list (or: confirm your place), a time offered until a moment, the offer lapsed and passed
+on. Values in, subject and bodies out (no query beyond the entry's office and service)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from common.clock import JST
+from notifications.services import Message
+from offices import display
+from waitlist.models import WaitlistEntry, WaitlistOffer
+
+JOINED, OFFERED, LAPSED = "waitlist_joined", "waitlist_offer", "waitlist_offer_lapsed"
+
+
+def entry_facts(entry: WaitlistEntry) -> dict:
+    """What the emails and the person's page say about an entry."""
+    english = translation.get_language() == "en"
+    office, service = entry.office, entry.service
+    days = display.format_date(entry.first_day)
+    if entry.last_day != entry.first_day:
+        days += " – " + display.format_date(entry.last_day)
+    times = ""
+    if entry.earliest or entry.latest:
+        times = (entry.earliest.strftime("%H:%M") if entry.earliest else "") + "〜"
+        times += entry.latest.strftime("%H:%M") if entry.latest else ""
+    return {
+        "office_name": office.name_en if english and office.name_en else office.name,
+        "service_name": service.name_en if english and service.name_en else service.name,
+        "days": days,
+        "times": times,
+        "phone": office.phone,
+        "booking": {"name": entry.name},
+    }
+
+
+def _until(moment: datetime) -> str:
+    return display.format_datetime(moment.astimezone(JST))
+
+
+def waitlist_message(
+    entry: WaitlistEntry, *, kind: str, link_path: str, offer: WaitlistOffer | None = None
+) -> Message:
+    with translation.override(entry.language):
+        facts = entry_facts(entry)
+        if kind == JOINED:
+            title = (
+                _("Confirm your place on the waitlist")
+                if entry.status == "unconfirmed"
+                else _("You are on the waitlist")
+            )
+        elif kind == OFFERED:
+            title = _("A time has freed up for you until %(until)s") % {
+                "until": offer.expires_at.astimezone(JST).strftime("%H:%M")
+            }
+        else:
+            title = _("The offered time has passed to the next person")
+        subject = f"[{facts['office_name']}] {title}"
+        context = {
+            **facts,
+            "subject": subject,
+            "unconfirmed": entry.status == "unconfirmed",
+            "link_url": settings.SITE_URL.rstrip("/") + link_path,
+        }
+        if offer is not None:
+            context |= {
+                "when": display.format_session(offer.start, offer.end),
+                "until": _until(offer.expires_at),
+            }
+        return Message(
+            subject=subject,
+            text=render_to_string(f"emails/{kind}.txt", context),
+            html=render_to_string(f"emails/{kind}.html", context),
+        )

@@ -1,0 +1,249 @@
+"""
+Writes of the waitlist's entries: a person joins (and confirms their address), leaves;
+what the offers share: the locks, the events, the emails, ending an offer.
+Each owns its transaction; emails go through the outbox (`notification_enqueue`), sent
+after commit; matching runs after commit through the queue (`enqueue_after_commit`).
+
+Lock order: the office's waitlist (its services with a waitlist, in id order) -> an entry
+-> its offer -> what `booking_create` locks (the person, the office's counselors). Matching
+holds the office's waitlist lock, so two freed times matched at once are offered one after
+the other: never both to one person (also a partial unique index: one open offer per
+entry). Accepting books through `booking_create`, the guard of every booking: the office's
+lock, the re-check under it and the exclusion constraint. An offer never blocks the time
+for anyone else: a person booking on the site may take it first, and the offer is then
+"taken" and its person keeps their place.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bookings.models import Applicant
+from bookings.tokens import new_token, token_hash
+from bookings.validation import validate_applicant
+from common import languages
+from common.clock import JST
+from common.queue import enqueue_after_commit
+from notifications.services import notification_enqueue
+from offices.models import Service
+from offices.rules import rules_for_service
+from waitlist.emails import JOINED, waitlist_message
+from waitlist.errors import WaitlistRefused
+from waitlist.models import (
+    IN_LINE,
+    EntryStatus,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistEvent,
+    WaitlistLink,
+    WaitlistOffer,
+    WaitlistReason,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_DAYS = 31  # the longest range of days one entry asks for
+CONFIRM_WITHIN = timedelta(hours=24)  # an open entry's address is confirmed within this
+MATCH_TASK = "waitlist.tasks.waitlist_match_office"
+
+
+@dataclass(frozen=True)
+class WaitlistJoined:
+    entry: WaitlistEntry
+    token: str
+
+
+def event_record(
+    entry: WaitlistEntry, reason: str, *, now: datetime, offer=None, actor="applicant"
+):
+    WaitlistEvent.objects.create(
+        entry=entry, offer=offer, at=now, reason_code=reason, actor_label=actor
+    )
+
+
+def waitlist_link_issue(*, entry: WaitlistEntry) -> str:
+    """A new link to the entry's page (its token, shown once; only the hash is kept)."""
+    token = new_token()
+    WaitlistLink.objects.create(entry=entry, token_hash=token_hash(token))
+    return token
+
+
+def entry_email(entry: WaitlistEntry, kind: str, *, key: str, offer: WaitlistOffer | None = None):
+    """One email of the entry in the caller's transaction; its link issued when written."""
+
+    def render():
+        token = waitlist_link_issue(entry=entry)
+        return waitlist_message(
+            entry, kind=kind, offer=offer, link_path=reverse("waitlist-entry", args=[token])
+        )
+
+    notification_enqueue(
+        dedupe_key=f"waitlist:{entry.pk}:{key}", kind=kind, recipient=entry.email,
+        language=entry.language, render=render, office_id=entry.office_id,
+    )  # fmt: skip
+
+
+def match_after_commit(office_id: int) -> None:
+    """Matching of the office's waitlist, after the current transaction commits."""
+    enqueue_after_commit(MATCH_TASK, office_id, what=f"waitlist match office={office_id}")
+
+
+def _check_service(service: Service, *, invited: bool) -> None:
+    office = service.office
+    if not (service.is_active and service.waitlist_enabled and office.is_published):
+        raise WaitlistRefused(
+            _("This service has no waitlist. Please choose a free time, or phone the office.")
+        )
+    if not (service.accepts_invitations if invited else service.accepts_web):
+        raise WaitlistRefused(
+            _("This service takes no open online booking, so it has no open waitlist.")
+        )
+
+
+def _check_days(service: Service, first_day, last_day, earliest, latest, now: datetime) -> None:
+    rules = rules_for_service(service, service.office)
+    today = now.astimezone(JST).date()
+    horizon = today + timedelta(days=rules.horizon_days)
+    if not isinstance(first_day, date) or not isinstance(last_day, date):
+        raise WaitlistRefused(
+            _("Choose the first and the last day you could come."), field="first_day"
+        )
+    if first_day < today or last_day < first_day:
+        raise WaitlistRefused(
+            _("Choose days from today on, the last one on or after the first."), field="last_day"
+        )
+    if last_day > horizon:
+        raise WaitlistRefused(
+            _("The last day can be at most %(days)d days ahead, as far as bookings are taken.")
+            % {"days": rules.horizon_days},
+            field="last_day",
+        )
+    if (last_day - first_day).days >= MAX_DAYS:
+        raise WaitlistRefused(
+            _("Ask for at most %(days)d days at once.") % {"days": MAX_DAYS}, field="last_day"
+        )
+    if earliest is not None and latest is not None and latest <= earliest:
+        raise WaitlistRefused(
+            _("The “until” time must be later than the “from” time."), field="latest"
+        )
+
+
+def waitlist_join(
+    *,
+    service: Service,
+    data: dict,
+    first_day: date,
+    last_day: date,
+    earliest: time | None = None,
+    latest: time | None = None,
+    language: str = "ja",
+    applicant: Applicant | None = None,
+    invitation_id: int | None = None,
+    now: datetime,
+) -> WaitlistJoined:
+    """
+    The person asks for `service` on a day from `first_day` to `last_day` (between
+    `earliest` and `latest`, when given). Open (no `applicant`): the details are checked as
+    a booking's; the entry keeps no place until the emailed link is opened
+    (`waitlist_confirm`). With the record an invitation names (`applicant`): in the list at
+    once. Raises WaitlistRefused or BookingInvalid (field errors).
+    """
+    from bookings.exceptions import BookingInvalid
+
+    invited = applicant is not None
+    _check_service(service, invited=invited)
+    _check_days(service, first_day, last_day, earliest, latest, now)
+    rules = rules_for_service(service, service.office)
+    cleaned, errors = validate_applicant(data, office=service.office, rules=rules)
+    if errors:
+        raise BookingInvalid(errors)
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.create(
+            office_id=service.office_id,
+            service=service,
+            applicant=applicant,
+            invitation_id=invitation_id,
+            first_day=first_day,
+            last_day=last_day,
+            earliest=earliest,
+            latest=latest,
+            name=cleaned.name,
+            email=cleaned.email,
+            details=data,
+            language=languages.supported(language),
+            status=EntryStatus.WAITING if invited else EntryStatus.UNCONFIRMED,
+            confirm_by=None if invited else now + CONFIRM_WITHIN,
+        )
+        event_record(entry, WaitlistReason.JOINED, now=now)
+        token = waitlist_link_issue(entry=entry)
+        entry.office, entry.service = service.office, service
+        entry_email(entry, JOINED, key="joined")
+        if invited:
+            match_after_commit(entry.office_id)
+    logger.info("waitlist entry id=%s joined office=%s", entry.pk, entry.office_id)
+    return WaitlistJoined(entry, token)
+
+
+def entry_lock(entry_id: int) -> WaitlistEntry:
+    return (
+        WaitlistEntry.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("office", "service", "applicant")
+        .get(pk=entry_id)
+    )
+
+
+def offer_lock(offer_id: int) -> WaitlistOffer:
+    return WaitlistOffer.objects.select_for_update(no_key=True, of=("self",)).get(pk=offer_id)
+
+
+def waitlist_confirm(*, entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
+    """The person opened the emailed link and confirms: the entry takes its place (in the
+    order it was asked) and freed times may be offered to it."""
+    with transaction.atomic():
+        entry = entry_lock(entry.pk)
+        if entry.status != EntryStatus.UNCONFIRMED:
+            return entry
+        if entry.confirm_by is not None and entry.confirm_by <= now:
+            raise WaitlistRefused(
+                _("This request was not confirmed in time. Please ask to join the waitlist again.")
+            )
+        entry.status = EntryStatus.WAITING
+        entry.save(update_fields=["status"])
+        event_record(entry, WaitlistReason.CONFIRMED, now=now)
+        entry_email(entry, JOINED, key="confirmed")
+        match_after_commit(entry.office_id)
+    return entry
+
+
+def offer_end(offer: WaitlistOffer, entry: WaitlistEntry, status: str, reason: str, *,
+               now: datetime, actor: str = "applicant") -> None:  # fmt: skip
+    """Ends an open offer (the caller holds the entry's and the offer's locks); the entry
+    goes back to waiting in its place, and the time to the next person after commit."""
+    offer.status, offer.answered_at = status, now
+    offer.save(update_fields=["status", "answered_at"])
+    if entry.status == EntryStatus.OFFERED:
+        entry.status = EntryStatus.WAITING
+        entry.save(update_fields=["status"])
+    event_record(entry, reason, now=now, offer=offer, actor=actor)
+    match_after_commit(entry.office_id)
+
+
+def waitlist_leave(*, entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
+    """The person leaves the list; a time offered to them passes to the next."""
+    with transaction.atomic():
+        entry = entry_lock(entry.pk)
+        if entry.status not in (*IN_LINE, EntryStatus.UNCONFIRMED):
+            return entry
+        offer = entry.offers.filter(status=OfferStatus.OPEN).first()
+        if offer is not None:
+            offer = offer_lock(offer.pk)
+            offer_end(offer, entry, OfferStatus.WITHDRAWN, WaitlistReason.DECLINED, now=now)
+        entry.status = EntryStatus.LEFT
+        entry.save(update_fields=["status"])
+        event_record(entry, WaitlistReason.LEFT, now=now)
+    logger.info("waitlist entry id=%s left", entry.pk)
+    return entry

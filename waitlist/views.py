@@ -1,0 +1,163 @@
+"""
+The person's side of the waitlist: the form to join (open booking's path: the details of a
+booking, then the email's link), and the entry's page behind its secret link (its place,
+an offered time to book or let pass, leaving the list). An unknown link is the site's 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from bookings.exceptions import BookingInvalid
+from bookings.public.shared import office_and_service, token_page
+from common.clock import JST
+from common.dates import parse_day
+from common.errors import DomainError
+from common.http import client_ip
+from offices import display
+from offices.rules import rules_for_service
+from terms.selectors import terms_in_force
+from waitlist.emails import entry_facts
+from waitlist.errors import OfferTaken, WaitlistRefused
+from waitlist.forms import JoinForm
+from waitlist.models import EntryStatus, WaitlistEntry
+from waitlist.selectors import entry_get_by_token, entry_open_offer, entry_place
+from waitlist.services import (
+    offer_accept,
+    offer_decline,
+    waitlist_confirm,
+    waitlist_join,
+    waitlist_leave,
+)
+
+BOOKED_KEY = "waitlist_booked"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    office, service, _services = office_and_service(slug, source.get("service"))
+    if not service.waitlist_enabled:
+        raise Http404
+    rules = rules_for_service(service, office)
+    if request.method == "POST":
+        form = JoinForm(request.POST, office=office, rules=rules)
+        if form.is_valid():
+            days = form.cleaned_data
+            try:
+                waitlist_join(
+                    service=service, data=form.raw_data(), first_day=days["first_day"],
+                    last_day=days["last_day"], earliest=days.get("earliest"),
+                    latest=days.get("latest"), language=get_language() or "ja", now=request.now,
+                )  # fmt: skip
+            except WaitlistRefused as refused:
+                form.add_error(refused.field if refused.field in form.fields else None,
+                               str(refused.message))  # fmt: skip
+            except BookingInvalid as invalid:
+                for name, errors in invalid.errors.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, str(error))
+            else:
+                return redirect(reverse("waitlist-sent", args=[slug]) + f"?service={service.slug}")
+    else:
+        day = parse_day(request.GET.get("day")) or request.now.astimezone(JST).date()
+        form = JoinForm(office=office, rules=rules, initial={"first_day": day, "last_day": day})
+    context = {"office": office, "service": service, "form": form,
+               "length": display.session_length_text(rules)}  # fmt: skip
+    return render(request, "waitlist/join.html", context)
+
+
+@never_cache
+def waitlist_sent_view(request: HttpRequest, slug: str) -> HttpResponse:
+    office, service, _services = office_and_service(slug, request.GET.get("service"))
+    return render(request, "waitlist/sent.html", {"office": office, "service": service})
+
+
+def _entry_or_404(token: str) -> WaitlistEntry:
+    entry = entry_get_by_token(token=token)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_entry_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The entry's page; POST `action`: confirm, accept, decline or leave."""
+    entry = _entry_or_404(token)
+    now = request.now
+    here = reverse("waitlist-entry", args=[token])
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        offer = entry_open_offer(entry)
+        try:
+            if action == "confirm":
+                waitlist_confirm(entry=entry, now=now)
+                messages.success(request, _("Your place on the waitlist is confirmed."))
+            elif action == "leave":
+                waitlist_leave(entry=entry, now=now)
+                messages.success(request, _("You have left the waitlist."))
+            elif action in ("accept", "decline") and offer is None:
+                messages.error(request, _("This offer has ended. You stay on the waitlist."))
+            elif action == "decline":
+                offer_decline(offer=offer, now=now)
+                messages.success(
+                    request, _("The time has passed to the next person. You stay on the list.")
+                )
+            elif action == "accept":
+                try:
+                    terms_id = int(request.POST.get("terms_version", ""))
+                except ValueError:
+                    terms_id = None
+                created = offer_accept(
+                    offer=offer, terms_version_id=terms_id,
+                    agree_terms=request.POST.get("agree_terms") == "on",
+                    ip_address=client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""), now=now,
+                )  # fmt: skip
+                request.session[BOOKED_KEY] = {"entry": entry.pk, "token": created.manage_token}
+                messages.success(request, _("The time is booked for you."))
+        except OfferTaken as taken:
+            messages.error(request, str(taken.message))
+        except BookingInvalid as invalid:
+            errors = {name: str(found[0]) for name, found in invalid.errors.items()}
+        except DomainError as refused:
+            errors = {"__all__": str(refused.message)}
+        if not errors:
+            return redirect(here)
+    entry.refresh_from_db()
+    offer = entry_open_offer(entry)
+    booked = request.session.get(BOOKED_KEY) or {}
+    terms = terms_in_force(office=entry.office, at=now) if offer is not None else None
+    english = get_language() == "en"
+    context = {
+        **entry_facts(entry),
+        "office": entry.office,
+        "entry": entry,
+        "token": token,
+        "place": entry_place(entry),
+        "unconfirmed": entry.status == EntryStatus.UNCONFIRMED,
+        "in_line": entry.status in (EntryStatus.WAITING, EntryStatus.OFFERED),
+        "offer": offer,
+        "offer_when": display.format_session(offer.start, offer.end) if offer else "",
+        "offer_until": display.format_datetime(offer.expires_at) if offer else "",
+        "booking_when": display.format_session(entry.booking.start, entry.booking.end)
+        if entry.booking_id
+        else "",
+        "manage_url": reverse("booking-manage", args=[booked["token"]])
+        if booked.get("entry") == entry.pk and booked.get("token")
+        else "",
+        "terms": terms,
+        "terms_html": (terms.body_en_html if english and terms.body_en_html else terms.body_html)
+        if terms
+        else "",
+        "errors": errors,
+    }
+    return token_page(request, "waitlist/entry.html", context, status=422 if errors else 200)
