@@ -42,6 +42,8 @@ PUBLIC_SOURCES = (
     "offices/devices.py",
     "invitations/views.py",
     "invitations/emails.py",
+    "interviews/views.py",
+    "interviews/emails.py",
     "waitlist/views.py",
     "waitlist/emails.py",
     "waitlist/forms.py",

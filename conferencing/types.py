@@ -16,6 +16,15 @@ class MeetingRequest:
     host_id: str = ""
     attendee_email: str = ""
     lobby: bool = True
+    registration: bool = False  # each participant registers for a join link of their own
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One participant's own way in (a registrant's link), where the platform gives one."""
+
+    join_url: str
+    registrant_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Capabilities:
     auto_update: bool = False  # a meeting moves at the platform with the booking's time
     attendance_polled: bool = False  # who joined is asked of the platform after the start
     joins_with_number: bool = False  # the person may join with a meeting ID and passcode
+    personal_links: bool = False  # each participant gets a join link of their own
 
 
 class ConferencingError(DomainError):

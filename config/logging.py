@@ -31,6 +31,8 @@ SECRET_PATH_PREFIXES = (
     "meet",
     "records/link",
     "invitations",
+    "interviews",
+    "selection",
     "book/request",
     "sessions",
     "notifications/line/link",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("terms.urls")),
     path("", include("bookings.public.urls")),
     path("", include("invitations.urls")),
+    path("", include("interviews.urls")),
     path("", include("waitlist.urls")),
     path("api/v1/", include("bookings.api.urls")),
     path("", include("conferencing.urls")),

@@ -64,6 +64,27 @@ def toyooka_rows(offices):
         start=jst(2026, 11, 25, 13, 0), minutes=60, capacity=10,
         by=User.objects.get(username="toyooka-manager"), now=clock.now(),
     )  # fmt: skip
+    from interviews.services.arrange import interview_arrange
+    from offices.models import Counselor
+
+    counselor = Counselor.objects.filter(office=created.booking.office).first()
+    interview_arrange(
+        office=created.booking.office, applicant=created.booking.applicant,
+        job_number="28010-12345678", company_name="豊岡テスト株式会社", contact_name="採用 担当",
+        employer_email="hr@toyooka-test.example.jp", counselor=counselor,
+        counselor_attends=False, minutes=30, starts=[jst(2026, 11, 25, 14, 0)],
+        by=counselor.user, now=clock.now(),
+    )  # fmt: skip
+    from datetime import time
+
+    from interviews.services.selection import selection_block_create
+
+    selection_block_create(
+        office=created.booking.office, job_number="28010-12345678", company_name="豊岡テスト株式会社",
+        contact_name="採用 担当", employer_email="hr@toyooka-test.example.jp", counselor=counselor,
+        day=jst(2026, 11, 26, 0, 0).date(), first=time(13), last=time(14), turn_minutes=30,
+        candidates=[created.booking.applicant], by=counselor.user, now=clock.now(),
+    )  # fmt: skip
     from notifications.models import ContactChannel
 
     ContactChannel.objects.create(

@@ -114,6 +114,15 @@ STILL_ON_THE_SEED = {
     "test_hostile_input.py",
     "test_no_500.py",
     "test_security.py",
+    # Issue 30 is done at Sasebo and Matsudo, their seeded terms and platforms:
+    "e2e/test_interview_flow.py",
+    "interviews/test_interview_admin.py",
+    "interviews/test_interview_pages.py",
+    "interviews/test_interview_races.py",
+    "interviews/test_interview_retention.py",
+    "interviews/test_interview_services.py",
+    "interviews/test_interview_zoom.py",
+    "interviews/test_selection.py",
 }
 
 

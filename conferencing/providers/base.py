@@ -20,6 +20,7 @@ from conferencing.types import (
     MeetingInfo,
     MeetingRequest,
     NotSupported,
+    Participant,
 )
 
 
@@ -44,6 +45,12 @@ class MeetingProvider:
         """Deletes the meeting `ref`; one already gone counts as deleted. A platform without
         an API has nothing to delete here (the counselor ends it on the platform)."""
         return None
+
+    def add_participant(self, ref: str, *, email: str, name: str) -> Participant:
+        """Registers one participant of the meeting `ref` for a join link of their own
+        (platforms with `personal_links`); registering the same address again gives the
+        same link."""
+        raise NotSupported(f"{self.name} gives no participant a link of their own")
 
     def fetch_attendance(self, ref: str) -> list[AttendanceRecord]:
         """Who joined the meeting `ref`, and when (platforms that report on request)."""

@@ -23,6 +23,7 @@ from conferencing.types import (
     MeetingInfo,
     MeetingRequest,
     NotFound,
+    Participant,
     TransientError,
 )
 
@@ -35,7 +36,11 @@ NOT_FOUND_CODES = {1001, 3001}
 class ZoomProvider(MeetingProvider):
     name = "zoom"
     capabilities = Capabilities(
-        auto_create=True, auto_delete=True, auto_update=True, joins_with_number=True
+        auto_create=True,
+        auto_delete=True,
+        auto_update=True,
+        joins_with_number=True,
+        personal_links=True,
     )
 
     def __init__(
@@ -103,6 +108,8 @@ class ZoomProvider(MeetingProvider):
                 "join_before_host": False,
                 "auto_recording": "none",
                 "mute_upon_entry": True,
+                # Registration (each participant their own link), approved automatically.
+                **({"approval_type": 0} if request.registration else {}),
             },
         }
 
@@ -139,6 +146,16 @@ class ZoomProvider(MeetingProvider):
 
     def update_meeting(self, ref: str, request: MeetingRequest) -> None:
         self._request("PATCH", f"/meetings/{ref}", json=self._body(request))
+
+    def add_participant(self, ref: str, *, email: str, name: str) -> Participant:
+        """A registrant of the meeting: Zoom answers an address registered again with the
+        same registrant and link."""
+        response = self._request(
+            "POST", f"/meetings/{ref}/registrants",
+            json={"email": email, "first_name": name[:64] or "-", "last_name": "-"},
+        )  # fmt: skip
+        data = response.json()
+        return Participant(join_url=data["join_url"], registrant_id=str(data["registrant_id"]))
 
     def delete_meeting(self, ref: str) -> None:
         try:

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "invitations",
+    "interviews",
     "waitlist",
     "accounts",
     "django_otp",
@@ -319,6 +320,8 @@ CELERY_TASK_ROUTES = {
     "bookings.tasks.delete_meeting": {"queue": "meetings"},
     "bookings.tasks.poll_meeting_attendance": {"queue": "meetings"},
     "bookings.tasks.sweep_meetings": {"queue": "meetings"},
+    "interviews.tasks.issue_interview_meeting": {"queue": "meetings"},
+    "interviews.tasks.delete_interview_meeting": {"queue": "meetings"},
     "notifications.tasks.*": {"queue": "mail"},
     "bookings.tasks.send_reminders": {"queue": "mail"},
 }
@@ -573,6 +576,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.mark_no_shows",
         "schedule": 60.0,
     },
+    "mark-interview-absences": {
+        "task": "interviews.tasks.mark_interview_absences",
+        "schedule": 60.0,
+    },
     "poll-meeting-attendance": {
         "task": "bookings.tasks.poll_meeting_attendance",
         "schedule": 5 * 60.0,
@@ -600,6 +607,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-staff-access-log": {
         "task": "accounts.tasks.purge_staff_access_log",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "purge-interview-personal-data": {
+        "task": "interviews.tasks.purge_interview_personal_data",
+        "schedule": crontab(hour=3, minute=40),
     },
     "purge-personal-data": {
         "task": "bookings.tasks.purge_personal_data",

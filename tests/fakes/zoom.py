@@ -72,7 +72,7 @@ class FakeZoom(FakeService):
                 "start_time": body["start_time"], "duration": body["duration"],
                 "join_url": f"https://zoom.example/j/{meeting_id}?pwd=abc",
                 "start_url": f"https://zoom.example/s/{meeting_id}?zak=host-secret",
-                "password": "a1B2c3", "host": parts[1],
+                "password": "a1B2c3", "host": parts[1], "settings": body.get("settings", {}),
                 "created_during": self.label,
             }  # fmt: skip
             self.meetings[meeting_id] = meeting
@@ -80,6 +80,25 @@ class FakeZoom(FakeService):
         if method == "GET" and parts[0] == "users" and parts[2:] == ["meetings"]:
             listed = [m for m in self.meetings.values() if m["host"] == parts[1]]
             return request.send(200, {"meetings": listed, "next_page_token": ""})
+        if method == "POST" and parts[0] == "meetings" and parts[2:] == ["registrants"]:
+            meeting = self.meetings.get(parts[1])
+            if meeting is None:
+                return request.send(404, {"code": 3001, "message": "Meeting does not exist."})
+            if meeting.get("settings", {}).get("approval_type") not in (0, 1):
+                return request.send(
+                    400, {"code": 3000, "message": "Registration has not been enabled."}
+                )
+            body = json.loads(raw)
+            registrants = meeting.setdefault("registrants", {})
+            email = body["email"].lower()
+            if email not in registrants:  # Zoom answers a repeated address with its registrant
+                number = len(registrants) + 1
+                registrants[email] = {
+                    "id": parts[1], "registrant_id": f"r{parts[1]}{number}",
+                    "join_url": f"https://zoom.example/w/{parts[1]}?tk=registrant-{number}",
+                    "first_name": body.get("first_name", ""),
+                }  # fmt: skip
+            return request.send(201, registrants[email]) if reply else None
         if parts[0] == "meetings" and len(parts) == 2:
             if parts[1] not in self.meetings:
                 return request.send(404, {"code": 3001, "message": "Meeting does not exist."})

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InterviewsConfig(AppConfig):
+    name = "interviews"
+    verbose_name = _("Online interviews")
+
+    def ready(self) -> None:
+        from offices.roles import COUNSELORS, role_permissions_grant
+
+        # A counselor arranges interviews of their office and records what became of them
+        # (every change through the admin's actions, which call the services).
+        role_permissions_grant(
+            "interviews",
+            COUNSELORS,
+            [
+                "view_interview",
+                "add_interview",
+                "change_interview",
+                "view_employer",
+                "view_selectionblock",
+                "add_selectionblock",
+            ],
+        )
+        import interviews.tasks  # noqa: F401  (registers the tasks with Celery)

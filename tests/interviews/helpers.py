@@ -1,0 +1,69 @@
+"""An interview at Sasebo through the real services, and the tokens of its emails."""
+
+import re
+from types import SimpleNamespace
+
+from bookings.models import Applicant
+from interviews.services.arrange import interview_arrange
+from notifications.models import Notification
+from offices.models import Counselor, Office
+from tests.factories import ApplicantFactory
+from tests.helpers import NOW, jst
+
+TUE_14 = jst(2026, 11, 24, 14, 0)
+TUE_15 = jst(2026, 11, 24, 15, 0)
+
+
+def sasebo_env(n: int = 1, *, slug: str = "sasebo") -> SimpleNamespace:
+    office = Office.objects.get(slug=slug)
+    counselor = Counselor.objects.filter(office=office, is_active=True).order_by("pk").first()
+    seeker = ApplicantFactory(
+        office=office,
+        kind="job_seeker",
+        name=f"面接 花子{n}",
+        name_kana="メンセツ ハナコ",
+        job_seeker_number=f"42020-{n:07d}",
+        email=f"seeker{n}@example.jp",
+        phone="09011112222",
+        identity_key=f"jsn:42020-{n:07d}",
+    )
+    return SimpleNamespace(office=office, counselor=counselor, user=counselor.user, seeker=seeker)
+
+
+def arrange(
+    env,
+    *,
+    starts=(TUE_14, TUE_15),
+    now=NOW,
+    attends=False,
+    employer_email="hr@corp.example.jp",
+    **overrides,
+):
+    kwargs = dict(
+        office=env.office,
+        applicant=env.seeker,
+        job_number="42020-12345678",
+        company_name="株式会社テスト",
+        contact_name="人事 一郎",
+        employer_email=employer_email,
+        counselor=env.counselor,
+        counselor_attends=attends,
+        minutes=30,
+        starts=list(starts),
+        by=env.user,
+        now=now,
+    )
+    kwargs.update(overrides)
+    return interview_arrange(**kwargs)
+
+
+def token_in(notification: Notification) -> str:
+    return re.search(r"/interviews/([A-Za-z0-9_\-]+)/", notification.body_text).group(1)
+
+
+def emails_to(address: str, kind: str) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=address, kind=kind).order_by("pk"))
+
+
+def seeker_record(applicant_id: int) -> Applicant:
+    return Applicant.objects.get(pk=applicant_id)
