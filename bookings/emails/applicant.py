@@ -205,7 +205,8 @@ def _service_name(booking: Booking) -> str:
 
 def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:
     """The join link (with the meeting ID and passcode where the platform joins by them);
-    never the host link."""
+    never the host link. Opens with the booking's stage, as every booking email, and
+    carries the calendar file with the link (the event replaces the confirmation's)."""
     from bookings.selectors.bookings import meeting_for_person
 
     with translation.override(booking.language):
@@ -220,13 +221,15 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
             "service_name": _service_name(booking) if booking.group_session_id else "",
             **(meeting_for_person(booking, meeting) or {}),
             **links,
+            "story": booking_story(booking),
         }
         subject = (
             f"[{office_name}] "
             + _("How to join your online consultation")
             + f" ({booking.reference})"
         )
-        return _message("meeting_issued", subject, context)
+        attachments = [_ics_attachment(booking, links.get("manage_url", ""))]
+        return _message("meeting_issued", subject, context, attachments)
 
 
 def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str]) -> Message:
@@ -250,6 +253,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
             "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
             "must_agree": must_agree,
             **links,
+            "story": booking_story(booking),
         }
         title = (
             _("Reminder: your online consultation is coming up")
@@ -257,7 +261,9 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
             else _("Your online consultation starts soon")
         )
         subject = f"[{office_name}] {title} ({booking.reference})"
-        return _message(kind, subject, context)
+        return _message(
+            kind, subject, context, [_ics_attachment(booking, links.get("manage_url", ""))]
+        )
 
 
 def booking_link_message(booking: Booking, *, manage_url: str) -> Message:

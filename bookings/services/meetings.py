@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for, meeting_key, meeting_platform
+from bookings.services.locking import booking_lock, booking_transaction
 from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
@@ -65,15 +66,18 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
 
 
 def _notify_seats(booking: Booking, meeting: OnlineMeeting) -> None:
-    """A session's meeting is issued: each confirmed seat's person gets its join link
-    (one email each, by the dedupe key of `_notify_issued`)."""
-    if not booking.group_session_id:
-        _notify_issued(booking, meeting)
-        return
+    """Each confirmed seat of the session gets its join link (deduped per seat)."""
     for seat in Booking.objects.select_related("office", "service", "group_session").filter(
         group_session_id=booking.group_session_id, status__in=MEETING_STATUSES
     ):
         _notify_issued(seat, meeting)
+
+
+def _calendar_revised(booking: Booking) -> None:
+    """A new join link changes the calendar event (its location and text): one more
+    SEQUENCE, so the file sent with the link replaces the one sent before."""
+    booking.sequence += 1
+    booking.save(update_fields=["sequence", "updated_at"])
 
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
@@ -181,9 +185,10 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
 
 
 def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeting:
-    with transaction.atomic():
+    with booking_transaction():
+        # The one order: the booking, then its meeting.
+        booking = booking_lock(claim.booking_id)
         meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=claim.meeting_id)
-        booking = Booking.objects.select_related("office", "group_session").get(pk=claim.booking_id)
         if meeting.status == OnlineMeeting.Status.ISSUED:
             return meeting
         meeting.status = OnlineMeeting.Status.ISSUED
@@ -192,9 +197,10 @@ def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeti
         meeting.meeting_number = info.meeting_number
         meeting.issued_at, meeting.last_error = now, ""
         meeting.save()
-        if booking.group_session_id:
+        if booking.group_session_id:  # each seat's person (their calendars keep the session)
             _notify_seats(booking, meeting)
         elif booking.status in MEETING_STATUSES:
+            _calendar_revised(booking)
             _notify_issued(booking, meeting)
         else:  # cancelled while the platform was creating it: it goes again
             enqueue_after_commit(
@@ -288,6 +294,7 @@ def meeting_set_manual_link(
     join_url = join_url_validate(
         join_url, hosts=join_hosts_for(platform=office.platform, account=office.platform_account)
     )
+    _calendar_revised(booking)  # before the meeting's lock: the booking, then its meeting
     meeting, _created = OnlineMeeting.objects.get_or_create(
         booking_uuid=meeting_key(booking), defaults={"office_id": booking.office_id}
     )
@@ -298,7 +305,7 @@ def meeting_set_manual_link(
     meeting.status, meeting.last_error = OnlineMeeting.Status.ISSUED, ""
     meeting.issued_at = now
     meeting.save()
-    _notify_seats(booking, meeting)  # a session's link reaches each of its seats
+    (_notify_seats if booking.group_session_id else _notify_issued)(booking, meeting)
     return meeting
 
 

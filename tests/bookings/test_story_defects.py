@@ -190,3 +190,39 @@ def test_a_cancellation_email_carries_a_cancel_that_removes_the_event(client, of
     assert "METHOD:CANCEL" in content and "STATUS:CANCELLED" in content
     after = strict_ics(content).events[0]
     assert after.uid == before.uid and after.sequence > before.sequence
+
+
+# --- the meeting's link and the reminders tell the same story and carry the event -----
+
+
+@EMAILS_SENT
+def test_the_meeting_link_and_reminder_emails_open_with_the_stage_and_replace_the_event(
+    offices, django_capture_on_commit_callbacks
+):
+    from bookings.services.reminders import bookings_send_reminders
+    from bookings.services.staff import booking_confirm
+    from notifications.models import Notification
+    from tests.factories import UserFactory
+    from tests.helpers import email_checked
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(service("toyooka"), THU).booking
+    with django_capture_on_commit_callbacks(execute=True):  # the meeting is issued after
+        by = UserFactory(is_superuser=True)
+        before = booking_confirm(booking=email_checked(booking), by=by, now=NOW).sequence
+    sent = {n.kind: n for n in Notification.objects.filter(recipient=booking.email)}
+    confirmed = strict_ics(sent["booking_confirmed"].attachment_content).events[0]
+    link = sent["meeting_issued"]
+    assert link.body_text.index("予約が確定しています") < link.body_text.index(
+        "http"
+    )  # stage first
+    issued = strict_ics(link.attachment_content).events[0]
+    meeting = OnlineMeeting.objects.get(booking_uuid=booking.uuid)
+    assert meeting.join_url in str(issued.description) + str(issued.location)
+    assert issued.uid == confirmed.uid and issued.sequence > before
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings_send_reminders(now=jst(2026, 11, 26, 9, 1))
+    soon = Notification.objects.get(kind="reminder_soon", recipient=booking.email)
+    assert "予約が確定しています" in soon.body_text
+    reminded = strict_ics(soon.attachment_content).events[0]
+    assert reminded.uid == issued.uid and reminded.sequence == issued.sequence
