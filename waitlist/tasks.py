@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from common import clock
-from waitlist.services import waitlist_match, waitlist_sweep
+from waitlist.services import waitlist_match, waitlist_match_waiting, waitlist_sweep
 
 
 @shared_task
@@ -14,6 +14,7 @@ def waitlist_match_office(office_id: int) -> int:
 
 @shared_task
 def waitlist_sweep_task() -> int:
-    """Periodic: lapse offers past their hold, end past entries; then match the offices
-    whose offers lapsed (the services hand that to `waitlist_match_office`)."""
-    return waitlist_sweep(now=clock.now())
+    """Periodic: lapse offers past their hold, end past entries; then match every office
+    where someone waits (the safety net for a matching that was never queued)."""
+    now = clock.now()
+    return waitlist_sweep(now=now) + waitlist_match_waiting(now=now)

@@ -135,3 +135,19 @@ def test_the_figures_count_the_freed_times_the_waitlist_filled(client, env):
         reverse("reports:dashboard"), {"office": env.office.slug, "month": "2026-11"}
     ).content.decode()
     assert "キャンセル待ちで埋まった空き：1" in page
+
+
+def test_the_entry_page_takes_the_same_queries_however_long_the_list(
+    client, env, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _entry, url = _offered(env)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(2, 12):
+        join(env, n)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url).content.decode()
+    assert "1番目" in page

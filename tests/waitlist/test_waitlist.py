@@ -291,3 +291,14 @@ def test_finished_entries_lose_their_personal_data_after_the_retention_period(en
     waitlist_sweep(now=NOW + timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 3))
     entry.refresh_from_db()
     assert (entry.name, entry.email, entry.details) == ("", "", {})
+
+
+def test_a_freed_time_whose_matching_was_never_queued_is_offered_by_the_sweep(env):
+    """The broker down at the cancellation's commit: here no commit hook runs at all."""
+    from waitlist.tasks import waitlist_sweep_task
+
+    entry = join(env, 1)
+    free(env.bookings[0])
+    assert _offers(entry) == []
+    assert waitlist_sweep_task() == 1
+    assert [o.start for o in _offers(entry)] == [STARTS[0]]

@@ -14,11 +14,12 @@ from waitlist.services.offers import (
     offer_decline,
     waitlist_lock,
     waitlist_match,
+    waitlist_match_waiting,
     waitlist_sweep,
 )
 
 __all__ = [
     "MATCH_TASK", "WaitlistJoined", "offer_accept", "offer_decline", "waitlist_confirm",
     "waitlist_join", "waitlist_leave", "waitlist_link_issue", "waitlist_lock", "waitlist_match",
-    "waitlist_sweep",
+    "waitlist_match_waiting", "waitlist_sweep",
 ]  # fmt: skip

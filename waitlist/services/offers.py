@@ -256,3 +256,15 @@ def waitlist_sweep(*, now: datetime) -> int:
         .update(name="", email="", details={})
     )
     return changed
+
+
+def waitlist_match_waiting(*, now: datetime) -> int:
+    """Periodic, after the sweep: matches every office where someone waits, so a freed time
+    whose matching was never queued (the broker down at the commit) or failed (a lock not
+    had in time) is still offered within a minute. Returns how many offers it made."""
+    office_ids = (
+        WaitlistEntry.objects.filter(status=EntryStatus.WAITING)
+        .values_list("office_id", flat=True)
+        .distinct()
+    )
+    return sum(waitlist_match(office_id=office_id, now=now) for office_id in list(office_ids))
