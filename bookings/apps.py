@@ -14,6 +14,8 @@ class BookingsConfig(AppConfig):
             # Lifting a bar and linking a claim to a person, each with a reason (the fields
             # stay read-only in the admin: only those actions change a person).
             "change_applicant",
+            # Group sessions: scheduled, cancelled and their seats checked in by counselors.
+            "view_groupsession", "add_groupsession", "change_groupsession",
         ])  # fmt: skip
         role_permissions_grant("bookings", OFFICE_MANAGERS, ["view_accessrecord"])
         from bookings.selectors.availability_cache import connect_signals

@@ -108,3 +108,15 @@ class BookingBusy(BookingError):
     def __init__(self, message, *, retry_after: int = 2):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class SessionFull(BookingError):
+    """Every seat of a group session is taken (bookings.services.seats)."""
+
+    code = "session_full"
+
+
+class SeatHeld(BookingError):
+    """The person already holds a seat in this group session."""
+
+    code = "seat_held"

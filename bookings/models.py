@@ -22,9 +22,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bookings.group_sessions import GroupSession, GroupSessionStatus  # noqa: F401 (kept apart)
 from bookings.outcomes import Outcome
 from bookings.phone_calls import PhoneCall, PhoneCallResult  # noqa: F401 (a model, kept apart)
-from bookings.state import (  # noqa: F401 (re-exported: the statuses belong to the table)
+from bookings.state import (
     ACTIVE_STATUSES,
     TIME_HOLDING_STATUSES,
     Actor,
@@ -168,6 +169,11 @@ class Booking(models.Model):
         _("outcome"), max_length=30, choices=Outcome.choices, default=Outcome.SCHEDULED,
         db_default=Outcome.SCHEDULED, editable=False,
     )  # fmt: skip
+    # A seat in a group session (bookings.group_sessions): the session's time and counselor.
+    group_session = models.ForeignKey(
+        GroupSession, on_delete=models.PROTECT, null=True, blank=True, related_name="seats",
+        verbose_name=_("group session"),
+    )  # fmt: skip
     # The language the person booked in: every message after is in it (common/languages.py).
     language = models.CharField(
         _("language"), max_length=languages.CODE_MAX_LENGTH, default="ja",
@@ -237,6 +243,11 @@ class Booking(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="booking_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["group_session", "applicant"],
+                condition=Q(group_session__isnull=False, status__in=TIME_HOLDING_STATUSES),
+                name="booking_one_seat_per_person",
             ),
             models.UniqueConstraint(
                 fields=["office", "idempotency_key"],

@@ -467,8 +467,15 @@ def transition_rule(
     )
 
 
+# A seat in a group session keeps its session's time, counselor and meeting: what would
+# move or lengthen it, or give it a meeting of its own, is the session's, not the seat's.
+SEAT_FIXED = frozenset({Action.PROPOSE, Action.EXTEND, Action.CHANGE_COUNSELOR})
+
+
 def refusal(action: Action, booking, actor: str, now: datetime) -> str | None:
     """Why `actor` may not take `action` on `booking` now, or None when they may."""
+    if action in SEAT_FIXED and getattr(booking, "group_session_id", None):
+        return str(_("A seat keeps its group session's time and counselor."))
     rule = rule_for(action, booking.status, actor)
     if rule is None:
         first = next((r for r in RULES if r.action == action), None)

@@ -37,6 +37,7 @@ PUBLIC_SOURCES = (
     "bookings/services/person_guard.py",
     "bookings/services/public.py",
     "bookings/services/reschedule.py",
+    "bookings/services/seats.py",
     "offices/display.py",
     "offices/devices.py",
     "invitations/views.py",

@@ -34,6 +34,7 @@ SECRET_PATH_PREFIXES = (
     "interviews",
     "selection",
     "book/request",
+    "sessions",
     "notifications/line/link",
     "waitlist",
 )

@@ -57,6 +57,10 @@ class Counts:
     heat_booked: Counter = field(default_factory=Counter)  # (ISO weekday, hour) -> minutes
     heat_offered: Counter = field(default_factory=Counter)
     lead: Counter = field(default_factory=Counter)  # LEAD_BUCKETS index -> bookings
+    # Group sessions of the period (bookings.group_sessions): "sessions", seats "offered"
+    # (their capacity), seats "filled" (booked and not given back), "attended" (checked
+    # in), "no_show".
+    seats: Counter = field(default_factory=Counter)
     last_moment: int = 0
     barred: int = 0
     lifted: int = 0
@@ -116,6 +120,7 @@ class Counts:
             "heat_booked",
             "heat_offered",
             "lead",
+            "seats",
         ):
             getattr(self, name).update(getattr(other, name))
         self.last_moment += other.last_moment

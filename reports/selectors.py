@@ -30,8 +30,8 @@ from django.db.models import (
     When,
 )
 
-from bookings.models import Applicant, Booking, BookingStatus
-from bookings.state import RELEASED_STATUSES
+from bookings.models import Applicant, Booking, BookingStatus, GroupSession, GroupSessionStatus
+from bookings.state import HELD_STATUSES, RELEASED_STATUSES
 from common.clock import JST
 from offices.business_days import last_booking_day
 from offices.models import Closure, Counselor, Office, OpeningHours, Service
@@ -175,7 +175,35 @@ def _use_rows(office_ids: list[int], start: datetime, end: datetime, current: Pe
             minutes=MinutesBetween("start", "end"),
         )
         .values_list("office_id", "counselor_id", "current", "week_minute", "minutes")
-        .annotate(n=Count("id"))
+        # A group session's seats share its counselor's time: counted once, not per seat.
+        .annotate(
+            n=Count("id", filter=Q(group_session__isnull=True))
+            + Count("group_session", distinct=True)
+        )
+        .order_by()
+    )
+
+
+def _seat_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
+    """
+    Group sessions held or to come in the span, one row each: (office, in the current
+    period, seats offered, seats filled, attended, no-shows). One query.
+    """
+    seats = "seats__status__in"
+    return (
+        GroupSession.objects.filter(
+            office_id__in=office_ids,
+            start__gte=start,
+            start__lt=end,
+            status=GroupSessionStatus.SCHEDULED,
+        )
+        .annotate(
+            current=_in_current(current),
+            filled=Count("seats", filter=~Q(**{seats: RELEASED_STATUSES})),
+            attended=Count("seats", filter=Q(**{seats: HELD_STATUSES})),
+            no_show=Count("seats", filter=Q(seats__status=BookingStatus.NO_SHOW)),
+        )
+        .values_list("office_id", "current", "capacity", "filled", "attended", "no_show")
         .order_by()
     )
 
@@ -274,7 +302,7 @@ def _capacity(
 def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetime) -> Dashboard:
     """
     Every figure of the dashboard for `period` and the period before it, per office and
-    for all of `offices` added together (`figures[None]`). Nine queries (and a `SET LOCAL`
+    for all of `offices` added together (`figures[None]`). Ten queries (and a `SET LOCAL`
     on PostgreSQL).
     """
     offices = list(offices)
@@ -297,6 +325,11 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
         outcomes, by_span = _outcome_counts(office_ids, boundaries, [previous, period])
         use_rows = _rows(_use_rows(office_ids, previous.start, period.end, period))
         lead_rows = _rows(_lead_rows(office_ids, previous.start, period.end))
+        seat_rows = _rows(_seat_rows(office_ids, previous.start, period.end, period))
+    for office_id, current, seats, filled, attended, no_show in seat_rows:
+        counts(office_id, current).seats.update(
+            sessions=1, offered=seats, filled=filled, attended=attended, no_show=no_show
+        )
     for (office_id, in_current, service_id, channel, outcome), n in outcomes.items():
         counts(office_id, in_current).bookings[service_id, channel, outcome] += n
     span_months = [begins.astimezone(JST).date().replace(day=1) for begins in boundaries[:-1]]

@@ -120,7 +120,7 @@ def unguarded(module, monkeypatch):
 
     from offices.models import Counselor
 
-    def no_lock(office):
+    def no_lock(office, **_ignored):
         return list(
             Counselor.objects.filter(office=office, is_active=True).values_list("pk", flat=True)
         )
@@ -131,7 +131,7 @@ def unguarded(module, monkeypatch):
             monkeypatch.setattr(
                 module,
                 "office_booking_lock_and_setup_version",
-                lambda office: (no_lock(office), 0),
+                lambda office, **_ignored: (no_lock(office), 0),
             )
         else:
             monkeypatch.setattr(module, "office_booking_lock", no_lock)
@@ -154,9 +154,7 @@ def unguarded(module, monkeypatch):
                 cursor.execute("DELETE FROM notifications_delivery")
                 cursor.execute("DELETE FROM notifications_notification")
                 cursor.execute("DELETE FROM bookings_booking")
-                cursor.execute(
-                    import_module("bookings.migrations.0010_phone_sessions_hold_time").FORWARD
-                )
+                cursor.execute(import_module("bookings.migrations.0026_group_sessions").OVERLAP)
 
     return removed()
 

@@ -57,6 +57,13 @@ def toyooka_rows(offices):
         booking=created.booking, office=created.booking.office, kind="cancelled",
         dedupe_key=f"booking:{created.booking.pk}:cancelled::test",
     )  # fmt: skip
+    from bookings.services.seats import group_session_schedule
+
+    group_session_schedule(
+        service=created.booking.service, counselor=created.booking.counselor,
+        start=jst(2026, 11, 25, 13, 0), minutes=60, capacity=10,
+        by=User.objects.get(username="toyooka-manager"), now=clock.now(),
+    )  # fmt: skip
     from interviews.services.arrange import interview_arrange
     from offices.models import Counselor
 

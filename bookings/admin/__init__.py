@@ -7,6 +7,7 @@ from bookings.admin import (  # noqa: F401  (registers the model admins)
     bookings,
     changes,
     counselors,
+    group_sessions,
     offices,
     phone_calls,
     records,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -293,6 +294,11 @@ def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_
         if action in NO_EMAIL_DONE and not booking.email:
             done = NO_EMAIL_DONE[action]
         messages.success(request, f"{booking.reference}: {done}", extra_tags=tags)
+    if booking.group_session_id:  # acted on from the session's seat list: back to it
+        return redirect(
+            reverse("admin:bookings_groupsession_seats", args=[booking.group_session_id])
+            + f"#seat-{booking.pk}"
+        )
     # The result is shown in the block; the fragment moves focus to it, so it is read out.
     return redirect(schedule_url(booking.office, day) + f"#result-{booking.pk}")
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from bookings.api import seats  # noqa: F401 (registers the group sessions' endpoints)
 from bookings.api.endpoints import api
 
 urlpatterns = [path("", api.urls)]

@@ -101,7 +101,7 @@ def booking_message(
         context = {
             "booking": booking,
             "office_name": content_name(office, booking.language),
-            "service_name": content_name(booking.service, booking.language),
+            "service_name": _service_name(booking),
             "when": display.format_session(booking.start, booking.end),
             "platform": office.get_platform_display(),
             "phone": office.phone,
@@ -185,6 +185,25 @@ def terms_change_message(booking: Booking, version) -> Message:
         return _message("terms_changed", subject, context)
 
 
+def _session_title(booking: Booking) -> str:
+    """A seat's group session by its title (in English when the person reads English and
+    it has one), else "" (a booking of its own)."""
+    if not booking.group_session_id:
+        return ""
+    session = booking.group_session
+    return (
+        session.title_en if booking.language != "ja" and session.title_en else session.display_title
+    )
+
+
+def _service_name(booking: Booking) -> str:
+    """The service as the emails name it; for a seat, with its session's title."""
+    service = booking.service
+    name = content_name(service, booking.language)
+    title = _session_title(booking)
+    return f"{name}: {title}" if title and title != name else name
+
+
 def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:
     """The join link (with the meeting ID and passcode where the platform joins by them);
     never the host link. Opens with the booking's stage, as every booking email, and
@@ -199,6 +218,8 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
             "phone": booking.office.phone,
             "platform": booking.office.get_platform_display(),
             "when": display.format_session(booking.start, booking.end),
+            "session_title": _session_title(booking),
+            "service_name": _service_name(booking) if booking.group_session_id else "",
             **(meeting_for_person(booking, meeting) or {}),
             **links,
             "story": booking_story(booking),

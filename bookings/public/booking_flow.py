@@ -71,6 +71,7 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
         "address_full": address_full,
         "services_not_open": services_not_open(office),
         "days": [] if address_full else days_with_slots(service, first_day, now),
+        "sessions": sessions_with_seats(service, now),
         "period": display.format_date(first_day)
         + " – "
         + display.format_date(first_day + timedelta(days=DAYS_PER_PAGE - 1)),
@@ -85,6 +86,22 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
         "error": request.GET.get("error"),
     }
     return render(request, "bookings/choose_time.html", context)
+
+
+def sessions_with_seats(service, now) -> list[dict]:
+    """The service's upcoming group sessions, each with its seats left (one query)."""
+    from bookings.selectors.group_sessions import group_sessions_upcoming
+
+    english = not (get_language() or "ja").startswith("ja")
+    return [
+        {
+            "session": session,
+            "title": session.title_en if english and session.title_en else session.display_title,
+            "when": display.format_session(session.start, session.end),
+            "left": max(0, session.capacity - session.taken),
+        }
+        for session in group_sessions_upcoming(service=service, now=now)
+    ]
 
 
 def _address_full(request: HttpRequest, office: Office, rules) -> str:

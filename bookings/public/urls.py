@@ -11,6 +11,7 @@ from bookings.public import (
     manage,
     open_request,
     reschedule,
+    seats,
     verify,
 )
 
@@ -19,6 +20,11 @@ urlpatterns = [
     path("offices/<slug:slug>/book/details/", booking_flow.booking_details, name="booking-details"),
     path("offices/<slug:slug>/book/confirm/", booking_flow.booking_confirm, name="booking-confirm"),
     path("offices/<slug:slug>/book/done/", booking_flow.booking_done, name="booking-done"),
+    path(
+        "offices/<slug:slug>/sessions/<uuid:session_uuid>/",
+        seats.seat_book_view,
+        name="seat-book",
+    ),
     path(
         "offices/<slug:slug>/book/sent/",
         open_request.open_request_sent,

@@ -1,7 +1,7 @@
 """
 Free session starts of a service: four queries whatever the range or the number of
 bookings (opening hours; the office's closures; counselors with their absences; active
-bookings), then interval arithmetic in Python.
+bookings and group sessions), then interval arithmetic in Python.
 
 A start is offered when the day is open (not a holiday, the year end or a closure, or it
 is an extra opening), the session fits in a window of the service's hours for that
@@ -18,7 +18,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, FilteredRelation, FloatField, Func, Q
 
-from bookings.models import TIME_HOLDING_STATUSES, Booking, BookingStatus
+from bookings.models import (
+    TIME_HOLDING_STATUSES,
+    Booking,
+    BookingStatus,
+    GroupSession,
+    GroupSessionStatus,
+)
 from common.dates import day_in_bounds
 from offices.business_days import (
     JST,
@@ -131,7 +137,9 @@ def _counselors(service: Service, first: date, last: date) -> dict[int, set[date
 def _busy(
     counselor_ids, start: datetime, end: datetime, now: datetime, exclude_booking_id: int | None
 ) -> dict[int, _Busy]:
-    rows = (
+    """Active bookings and scheduled group sessions (which hold their counselor's time
+    whether or not a seat is taken) over [start, end): one query, a UNION ALL."""
+    bookings = (
         Booking.objects.filter(
             counselor_id__in=counselor_ids,
             status__in=TIME_HOLDING_STATUSES,
@@ -140,11 +148,25 @@ def _busy(
         )
         .exclude(status=BookingStatus.PENDING_VERIFICATION, verification_expires_at__lte=now)
         .exclude(pk=exclude_booking_id or 0)
-        .order_by("counselor_id", "start")
-        .values_list("counselor_id", Epoch(F("start")), Epoch(F("end")))
+        .annotate(s=Epoch(F("start")), e=Epoch(F("end")))
+        .values_list("counselor_id", "s", "e")
+        .order_by()
+    )
+    sessions = (
+        GroupSession.objects.filter(
+            counselor_id__in=counselor_ids,
+            status=GroupSessionStatus.SCHEDULED,
+            start__lt=end,
+            end__gt=start,
+        )
+        .annotate(s=Epoch(F("start")), e=Epoch(F("end")))
+        .values_list("counselor_id", "s", "e")
+        .order_by()
     )
     busy: dict[int, _Busy] = defaultdict(lambda: _Busy([], []))
-    for counselor_id, booking_start, booking_end in rows:
+    for counselor_id, booking_start, booking_end in bookings.union(sessions, all=True).order_by(
+        "counselor_id", "s"
+    ):
         busy[counselor_id].starts.append(booking_start)
         busy[counselor_id].ends.append(booking_end)
     return busy

@@ -23,7 +23,7 @@ def booking_get_by_token(*, token: str, purpose: str) -> Booking | None:
         return None
     link = (
         BookingLink.objects.select_related(
-            "booking__office", "booking__service", "booking__counselor"
+            "booking__office", "booking__service", "booking__counselor", "booking__group_session"
         )
         .filter(token_hash=token_hash(token), purpose=purpose, ended_at__isnull=True)
         .first()
@@ -47,8 +47,21 @@ def booking_can_cancel_online(booking: Booking, now: datetime) -> bool:
     return booking.is_active and deadline is not None and now < deadline
 
 
+def meeting_key(booking: Booking):
+    """Whose meeting a booking joins: its own, or, for a seat, its group session's (one
+    meeting for all the seats; `OnlineMeeting.booking_uuid` holds the session's UUID)."""
+    return booking.group_session.uuid if booking.group_session_id else booking.uuid
+
+
+def meeting_platform(booking: Booking) -> str:
+    """The platform of a booking's meeting: a seat's session's own, if it names one."""
+    if booking.group_session_id and booking.group_session.platform:
+        return booking.group_session.platform
+    return booking.office.platform
+
+
 def meeting_for(booking: Booking) -> OnlineMeeting | None:
-    return OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+    return OnlineMeeting.objects.filter(booking_uuid=meeting_key(booking)).first()
 
 
 def device_check_latest(booking: Booking) -> DeviceCheck | None:

@@ -3,10 +3,19 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from bookings.models import Booking, BookingChange, BookingEvent, BookingStatus, DeviceCheck
-from bookings.state import Offer, allowed_actions, undo_refusal
+from bookings.models import (
+    TIME_HOLDING_STATUSES,
+    Booking,
+    BookingChange,
+    BookingEvent,
+    BookingStatus,
+    DeviceCheck,
+    GroupSession,
+    GroupSessionStatus,
+)
+from bookings.state import HELD_STATUSES, Offer, allowed_actions, undo_refusal
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from offices.models import Counselor, CounselorAbsence, OpeningHours
@@ -29,6 +38,17 @@ class ScheduleBlock:
 
 
 @dataclass
+class SessionBlock:
+    """A group session in its counselor's column: one block for all its seats (the seats
+    themselves are listed, and checked in, on the session's seat list)."""
+
+    session: GroupSession
+    column: int
+    row_start: int
+    row_end: int
+
+
+@dataclass
 class DaySchedule:
     day: date
     counselors: list[Counselor]
@@ -37,6 +57,7 @@ class DaySchedule:
     last: time
     hours: list[tuple[str, int]] = field(default_factory=list)  # (label, row)
     now_row: int | None = None
+    sessions: list[SessionBlock] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -52,7 +73,9 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     """
     One office's bookings of one day, by counselor, with their meetings, latest device
     checks, pending changes of time, the actions the state table offers on each and the
-    change that can be undone: seven queries whatever the number of bookings. The grid
+    change that can be undone, and its group sessions (one block each, with their seats
+    counted; the seats' own blocks are for the CSV, the grid shows the session): eight
+    queries whatever the number of bookings. The grid
     spans the office's hours, widened to any booking outside them.
     """
     day_start = datetime.combine(day, time.min, tzinfo=JST)
@@ -66,12 +89,29 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         .select_related("service", "counselor", "applicant")
         .order_by("start", "pk")
     )
+    sessions = list(
+        GroupSession.objects.filter(
+            office=office,
+            start__gte=day_start,
+            start__lt=day_start + timedelta(days=1),
+            status=GroupSessionStatus.SCHEDULED,
+        )
+        .select_related("service")
+        .annotate(
+            taken=Count("seats", filter=Q(seats__status__in=TIME_HOLDING_STATUSES)),
+            attended=Count("seats", filter=Q(seats__status__in=HELD_STATUSES)),
+        )
+        .order_by("start")
+    )
     absence = CounselorAbsence.objects.filter(
         counselor=OuterRef("pk"), start_date__lte=day, end_date__gte=day
     )
     counselors = list(
         Counselor.objects.filter(office=office)
-        .filter(Q(is_active=True) | Q(pk__in={b.counselor_id for b in bookings}))
+        .filter(
+            Q(is_active=True)
+            | Q(pk__in={b.counselor_id for b in bookings} | {s.counselor_id for s in sessions})
+        )
         .annotate(  # shown in the column's head: bookings of an absent counselor stand out
             is_absent=Exists(absence), absence_reason=Subquery(absence.values("reason")[:1])
         )
@@ -103,8 +143,9 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     windows = OpeningHours.objects.filter(
         service__office=office, weekday=day.weekday()
     ).values_list("start", "end")
-    starts = [w[0] for w in windows] + [b.start.astimezone(JST).time() for b in bookings]
-    ends = [w[1] for w in windows] + [b.end.astimezone(JST).time() for b in bookings]
+    timed = [*bookings, *sessions]
+    starts = [w[0] for w in windows] + [b.start.astimezone(JST).time() for b in timed]
+    ends = [w[1] for w in windows] + [b.end.astimezone(JST).time() for b in timed]
     first = min(starts, default=time(9, 0)).replace(minute=0)
     last_end = max(ends, default=time(17, 0))
     last = time(min(23, last_end.hour + (1 if last_end.minute else 0)), 0)
@@ -131,6 +172,17 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         )
     hours = [(f"{h}:00", _row(first, time(h, 0))) for h in range(first.hour, last.hour)]
     schedule = DaySchedule(day, counselors, blocks, first, last, hours)
+    for session in sessions:
+        local_start, local_end = session.start.astimezone(JST), session.end.astimezone(JST)
+        end_time = local_end.time() if local_end.date() == day else time(23, 55)
+        schedule.sessions.append(
+            SessionBlock(
+                session=session,
+                column=columns[session.counselor_id],
+                row_start=_row(first, local_start.time()),
+                row_end=max(_row(first, end_time), _row(first, local_start.time()) + 1),
+            )
+        )
     local_now = now.astimezone(JST)
     if local_now.date() == day and first <= local_now.time() < last:
         schedule.now_row = _row(first, local_now.time())

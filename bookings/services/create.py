@@ -423,7 +423,10 @@ def _create(
 
     # Under the lock: the counselors locked, the holds that lapsed at this time released
     # (only when the day's reading found one), and the insert (`_insert_under_lock`).
-    locked_ids, setup_version = office_booking_lock_and_setup_version(office)
+    # Without the counselors running a group session then (no booking row holds its time).
+    locked_ids, setup_version = office_booking_lock_and_setup_version(
+        office, free_over=(offered.start, offered.end)
+    )
     if setup_version > office.setup_version:
         # The office's setup changed after the offer above was read (a closure, hours, an
         # absence saved meanwhile): read again, under the lock, whether it still offers

@@ -1,7 +1,8 @@
 """
 The locks of booking, and the one order in which every service takes them:
 
-    applicant  ->  the office's counselors (in id order)  ->  the booking  ->  its change
+    applicant  ->  the office's counselors (in id order)  ->  a group session
+               ->  the booking  ->  its change
 
 Each lock is a row lock on exactly one table (`of=("self",)`: a joined office, service or
 counselor is never locked with it) and `FOR NO KEY UPDATE` (`no_key=True`): it serializes
@@ -18,11 +19,17 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingBusy, NotAllowedNow
-from bookings.models import Applicant, Booking, BookingChange
+from bookings.models import (
+    Applicant,
+    Booking,
+    BookingChange,
+    GroupSession,
+    GroupSessionStatus,
+)
 from common.db import is_lock_failure
 from offices.models import Counselor, Office, User
 
@@ -89,17 +96,32 @@ def office_booking_lock(office) -> list[int]:
     )
 
 
-def office_booking_lock_and_setup_version(office) -> tuple[list[int], int]:
+def office_booking_lock_and_setup_version(
+    office, *, free_over: tuple | None = None
+) -> tuple[list[int], int]:
     """`office_booking_lock`, with the highest setup version of the rows it locked: above
     the office's as the caller read it, a change of the setup committed in between
-    (`office_setup_change_lock`). Read in the same statement, at no extra query."""
-    rows = list(
+    (`office_setup_change_lock`). Read in the same statement, at no extra query. With
+    `free_over` (start, end), only the counselors who run no group session over that time
+    are returned, read in the same statement too (a session holds its counselor's time
+    with no booking row of its own, and sessions are scheduled under this lock)."""
+    locked = (
         Counselor.objects.select_for_update(no_key=True)
         .filter(office=office, is_active=True)
         .order_by("pk")
-        .values_list("pk", "setup_version")
     )
-    return [pk for pk, _version in rows], max((v for _pk, v in rows), default=0)
+    if free_over is None:
+        rows = [(pk, version, False) for pk, version in locked.values_list("pk", "setup_version")]
+    else:
+        start, end = free_over
+        running = GroupSession.objects.filter(
+            counselor=OuterRef("pk"), status=GroupSessionStatus.SCHEDULED,
+            start__lt=end, end__gt=start,
+        )  # fmt: skip
+        rows = list(
+            locked.annotate(running=Exists(running)).values_list("pk", "setup_version", "running")
+        )
+    return [pk for pk, _v, busy in rows if not busy], max((v for _p, v, _b in rows), default=0)
 
 
 def office_setup_change_lock(office) -> None:
@@ -121,6 +143,19 @@ def office_setup_change_lock(office) -> None:
     Office.objects.filter(pk=office.pk).update(setup_version=F("setup_version") + 1)
     version = Office.objects.values_list("setup_version", flat=True).get(pk=office.pk)
     Counselor.objects.filter(pk__in=pks).update(setup_version=version)
+
+
+def group_session_lock(session_id: int) -> GroupSession:
+    """
+    After the counselors: a group session's row alone, read with its office, service and
+    counselor. Serializes the seats of one session (capacity is counted under it) and
+    its cancellation; seats of other sessions never wait for it.
+    """
+    return (
+        GroupSession.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("office", "service", "counselor")
+        .get(pk=session_id)
+    )
 
 
 def staff_may_act(user: User, booking: Booking) -> None:

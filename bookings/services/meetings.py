@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
-from bookings.selectors.bookings import meeting_for
+from bookings.selectors.bookings import meeting_for, meeting_key, meeting_platform
 from bookings.services.locking import booking_lock, booking_transaction
 from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
@@ -37,12 +37,14 @@ MEETING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
 
 
 def _request(booking: Booking) -> MeetingRequest:
+    seat = booking.group_session_id is not None  # one meeting for all a session's seats
+    timed = booking.group_session if seat else booking
     return MeetingRequest(
-        booking_uuid=str(booking.uuid),
-        topic=f"{booking.office.name} {booking.reference}",
-        start_utc=booking.start,
-        end_utc=booking.end,
-        attendee_email=booking.email,
+        booking_uuid=str(timed.uuid),
+        topic=f"{booking.office.name} {timed.display_title if seat else booking.reference}",
+        start_utc=timed.start,
+        end_utc=timed.end,
+        attendee_email="" if seat else booking.email,
     )
 
 
@@ -61,6 +63,14 @@ def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
         render=lambda: meeting_issued_message(booking, meeting, links=booking_email_links(booking)),
         office_id=booking.office_id,
     )
+
+
+def _notify_seats(booking: Booking, meeting: OnlineMeeting) -> None:
+    """Each confirmed seat of the session gets its join link (deduped per seat)."""
+    for seat in Booking.objects.select_related("office", "service", "group_session").filter(
+        group_session_id=booking.group_session_id, status__in=MEETING_STATUSES
+    ):
+        _notify_issued(seat, meeting)
 
 
 def _calendar_revised(booking: Booking) -> None:
@@ -120,13 +130,21 @@ class _Claim:
 
 def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim | OnlineMeeting":
     with transaction.atomic():
-        booking = Booking.objects.select_related("office").get(pk=booking_id)
+        booking = Booking.objects.select_related("office", "group_session").get(pk=booking_id)
+        seat = booking.group_session_id is not None
         meeting, _created = OnlineMeeting.objects.get_or_create(
-            booking_uuid=booking.uuid,
-            defaults={"office_id": booking.office_id, "attendee_key": attendee_key(booking.email)},
+            booking_uuid=meeting_key(booking),
+            defaults={
+                "office_id": booking.office_id,
+                "attendee_key": "" if seat else attendee_key(booking.email),
+            },
         )
         meeting = OnlineMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
-        if booking.status not in MEETING_STATUSES or meeting.status == OnlineMeeting.Status.ISSUED:
+        if booking.status not in MEETING_STATUSES:
+            return meeting
+        if meeting.status == OnlineMeeting.Status.ISSUED:
+            if seat:  # the session's meeting exists: this seat's person gets its link
+                _notify_issued(booking, meeting)
             return meeting
         lease = timedelta(seconds=settings.MEETING_CLAIM_SECONDS)
         theirs = not claim_id or meeting.claim_id != claim_id
@@ -139,7 +157,9 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
         office = booking.office
         try:
             provider = provider_for(
-                platform=office.platform, account=office.platform_account, office=office.slug
+                platform=meeting_platform(booking),
+                account=office.platform_account,
+                office=office.slug,
             )
         except AccountMissing as missing:
             meeting.status = OnlineMeeting.Status.WAITING_FOR_ACCOUNT
@@ -160,7 +180,7 @@ def _meeting_claim(*, booking_id: int, now: datetime, claim_id: str) -> "_Claim 
         meeting.save(update_fields=["provider", "attempts", "status", "claim_id", "updated_at"])
         return _Claim(
             meeting_id=meeting.pk, booking_id=booking.pk, attempts=meeting.attempts,
-            provider=provider, request=_request(booking), key=str(booking.uuid),
+            provider=provider, request=_request(booking), key=str(meeting_key(booking)),
         )  # fmt: skip
 
 
@@ -177,7 +197,9 @@ def _meeting_record_issued(claim: _Claim, info, *, now: datetime) -> OnlineMeeti
         meeting.meeting_number = info.meeting_number
         meeting.issued_at, meeting.last_error = now, ""
         meeting.save()
-        if booking.status in MEETING_STATUSES:
+        if booking.group_session_id:  # each seat's person (their calendars keep the session)
+            _notify_seats(booking, meeting)
+        elif booking.status in MEETING_STATUSES:
             _calendar_revised(booking)
             _notify_issued(booking, meeting)
         else:  # cancelled while the platform was creating it: it goes again
@@ -217,6 +239,8 @@ def meeting_update(*, booking_id: int) -> None:
     """Moves the platform meeting to the booking's current time (rescheduled, extended).
     Read, then call the platform outside any transaction (a PATCH is idempotent)."""
     booking = Booking.objects.select_related("office").get(pk=booking_id)
+    if booking.group_session_id:
+        return  # a seat never moves: its session's meeting stays as it is
     meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
     if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
         return
@@ -233,13 +257,15 @@ def meeting_update(*, booking_id: int) -> None:
 def meeting_delete(*, booking_id: int, now: datetime) -> None:
     """Deletes the platform meeting of a cancelled booking; not-found counts as done. The
     platform is called outside any transaction (a DELETE is idempotent), then recorded."""
-    booking = Booking.objects.select_related("office").get(pk=booking_id)
-    meeting = OnlineMeeting.objects.filter(booking_uuid=booking.uuid).first()
+    booking = Booking.objects.select_related("office", "group_session").get(pk=booking_id)
+    if booking.group_session_id and booking.group_session.is_scheduled:
+        return  # one seat given back: the session, and its meeting, go on for the others
+    meeting = OnlineMeeting.objects.filter(booking_uuid=meeting_key(booking)).first()
     if meeting is None or meeting.status == OnlineMeeting.Status.DELETED:
         return
     if meeting.external_id and meeting.provider not in ("", "manual"):
         provider = provider_for(
-            platform=booking.office.platform,
+            platform=meeting_platform(booking),
             account=booking.office.platform_account,
             office=booking.office.slug,
         )
@@ -270,7 +296,7 @@ def meeting_set_manual_link(
     )
     _calendar_revised(booking)  # before the meeting's lock: the booking, then its meeting
     meeting, _created = OnlineMeeting.objects.get_or_create(
-        booking_uuid=booking.uuid, defaults={"office_id": booking.office_id}
+        booking_uuid=meeting_key(booking), defaults={"office_id": booking.office_id}
     )
     meeting = OnlineMeeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.provider = meeting.provider or "manual"
@@ -279,7 +305,7 @@ def meeting_set_manual_link(
     meeting.status, meeting.last_error = OnlineMeeting.Status.ISSUED, ""
     meeting.issued_at = now
     meeting.save()
-    _notify_issued(booking, meeting)
+    (_notify_seats if booking.group_session_id else _notify_issued)(booking, meeting)
     return meeting
 
 
@@ -341,11 +367,15 @@ def meetings_sweep(*, now: datetime, stale_minutes: int | None = None) -> tuple[
 
     from django.conf import settings
     from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce
 
     if stale_minutes is None:
         stale_minutes = settings.MEETING_SWEEP_STALE_MINUTES
     stale = now - timedelta(minutes=stale_minutes)
-    meetings = OnlineMeeting.objects.filter(booking_uuid=OuterRef("uuid"))
+    # A seat's meeting is its session's (`meeting_key`).
+    meetings = OnlineMeeting.objects.filter(
+        booking_uuid=Coalesce(OuterRef("group_session__uuid"), OuterRef("uuid"))
+    )
     to_issue = list(
         Booking.objects.filter(status__in=MEETING_STATUSES, end__gt=now, updated_at__lt=stale)
         .filter(

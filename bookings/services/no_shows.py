@@ -27,7 +27,10 @@ logger = logging.getLogger(__name__)
 
 
 def _joined(booking: Booking) -> bool:
-    """The applicant joined, or someone did and a counselor decides (never automatic)."""
+    """The applicant joined, or someone did and a counselor decides (never automatic). A
+    seat shares its session's meeting, which cannot tell who joined: its check-in decides."""
+    if booking.group_session_id:
+        return False
     return (
         OnlineMeeting.objects.filter(booking_uuid=booking.uuid)
         .filter(Q(applicant_joined_at__isnull=False) | Q(someone_joined_at__isnull=False))

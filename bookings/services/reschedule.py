@@ -67,6 +67,11 @@ def booking_reschedule_refusal(booking: Booking, now: datetime) -> str | None:
         if booking.status == BookingStatus.PENDING_VERIFICATION:
             return _("Confirm your email address first; then you can change the time.")
         return _("This booking is no longer active, so its time cannot be changed.")
+    if booking.group_session_id:
+        return _(
+            "A seat in a group session keeps the session's time. To go to another session, "
+            "cancel this seat and book a seat there."
+        )
     if rules.reschedule_limit == 0 or not booking_can_cancel_online(booking, now):
         return _("The time can no longer be changed online. Please phone the office%(phone)s.") % {
             "phone": _phone(booking)

@@ -24,6 +24,7 @@ from bookings.models import (
     BookingStatus,
     is_overlap_violation,
 )
+from bookings.selectors.bookings import meeting_key
 from bookings.selectors.slots import counselor_for_slot, slot_at
 from bookings.services.events import booking_event_record
 from bookings.services.links import booking_links_end
@@ -259,7 +260,7 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
 
     booking = _locked(booking, by)
     _allowed(booking, Action.REISSUE_MEETING, now)
-    OnlineMeeting.objects.filter(booking_uuid=booking.uuid).exclude(
+    OnlineMeeting.objects.filter(booking_uuid=meeting_key(booking)).exclude(
         status=OnlineMeeting.Status.ISSUED
     ).update(status=OnlineMeeting.Status.PENDING, attempts=0, last_error="")
     booking_event_record(

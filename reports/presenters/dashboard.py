@@ -404,6 +404,54 @@ def device_check_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure 
     )
 
 
+def seats_figure(dashboard: Dashboard, figures: OfficeFigures) -> Figure | None:
+    """Group sessions (セミナー・説明会): seats offered, filled and attended; left out
+    without any session in either period."""
+    now, before = figures.current.seats, figures.previous.seats
+    if not (now["sessions"] or before["sessions"]):
+        return None
+
+    def row(label: str, key: str) -> list[str]:
+        return [label, fmt_int(now[key]), fmt_int(before[key])]
+
+    return Figure(
+        slug="seats",
+        title=_("Group sessions: seats filled and attendance"),
+        how=_(
+            "Group sessions (seminars) that start in the period and were not cancelled: the "
+            "seats they offered, the seats booked and not given back, and the people checked "
+            "in. Each seat is also counted as a booking above; the counselor's time of a "
+            "session counts once."
+        ),
+        chart=None,
+        tables=[
+            Table(
+                caption=_("Group sessions"),
+                head=[_("Figure"), dashboard.period.label, dashboard.previous.label],
+                rows=[
+                    row(_("Sessions"), "sessions"),
+                    row(_("Seats offered"), "offered"),
+                    row(_("Seats filled"), "filled"),
+                    row(_("Checked in"), "attended"),
+                    row(str(Outcome.NO_SHOW.label), "no_show"),
+                ],
+                foot=[
+                    [
+                        _("Seats filled (share of offered)"),
+                        fmt_pct(share(now["filled"], now["offered"])),
+                        fmt_pct(share(before["filled"], before["offered"])),
+                    ],
+                    [
+                        _("Attendance (share of seats filled)"),
+                        fmt_pct(share(now["attended"], now["filled"])),
+                        fmt_pct(share(before["attended"], before["filled"])),
+                    ],
+                ],
+            )
+        ],
+    )
+
+
 def dashboard_page(dashboard: Dashboard, *, office_id: int | None) -> dict:
     """The page's parts: the summary table and the figures, in order."""
     figures = dashboard.figures[office_id]
@@ -418,6 +466,7 @@ def dashboard_page(dashboard: Dashboard, *, office_id: int | None) -> dict:
         no_show_figure(dashboard, figures),
         bars_figure(dashboard, figures),
         device_check_figure(dashboard, figures),
+        seats_figure(dashboard, figures),
     ]
     return {
         "summary": summary_table(dashboard, figures),

@@ -70,6 +70,7 @@ COUNSELOR_PERMISSIONS = {
     "notifications.view_delivery", "notifications.view_contactchannel",
     "invitations.view_invitation", "invitations.add_invitation", "invitations.change_invitation",
     "offices.view_contenttranslation",
+    "bookings.view_groupsession", "bookings.add_groupsession", "bookings.change_groupsession",
     "interviews.view_interview", "interviews.add_interview", "interviews.change_interview",
     "interviews.view_employer", "interviews.view_selectionblock", "interviews.add_selectionblock",
     "waitlist.view_waitlistentry", "waitlist.view_waitlistoffer",

@@ -1,0 +1,202 @@
+"""
+Group sessions with seats: the session takes its counselor's time once, a seat is a
+booking through the same path, one person holds one seat, a cancelled seat is free again.
+"""
+
+import uuid
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from bookings.exceptions import BookingInvalid, NotAllowedNow, SeatHeld, SessionFull, SlotTaken
+from bookings.models import Booking, BookingStatus, GroupSessionStatus
+from bookings.selectors.availability import slot_list_available
+from bookings.selectors.group_sessions import group_sessions_upcoming, seats_taken
+from bookings.services.public import booking_cancel_by_applicant
+from bookings.services.seats import group_session_cancel
+from offices.models import Counselor
+from tests.bookings.seat_helpers import SEMINAR_START, manager, seminar, take_seat
+from tests.helpers import NOW, book, jst, person, service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_counselor(offices):
+    svc = service("kawagoe")
+    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
+    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
+    return svc
+
+
+def test_a_seat_is_a_booking_of_the_sessions_time_and_counselor(offices):
+    session = seminar(capacity=3)
+    seat = take_seat(session).booking
+    assert (seat.group_session, seat.counselor, seat.start, seat.end) == (
+        session, session.counselor, session.start, session.end,
+    )  # fmt: skip
+    # As any open booking at Kawagoe: a request the office answers, holding its place.
+    assert seat.status == BookingStatus.REQUESTED
+    assert seat.verification_expires_at is not None
+    assert seats_taken(session, now=NOW) == 1
+
+
+def test_the_last_seat_taken_makes_the_session_full_with_a_clear_message(offices):
+    session = seminar(capacity=2)
+    take_seat(session, 1)
+    take_seat(session, 2)
+    with pytest.raises(SessionFull, match="満席"):
+        take_seat(session, 3)
+    assert Booking.objects.filter(group_session=session).count() == 2
+
+
+def test_one_person_cannot_hold_two_seats_in_one_session(offices):
+    session = seminar(capacity=5)
+    take_seat(session, 1)
+    with pytest.raises(SeatHeld):
+        take_seat(session, 1)
+    assert Booking.objects.filter(group_session=session).count() == 1
+
+
+def test_a_seat_the_person_cancels_is_free_again(offices):
+    session = seminar(capacity=1)
+    seat = take_seat(session, 1).booking
+    with pytest.raises(SessionFull):
+        take_seat(session, 2)
+    booking_cancel_by_applicant(booking=seat, now=NOW)
+    assert take_seat(session, 2).booking.group_session == session
+
+
+def test_the_sessions_time_is_not_offered_for_individual_bookings(one_counselor):
+    day = SEMINAR_START.date()
+    before = {s.start for s in slot_list_available(
+        service=one_counselor, first_day=day, last_day=day, now=NOW)}  # fmt: skip
+    assert SEMINAR_START in before
+    seminar(capacity=4, minutes=60)  # 13:00-14:00, no seat taken yet
+    after = {s.start for s in slot_list_available(
+        service=one_counselor, first_day=day, last_day=day, now=NOW)}  # fmt: skip
+    assert SEMINAR_START not in after
+    assert jst(2026, 11, 26, 13, 30) not in after
+    assert jst(2026, 11, 26, 14, 0) in after
+
+
+def test_an_individual_booking_that_reaches_the_lock_is_refused_over_an_empty_session(
+    one_counselor, monkeypatch
+):
+    """The public list was read before the session existed: the re-check under the
+    office's lock still refuses it (no seat holds the time, the session does)."""
+    from bookings.services import create
+
+    seminar(capacity=4)
+    monkeypatch.setattr(create, "counselor_day_load", _nothing_held(create.counselor_day_load))
+    with pytest.raises(SlotTaken):
+        book(one_counselor, SEMINAR_START)
+    assert not Booking.objects.filter(group_session=None).exists()
+
+
+def _nothing_held(real):
+    def load(*args, **kwargs):
+        found = real(*args, **kwargs)
+        found.holding.clear()
+        return found
+
+    return load
+
+
+def test_a_session_is_refused_over_the_counselors_booking(one_counselor):
+    taken = book(one_counselor, SEMINAR_START).booking
+    with pytest.raises(BookingInvalid) as refused:
+        seminar(counselor=taken.counselor)
+    assert "start" in refused.value.errors
+
+
+def test_a_session_cannot_start_in_the_past_or_have_no_seats(offices):
+    with pytest.raises(BookingInvalid) as refused:
+        seminar(start=jst(2026, 11, 20, 10, 0), capacity=0, minutes=7)
+    assert set(refused.value.errors) == {"start", "capacity", "minutes"}
+
+
+def test_staff_of_another_office_cannot_schedule_a_session(offices):
+    with pytest.raises(NotAllowedNow):
+        seminar(by=manager(offices["sasebo"], "other"))
+
+
+def test_cancelling_a_session_cancels_its_seats_and_frees_the_time(one_counselor):
+    session = seminar(capacity=3)
+    take_seat(session, 1)
+    take_seat(session, 2)
+    by = manager(session.office, "canceller")
+    assert group_session_cancel(session=session, by=by, reason="講師急病", now=NOW) == 2
+    session.refresh_from_db()
+    assert session.status == GroupSessionStatus.CANCELLED
+    assert set(session.seats.values_list("status", flat=True)) == {BookingStatus.CANCELLED}
+    with pytest.raises(NotAllowedNow):
+        take_seat(session, 3)
+    day = SEMINAR_START.date()
+    free = {s.start for s in slot_list_available(
+        service=one_counselor, first_day=day, last_day=day, now=NOW)}  # fmt: skip
+    assert SEMINAR_START in free
+
+
+def test_the_upcoming_list_counts_seats_left(offices):
+    session = seminar(capacity=3)
+    take_seat(session, 1)
+    (listed,) = group_sessions_upcoming(service=session.service, now=NOW)
+    assert (listed.pk, listed.taken, listed.capacity - listed.taken) == (session.pk, 1, 2)
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_an_individual_booking_over_a_seat_but_not_a_second_seat(
+    one_counselor,
+):
+    from bookings.models import is_overlap_violation
+
+    session = seminar(capacity=3)
+    first = take_seat(session, 1).booking
+    take_seat(session, 2)  # a second seat of the same session shares its time
+    lone = book(one_counselor, jst(2026, 11, 26, 9, 30), data=person(email="x@example.jp")).booking
+    lone.start, lone.end = first.start, first.end
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        lone.save(update_fields=["start", "end"])
+    assert is_overlap_violation(caught.value)
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_two_overlapping_sessions_of_one_counselor(offices):
+    from bookings.models import GroupSession
+
+    session = seminar(capacity=3)
+    clone = GroupSession.objects.get(pk=session.pk)
+    clone.pk, clone.uuid = None, uuid.uuid4()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()
+
+
+def test_a_seats_personal_data_is_purged_on_the_retention_schedule_like_a_booking(
+    offices, settings
+):
+    from datetime import timedelta
+
+    from bookings.services.retention import personal_data_purge
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    session = seminar(capacity=3)
+    seat = take_seat(session, 1, data=person(name="佐藤 花子", email="h@example.jp")).booking
+    old = NOW - timedelta(days=400)
+    Booking.objects.filter(pk=seat.pk).update(start=old, end=old + timedelta(hours=1),
+                                              status=BookingStatus.COMPLETED)  # fmt: skip
+    assert personal_data_purge(now=NOW).bookings == 1
+    seat.refresh_from_db()
+    assert (seat.name, seat.email, seat.phone) == ("", "", "")
+    assert seat.group_session_id == session.pk  # the seat still counts in its session
+
+
+def test_booking_a_seat_logs_ids_never_the_persons_details(offices, caplog):
+    session = seminar(capacity=3)
+    with caplog.at_level("DEBUG"):
+        take_seat(session, 1, data=person(name="佐藤 花子", email="hanako@example.jp",
+                                          phone="090-9999-8888"))  # fmt: skip
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "seat booked id=" in logged
+    for secret in ("佐藤", "hanako@example.jp", "090-9999-8888"):
+        assert secret not in logged
