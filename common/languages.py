@@ -49,7 +49,7 @@ CATALOGUES = (
 # The languages offered to people: complete catalogues only (the completeness test reads
 # settings.LANGUAGES, which is built from this list). Add a code here when its catalogue is
 # complete; the order of CATALOGUES is the picker's.
-SHIPPED = ("ja", "en", "pt-br", "es", "tl")
+SHIPPED = ("ja", "ja-x-easy", "en", "zh-hans", "vi", "pt-br", "es", "tl")
 
 BY_CODE = {language.code: language for language in CATALOGUES}
 

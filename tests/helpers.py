@@ -326,13 +326,3 @@ def delivered(notification):
     notification.refresh_from_db()
     return notification
 
-
-def offer_languages(settings, *codes: str) -> None:
-    """settings.LANGUAGES with `codes` added (catalogues not yet shipped, e.g. while the
-    newest public strings still wait for their translation), in the picker's order."""
-    from common import languages
-
-    wanted = {code for code, _name in settings.LANGUAGES} | set(codes)
-    settings.LANGUAGES = [
-        (lang.code, lang.name) for lang in languages.CATALOGUES if lang.code in wanted
-    ]

@@ -25,16 +25,9 @@ from bookings.emails.applicant import (
 from bookings.models import Booking, BookingChange, BookingStatus
 from bookings.state import EmailKind
 from tests.factories import office_with
-from tests.helpers import LINKS, NOW, book, jst, offer_languages
+from tests.helpers import LINKS, NOW, book, jst
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _languages_offered(settings):
-    # やさしい日本語, Chinese and Vietnamese are complete but for the newest public strings
-    # (docs/languages.md): offered here so that the machinery is proven in them.
-    offer_languages(settings, "ja-x-easy", "zh-hans", "vi")
 
 
 THU = jst(2026, 11, 26, 9, 30)

@@ -1,5 +1,6 @@
 """
-A person books in Portuguese (Brazil), Spanish and Tagalog from start to finish on a phone:
+A person books in Simplified Chinese, Portuguese (Brazil), Spanish and Tagalog from start to
+finish on a phone:
 they choose the language in the picker, book, confirm from the email and see their booking,
 every page and error state in that language and without a WCAG 2.2 AA violation (axe-core),
 and the email they receive is in that language too.
@@ -19,6 +20,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # What the person reads at each step, in each language (the picker shows its own name).
 WORDS = {
+    "zh-hans": {
+        "picker": "简体中文",
+        "book_online": "在线预约",
+        "next": "下一步：填写信息",
+        "confirm": "下一步：确认",
+        "summary": "请更正以下内容",
+        "name_error": "请输入您的姓名",
+        "job_seeker_number": "求职号码",
+        "email": "电子邮件地址",
+        "phone": "电话号码",
+        "agree": "我已阅读并同意使用条款。",
+        "book": "预约",
+        "done": "您的预约尚未完成",
+        "complete": "完成预约",
+        "status": "已确定",
+    },
     "pt-br": {
         "picker": "Português (Brasil)",
         "book_online": "Agendar on-line",

@@ -10,16 +10,8 @@ from offices.models import ContentTranslation
 from offices.roles import OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data, inline_rows
 from tests.factories import OpeningHoursFactory, ServiceFactory, UserFactory, office_with
-from tests.helpers import offer_languages
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _languages_offered(settings):
-    # やさしい日本語, Chinese and Vietnamese are complete but for the newest public strings
-    # (docs/languages.md): offered here so that the machinery is proven in them.
-    offer_languages(settings, "ja-x-easy", "zh-hans", "vi")
 
 
 NOTE = {

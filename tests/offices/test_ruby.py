@@ -8,16 +8,8 @@ from django.utils import translation
 
 from offices.ruby import add_ruby
 from tests.factories import office_with
-from tests.helpers import offer_languages
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _languages_offered(settings):
-    # やさしい日本語, Chinese and Vietnamese are complete but for the newest public strings
-    # (docs/languages.md): offered here so that the machinery is proven in them.
-    offer_languages(settings, "ja-x-easy", "zh-hans", "vi")
 
 
 # The fixed headings (<h1>, <h2>) of the person's pages, by msgid.
