@@ -325,4 +325,3 @@ def delivered(notification):
     notification_send(notification_id=notification.pk, now=clock.now())
     notification.refresh_from_db()
     return notification
-
