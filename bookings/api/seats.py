@@ -63,7 +63,7 @@ class SeatOut(Schema):
 
 @api.get(
     "/offices/{slug}/sessions",
-    response={200: SessionsOut, 404: ErrorOut},
+    response={200: SessionsOut, 404: ErrorOut, 422: ErrorOut},
     tags=["group sessions"],
     exclude_none=True,
 )
