@@ -1,11 +1,13 @@
 """
 The office's figures, read with aggregate queries: the database groups and counts, and
-Python only adds up the few hundred or thousand grouped rows. A dashboard takes nine
+Python only adds up the few hundred or thousand grouped rows. A dashboard takes eleven
 queries whatever the period, the number of offices or the number of bookings (services;
-counselors with their absences; opening hours; closures; then bookings by outcome per
-span, booked minutes, lead times, bars and device checks, each one grouped query), and on
-PostgreSQL one `SET LOCAL` of working memory; the monthly report three. The indexes they
-use are created by `reports/migrations/`.
+counselors with their absences; opening hours; closures; then outcomes per span, booked
+minutes by counselor, booked minutes by weekday and hour, lead times, group sessions,
+bars and device checks, each one grouped query), and on PostgreSQL one `SET LOCAL` of
+working memory; the monthly report three. No figure reads the bookings over its period:
+the outcomes, lead times and booked minutes come from the daily roll-ups the database
+keeps in step with every booking (`reports.rollups`), group sessions from their own rows.
 
 A booking belongs to the period in which its session starts, in Japan time. Its outcome is
 `Booking.outcome`, set with every change of its state from the change itself
@@ -22,6 +24,7 @@ from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     Count,
+    F,
     FilteredRelation,
     IntegerField,
     Q,
@@ -29,6 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Mod
 
 from bookings.models import Applicant, Booking, BookingStatus, GroupSession, GroupSessionStatus
 from bookings.state import HELD_STATUSES, RELEASED_STATUSES
@@ -47,14 +51,18 @@ from reports.figures import (
     lead_bucket,
 )
 from reports.functions import (
-    JapanDay,
     JapanWeekMinute,
     MinutesBetween,
     SpanIndex,
     day_from_number,
     japan_day_number,
 )
-from reports.models import DailyOutcome
+from reports.models import (
+    DailyBookedMinutes,
+    DailyLead,
+    DailyOutcome,
+    HourlyBookedMinutes,
+)
 from reports.periods import Period, month_after, trend_months
 
 # Closures are read this far before the compared period: lead times reach back as far as
@@ -99,10 +107,6 @@ def _rows(queryset) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _bookings(office_ids: list[int], start: datetime, end: datetime):
-    return Booking.objects.filter(office_id__in=office_ids, start__gte=start, start__lt=end)
 
 
 def _boundaries(*periods: Period, months: Sequence[date] = ()) -> list[datetime]:
@@ -159,35 +163,62 @@ def _outcome_counts(
     return outcomes, by_span
 
 
-def _use_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
+def _days(start: datetime, end: datetime) -> tuple[int, int]:
+    """The Japan day numbers [first, last) of moments at Japan midnights."""
+    return japan_day_number(start.astimezone(JST).date()), japan_day_number(
+        end.astimezone(JST).date()
+    )
+
+
+def _in_current_day(period: Period) -> Case:
+    return Case(
+        When(day__gte=japan_day_number(period.first), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _minutes_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
     """
-    Booked time by counselor and time of the week: (office, counselor, in the current
-    period, minute of the week the session starts, its length in minutes, bookings).
-    Sessions start on a grid, so the rows stay few, and Python splits each session exactly
-    across the hours it covers. One query.
+    Booked minutes by counselor, from the daily roll-up (`DailyBookedMinutes`): (office,
+    counselor, in the current period, minutes). Group sessions are not in it (their rows
+    carry their time, once). One query.
     """
+    first, last = _days(start, end)
     return (
-        _bookings(office_ids, start, end)
-        .exclude(status__in=RELEASED_STATUSES)
-        .annotate(
-            current=_in_current(current),
-            week_minute=JapanWeekMinute("start"),
-            minutes=MinutesBetween("start", "end"),
-        )
-        .values_list("office_id", "counselor_id", "current", "week_minute", "minutes")
-        # A group session's seats share its counselor's time: counted once, not per seat.
-        .annotate(
-            n=Count("id", filter=Q(group_session__isnull=True))
-            + Count("group_session", distinct=True)
-        )
+        DailyBookedMinutes.objects.filter(office_id__in=office_ids, day__gte=first, day__lt=last)
+        .annotate(current=_in_current_day(current))
+        .values_list("office_id", "counselor_id", "current")
+        .annotate(minutes_=Sum("minutes"))
         .order_by()
     )
+
+
+def _hour_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
+    """
+    Booked minutes by weekday and hour, from the roll-up by hour (`HourlyBookedMinutes`):
+    (office, in the current period, weekday with Monday 0, hour, minutes). One query.
+    """
+    first, last = _days(start, end)
+    return (
+        HourlyBookedMinutes.objects.filter(office_id__in=office_ids, day__gte=first, day__lt=last)
+        .annotate(current=_in_current_day(current), weekday=Mod(F("day") + 3, 7))
+        .values_list("office_id", "current", "weekday", "hour")
+        .annotate(minutes_=Sum("minutes"))
+        .order_by()
+    )
+
+
+_SEAT_COLUMNS = ("office_id", "current", "capacity", "filled", "attended", "no_show",
+                 "counselor_id", "week_minute", "minutes")  # fmt: skip
 
 
 def _seat_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
     """
     Group sessions held or to come in the span, one row each: (office, in the current
-    period, seats offered, seats filled, attended, no-shows). One query.
+    period, seats offered, seats filled, attended, no-shows, counselor, minute of the week
+    it starts, its minutes). A session with a seat filled takes its counselor's time once,
+    whatever its seats. One query.
     """
     seats = "seats__status__in"
     return (
@@ -202,20 +233,24 @@ def _seat_rows(office_ids: list[int], start: datetime, end: datetime, current: P
             filled=Count("seats", filter=~Q(**{seats: RELEASED_STATUSES})),
             attended=Count("seats", filter=Q(**{seats: HELD_STATUSES})),
             no_show=Count("seats", filter=Q(seats__status=BookingStatus.NO_SHOW)),
+            week_minute=JapanWeekMinute("start"),
+            minutes=MinutesBetween("start", "end"),
         )
-        .values_list("office_id", "current", "capacity", "filled", "attended", "no_show")
+        .values_list(*_SEAT_COLUMNS)
         .order_by()
     )
 
 
 def _lead_rows(office_ids: list[int], start: datetime, end: datetime):
-    """(office, service, day booked, day of the session, bookings), Japan days: one query."""
+    """
+    (office, service, day booked, day of the session, bookings), Japan days, from the daily
+    roll-up (`DailyLead`, lapsed email checks left out): one query.
+    """
+    first, last = _days(start, end)
     return (
-        _bookings(office_ids, start, end)
-        .exclude(status=BookingStatus.EXPIRED)
-        .annotate(made=JapanDay("created_at"), day=JapanDay("start"))
-        .values_list("office_id", "service_id", "made", "day")
-        .annotate(n=Count("id"))
+        DailyLead.objects.filter(office_id__in=office_ids, day__gte=first, day__lt=last)
+        .exclude(bookings=0)
+        .values_list("office_id", "service_id", "made", "day", "bookings")
         .order_by()
     )
 
@@ -302,7 +337,7 @@ def _capacity(
 def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetime) -> Dashboard:
     """
     Every figure of the dashboard for `period` and the period before it, per office and
-    for all of `offices` added together (`figures[None]`). Ten queries (and a `SET LOCAL`
+    for all of `offices` added together (`figures[None]`). Eleven queries (and a `SET LOCAL`
     on PostgreSQL).
     """
     offices = list(offices)
@@ -323,13 +358,19 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
     boundaries = _boundaries(period, previous, months=months)
     with _grouping_memory():
         outcomes, by_span = _outcome_counts(office_ids, boundaries, [previous, period])
-        use_rows = _rows(_use_rows(office_ids, previous.start, period.end, period))
+        minutes_rows = _rows(_minutes_rows(office_ids, previous.start, period.end, period))
+        hour_rows = _rows(_hour_rows(office_ids, previous.start, period.end, period))
         lead_rows = _rows(_lead_rows(office_ids, previous.start, period.end))
         seat_rows = _rows(_seat_rows(office_ids, previous.start, period.end, period))
-    for office_id, current, seats, filled, attended, no_show in seat_rows:
+    starts: Counter = Counter()  # (office, current, minute of the week, length) -> sessions
+    for office_id, current, seats, filled, attended, no_show, *time_taken in seat_rows:
         counts(office_id, current).seats.update(
             sessions=1, offered=seats, filled=filled, attended=attended, no_show=no_show
         )
+        if filled:
+            counselor_id, week_minute, minutes = time_taken
+            counts(office_id, current).booked_minutes[counselor_id] += minutes
+            starts[office_id, current, week_minute, minutes] += 1
     for (office_id, in_current, service_id, channel, outcome), n in outcomes.items():
         counts(office_id, in_current).bookings[service_id, channel, outcome] += n
     span_months = [begins.astimezone(JST).date().replace(day=1) for begins in boundaries[:-1]]
@@ -338,10 +379,10 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
         if month in months:
             figures[office_id].months.setdefault(month, Counter())[channel, outcome] += n
 
-    starts: Counter = Counter()  # (office, current, minute of the week, length) -> bookings
-    for office_id, counselor_id, current, week_minute, minutes, n in use_rows:
-        counts(office_id, current).booked_minutes[counselor_id] += minutes * n
-        starts[office_id, current, week_minute, minutes] += n
+    for office_id, counselor_id, current, minutes in minutes_rows:
+        counts(office_id, current).booked_minutes[counselor_id] += minutes
+    for office_id, current, weekday, hour, minutes in hour_rows:
+        counts(office_id, current).heat_booked[weekday + 1, hour] += minutes
     for (office_id, current, week_minute, minutes), n in starts.items():
         heat = counts(office_id, current).heat_booked
         weekday, start = divmod(week_minute, 24 * 60)
