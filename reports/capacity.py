@@ -113,17 +113,41 @@ class OfficeCapacity:
 class BusinessDayCount:
     """Business days between two dates within [first, last], from one running count."""
 
-    def __init__(self, calendar: OfficeCalendar, first: date, last: date):
+    def __init__(self, calendar: OfficeCalendar, first: date, last: date, flags=None):
         self.first = first
+        self.calendar = calendar
         self.counts: list[int] = []
-        running, day = 0, first
-        while day <= last:
-            running += calendar.is_business_day(day)
+        running = 0
+        if flags is None:
+            flags = _flags(calendar, first, last)
+        for flag in flags:
+            running += flag
             self.counts.append(running)
-            day += timedelta(days=1)
+
+    @classmethod
+    def for_offices(cls, calendars: dict, first: date, last: date) -> dict:
+        """One per office (`calendars`: office -> OfficeCalendar); the national calendar is
+        read once, then each office's closures and extra openings applied to it."""
+        standard = _flags(OfficeCalendar(), first, last)
+        found = {}
+        for key, calendar in calendars.items():
+            flags = standard
+            if calendar.closed or calendar.extra_openings:
+                flags = list(standard)
+                for day in calendar.closed | calendar.extra_openings:
+                    if first <= day <= last:
+                        flags[(day - first).days] = calendar.is_business_day(day)
+            found[key] = cls(calendar, first, last, flags)
+        return found
 
     def ahead(self, made: date, day: date) -> int:
         """Business days after `made` up to and including `day` (0: booked the same day)."""
         if day <= made:
             return 0
         return self.counts[(day - self.first).days] - self.counts[(made - self.first).days]
+
+
+def _flags(calendar: OfficeCalendar, first: date, last: date) -> list[bool]:
+    return [
+        calendar.is_business_day(first + timedelta(days=n)) for n in range((last - first).days + 1)
+    ]

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 from django.db import connections, router, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Mod
+from django.db.models.functions import Cast, Mod
 
 from bookings.models import Applicant, Booking, BookingStatus, GroupSession, GroupSessionStatus
 from bookings.state import HELD_STATUSES, RELEASED_STATUSES
@@ -155,7 +155,7 @@ def hour_rows(office_ids: list[int], start: datetime, end: datetime, current: Pe
     first, last = _days(start, end)
     return (
         HourlyBookedMinutes.objects.filter(office_id__in=office_ids, day__gte=first, day__lt=last)
-        .annotate(current=_in_current_day(current), weekday=Mod(F("day") + 3, 7))
+        .annotate(current=_in_current_day(current), weekday=Cast(Mod(F("day") + 3, 7), IntegerField()))
         .values_list("office_id", "current", "weekday", "hour")
         .annotate(minutes_=Sum("minutes"))
         .order_by()

@@ -18,19 +18,14 @@ the office's cancellation, a cancellation at the person's request is the person'
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import (
-    FilteredRelation,
-    Q,
-)
+from django.db.models import FilteredRelation, Q
 
 from common.clock import JST
-from offices.business_days import last_booking_day
 from offices.models import Closure, Counselor, Office, OpeningHours, Service
-from offices.rules import rules_for_service
-from reports import grouped
-from reports.capacity import BusinessDayCount, OfficeCapacity, hour_overlaps
+from reports import grouped, lead_times
+from reports.capacity import OfficeCapacity, hour_overlaps
 from reports.device_checks import device_checks_by_office
 from reports.figures import (
     CounselorRow,
@@ -38,17 +33,9 @@ from reports.figures import (
     Dashboard,
     MonthlyReport,
     OfficeFigures,
-    lead_bucket,
 )
-from reports.functions import (
-    day_from_number,
-    japan_day_number,
-)
+from reports.lead_times import lead_tally
 from reports.periods import Period, trend_months
-
-# Closures are read this far before the compared period: lead times reach back as far as
-# the longest booking horizon (366 days), and business days are counted over them.
-_LEAD_MARGIN = timedelta(days=400)
 
 
 def _capacity(
@@ -92,7 +79,7 @@ def _capacity(
         hours[office_id].append((weekday, start, end))
     closures: dict[int, list] = {pk: [] for pk in office_ids}
     for office_id, *row in Closure.objects.filter(
-        office_id__in=office_ids, date__gte=first - _LEAD_MARGIN, date__lte=last
+        office_id__in=office_ids, date__gte=first - lead_times.MARGIN, date__lte=last
     ).values_list("office_id", "date", "kind", "start", "end"):
         closures[office_id].append(row)
     capacity = {
@@ -130,7 +117,10 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
             grouped.minutes_rows(office_ids, previous.start, period.end, period)
         )
         hour_rows = grouped.rows(grouped.hour_rows(office_ids, previous.start, period.end, period))
-        lead_rows = grouped.rows(grouped.lead_rows(office_ids, previous.start, period.end))
+        lead = lead_tally(
+            offices=offices, services=services, capacity=capacity, period=period,
+            previous=previous,
+        )  # fmt: skip
         seat_rows = grouped.rows(grouped.seat_rows(office_ids, previous.start, period.end, period))
     starts: Counter = Counter()  # (office, current, minute of the week, length) -> sessions
     for office_id, current, seats, filled, attended, no_show, *time_taken in seat_rows:
@@ -164,10 +154,7 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
             target = counts(office_id, in_current)
             target.offered_minutes, target.heat_offered = capacity[office_id].offered(span)
 
-    _add_lead_times(
-        lead_rows,
-        offices=offices, services=services, capacity=capacity, period=period, counts=counts,
-    )  # fmt: skip
+    _add_lead_times(lead, counts)
 
     for office_id, barred, barred_before, lifted, lifted_before, barred_now in grouped.bar_rows(
         office_ids, period, previous, now
@@ -199,40 +186,7 @@ def _added_up(each) -> OfficeFigures:
     return total
 
 
-# Business days ahead -> LEAD_BUCKETS index, for every lead a booking horizon allows.
-_BUCKET_OF = [lead_bucket(days) for days in range(400)]
-
-
-def _add_lead_times(rows, *, offices, services, capacity, period: Period, counts) -> None:
-    """
-    Business days ahead, and whether booked on the last day the service's rules allowed.
-    Rows carry Japan days as numbers: dates are made only once per service and day.
-    """
-    if not rows:
-        return
-    by_office = {office.pk: office for office in offices}
-    rules = {s.pk: rules_for_service(s, by_office[s.office_id]) for s in services}
-    first = min(min(made for _o, _s, made, _d, _n in rows), japan_day_number(period.first))
-    last = max(day for _o, _s, _m, day, _n in rows)
-    running = {
-        pk: BusinessDayCount(capacity[pk].calendar, day_from_number(first), day_from_number(last))
-        for pk in by_office
-    }
-    current_from = japan_day_number(period.first)
-    last_days: dict[tuple[int, int], int] = {}
-    tally: Counter = Counter()
-    for office_id, service_id, made, day, n in rows:
-        made = min(made, day)
-        counter = running[office_id].counts
-        ahead = counter[day - first] - counter[made - first]
-        key = (service_id, day)
-        last_day = last_days.get(key)
-        if last_day is None:
-            moment = last_booking_day(
-                day_from_number(day), rules[service_id], capacity[office_id].calendar
-            )
-            last_day = last_days[key] = japan_day_number(moment)
-        tally[office_id, day >= current_from, _BUCKET_OF[min(ahead, 399)], made == last_day] += n
+def _add_lead_times(tally: Counter, counts) -> None:
     for (office_id, in_current, bucket, at_last), n in tally.items():
         target = counts(office_id, in_current)
         target.lead[bucket] += n

@@ -214,3 +214,32 @@ def test_the_monthly_report_defaults_to_last_month(client, november):
     _login(client, "kawagoe-manager")
     response = client.get(CSV)
     assert "2026-10" in response["Content-Disposition"]  # the suite's today is 2026-11-22
+
+
+def test_the_dashboard_and_csv_take_as_many_queries_for_fifty_offices_as_for_one(client):
+    """A superuser's all offices: the same queries whatever the number of offices and of
+    their roll-up rows (no query per office)."""
+    from tests.factories import BookingFactory, office_with
+
+    def office_with_bookings():
+        office = office_with()
+        svc = office.services.get()
+        terms = office.terms_versions.get()
+        for day in (16, 17):  # two days of November, in the roll-ups
+            BookingFactory(service=svc, counselor=office.counselors.get(),
+                           start=jst(2026, 11, day, 9, 30), status=BookingStatus.COMPLETED,
+                           consent__terms_version=terms)  # fmt: skip
+
+    def count(url, **office) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"month": "2026-11", **office})
+            assert response.status_code == 200
+        return len(captured)
+
+    office_with_bookings()
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    client.get(DASHBOARD)  # warm the content types and permissions
+    one = (count(DASHBOARD), count(CSV))  # the only office there is
+    for _n in range(49):
+        office_with_bookings()
+    assert (count(DASHBOARD, office="all"), count(CSV, office="all")) == one
