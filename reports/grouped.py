@@ -155,7 +155,10 @@ def hour_rows(office_ids: list[int], start: datetime, end: datetime, current: Pe
     first, last = _days(start, end)
     return (
         HourlyBookedMinutes.objects.filter(office_id__in=office_ids, day__gte=first, day__lt=last)
-        .annotate(current=_in_current_day(current), weekday=Cast(Mod(F("day") + 3, 7), IntegerField()))
+        .annotate(
+            current=_in_current_day(current),
+            weekday=Cast(Mod(F("day") + 3, 7), IntegerField()),  # 1970-01-01 was a Thursday
+        )
         .values_list("office_id", "current", "weekday", "hour")
         .annotate(minutes_=Sum("minutes"))
         .order_by()
