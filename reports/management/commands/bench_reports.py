@@ -207,7 +207,7 @@ class Command(BaseCommand):
                 work()
                 timings.append((time.perf_counter() - began) * 1000)
             if run == 0:
-                queries = sum(1 for q in captured if q["sql"].lstrip()[:6] in ("SELECT", "WITH  "))
+                queries = sum(1 for q in captured if q["sql"].split()[0] in ("SELECT", "WITH"))
         return timings, queries
 
 
