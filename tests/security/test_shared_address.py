@@ -29,7 +29,9 @@ from tests.helpers import NOW, someone
 # Committed, as on the site: the offered times are read from the cache each commit renews.
 # `slow`: twenty-eight bookings, each with its proof of work solved (left out of test-fast).
 pytestmark = [
-    pytest.mark.django_db(transaction=True), pytest.mark.shipped_access, pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.shipped_access,
+    pytest.mark.slow,
 ]
 
 SHIPPED = override_settings(

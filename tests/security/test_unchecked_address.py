@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 OWNER = person(name="本人 花子", email="owner@example.jp", job_seeker_number="12345-7654321")
 TUE, WED, THU = (jst(2026, 11, d, 9, 30) for d in (24, 25, 26))
+
+
 def proof_on():
     return override_settings(PROOF_OF_WORK=True, POW_QUIET_MAX_NUMBER=2000)
 
@@ -69,9 +71,7 @@ def instant():
     return office_with(counselors=2, no_show_bar_threshold=1)
 
 
-def test_a_service_that_checks_no_address_answers_the_same_and_tells_the_address(
-    client, instant
-):
+def test_a_service_that_checks_no_address_answers_the_same_and_tells_the_address(client, instant):
     assert api_book(client, instant, TUE, OWNER).status_code == 201
     fresh = api_book(client, instant, TUE.replace(hour=11), person(email="new@example.jp"),
                      "192.0.2.20")  # fmt: skip
