@@ -71,9 +71,9 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
         # An address that made its requests today is told here, before anything is typed.
         "address_full": address_full,
         "services_not_open": services_not_open(office),
-        "days": [] if address_full else days_with_slots(
-            service, first_day, now, public_hold=is_public_hold(rules)
-        ),
+        "days": []
+        if address_full
+        else days_with_slots(service, first_day, now, public_hold=is_public_hold(rules)),
         "sessions": sessions_with_seats(service, now),
         "period": display.format_date(first_day)
         + " – "
