@@ -218,7 +218,7 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
     slot = slot_at(service=booking.service, start=start, now=now)
     if slot is None or not set(slot.counselor_ids) & set(counselor_ids):
         raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
-    move_guard_check(booking, slot, now=now)  # as a new booking of that time
+    move_guard_check(booking, slot, now=now, by=by)  # as a new booking of that time
     old = booking.start
     booking.start, booking.end = slot.start, slot.end
     if booking.counselor_id not in slot.counselor_ids:  # the usual choice, as for a new booking
