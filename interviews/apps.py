@@ -24,3 +24,9 @@ class InterviewsConfig(AppConfig):
             ],
         )
         import interviews.tasks  # noqa: F401  (registers the tasks with Celery)
+        from bookings.hooks import commitment_source_register
+        from interviews.selectors import holding_counselors
+
+        # An interview the counselor attends is their time, as a booking is: free times
+        # and every booking read it (the booking core may not import this app).
+        commitment_source_register("interviews", holding_counselors)

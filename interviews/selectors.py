@@ -103,6 +103,13 @@ def overlapping(
     return found.exclude(pk=exclude_pk) if exclude_pk else found
 
 
+def holding_counselors() -> QuerySet[Interview]:
+    """The interviews that hold their counselor's time: scheduled, the counselor attending
+    (what `bookings.hooks` reads as the counselor's commitments; the exclusion constraint
+    `interview_counselor_no_overlap` names the same rows)."""
+    return Interview.objects.filter(status__in=HOLDS_TIME, counselor_attends=True)
+
+
 def interviews_of_day(*, office: Office, day: date) -> QuerySet[Interview]:
     """The office's scheduled and past interviews starting on `day` (Japan time)."""
     first = datetime.combine(day, datetime.min.time(), tzinfo=JST)

@@ -19,7 +19,11 @@ from bookings.tokens import new_token, token_hash
 from interviews.emails import Kind
 from interviews.models import Employer, Interview, InterviewParty, InterviewTime, job_number_clean
 from interviews.selectors import overlapping
-from interviews.services.events import interview_event_record, party_email
+from interviews.services.events import (
+    counselor_time_changed,
+    interview_event_record,
+    party_email,
+)
 from interviews.state import ACTIVE, InterviewReason, InterviewStatus, Role
 from offices import display
 from offices.models import Counselor, Office, User
@@ -52,10 +56,12 @@ def _check_times(
     attends: bool,
     applicant: Applicant,
     employer_id: int | None,
-    exclude_pk: int | None = None,
+    moving: Interview | None = None,
 ) -> None:
     """Each time: in the future, within the horizon, once; and free now for the counselor
-    (when attending) and the job seeker (the guard takes it again when both confirm)."""
+    (when attending) and the job seeker (the guard takes it again when both confirm).
+    `moving`: the interview whose times these replace (its own time is not in the way)."""
+    exclude_pk = moving.pk if moving else None
     if not starts:
         errors.setdefault("times", []).append(_("Propose at least one time."))
         return
@@ -78,7 +84,9 @@ def _check_times(
                 % {"time": label, "days": HORIZON_DAYS}
             )
         elif attends and (
-            counselors_busy(counselor_ids=[counselor.pk], start=start, end=end, now=now)
+            counselors_busy(
+                counselor_ids=[counselor.pk], start=start, end=end, now=now, exclude=moving
+            )
             or overlapping(
                 office=office,
                 start=start,
@@ -268,7 +276,7 @@ def interview_propose_again(
         attends=interview.counselor_attends,
         applicant=interview.applicant,
         employer_id=interview.employer_id,
-        exclude_pk=interview.pk,
+        moving=interview,
     )
     if errors:
         raise BookingInvalid(errors)
@@ -293,6 +301,8 @@ def interview_propose_again(
             from_status=before,
             reason_code=InterviewReason.MOVED,
         )
+        if before == InterviewStatus.SCHEDULED:
+            counselor_time_changed(locked)
         tokens = {}
         for party in locked.parties.all():
             token = new_token()

@@ -89,7 +89,7 @@ def test_two_interviews_of_one_attending_counselor_take_the_time_once(offices):
 
 def test_without_the_lock_and_the_constraint_the_counselor_is_taken_twice(offices, monkeypatch):
     calls = _two_interviews_of_one_counselor()
-    monkeypatch.setattr(parties, "office_booking_lock", lambda office: [])
+    monkeypatch.setattr(parties, "office_commitment_lock", lambda office: None)
     with connection.cursor() as cursor:
         cursor.execute(
             "ALTER TABLE interviews_interview DROP CONSTRAINT interview_counselor_no_overlap"
