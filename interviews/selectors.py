@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from bookings.tokens import token_hash
 from common.clock import JST
+from conferencing.models import OnlineMeeting
 from interviews.models import (
     Interview,
     InterviewParty,
@@ -120,6 +121,21 @@ def interviews_of_day(*, office: Office, day: date) -> QuerySet[Interview]:
         .select_related("employer", "applicant", "counselor")
         .order_by("start")
     )
+
+
+def interviews_of_day_with_meetings(
+    *, office: Office, day: date
+) -> list[tuple[Interview, OnlineMeeting | None]]:
+    """The office's interviews of `day` with a time, each with its meeting (None before one
+    is issued): two queries, one when there is none."""
+    found = list(interviews_of_day(office=office, day=day))
+    if not found:
+        return []
+    meetings = {
+        m.booking_uuid: m
+        for m in OnlineMeeting.objects.filter(booking_uuid__in=[i.uuid for i in found])
+    }
+    return [(interview, meetings.get(interview.uuid)) for interview in found]
 
 
 def candidate_by_token(token: str) -> SelectionCandidate | None:

@@ -183,7 +183,6 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
             alternatives=[],
         )
     if counselors_committed(counselor_ids=[booking.counselor_id], start=booking.end, end=new_end):
-        # A group session or an interview the counselor attends, which no booking row holds.
         raise SlotTaken(_("Cannot extend: the counselor is busy then."), alternatives=[])
     old_end = booking.end
     booking.end = new_end
@@ -392,12 +391,8 @@ def booking_undo(*, booking: Booking, by: User, reason: str, now: datetime) -> B
             .exclude(pk=booking.pk)
             .exists()
         )  # fmt: skip
-        if clash:
-            raise SlotTaken(
-                _("Cannot undo: the counselor has another booking at this time now."),
-                alternatives=[],
-            )
-        if counselors_committed(
+        # A booking, or a commitment that no booking row holds (a session, an interview).
+        if clash or counselors_committed(
             counselor_ids=[booking.counselor_id], start=booking.start, end=booking.end,
             exclude=booking.group_session,
         ):  # fmt: skip

@@ -346,4 +346,5 @@ class EmployerAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelA
         return False
 
 
+import interviews.admin.day  # noqa: E402  (the interviews on the day's schedule)
 import interviews.admin.selection  # noqa: E402, F401  (managed selection's admin)
