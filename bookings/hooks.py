@@ -83,15 +83,15 @@ def other_purges() -> dict[str, Callable[[datetime], int]]:
 
 @dataclass(frozen=True)
 class FigureSource:
-    """A table of the office's figures: `rows` (key, label) counted by `count(office_ids,
-    start, end)`, which returns office id -> key -> number for what starts in [start, end)
-    (one query)."""
+    """A table of the office's figures: `rows` (key, label), counted by `count(office_ids,
+    spans)` for each span (start, end) of time, added up over the offices: one mapping of
+    key -> number per span, in one query."""
 
     slug: str
-    title: object  # a lazy translation: shown in the staff member's language
+    title: object  # lazy translations: shown in the staff member's language
     how: object
     rows: tuple[tuple[str, object], ...]
-    count: Callable[[list[int], datetime, datetime], dict[int, dict[str, int]]]
+    count: Callable[[list[int], list[tuple[datetime, datetime]]], list[dict[str, int]]]
 
 
 _FIGURES: dict[str, FigureSource] = {}

@@ -24,9 +24,12 @@ class InterviewsConfig(AppConfig):
             ],
         )
         import interviews.tasks  # noqa: F401  (registers the tasks with Celery)
-        from bookings.hooks import commitment_source_register
+        from bookings.hooks import commitment_source_register, figure_source_register
+        from interviews.figures import FIGURES
         from interviews.selectors import holding_counselors
 
-        # An interview the counselor attends is their time, as a booking is: free times
-        # and every booking read it (the booking core may not import this app).
+        # What the booking core and the figures must know of interviews, which they may
+        # not import: an interview the counselor attends is their time, as a booking is
+        # (free times and every booking read it); the office's figures count interviews.
         commitment_source_register("interviews", holding_counselors)
+        figure_source_register(FIGURES)
