@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
-from bookings.tokens import token_hash
+from bookings.models import Booking
+from common import languages
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from interviews.models import (
@@ -24,18 +25,29 @@ from offices.models import Office
 def party_by_token(token: str) -> InterviewParty | None:
     """The party whose secret link this is (its interview, office, employer and job seeker
     read with it), or None."""
-    if not token or len(token) > 100:
-        return None
-    return (
+    return InterviewParty.opened_by(
+        token,
         InterviewParty.objects.select_related(
-            "interview__office",
-            "interview__employer",
-            "interview__applicant",
-            "confirmed_time",
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
+            "interview__office", "interview__employer", "interview__applicant", "confirmed_time"
+        ),
     )
+
+
+EMPLOYER_LANGUAGES = ("ja", "en")
+
+
+def seeker_language(applicant, chosen: str = "") -> str:
+    """The language of a job seeker's interview emails: the one the counselor chose, else
+    the one they last booked in at the office (as every message after a booking is), else
+    Japanese; a language not shipped is Japanese."""
+    if not chosen:
+        chosen = (
+            Booking.objects.filter(applicant=applicant)
+            .order_by("-created_at")
+            .values_list("language", flat=True)
+            .first()
+        )
+    return languages.supported(chosen)
 
 
 def times_open(interview: Interview, *, now: datetime) -> list[InterviewTime]:
@@ -139,22 +151,15 @@ def interviews_of_day_with_meetings(
 
 
 def candidate_by_token(token: str) -> SelectionCandidate | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        SelectionCandidate.objects.select_related("block__office", "block__employer", "applicant")
-        .filter(token_hash=token_hash(token))
-        .first()
+    return SelectionCandidate.opened_by(
+        token,
+        SelectionCandidate.objects.select_related("block__office", "block__employer", "applicant"),
     )
 
 
 def block_by_employer_token(token: str) -> SelectionBlock | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        SelectionBlock.objects.select_related("office", "employer")
-        .filter(employer_token_hash=token_hash(token))
-        .first()
+    return SelectionBlock.opened_by(
+        token, SelectionBlock.objects.select_related("office", "employer")
     )
 
 

@@ -254,6 +254,8 @@ class InterviewAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
                     starts=form.starts(),
                     by=request.user,
                     now=request.now,
+                    seeker_language=data["seeker_language"],
+                    employer_language=data["employer_language"] or "ja",
                 )
             except BookingInvalid as invalid:
                 for name, found in invalid.errors.items():

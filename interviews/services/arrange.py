@@ -15,10 +15,11 @@ from bookings.models import Applicant, ApplicantKind
 from bookings.selectors.availability import counselors_busy
 from bookings.services.person_guard import bookings_of_person
 from bookings.state import Actor
-from bookings.tokens import new_token, token_hash
+from common import languages
 from interviews.emails import Kind
 from interviews.models import Employer, Interview, InterviewParty, InterviewTime, job_number_clean
-from interviews.selectors import overlapping
+from interviews.selectors import EMPLOYER_LANGUAGES, overlapping
+from interviews.selectors import seeker_language as seeker_language_of
 from interviews.services.events import (
     counselor_time_changed,
     interview_event_record,
@@ -139,14 +140,21 @@ def interview_arrange(
     starts: list[datetime],
     by: User,
     now: datetime,
+    seeker_language: str = "",
+    employer_language: str = languages.DEFAULT,
 ) -> InterviewArranged:
     """
     Arranges an interview for the opening `job_number` between the employer (found by its
     address at the office, else recorded) and the job seeker's record, and emails each
-    party its own link to confirm one of `starts`. Raises BookingInvalid with every field's
-    error at once (nothing is written then).
+    party its own link to confirm one of `starts`, in its language (`seeker_language`:
+    empty, the one they last booked in; `employer_language`: Japanese or English). Raises
+    BookingInvalid with every field's error at once (nothing is written then).
     """
     errors: dict[str, list[str]] = {}
+    if seeker_language and seeker_language not in languages.SHIPPED:
+        errors["seeker_language"] = [_("Choose one of the languages offered.")]
+    if employer_language not in EMPLOYER_LANGUAGES:
+        errors["employer_language"] = [_("Choose Japanese or English.")]
     try:
         job_number = job_number_clean(job_number)
     except ValidationError as error:
@@ -237,12 +245,14 @@ def interview_arrange(
             reason_params={"count": len(times)},
         )
         tokens = {}
+        party_languages = {
+            Role.EMPLOYER: employer_language,
+            Role.JOB_SEEKER: seeker_language_of(applicant, seeker_language),
+        }
         for role in (Role.EMPLOYER, Role.JOB_SEEKER):
-            token = new_token()
-            party = InterviewParty.objects.create(
-                interview=interview, role=role, token_hash=token_hash(token)
-            )
-            party.interview = interview
+            party = InterviewParty(interview=interview, role=role, language=party_languages[role])
+            token = party.link_new()
+            party.save(force_insert=True)
             party_email(party, Kind.INVITED, link_path=_link_path(token), times=times)
             tokens[str(role)] = token
     return InterviewArranged(interview, tokens)
@@ -305,12 +315,8 @@ def interview_propose_again(
             counselor_time_changed(locked)
         tokens = {}
         for party in locked.parties.all():
-            token = new_token()
-            party.token_hash, party.confirmed_time, party.confirmed_at = (
-                token_hash(token),
-                None,
-                None,
-            )
+            token = party.link_new()  # the old link ends
+            party.confirmed_time, party.confirmed_at = None, None
             party.joined_at = party.absent_at = None
             party.join_url = party.registrant_id = ""  # told again once the time is taken
             party.save(

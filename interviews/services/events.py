@@ -52,7 +52,7 @@ def party_email(party: InterviewParty, kind: str, *, occurrence: str = "", **val
         dedupe_key=f"interview:{interview.pk}:{party.role}:{kind}:{occurrence}"[:200],
         kind=kind,
         recipient=recipient,
-        language="ja",
+        language=party.language,
         render=lambda: party_message(party, kind, **values),
         office_id=interview.office_id,
     )

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from bookings.tokens import links_end
 from interviews.models import (
     Employer,
     Interview,
@@ -63,29 +63,17 @@ def job_seekers_in_recent_selections(cutoff: datetime) -> QuerySet:
     ).values("applicant_id")
 
 
-PURGED = "purged-"  # what a link's hash becomes: no token hashes to it (a hash is hex)
-
-
-def _purged():
-    """A value no token hashes to, unique per row: the link it replaces ends."""
-    return Concat(Value(PURGED), Cast("pk", CharField()))
-
-
 def interviews_personal_data_purge(*, now: datetime) -> int:
     """Nightly, within the bookings' purge; safe to run twice. Returns how many employers
     it erased."""
     cutoff = _cutoff(now)
     over = Interview.objects.exclude(pk__in=Interview.objects.filter(_recent(cutoff)).values("pk"))
-    InterviewParty.objects.filter(interview__in=over).exclude(token_hash__startswith=PURGED).update(
-        token_hash=_purged(), join_url="", registrant_id=""
-    )
+    parties = InterviewParty.objects.filter(interview__in=over)
+    links_end(parties)
+    parties.exclude(join_url="", registrant_id="").update(join_url="", registrant_id="")
     blocks_over = SelectionBlock.objects.exclude(_block_recent(cutoff))
-    SelectionCandidate.objects.filter(block__in=blocks_over).exclude(
-        token_hash__startswith=PURGED
-    ).update(token_hash=_purged())
-    blocks_over.exclude(employer_token_hash__startswith=PURGED).update(
-        employer_token_hash=_purged()
-    )
+    links_end(SelectionCandidate.objects.filter(block__in=blocks_over))
+    links_end(blocks_over)
     recent = Interview.objects.filter(_recent(cutoff), employer=OuterRef("pk"))
     recent_block = SelectionBlock.objects.filter(_block_recent(cutoff), employer=OuterRef("pk"))
     with transaction.atomic():

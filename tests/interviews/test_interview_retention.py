@@ -105,4 +105,4 @@ def test_a_candidate_of_an_upcoming_managed_selection_is_kept_and_its_links_end_
     personal_data_purge(now=NOW + timedelta(days=60))
     assert Applicant.objects.get(pk=env.seeker.pk).personal_data_purged_at is not None
     assert candidate_by_token(token) is None
-    assert SelectionCandidate.objects.get().token_hash.startswith("purged-")
+    assert SelectionCandidate.objects.get().token_hash.startswith("ended-")
