@@ -31,7 +31,7 @@ from interviews.services.parties import interview_confirm
 from interviews.state import InterviewStatus
 from terms.selectors import terms_in_force
 from tests.helpers import NOW, book, jst
-from tests.interviews.helpers import arrange, office_env
+from tests.interviews.helpers import arrange, office_env, threads_run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -56,22 +56,7 @@ def _another_waits_for_a_lock() -> None:
 
 
 def _run(*calls) -> list:
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            results[index] = call()
-        except Exception as error:  # the test reads them
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    return threads_run(calls, at_once=False)
 
 
 @pytest.fixture
@@ -167,16 +152,7 @@ def test_an_interview_queued_behind_a_booking_of_the_time_is_refused(race, monke
 
 def test_a_booking_and_an_interview_at_once_one_takes_the_time(race):
     confirm, book_it = race
-    start = threading.Barrier(2)
-
-    def at_once(call):
-        def go():
-            start.wait(timeout=30)
-            return call()
-
-        return go
-
-    results = _run(at_once(confirm), at_once(book_it))
+    results = threads_run([confirm, book_it])
     assert sum(isinstance(r, SlotTaken) for r in results) == 1, results
     assert _counselor_taken() == 1
 

@@ -15,7 +15,7 @@ from interviews.services.parties import interview_confirm
 from interviews.state import InterviewReason, InterviewStatus
 from terms.selectors import terms_in_force
 from tests.helpers import NOW
-from tests.interviews.helpers import TUE_14, arrange, sasebo_env
+from tests.interviews.helpers import TUE_14, arrange, sasebo_env, threads_run
 
 # As migration 0002 writes it.
 COUNSELOR_CONSTRAINT = """
@@ -28,24 +28,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return threads_run(calls)
 
 
 def _confirm_call(token, time_id, terms_id):
