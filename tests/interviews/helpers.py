@@ -1,10 +1,7 @@
 """An interview at Sasebo through the real services, and the tokens of its emails."""
 
 import re
-import threading
 from types import SimpleNamespace
-
-from django.db import connection
 
 from bookings.models import Applicant
 from interviews.models import Interview
@@ -101,28 +98,3 @@ def emails_to(address: str, kind: str) -> list[Notification]:
 
 def seeker_record(applicant_id: int) -> Applicant:
     return Applicant.objects.get(pk=applicant_id)
-
-
-def threads_run(calls, *, at_once: bool = True) -> list:
-    """Runs each call in a thread of its own (its own database connection), all released
-    at once from a barrier unless `at_once` is False; returns each one's result or the
-    exception it raised, in the order of `calls`."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            if at_once:
-                barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # the test reads them
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results

@@ -14,10 +14,8 @@ race it stops:
 """
 
 import threading
-import time
 
 import pytest
-from django.db import connection
 
 from bookings import hooks
 from bookings.exceptions import SlotTaken
@@ -30,29 +28,12 @@ from interviews.services import parties
 from interviews.services.parties import interview_confirm
 from interviews.state import InterviewStatus
 from terms.selectors import terms_in_force
-from tests.helpers import NOW, book, jst
-from tests.interviews.helpers import arrange, office_env, threads_run
+from tests.helpers import NOW, another_waits_for_my_lock, book, jst, threads_run
+from tests.interviews.helpers import arrange, office_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 TUE_10 = jst(2026, 11, 24, 10, 0)
-
-
-def _another_waits_for_a_lock() -> None:
-    """Returns once another connection waits for a lock this one holds (the other thread
-    queued behind it); polled from this thread's own connection, inside its transaction
-    (hence the statistics' snapshot cleared each time)."""
-    with connection.cursor() as cursor:
-        for _ in range(4000):
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.005)
-    raise AssertionError("the other thread never queued for the office's lock")
 
 
 def _run(*calls) -> list:
@@ -102,7 +83,7 @@ def _interview_first(monkeypatch, confirm, book_it, *, lock=None) -> list:
     def lock_then_wait(office):
         real_lock(office)
         held.set()
-        _another_waits_for_a_lock()
+        another_waits_for_my_lock()
 
     monkeypatch.setattr(parties, "office_commitment_lock", lock_then_wait)
 
@@ -121,7 +102,7 @@ def _booking_first(monkeypatch, confirm, book_it) -> list:
     def lock_then_wait(office, **kwargs):
         found = real_lock(office, **kwargs)
         held.set()
-        _another_waits_for_a_lock()
+        another_waits_for_my_lock()
         return found
 
     monkeypatch.setattr(create, "office_booking_lock_and_setup_version", lock_then_wait)

@@ -14,8 +14,8 @@ from interviews.services import parties
 from interviews.services.parties import interview_confirm
 from interviews.state import InterviewReason, InterviewStatus
 from terms.selectors import terms_in_force
-from tests.helpers import NOW
-from tests.interviews.helpers import TUE_14, arrange, sasebo_env, threads_run
+from tests.helpers import NOW, threads_run
+from tests.interviews.helpers import TUE_14, arrange, sasebo_env
 
 # As migration 0002 writes it.
 COUNSELOR_CONSTRAINT = """
