@@ -37,7 +37,11 @@ from bookings.models import (
     BookingStatus,
     is_overlap_violation,
 )
-from bookings.selectors.availability import counselors_busy, slot_list_available
+from bookings.selectors.availability import (
+    counselors_busy,
+    counselors_committed,
+    slot_list_available,
+)
 from bookings.selectors.availability_cache import day_offer_cached, slot_list_cached
 from bookings.selectors.day_load import DayLoad, counselor_day_load, previous_counselor
 from bookings.selectors.slots import counselor_choose
@@ -433,16 +437,22 @@ def _create(
 
     # Under the lock: the counselors locked, the holds that lapsed at this time released
     # (only when the day's reading found one), and the insert (`_insert_under_lock`).
-    # Without the counselors running a group session then (no booking row holds its time).
+    # Without the counselors committed then to something else, read in the same statement
+    # (a group session, an interview they attend: no booking row holds that time).
     locked_ids, setup_version = office_booking_lock_and_setup_version(
         office, free_over=(offered.start, offered.end)
     )
+    locked = set(locked_ids)
     if setup_version > office.setup_version:
         # The office's setup changed after the offer above was read (a closure, hours, an
-        # absence saved meanwhile): read again, under the lock, whether it still offers
-        # this start and with whom. Rare, so the usual path costs no query for it.
+        # absence saved meanwhile), or a counselor's time was given to a session or an
+        # interview, perhaps while this waited for the lock (the locking statement read the
+        # commitments before that wait): read both again, under the lock, now. Rare, so the
+        # usual path costs no query for it.
         offered = _offered_under_lock(service, start, rules, now)
-    locked = set(locked_ids)
+        locked -= counselors_committed(
+            counselor_ids=offered.counselor_ids, start=offered.start, end=offered.end
+        )
     present = [cid for cid in offered.counselor_ids if cid in locked]
     if load.lapsed:
         holds_expire_stale(present, now, start=offered.start, end=offered.end)

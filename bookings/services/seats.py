@@ -62,7 +62,7 @@ from bookings.services.locking import (
     booking_transaction,
     group_session_lock,
     lock_timeout_set,
-    office_booking_lock,
+    office_commitment_lock,
 )
 from bookings.services.person_guard import person_guard_check, person_guard_notice
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
@@ -132,7 +132,7 @@ def group_session_schedule(
     )  # fmt: skip
     try:
         with booking_transaction():
-            office_booking_lock(office)
+            office_commitment_lock(office)  # a booking waiting for the lock reads it again
             busy = counselors_busy(counselor_ids=[counselor.pk], start=start, end=end, now=now)
             if busy:
                 raise BookingInvalid(

@@ -610,10 +610,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_staff_access_log",
         "schedule": crontab(hour=3, minute=50),
     },
-    "purge-interview-personal-data": {
-        "task": "interviews.tasks.purge_interview_personal_data",
-        "schedule": crontab(hour=3, minute=40),
-    },
     "purge-personal-data": {
         "task": "bookings.tasks.purge_personal_data",
         "schedule": crontab(hour=3, minute=30),  # CELERY_TIMEZONE: 03:30 in Japan
