@@ -15,4 +15,7 @@ class WaitlistConfig(AppConfig):
             "view_waitlistentry", "view_waitlistoffer",
         ])  # fmt: skip
         receivers.connect()
+        from waitlist.services.notices import register_notices
+
+        register_notices()
         import waitlist.tasks  # noqa: F401  (registers the tasks with Celery)
