@@ -45,22 +45,9 @@ def entry_undelivered(notification) -> None:
 
 
 def register_notices() -> None:
-    """Names the waitlist's kinds for the outbox, its pointers and its undelivered handler
+    """Registers the waitlist's pointers and its undelivered handler with `notifications`
     (called once, at start-up)."""
-    from django.utils.translation import gettext_lazy as _
+    from notifications.kinds import kind_pointers_register, undelivered_handler_register
 
-    from notifications.kinds import (
-        kind_labels_register,
-        kind_pointers_register,
-        undelivered_handler_register,
-    )
-
-    kind_labels_register(
-        {
-            "waitlist_joined": _("Waitlist: joined (or confirm the address)"),
-            "waitlist_offer": _("Waitlist: a freed time offered"),
-            "waitlist_offer_lapsed": _("Waitlist: the offer passed on"),
-        }
-    )
     kind_pointers_register(dict.fromkeys(POINTER_KINDS, entry_pointer_render))
     undelivered_handler_register(WAITLIST_OWNER, entry_undelivered)
