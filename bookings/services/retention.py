@@ -55,6 +55,7 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
     from bookings.services.closing import bookings_close_stale
     from notifications.contacts import contacts_forget
     from notifications.models import Notification
+    from notifications.services import BOOKING_OWNER
 
     # Open bookings are skipped below: those that can no longer take place are closed first.
     bookings_close_stale(now=now)
@@ -78,7 +79,7 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
             BookingLink.objects.filter(booking_id__in=ids).delete()
             BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
             PhoneCall.objects.filter(booking_id__in=ids).exclude(note="").update(note="")
-            contacts_forget(booking_ids=ids, now=now)
+            contacts_forget(owner_kind=BOOKING_OWNER, ids=ids, now=now)
 
     recent_or_active = Booking.objects.filter(applicant=OuterRef("pk")).filter(
         Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES)
