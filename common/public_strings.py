@@ -41,6 +41,7 @@ PUBLIC_SOURCES = (
     "offices/display.py",
     "offices/devices.py",
     "invitations/views.py",
+    "invitations/waitlist_path.py",
     "invitations/emails.py",
     "interviews/views.py",
     "interviews/emails.py",
@@ -53,6 +54,8 @@ PUBLIC_SOURCES = (
     "common/forms.py",
     "common/text.py",
     "notifications/contacts.py",
+    "notifications/line_events.py",
+    "notifications/channel_pages.py",
 )
 
 # Under a public folder, but read by staff only.
