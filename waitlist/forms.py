@@ -10,6 +10,9 @@ DAY_FIELDS = ("first_day", "last_day", "earliest", "latest")
 
 
 class JoinForm(DetailsForm):
+    # The accommodation is asked for on the booking the offer leads to (its booking page).
+    asks_accommodation = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         date_input = {"type": "date"}

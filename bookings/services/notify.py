@@ -12,13 +12,20 @@ it in the admin; the person's name and contact stay behind the staff login.
 
 from datetime import datetime
 
+from bookings.accommodation import STAFF_KIND as ACCOMMODATION_KIND
+from bookings.accommodation import tells_counselors_at
 from bookings.models import Booking, BookingStatus
 from bookings.state import EmailKind
 from notifications.services import Intent, Message, notification_intents_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
 
-STAFF_KINDS = ("staff_request_waiting", "staff_meeting_needs_action", "staff_change_waiting")
+STAFF_KINDS = (
+    "staff_request_waiting",
+    "staff_meeting_needs_action",
+    "staff_change_waiting",
+    ACCOMMODATION_KIND,
+)
 
 
 def office_counselor_emails(office_id: int) -> list[tuple[int, str]]:
@@ -130,7 +137,9 @@ def booking_notify(
     # Counselors hear of a request once the person confirmed it from the email (then by
     # `booking_verify`), never of one that may still lapse unconfirmed.
     if awaits_staff(booking):
-        intents += _staff_intents(booking, "staff_request_waiting")
+        intents += _staff_intents(booking, "staff_request_waiting")  # with the accommodation
+    elif tells_counselors_at(booking, kind):
+        intents += _staff_intents(booking, ACCOMMODATION_KIND)
     notification_intents_enqueue(intents)
 
 
@@ -249,6 +258,7 @@ def register_email_kinds() -> None:
             "staff_request_waiting": _("To counselors: a request waits"),
             "staff_meeting_needs_action": _("To counselors: a meeting needs action"),
             "staff_change_waiting": _("To counselors: a change of time waits"),
+            ACCOMMODATION_KIND: _("To counselors: accommodation asked for"),
             "record_link": _("Was this booking yours? (to the address on record)"),
             "booking_link": _("The link to a booking, asked for again"),
             "meeting_issued": _("Meeting link"),
