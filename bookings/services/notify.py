@@ -4,10 +4,11 @@ parameters) in the event's transaction and rendered by the worker that sends the
 (`booking_notice_render`, `staff_notice_render`), so a booking's transaction renders no
 text, HTML or calendar file and issues no link of an email.
 
-Emails to an office's counselors: a request waiting for their approval, and a meeting
-that needs them (it failed to issue, the platform account is missing, or the platform
-takes a link pasted by hand). Each names the booking by reference and time and links to
-it in the admin; the person's name and contact stay behind the staff login.
+Emails to an office's counselors: a request waiting for their approval, a meeting that
+needs them (it failed to issue, the platform account is missing, or the platform takes a
+link pasted by hand), and the accommodation a person asks for (bookings.accommodation).
+Each names the booking by reference and time and links to it in the admin; the person's
+name and contact stay behind the staff login.
 """
 
 from datetime import datetime

@@ -311,3 +311,52 @@ def test_the_office_manager_sets_the_means_in_the_admin_and_the_history_keeps_it
     assert refused.status_code == 200  # the form with its error, nothing saved
     office.refresh_from_db()
     assert office.accommodation_means == ["captions", "more_time"]
+
+
+def test_the_persons_words_never_reach_the_logs(client, centre, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    words = "休憩をはさみたい"
+    booking = _booked(client, centre, accommodations=["other"], accommodation_other=words)
+    client.post(
+        reverse("booking-accommodation", args=[manage_token(booking)]),
+        {"accommodations": ["other", "captions"], "accommodation_other": words + "です"},
+    )
+    for notification in Notification.objects.all():
+        delivered(notification)
+    assert Booking.objects.get().accommodation_other == words + "です"
+    assert words not in caplog.text and "字幕" not in caplog.text
+
+
+def test_the_retention_schedule_erases_what_was_asked_for(client, centre, settings):
+    from datetime import timedelta
+
+    from bookings.services.retention import personal_data_purge
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 365
+    booking = _booked(client, centre, accommodations=["other"], accommodation_other="休憩")
+    old = NOW - timedelta(days=400)
+    Booking.objects.filter(pk=booking.pk).update(
+        start=old, end=old + timedelta(minutes=30), status="completed"
+    )
+    personal_data_purge(now=NOW)
+    booking.refresh_from_db()
+    assert (booking.accommodations, booking.accommodation_other) == ([], "")
+
+
+def test_a_seat_in_a_group_session_asks_too_and_keeps_the_sessions_time(client, offices):
+    from tests.bookings.seat_helpers import seminar
+
+    kawagoe = offices["kawagoe"]
+    kawagoe.accommodation_means, kawagoe.accommodation_extra_minutes = ["captions", "more_time"], 15
+    kawagoe.save(update_fields=["accommodation_means", "accommodation_extra_minutes"])
+    session = seminar()
+    url = reverse("seat-book", args=["kawagoe", session.uuid])
+    assert client.get(url).content.decode().count('name="accommodations"') == 2
+    client.post(url, {**person(), "key": "k1", "agree_terms": "on",
+                      "terms_version": terms_in_force(office=kawagoe, at=NOW).pk,
+                      "accommodations": ["captions", "more_time"]})  # fmt: skip
+    seat = Booking.objects.get(group_session=session)
+    assert seat.accommodations == ["captions", "more_time"]
+    assert (seat.end, seat.extra_minutes) == (session.end, 0)

@@ -135,3 +135,16 @@ def test_the_confirm_step_and_the_persons_email_carry_the_summary(client):
     assert "かんたんな説明" in email.body_text and "利用規約" in email.body_text
     assert "<ruby>" not in email.body_text  # plain text stays plain
     assert "<ruby>無断欠席<rt>むだんけっせき</rt></ruby>" in email.body_html
+
+
+def test_the_seed_gives_yamaguchi_the_means_and_the_summary_and_no_other_office(seeded):
+    yamaguchi = seeded.pop("yamaguchi")
+    assert yamaguchi.accommodation_means == [
+        "captions", "sign_language", "written", "more_time", "supporter", "other",
+    ]  # fmt: skip
+    # Its document caps a session at 60 minutes: more time is asked of the counselor.
+    assert yamaguchi.accommodation_extra_minutes == 0
+    assert yamaguchi.plain_summary and yamaguchi.ruby
+    assert "時間の余裕" in yamaguchi.admin_note
+    for office in seeded.values():
+        assert (office.accommodation_means, office.plain_summary) == ([], False), office.slug
