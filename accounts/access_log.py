@@ -62,7 +62,9 @@ class AccessLoggedAdminMixin:
         name = self.model._meta.model_name
         ids = {name: [obj.pk for obj in objs]}
         for field in self.access_also:
-            ids.setdefault(field, []).extend(getattr(obj, f"{field}_id") for obj in objs)
+            ids.setdefault(field, []).extend(
+                found for obj in objs if (found := getattr(obj, f"{field}_id")) is not None
+            )
         return ids
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -2,8 +2,11 @@
 The phone list (電話連絡リスト): a person without an email address is told by phone of what
 happened to their booking. Every email that such a person would have been sent about a
 change they must know of (a cancellation by any path, a lapsed request, a new time, a
-confirmation) becomes a row here instead of nothing; counselors work through the list and
-mark each call with its result (`bookings.services.phone_calls`).
+confirmation) becomes a row here instead of nothing; so does a message that reached none
+of a person's channels (email, LINE, SMS). A call is about a booking, or about something
+of an app above this one (`owner_kind`, `owner_id`: a waitlist entry's offer), which that
+app describes for the list (`bookings.services.phone_calls.phone_call_subject_register`).
+Counselors work through the list and mark each call with its result.
 
 Kept apart from `bookings.models` (which is over the module size limit) and imported by it,
 so Django finds the model as usual.
@@ -28,14 +31,20 @@ PHONE_CALL_DONE = (PhoneCallResult.REACHED, PhoneCallResult.MESSAGE_LEFT)
 
 
 class PhoneCall(models.Model):
-    """One call the office owes a person without email, about one change to their booking."""
+    """One call the office owes a person, about one change to their booking or one message
+    that reached them nowhere (about their booking, or another owner's, e.g. an offer)."""
 
     booking = models.ForeignKey(
         "bookings.Booking",
         on_delete=models.CASCADE,
         related_name="phone_calls",
         verbose_name=_("booking"),
+        null=True,
+        blank=True,
     )
+    # A call about something other than a booking, named as `notifications.Owner` names it.
+    owner_kind = models.CharField(_("about"), max_length=20, blank=True)
+    owner_id = models.PositiveBigIntegerField(null=True, blank=True)
     office = models.ForeignKey(
         "offices.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("office")
     )
@@ -70,9 +79,16 @@ class PhoneCall(models.Model):
                 name="phonecall_open_by_office",
             )
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, owner_kind="")
+                | Q(booking__isnull=True, owner_id__isnull=False) & ~Q(owner_kind=""),
+                name="phonecall_about_one_thing",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.booking_id}: {self.kind}"
+        return f"{self.booking_id or f'{self.owner_kind}:{self.owner_id}'}: {self.kind}"
 
     @property
     def is_done(self) -> bool:

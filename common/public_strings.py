@@ -45,6 +45,7 @@ PUBLIC_SOURCES = (
     "bookings/accommodation.py",
     "bookings/services/accommodation.py",
     "invitations/views.py",
+    "invitations/waitlist_path.py",
     "invitations/emails.py",
     "interviews/views.py",
     "interviews/emails.py",
@@ -57,6 +58,8 @@ PUBLIC_SOURCES = (
     "common/forms.py",
     "common/text.py",
     "notifications/contacts.py",
+    "notifications/line_events.py",
+    "notifications/channel_pages.py",
 )
 
 # Under a public folder, but read by staff only.

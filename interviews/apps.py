@@ -24,3 +24,20 @@ class InterviewsConfig(AppConfig):
             ],
         )
         import interviews.tasks  # noqa: F401  (registers the tasks with Celery)
+        from bookings import hooks
+        from interviews.figures import FIGURES
+        from interviews.selectors import holding_counselors
+        from interviews.services import retention
+
+        # What the booking core and the figures must know of interviews, which they may
+        # not import: an interview the counselor attends is their time, as a booking is
+        # (free times and every booking read it); a job seeker in a recent interview or
+        # managed selection is kept by the nightly purge, which purges interviews too; the
+        # office's figures count interviews.
+        hooks.commitment_source_register("interviews", holding_counselors)
+        hooks.person_activity_register("interviews", retention.job_seekers_in_recent_interviews)
+        hooks.person_activity_register("selection", retention.job_seekers_in_recent_selections)
+        hooks.personal_data_purge_register(
+            "interviews", lambda now: retention.interviews_personal_data_purge(now=now)
+        )
+        hooks.figure_source_register(FIGURES)

@@ -1,6 +1,7 @@
 """An interview's emails to each party: values in, subject and text out (no query beyond
 the party's interview, already loaded). Each party gets its own: its own link, its own
-join information; the employer's never carries the job seeker's contact details."""
+join information, in its own language (the job seeker's as for bookings, the employer's
+Japanese or English); the employer's never carries the job seeker's contact details."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -11,6 +12,7 @@ from interviews.models import InterviewParty
 from interviews.selectors import what_party_sees
 from notifications.services import Message
 from offices import display
+from offices.content import content_name
 
 
 class Kind:
@@ -44,9 +46,10 @@ def party_message(
 ) -> Message:
     """The email of `kind` to one party: `link_path` its page (a new token's), `times` the
     proposed times, `join_url` its own way into the meeting."""
-    with translation.override("ja"):
+    with translation.override(party.language):
         facts = what_party_sees(party)
         interview = party.interview
+        facts["office_name"] = content_name(interview.office, party.language)
         subject = f"[{facts['office_name']}] {_subject(kind)}"
         context = {
             **facts,
@@ -68,10 +71,10 @@ def party_message(
         )
 
 
-def selection_message(block, candidate, kind: str, *, link_path: str) -> Message:
-    """A managed selection's email: to a candidate (pick a turn) or to the employer (the
-    day's list). The employer's names no candidate: the list is on its page."""
-    with translation.override("ja"):
+def selection_message(block, candidate, kind: str, *, link_path: str, language: str) -> Message:
+    """A managed selection's email, in `language`: to a candidate (pick a turn) or to the
+    employer (the day's list). The employer's names no candidate: the list is on its page."""
+    with translation.override(language):
         office = block.office
         if kind == Kind.SELECTION_INVITED:
             title = _("Managed selection: please pick a turn")
@@ -82,7 +85,7 @@ def selection_message(block, candidate, kind: str, *, link_path: str) -> Message
         context = {
             "kind": kind,
             "greeting_name": name,
-            "office_name": office.name,
+            "office_name": content_name(office, language),
             "phone": office.phone,
             "company_name": block.employer.company_name,
             "job_number": block.job_number,

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from common import languages
 from common.text import VisibleTextFormMixin
+from interviews.selectors import EMPLOYER_LANGUAGES
 from interviews.services.arrange import LENGTHS
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -17,6 +19,15 @@ def _time_field(n: int, *, required: bool) -> forms.DateTimeField:
         input_formats=TIME_FORMATS,
         error_messages={"invalid": _TIME_ERROR},
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _employer_language() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=gettext_lazy("Employer's language (its emails)"),
+        choices=[(c, n) for c, n in languages.CHOICES if c in EMPLOYER_LANGUAGES],
+        initial=languages.DEFAULT,
+        required=False,  # Japanese unless chosen
     )
 
 
@@ -53,6 +64,13 @@ class ArrangeForm(VisibleTextFormMixin, _Times):
     counselor_attends = forms.BooleanField(
         label=gettext_lazy("The counselor attends (their time is taken too)"), required=False
     )
+    seeker_language = forms.ChoiceField(
+        label=gettext_lazy("Job seeker's language (their emails)"),
+        choices=[("", gettext_lazy("As they last booked (else Japanese)"))]
+        + [(c, n) for c, n in languages.CHOICES if c in languages.SHIPPED],
+        required=False,
+    )
+    employer_language = _employer_language()
     minutes = forms.TypedChoiceField(
         label=gettext_lazy("Length"),
         coerce=int,
@@ -65,6 +83,8 @@ class ArrangeForm(VisibleTextFormMixin, _Times):
         "company_name",
         "contact_name",
         "employer_email",
+        "seeker_language",
+        "employer_language",
         "counselor",
         "counselor_attends",
         "minutes",
@@ -108,6 +128,7 @@ class SelectionForm(VisibleTextFormMixin, forms.Form):
             "invalid": gettext_lazy("Enter an email address, like name@example.co.jp.")
         },
     )
+    employer_language = _employer_language()
     counselor = forms.ModelChoiceField(label=gettext_lazy("Counselor"), queryset=None)
     day = forms.DateField(
         label=gettext_lazy("Day"),

@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Applicant
 from bookings.state import Actor
+from bookings.tokens import SecretLinked
+from common import languages
 from common.fields import ClockDateTimeField
 from interviews.state import CancelledBy, InterviewReason, InterviewStatus, Role
 from offices import display
@@ -125,19 +127,13 @@ class Interview(models.Model):
     )
     times_moved = models.PositiveSmallIntegerField(_("times moved"), default=0)
     employer_consent = models.ForeignKey(
-        Consent,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("employer's consent"),
-    )
+    )  # fmt: skip
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("arranged by"),
-    )
+    )  # fmt: skip
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
 
@@ -184,17 +180,17 @@ class InterviewTime(models.Model):
         return display.format_session(self.start, self.end)
 
 
-class InterviewParty(models.Model):
+class InterviewParty(SecretLinked):
     """
-    One side of an interview: the link it confirms, moves or cancels with (only the token's
-    SHA-256 is kept), the time it confirmed, its own join information, and whether it came.
+    One side of an interview: the link it confirms, moves or cancels with (`SecretLinked`:
+    only the token's SHA-256 is kept), the time it confirmed, its own join information,
+    the language of its emails, and whether it came.
     """
 
     interview = models.ForeignKey(
         Interview, on_delete=models.CASCADE, related_name="parties", verbose_name=_("interview")
     )
     role = models.CharField(_("party"), max_length=20, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     confirmed_time = models.ForeignKey(
         InterviewTime,
         on_delete=models.SET_NULL,
@@ -208,6 +204,12 @@ class InterviewParty(models.Model):
     registrant_id = models.CharField(_("registered at the platform as"), max_length=100, blank=True)
     joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
     absent_at = models.DateTimeField(_("recorded absent at"), null=True, blank=True)
+    # The language of this party's emails (common/languages.py): the job seeker's as they
+    # book, the employer's Japanese or English.
+    language = models.CharField(
+        _("language"), max_length=languages.CODE_MAX_LENGTH, default=languages.DEFAULT,
+        choices=languages.CHOICES,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("party")
@@ -268,13 +270,14 @@ class InterviewEvent(models.Model):
             return template
 
 
-class SelectionBlock(models.Model):
+class SelectionBlock(SecretLinked):
     """
     Managed selection (管理選考): a block the counselor sets on one day (13:00–16:00 in
     30-minute turns, say) in which the employer interviews the candidates the office refers
     for one opening, one after another. Each candidate picks a turn from their own link; a
     turn taken is an `Interview` of its own (one meeting, each side's own way in). The
-    employer follows the day from its own link, which shows only what a referral shares.
+    employer follows the day from the block's own link (`SecretLinked`), which shows only
+    what a referral shares.
     """
 
     class Status(models.TextChoices):
@@ -301,21 +304,18 @@ class SelectionBlock(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    employer_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    employer_language = models.CharField(
+        _("employer's language"), max_length=languages.CODE_MAX_LENGTH,
+        default=languages.DEFAULT, choices=languages.CHOICES,
+    )  # fmt: skip
     employer_consent = models.ForeignKey(
-        Consent,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("employer's consent"),
-    )
+    )  # fmt: skip
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("set up by"),
-    )
+    )  # fmt: skip
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -332,7 +332,7 @@ class SelectionBlock(models.Model):
         return f"{self.job_number} {display.format_session(self.start, self.end)}"
 
 
-class SelectionCandidate(models.Model):
+class SelectionCandidate(SecretLinked):
     """A job seeker the office refers to the block, with the secret link to pick a turn."""
 
     block = models.ForeignKey(
@@ -344,7 +344,6 @@ class SelectionCandidate(models.Model):
     applicant = models.ForeignKey(
         Applicant, on_delete=models.PROTECT, related_name="+", verbose_name=_("job seeker")
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("candidate")

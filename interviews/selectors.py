@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
-from bookings.tokens import token_hash
+from bookings.models import Booking
+from common import languages
 from common.clock import JST
+from conferencing.models import OnlineMeeting
 from interviews.models import (
     Interview,
     InterviewParty,
@@ -23,18 +25,29 @@ from offices.models import Office
 def party_by_token(token: str) -> InterviewParty | None:
     """The party whose secret link this is (its interview, office, employer and job seeker
     read with it), or None."""
-    if not token or len(token) > 100:
-        return None
-    return (
+    return InterviewParty.opened_by(
+        token,
         InterviewParty.objects.select_related(
-            "interview__office",
-            "interview__employer",
-            "interview__applicant",
-            "confirmed_time",
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
+            "interview__office", "interview__employer", "interview__applicant", "confirmed_time"
+        ),
     )
+
+
+EMPLOYER_LANGUAGES = ("ja", "en")
+
+
+def seeker_language(applicant, chosen: str = "") -> str:
+    """The language of a job seeker's interview emails: the one the counselor chose, else
+    the one they last booked in at the office (as every message after a booking is), else
+    Japanese; a language not shipped is Japanese."""
+    if not chosen:
+        chosen = (
+            Booking.objects.filter(applicant=applicant)
+            .order_by("-created_at")
+            .values_list("language", flat=True)
+            .first()
+        )
+    return languages.supported(chosen)
 
 
 def times_open(interview: Interview, *, now: datetime) -> list[InterviewTime]:
@@ -103,6 +116,13 @@ def overlapping(
     return found.exclude(pk=exclude_pk) if exclude_pk else found
 
 
+def holding_counselors() -> QuerySet[Interview]:
+    """The interviews that hold their counselor's time: scheduled, the counselor attending
+    (what `bookings.hooks` reads as the counselor's commitments; the exclusion constraint
+    `interview_counselor_no_overlap` names the same rows)."""
+    return Interview.objects.filter(status__in=HOLDS_TIME, counselor_attends=True)
+
+
 def interviews_of_day(*, office: Office, day: date) -> QuerySet[Interview]:
     """The office's scheduled and past interviews starting on `day` (Japan time)."""
     first = datetime.combine(day, datetime.min.time(), tzinfo=JST)
@@ -115,23 +135,31 @@ def interviews_of_day(*, office: Office, day: date) -> QuerySet[Interview]:
     )
 
 
+def interviews_of_day_with_meetings(
+    *, office: Office, day: date
+) -> list[tuple[Interview, OnlineMeeting | None]]:
+    """The office's interviews of `day` with a time, each with its meeting (None before one
+    is issued): two queries, one when there is none."""
+    found = list(interviews_of_day(office=office, day=day))
+    if not found:
+        return []
+    meetings = {
+        m.booking_uuid: m
+        for m in OnlineMeeting.objects.filter(booking_uuid__in=[i.uuid for i in found])
+    }
+    return [(interview, meetings.get(interview.uuid)) for interview in found]
+
+
 def candidate_by_token(token: str) -> SelectionCandidate | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        SelectionCandidate.objects.select_related("block__office", "block__employer", "applicant")
-        .filter(token_hash=token_hash(token))
-        .first()
+    return SelectionCandidate.opened_by(
+        token,
+        SelectionCandidate.objects.select_related("block__office", "block__employer", "applicant"),
     )
 
 
 def block_by_employer_token(token: str) -> SelectionBlock | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        SelectionBlock.objects.select_related("office", "employer")
-        .filter(employer_token_hash=token_hash(token))
-        .first()
+    return SelectionBlock.opened_by(
+        token, SelectionBlock.objects.select_related("office", "employer")
     )
 
 

@@ -26,11 +26,3 @@ def delete_interview_meeting(self, interview_id: int) -> None:
 def mark_interview_absences() -> int:
     """Periodic: the 10-minute rule, per party, for interviews past their start."""
     return interviews_absent_sweep(now=clock.now())
-
-
-@shared_task
-def purge_interview_personal_data() -> int:
-    """Periodic (daily): the retention schedule for employers and interviews."""
-    from interviews.services.retention import interviews_personal_data_purge
-
-    return interviews_personal_data_purge(now=clock.now())

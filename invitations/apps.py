@@ -15,3 +15,8 @@ class InvitationsConfig(AppConfig):
             "view_invitation", "add_invitation", "change_invitation",
         ])  # fmt: skip
         import invitations.tasks  # noqa: F401  (registers the reminder task with Celery)
+        from invitations.waitlist_path import invitation_offer_accepting
+        from waitlist.services import offer_accept_hook_register
+
+        # An offer accepted from an entry made with an invitation counts a use of it.
+        offer_accept_hook_register(invitation_offer_accepting)

@@ -37,6 +37,8 @@ from invitations.selectors import (
 )
 from notifications.services import notification_enqueue
 from offices.models import Service, User
+from waitlist.models import IN_LINE, WaitlistEntry
+from waitlist.services import waitlist_leave
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +195,7 @@ def invitation_withdraw(
         invitation.withdrawn_at, invitation.withdrawn_by = now, by
         invitation.withdrawn_reason = reason[:300]
         invitation.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    entries_leave(invitation.pk, now)
     logger.info("invitation id=%s withdrawn", invitation.pk)
     return invitation
 
@@ -300,8 +303,17 @@ def invitation_book(
         invitation.uses += 1
         invitation.save(update_fields=["uses"])
         InvitationUse.objects.create(invitation=invitation, booking=created.booking)
+    if invitation.uses >= invitation.max_uses:  # booked: no more waiting on its waitlist
+        entries_leave(invitation.pk, now)
     logger.info("invitation id=%s used booking id=%s", invitation.pk, created.booking.pk)
     return created
+
+
+def entries_leave(invitation_id: int, now: datetime) -> None:
+    """The invitation's waitlist entries leave the list (it was withdrawn or used up),
+    each in a transaction of its own, never while the invitation is locked."""
+    for entry in WaitlistEntry.objects.filter(invitation_id=invitation_id, status__in=IN_LINE):
+        waitlist_leave(entry=entry, now=now)
 
 
 def invitations_remind(*, now: datetime) -> int:

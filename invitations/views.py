@@ -3,7 +3,9 @@ The person's side of an invitation, behind its secret link (`/invitations/<token
 office, the service and the days; a free time within them; the terms in force and the
 button. Name and contact come from the office's record; the person may give an address
 for this booking and a note. An unknown link is the site's 404, whatever it is; a link that
-no longer books says why, kindly, with the office's phone.
+no longer books says why, kindly, with the office's phone. Where the service keeps a
+waitlist and the days shown are full, the page offers it: the record the invitation names
+is the entry's, so only the days are asked (`invitations.waitlist_path`).
 """
 
 import uuid
@@ -37,12 +39,15 @@ from invitations.selectors import (
     invitation_window,
 )
 from invitations.services import closed_message, invitation_book
+from invitations.waitlist_path import invitation_waitlist_join
 from offices import display
 from offices.accommodation import office_means
 from offices.plain import plain_summary_for
 from offices.rules import rules_for_service
 from terms.exceptions import TermsOutdated
 from terms.selectors import terms_in_force
+from waitlist.forms import DaysForm
+from waitlist.services.entries import MAX_DAYS
 
 DONE_KEY = "invitation_done"
 
@@ -111,8 +116,49 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
         else None,
         "length": display.session_length_text(rules_for_service(invitation.service)),
         "uses_left": invitation.max_uses - invitation.uses,
+        "waitlist_form": _waitlist_form(invitation, first, last) if not slots else None,
     }
     return token_page(request, "invitations/choose_time.html", context)
+
+
+def _waitlist_form(invitation: Invitation, first, last) -> DaysForm | None:
+    """The waitlist's days, the invitation's own (at most the waitlist's longest range)."""
+    if not invitation.service.waitlist_enabled:
+        return None
+    last = min(last, first + timedelta(days=MAX_DAYS - 1))
+    return DaysForm(initial={"first_day": first, "last_day": last})
+
+
+@never_cache
+@require_http_methods(["POST"])
+def invitation_waitlist(request: HttpRequest, token: str) -> HttpResponse:
+    """The person joins the service's waitlist for days of their invitation."""
+    invitation = _invitation_or_404(token)
+    if not invitation.service.waitlist_enabled:
+        raise Http404
+    form = DaysForm(request.POST)
+    if form.is_valid():
+        days = form.cleaned_data
+        try:
+            joined = invitation_waitlist_join(
+                invitation=invitation, first_day=days["first_day"], last_day=days["last_day"],
+                earliest=days.get("earliest"), latest=days.get("latest"),
+                language=get_language() or "ja", now=request.now,
+            )  # fmt: skip
+        except InvitationClosed as closed:
+            return _closed(request, invitation, closed.state)
+        except BookingInvalid as invalid:  # the record lacks what the service asks for
+            for errors in invalid.errors.values():
+                form.add_error(None, str(errors[0]))
+        except DomainError as refused:
+            form.add_error(refused.field if refused.field in form.fields else None,
+                           str(refused.message))  # fmt: skip
+        else:
+            messages.success(request, _("You are on the waitlist."))
+            return redirect("waitlist-entry", token=joined.token)
+    context = {**invitation_facts(invitation), "office": invitation.office, "token": token,
+               "waitlist_form": form}  # fmt: skip
+    return token_page(request, "invitations/waitlist.html", context, status=400)
 
 
 @never_cache

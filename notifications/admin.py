@@ -73,12 +73,15 @@ class NotificationAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdm
 @admin.register(ContactChannel)
 class ContactChannelAdmin(RecordAdminMixin, OfficeScopedAdminMixin, admin.ModelAdmin):
     """The channels people added beside email (read-only: the person adds and removes
-    them on their booking page). The address (a LINE user id, a number) is not shown."""
+    them on their booking's or waitlist entry's page). The address (a LINE user id, a
+    number) is not shown."""
 
     office_lookup = "office_id"
-    list_display = ["booking_id", "kind", "status", "created_at", "linked_at", "removed_at"]
-    list_filter = ["kind", "status"]
-    fields = ["booking_id", "kind", "status", "created_at", "linked_at", "removed_at"]
+    list_display = [
+        "owner_kind", "owner_id", "kind", "status", "created_at", "linked_at", "removed_at",
+    ]  # fmt: skip
+    list_filter = ["owner_kind", "kind", "status"]
+    fields = ["owner_kind", "owner_id", "kind", "status", "created_at", "linked_at", "removed_at"]
     readonly_fields = fields
 
 

@@ -2,24 +2,27 @@
 Delivery of one message (`Notification`) on each channel (`Delivery`): the email, and a
 pointer by LINE or SMS when the person added one. A pointer goes to the person's first
 channel (LINE, then SMS); when that fails (refused when sent, or a failed receipt later),
-to the next one. When the email and every channel failed (or the person has no email and
-no channel worked), the message is handed once to the undelivered handlers: the booking
-app lists a call for a counselor on its phone list. Providers are spoken to outside any
-transaction; the unique (message, channel) row is the claim, so two workers never send
-one pointer twice.
+to the next one. The channels are the message's owner's (`Owner`: a booking, a waitlist
+entry). When the email and every channel failed (or the person has no email and no
+channel worked), the message is handed once to its owner's undelivered handler: a call for
+a counselor on the phone list. Providers are spoken to outside any transaction; the unique
+(message, channel) row is the claim, so two workers never send one pointer twice, and the
+claim lapses (`claim_expires_at`): a pointer whose worker died is taken back by the minute
+sweep (`pointers_reclaim`) and sent under the same retry key.
 """
 
 import email
 import email.policy
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from notifications.channels import DeliveryFailed, provider_for
-from notifications.kinds import kind_pointer, undelivered_handlers
-from notifications.models import ContactChannel, Delivery, Notification
+from notifications.kinds import kind_pointer, undelivered_handler
+from notifications.models import ContactChannel, Delivery, Notification, Owner
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +51,29 @@ def delivery_record(
             )  # fmt: skip
 
 
+def _lease() -> timedelta:
+    """How long a pointer's claim lasts: a worker still sending by then was lost (the same
+    lease as an email's claim, longer than any provider's timeout)."""
+    return timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+
+
+def _active_channels(owner: Owner):
+    return ContactChannel.objects.filter(
+        owner_kind=owner.kind, owner_id=owner.id, status=ContactChannel.Status.ACTIVE
+    )
+
+
 def pointers_send(*, notification_id: int, now: datetime) -> bool:
     """
-    Sends the message's pointer on the person's next channel not yet tried (called after
+    Sends the message's pointer on its owner's next channel not yet tried (called after
     the email's attempt, and again when a channel's receipt says it failed). Returns True
     when a pointer is on its way; when none can be and the email failed too, the message
     is undelivered (`message_undelivered_check`).
     """
     notification = Notification.objects.filter(pk=notification_id).first()
-    if notification is None or notification.booking_id is None:
+    if notification is None or notification.owner is None:
         return False
-    render = kind_pointer(notification.kind)
-    if render is None:
+    if kind_pointer(notification.kind) is None:
         return False
     tried = {
         delivery.channel: delivery.status
@@ -68,32 +82,34 @@ def pointers_send(*, notification_id: int, now: datetime) -> bool:
     }
     if any(status in _ON_ITS_WAY for status in tried.values()):
         return True
-    contacts = ContactChannel.objects.filter(
-        booking_id=notification.booking_id, status=ContactChannel.Status.ACTIVE
-    ).order_by("kind")
-    for contact in contacts:
+    for contact in _active_channels(notification.owner).order_by("kind"):
         if contact.kind in tried:
             continue
-        if _pointer_send(notification, contact, render, now):
+        try:
+            with transaction.atomic():
+                delivery = Delivery.objects.create(
+                    notification=notification, channel=contact.kind, contact=contact,
+                    updated_at=now, claim_expires_at=now + _lease(),
+                )  # fmt: skip
+        except IntegrityError:  # another worker claimed this channel for this message
+            return True
+        if _pointer_deliver(delivery, notification, contact, now):
             return True
     message_undelivered_check(notification_id=notification_id, now=now)
     return False
 
 
-def _pointer_send(notification: Notification, contact: ContactChannel, render, now) -> bool:
+def _pointer_deliver(delivery: Delivery, notification: Notification, contact, now) -> bool:
+    """Sends one claimed pointer (outside any transaction) and records what the provider
+    said. The retry key is the delivery's: sent again after a lost worker, LINE shows it
+    once."""
     from offices.models import Office
 
-    try:
-        with transaction.atomic():
-            delivery = Delivery.objects.create(
-                notification=notification, channel=contact.kind, contact=contact, updated_at=now
-            )
-    except IntegrityError:  # another worker claimed this channel for this message
-        return True
     office_slug = Office.objects.filter(pk=contact.office_id).values_list("slug", flat=True).first()
     provider = provider_for(contact.kind, office_slug=office_slug or "")
+    render = kind_pointer(notification.kind)
     try:
-        if provider is None:
+        if provider is None or render is None:
             raise DeliveryFailed("channel not configured")
         text = render(notification)
         if not text:
@@ -103,17 +119,49 @@ def _pointer_send(notification: Notification, contact: ContactChannel, render, n
         )
     except DeliveryFailed as failed:
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.FAILED, reason=failed.reason, updated_at=now
-        )
+            status=Delivery.Status.FAILED, reason=failed.reason, updated_at=now,
+            claim_expires_at=None,
+        )  # fmt: skip
         logger.warning(
             "pointer id=%s channel=%s failed: %s", notification.pk, contact.kind, failed.reason
         )
         return False
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENT, provider_ref=sent.ref[:100], updated_at=now
-    )
+        status=Delivery.Status.SENT, provider_ref=sent.ref[:100], updated_at=now,
+        claim_expires_at=None,
+    )  # fmt: skip
     logger.info("pointer id=%s channel=%s sent", notification.pk, contact.kind)
     return True
+
+
+def pointers_reclaim(*, now: datetime) -> int:
+    """
+    Periodic (the minute sweep): pointers claimed by a worker that died before the
+    provider's answer was recorded (still queued, their claim lapsed) are claimed again,
+    by one sweep only, and sent under the same retry key; a channel removed meanwhile
+    fails and the next one is tried. Returns how many were sent.
+    """
+    due = Delivery.objects.filter(status=Delivery.Status.QUEUED, claim_expires_at__lte=now).exclude(
+        channel=Delivery.Channel.EMAIL
+    )
+    sent = 0
+    for delivery_id, claimed_until in due.values_list("pk", "claim_expires_at")[:200]:
+        if not Delivery.objects.filter(
+            pk=delivery_id, status=Delivery.Status.QUEUED, claim_expires_at=claimed_until
+        ).update(claim_expires_at=now + _lease()):
+            continue  # another sweep took it back first
+        delivery = Delivery.objects.select_related("notification", "contact").get(pk=delivery_id)
+        contact = delivery.contact
+        if contact is None or contact.status != ContactChannel.Status.ACTIVE:
+            Delivery.objects.filter(pk=delivery_id).update(
+                status=Delivery.Status.FAILED, reason="channel removed", updated_at=now,
+                claim_expires_at=None,
+            )  # fmt: skip
+        elif _pointer_deliver(delivery, delivery.notification, contact, now):
+            sent += 1
+            continue
+        pointers_send(notification_id=delivery.notification_id, now=now)
+    return sent
 
 
 def _email_may_arrive(notification: Notification) -> bool:
@@ -143,17 +191,16 @@ def message_undelivered_check(*, notification_id: int, now: datetime) -> bool:
     if pointers.filter(status__in=_ON_ITS_WAY).exists():
         return False
     tried = set(pointers.values_list("channel", flat=True))
-    untried = ContactChannel.objects.filter(
-        booking_id=notification.booking_id, status=ContactChannel.Status.ACTIVE
-    ).exclude(kind__in=tried)
-    if untried.exists():
+    owner = notification.owner
+    if owner is not None and _active_channels(owner).exclude(kind__in=tried).exists():
         return False
     with transaction.atomic():
         if not Notification.objects.filter(pk=notification_id, undelivered_at__isnull=True).update(
             undelivered_at=now
         ):
             return False
-        for handler in undelivered_handlers():
+        handler = undelivered_handler(notification.owner_kind)
+        if handler is not None:
             handler(notification)
     logger.warning("message id=%s kind=%s reached no channel", notification_id, notification.kind)
     return True

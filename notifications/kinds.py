@@ -33,7 +33,7 @@ def kind_renderer(kind: str) -> Callable | None:
 # Pointers: the short text sent by LINE or SMS for a kind ("there is news about your
 # booking: open this link"), rendered by the app that owns the kind, never with details.
 _pointers: dict[str, Callable] = {}
-_undelivered: list[Callable] = []
+_undelivered: dict[str, Callable] = {}
 
 
 def kind_pointers_register(renderers: Mapping[str, Callable]) -> None:
@@ -45,12 +45,12 @@ def kind_pointer(kind: str) -> Callable | None:
     return _pointers.get(kind) or _pointers.get(kind.split(":", 1)[0])
 
 
-def undelivered_handler_register(handler: Callable) -> None:
-    """`handler(notification)` is called once when a message reached none of the person's
-    channels (the booking app lists a call for a counselor)."""
-    if handler not in _undelivered:
-        _undelivered.append(handler)
+def undelivered_handler_register(owner_kind: str, handler: Callable) -> None:
+    """`handler(notification)` is called once when a message of an owner of this kind (a
+    booking, a waitlist entry) reached none of the person's channels: the owner's app lists
+    a call for a counselor."""
+    _undelivered[owner_kind] = handler
 
 
-def undelivered_handlers() -> list[Callable]:
-    return list(_undelivered)
+def undelivered_handler(owner_kind: str) -> Callable | None:
+    return _undelivered.get(owner_kind)

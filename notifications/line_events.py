@@ -3,7 +3,8 @@ What the office's LINE account does with the events LINE's webhook brings (their
 signature already checked): a message carrying a linking code gets a link token and a
 reply with this site's link (step 2 of `notifications.contacts`), an `accountLink` event
 binds the user id (step 4), and a person who blocks the account loses the channel. No
-reply ever names a booking: the texts are fixed.
+reply ever names a booking: the texts are fixed, in the language of the booking or waitlist
+entry the code was given for (Japanese for a code never given).
 """
 
 import logging
@@ -23,6 +24,7 @@ from linebot.v3.webhooks import (
 from notifications.channels import DeliveryFailed
 from notifications.contacts import (
     line_account_linked,
+    line_code_language,
     line_code_of,
     line_link_contact,
     line_user_left,
@@ -56,7 +58,10 @@ def _handle(provider, office_id: int, office_slug: str, event, now: datetime) ->
         if not code or not user_id:
             return 0
         contact = line_link_contact(code=code, office_id=office_id, now=now)
-        with translation.override("ja"):
+        language = (
+            contact.language if contact else line_code_language(code=code, office_id=office_id)
+        )
+        with translation.override(language):
             if contact is None:
                 provider.reply(
                     event.reply_token,
@@ -84,7 +89,7 @@ def _handle(provider, office_id: int, office_slug: str, event, now: datetime) ->
         )
         if contact is None:
             return 0
-        with translation.override("ja"):
+        with translation.override(contact.language):
             provider.send(
                 to=user_id,
                 text=_(

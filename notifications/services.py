@@ -23,11 +23,13 @@ from common.queue import enqueue_after_commit
 from notifications.delivery import delivery_record, email_failed_for_good, pointers_send
 from notifications.kinds import kind_pointer, kind_renderer
 from notifications.message_ids import message_id
-from notifications.models import Notification
+from notifications.models import Notification, Owner
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# The owner kind of a booking's messages and channels (`Owner`).
+BOOKING_OWNER = "booking"
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,19 @@ class Message:
 def notification_enqueue(
     *, dedupe_key: str, kind: str, recipient: str, language: str,
     render: Callable[[], Message | None], office_id: int | None = None,
-    booking_id: int | None = None,
+    booking_id: int | None = None, owner: Owner | None = None,
 ) -> Notification | None:  # fmt: skip
     """
     The one way an email is sent. In the caller's transaction: the dedupe key is checked
     first (an event already queued is neither rendered nor written again), then the email
     is rendered (`render()`; None sends nothing) and written to the outbox, and its sending
     is handed to a worker after commit (a broker that is down leaves it queued for the
-    periodic task). Returns the new row, or None when nothing new was queued.
+    periodic task). `owner`: whose channels beside email its pointer goes to (a booking's
+    by default when `booking_id` is given). Returns the new row, or None when nothing new
+    was queued.
     """
+    if owner is None and booking_id is not None:
+        owner = Owner(BOOKING_OWNER, booking_id)
     if Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     message = render()
@@ -70,6 +76,8 @@ def notification_enqueue(
                 kind=kind,
                 office_id=office_id,
                 booking_id=booking_id,
+                owner_kind=owner.kind if owner else "",
+                owner_id=owner.id if owner else None,
                 recipient=recipient,
                 language=language,
                 subject=message.subject[:300],
@@ -115,6 +123,7 @@ def notification_intents_enqueue(intents: list[Intent]) -> None:
                 dedupe_key=intent.dedupe_key, kind=intent.kind, office_id=intent.office_id,
                 recipient=intent.recipient, language=intent.language,
                 booking_id=intent.booking_id, params=intent.params,
+                owner_kind=BOOKING_OWNER, owner_id=intent.booking_id,
             )
             for intent in intents
         ],

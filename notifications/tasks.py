@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 
 from common import clock
+from notifications.delivery import pointers_reclaim
 from notifications.services import (
     notification_ids_due,
     notification_ids_keyed,
@@ -28,9 +29,10 @@ def send_notifications_keyed(keys: list[str]) -> int:
 
 @shared_task
 def send_queued_notifications() -> int:
-    """Periodic: sends whatever is still queued (broker was down, SMTP failed...)."""
+    """Periodic: sends whatever is still queued (broker was down, SMTP failed...), and the
+    pointers whose worker was lost (their claim lapsed)."""
     sent = 0
     now = clock.now()
     for notification_id in notification_ids_due(now=now):
         sent += notification_send(notification_id=notification_id, now=now)
-    return sent
+    return sent + pointers_reclaim(now=now)

@@ -23,6 +23,7 @@ from offices.models import Office
 from reports.forms import ALL_OFFICES, PeriodForm, ReportForm
 from reports.periods import Period
 from reports.presenters import dashboard_page, report_offices
+from reports.presenters.others import other_figures
 from reports.selectors import dashboard_figures, monthly_report
 from waitlist.selectors import office_has_waitlist, waitlist_filled_counts
 
@@ -92,6 +93,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         **dashboard_page(dashboard, office_id=office.pk if office else None),
         "waitlist_filled": _waitlist_filled(offices, period),
     }
+    context["figures"] += other_figures(office_ids=[o.pk for o in offices], period=period)
     return render(request, "admin/reports/dashboard.html", context)
 
 

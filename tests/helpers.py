@@ -325,3 +325,53 @@ def delivered(notification):
     notification_send(notification_id=notification.pk, now=clock.now())
     notification.refresh_from_db()
     return notification
+
+
+def another_waits_for_my_lock() -> None:
+    """Returns once another connection waits for a lock this one holds (the other thread
+    queued behind it); polled from this thread's own connection, inside its transaction
+    (hence the statistics' snapshot cleared each time)."""
+    import time
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _ in range(4000):
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.005)
+    raise AssertionError("no other connection queued behind this one's lock")
+
+
+def threads_run(calls, *, at_once: bool = True) -> list:
+    """Runs each call in a thread of its own (its own database connection), all released
+    at once from a barrier unless `at_once` is False; returns each one's result or the
+    exception it raised, in the order of `calls`."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            if at_once:
+                barrier.wait(timeout=30)
+            results[index] = call()
+        except Exception as error:  # the test reads them
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -88,7 +88,7 @@ def toyooka_rows(offices):
     from notifications.models import ContactChannel
 
     ContactChannel.objects.create(
-        booking_id=created.booking.pk, office_id=created.booking.office_id, kind="sms",
+        owner_id=created.booking.pk, office_id=created.booking.office_id, kind="sms",
         address="+819012345678", status="active",
     )  # fmt: skip
     from waitlist.models import WaitlistEntry, WaitlistOffer

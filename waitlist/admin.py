@@ -11,9 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access_log import AccessLoggedAdminMixin
 from bookings.admin.schedule import day_panel_register
+from bookings.services.phone_calls import CallSubject, phone_call_subject_register
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
 from offices.display import format_date, format_datetime, format_session
-from waitlist.models import OfferStatus, WaitlistEntry, WaitlistEvent, WaitlistOffer
+from waitlist.models import (
+    WAITLIST_OWNER,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistEvent,
+    WaitlistOffer,
+)
 from waitlist.selectors import office_has_waitlist, waitlist_for_day
 
 
@@ -121,3 +128,42 @@ def schedule_panel(*, office, day, now) -> dict | None:
 
 
 day_panel_register(schedule_panel)
+
+
+def phone_call_subjects(calls) -> dict:
+    """What the phone list shows of calls about entries (an offer that reached the person
+    nowhere): the service and days, the latest offer's time and hold, the name and phone
+    (from the record an invitation named, else as the person gave it). Two queries."""
+    entries = {
+        entry.pk: entry
+        for entry in WaitlistEntry.objects.select_related("service", "applicant").filter(
+            pk__in=[call.owner_id for call in calls]
+        )
+    }
+    latest = {}
+    for offer in WaitlistOffer.objects.filter(entry_id__in=list(entries)).order_by("offered_at"):
+        latest[offer.entry_id] = offer
+    found = {}
+    for call in calls:
+        entry = entries.get(call.owner_id)
+        if entry is None:
+            continue
+        offer = latest.get(entry.pk)
+        phone = entry.applicant.phone if entry.applicant_id else entry.details.get("phone", "")
+        when = ""
+        if offer is not None:
+            when = _("%(when)s (held until %(until)s)") % {
+                "when": format_session(offer.start, offer.end),
+                "until": format_datetime(offer.expires_at),
+            }
+        found[call.pk] = CallSubject(
+            label=_("Waitlist: %(service)s") % {"service": entry.service.name},
+            url=reverse("admin:waitlist_waitlistentry_change", args=[entry.pk]),
+            when=when,
+            name=entry.name,
+            phone=phone or "",
+        )
+    return found
+
+
+phone_call_subject_register(WAITLIST_OWNER, phone_call_subjects)

@@ -15,6 +15,8 @@ from offices import display
 from waitlist.models import WaitlistEntry, WaitlistOffer
 
 JOINED, OFFERED, LAPSED = "waitlist_joined", "waitlist_offer", "waitlist_offer_lapsed"
+# The kinds whose pointer also goes by LINE or SMS (not the address check, email's own).
+POINTER_KINDS = (OFFERED, LAPSED)
 
 
 def entry_facts(entry: WaitlistEntry) -> dict:
@@ -76,3 +78,14 @@ def waitlist_message(
             text=render_to_string(f"emails/{kind}.txt", context),
             html=render_to_string(f"emails/{kind}.html", context),
         )
+
+
+def waitlist_pointer_text(*, kind: str, office_name: str, url: str) -> str:
+    """The pointer sent by LINE or SMS: the office's name, one fixed sentence and the link
+    to the entry's page, nothing else (no name, no time: the page shows them), in the
+    active language. A pure renderer, like the booking's (`bookings.emails.pointers`)."""
+    if kind == OFFERED:
+        sentence = _("A time has freed up for you from the waitlist. Open this link to see it:")
+    else:
+        sentence = _("There is news about your place on the waitlist. Open this link to see it:")
+    return f"{office_name}: {sentence}\n{url}"

@@ -28,6 +28,9 @@ class EntryStatus(models.TextChoices):
 # The entries that keep a place in the list.
 IN_LINE = (EntryStatus.WAITING, EntryStatus.OFFERED)
 
+# An entry as the owner of LINE and SMS channels and of their messages (`notifications.Owner`).
+WAITLIST_OWNER = "waitlist_entry"
+
 
 class OfferStatus(models.TextChoices):
     OPEN = "open", _("Open")

@@ -1,7 +1,8 @@
 """
 The person's side of the waitlist: the form to join (open booking's path: the details of a
 booking, then the email's link), and the entry's page behind its secret link (its place,
-an offered time to book or let pass, leaving the list). An unknown link is the site's 404.
+an offered time to book or let pass, LINE or SMS for the offers, leaving the list). An
+unknown link is the site's 404.
 """
 
 from django.contrib import messages
@@ -19,13 +20,15 @@ from common.clock import JST
 from common.dates import parse_day
 from common.errors import DomainError
 from common.http import client_ip
+from notifications import channel_pages
+from notifications.models import Owner
 from offices import display
 from offices.rules import rules_for_service
 from terms.selectors import terms_in_force
 from waitlist.emails import entry_facts
 from waitlist.errors import OfferTaken, WaitlistRefused
 from waitlist.forms import JoinForm
-from waitlist.models import EntryStatus, WaitlistEntry
+from waitlist.models import IN_LINE, WAITLIST_OWNER, EntryStatus, WaitlistEntry
 from waitlist.selectors import entry_get_by_token, entry_open_offer, entry_place
 from waitlist.services import (
     offer_accept,
@@ -159,5 +162,53 @@ def waitlist_entry_view(request: HttpRequest, token: str) -> HttpResponse:
         if terms
         else "",
         "errors": errors,
+        **channel_pages.channels_context(_channel_page(entry, token)),
+        "channels_intro": _(
+            "Besides email, the office can tell you by LINE or SMS when a time is offered to "
+            "you. The message only says there is news, with a link to this page; your "
+            "details are never sent there."
+        ),
     }
     return token_page(request, "waitlist/entry.html", context, status=422 if errors else 200)
+
+
+# --- Notices by LINE or SMS (the part every owner of channels shares) ----------------------
+
+
+def _channel_page(entry: WaitlistEntry, token: str) -> channel_pages.ChannelPage:
+    return channel_pages.ChannelPage(
+        owner=Owner(WAITLIST_OWNER, entry.pk),
+        office=entry.office,
+        language=entry.language,
+        active=entry.status in IN_LINE,
+        back_url=reverse("waitlist-entry", args=[token]),
+        urls={
+            name: reverse(f"waitlist-{name.replace('_', '-')}", args=[token])
+            for name in ("line_link", "line_remove", "sms_set", "sms_confirm", "sms_remove")
+        },
+        render=token_page,
+    )
+
+
+@never_cache
+@require_http_methods(["POST"])
+def waitlist_sms_set(request: HttpRequest, token: str) -> HttpResponse:
+    return channel_pages.sms_start(request, _channel_page(_entry_or_404(token), token))
+
+
+@never_cache
+@require_http_methods(["POST"])
+def waitlist_sms_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    return channel_pages.sms_confirm(request, _channel_page(_entry_or_404(token), token))
+
+
+@never_cache
+@require_http_methods(["POST"])
+def waitlist_line_link(request: HttpRequest, token: str) -> HttpResponse:
+    return channel_pages.line_link(request, _channel_page(_entry_or_404(token), token))
+
+
+@never_cache
+@require_http_methods(["POST"])
+def waitlist_channel_remove(request: HttpRequest, token: str, kind: str) -> HttpResponse:
+    return channel_pages.channel_remove(request, _channel_page(_entry_or_404(token), token), kind)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access_log import AccessLoggedAdminMixin, Kind
 from bookings.models import PhoneCall, PhoneCallResult
-from bookings.services.phone_calls import phone_call_record
+from bookings.services.phone_calls import phone_call_record, phone_call_subjects_attach
 from bookings.state import EmailKind
 from common.errors import DomainError
 from offices.admin import OfficeScopedAdminMixin
@@ -86,22 +86,51 @@ class PhoneCallAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
             return _("%(what)s (not delivered by email, LINE or SMS)") % {"what": what}
         return what
 
+    # A call about another owner than a booking (a waitlist entry's offer) shows what its
+    # app describes (`phone_call_subjects_attach`, one query per page).
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        phone_call_subjects_attach(list(changelist.result_list))
+        return changelist
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            phone_call_subjects_attach([obj])
+        return obj
+
     @admin.display(description=gettext_lazy("booking"), ordering="booking__reference")
     def booking_link(self, obj: PhoneCall) -> str:
+        if obj.booking_id is None:
+            subject = getattr(obj, "subject", None)
+            return (
+                format_html('<a href="{}">{}</a>', subject.url, subject.label) if subject else "—"
+            )
         url = reverse("admin:bookings_booking_change", args=[obj.booking_id])
         return format_html('<a href="{}">{}</a>', url, obj.booking.reference)
 
     @admin.display(description=gettext_lazy("session"), ordering="booking__start")
     def session(self, obj: PhoneCall) -> str:
+        if obj.booking_id is None:
+            subject = getattr(obj, "subject", None)
+            return subject.when if subject else "—"
         return format_session(obj.booking.start, obj.booking.end)
 
     @admin.display(description=gettext_lazy("name"))
     def person(self, obj: PhoneCall) -> str:
+        if obj.booking_id is None:
+            subject = getattr(obj, "subject", None)
+            return subject.name if subject else "—"
         return obj.booking.name
 
     @admin.display(description=gettext_lazy("phone"))
     def phone(self, obj: PhoneCall) -> str:
-        number = obj.booking.phone
+        if obj.booking_id is None:
+            subject = getattr(obj, "subject", None)
+            number = subject.phone if subject else ""
+        else:
+            number = obj.booking.phone
         return format_html('<a href="tel:{}">{}</a>', number, number) if number else "—"
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):

@@ -53,9 +53,12 @@ from offices.rules import rules_for_service
 from terms.selectors import terms_in_force
 
 EXTEND_CHOICES = [(m, m) for m in (5, 10, 15, 30, 45, 60)]
-# Panels other apps show under the day's schedule (the waitlist's offers): each is called
-# with the office, the day and the request's moment and returns {"template", "context"},
-# or None for nothing. Registered once, from the other app's admin module.
+# Panels other apps show under the day's schedule (the waitlist's offers, the day's
+# interviews): each is called with the office, the day and the request's moment and returns
+# {"template", "context"}, or None for nothing; and, optionally, "blocks" (`OtherBlock`s
+# placed in their counselors' columns of the grid) and "records" (the ids it shows of
+# people and their records, by kind, for the record of staff views). Registered once, from
+# the other app's admin module.
 DAY_PANELS: list = []
 
 
@@ -71,8 +74,16 @@ class ExtendForm(forms.Form):
 def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     office = office_for(request)
     day = day_asked(request)
-    schedule = schedule_for_day(office=office, day=day, now=request.now)
-    record_schedule_view(request, office, schedule, Kind.SCHEDULE)
+    panels = [
+        shown
+        for panel in DAY_PANELS
+        if (shown := panel(office=office, day=day, now=request.now)) is not None
+    ]
+    others = [block for panel in panels for block in panel.get("blocks", ())]
+    schedule = schedule_for_day(office=office, day=day, now=request.now, others=others)
+    record_schedule_view(
+        request, office, schedule, Kind.SCHEDULE, also=[p.get("records", {}) for p in panels]
+    )
     reconsent = bookings_needing_reconsent(
         [block.booking for block in schedule.blocks], office, now=request.now
     )
@@ -134,19 +145,21 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         "now": request.now,
         # The requests a counselor can answer now (past, unverified and proposed ones wait).
         "requested_count": sum(1 for b in schedule.blocks if "confirm" in b.offers),
-        "panels": [
-            shown
-            for panel in DAY_PANELS
-            if (shown := panel(office=office, day=day, now=request.now)) is not None
-        ],
+        "panels": panels,
     }
     return render(request, "admin/bookings/schedule.html", context)
 
 
-def record_schedule_view(request: HttpRequest, office, schedule, kind: str) -> None:
-    """The record of who looked at whom: the bookings and people the day shows, by id."""
+def record_schedule_view(
+    request: HttpRequest, office, schedule, kind: str, *, also: list[dict] = ()
+) -> None:
+    """The record of who looked at whom: the bookings and people the day shows, and what
+    the panels show (`also`: ids by kind), by id."""
     shown = [block.booking for block in schedule.blocks]
     records = {"booking": [b.pk for b in shown], "applicant": [b.applicant_id for b in shown]}
+    for more in also:
+        for name, ids in more.items():
+            records.setdefault(name, []).extend(ids)
     staff_access_record(request, office_id=office.pk, kind=kind, records=records)
 
 

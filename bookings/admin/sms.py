@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from bookings.state import ACTIVE_STATUSES
 from common.errors import DomainError
 from notifications.contacts import contact_sms_set, sms_offered
+from notifications.models import Owner
+from notifications.services import BOOKING_OWNER
 
 
 @admin.action(description=gettext_lazy("Send notices by SMS to the person's mobile number"))
@@ -22,7 +24,8 @@ def send_notices_by_sms(modeladmin, request, queryset) -> None:
     for booking in queryset.filter(status__in=ACTIVE_STATUSES):
         try:
             contact_sms_set(
-                booking_id=booking.pk, office_id=booking.office_id, number=booking.phone,
+                owner=Owner(BOOKING_OWNER, booking.pk), office_id=booking.office_id,
+                number=booking.phone,
                 now=request.now,
             )  # fmt: skip
         except DomainError:

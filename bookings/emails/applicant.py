@@ -356,3 +356,27 @@ def open_request_message(
         }
         subject = f"[{office_name}] " + _("Open this link to book your time")
         return _message("open_request", subject, context)
+
+
+def open_request_refused_message(
+    *, service, start, name: str, refused: str, max_upcoming: int, language: str
+) -> Message:
+    """An open request's link was opened and the person's checks refused it: "overlap"
+    (the address holds that time) or "limit" (its most upcoming bookings)."""
+    from datetime import timedelta
+
+    with translation.override(language):
+        office = service.office
+        office_name = content_name(office, language)
+        rules = rules_for_service(service, office)
+        context = {
+            "booking": {"name": name},
+            "office_name": office_name,
+            "phone": office.phone,
+            "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
+            "refused": refused,
+            "max_upcoming": max_upcoming,
+            "book_again_url": _absolute(reverse("booking-start", args=[office.slug])),
+        }
+        subject = f"[{office_name}] " + _("Your request was not booked")
+        return _message("open_request_refused", subject, context)

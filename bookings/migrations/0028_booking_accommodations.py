@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0026_group_sessions"),
+        ("bookings", "0027_phonecall_owner"),
     ]
 
     operations = [

@@ -34,6 +34,7 @@ from bookings.public.shared import (
 )
 from bookings.selectors.bookings import booking_made_here_at
 from bookings.services.create import booking_create
+from bookings.services.holds import is_public_hold
 from bookings.services.links import booking_link_issue
 from bookings.tokens import MANAGE
 from bookings.validation import email_typo_suggestion, validate_applicant
@@ -71,7 +72,9 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
         # An address that made its requests today is told here, before anything is typed.
         "address_full": address_full,
         "services_not_open": services_not_open(office),
-        "days": [] if address_full else days_with_slots(service, first_day, now),
+        "days": []
+        if address_full
+        else days_with_slots(service, first_day, now, public_hold=is_public_hold(rules)),
         "sessions": sessions_with_seats(service, now),
         "period": display.format_date(first_day)
         + " – "

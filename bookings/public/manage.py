@@ -113,7 +113,7 @@ def manage_context(request: HttpRequest, booking, token: str) -> dict:
     now = request.now
     context = {
         **_manage_context(booking, now), **_reconsent_context(booking, now),
-        **channels_context(booking), "token": token,
+        **channels_context(booking, token), "token": token,
     }  # fmt: skip
     if booking.status == BookingStatus.SWITCHED_TO_PHONE:
         switched = booking.events.filter(to_status=BookingStatus.SWITCHED_TO_PHONE).last()

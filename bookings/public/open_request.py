@@ -19,8 +19,12 @@ from django.views.decorators.http import require_http_methods
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import AccessRecord
 from bookings.public.shared import LINK_PAGE_REFERRER_POLICY, office_and_service, record_use
-from bookings.services.create import booking_create
-from bookings.services.open_requests import open_request_get, open_request_park, open_request_take
+from bookings.services.open_requests import (
+    open_request_book,
+    open_request_get,
+    open_request_park,
+    open_request_take,
+)
 from bookings.services.proof import challenge_issue, proof_accept, proof_required
 from common.errors import DomainError
 from common.http import client_ip
@@ -113,12 +117,9 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
     error = None
     if request.method == "POST" and open_request_take(token) is not None:
         try:
-            created = booking_create(
-                service=service, start=start, data=waiting["data"],
-                terms_version_id=waiting["terms_version_id"], agree_terms=True, channel="web",
-                language=waiting["language"], idempotency_key=waiting["idempotency_key"],
-                ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", ""),
-                email_verified=True, now=request.now,
+            created = open_request_book(
+                waiting=waiting, service=service, start=start, ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""), now=request.now,
             )  # fmt: skip
         except SlotTaken as taken:
             messages.error(request, taken.message)

@@ -69,7 +69,10 @@ def parse_start(value: str | None) -> datetime | None:
     return parse_moment(value)
 
 
-def days_with_slots(service: Service, first_day, now):
+def days_with_slots(service: Service, first_day, now, *, public_hold: bool = False):
+    """The page's days and their free times; with `public_hold` (the open booking of a
+    service whose bookings hold a time undecided), not the days whose undecided holds
+    reached their cap (`services.holds.days_at_hold_cap`)."""
     slots = slot_list_cached(
         service=service,
         first_day=first_day,
@@ -79,6 +82,12 @@ def days_with_slots(service: Service, first_day, now):
     days: dict = {}
     for slot in slots:
         days.setdefault(slot.start.date(), []).append(slot)
+    if public_hold:
+        from bookings.services.holds import days_at_hold_cap
+
+        free = {day: sum(slot.free for slot in day_slots) for day, day_slots in days.items()}
+        for day in days_at_hold_cap(service=service, free_by_day=free, now=now):
+            del days[day]
     return [
         {
             "date": day,

@@ -65,6 +65,11 @@ urlpatterns = [
     path("bookings/<str:token>/cancel/", manage.booking_cancel, name="booking-cancel"),
     path("bookings/<str:token>/notices/sms/", channels.booking_sms_set, name="booking-sms-set"),
     path(
+        "bookings/<str:token>/notices/sms/confirm/",
+        channels.booking_sms_confirm,
+        name="booking-sms-confirm",
+    ),
+    path(
         "bookings/<str:token>/notices/line/", channels.booking_line_link, name="booking-line-link"
     ),
     path(

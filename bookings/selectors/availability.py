@@ -7,7 +7,8 @@ A start is offered when the day is open (not a holiday, the year end or a closur
 is an extra opening), the session fits in a window of the service's hours for that
 weekday (or of an extra opening), the lead-time deadline for that day has not passed, it
 lies within the booking horizon, it starts after `now`, and at least one active counselor
-is neither absent that day nor busy with an active booking at that time. A booking
+is neither absent that day nor busy at that time: an active booking, or a commitment of
+another kind (`bookings.hooks`: a group session, an interview they attend). A booking
 waiting for its email check no longer holds its time once its window has passed.
 """
 
@@ -18,13 +19,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, FilteredRelation, FloatField, Func, Q
 
-from bookings.models import (
-    TIME_HOLDING_STATUSES,
-    Booking,
-    BookingStatus,
-    GroupSession,
-    GroupSessionStatus,
-)
+from bookings.hooks import commitment_sources
+from bookings.models import TIME_HOLDING_STATUSES, Booking, BookingStatus
 from common.dates import day_in_bounds
 from offices.business_days import (
     JST,
@@ -134,11 +130,25 @@ def _counselors(service: Service, first: date, last: date) -> dict[int, set[date
     return absent
 
 
+def _commitments(counselor_ids, start: datetime, end: datetime, exclude=None) -> list:
+    """What else holds these counselors' time over [start, end) (group sessions, and what
+    other apps register: `bookings.hooks`), each as (counselor id, start, end) in seconds."""
+    return [
+        source.filter(counselor_id__in=counselor_ids, start__lt=end, end__gt=start)
+        .annotate(s=Epoch(F("start")), e=Epoch(F("end")))
+        .values_list("counselor_id", "s", "e")
+        .order_by()
+        for source in commitment_sources(exclude=exclude)
+    ]
+
+
 def _busy(
-    counselor_ids, start: datetime, end: datetime, now: datetime, exclude_booking_id: int | None
-) -> dict[int, _Busy]:
-    """Active bookings and scheduled group sessions (which hold their counselor's time
-    whether or not a seat is taken) over [start, end): one query, a UNION ALL."""
+    counselor_ids, start: datetime, end: datetime, now: datetime, exclude_booking_id: int | None,
+    exclude=None,
+) -> dict[int, _Busy]:  # fmt: skip
+    """Active bookings and the counselors' other commitments (scheduled group sessions,
+    which hold their counselor's time whether or not a seat is taken; the interviews they
+    attend) over [start, end): one query, a UNION ALL."""
     bookings = (
         Booking.objects.filter(
             counselor_id__in=counselor_ids,
@@ -152,23 +162,18 @@ def _busy(
         .values_list("counselor_id", "s", "e")
         .order_by()
     )
-    sessions = (
-        GroupSession.objects.filter(
-            counselor_id__in=counselor_ids,
-            status=GroupSessionStatus.SCHEDULED,
-            start__lt=end,
-            end__gt=start,
-        )
-        .annotate(s=Epoch(F("start")), e=Epoch(F("end")))
-        .values_list("counselor_id", "s", "e")
-        .order_by()
-    )
+    others = _commitments(counselor_ids, start, end, exclude)
     busy: dict[int, _Busy] = defaultdict(lambda: _Busy([], []))
-    for counselor_id, booking_start, booking_end in bookings.union(sessions, all=True).order_by(
-        "counselor_id", "s"
-    ):
-        busy[counselor_id].starts.append(booking_start)
-        busy[counselor_id].ends.append(booking_end)
+    rows = bookings.union(*others, all=True).order_by("counselor_id", "s")
+    for counselor_id, busy_start, busy_end in rows:
+        # One counselor's rows of different kinds may overlap (never two of one kind):
+        # merged, so that the bisect in `_Busy.overlaps` sees every interval.
+        mine = busy[counselor_id]
+        if mine.ends and busy_start < mine.ends[-1]:
+            mine.ends[-1] = max(mine.ends[-1], busy_end)
+        else:
+            mine.starts.append(busy_start)
+            mine.ends.append(busy_end)
     return busy
 
 
@@ -289,8 +294,21 @@ def slot_list_available(
 
 def counselors_busy(
     *, counselor_ids, start: datetime, end: datetime, now: datetime,
-    exclude_booking_id: int | None = None,
+    exclude_booking_id: int | None = None, exclude=None,
 ) -> set[int]:  # fmt: skip
-    """Which of these counselors hold an active booking overlapping [start, end): one query
-    (what booking checks under the office's lock)."""
-    return set(_busy(counselor_ids, start, end, now, exclude_booking_id))
+    """Which of these counselors hold an active booking, or another commitment (a group
+    session, an interview they attend), overlapping [start, end): one query (what booking
+    checks under the office's lock). `exclude`: a commitment left out (one being moved)."""
+    return set(_busy(counselor_ids, start, end, now, exclude_booking_id, exclude))
+
+
+def counselors_committed(
+    *, counselor_ids, start: datetime, end: datetime, exclude=None
+) -> set[int]:
+    """Which of these counselors have a commitment other than a booking over [start, end):
+    one query."""
+    found: set[int] = set()
+    others = _commitments(counselor_ids, start, end, exclude)
+    for counselor_id, _s, _e in others[0].union(*others[1:], all=True):
+        found.add(counselor_id)
+    return found

@@ -33,29 +33,26 @@ class DayLoad:
     counts: dict[int, int]  # bookings per counselor present that day
     holding: set[int]  # counselors holding [start, end) with a booking that has not lapsed
     lapsed: bool  # a hold over [start, end) whose email check window passed (to expire)
-    same_contact: bool  # the address given holds a time over [start, end) at the office
 
 
 def counselor_day_load(
-    present_ids: tuple[int, ...], start: datetime, end: datetime, now: datetime,
-    *, office=None, email: str = "",
-) -> DayLoad:  # fmt: skip
+    present_ids: tuple[int, ...], start: datetime, end: datetime, now: datetime
+) -> DayLoad:
     """
     One query, before the office's lock: how many bookings each counselor present has
     that day, which of them already hold a booking over [start, end) that has not lapsed,
-    whether a lapsed hold is there to expire, and (with `office` and `email`) whether that
-    address already holds an overlapping time at the office. A time all of them hold is
-    taken (only a cancellation could free it in between); one found free is checked again
-    under the lock. `now` is the request's one moment: a hold lapsed at it stays lapsed.
+    and whether a lapsed hold is there to expire. A time all of them hold is taken (only a
+    cancellation could free it in between); one found free is checked again under the
+    lock. `now` is the request's one moment: a hold lapsed at it stays lapsed. (Nothing
+    about the person: what an address holds is `services.person_guard`'s, issue 23.)
     """
     day_start = datetime.combine(start.astimezone(JST).date(), datetime.min.time(), tzinfo=JST)
     present = Q(counselor_id__in=present_ids)
     overlap = Q(start__lt=end, end__gt=start)
     lapsed = Q(status__in=UNCONFIRMED, verification_expires_at__lte=now)
-    contact = Q(office=office, email__iexact=email) if email and office else Q(pk__in=[])
     rows = (
         Booking.objects.filter(
-            present | contact,
+            present,
             status__in=TIME_HOLDING_STATUSES,
             start__gte=day_start,
             start__lt=day_start + timedelta(days=1),
@@ -65,16 +62,14 @@ def counselor_day_load(
             n=Count("pk", filter=present),
             then=Count("pk", filter=present & overlap & ~lapsed),
             lapsed=Count("pk", filter=present & overlap & lapsed),
-            mine=Count("pk", filter=contact & overlap),
         )
-        .values_list("counselor_id", "n", "then", "lapsed", "mine")
+        .values_list("counselor_id", "n", "then", "lapsed")
     )
-    counts, holding, any_lapsed, same_contact = {}, set(), False, False
-    for counselor_id, n, then, lapsed_here, mine in rows:
+    counts, holding, any_lapsed = {}, set(), False
+    for counselor_id, n, then, lapsed_here in rows:
         if n:
             counts[counselor_id] = n
         if then:
             holding.add(counselor_id)
         any_lapsed |= bool(lapsed_here)
-        same_contact |= bool(mine)
-    return DayLoad(counts, holding, any_lapsed, same_contact)
+    return DayLoad(counts, holding, any_lapsed)

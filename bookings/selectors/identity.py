@@ -1,9 +1,32 @@
-"""The office's records that may be the person who made a booking (read only)."""
+"""
+Who a booking is known to belong to (read only): whether its address was shown to be the
+person's, and the office's records that may be the person who made it.
+"""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from bookings.models import Applicant, ApplicantSource, Booking
+from bookings.models import Applicant, ApplicantSource, Booking, BookingChannel, BookingEvent
+from bookings.state import Reason
 from bookings.validation import normalize_job_seeker_number
+
+OPEN_CHANNELS = (BookingChannel.WEB, BookingChannel.API)
+
+
+def address_shown() -> Q:
+    """
+    Bookings whose email address was shown to be the person's (issue 23): entered by the
+    office or made by invitation (the office's record), or an open booking whose emailed
+    link was opened: the email check, a request confirmed from its email, an open request's
+    or a waitlist offer's link (the BOOKED event says `email_checked`). An open booking at
+    a service that checks no address is anyone's claim to the address typed: it never
+    counts for or against that address's owner (their cap, their no-shows).
+    """
+    checked = BookingEvent.objects.filter(booking=OuterRef("pk")).filter(
+        Q(reason_code__in=(Reason.EMAIL_CHECKED, Reason.REQUEST_CONFIRMED))
+        | Q(reason_code=Reason.BOOKED, reason_params__email_checked=True)
+    )
+    return ~Q(channel__in=OPEN_CHANNELS) | Q(Exists(checked))
+
 
 CANDIDATES = 20
 

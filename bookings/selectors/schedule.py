@@ -49,6 +49,25 @@ class SessionBlock:
 
 
 @dataclass
+class OtherBlock:
+    """Something else that takes a counselor's time that day (an interview they attend,
+    `interviews`), given by another app's day panel and placed in their column as the
+    schedule's own blocks are: what it is, who, its state, and the panel's row it links to."""
+
+    counselor_id: int
+    start: datetime
+    end: datetime
+    kind: str
+    title: str
+    status: str
+    anchor: str
+    look: str = "confirmed"  # the booking status whose colours it takes
+    column: int = 0
+    row_start: int = 0
+    row_end: int = 0
+
+
+@dataclass
 class DaySchedule:
     day: date
     counselors: list[Counselor]
@@ -58,6 +77,7 @@ class DaySchedule:
     hours: list[tuple[str, int]] = field(default_factory=list)  # (label, row)
     now_row: int | None = None
     sessions: list[SessionBlock] = field(default_factory=list)
+    others: list[OtherBlock] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -69,14 +89,25 @@ def _row(first: time, moment: time) -> int:
     return minutes // ROW_MINUTES + 1
 
 
-def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
+def _rows(first: time, day: date, timed) -> tuple[int, int]:
+    """The grid rows of something from `start` to `end` on `day` (at least one row)."""
+    local_start, local_end = timed.start.astimezone(JST), timed.end.astimezone(JST)
+    end_time = local_end.time() if local_end.date() == day else time(23, 55)
+    start_row = _row(first, local_start.time())
+    return start_row, max(_row(first, end_time), start_row + 1)
+
+
+def schedule_for_day(
+    *, office, day: date, now: datetime, others: list[OtherBlock] = ()
+) -> DaySchedule:
     """
     One office's bookings of one day, by counselor, with their meetings, latest device
     checks, pending changes of time, the actions the state table offers on each and the
     change that can be undone, and its group sessions (one block each, with their seats
     counted; the seats' own blocks are for the CSV, the grid shows the session): eight
-    queries whatever the number of bookings. The grid
-    spans the office's hours, widened to any booking outside them.
+    queries whatever the number of bookings. `others`: blocks other apps read (their day
+    panels), placed in their counselors' columns. The grid spans the office's hours,
+    widened to any booking or block outside them.
     """
     day_start = datetime.combine(day, time.min, tzinfo=JST)
     bookings = list(
@@ -110,7 +141,11 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
         Counselor.objects.filter(office=office)
         .filter(
             Q(is_active=True)
-            | Q(pk__in={b.counselor_id for b in bookings} | {s.counselor_id for s in sessions})
+            | Q(
+                pk__in={b.counselor_id for b in bookings}
+                | {s.counselor_id for s in sessions}
+                | {o.counselor_id for o in others}
+            )
         )
         .annotate(  # shown in the column's head: bookings of an absent counselor stand out
             is_absent=Exists(absence), absence_reason=Subquery(absence.values("reason")[:1])
@@ -143,7 +178,7 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     windows = OpeningHours.objects.filter(
         service__office=office, weekday=day.weekday()
     ).values_list("start", "end")
-    timed = [*bookings, *sessions]
+    timed = [*bookings, *sessions, *others]
     starts = [w[0] for w in windows] + [b.start.astimezone(JST).time() for b in timed]
     ends = [w[1] for w in windows] + [b.end.astimezone(JST).time() for b in timed]
     first = min(starts, default=time(9, 0)).replace(minute=0)
@@ -173,16 +208,18 @@ def schedule_for_day(*, office, day: date, now: datetime) -> DaySchedule:
     hours = [(f"{h}:00", _row(first, time(h, 0))) for h in range(first.hour, last.hour)]
     schedule = DaySchedule(day, counselors, blocks, first, last, hours)
     for session in sessions:
-        local_start, local_end = session.start.astimezone(JST), session.end.astimezone(JST)
-        end_time = local_end.time() if local_end.date() == day else time(23, 55)
+        row_start, row_end = _rows(first, day, session)
         schedule.sessions.append(
             SessionBlock(
-                session=session,
-                column=columns[session.counselor_id],
-                row_start=_row(first, local_start.time()),
-                row_end=max(_row(first, end_time), _row(first, local_start.time()) + 1),
+                session=session, column=columns[session.counselor_id],
+                row_start=row_start, row_end=row_end,
             )
-        )
+        )  # fmt: skip
+    for other in others:
+        if other.counselor_id in columns:
+            other.column = columns[other.counselor_id]
+            other.row_start, other.row_end = _rows(first, day, other)
+            schedule.others.append(other)
     local_now = now.astimezone(JST)
     if local_now.date() == day and first <= local_now.time() < last:
         schedule.now_row = _row(first, local_now.time())

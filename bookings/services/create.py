@@ -37,7 +37,12 @@ from bookings.models import (
     BookingStatus,
     is_overlap_violation,
 )
-from bookings.selectors.availability import Slot, counselors_busy, slot_list_available
+from bookings.selectors.availability import (
+    Slot,
+    counselors_busy,
+    counselors_committed,
+    slot_list_available,
+)
 from bookings.selectors.availability_cache import day_offer_cached, slot_list_cached
 from bookings.selectors.day_load import DayLoad, counselor_day_load, previous_counselor
 from bookings.selectors.slots import counselor_choose
@@ -58,7 +63,7 @@ from bookings.services.locking import (
     office_booking_lock_and_setup_version,
 )
 from bookings.services.notify import booking_notify
-from bookings.services.person_guard import person_guard_check
+from bookings.services.person_guard import person_guard_check, person_guard_notice
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.state import Actor, EmailKind, Reason
 from bookings.tokens import MANAGE, VERIFY
@@ -443,30 +448,47 @@ def _create(
     # booking's id drawn from its sequence, its event and its emails (as intent, one
     # INSERT); their references to the booking are checked at commit (PostgreSQL's
     # deferred foreign keys). On SQLite, whose transaction is one writer anyway, after it.
+    # At a service that checks no address, the person's checks cannot run without telling
+    # whoever typed the address (services.person_guard): the booking's own email says what
+    # they would have refused, to the address.
+    notice = {}
+    if public and not is_public_hold(rules) and not email_verified:
+        notice = person_guard_notice(
+            office=office, email=cleaned.email, start=offered.start, end=offered.end, now=now
+        )
+    recorded = {"created_by": created_by, "channel": channel, "now": now,
+                "email_checked": public and email_verified, "notice": notice}  # fmt: skip
     if reserved_id is not None:
         booking.pk = reserved_id
-        _record(booking, created_by=created_by, channel=channel, now=now)
+        _record(booking, **recorded)
 
     # Under the lock: the counselors locked, the holds that lapsed at this time released
     # (only when the day's reading found one), and the insert (`_insert_under_lock`).
-    # Without the counselors running a group session then (no booking row holds its time).
+    # Without the counselors committed then to something else, read in the same statement
+    # (a group session, an interview they attend: no booking row holds that time).
     locked_ids, setup_version = office_booking_lock_and_setup_version(
         office, free_over=(offered.start, offered.end)
     )
+    locked = set(locked_ids)
     if setup_version > office.setup_version:
         # The office's setup changed after the offer above was read (a closure, hours, an
-        # absence saved meanwhile): read again, under the lock, whether it still offers
-        # this start and with whom. Rare, so the usual path costs no query for it.
+        # absence saved meanwhile), or a counselor's time was given to a session or an
+        # interview, perhaps while this waited for the lock (the locking statement read the
+        # commitments before that wait): read both again, under the lock, now. Rare, so the
+        # usual path costs no query for it.
         offered = _offered_under_lock(service, start, rules, now, extra)
-    locked = set(locked_ids)
+        locked -= counselors_committed(
+            counselor_ids=offered.counselor_ids, start=offered.start, end=offered.end
+        )
     present = [cid for cid in offered.counselor_ids if cid in locked]
     if load.lapsed:
         holds_expire_stale(present, now, start=offered.start, end=offered.end)
-    # One person, one time at the office and a cap (services.person_guard). A public hold
-    # is checked when its email link is opened instead: its answer now must not depend on
-    # what the address typed holds (issue 23). Refusals in one order: taken, the person's
-    # guard, the day's holds.
-    guard = online and not (public and is_public_hold(rules) and not email_verified)
+    # One person, one time at the office and a cap (services.person_guard), where the
+    # address is shown to be theirs: a public hold is checked when its email link is opened
+    # instead, and an open booking at a service that checks no address is told by its
+    # email (above): the answer must not depend on what the address typed holds (issue
+    # 23). Refusals in one order: taken, the person's guard, the day's holds.
+    guard = online and (not public or email_verified)
 
     def person_guard(exclude_pk=None) -> None:
         person_guard_check(
@@ -488,7 +510,7 @@ def _create(
         if guard:  # a refusal now undoes the insert with the transaction
             person_guard(exclude_pk=booking.pk)
     if reserved_id is None:
-        _record(booking, created_by=created_by, channel=channel, now=now)
+        _record(booking, **recorded)
     meeting_enqueue_after_commit(booking)
     return booking
 
@@ -535,9 +557,15 @@ def _insert(booking: Booking) -> None:
         raise
 
 
-def _record(booking: Booking, *, created_by: User | None, channel: str, now: datetime) -> None:
+def _record(
+    booking: Booking, *, created_by: User | None, channel: str, now: datetime,
+    email_checked: bool = False, notice: dict | None = None,
+) -> None:  # fmt: skip
     """The booking's event and its emails (the person's and, for a request, the office's
-    counselors', in one INSERT)."""
+    counselors', in one INSERT). `email_checked`: an open booking made from a link emailed
+    to its address (`selectors.identity.address_shown`); `notice`: what the person's checks
+    would have refused, for the email (`person_guard_notice`)."""
+    params = {"channel": channel} | ({"email_checked": True} if email_checked else {})
     booking_event_record(
         booking,
         at=now,
@@ -546,6 +574,6 @@ def _record(booking: Booking, *, created_by: User | None, channel: str, now: dat
         actor=created_by,
         actor_label=Actor.STAFF if created_by else Actor.APPLICANT,
         reason_code=Reason.BOOKED,
-        reason_params={"channel": channel},
+        reason_params=params,
     )
-    booking_notify(booking, EmailKind.CREATED)
+    booking_notify(booking, EmailKind.CREATED, extra=notice or None)

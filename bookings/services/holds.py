@@ -134,6 +134,35 @@ def hold_day_check(
         )
 
 
+def days_at_hold_cap(*, service: Service, free_by_day: dict, now: datetime) -> set:
+    """
+    The session days among `free_by_day` (day: its free places) whose undecided public
+    holds already reached `hold_day_limit`: the time step offers none of their times, so
+    nobody types their details for a time `hold_day_check` would then refuse (issue 23).
+    One query.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    if not settings.HOLD_MAX_UNCONFIRMED_PER_DAY or not free_by_day:
+        return set()
+    first = datetime.combine(min(free_by_day), datetime.min.time(), tzinfo=JST)
+    last = datetime.combine(max(free_by_day), datetime.min.time(), tzinfo=JST)
+    rows = (
+        undecided_holds(now=now)
+        .filter(service=service, start__gte=first, start__lt=last + timedelta(days=1))
+        .annotate(day=TruncDate("start", tzinfo=JST))
+        .values("day")
+        .annotate(waiting=Count("pk"))
+        .values_list("day", "waiting")
+    )
+    return {
+        day
+        for day, waiting in rows
+        if day in free_by_day and waiting >= hold_day_limit(free_by_day[day] + waiting)
+    }
+
+
 def request_decide_by(booking: Booking, rules: BookingRules, now: datetime) -> datetime:
     """When a request confirmed from its email lapses if no counselor has answered: the
     office's `request_decision_hours` from now, never after the session's start."""

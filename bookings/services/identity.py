@@ -174,6 +174,7 @@ def booking_link_record(
         if booking.applicant_id not in locked or booking.applicant_id == getattr(to, "pk", None):
             raise NotAllowedNow(_("This booking is already in that record."))
         person = _record_from(booking) if to is None else locked[to.pk]
+        left = booking.applicant_id
         booking.applicant = person
         booking.save(update_fields=["applicant", "updated_at"])
         booking_event_record(
@@ -185,8 +186,11 @@ def booking_link_record(
             reason_params={"person_id": person.pk},
             reason=reason,
         )
-        from bookings.services.no_shows import bar_if_threshold
+        from bookings.services.no_shows import bar_if_threshold, bar_recompute
 
+        # The no-shows follow the booking: the record it left may no longer reach its bar
+        # (issue 23), the record it joined may.
+        bar_recompute(left, booking.office)
         bar_if_threshold(person.pk, booking.office, now)
     logger.info("booking id=%s linked to applicant id=%s", booking.pk, person.pk)
     return person

@@ -4,6 +4,12 @@ The locks of booking, and the one order in which every service takes them:
     applicant  ->  the office's counselors (in id order)  ->  a group session
                ->  the booking  ->  its change
 
+An app above the core that gives a counselor's time to something else (an interview they
+attend, `interviews`) takes its own row first, as the applicant comes first, then the
+office's counselors through `office_commitment_lock`; nothing in the core locks its rows,
+so the two orders never cross, and bookings and commitments of an office are taken one at
+a time whichever comes first.
+
 Each lock is a row lock on exactly one table (`of=("self",)`: a joined office, service or
 counselor is never locked with it) and `FOR NO KEY UPDATE` (`no_key=True`): it serializes
 writers of that row but never blocks the `FOR KEY SHARE` lock PostgreSQL takes on a row
@@ -14,22 +20,19 @@ end, a 500 or "database unavailable". On SQLite (the embedded default) row locks
 exist: the IMMEDIATE transaction serializes writers instead.
 """
 
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import reduce
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingBusy, NotAllowedNow
-from bookings.models import (
-    Applicant,
-    Booking,
-    BookingChange,
-    GroupSession,
-    GroupSessionStatus,
-)
+from bookings.hooks import commitment_sources
+from bookings.models import Applicant, Booking, BookingChange, GroupSession
 from common.db import is_lock_failure
 from offices.models import Counselor, Office, User
 
@@ -101,10 +104,16 @@ def office_booking_lock_and_setup_version(
 ) -> tuple[list[int], int]:
     """`office_booking_lock`, with the highest setup version of the rows it locked: above
     the office's as the caller read it, a change of the setup committed in between
-    (`office_setup_change_lock`). Read in the same statement, at no extra query. With
-    `free_over` (start, end), only the counselors who run no group session over that time
-    are returned, read in the same statement too (a session holds its counselor's time
-    with no booking row of its own, and sessions are scheduled under this lock)."""
+    (`office_setup_change_lock`), or a commitment (`office_commitment_lock`). Read in the
+    same statement, at no extra query. With `free_over` (start, end), only the counselors
+    with no commitment over that time (a group session, an interview they attend:
+    `bookings.hooks`) are returned, read in the same statement too (a commitment holds its
+    counselor's time with no booking row of its own).
+
+    That reading is the statement's own snapshot, taken before it waited for the lock
+    (PostgreSQL's READ COMMITTED evaluates its subqueries there): a commitment committed
+    while it waited is not in it, but raised the versions of the rows it then locks, which
+    is what tells the caller to read the commitments again."""
     locked = (
         Counselor.objects.select_for_update(no_key=True)
         .filter(office=office, is_active=True)
@@ -114,14 +123,25 @@ def office_booking_lock_and_setup_version(
         rows = [(pk, version, False) for pk, version in locked.values_list("pk", "setup_version")]
     else:
         start, end = free_over
-        running = GroupSession.objects.filter(
-            counselor=OuterRef("pk"), status=GroupSessionStatus.SCHEDULED,
-            start__lt=end, end__gt=start,
-        )  # fmt: skip
+        over = Q(counselor=OuterRef("pk"), start__lt=end, end__gt=start)
+        committed = [Exists(source.filter(over)) for source in commitment_sources()]
         rows = list(
-            locked.annotate(running=Exists(running)).values_list("pk", "setup_version", "running")
+            locked.annotate(committed=reduce(operator.or_, committed)).values_list(
+                "pk", "setup_version", "committed"
+            )
         )
     return [pk for pk, _v, busy in rows if not busy], max((v for _p, v, _b in rows), default=0)
+
+
+def office_commitment_lock(office) -> None:
+    """
+    Second in the order, for a change that gives a counselor's time to something other
+    than a booking (a group session; an interview they attend): `office_setup_change_lock`,
+    whose raised versions reach a booking that waited for the lock meanwhile and make it
+    read the commitments again (`office_booking_lock_and_setup_version`). Everything after
+    it sees every booking committed before it.
+    """
+    office_setup_change_lock(office)
 
 
 def office_setup_change_lock(office) -> None:

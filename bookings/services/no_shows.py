@@ -4,7 +4,8 @@ The rule every office shares: a confirmed booking whose start plus the office's 
 no platform attendance recorded and no contact noted, counts as cancelled: `no_show`.
 When a person's unannounced no-shows at an office reach its threshold, they are barred
 from online booking until a counselor lifts the bar; no-shows before a lifting do not count
-again.
+again. Only a verified identity's no-shows count (`_counted`), and a bar follows its record's
+no-shows: taken back, or moved to another record by a counselor, it is withdrawn.
 """
 
 import logging
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bookings.exceptions import NotAllowedNow
 from bookings.models import Applicant, Booking, BookingStatus
+from bookings.selectors.identity import address_shown
 from bookings.services.locking import applicant_lock, booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
 from bookings.services.transitions import booking_transition
@@ -89,7 +91,16 @@ def _no_show_undone(booking: Booking) -> bool:
 
 
 def _counted(applicant: Applicant):
+    """
+    The no-shows that count toward the bar: those of a verified identity (issue 23). An
+    office record's are all its own; an open booking's record is an address anyone may
+    type, so only its bookings whose address was shown to be the person's count: a
+    stranger's bookings made with someone's address at a service that checks no address
+    never bar that address's owner.
+    """
     counted = Booking.objects.filter(applicant=applicant, status=BookingStatus.NO_SHOW)
+    if not applicant.is_checked:
+        counted = counted.filter(address_shown())
     if applicant.bar_lifted_at:
         counted = counted.filter(start__gt=applicant.bar_lifted_at)
     return counted
@@ -102,15 +113,32 @@ def bar_withdraw_if_caused(booking: Booking, *, since: datetime, now: datetime) 
     Runs inside the caller's transaction; returns whether a bar was withdrawn.
     """
     applicant = applicant_lock(booking.applicant_id)
-    threshold = booking.office.no_show_bar_threshold
     if not applicant.is_barred or applicant.barred_at < since:
         return False
+    if not _bar_withdraw_below_threshold(applicant, booking.office):
+        return False
+    booking_notify(booking, EmailKind.BAR_WITHDRAWN, occurrence=f"{now.timestamp():.0f}")
+    return True
+
+
+def bar_recompute(applicant_id: int, office: Office) -> bool:
+    """
+    After a booking left the record (a counselor linked it to the office's record of the
+    person, who may not be this address's owner): a bar its remaining no-shows no longer
+    reach is withdrawn. The counselor who linked, having spoken with the person, tells
+    them. Runs inside the caller's transaction; returns whether a bar was withdrawn.
+    """
+    applicant = applicant_lock(applicant_id)
+    return applicant.is_barred and _bar_withdraw_below_threshold(applicant, office)
+
+
+def _bar_withdraw_below_threshold(applicant: Applicant, office: Office) -> bool:
+    threshold = office.no_show_bar_threshold
     if threshold and _counted(applicant).count() >= threshold:
         return False
     applicant.barred_at = None
     applicant.barred_reason = ""
     applicant.save(update_fields=["barred_at", "barred_reason"])
-    booking_notify(booking, EmailKind.BAR_WITHDRAWN, occurrence=f"{now.timestamp():.0f}")
     return True
 
 

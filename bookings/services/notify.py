@@ -17,7 +17,7 @@ from bookings.accommodation import STAFF_KIND as ACCOMMODATION_KIND
 from bookings.accommodation import tells_counselors_at
 from bookings.models import Booking, BookingStatus
 from bookings.state import EmailKind
-from notifications.services import Intent, Message, notification_intents_enqueue
+from notifications.services import BOOKING_OWNER, Intent, Message, notification_intents_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
 
@@ -102,7 +102,7 @@ def booking_notify(
     cancellation).
     """
     from bookings.emails.applicant import booking_template
-    from notifications.contacts import booking_ids_with_channels
+    from notifications.contacts import owner_ids_with_channels
 
     kind = EmailKind(kind)
     intents = []
@@ -113,7 +113,7 @@ def booking_notify(
     reachable = bool(booking.email) or (
         has_message
         and kind in POINTER_KINDS
-        and booking.pk in booking_ids_with_channels([booking.pk])
+        and booking.pk in owner_ids_with_channels(BOOKING_OWNER, [booking.pk])
     )
     if not reachable:
         from bookings.services.phone_calls import PHONE_LIST_KINDS, phone_call_add
@@ -276,4 +276,4 @@ def register_email_kinds() -> None:
         dict.fromkeys([f"booking_{kind.value}" for kind in POINTER_KINDS], booking_pointer_render)
         | dict.fromkeys(REMINDER_KINDS, booking_pointer_render)
     )
-    undelivered_handler_register(booking_undelivered)
+    undelivered_handler_register(BOOKING_OWNER, booking_undelivered)

@@ -4,9 +4,11 @@ that did not solve the challenge): not refused, and not a booking yet. It holds 
 and has no status in the state table: its details wait in the cache, for the office's
 hold window, behind a link emailed to the address given. Opening the link (a page; its
 POST books) makes the booking through `booking_create` as any other, the email address
-then checked (so no second email check). The time may have been taken meanwhile: the
-person is then offered the free times. The link carries a random token only; nothing
-personal is in an address or a log.
+then checked (so no second email check, and the person's checks run then: a time the
+address already holds, or its most bookings, refuse it, on the page and by email to the
+address, issue 23). The time may have been taken meanwhile: the person is then offered
+the free times. The link carries a random token only; nothing personal is in an address
+or a log.
 """
 
 import hashlib
@@ -20,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import BookingInvalid
+from bookings.exceptions import AlreadyBooked, BookingInvalid, BookingLimitReached
 from bookings.services.holds import hold_minutes
 from bookings.validation import validate_applicant
 from offices.models import Service
@@ -92,3 +94,53 @@ def open_request_take(token: str) -> dict | None:
     if request is not None:
         cache.delete(_key(token))
     return request
+
+
+def open_request_book(
+    *, waiting: dict, service: Service, start: datetime, ip_address: str | None,
+    user_agent: str, now: datetime,
+):  # fmt: skip
+    """
+    Books the request behind an opened link (taken by the caller: a link books once),
+    through `booking_create`, the address now shown to be the person's. When the person's
+    checks refuse it (the address holds that time, or its most bookings), the refusal is
+    raised for the page and emailed to the address as well, as for a hold whose link was
+    opened (`services.public.booking_verify`). Raises what `booking_create` raises.
+    """
+    from bookings.services.create import booking_create
+
+    try:
+        return booking_create(
+            service=service, start=start, data=waiting["data"],
+            terms_version_id=waiting["terms_version_id"], agree_terms=True, channel="web",
+            language=waiting["language"], idempotency_key=waiting["idempotency_key"],
+            ip_address=ip_address, user_agent=user_agent, email_verified=True, now=now,
+        )  # fmt: skip
+    except (AlreadyBooked, BookingLimitReached) as refused:
+        _refusal_send(waiting, service, start, "overlap" if isinstance(refused, AlreadyBooked)
+                      else "limit")  # fmt: skip
+        raise
+
+
+def _refusal_send(waiting: dict, service: Service, start: datetime, refused: str) -> None:
+    """The person's checks refused the request: the address is told what and what to do."""
+    from bookings.emails.applicant import open_request_refused_message
+    from bookings.services.person_guard import person_cap
+    from notifications.services import notification_enqueue
+
+    rules = rules_for_service(service, service.office)
+    cleaned, _errors = validate_applicant(waiting["data"], office=service.office, rules=rules)
+    key = hashlib.sha256(f"{waiting['idempotency_key']}:{start.isoformat()}".encode()).hexdigest()
+    with transaction.atomic():
+        notification_enqueue(
+            dedupe_key=f"open-request-refused:{key[:32]}",
+            kind="open_request_refused",
+            recipient=cleaned.email,
+            language=waiting["language"],
+            render=lambda: open_request_refused_message(
+                service=service, start=start, name=cleaned.name, refused=refused,
+                max_upcoming=person_cap(), language=waiting["language"],
+            ),
+            office_id=service.office_id,
+        )  # fmt: skip
+    logger.info("open request refused office=%s why=%s", service.office.slug, refused)

@@ -3,8 +3,13 @@ The phone list (`bookings.phone_calls.PhoneCall`): a person without an email add
 never left untold. `booking_notify` lists a call wherever it would have sent such a person
 an email of `PHONE_LIST_KINDS`, so every path that cancels, moves or decides a booking
 reaches the list without knowing of it; counselors then record each call's result here.
+An app above this one lists calls about its own things (`phone_call_add_for_owner`: an
+offer from the waitlist that reached the person nowhere) and tells the list what to show
+of them (`phone_call_subject_register`).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -58,6 +63,64 @@ def phone_call_add_undelivered(booking: Booking, kind: str, *, notification_id: 
     return call
 
 
+def phone_call_add_for_owner(
+    *, owner_kind: str, owner_id: int, office_id: int, kind: str, dedupe_key: str
+) -> PhoneCall:
+    """Lists a call about something of another app (`owner_kind`, `owner_id`), once per
+    `dedupe_key`; runs inside the caller's transaction."""
+    call, _created = PhoneCall.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"owner_kind": owner_kind, "owner_id": owner_id, "office_id": office_id,
+                  "kind": kind[:40]},
+    )  # fmt: skip
+    return call
+
+
+def phone_calls_forget(*, owner_kind: str, ids: list[int]) -> int:
+    """The owners' personal data is purged (retention): the notes of their calls go too."""
+    return (
+        PhoneCall.objects.filter(owner_kind=owner_kind, owner_id__in=ids)
+        .exclude(note="")
+        .update(note="")
+    )
+
+
+@dataclass(frozen=True)
+class CallSubject:
+    """What the phone list shows of a call about something other than a booking."""
+
+    label: str  # what it is, e.g. the waitlist entry's service and days
+    url: str  # its page in the admin
+    when: str  # the time it concerns
+    name: str
+    phone: str
+
+
+_subjects: dict[str, Callable[[list[PhoneCall]], dict[int, CallSubject]]] = {}
+
+
+def phone_call_subject_register(
+    owner_kind: str, describe: Callable[[list[PhoneCall]], dict[int, CallSubject]]
+) -> None:
+    """`describe(calls)` returns, by call id, what the list shows of calls about owners of
+    this kind (one query for a page of calls)."""
+    _subjects[owner_kind] = describe
+
+
+def phone_call_subjects_attach(calls: list[PhoneCall]) -> None:
+    """Sets `call.subject` (a CallSubject or None) on each call not about a booking."""
+    by_kind: dict[str, list[PhoneCall]] = {}
+    for call in calls:
+        call.subject = None
+        if call.booking_id is None:
+            by_kind.setdefault(call.owner_kind, []).append(call)
+    for owner_kind, owned in by_kind.items():
+        describe = _subjects.get(owner_kind)
+        found = describe(owned) if describe is not None else {}
+        for call in owned:
+            call.subject = found.get(call.pk)
+
+
 def phone_call_record(
     *, call: PhoneCall, by: User, result: str, note: str = "", now: datetime
 ) -> PhoneCall:
@@ -87,8 +150,9 @@ def phone_call_record(
                 "result", "note", "attempts", "last_called_at", "last_called_by", "done_at",
             ]
         )  # fmt: skip
-        booking_event_record(
-            call.booking, at=now, actor=by, actor_label=Actor.STAFF,
-            reason_code=REASONS[PhoneCallResult(result)], reason=call.note,
-        )  # fmt: skip
+        if call.booking is not None:  # a call about another owner keeps its result itself
+            booking_event_record(
+                call.booking, at=now, actor=by, actor_label=Actor.STAFF,
+                reason_code=REASONS[PhoneCallResult(result)], reason=call.note,
+            )  # fmt: skip
     return call

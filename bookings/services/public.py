@@ -22,7 +22,7 @@ from bookings.services.events import booking_event_record
 from bookings.services.holds import UNCONFIRMED, request_decide_by
 from bookings.services.locking import booking_lock, booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify, staff_notify
-from bookings.services.person_guard import person_guard_check
+from bookings.services.person_guard import person_cap, person_guard_check
 from bookings.services.transitions import booking_transition, hold_expire
 from bookings.state import Action, Actor, EmailKind, Reason
 from bookings.tokens import VERIFY
@@ -82,7 +82,7 @@ def _person_refusal(booking: Booking, now: datetime) -> str | None:
             reason_code=Reason.SAME_PERSON_HOLDS_TIME if overlap else Reason.PERSON_LIMIT,
         )  # fmt: skip
         why = "overlap" if overlap else "limit"
-        limit = settings.BOOKING_MAX_UPCOMING_PER_PERSON
+        limit = person_cap()
         booking_notify(booking, EmailKind.EXPIRED, extra={"refused": why, "max_upcoming": limit})
         if overlap:
             return _(
@@ -94,7 +94,7 @@ def _person_refusal(booking: Booking, now: datetime) -> str | None:
             "You already have the most upcoming bookings allowed online at this office "
             "(%(max)d), so this request was not booked and its time was released. Cancel one "
             "from its booking page, or book again after a session; or phone the office."
-        ) % {"max": settings.BOOKING_MAX_UPCOMING_PER_PERSON}
+        ) % {"max": limit}
     return None
 
 

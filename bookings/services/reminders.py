@@ -44,8 +44,8 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 def bookings_send_reminders(*, now: datetime) -> int:
     from bookings.emails.applicant import reminder_message
     from bookings.services.links import booking_email_links
-    from notifications.contacts import booking_ids_with_channels
-    from notifications.services import notification_enqueue
+    from notifications.contacts import owner_ids_with_channels
+    from notifications.services import BOOKING_OWNER, notification_enqueue
 
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
     queued = 0
@@ -60,7 +60,9 @@ def bookings_send_reminders(*, now: datetime) -> int:
         )
         # A person without email is reminded by LINE or SMS where they added one, else by
         # phone (they are on the counselors' day as usual).
-        with_channels = booking_ids_with_channels([b.pk for b in bookings if not b.email])
+        with_channels = owner_ids_with_channels(
+            BOOKING_OWNER, [b.pk for b in bookings if not b.email]
+        )
         bookings = [b for b in bookings if b.email or b.pk in with_channels]
         if not bookings:
             continue

@@ -30,6 +30,7 @@ from bookings.models import (
 from bookings.selectors.bookings import booking_can_cancel_online
 from bookings.selectors.slots import counselor_for_slot, slot_at, slot_lengthened, slots_near
 from bookings.services.events import booking_event_record
+from bookings.services.identity import refusal_message
 from bookings.services.locking import (
     booking_change_lock,
     booking_lock,
@@ -72,6 +73,8 @@ def booking_reschedule_refusal(booking: Booking, now: datetime) -> str | None:
             "A seat in a group session keeps the session's time. To go to another session, "
             "cancel this seat and book a seat there."
         )
+    if booking.applicant.is_barred:  # barred for its no-shows: as a new booking online
+        return refusal_message(booking.office)
     if rules.reschedule_limit == 0 or not booking_can_cancel_online(booking, now):
         return _("The time can no longer be changed online. Please phone the office%(phone)s.") % {
             "phone": _phone(booking)
@@ -248,7 +251,7 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
                 ),
                 alternatives=[],
             )
-        move_guard_check(booking, slot, now=now)
+        move_guard_check(booking, slot, now=now, by=by)
         _move(booking, slot, now=now, actor=by, reason_code=Reason.CHANGE_CONFIRMED)
         change.status, change.decided_at, change.decided_by = (
             BookingChange.Status.CONFIRMED, now, by,

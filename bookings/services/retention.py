@@ -7,8 +7,10 @@ secret links, and the bodies of
 the emails sent about them; records of use older than that are deleted. The rows stay,
 anonymous,
 so the office's counts (bookings by day, service, channel and outcome; no-shows) still
-add up. People stay recognizable while they still have a recent or upcoming booking, or
-an unlifted bar (the bar is the office's reason to know them).
+add up. People stay recognizable while they still have a recent or upcoming booking, an
+unlifted bar (the bar is the office's reason to know them), or something recent that an
+app above registered (`bookings.hooks`: an interview); those apps' own purges run here too,
+on the same schedule.
 
 Consents are kept as they are: they name only the terms version, the time, the channel,
 a network prefix (never a full address) and a coarse device type (never the browser
@@ -16,13 +18,14 @@ string), and prove what was agreed. Sessions (which hold the drafts of unfinishe
 bookings) are removed once expired by `sessions_clear_expired`, every hour.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from bookings.hooks import other_purges, recent_people
 from bookings.models import (
     ACTIVE_STATUSES,
     AccessRecord,
@@ -41,6 +44,7 @@ class PurgeReport:
     bookings: int
     applicants: int
     emails: int
+    others: dict[str, int] = field(default_factory=dict)  # what each app's own purge erased
 
 
 def retention_cutoff(now: datetime) -> datetime:
@@ -52,6 +56,7 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
     from bookings.services.closing import bookings_close_stale
     from notifications.contacts import contacts_forget
     from notifications.models import Notification
+    from notifications.services import BOOKING_OWNER
 
     # Open bookings are skipped below: those that can no longer take place are closed first.
     bookings_close_stale(now=now)
@@ -76,7 +81,7 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
             BookingLink.objects.filter(booking_id__in=ids).delete()
             BookingEvent.objects.filter(booking_id__in=ids).exclude(reason="").update(reason="")
             PhoneCall.objects.filter(booking_id__in=ids).exclude(note="").update(note="")
-            contacts_forget(booking_ids=ids, now=now)
+            contacts_forget(owner_kind=BOOKING_OWNER, ids=ids, now=now)
 
     recent_or_active = Booking.objects.filter(applicant=OuterRef("pk")).filter(
         Q(end__gte=cutoff) | Q(status__in=ACTIVE_STATUSES)
@@ -88,6 +93,8 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
             .exclude(Exists(recent_or_active))
             .exclude(barred_at__isnull=False, bar_lifted_at__isnull=True)
         )
+        for recent in recent_people(cutoff):  # an interview (`interviews`), say
+            stale = stale.exclude(pk__in=recent)
         for applicant in stale:
             applicant.name = applicant.name_kana = applicant.job_seeker_number = ""
             applicant.email = applicant.phone = ""
@@ -110,7 +117,8 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
         .exclude(recipient="", body_text="")
         .update(recipient="", body_text="", body_html="", attachment_content="")
     )
-    return PurgeReport(bookings=bookings, applicants=applicants, emails=emails)
+    others = {name: purge(now) for name, purge in other_purges().items()}
+    return PurgeReport(bookings=bookings, applicants=applicants, emails=emails, others=others)
 
 
 def sessions_clear_expired() -> None:

@@ -62,9 +62,9 @@ from bookings.services.locking import (
     booking_transaction,
     group_session_lock,
     lock_timeout_set,
-    office_booking_lock,
+    office_commitment_lock,
 )
-from bookings.services.person_guard import person_guard_check
+from bookings.services.person_guard import person_guard_check, person_guard_notice
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.validation import validate_applicant
 from common import languages
@@ -132,7 +132,7 @@ def group_session_schedule(
     )  # fmt: skip
     try:
         with booking_transaction():
-            office_booking_lock(office)
+            office_commitment_lock(office)  # a booking waiting for the lock reads it again
             busy = counselors_busy(counselor_ids=[counselor.pk], start=start, end=end, now=now)
             if busy:
                 raise BookingInvalid(
@@ -315,13 +315,19 @@ def _seat_insert(
         group_session=session, applicant=applicant, status__in=TIME_HOLDING_STATUSES
     ).exists():
         raise _held_error()
+    notice = {}  # as booking_create: an address nobody showed is told by the email
+    if public and not hold and not email_verified:
+        notice = person_guard_notice(
+            office=office, email=cleaned.email, start=session.start, end=session.end, now=now
+        )
     with transaction.atomic():  # a savepoint: the unique seat per person is the last word
         booking.save(force_insert=True)
-    if online and not (hold and not email_verified):
+    if online and (not public or email_verified):
         person_guard_check(
             office=office, email=cleaned.email, applicant_id=known.pk if known else None,
             start=session.start, end=session.end, now=now, exclude_pk=booking.pk,
         )  # fmt: skip
-    _record(booking, created_by=created_by, channel=channel, now=now)
+    _record(booking, created_by=created_by, channel=channel, now=now,
+            email_checked=public and email_verified, notice=notice)  # fmt: skip
     meeting_enqueue_after_commit(booking)
     return booking

@@ -24,6 +24,7 @@ from bookings.models import (
     BookingStatus,
     is_overlap_violation,
 )
+from bookings.selectors.availability import counselors_committed
 from bookings.selectors.bookings import meeting_key
 from bookings.selectors.slots import counselor_for_slot, slot_at, slot_lengthened
 from bookings.services.events import booking_event_record
@@ -184,6 +185,8 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
             },
             alternatives=[],
         )
+    if counselors_committed(counselor_ids=[booking.counselor_id], start=booking.end, end=new_end):
+        raise SlotTaken(_("Cannot extend: the counselor is busy then."), alternatives=[])
     old_end = booking.end
     booking.end = new_end
     try:
@@ -224,7 +227,7 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
     )  # fmt: skip
     if slot is None or not set(slot.counselor_ids) & set(counselor_ids):
         raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
-    move_guard_check(booking, slot, now=now)  # as a new booking of that time
+    move_guard_check(booking, slot, now=now, by=by)  # as a new booking of that time
     old = booking.start
     booking.start, booking.end = slot.start, slot.end
     if booking.counselor_id not in slot.counselor_ids:  # the usual choice, as for a new booking
@@ -394,10 +397,13 @@ def booking_undo(*, booking: Booking, by: User, reason: str, now: datetime) -> B
             .exclude(pk=booking.pk)
             .exists()
         )  # fmt: skip
-        if clash:
+        # A booking, or a commitment that no booking row holds (a session, an interview).
+        if clash or counselors_committed(
+            counselor_ids=[booking.counselor_id], start=booking.start, end=booking.end,
+            exclude=booking.group_session,
+        ):  # fmt: skip
             raise SlotTaken(
-                _("Cannot undo: the counselor has another booking at this time now."),
-                alternatives=[],
+                _("Cannot undo: the counselor is busy at this time now."), alternatives=[]
             )
     undone = booking.status
     try:

@@ -254,6 +254,8 @@ class InterviewAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
                     starts=form.starts(),
                     by=request.user,
                     now=request.now,
+                    seeker_language=data["seeker_language"],
+                    employer_language=data["employer_language"] or "ja",
                 )
             except BookingInvalid as invalid:
                 for name, found in invalid.errors.items():
@@ -346,4 +348,5 @@ class EmployerAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.ModelA
         return False
 
 
+import interviews.admin.day  # noqa: E402  (the interviews on the day's schedule)
 import interviews.admin.selection  # noqa: E402, F401  (managed selection's admin)

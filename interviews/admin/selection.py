@@ -114,6 +114,7 @@ class SelectionBlockAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.
                     candidates=list(data["candidates"]),
                     by=request.user,
                     now=request.now,
+                    employer_language=data["employer_language"] or "ja",
                 )
             except BookingInvalid as invalid:
                 for name, found in invalid.errors.items():

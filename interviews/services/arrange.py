@@ -15,11 +15,16 @@ from bookings.models import Applicant, ApplicantKind
 from bookings.selectors.availability import counselors_busy
 from bookings.services.person_guard import bookings_of_person
 from bookings.state import Actor
-from bookings.tokens import new_token, token_hash
+from common import languages
 from interviews.emails import Kind
 from interviews.models import Employer, Interview, InterviewParty, InterviewTime, job_number_clean
-from interviews.selectors import overlapping
-from interviews.services.events import interview_event_record, party_email
+from interviews.selectors import EMPLOYER_LANGUAGES, overlapping
+from interviews.selectors import seeker_language as seeker_language_of
+from interviews.services.events import (
+    counselor_time_changed,
+    interview_event_record,
+    party_email,
+)
 from interviews.state import ACTIVE, InterviewReason, InterviewStatus, Role
 from offices import display
 from offices.models import Counselor, Office, User
@@ -52,10 +57,12 @@ def _check_times(
     attends: bool,
     applicant: Applicant,
     employer_id: int | None,
-    exclude_pk: int | None = None,
+    moving: Interview | None = None,
 ) -> None:
     """Each time: in the future, within the horizon, once; and free now for the counselor
-    (when attending) and the job seeker (the guard takes it again when both confirm)."""
+    (when attending) and the job seeker (the guard takes it again when both confirm).
+    `moving`: the interview whose times these replace (its own time is not in the way)."""
+    exclude_pk = moving.pk if moving else None
     if not starts:
         errors.setdefault("times", []).append(_("Propose at least one time."))
         return
@@ -78,7 +85,9 @@ def _check_times(
                 % {"time": label, "days": HORIZON_DAYS}
             )
         elif attends and (
-            counselors_busy(counselor_ids=[counselor.pk], start=start, end=end, now=now)
+            counselors_busy(
+                counselor_ids=[counselor.pk], start=start, end=end, now=now, exclude=moving
+            )
             or overlapping(
                 office=office,
                 start=start,
@@ -131,14 +140,21 @@ def interview_arrange(
     starts: list[datetime],
     by: User,
     now: datetime,
+    seeker_language: str = "",
+    employer_language: str = languages.DEFAULT,
 ) -> InterviewArranged:
     """
     Arranges an interview for the opening `job_number` between the employer (found by its
     address at the office, else recorded) and the job seeker's record, and emails each
-    party its own link to confirm one of `starts`. Raises BookingInvalid with every field's
-    error at once (nothing is written then).
+    party its own link to confirm one of `starts`, in its language (`seeker_language`:
+    empty, the one they last booked in; `employer_language`: Japanese or English). Raises
+    BookingInvalid with every field's error at once (nothing is written then).
     """
     errors: dict[str, list[str]] = {}
+    if seeker_language and seeker_language not in languages.SHIPPED:
+        errors["seeker_language"] = [_("Choose one of the languages offered.")]
+    if employer_language not in EMPLOYER_LANGUAGES:
+        errors["employer_language"] = [_("Choose Japanese or English.")]
     try:
         job_number = job_number_clean(job_number)
     except ValidationError as error:
@@ -229,12 +245,14 @@ def interview_arrange(
             reason_params={"count": len(times)},
         )
         tokens = {}
+        party_languages = {
+            Role.EMPLOYER: employer_language,
+            Role.JOB_SEEKER: seeker_language_of(applicant, seeker_language),
+        }
         for role in (Role.EMPLOYER, Role.JOB_SEEKER):
-            token = new_token()
-            party = InterviewParty.objects.create(
-                interview=interview, role=role, token_hash=token_hash(token)
-            )
-            party.interview = interview
+            party = InterviewParty(interview=interview, role=role, language=party_languages[role])
+            token = party.link_new()
+            party.save(force_insert=True)
             party_email(party, Kind.INVITED, link_path=_link_path(token), times=times)
             tokens[str(role)] = token
     return InterviewArranged(interview, tokens)
@@ -268,7 +286,7 @@ def interview_propose_again(
         attends=interview.counselor_attends,
         applicant=interview.applicant,
         employer_id=interview.employer_id,
-        exclude_pk=interview.pk,
+        moving=interview,
     )
     if errors:
         raise BookingInvalid(errors)
@@ -293,14 +311,12 @@ def interview_propose_again(
             from_status=before,
             reason_code=InterviewReason.MOVED,
         )
+        if before == InterviewStatus.SCHEDULED:
+            counselor_time_changed(locked)
         tokens = {}
         for party in locked.parties.all():
-            token = new_token()
-            party.token_hash, party.confirmed_time, party.confirmed_at = (
-                token_hash(token),
-                None,
-                None,
-            )
+            token = party.link_new()  # the old link ends
+            party.confirmed_time, party.confirmed_at = None, None
             party.joined_at = party.absent_at = None
             party.join_url = party.registrant_id = ""  # told again once the time is taken
             party.save(

@@ -6,6 +6,7 @@ emails go out (through the outbox, `notification_enqueue`, deduplicated per even
 
 from datetime import datetime
 
+from bookings.selectors.availability_cache import availability_changed
 from bookings.state import Actor
 from interviews.emails import party_message
 from interviews.models import Interview, InterviewEvent, InterviewParty
@@ -51,7 +52,15 @@ def party_email(party: InterviewParty, kind: str, *, occurrence: str = "", **val
         dedupe_key=f"interview:{interview.pk}:{party.role}:{kind}:{occurrence}"[:200],
         kind=kind,
         recipient=recipient,
-        language="ja",
+        language=party.language,
         render=lambda: party_message(party, kind, **values),
         office_id=interview.office_id,
     )
+
+
+def counselor_time_changed(interview: Interview) -> None:
+    """The interview took, or gave back, its counselor's time (scheduled; cancelled, moved
+    or settled): when the counselor attends, the office's cached free times are dropped
+    once committed, and the waitlist hears of a freed time (`availability_moved`)."""
+    if interview.counselor_attends:
+        availability_changed(interview.office_id)

@@ -13,7 +13,7 @@ from bookings.exceptions import NotAllowedNow
 from bookings.services.locking import booking_transaction
 from bookings.state import Actor
 from interviews.models import Interview
-from interviews.services.events import interview_event_record
+from interviews.services.events import counselor_time_changed, interview_event_record
 from interviews.services.parties import interview_lock
 from interviews.state import InterviewReason, InterviewStatus, Role
 from offices.models import User
@@ -68,6 +68,7 @@ def interview_held(*, interview_id: int, by: User, now: datetime) -> Interview:
             from_status=InterviewStatus.SCHEDULED,
             reason_code=InterviewReason.HELD,
         )
+        counselor_time_changed(interview)  # the rest of its time, if it ended early
     return interview
 
 
@@ -110,5 +111,6 @@ def interviews_absent_sweep(*, now: datetime) -> int:
                     reason_code=InterviewReason.ABSENT,
                     reason_params={"role": party.role, "minutes": minutes},
                 )
+            counselor_time_changed(interview)
             settled += 1
     return settled

@@ -3,11 +3,15 @@ What each party does from its own link: confirm a time (the employer agreeing to
 terms in force as it does), ask to move, cancel; and what the office does for them.
 
 The time is taken when the second party confirms the time the first chose, through the
-booking guard: the interview's row is locked, then the office's counselors (the lock every
-booking takes, so bookings and interviews of the office are taken one at a time), and
-under it the counselor (when attending), the job seeker and the employer are re-checked
-against bookings and interviews; PostgreSQL's exclusion constraints refuse an overlap
-among interviews whatever code writes them. Lock order: interview -> office's counselors.
+booking guard: the interview's row is locked, then the office's counselors
+(`office_commitment_lock`: the lock every booking takes, so bookings and interviews of the
+office are taken one at a time, and a booking that waited for it reads the counselors'
+commitments again), and under it the counselor (when attending), the job seeker and the
+employer are re-checked against bookings, group sessions and interviews; PostgreSQL's
+exclusion constraints refuse an overlap among interviews whatever code writes them. The
+other way round, a booking reads the interviews a counselor attends as busy time
+(`bookings.hooks`, registered in `interviews.apps`). Lock order: interview -> office's
+counselors, as `bookings.services.locking` writes it.
 """
 
 from datetime import datetime
@@ -17,14 +21,18 @@ from django.utils.translation import gettext as _
 
 from bookings.exceptions import AlreadyBooked, BookingInvalid, NotAllowedNow, SlotTaken
 from bookings.selectors.availability import counselors_busy
-from bookings.services.locking import booking_transaction, office_booking_lock
+from bookings.services.locking import booking_transaction, office_commitment_lock
 from bookings.services.person_guard import person_guard_check
 from bookings.state import Actor
 from common.queue import enqueue_after_commit
 from interviews.emails import Kind
 from interviews.models import Interview, InterviewParty
 from interviews.selectors import change_deadline, overlapping, times_open
-from interviews.services.events import interview_event_record, party_email
+from interviews.services.events import (
+    counselor_time_changed,
+    interview_event_record,
+    party_email,
+)
 from interviews.state import ACTIVE, CancelledBy, InterviewReason, InterviewStatus, Role
 from terms.models import Consent
 from terms.services import consent_give
@@ -60,7 +68,7 @@ def _taken() -> SlotTaken:
 def _take_time(interview: Interview, *, start: datetime, end: datetime, now: datetime) -> None:
     """Schedules `interview` at [start, end) or raises SlotTaken; the caller holds the
     interview's lock, inside a booking transaction."""
-    office_booking_lock(interview.office)
+    office_commitment_lock(interview.office)
     if interview.counselor_attends and counselors_busy(
         counselor_ids=[interview.counselor_id], start=start, end=end, now=now
     ):
@@ -96,6 +104,7 @@ def _take_time(interview: Interview, *, start: datetime, end: datetime, now: dat
         if getattr(cause, "constraint_name", None) in OVERLAP_CONSTRAINTS:
             raise _taken() from error
         raise
+    counselor_time_changed(interview)
 
 
 def interview_confirm(
@@ -245,6 +254,7 @@ def interview_cancel(
             each.interview = interview
             party_email(each, Kind.CANCELLED)
         if before == InterviewStatus.SCHEDULED:
+            counselor_time_changed(interview)
             enqueue_after_commit(
                 "interviews.tasks.delete_interview_meeting",
                 interview.pk,

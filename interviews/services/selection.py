@@ -24,7 +24,7 @@ from bookings.models import Applicant, ApplicantKind
 from bookings.services.locking import booking_transaction, office_booking_lock
 from bookings.services.person_guard import person_guard_check
 from bookings.state import Actor
-from bookings.tokens import new_token, token_hash
+from common import languages
 from common.clock import JST
 from common.queue import enqueue_after_commit
 from interviews.emails import Kind, selection_message
@@ -37,7 +37,7 @@ from interviews.models import (
     SelectionTurn,
     job_number_clean,
 )
-from interviews.selectors import overlapping
+from interviews.selectors import EMPLOYER_LANGUAGES, overlapping, seeker_language
 from interviews.services.arrange import _REFERENCE_ALPHABET
 from interviews.services.events import interview_event_record, party_email
 from interviews.state import InterviewReason, InterviewStatus, Role
@@ -79,6 +79,7 @@ def selection_block_create(
     candidates: list[Applicant],
     by: User,
     now: datetime,
+    employer_language: str = languages.DEFAULT,
 ) -> BlockSetUp:
     """
     Sets up a block on `day` from `first` to `last` in turns of `turn_minutes`, refers the
@@ -102,6 +103,8 @@ def selection_block_create(
         errors["employer_email"] = [
             _("Enter the employer's email address, like name@example.co.jp.")
         ]
+    if employer_language not in EMPLOYER_LANGUAGES:
+        errors["employer_language"] = [_("Choose Japanese or English.")]
     if turn_minutes not in TURN_LENGTHS:
         errors["turn_minutes"] = [
             _("Choose a turn of %(lengths)s minutes.")
@@ -148,8 +151,7 @@ def selection_block_create(
                 contact_name=contact_name,
                 email=employer_email,
             )
-        employer_token = new_token()
-        block = SelectionBlock.objects.create(
+        block = SelectionBlock(
             office=office,
             job_number=job_number,
             employer=employer,
@@ -157,9 +159,11 @@ def selection_block_create(
             start=start,
             end=end,
             turn_minutes=turn_minutes,
-            employer_token_hash=token_hash(employer_token),
+            employer_language=employer_language,
             created_by=by,
         )
+        employer_token = block.link_new()
+        block.save(force_insert=True)
         length = timedelta(minutes=turn_minutes)
         turns, at = [], start
         while at + length <= end:
@@ -168,28 +172,31 @@ def selection_block_create(
         SelectionTurn.objects.bulk_create(turns)
         tokens = {}
         for applicant in {c.pk: c for c in candidates}.values():
-            token = new_token()
-            candidate = SelectionCandidate.objects.create(
-                block=block, applicant=applicant, token_hash=token_hash(token)
-            )
+            candidate = SelectionCandidate(block=block, applicant=applicant)
+            token = candidate.link_new()
+            candidate.save(force_insert=True)
             tokens[applicant.pk] = token
             _email(
-                block, candidate, f"/selection/{token}/", Kind.SELECTION_INVITED, applicant.email
-            )
+                block, candidate, f"/selection/{token}/", Kind.SELECTION_INVITED, applicant.email,
+                seeker_language(applicant),
+            )  # fmt: skip
         _email(
-            block, None, f"/selection/{employer_token}/", Kind.SELECTION_EMPLOYER, employer.email
-        )
+            block, None, f"/selection/{employer_token}/", Kind.SELECTION_EMPLOYER, employer.email,
+            employer_language,
+        )  # fmt: skip
     return BlockSetUp(block, employer_token, tokens)
 
 
-def _email(block, candidate, link_path: str, kind: str, recipient: str) -> None:
+def _email(block, candidate, link_path: str, kind: str, recipient: str, language: str) -> None:
     who = f"c{candidate.pk}" if candidate else "employer"
     notification_enqueue(
         dedupe_key=f"selection:{block.pk}:{who}:{kind}",
         kind=kind,
         recipient=recipient,
-        language="ja",
-        render=lambda: selection_message(block, candidate, kind, link_path=link_path),
+        language=language,
+        render=lambda: selection_message(
+            block, candidate, kind, link_path=link_path, language=language
+        ),
         office_id=block.office_id,
     )
 
@@ -323,10 +330,16 @@ def selection_turn_pick(
                 interview.save(force_insert=True)
         except IntegrityError as error:
             raise _turn_taken() from error
+        party_languages = {
+            Role.EMPLOYER: block.employer_language,
+            Role.JOB_SEEKER: seeker_language(applicant),
+        }
         for role in (Role.EMPLOYER, Role.JOB_SEEKER):
-            InterviewParty.objects.create(
-                interview=interview, role=role, token_hash=token_hash(new_token()), confirmed_at=now
+            party = InterviewParty(
+                interview=interview, role=role, confirmed_at=now, language=party_languages[role]
             )
+            party.link_new()  # a turn's parties act from the block's and candidate's links
+            party.save(force_insert=True)
         turn.candidate, turn.interview = candidate, interview
         try:
             with transaction.atomic():

@@ -53,7 +53,7 @@ def test_alternatives_of_a_time_lost_under_the_lock_are_read_after_it(offices):
     with (
         mock.patch(
             "bookings.services.create.counselor_day_load",
-            return_value=DayLoad({}, set(), lapsed=False, same_contact=False),
+            return_value=DayLoad({}, set(), lapsed=False),
         ),
         CaptureQueriesContext(connection) as captured,
         pytest.raises(SlotTaken) as refused,

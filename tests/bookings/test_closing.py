@@ -70,3 +70,40 @@ def test_each_reaches_its_final_status_on_schedule_with_an_event_by_the_system()
     assert event.reason_code == Reason.CLOSED_WITHOUT_OUTCOME
     upcoming.refresh_from_db()
     assert upcoming.status == S.REQUESTED  # its session is still to come
+
+
+def test_fourteen_requests_made_and_confirmed_on_the_site_are_erased_by_the_2028_purge(
+    client, frozen
+):
+    """The finding as replayed: 14 requests through the API, each confirmed from its email's
+    link and never decided; the nightly purge task, run in 2028, erases them all."""
+    import json
+
+    from bookings.services.links import booking_link_issue
+    from bookings.tasks import purge_personal_data
+    from terms.selectors import terms_in_force
+    from tests.helpers import person
+
+    service = _service()
+    office = service.office
+    days = (26, 27, 30)  # Thursday, Friday, Monday: 5 times each (09:30-12:00)
+    for n in range(14):
+        start = jst(2026, 11, days[n // 5], 9, 30) + timedelta(minutes=30 * (n % 5))
+        body = {"start": start.isoformat(),
+                "terms_version": terms_in_force(office=office, at=NOW).pk, "agree_terms": True,
+                **person(name=f"申込 {n}", job_seeker_number=f"9{n:04d}-{n}",
+                         email=f"x{n}@catchall.example", phone=f"090-0000-{n:04d}")}  # fmt: skip
+        answer = client.post(f"/api/v1/offices/{office.slug}/bookings", json.dumps(body),
+                             content_type="application/json",
+                             REMOTE_ADDR=f"198.51.100.{n + 1}")  # fmt: skip
+        assert answer.status_code == 201, answer.content
+        booking = Booking.objects.get(reference=answer.json()["reference"])
+        token = booking_link_issue(booking=booking, purpose="verify")
+        assert client.post(f"/verify/{token}/").status_code == 302
+    assert Booking.objects.filter(status=S.REQUESTED, verification_expires_at=None).count() == 14
+    frozen.move_to(jst(2028, 1, 10, 3, 30))
+    purge_personal_data()
+    left = Booking.objects.filter(office=office)
+    assert left.count() == 14 and not left.exclude(name="").exists()
+    assert set(left.values_list("job_seeker_number", "phone", "email")) == {("", "", "")}
+    assert not left.filter(status__in=(S.REQUESTED, S.CONFIRMED, S.IN_PROGRESS)).exists()

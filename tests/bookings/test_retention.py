@@ -150,11 +150,11 @@ def test_an_old_bookings_sms_number_and_line_user_id_are_purged_with_it(old_and_
     for booking, kind, address in ((old, "sms", "+819012345678"), (old, "line", "Uold"),
                                    (recent, "sms", "+819087654321")):  # fmt: skip
         ContactChannel.objects.create(
-            booking_id=booking.pk, office_id=booking.office_id, kind=kind, address=address,
+            owner_id=booking.pk, office_id=booking.office_id, kind=kind, address=address,
             status="active",
         )  # fmt: skip
     personal_data_purge(now=NOW)
-    assert set(
-        ContactChannel.objects.filter(booking_id=old.pk).values_list("address", "status")
-    ) == {("", "removed")}
-    assert ContactChannel.objects.get(booking_id=recent.pk).address == "+819087654321"
+    assert set(ContactChannel.objects.filter(owner_id=old.pk).values_list("address", "status")) == {
+        ("", "removed")
+    }
+    assert ContactChannel.objects.get(owner_id=recent.pk).address == "+819087654321"

@@ -81,8 +81,9 @@ def test_the_schedule_query_count_does_not_grow_with_bookings(
 ):
     confirmed(counselor)
     # The second factor; the record of views; whether the office keeps a waitlist (then
-    # cached with the office's setup); the group sessions of the day (one query).
-    with django_assert_max_num_queries(18) as few:
+    # cached with the office's setup); the group sessions of the day (one query); the
+    # interviews of the day (one query, and their meetings when there are some).
+    with django_assert_max_num_queries(19) as few:
         staff_client.get(SCHEDULE, {"date": "2026-11-26"})
     from bookings.selectors.availability import slot_list_available
 

@@ -4,10 +4,14 @@ import re
 from types import SimpleNamespace
 
 from bookings.models import Applicant
+from interviews.models import Interview
+from interviews.selectors import party_by_token
 from interviews.services.arrange import interview_arrange
+from interviews.services.parties import interview_confirm
 from notifications.models import Notification
 from offices.models import Counselor, Office
-from tests.factories import ApplicantFactory
+from terms.selectors import terms_in_force
+from tests.factories import ApplicantFactory, office_with
 from tests.helpers import NOW, jst
 
 TUE_14 = jst(2026, 11, 24, 14, 0)
@@ -28,6 +32,33 @@ def sasebo_env(n: int = 1, *, slug: str = "sasebo") -> SimpleNamespace:
         identity_key=f"jsn:42020-{n:07d}",
     )
     return SimpleNamespace(office=office, counselor=counselor, user=counselor.user, seeker=seeker)
+
+
+def office_env(*, counselors: int = 1, n: int = 1, **rules) -> SimpleNamespace:
+    """An office of the test's own (`office_with`: one web service open 9:30-12:00 on
+    weekdays, terms in force) with `counselors` counselors, and a job seeker of it."""
+    office = office_with(counselors=counselors, **rules)
+    counselor = Counselor.objects.filter(office=office).order_by("pk").first()
+    seeker = ApplicantFactory(
+        office=office, kind="job_seeker", name=f"面接 次郎{n}", email=f"jiro{n}@example.jp"
+    )
+    return SimpleNamespace(
+        office=office, counselor=counselor, user=counselor.user, seeker=seeker,
+        service=office.services.get(),
+    )  # fmt: skip
+
+
+def both_confirm(arranged, at) -> Interview:
+    """Both parties confirm the time `at` from their own links (the employer agreeing to
+    the terms in force)."""
+    time = arranged.interview.times.get(start=at)
+    terms_id = terms_in_force(office=arranged.interview.office, at=NOW).pk
+    for role in ("employer", "job_seeker"):
+        interview_confirm(
+            party=party_by_token(arranged.tokens[role]), time_id=time.pk, agree_terms=True,
+            terms_version_id=terms_id, now=NOW,
+        )  # fmt: skip
+    return Interview.objects.get(pk=arranged.interview.pk)
 
 
 def arrange(

@@ -1,6 +1,8 @@
 """Each party's page behind its own link: confirm (the employer with the terms), what it
 shows and never shows, move and cancel; an unknown link is a 404 and bad input no 500."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -73,3 +75,12 @@ def test_a_party_cancels_from_its_page_only_by_post(client, arranged):
     client.post(_url(arranged.tokens["job_seeker"], "interview-cancel"))
     interview = Interview.objects.get()
     assert interview.status == InterviewStatus.CANCELLED and interview.cancelled_by == "job_seeker"
+
+
+def test_the_json_api_is_public_and_lists_no_interviews(client):
+    """The API has no staff part (no sign-in): an office's interviews are not in it."""
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["paths"]
+    assert not [path for path in schema["paths"] if "interview" in path or "selection" in path]
+    assert "interview" not in json.dumps(schema).lower()
+    assert "securitySchemes" not in schema.get("components", {})

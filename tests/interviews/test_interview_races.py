@@ -14,7 +14,7 @@ from interviews.services import parties
 from interviews.services.parties import interview_confirm
 from interviews.state import InterviewReason, InterviewStatus
 from terms.selectors import terms_in_force
-from tests.helpers import NOW
+from tests.helpers import NOW, threads_run
 from tests.interviews.helpers import TUE_14, arrange, sasebo_env
 
 # As migration 0002 writes it.
@@ -28,24 +28,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return threads_run(calls)
 
 
 def _confirm_call(token, time_id, terms_id):
@@ -89,7 +72,7 @@ def test_two_interviews_of_one_attending_counselor_take_the_time_once(offices):
 
 def test_without_the_lock_and_the_constraint_the_counselor_is_taken_twice(offices, monkeypatch):
     calls = _two_interviews_of_one_counselor()
-    monkeypatch.setattr(parties, "office_booking_lock", lambda office: [])
+    monkeypatch.setattr(parties, "office_commitment_lock", lambda office: None)
     with connection.cursor() as cursor:
         cursor.execute(
             "ALTER TABLE interviews_interview DROP CONSTRAINT interview_counselor_no_overlap"

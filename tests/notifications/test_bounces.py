@@ -18,7 +18,7 @@ from common import clock
 from loadtest.processes import Inbox
 from notifications.contacts import contact_sms_set
 from notifications.message_ids import message_id
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Notification, Owner
 from offices.models import Service, User
 from tests.helpers import book, email_checked, jst, person
 
@@ -124,8 +124,10 @@ def test_a_bounced_email_whose_pointer_went_by_sms_lists_no_call(
     counselor = User.objects.get(username="counselor-1")
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(_service(), THU, data=person(email="hanako@example.jp")).booking
-    contact_sms_set(booking_id=booking.pk, office_id=booking.office_id, number="080-1234-5678",
-                    now=clock.now())  # fmt: skip
+    contact_sms_set(
+        owner=Owner("booking", booking.pk), office_id=booking.office_id,
+        number="080-1234-5678", now=clock.now(),
+    )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     message = Notification.objects.get(booking_id=booking.pk, kind="booking_confirmed")

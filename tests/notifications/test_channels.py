@@ -19,7 +19,7 @@ from common import clock
 from notifications.contacts import contact_sms_set, sms_number_normalise
 from notifications.delivery import pointers_send
 from notifications.exceptions import ChannelInvalid
-from notifications.models import ContactChannel, Delivery, Notification
+from notifications.models import ContactChannel, Delivery, Notification, Owner
 from offices.models import Service, User
 from tests.helpers import book, email_checked, jst, person
 
@@ -58,7 +58,7 @@ def _confirm(commit, booking):
 
 def _line(booking, user_id="U1234567890abcdef1234567890abcdef"):
     return ContactChannel.objects.create(
-        booking_id=booking.pk, office_id=booking.office_id, kind="line", address=user_id,
+        owner_id=booking.pk, office_id=booking.office_id, kind="line", address=user_id,
         status="active", linked_at=clock.now(),
     )  # fmt: skip
 
@@ -99,8 +99,10 @@ def test_no_line_or_sms_message_carries_the_bookings_details(
     by_line = _booking(commit)
     by_sms = _booking(commit, email="", channel="phone", start=THU + timedelta(hours=1))
     _line(by_line)
-    contact_sms_set(booking_id=by_sms.pk, office_id=by_sms.office_id, number="090-1111-2222",
-                    now=clock.now())  # fmt: skip
+    contact_sms_set(
+        owner=Owner("booking", by_sms.pk), office_id=by_sms.office_id,
+        number="090-1111-2222", now=clock.now(),
+    )  # fmt: skip
     by_line, by_sms = _confirm(commit, by_line), _confirm(commit, by_sms)
     frozen.move_to(jst(2026, 12, 2, 18, 0))  # the business day before: the reminders
     with commit(execute=True):
@@ -159,8 +161,10 @@ def test_a_refused_line_push_is_recorded_with_lines_reason_and_falls_back_to_sms
 ):
     booking = _booking(django_capture_on_commit_callbacks)
     _line(booking)
-    contact_sms_set(booking_id=booking.pk, office_id=booking.office_id, number="07011112222",
-                    now=clock.now())  # fmt: skip
+    contact_sms_set(
+        owner=Owner("booking", booking.pk), office_id=booking.office_id,
+        number="07011112222", now=clock.now(),
+    )  # fmt: skip
     fake_line.fail("POST /v2/bot/message/push", status=400,
                    body={"message": "The property, 'to', in the request body is invalid"})  # fmt: skip
     _confirm(django_capture_on_commit_callbacks, booking)
@@ -198,8 +202,10 @@ def test_a_reminder_goes_by_sms_to_a_person_without_email_and_its_failure_lists_
     settings.SITE_URL = "http://testserver"
     commit = django_capture_on_commit_callbacks
     booking = _booking(commit, email="", channel="phone")
-    contact_sms_set(booking_id=booking.pk, office_id=booking.office_id, number="090-3333-4444",
-                    now=clock.now())  # fmt: skip
+    contact_sms_set(
+        owner=Owner("booking", booking.pk), office_id=booking.office_id,
+        number="090-3333-4444", now=clock.now(),
+    )  # fmt: skip
     booking = _confirm(commit, booking)
     assert not PhoneCall.objects.filter(booking_id=booking.pk).exists()  # told by SMS instead
     frozen.move_to(jst(2026, 12, 2, 18, 0))
@@ -237,8 +243,10 @@ def test_a_delivered_receipt_is_recorded(
 ):
     settings.SITE_URL = "http://testserver"
     booking = _booking(django_capture_on_commit_callbacks, email="", channel="phone")
-    contact_sms_set(booking_id=booking.pk, office_id=booking.office_id, number="090-3333-4444",
-                    now=clock.now())  # fmt: skip
+    contact_sms_set(
+        owner=Owner("booking", booking.pk), office_id=booking.office_id,
+        number="090-3333-4444", now=clock.now(),
+    )  # fmt: skip
     from bookings.services.staff import booking_cancel_by_staff
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -68,7 +68,7 @@ def test_a_person_links_line_from_the_booking_page(client, booking, fake_line):
     query = parse_qs(target.query)
     assert fake_line.link_tokens[query["linkToken"][0]] == USER
     nonce = query["nonce"][0]
-    contact = ContactChannel.objects.get(booking_id=booking.pk)
+    contact = ContactChannel.objects.get(owner_id=booking.pk)
     assert contact.status == "linking" and nonce not in contact.nonce_hash  # kept as a hash
 
     # The person agrees in LINE's dialog: LINE tells the bot.
@@ -85,7 +85,7 @@ def test_a_person_links_line_from_the_booking_page(client, booking, fake_line):
     assert "Stop notices by LINE" in page or "LINEでのお知らせをやめる" in page
     # The same nonce again (a replayed event) links nothing more.
     assert _webhook(client, fake_line, event).status_code == 200
-    assert ContactChannel.objects.filter(booking_id=booking.pk).count() == 1
+    assert ContactChannel.objects.filter(owner_id=booking.pk).count() == 1
 
 
 def test_a_forged_line_signature_is_refused_and_changes_nothing(client, booking, fake_line):
@@ -99,7 +99,7 @@ def test_a_forged_line_signature_is_refused_and_changes_nothing(client, booking,
     signed = _sign(fake_line, body)
     tampered = body.replace(USER.encode(), b"Uattacker00000000000000000000000")
     assert _webhook(client, fake_line, tampered, signature=signed).status_code == 403
-    assert ContactChannel.objects.get(booking_id=booking.pk).status == "linking"
+    assert ContactChannel.objects.get(owner_id=booking.pk).status == "linking"
 
 
 def test_a_lapsed_or_unknown_code_gets_a_reply_and_no_link_token(
@@ -139,31 +139,64 @@ def test_an_sms_number_is_added_from_the_booking_page_and_a_wrong_one_explained(
     assert not ContactChannel.objects.exists()
     added = client.post(reverse("booking-sms-set", args=[token]), {"sms_number": "090-1234-5678"})
     assert added.status_code == 302
-    contact = ContactChannel.objects.get(booking_id=booking.pk)
-    assert (contact.kind, contact.address, contact.status) == ("sms", "+819012345678", "active")
+    contact = ContactChannel.objects.get(owner_id=booking.pk)
+    assert (contact.kind, contact.address, contact.status) == ("sms", "+819012345678", "linking")
+    ((code_sms),) = fake_twilio.messages.values()
+    code = re.search(r"\b(\d{6})\b", code_sms["body"]).group(1)
+    page = client.get(reverse("booking-manage", args=[token])).content.decode()
+    assert "090-****-5678" in page and 'name="sms_code"' in page  # the code is asked for
+    client.post(reverse("booking-sms-confirm", args=[token]), {"sms_code": code})
+    contact.refresh_from_db()
+    assert contact.status == "active"
     page = client.get(reverse("booking-manage", args=[token])).content.decode()
     assert "090-****-5678" in page and "+819012345678" not in page
+    assert 'name="sms_code"' not in page
     client.post(reverse("booking-sms-remove", args=[token]))
     contact.refresh_from_db()
     assert (contact.status, contact.address) == ("removed", "")
     assert contact.removed_at == clock.now()
 
 
-def test_a_person_who_blocks_the_account_loses_the_channel(client, booking, fake_line):
-    contact = ContactChannel.objects.create(
-        booking_id=booking.pk, office_id=booking.office_id, kind="line", address=USER,
-        status="active",
-    )  # fmt: skip
-    event = fake_line.event_body({"type": "unfollow", "source": {"type": "user", "userId": USER}})
-    assert _webhook(client, fake_line, event).status_code == 200
-    contact.refresh_from_db()
-    assert (contact.status, contact.address) == ("removed", "")
+@pytest.mark.parametrize("language", ["vi", "en", "ja-x-easy"])
+def test_the_accounts_replies_while_linking_speak_the_persons_language(
+    client, office, fake_line, settings, frozen, language
+):
+    from django.utils import translation
+    from django.utils.translation import gettext
 
+    settings.SITE_URL = "http://testserver"
+    booking = book(office.services.first(), THU, language=language).booking
 
-def test_a_push_whose_retry_key_line_already_accepted_counts_as_sent(fake_line):
-    from notifications.channels import line_provider
+    def said(msgid: str) -> str:
+        with translation.override(language):
+            text = gettext(msgid)
+        with translation.override("ja"):
+            assert text != gettext(msgid)  # not Japanese
+        return text
 
-    provider = line_provider(Office.objects.get().slug)
-    first = provider.send(to=USER, text="x", idempotency_key="delivery:1")
-    again = provider.send(to=USER, text="x", idempotency_key="delivery:1")  # LINE answers 409
-    assert first.ref and again.ref and len(fake_line.pushed) == 1
+    text = _start(client, booking)
+    _webhook(client, fake_line, fake_line.message_event(USER, text))
+    assert fake_line.replies[-1]["text"].startswith(
+        said("Open this link to finish linking LINE to your booking:")
+    )
+    nonce = parse_qs(urlparse(client.get(
+        re.search(r"http://testserver(\S+)", fake_line.replies[-1]["text"]).group(1)
+    )["Location"]).query)["nonce"][0]  # fmt: skip
+    event = fake_line.event_body({
+        "type": "accountLink", "replyToken": "r", "source": {"type": "user", "userId": USER},
+        "link": {"result": "ok", "nonce": nonce},
+    })  # fmt: skip
+    _webhook(client, fake_line, event)
+    assert fake_line.pushed[-1]["text"] == said(
+        "LINE is linked. Notices of your booking come here as a link to your booking page; "
+        "its details stay on the page."
+    )
+    # A code that has lapsed is answered in the language it was given in.
+    client.post(reverse("booking-line-remove", args=[manage_token(booking)]))
+    text = _start(client, booking)
+    frozen.shift(31 * 60)
+    _webhook(client, fake_line, fake_line.message_event(USER, text))
+    assert fake_line.replies[-1]["text"] == said(
+        "This code has lapsed or was already used. Open your booking page and choose “Link "
+        "LINE” again."
+    )

@@ -134,8 +134,9 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client, offices, office, django_assert_max_num_queries
 ):
     """The same few queries for three bookings or a hundred: ten for the figures, one for
-    the freed times the waitlist filled, the rest the admin's session, user, its second
-    factor and, on PostgreSQL, the working memory of the figures."""
+    the freed times the waitlist filled, one for the online interviews, the rest the
+    admin's session, user, its second factor and, on PostgreSQL, the working memory of the
+    figures."""
     User.objects.create_superuser("root", password="x")
     client.force_login(User.objects.get(username="root"))
     client.get(DASHBOARD, {"office": office})  # warm the content types and permissions
@@ -150,7 +151,7 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     _more_bookings()
     with django_assert_max_num_queries(few):
         client.get(DASHBOARD, {"office": office, "month": "2026-11"})
-    with django_assert_max_num_queries(18):  # with the waitlist's and the group sessions'
+    with django_assert_max_num_queries(19):  # the waitlist's, the sessions', the interviews'
         client.get(DASHBOARD, {"office": office, "first": "2025-12-01", "last": "2026-11-30"})
 
 

@@ -144,3 +144,29 @@ def test_a_request_a_counselor_answered_does_not_lapse(client):
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
     assert not Notification.objects.filter(kind="booking_expired").exists()
+
+
+def test_the_time_step_offers_no_time_of_a_day_whose_undecided_requests_reached_the_cap(client):
+    """A small day (8 places: the cap is 4): once four requests wait, the page no longer
+    offers its other times, rather than the fifth person typing everything and being refused
+    at the last step; a decision frees the day again."""
+    office = office_with(hours=(time(9, 0), time(11, 0)), counselors=2,
+                         confirmation_mode="staff_approval")  # fmt: skip
+    service = office.services.get()
+
+    def offered():
+        cache.clear()
+        page = client.get(f"/offices/{office.slug}/book/?service={service.slug}")
+        return page.content.decode().count(f'value="{DAY}T')
+
+    assert offered() == 4  # four times, two counselors each
+    for n in range(4):
+        assert request(client, office, f"{DAY}T09:00:00+09:00" if n < 2 else
+                       f"{DAY}T09:30:00+09:00", n).status_code == 201  # fmt: skip
+    assert offered() == 0  # four places left, and none offered
+    answer = request(client, office, f"{DAY}T10:00:00+09:00", 5)
+    assert answer.status_code == 409 and answer.json()["code"] == "holds_busy"
+    Booking.objects.filter(start=jst(2026, 11, 26, 9, 0)).update(
+        status=BookingStatus.CONFIRMED, verification_expires_at=None
+    )  # two decided by a counselor
+    assert offered() == 2  # 10:00 and 10:30 again

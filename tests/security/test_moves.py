@@ -6,19 +6,19 @@ counselor, each time); and a move skipped the guards a new booking passes (one a
 booking has one pending change, a new one replaces it and the counselors are told once, the
 requests are limited per booking per day, and every move (the person's, a counselor's
 proposal or confirmation of a change) passes the guards of a new booking, through the same
-code (`services.person_guard`, `services.holds`, the availability selector).
+code (`services.person_guard`, `services.holds`, the availability selector), the no-show
+bar included.
 """
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.db import IntegrityError
 from django.test import override_settings
 from django.urls import reverse
 
-from bookings.models import Booking, BookingChange, BookingStatus
-from bookings.services.reschedule import booking_change_confirm
-from bookings.services.staff import booking_confirm, booking_propose_time
+from bookings.models import Applicant, Booking, BookingChange, BookingStatus
+from bookings.services.staff import booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import User
@@ -101,25 +101,71 @@ def test_a_move_never_gives_one_address_two_times_at_once(client, offices):
     assert second.start == TIMES[0] and first.start == THU
 
 
-@override_settings(BOOKING_MAX_UPCOMING_PER_PERSON=5)  # the overlap is tested, not the cap
-def test_a_counselors_proposal_or_confirmed_change_never_gives_one_address_two_times(offices):
-    from bookings.exceptions import AlreadyBooked
+def propose(client, booking, start):
+    """A counselor proposes another time on the admin's propose page."""
+    client.force_login(counselor())
+    url = reverse("admin:bookings_booking_propose", args=[booking.pk])
+    return client.post(url, {"start": start.isoformat()})
 
+
+def confirm_change(client, change):
+    """A counselor confirms the person's change of time in the admin's list of changes."""
+    client.force_login(counselor())
+    return client.post("/admin/bookings/bookingchange/",
+                       {"action": "confirm_changes", "_selected_action": [change.pk]},
+                       follow=True)  # fmt: skip
+
+
+def pending_change(booking, to_start) -> BookingChange:
+    """The change the person asked for on their page (before what the test sets up next)."""
+    return BookingChange.objects.create(
+        booking=booking, office_id=booking.office_id, from_start=booking.start,
+        from_end=booking.end, to_start=to_start, to_end=to_start + timedelta(minutes=30),
+        requested_at=NOW,
+    )  # fmt: skip
+
+
+@override_settings(BOOKING_MAX_UPCOMING_PER_PERSON=5)  # the overlap is tested, not the cap
+def test_a_counselors_proposal_or_confirmed_change_never_gives_one_address_two_times(
+    client, offices
+):
     confirmed(THU)
     request = email_checked(book(service("kawagoe"), TIMES[0]).booking)
-    with pytest.raises(AlreadyBooked):
-        booking_propose_time(booking=request, by=counselor(), start=THU, now=clock.now())
+    answer = propose(client, request, THU)
+    assert answer.status_code == 409 and "すでに予約" in answer.content.decode()
     request.refresh_from_db()
-    assert request.start == TIMES[0]
+    assert request.start == TIMES[0] and request.proposed_at is None
     other = confirmed(TIMES[1])
-    pending = BookingChange.objects.create(
-        booking=other, office_id=other.office_id, from_start=other.start, from_end=other.end,
-        to_start=THU, to_end=jst(2026, 11, 26, 10, 0), requested_at=NOW,
-    )  # fmt: skip
-    with pytest.raises(AlreadyBooked):
-        booking_change_confirm(change=pending, by=counselor(), now=clock.now())
+    change_asked = pending_change(other, THU)
+    page = confirm_change(client, change_asked).content.decode()
+    assert f"{other.reference}: " in page and "すでに予約" in page
     other.refresh_from_db()
-    assert other.start == TIMES[1]
+    change_asked.refresh_from_db()
+    assert other.start == TIMES[1] and change_asked.status == BookingChange.Status.PENDING
+
+
+def test_a_record_barred_for_its_no_shows_moves_nothing(client, offices):
+    """Moves check the no-show bar as a new booking online does (issue 23): the person's
+    change, a counselor's proposal, a counselor confirming a change the person asked for."""
+    booking = confirmed(THU)
+    request = email_checked(book(service("kawagoe"), TIMES[0]).booking)
+    asked = pending_change(booking, TIMES[2])  # asked for before the bar
+    Applicant.objects.filter(pk=booking.applicant_id).update(barred_at=NOW, barred_reason="3")
+    # The person: told on the change page before choosing, and a post moves nothing.
+    page = client.get(reverse("booking-change", args=[manage_token(booking)])).content.decode()
+    assert "オンラインではお受けできません" in page and 'name="start"' not in page
+    answer = change(client, booking, TIMES[3])
+    assert answer.status_code == 409 and "お電話" in answer.content.decode()
+    # A counselor: told the person is barred, to lift the bar first or book for them.
+    proposed = propose(client, request, TIMES[4])
+    assert proposed.status_code == 409 and "停止" in proposed.content.decode()
+    listed = confirm_change(client, asked).content.decode()
+    assert f"{booking.reference}: " in listed and "停止を解除" in listed
+    booking.refresh_from_db()
+    request.refresh_from_db()
+    assert booking.start == THU and request.start == TIMES[0] and request.proposed_at is None
+    assert BookingChange.objects.filter(booking=booking).count() == 1  # no new request
+    assert BookingChange.objects.get(pk=asked.pk).status == BookingChange.Status.PENDING
 
 
 @override_settings(HOLD_MAX_UNCONFIRMED_PER_DAY=4, HOLD_LIMIT_PER_ADDRESS="")

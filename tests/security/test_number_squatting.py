@@ -67,6 +67,24 @@ def test_the_real_persons_later_booking_sends_the_squatter_nothing(
     assert "ご自身のもの" not in "".join(m.subject + m.body for m in mail.outbox)
 
 
+def test_a_returning_person_receives_only_the_email_of_their_request(
+    client, office, django_capture_on_commit_callbacks
+):
+    """ "A returning person receives, within a minute of their request, a second email that
+    reads like a security alert about their own booking": the "was this booking yours?"
+    email to the address on the number's record. Now each request sends its own email."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_book(client, jst(2026, 12, 1, 9, 30), REAL).status_code == 201
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api_book(client, jst(2026, 12, 8, 9, 30), REAL)  # the same number and address
+    assert again.status_code == 201
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["real@example.jp"]
+    assert again.json()["reference"] in mail.outbox[0].subject
+    for alert in ("ご自身のもの", "本人確認", "身に覚え", "/records/link/"):
+        assert alert not in mail.outbox[0].subject + mail.outbox[0].body
+
+
 def test_a_typed_number_creates_owns_and_joins_no_record(
     client, office, django_capture_on_commit_callbacks
 ):

@@ -11,6 +11,7 @@ from waitlist.services.entries import (
 )
 from waitlist.services.offers import (
     offer_accept,
+    offer_accept_hook_register,
     offer_decline,
     waitlist_lock,
     waitlist_match,
@@ -19,7 +20,8 @@ from waitlist.services.offers import (
 )
 
 __all__ = [
-    "MATCH_TASK", "WaitlistJoined", "offer_accept", "offer_decline", "waitlist_confirm",
+    "MATCH_TASK", "WaitlistJoined", "offer_accept", "offer_accept_hook_register",
+    "offer_decline", "waitlist_confirm",
     "waitlist_join", "waitlist_leave", "waitlist_link_issue", "waitlist_lock", "waitlist_match",
     "waitlist_match_waiting", "waitlist_sweep",
 ]  # fmt: skip

@@ -28,13 +28,15 @@ from bookings.validation import validate_applicant
 from common import languages
 from common.clock import JST
 from common.queue import enqueue_after_commit
+from notifications.models import Owner
 from notifications.services import notification_enqueue
 from offices.models import Service
 from offices.rules import rules_for_service
-from waitlist.emails import JOINED, waitlist_message
+from waitlist.emails import JOINED, POINTER_KINDS, waitlist_message
 from waitlist.errors import WaitlistRefused
 from waitlist.models import (
     IN_LINE,
+    WAITLIST_OWNER,
     EntryStatus,
     OfferStatus,
     WaitlistEntry,
@@ -73,7 +75,12 @@ def waitlist_link_issue(*, entry: WaitlistEntry) -> str:
 
 
 def entry_email(entry: WaitlistEntry, kind: str, *, key: str, offer: WaitlistOffer | None = None):
-    """One email of the entry in the caller's transaction; its link issued when written."""
+    """One message of the entry in the caller's transaction: the email (its link issued
+    when written) and, for an offer or its lapse, a pointer by the entry's LINE or SMS
+    after it (`waitlist.services.notices`). A person without email (an invitation's record)
+    is told of offers there, or by a counselor's call."""
+    if not entry.email and kind not in POINTER_KINDS:
+        return
 
     def render():
         token = waitlist_link_issue(entry=entry)
@@ -84,6 +91,7 @@ def entry_email(entry: WaitlistEntry, kind: str, *, key: str, offer: WaitlistOff
     notification_enqueue(
         dedupe_key=f"waitlist:{entry.pk}:{key}", kind=kind, recipient=entry.email,
         language=entry.language, render=render, office_id=entry.office_id,
+        owner=Owner(WAITLIST_OWNER, entry.pk),
     )  # fmt: skip
 
 
@@ -158,7 +166,9 @@ def waitlist_join(
     _check_service(service, invited=invited)
     _check_days(service, first_day, last_day, earliest, latest, now)
     rules = rules_for_service(service, service.office)
-    cleaned, errors = validate_applicant(data, office=service.office, rules=rules)
+    cleaned, errors = validate_applicant(
+        data, office=service.office, rules=rules, email_optional=invited
+    )
     if errors:
         raise BookingInvalid(errors)
     with transaction.atomic():

@@ -7,6 +7,7 @@ waitlist lock), accepting through `booking_create`, declining, and the periodic 
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -17,8 +18,10 @@ from bookings.models import BookingChannel
 from bookings.selectors.availability import slot_list_available
 from bookings.services.create import BookingCreated, booking_create
 from bookings.services.locking import booking_transaction
+from bookings.services.phone_calls import phone_calls_forget
 from bookings.services.retention import retention_cutoff
 from common.clock import JST
+from notifications.contacts import contacts_forget
 from offices.business_days import booking_deadline
 from offices.models import Service
 from offices.rules import rules_for_service
@@ -27,6 +30,7 @@ from waitlist.emails import LAPSED, OFFERED
 from waitlist.errors import OfferClosed, OfferTaken
 from waitlist.models import (
     IN_LINE,
+    WAITLIST_OWNER,
     EntryStatus,
     OfferStatus,
     WaitlistEntry,
@@ -43,6 +47,20 @@ from waitlist.services.entries import (
 )
 
 logger = logging.getLogger(__name__)
+
+_accept_hooks: list[Callable] = []
+
+
+def offer_accept_hook_register(hook: Callable) -> None:
+    """
+    `hook(entry=, now=)` runs inside every acceptance, once the entry and the offer are
+    locked and before the booking is made: it may refuse (a DomainError, nothing is
+    booked) and may return `record(booking)`, run once the booking is made, in the same
+    transaction. How an app above the waitlist keeps its own rows in step (an invitation
+    counts its uses) without the waitlist importing it.
+    """
+    if hook not in _accept_hooks:
+        _accept_hooks.append(hook)
 
 
 def offer_decline(*, offer: WaitlistOffer, now: datetime) -> WaitlistOffer:
@@ -91,6 +109,7 @@ def offer_accept(
             offer = offer_lock(offer.pk)
             _refuse_closed(offer, now)
             invited = entry.applicant_id is not None
+            records = [hook(entry=entry, now=now) for hook in _accept_hooks]
             created = booking_create(
                 service=entry.service,
                 start=offer.start,
@@ -112,6 +131,8 @@ def offer_accept(
                 created.booking,
             )
             offer.save(update_fields=["status", "answered_at", "booking"])
+            for record in filter(None, records):
+                record(created.booking)
             entry.status, entry.booking = EntryStatus.BOOKED, created.booking
             entry.save(update_fields=["status", "booking"])
             event_record(entry, WaitlistReason.ACCEPTED, now=now, offer=offer)
@@ -249,12 +270,19 @@ def waitlist_sweep(*, now: datetime) -> int:
                 event_record(entry, reason, now=now, actor="system")
                 changed += 1
     cutoff = retention_cutoff(now).astimezone(JST).date()
-    changed += (
+    old = list(
         WaitlistEntry.objects.exclude(status__in=[*IN_LINE, EntryStatus.UNCONFIRMED])
         .filter(last_day__lt=cutoff)
         .exclude(name="")
-        .update(name="", email="", details={})
+        .values_list("pk", flat=True)[:500]
     )
+    if old:
+        with transaction.atomic():
+            changed += WaitlistEntry.objects.filter(pk__in=old).update(
+                name="", email="", details={}
+            )
+            contacts_forget(owner_kind=WAITLIST_OWNER, ids=old, now=now)
+            phone_calls_forget(owner_kind=WAITLIST_OWNER, ids=old)
     return changed
 
 
