@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install runtime prepare run dev test test-fast pow-cost bench load faults cluster cluster-stop fuzz lint format migrations messages lock check clean
+.PHONY: install runtime prepare run dev test test-fast pow-cost bench bench-national load faults cluster cluster-stop fuzz lint format migrations messages lock check clean
 
 # The moment this make started: `make run` says how long the site took to answer.
 MAKE_STARTED := $(shell date +%s)
@@ -99,6 +99,20 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench --yes
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench_reports --yes
+
+## bench-national: the dashboard at the national size, 600 offices and 10 million bookings
+## (5 million a year for two years), drawn by PostgreSQL on a database of its own; reused
+## when seeded at that size, BENCH_ARGS=--reseed to draw it anew (BENCH_OFFICES and
+## BENCH_BOOKINGS scale it down: 20 and 100000 take about a minute)
+BENCH_NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/consult_national
+BENCH_OFFICES ?= 600
+BENCH_BOOKINGS ?= 10000000
+bench-national: install
+	psql "$(dir $(BENCH_NATIONAL_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_NATIONAL_DATABASE_URL))'" | grep -q 1 \
+	  || psql "$(dir $(BENCH_NATIONAL_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_NATIONAL_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) DEBUG=False $(BIN)/python manage.py bench_reports --yes \
+	  --offices $(BENCH_OFFICES) --bookings $(BENCH_BOOKINGS) $(BENCH_ARGS)
 
 ## load: the app under a realistic mix and a 200-client burst, then the database checked
 ## (PostgreSQL and Redis on 127.0.0.1; the database and Redis db below are flushed)

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from functools import lru_cache
 
 from offices.business_days import OfficeCalendar, calendar_from_closures, day_windows
 from reports.periods import Period
@@ -85,21 +86,39 @@ class OfficeCapacity:
         return merge_windows(day_windows(self.calendar, self.extra_windows, self.weekly, day))
 
     def offered(self, period: Period) -> tuple[Counter, Counter]:
-        """Minutes offered in the period: per counselor, and per (ISO weekday, hour)."""
+        """
+        Minutes offered in the period: per counselor, and per (ISO weekday, hour). A day
+        the office's calendar does not name (most of them) offers its weekday's hours when
+        the country's calendar says it is open, so the hours are split once per weekday;
+        closures and extra openings go through the calendar's rule day by day.
+        """
         absent_count = Counter(day for days in self.counselors.values() for day in days)
         everyone = len(self.counselors)
+        special = self.calendar.closed | self.calendar.extra_openings | self.extra_windows.keys()
+        weekly_minutes = {wd: sum(end - start for start, end in w) for wd, w in self.weekly.items()}
         per_hour: Counter = Counter()
+        present_by_weekday: Counter = Counter()
         day_minutes: dict[date, int] = {}
-        for day in period.each_day():
-            windows = self.windows(day)
+        for day, is_open in zip(
+            period.each_day(), _open_days(period.first, period.last), strict=True
+        ):
             present = everyone - absent_count.get(day, 0)
-            if not windows or not present:
+            if not present:
                 continue
-            day_minutes[day] = sum(end - start for start, end in windows)
-            weekday = day.isoweekday()
-            for start, end in windows:
+            if day in special:
+                windows = self.windows(day)
+                if windows:
+                    day_minutes[day] = sum(end - start for start, end in windows)
+                    for start, end in windows:
+                        for hour, overlap in hour_overlaps(start, end):
+                            per_hour[day.isoweekday(), hour] += overlap * present
+            elif is_open and weekly_minutes.get(day.weekday()):
+                day_minutes[day] = weekly_minutes[day.weekday()]
+                present_by_weekday[day.weekday()] += present
+        for weekday, present in present_by_weekday.items():
+            for start, end in self.weekly[weekday]:
                 for hour, overlap in hour_overlaps(start, end):
-                    per_hour[weekday, hour] += overlap * present
+                    per_hour[weekday + 1, hour] += overlap * present
         total = sum(day_minutes.values())
         per_counselor = Counter(
             {
@@ -110,20 +129,54 @@ class OfficeCapacity:
         return per_counselor, per_hour
 
 
+@lru_cache(maxsize=32)
+def _open_days(first: date, last: date) -> tuple[bool, ...]:
+    """Whether each day from first to last is open by the country's calendar alone (not a
+    holiday or in the year end): read once for every office shown."""
+    calendar = OfficeCalendar()
+    return tuple(
+        calendar.is_open_day(first + timedelta(days=n)) for n in range((last - first).days + 1)
+    )
+
+
 class BusinessDayCount:
     """Business days between two dates within [first, last], from one running count."""
 
-    def __init__(self, calendar: OfficeCalendar, first: date, last: date):
+    def __init__(self, calendar: OfficeCalendar, first: date, last: date, flags=None):
         self.first = first
+        self.calendar = calendar
         self.counts: list[int] = []
-        running, day = 0, first
-        while day <= last:
-            running += calendar.is_business_day(day)
+        running = 0
+        if flags is None:
+            flags = _flags(calendar, first, last)
+        for flag in flags:
+            running += flag
             self.counts.append(running)
-            day += timedelta(days=1)
+
+    @classmethod
+    def for_offices(cls, calendars: dict, first: date, last: date) -> dict:
+        """One per office (`calendars`: office -> OfficeCalendar); the national calendar is
+        read once, then each office's closures and extra openings applied to it."""
+        standard = _flags(OfficeCalendar(), first, last)  # the country's calendar, once
+        found = {}
+        for key, calendar in calendars.items():
+            flags = standard
+            if calendar.closed or calendar.extra_openings:
+                flags = list(standard)
+                for day in calendar.closed | calendar.extra_openings:
+                    if first <= day <= last:
+                        flags[(day - first).days] = calendar.is_business_day(day)
+            found[key] = cls(calendar, first, last, flags)
+        return found
 
     def ahead(self, made: date, day: date) -> int:
         """Business days after `made` up to and including `day` (0: booked the same day)."""
         if day <= made:
             return 0
         return self.counts[(day - self.first).days] - self.counts[(made - self.first).days]
+
+
+def _flags(calendar: OfficeCalendar, first: date, last: date) -> list[bool]:
+    return [
+        calendar.is_business_day(first + timedelta(days=n)) for n in range((last - first).days + 1)
+    ]

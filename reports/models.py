@@ -1,9 +1,11 @@
 """
-The figures are computed from bookings, offices and terms on every request, with one
-table of their own: `DailyOutcome`, the bookings per office, Japan day, service, channel
-and outcome, kept in step with every booking by database triggers
-(`reports/migrations/0004_daily_outcome.py`). `OfficeReport` exists for its permission,
-which a role (or a superuser) grants.
+The figures are computed on every request from daily roll-ups of the bookings that the
+database keeps in step with every booking by triggers, in the booking's own transaction
+(`reports/rollups.py` says what each counts): `DailyOutcome` (bookings per office, Japan
+day, service, channel and outcome), `DailyLead` (per day of the session and day booked),
+`DailyBookedMinutes` (a counselor's booked minutes per day) and `HourlyBookedMinutes`
+(booked minutes per day and hour). `OfficeReport` exists for its permission, which a role
+(or a superuser) grants.
 """
 
 from django.db import models
@@ -53,3 +55,78 @@ class DailyOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.day} {self.outcome}: {self.bookings}"
+
+
+class DailyLead(models.Model):
+    """
+    How many bookings of an office's service whose session starts on a Japan day (`day`)
+    were made on a Japan day (`made`, from `created_at`); lapsed email checks are left out.
+    The lead in business days is worked out from the two with the office's calendar.
+    Written only by the triggers of `reports/migrations/0005_rollups.py`.
+    """
+
+    office_id = models.BigIntegerField()
+    day = models.IntegerField()
+    service_id = models.BigIntegerField()
+    made = models.IntegerField()
+    bookings = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "day", "service_id", "made"], name="reports_daily_lead_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} made {self.made}: {self.bookings}"
+
+
+class DailyBookedMinutes(models.Model):
+    """
+    Minutes of an office's bookings that keep a counselor's time (not cancelled or lapsed),
+    per Japan day of the session and counselor. A group session's seats are not here: the
+    session's time is read from the session, once. Written only by the triggers of
+    `reports/migrations/0005_rollups.py`.
+    """
+
+    office_id = models.BigIntegerField()
+    day = models.IntegerField()
+    counselor_id = models.BigIntegerField()
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "day", "counselor_id"], name="reports_daily_minutes_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} counselor {self.counselor_id}: {self.minutes}"
+
+
+class HourlyBookedMinutes(models.Model):
+    """
+    The same minutes per Japan day and hour of the day (0-23), each session split exactly
+    across the hours it covers and cut at midnight: the heat map's booked time. Written
+    only by the triggers of `reports/migrations/0005_rollups.py`.
+    """
+
+    office_id = models.BigIntegerField()
+    day = models.IntegerField()
+    hour = models.SmallIntegerField()
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "day", "hour"], name="reports_hourly_minutes_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} {self.hour}h: {self.minutes}"

@@ -1,11 +1,14 @@
 """
 The office's figures, read with aggregate queries: the database groups and counts, and
-Python only adds up the few hundred or thousand grouped rows. A dashboard takes nine
+Python only adds up the few hundred or thousand grouped rows. A dashboard takes eleven
 queries whatever the period, the number of offices or the number of bookings (services;
-counselors with their absences; opening hours; closures; then bookings by outcome per
-span, booked minutes, lead times, bars and device checks, each one grouped query), and on
-PostgreSQL one `SET LOCAL` of working memory; the monthly report three. The indexes they
-use are created by `reports/migrations/`.
+counselors with their absences; opening hours; closures; then outcomes per span, booked
+minutes by counselor, booked minutes by weekday and hour, lead times, group sessions,
+bars and device checks, each one grouped query of `reports.grouped`), and on PostgreSQL
+one `SET LOCAL` of working memory; the monthly report three. None scans the bookings of
+the period: the outcomes, lead times and booked minutes come from the daily roll-ups the
+database keeps in step with every booking (`reports.rollups`), group sessions from their
+own rows, device checks from the checks (joined to their bookings).
 
 A booking belongs to the period in which its session starts, in Japan time. Its outcome is
 `Booking.outcome`, set with every change of its state from the change itself
@@ -14,29 +17,15 @@ the office's cancellation, a cancellation at the person's request is the person'
 """
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from django.db import connections, router, transaction
-from django.db.models import (
-    Case,
-    Count,
-    FilteredRelation,
-    IntegerField,
-    Q,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import FilteredRelation, Q
 
-from bookings.models import Applicant, Booking, BookingStatus, GroupSession, GroupSessionStatus
-from bookings.state import HELD_STATUSES, RELEASED_STATUSES
 from common.clock import JST
-from offices.business_days import last_booking_day
 from offices.models import Closure, Counselor, Office, OpeningHours, Service
-from offices.rules import rules_for_service
-from reports.capacity import BusinessDayCount, OfficeCapacity, hour_overlaps
+from reports import grouped, lead_times
+from reports.capacity import OfficeCapacity, hour_overlaps
 from reports.device_checks import device_checks_by_office
 from reports.figures import (
     CounselorRow,
@@ -44,208 +33,9 @@ from reports.figures import (
     Dashboard,
     MonthlyReport,
     OfficeFigures,
-    lead_bucket,
 )
-from reports.functions import (
-    JapanDay,
-    JapanWeekMinute,
-    MinutesBetween,
-    SpanIndex,
-    day_from_number,
-    japan_day_number,
-)
-from reports.models import DailyOutcome
-from reports.periods import Period, month_after, trend_months
-
-# Closures are read this far before the compared period: lead times reach back as far as
-# the longest booking horizon (366 days), and business days are counted over them.
-_LEAD_MARGIN = timedelta(days=400)
-
-
-def _in_current(period: Period) -> Case:
-    return Case(
-        When(start__gte=period.start, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-
-
-# The planner cannot know how few spans, weekdays or days a period has, so it expects
-# groups by the hundred thousand; with PostgreSQL's default 4 MB of working memory it then
-# sorts a year of bookings rather than count them in a hash table, which takes a few MB.
-_WORK_MEM = "64MB"
-
-
-@contextmanager
-def _grouping_memory() -> Iterator[None]:
-    """
-    Within the block (one transaction), PostgreSQL may hash the groups in memory. The
-    transaction is the figures' read database's (the replica of a fleet, config/routers.py).
-    """
-    alias = router.db_for_read(Booking)
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
-        yield
-
-
-def _rows(queryset) -> list[tuple]:
-    """
-    A grouped query's rows as the database sends them: plain ints and strings, without
-    the ORM's per-row conversion (a year of an office is tens of thousands of rows).
-    """
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _bookings(office_ids: list[int], start: datetime, end: datetime):
-    return Booking.objects.filter(office_id__in=office_ids, start__gte=start, start__lt=end)
-
-
-def _boundaries(*periods: Period, months: Sequence[date] = ()) -> list[datetime]:
-    """The moments that cut the months and periods into spans lying wholly inside each."""
-    points = set()
-    for period in periods:
-        points.update((period.start, period.end))
-    for month in months:
-        points.add(datetime.combine(month, time.min, tzinfo=JST))
-        points.add(datetime.combine(month_after(month), time.min, tzinfo=JST))
-    return sorted(points)
-
-
-def _outcome_query(office_ids: list[int], boundaries: list[datetime]):
-    """From the daily roll-up (`DailyOutcome`): boundaries are Japan midnights, so days."""
-    days = [japan_day_number(moment.astimezone(JST).date()) for moment in boundaries]
-    return (
-        DailyOutcome.objects.filter(office_id__in=office_ids, day__gte=days[0], day__lt=days[-1])
-        .annotate(span=SpanIndex("day", boundaries=days[1:-1]))
-        .values_list("office_id", "service_id", "channel", "outcome", "span")
-        .annotate(n=Sum("bookings"))
-        .order_by()
-    )
-
-
-def _where(boundaries: list[datetime], periods: Sequence[Period]) -> list[int | None]:
-    """For each span between the boundaries, the index of the period it lies in, or None."""
-    return [
-        next((i for i, p in enumerate(periods) if p.start <= begins < p.end), None)
-        for begins in boundaries[:-1]
-    ]
-
-
-def _outcome_counts(
-    office_ids: list[int], boundaries: list[datetime], periods: Sequence[Period]
-) -> tuple[Counter, Counter]:
-    """
-    One query: bookings by outcome (`Booking.outcome`, kept by every change of state) per
-    span between the boundaries (the months and the periods), from the daily roll-up the
-    database keeps in step with the bookings (`reports.models.DailyOutcome`). Returns
-    (office, period index, service, channel, outcome) -> bookings within `periods`, and
-    (office, span, channel, outcome) -> bookings for the months.
-    """
-    where = _where(boundaries, periods)
-    outcomes: Counter = Counter()
-    by_span: Counter = Counter()
-    for office_id, service_id, channel, outcome, span, n in _rows(
-        _outcome_query(office_ids, boundaries)
-    ):
-        by_span[office_id, span, channel, outcome] += n
-        index = where[span]
-        if index is not None:
-            outcomes[office_id, index, service_id, channel, outcome] += n
-    return outcomes, by_span
-
-
-def _use_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
-    """
-    Booked time by counselor and time of the week: (office, counselor, in the current
-    period, minute of the week the session starts, its length in minutes, bookings).
-    Sessions start on a grid, so the rows stay few, and Python splits each session exactly
-    across the hours it covers. One query.
-    """
-    return (
-        _bookings(office_ids, start, end)
-        .exclude(status__in=RELEASED_STATUSES)
-        .annotate(
-            current=_in_current(current),
-            week_minute=JapanWeekMinute("start"),
-            minutes=MinutesBetween("start", "end"),
-        )
-        .values_list("office_id", "counselor_id", "current", "week_minute", "minutes")
-        # A group session's seats share its counselor's time: counted once, not per seat.
-        .annotate(
-            n=Count("id", filter=Q(group_session__isnull=True))
-            + Count("group_session", distinct=True)
-        )
-        .order_by()
-    )
-
-
-def _seat_rows(office_ids: list[int], start: datetime, end: datetime, current: Period):
-    """
-    Group sessions held or to come in the span, one row each: (office, in the current
-    period, seats offered, seats filled, attended, no-shows). One query.
-    """
-    seats = "seats__status__in"
-    return (
-        GroupSession.objects.filter(
-            office_id__in=office_ids,
-            start__gte=start,
-            start__lt=end,
-            status=GroupSessionStatus.SCHEDULED,
-        )
-        .annotate(
-            current=_in_current(current),
-            filled=Count("seats", filter=~Q(**{seats: RELEASED_STATUSES})),
-            attended=Count("seats", filter=Q(**{seats: HELD_STATUSES})),
-            no_show=Count("seats", filter=Q(seats__status=BookingStatus.NO_SHOW)),
-        )
-        .values_list("office_id", "current", "capacity", "filled", "attended", "no_show")
-        .order_by()
-    )
-
-
-def _lead_rows(office_ids: list[int], start: datetime, end: datetime):
-    """(office, service, day booked, day of the session, bookings), Japan days: one query."""
-    return (
-        _bookings(office_ids, start, end)
-        .exclude(status=BookingStatus.EXPIRED)
-        .annotate(made=JapanDay("created_at"), day=JapanDay("start"))
-        .values_list("office_id", "service_id", "made", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-
-
-def _bar_rows(office_ids: list[int], period: Period, previous: Period, now: datetime):
-    """
-    People barred and bars lifted, per office: one query. A bar's start is known only while
-    it lasts (lifting it clears `barred_at`), so a bar begun and lifted within the period
-    counts as lifted only.
-    """
-
-    def within(name: str, span: Period) -> Q:
-        return Q(**{f"{name}__gte": span.start, f"{name}__lt": span.end})
-
-    return (
-        Applicant.objects.filter(office_id__in=office_ids)
-        .filter(
-            Q(barred_at__isnull=False)
-            | Q(bar_lifted_at__gte=previous.start, bar_lifted_at__lt=period.end)
-        )
-        .values_list("office_id")
-        .annotate(
-            barred=Count("id", filter=within("barred_at", period)),
-            barred_before=Count("id", filter=within("barred_at", previous)),
-            lifted=Count("id", filter=within("bar_lifted_at", period)),
-            lifted_before=Count("id", filter=within("bar_lifted_at", previous)),
-            barred_now=Count("id", filter=Q(barred_at__lte=now)),
-        )
-        .order_by()
-    )
+from reports.lead_times import lead_tally
+from reports.periods import Period, trend_months
 
 
 def _capacity(
@@ -289,7 +79,7 @@ def _capacity(
         hours[office_id].append((weekday, start, end))
     closures: dict[int, list] = {pk: [] for pk in office_ids}
     for office_id, *row in Closure.objects.filter(
-        office_id__in=office_ids, date__gte=first - _LEAD_MARGIN, date__lte=last
+        office_id__in=office_ids, date__gte=first - lead_times.MARGIN, date__lte=last
     ).values_list("office_id", "date", "kind", "start", "end"):
         closures[office_id].append(row)
     capacity = {
@@ -302,7 +92,7 @@ def _capacity(
 def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetime) -> Dashboard:
     """
     Every figure of the dashboard for `period` and the period before it, per office and
-    for all of `offices` added together (`figures[None]`). Ten queries (and a `SET LOCAL`
+    for all of `offices` added together (`figures[None]`). Eleven queries (and a `SET LOCAL`
     on PostgreSQL).
     """
     offices = list(offices)
@@ -320,16 +110,27 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
     )
     counselors, capacity = _capacity(office_ids, previous.first, period.last)
 
-    boundaries = _boundaries(period, previous, months=months)
-    with _grouping_memory():
-        outcomes, by_span = _outcome_counts(office_ids, boundaries, [previous, period])
-        use_rows = _rows(_use_rows(office_ids, previous.start, period.end, period))
-        lead_rows = _rows(_lead_rows(office_ids, previous.start, period.end))
-        seat_rows = _rows(_seat_rows(office_ids, previous.start, period.end, period))
-    for office_id, current, seats, filled, attended, no_show in seat_rows:
+    boundaries = grouped.boundaries(period, previous, months=months)
+    with grouped.grouping_memory():
+        outcomes, by_span = grouped.outcome_counts(office_ids, boundaries, [previous, period])
+        minutes_rows = grouped.rows(
+            grouped.minutes_rows(office_ids, previous.start, period.end, period)
+        )
+        hour_rows = grouped.rows(grouped.hour_rows(office_ids, previous.start, period.end, period))
+        lead = lead_tally(
+            offices=offices, services=services, capacity=capacity, period=period,
+            previous=previous,
+        )  # fmt: skip
+        seat_rows = grouped.rows(grouped.seat_rows(office_ids, previous.start, period.end, period))
+    starts: Counter = Counter()  # (office, current, minute of the week, length) -> sessions
+    for office_id, current, seats, filled, attended, no_show, *time_taken in seat_rows:
         counts(office_id, current).seats.update(
             sessions=1, offered=seats, filled=filled, attended=attended, no_show=no_show
         )
+        if filled:
+            counselor_id, week_minute, minutes = time_taken
+            counts(office_id, current).booked_minutes[counselor_id] += minutes
+            starts[office_id, current, week_minute, minutes] += 1
     for (office_id, in_current, service_id, channel, outcome), n in outcomes.items():
         counts(office_id, in_current).bookings[service_id, channel, outcome] += n
     span_months = [begins.astimezone(JST).date().replace(day=1) for begins in boundaries[:-1]]
@@ -338,10 +139,10 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
         if month in months:
             figures[office_id].months.setdefault(month, Counter())[channel, outcome] += n
 
-    starts: Counter = Counter()  # (office, current, minute of the week, length) -> bookings
-    for office_id, counselor_id, current, week_minute, minutes, n in use_rows:
-        counts(office_id, current).booked_minutes[counselor_id] += minutes * n
-        starts[office_id, current, week_minute, minutes] += n
+    for office_id, counselor_id, current, minutes in minutes_rows:
+        counts(office_id, current).booked_minutes[counselor_id] += minutes
+    for office_id, current, weekday, hour, minutes in hour_rows:
+        counts(office_id, current).heat_booked[weekday + 1, hour] += minutes
     for (office_id, current, week_minute, minutes), n in starts.items():
         heat = counts(office_id, current).heat_booked
         weekday, start = divmod(week_minute, 24 * 60)
@@ -353,12 +154,9 @@ def dashboard_figures(*, offices: Sequence[Office], period: Period, now: datetim
             target = counts(office_id, in_current)
             target.offered_minutes, target.heat_offered = capacity[office_id].offered(span)
 
-    _add_lead_times(
-        lead_rows,
-        offices=offices, services=services, capacity=capacity, period=period, counts=counts,
-    )  # fmt: skip
+    _add_lead_times(lead, counts)
 
-    for office_id, barred, barred_before, lifted, lifted_before, barred_now in _bar_rows(
+    for office_id, barred, barred_before, lifted, lifted_before, barred_now in grouped.bar_rows(
         office_ids, period, previous, now
     ):
         figures[office_id].current.barred, figures[office_id].current.lifted = barred, lifted
@@ -388,40 +186,7 @@ def _added_up(each) -> OfficeFigures:
     return total
 
 
-# Business days ahead -> LEAD_BUCKETS index, for every lead a booking horizon allows.
-_BUCKET_OF = [lead_bucket(days) for days in range(400)]
-
-
-def _add_lead_times(rows, *, offices, services, capacity, period: Period, counts) -> None:
-    """
-    Business days ahead, and whether booked on the last day the service's rules allowed.
-    Rows carry Japan days as numbers: dates are made only once per service and day.
-    """
-    if not rows:
-        return
-    by_office = {office.pk: office for office in offices}
-    rules = {s.pk: rules_for_service(s, by_office[s.office_id]) for s in services}
-    first = min(min(made for _o, _s, made, _d, _n in rows), japan_day_number(period.first))
-    last = max(day for _o, _s, _m, day, _n in rows)
-    running = {
-        pk: BusinessDayCount(capacity[pk].calendar, day_from_number(first), day_from_number(last))
-        for pk in by_office
-    }
-    current_from = japan_day_number(period.first)
-    last_days: dict[tuple[int, int], int] = {}
-    tally: Counter = Counter()
-    for office_id, service_id, made, day, n in rows:
-        made = min(made, day)
-        counter = running[office_id].counts
-        ahead = counter[day - first] - counter[made - first]
-        key = (service_id, day)
-        last_day = last_days.get(key)
-        if last_day is None:
-            moment = last_booking_day(
-                day_from_number(day), rules[service_id], capacity[office_id].calendar
-            )
-            last_day = last_days[key] = japan_day_number(moment)
-        tally[office_id, day >= current_from, _BUCKET_OF[min(ahead, 399)], made == last_day] += n
+def _add_lead_times(tally: Counter, counts) -> None:
     for (office_id, in_current, bucket, at_last), n in tally.items():
         target = counts(office_id, in_current)
         target.lead[bucket] += n
@@ -440,7 +205,7 @@ def monthly_report(*, offices: Sequence[Office], period: Period, now: datetime) 
         Service.objects.filter(office_id__in=office_ids).order_by("office_id", "position", "slug")
     )
     bookings: dict[int, Counter] = {pk: Counter() for pk in office_ids}
-    outcomes, _by_span = _outcome_counts(office_ids, _boundaries(period), [period])
+    outcomes, _by_span = grouped.outcome_counts(office_ids, grouped.boundaries(period), [period])
     for (office_id, _index, service_id, channel, outcome), n in outcomes.items():
         bookings[office_id][service_id, channel, outcome] += n
     return MonthlyReport(
