@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import ApplicantKind
 from bookings.validation import ATTENDEE_ROLES, validate_applicant
+from offices.accommodation import OTHER_MAX, Means, means_choices, office_means
 from offices.models import FieldRequirement, Office
 from offices.rules import BookingRules
 
@@ -27,6 +28,7 @@ class DetailsForm(forms.Form):
     """Fields carry `required_mark` (必須/任意) and an example under the label."""
 
     email_optional = False  # staff bookings: a person without email is reached by phone
+    asks_accommodation = True  # the means the office offers, where it offers any
 
     def __init__(self, *args, office: Office, rules: BookingRules, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +115,9 @@ class DetailsForm(forms.Form):
                     "Job seekers: as on your Hello Work card, e.g. 12345-1234567 (digits only "
                     "is fine). Employers leave it empty."
                 )
+        means = means_choices(office) if self.asks_accommodation else []
+        if means:
+            self.fields.update(accommodation_fields(office, means))
         for index in range(ATTENDEE_ROWS):
             number = {"number": index + 1}
             self.fields[f"attendee_{index}_role"] = forms.ChoiceField(
@@ -139,8 +144,15 @@ class DetailsForm(forms.Form):
             label=_("Anything the counselor should know"),
             required=False,
             widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            # Asking for what one needs is welcome; a diagnosis is not needed for it.
             help_text=_(
-                "Do not write health details or other sensitive personal information here."
+                "What you need to take part goes under “Accommodation you need” above. "
+                "Medical details such as a diagnosis are not needed."
+            )
+            if means
+            else _(
+                "If you need something to take part (for example captions or more time), "
+                "you may write it here. Medical details such as a diagnosis are not needed."
             ),
         )
         self.fields["note"].required_mark = False
@@ -175,6 +187,17 @@ class DetailsForm(forms.Form):
     def raw_data(self) -> dict:
         return self.raw_data_from({name: self.cleaned_data.get(name, "") for name in self.fields})
 
+    def typed_data(self) -> dict:
+        """What was typed, unchecked (a draft kept for later), in `raw_data`'s shape."""
+        return self.raw_data_from(
+            {
+                name: self.data.getlist(name)
+                if isinstance(field, forms.MultipleChoiceField) and hasattr(self.data, "getlist")
+                else self.data.get(name, "")
+                for name, field in self.fields.items()
+            }
+        )
+
     def cleaned_email(self) -> str:
         return str(self.cleaned_data.get("email") or "").strip()
 
@@ -204,6 +227,64 @@ class DetailsForm(forms.Form):
             for message in messages:
                 self.add_error(target, message)
         return cleaned
+
+
+def accommodation_fields(office: Office, means: list[tuple[str, str]]) -> dict:
+    """The means the office offers as boxes to tick, and "Other" in the person's words
+    (checked by `bookings.validation.validate_accommodations`)."""
+    invalid = _("Choose only from the accommodation this office offers.")
+    fields = {
+        "accommodations": forms.MultipleChoiceField(
+            label=_("Accommodation you need"),
+            choices=means,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Tick what helps you take part. You need not say why, and no medical "
+                "details are needed."
+            ),
+            error_messages={"invalid_choice": invalid, "invalid_list": invalid},
+        )
+    }
+    if Means.OTHER in office_means(office):
+        fields["accommodation_other"] = forms.CharField(
+            label=_("Other: what you need"),
+            required=False,
+            help_text=_("Example: breaks during the session"),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": OTHER_MAX}),
+        )
+    for field in fields.values():
+        field.required_mark = False
+    return fields
+
+
+class AccommodationForm(forms.Form):
+    """The accommodation on the booking's page: what was asked for, changed before the
+    session (`bookings.services.accommodation`)."""
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(accommodation_fields(office, means_choices(office)))
+        self.fields["accommodations"].label = _("Change what you need")
+
+    def values(self) -> dict:
+        """What was sent, unchecked, in the shape `validate_accommodations` takes."""
+        return {
+            "accommodations": self.data.getlist("accommodations"),
+            "accommodation_other": self.data.get("accommodation_other", ""),
+        }
+
+    @classmethod
+    def as_sent(cls, values: dict, *, office: Office, errors: dict | None = None):
+        """The fields showing `values` again, with the booking's messages under them."""
+        form = cls(office=office, initial=values)
+        form.full_clean()
+        form.cleaned_data = {}
+        for name, messages in (errors or {}).items():
+            if name in form.fields:
+                for message in messages:
+                    form.add_error(name, message)
+        return form
 
 
 class FindBookingForm(forms.Form):

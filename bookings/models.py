@@ -189,6 +189,13 @@ class Booking(models.Model):
     company_name = models.CharField(_("company"), max_length=200, blank=True)
     attendees = models.JSONField(_("attendees"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Accommodation (offices.accommodation): the means asked for (codes), "other" in the
+    # person's words, and the minutes "more time" added to the end (kept when it moves).
+    accommodations = models.JSONField(_("accommodation asked for"), default=list, blank=True)
+    accommodation_other = models.CharField(_("accommodation (other)"), max_length=200, blank=True)
+    extra_minutes = models.PositiveSmallIntegerField(
+        _("minutes added for more time"), default=0, editable=False
+    )
 
     contact_noted_at = models.DateTimeField(
         _("person contacted the office at"),

@@ -178,6 +178,10 @@ class Reason(models.TextChoices):
     PHONED_MESSAGE_LEFT = "phoned_message_left", _("Phoned (no email): left a message")
     PHONED_NO_ANSWER = "phoned_no_answer", _("Phoned (no email): no answer")
     COUNSELOR_CHANGED = "counselor_changed", _("Counselor changed: %(was)s → %(now)s")
+    ACCOMMODATION_CHANGED = (
+        "accommodation_changed",
+        _("The person changed the accommodation they asked for"),
+    )
 
 
 class Action(StrEnum):

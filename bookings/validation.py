@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import ApplicantKind
 from common.text import hidden_character, hidden_character_message
+from offices.accommodation import OTHER_MAX, Means, office_means
 from offices.models import FieldRequirement, Office
 from offices.rules import BookingRules
 
@@ -43,6 +44,8 @@ class ApplicantInput:
     company_name: str = ""
     attendees: list[dict[str, str]] = field(default_factory=list)
     note: str = ""
+    accommodations: list[str] = field(default_factory=list)  # offices.accommodation codes
+    accommodation_other: str = ""
 
 
 class Errors(dict):
@@ -234,7 +237,51 @@ def validate_applicant(
             % {"max": NOTE_MAX, "count": len(note)},
         )
     cleaned.note = note
+    cleaned.accommodations, cleaned.accommodation_other = validate_accommodations(
+        data, office=office, errors=errors
+    )
     return cleaned, errors
+
+
+def validate_accommodations(data: dict, *, office: Office, errors: Errors) -> tuple[list, str]:
+    """The means asked for (codes the office offers, in their one order) and "other" in the
+    person's words. Words typed under "Other" tick it; "Other" ticked needs words."""
+    offered = office_means(office)
+    value = data.get("accommodations")
+    if value in (None, "", []):
+        codes = []
+    elif isinstance(value, str):
+        codes = [value]
+    elif (
+        isinstance(value, list)
+        and len(value) <= len(Means.values)
+        and all(isinstance(code, str) for code in value)
+    ):
+        codes = list(value)
+    else:
+        errors.add("accommodations", _("Choose only from the accommodation this office offers."))
+        return [], ""
+    other = _text(data.get("accommodation_other"))
+    if _refuse_hidden(errors, "accommodation_other", data.get("accommodation_other")):
+        pass
+    elif len(other) > OTHER_MAX:
+        errors.add(
+            "accommodation_other",
+            _("Shorten what you need to %(max)d characters (now %(count)d).")
+            % {"max": OTHER_MAX, "count": len(other)},
+        )
+    if other and Means.OTHER in offered and Means.OTHER not in codes:
+        codes.append(Means.OTHER)
+    if any(code not in offered for code in codes) or (other and Means.OTHER not in offered):
+        errors.add("accommodations", _("Choose only from the accommodation this office offers."))
+        return [], ""
+    if Means.OTHER in codes and not other:
+        errors.add(
+            "accommodation_other",
+            _("Write what you need under “Other”, e.g. breaks during the session."),
+        )
+    chosen = [code for code in Means.values if code in codes]
+    return chosen, other if Means.OTHER in chosen else ""
 
 
 def _attendees(value: object, errors: Errors) -> list[dict[str, str]]:

@@ -47,6 +47,7 @@ MAX_WINDOW_DAYS = 92
 MAX_USES = 5
 REMIND_AFTER = timedelta(days=3)  # an unused invitation is reminded once, this long after
 REMIND_IF_OPEN_FOR = timedelta(days=1)  # ... while it stays open at least this long
+ACCOMMODATION_KEYS = ("accommodations", "accommodation_other")  # bookings.validation
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ def invitation_book(
     start: datetime | None,
     email: str = "",
     note: str = "",
+    accommodation: dict | None = None,
     terms_version_id: int | None,
     agree_terms: bool,
     language: str = "ja",
@@ -252,7 +254,8 @@ def invitation_book(
     """
     The person books with their invitation: a free time within its window, for the record
     it names (name and contact from the record; `email` only if they give one for this
-    booking, `note` for the counselor). Counts a use. A repeat of the same request
+    booking, `note` for the counselor, `accommodation` the means they need:
+    `accommodations` and `accommodation_other`). Counts a use. A repeat of the same request
     (`idempotency_key`, a double tap) returns the first booking. Raises InvitationClosed,
     or what `booking_create` raises (SlotTaken, BookingInvalid, TermsOutdated, ...).
     """
@@ -281,6 +284,7 @@ def invitation_book(
             "email": email.strip() or person.email,
             "phone": person.phone,
             "note": note,
+            **{key: (accommodation or {}).get(key) for key in ACCOMMODATION_KEYS},
         }
         created = booking_create(
             service=invitation.service,

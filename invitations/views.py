@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
+from bookings.forms import AccommodationForm
 from bookings.public.shared import parse_start, token_page
 from common.clock import JST
 from common.dates import parse_day
@@ -40,6 +41,8 @@ from invitations.selectors import (
 from invitations.services import closed_message, invitation_book
 from invitations.waitlist_path import invitation_waitlist_join
 from offices import display
+from offices.accommodation import office_means
+from offices.plain import plain_summary_for
 from offices.rules import rules_for_service
 from terms.exceptions import TermsOutdated
 from terms.selectors import terms_in_force
@@ -174,6 +177,12 @@ def invitation_confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("Choose a time first."))
         return redirect(back)
     errors: dict[str, str] = {}
+    field_errors: dict = {}
+    asked = (
+        AccommodationForm(request.POST, office=invitation.office).values()
+        if request.method == "POST"
+        else {"accommodations": [], "accommodation_other": ""}
+    )
     if request.method == "POST":
         try:
             terms_id = int(request.POST.get("terms_version", ""))
@@ -185,6 +194,7 @@ def invitation_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 start=start,
                 email=request.POST.get("email", "")[:254],
                 note=request.POST.get("note", "")[:2000],
+                accommodation=asked,
                 terms_version_id=terms_id,
                 agree_terms=request.POST.get("agree_terms") == "on",
                 language=get_language() or "ja",
@@ -201,6 +211,7 @@ def invitation_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(f"{back}?from={day}")
         except BookingInvalid as invalid:
             errors = {name: str(messages_[0]) for name, messages_ in invalid.errors.items()}
+            field_errors = invalid.errors
             if "start" in errors:
                 messages.error(request, errors["start"])
                 return redirect(back)
@@ -225,6 +236,12 @@ def invitation_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "start": start.isoformat(),
         "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
         "person_name": person.name,
+        "form": AccommodationForm.as_sent(asked, office=invitation.office, errors=field_errors)
+        if office_means(invitation.office)
+        else None,
+        "plain": plain_summary_for(
+            invitation.office, rules, staff_decides=False, email_check=False
+        ),
         "email_on_record": _masked(person.email),
         "email": request.POST.get("email", "") if request.method == "POST" else "",
         "note": request.POST.get("note", "") if request.method == "POST" else "",

@@ -243,7 +243,14 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Public page"), {"fields": ["preparation_note", "preparation_note_en", "ruby"]}),
+        (
+            _("Accommodation (合理的配慮)"),
+            {"fields": ["accommodation_means", "accommodation_extra_minutes"]},
+        ),
+        (
+            _("Public page"),
+            {"fields": ["preparation_note", "preparation_note_en", ("ruby", "plain_summary")]},
+        ),
     ]
 
     @admin.display(description=_("platform account"))

@@ -12,8 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.text import VisibleTextFormMixin
+from offices.accommodation import Means
 from offices.models import Closure, Counselor, Office, OpeningHours, Service
 from offices.rules import rules_for_service
 
@@ -37,6 +39,15 @@ def _https_urls(field: models.Field, **kwargs) -> forms.Field | None:
 
 
 class OfficeForm(VisibleTextFormMixin, forms.ModelForm):
+    # A list of codes in a JSON field: ticked from the known means, nothing else stored.
+    accommodation_means = forms.MultipleChoiceField(
+        label=gettext_lazy("accommodation offered"),
+        choices=Means.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Office._meta.get_field("accommodation_means").help_text,
+    )
+
     class Meta:
         model = Office
         exclude: list[str] = []

@@ -19,6 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common import languages
+from offices.accommodation import EXTRA_MINUTES_MAX
 
 
 class Platform(models.TextChoices):
@@ -190,6 +191,37 @@ class Office(models.Model):
         default=False,
         help_text=_(
             "Pages in やさしい日本語 show readings (ruby) over the kanji of their headings."
+        ),
+    )
+    plain_summary = models.BooleanField(
+        _("plain-language summary"),
+        default=False,
+        help_text=_(
+            "The office's page, the last booking step and the person's emails show a short "
+            "summary of the rules in plain words (in Japanese: やさしい日本語 with readings "
+            "over the kanji)."
+        ),
+    )
+    # Accommodation (合理的配慮): offices.accommodation.
+    accommodation_means = models.JSONField(
+        _("accommodation offered"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What the office can arrange so that a person can take part. The person ticks "
+            "what they need when booking (online, by invitation or on the phone) and may "
+            "change it on their booking page; counselors see it in the day's schedule, on "
+            "the booking and in their emails. None ticked: the booking pages ask nothing."
+        ),
+    )
+    accommodation_extra_minutes = models.PositiveSmallIntegerField(
+        _("more time: minutes added"),
+        default=0,
+        validators=[MaxValueValidator(EXTRA_MINUTES_MAX)],
+        help_text=_(
+            "With “More time” offered and ticked, the booking holds the session's length plus "
+            "these minutes (the counselor is booked for them too). 0 = more time is a request "
+            "the counselor allows for within the session's length."
         ),
     )
     admin_note = models.TextField(

@@ -288,6 +288,20 @@ OFFICES = [
         "online_cancel_days_before": 1,
         "job_seeker_number": "not_asked",
         "no_show_bar_threshold": 3,
+        # A center for persons with disabilities: the means it can arrange, and its rules
+        # summed up in plain words with readings (its document has interpreters and
+        # supporters attend, declared beforehand, and caps a session at 60 minutes).
+        "accommodation_means": [
+            "captions",
+            "sign_language",
+            "written",
+            "more_time",
+            "supporter",
+            "other",
+        ],
+        "accommodation_extra_minutes": 0,
+        "plain_summary": True,
+        "ruby": True,
         "preparation_note": (
             "ブラウザで参加する場合はMicrosoft EdgeかGoogle Chromeをお使いください。"
             "通訳者や支援者が同席する場合は、事前にその方の所属と氏名をお知らせください。"
@@ -302,6 +316,9 @@ OFFICES = [
                 "デモ値: 資料に予約の締切がないため、2営業日前までとしています。"
                 "予約可能期間（60日）も仮の値です。",
                 DEMO_NO_SHOW,
+                "デモ値: 資料では1回の相談は最大60分のため、配慮の「時間の余裕」は延長なし"
+                "（相談の時間内で相談員が配慮する）としています。延長する場合は「時間の余裕："
+                "追加する分数」を設定してください。",
             ]
         ),
         "services": [

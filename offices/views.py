@@ -40,6 +40,7 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "office": office,
         "services": services,
+        "plain": _plain_summary(office, services),
         "platform_guidance": display.platform_guidance(office.platform),
         "common_preparation": display.common_preparation(),
         "session_rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
@@ -52,3 +53,17 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     return render(request, "offices/office_detail.html", context)
+
+
+def _plain_summary(office: Office, services: list[dict]):
+    """The office's rules in short (offices.plain), as its first service books online: open
+    booking by its rules, an invitation confirmed at once."""
+    from offices.plain import plain_summary_for
+
+    if not office.plain_summary or not services:
+        return None
+    service = services[0]["service"]
+    rules = rules_for_service(service, office)
+    if service.accepts_web:
+        return plain_summary_for(office, rules)
+    return plain_summary_for(office, rules, staff_decides=False, email_check=False)

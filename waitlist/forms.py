@@ -52,6 +52,9 @@ class DaysForm(forms.Form):
 
 
 class JoinForm(DetailsForm):
+    # The accommodation is asked for on the booking the offer leads to (its booking page).
+    asks_accommodation = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {**day_fields(), **self.fields}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access_log import AccessLoggedAdminMixin, Kind, staff_access_record
+from bookings.accommodation import accommodation_lines
 from bookings.admin import (
     bursts,
     counselor_change,
@@ -120,11 +121,14 @@ class BookingAdmin(
         "confirm_requests", "decline_requests", "paste_meeting_link", "note_contact",
         "send_new_link", sms.send_notices_by_sms,
     ]  # fmt: skip
-    exclude = ["attendees", "applicant", "job_seeker_number"]
+    exclude = [
+        "attendees", "applicant", "job_seeker_number", "accommodations", "accommodation_other",
+    ]  # fmt: skip
     readonly_fields = [
         "reference", "office", "service", "counselor", "record", "consent", "start", "end",
         "status", "channel", "language", "name", "name_kana", "number_as_typed", "email",
-        "phone", "company_name", "attendee_list", "note", "verification_expires_at",
+        "phone", "company_name", "attendee_list", "accommodation_list", "note",
+        "verification_expires_at",
         "created_by", "created_at", "meeting", "device_check",
         # Changed only through the schedule's actions, each with its event (and undo).
         "contact_noted_at", "proposed_at", "decide_by",
@@ -178,6 +182,10 @@ class BookingAdmin(
             person, reverse("admin:bookings_booking_record", args=[obj.pk]),
             _("Link to a person's record…"),
         )  # fmt: skip
+
+    @admin.display(description=gettext_lazy("accommodation asked for"))
+    def accommodation_list(self, obj: Booking) -> str:
+        return "、".join(accommodation_lines(obj)) or "—"
 
     @admin.display(description=gettext_lazy("attendees"))
     def attendee_list(self, obj: Booking) -> str:

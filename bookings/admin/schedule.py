@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access_log import Kind, staff_access_record
+from bookings.accommodation import accommodation_lines
 from bookings.admin.scope import (
     booking_or_404,
     day_asked,
@@ -103,6 +104,7 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
             request.now
         )
         block.attendee_lines = [_attendee_line(a) for a in booking.attendees]
+        block.accommodation_lines = accommodation_lines(booking)
         block.meeting_number = (
             display.format_meeting_id(block.meeting.meeting_number)
             if block.meeting and block.meeting.meeting_number
@@ -121,7 +123,7 @@ def schedule_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse
         if service.pk not in rules:
             rules[service.pk] = rules_for_service(service, office)
         used = (block.booking.end - block.booking.start).total_seconds() // 60
-        extended = used - rules[service.pk].slot_minutes
+        extended = used - rules[service.pk].slot_minutes - block.booking.extra_minutes
         left = rules[service.pk].max_extension_minutes - extended
         block.extend_choices = [m for m, _label in EXTEND_CHOICES if m <= left]
     context = {

@@ -6,13 +6,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bookings.accommodation import accommodation_lines
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
 from bookings.next_steps import booking_story
 from bookings.state import OFFICE_NOTICES, EmailKind
 from notifications.services import Attachment, Message
 from offices import display
+from offices.accommodation import joined
 from offices.content import content_name
+from offices.plain import plain_summary_for
 from offices.rules import rules_for_service
 
 
@@ -37,6 +40,25 @@ STORY_SUBJECTS = ("verify", "requested", "confirmed", "cancelled", "expired", "p
 NO_STORY = ("barred", "bar_withdrawn", "no_show_withdrawn")
 # The emails that carry the calendar file: the event appears, moves, or goes.
 ICS_TEMPLATES = ("confirmed", "rescheduled", "cancelled", "cancelled_for_closure")
+# The emails about a session still to come: they end with the office's rules in short, where
+# the office chose a plain-language summary (offices.plain).
+PLAIN_TEMPLATES = ("verify", "requested", "confirmed", "proposed", "rescheduled")
+
+
+def _plain(booking: Booking) -> dict:
+    """The rules in short and the accommodation asked for, for an email about `booking`."""
+    from bookings.models import BookingStatus
+
+    rules = rules_for_service(booking.service, booking.office)
+    return {
+        "plain": plain_summary_for(
+            booking.office,
+            rules,
+            staff_decides=booking.status == BookingStatus.REQUESTED,
+            email_check=booking.status == BookingStatus.PENDING_VERIFICATION,
+        ),
+        "accommodation": joined(accommodation_lines(booking)),
+    }
 
 
 def _ics_attachment(booking: Booking, manage_url: str) -> Attachment:
@@ -124,6 +146,7 @@ def booking_message(
             "book_again_url": _absolute(reverse("booking-start", args=[office.slug])),
             # The first lines: the booking's stage and the person's next step.
             "story": None if template in NO_STORY else booking_story(booking),
+            **(_plain(booking) if template in PLAIN_TEMPLATES else {}),
             **(extra or {}),
         }
         if context.get("notice") in OFFICE_NOTICES:  # worded now, in the person's language
@@ -223,6 +246,7 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
             **(meeting_for_person(booking, meeting) or {}),
             **links,
             "story": booking_story(booking),
+            **_plain(booking),
         }
         subject = (
             f"[{office_name}] "
@@ -255,6 +279,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
             "must_agree": must_agree,
             **links,
             "story": booking_story(booking),
+            **_plain(booking),
         }
         title = (
             _("Reminder: your online consultation is coming up")

@@ -25,6 +25,7 @@ from bookings.public.open_request import park_unless_proven, proof_context
 from bookings.public.shared import (
     DAYS_PER_PAGE,
     LINK_PAGE_REFERRER_POLICY,
+    confirm_accommodation_context,
     days_with_slots,
     office_and_service,
     parse_start,
@@ -270,7 +271,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         "office": office,
         "service": service,
         "consent": _consent_status(office, now),
-        "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
+        **confirm_accommodation_context(office, rules, start, person),
         "draft": draft["data"],
         "person": person,
         "attendees": [

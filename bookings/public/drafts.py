@@ -23,8 +23,7 @@ def draft_of(request: HttpRequest, slug: str) -> dict | None:
 
 def keep_input(request, slug, service, start, office, rules) -> None:
     """Keeps what was typed (unchecked: the errors are shown when the form is sent)."""
-    form = DetailsForm(request.POST, office=office, rules=rules)
-    data = form.raw_data_from({name: form.data.get(name, "") for name in form.fields})
+    data = DetailsForm(request.POST, office=office, rules=rules).typed_data()
     previous = draft_of(request, slug) or {}
     request.session[SESSION_KEY] = {
         **previous,

@@ -46,6 +46,7 @@ def _manage_context(booking, now) -> dict:
     deadline = cancellation_deadline(booking)
     pending = booking.changes.filter(status=BookingChange.Status.PENDING).first()
     return {
+        **_accommodation_context(booking, now),
         "reschedule_refusal": booking_reschedule_refusal(booking, now),
         "pending_change": display.format_session(pending.to_start, pending.to_end)
         if pending
@@ -64,6 +65,31 @@ def _manage_context(booking, now) -> dict:
         "meeting": meeting_for_person(booking),
         "book_again_url": reverse("booking-start", args=[booking.office.slug])
         + f"?service={booking.service.slug}",
+    }
+
+
+def _accommodation_context(booking, now) -> dict:
+    """What the booking asks for, and the form to change it while it can be changed."""
+    from bookings.accommodation import accommodation_lines
+    from bookings.forms import AccommodationForm
+    from bookings.services.accommodation import accommodation_change_refusal
+    from offices.accommodation import office_means
+
+    offered = bool(office_means(booking.office))
+    can_change = offered and accommodation_change_refusal(booking, now) is None
+    form = None
+    if can_change:
+        form = AccommodationForm(
+            office=booking.office,
+            initial={
+                "accommodations": booking.accommodations,
+                "accommodation_other": booking.accommodation_other,
+            },
+        )
+    return {
+        "accommodation_lines": accommodation_lines(booking),
+        "accommodation_offered": offered,
+        "accommodation_form": form,
     }
 
 
@@ -200,3 +226,29 @@ def booking_refuse_proposal_view(request: HttpRequest, token: str) -> HttpRespon
             ),
         )
     return redirect("booking-manage", token=token)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def booking_accommodation_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The person changes the accommodation they asked for (a POST from the booking page)."""
+    from bookings.exceptions import BookingInvalid
+    from bookings.forms import AccommodationForm
+    from bookings.services.accommodation import booking_accommodation_change
+
+    booking = booking_or_404(token, MANAGE)
+    data = AccommodationForm(request.POST, office=booking.office).values()
+    try:
+        booking_accommodation_change(booking=booking, data=data, now=request.now)
+    except BookingInvalid as invalid:
+        for errors in invalid.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Saved: the office sees the accommodation shown below."),
+        )
+    return redirect(reverse("booking-manage", args=[token]) + "#accommodation")

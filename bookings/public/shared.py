@@ -132,3 +132,17 @@ def token_page(
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def confirm_accommodation_context(office, rules, start, person) -> dict:
+    """The confirm step's time (with the minutes more time adds), the accommodation asked
+    for, and the office's rules in short (offices.plain) as open booking confirms."""
+    from offices.accommodation import extra_minutes_for, means_labels
+    from offices.plain import plain_summary_for
+
+    minutes = rules.slot_minutes + extra_minutes_for(office, person.accommodations)
+    return {
+        "when": display.format_session(start, start + timedelta(minutes=minutes)),
+        "accommodation": means_labels(person.accommodations, person.accommodation_other),
+        "plain": plain_summary_for(office, rules),
+    }

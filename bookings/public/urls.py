@@ -86,6 +86,11 @@ urlpatterns = [
     ),
     path("bookings/<str:token>/agree/", manage.booking_agree_view, name="booking-agree"),
     path(
+        "bookings/<str:token>/accommodation/",
+        manage.booking_accommodation_view,
+        name="booking-accommodation",
+    ),
+    path(
         "bookings/<str:token>/accept/",
         manage.booking_accept_proposal_view,
         name="booking-accept-proposal",

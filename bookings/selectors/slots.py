@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from bookings.exceptions import Alternative
 from bookings.models import TIME_HOLDING_STATUSES, Applicant, Booking, BookingStatus
-from bookings.selectors.availability import Slot, slot_list_available
+from bookings.selectors.availability import Slot, counselors_busy, slot_list_available
 from common.clock import JST
 from offices.models import Service
 
@@ -45,6 +45,23 @@ def slot_at(
         ),
         None,
     )
+
+
+def slot_lengthened(
+    slot: Slot | None, extra_minutes: int, *, now: datetime, exclude_booking_id: int | None = None
+) -> Slot | None:
+    """`slot` with the minutes "more time" adds (offices.accommodation) and only the
+    counselors free over them too (one query), or None when nobody is: where a booking
+    with more time moves. `slot` itself when no minutes are added."""
+    if slot is None or not extra_minutes:
+        return slot
+    end = slot.end + timedelta(minutes=extra_minutes)
+    busy = counselors_busy(
+        counselor_ids=slot.counselor_ids, start=slot.end, end=end, now=now,
+        exclude_booking_id=exclude_booking_id,
+    )  # fmt: skip
+    free = tuple(cid for cid in slot.counselor_ids if cid not in busy)
+    return Slot(start=slot.start, end=end, counselor_ids=free) if free else None
 
 
 def slots_near(*, service: Service, start: datetime, now: datetime) -> list[Alternative]:

@@ -38,6 +38,7 @@ from bookings.models import (
     is_overlap_violation,
 )
 from bookings.selectors.availability import (
+    Slot,
     counselors_busy,
     counselors_committed,
     slot_list_available,
@@ -72,6 +73,7 @@ from common.clock import JST
 from common.dates import moment_in_bounds
 from common.http import address_key
 from offices import display
+from offices.accommodation import extra_minutes_for
 from offices.display import not_open_online_text
 from offices.models import Service, User
 from offices.rules import BookingRules, rules_for_service
@@ -171,15 +173,35 @@ def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: d
     )
 
 
-def _taken_under_lock() -> SlotTaken:
+def _taken_under_lock(extra_minutes: int = 0) -> SlotTaken:
     """ "Just taken", its alternatives left for `booking_create` to add once the transaction
-    is over: reading them takes four queries, which must not hold the office's lock."""
-    error = SlotTaken(_("That time was just taken. Please choose another time."), alternatives=[])
+    is over: reading them takes four queries, which must not hold the office's lock. With
+    more time asked for, the longer time is what is not free."""
+    error = SlotTaken(_taken_message(extra_minutes), alternatives=[])
     error.alternatives_later = True
     return error
 
 
-def _offered_under_lock(service: Service, start: datetime, rules: BookingRules, now: datetime):
+def _taken_message(extra_minutes: int) -> str:
+    if extra_minutes:
+        return _(
+            "With the %(minutes)d minutes more you asked for, no counselor is free for the "
+            "whole time. Please choose another time."
+        ) % {"minutes": extra_minutes}
+    return _("That time was just taken. Please choose another time.")
+
+
+def _lengthened(slot: Slot, extra_minutes: int) -> Slot:
+    """The offered time with the minutes "more time" adds: what the booking holds, so the
+    busy checks and the no-overlap constraint see its real end."""
+    if not extra_minutes:
+        return slot
+    return dataclasses.replace(slot, end=slot.end + timedelta(minutes=extra_minutes))
+
+
+def _offered_under_lock(
+    service: Service, start: datetime, rules: BookingRules, now: datetime, extra_minutes: int
+):
     day = start.astimezone(JST).date()
     fresh = slot_list_available(
         service=service, first_day=day, last_day=day, now=now, ignore_bookings=True
@@ -189,7 +211,7 @@ def _offered_under_lock(service: Service, start: datetime, rules: BookingRules, 
         error = SlotTaken(_slot_refusal(service, start, rules, now), alternatives=[])
         error.alternatives_later = True
         raise error
-    return offered
+    return _lengthened(offered, extra_minutes)
 
 
 def _check_channel(service: Service, channel: str) -> None:
@@ -349,6 +371,7 @@ def _create(
     office = service.office
     public = channel in PUBLIC_CHANNELS
     online = public or channel == INVITED  # the person books: the bar and cap apply
+    extra = extra_minutes_for(office, cleaned.accommodations)
     # Everything that does not depend on other bookings is read before the office's lock:
     # whether the service offers this start at all, who is present, whom to prefer.
     day_slots = day_offer_cached(service=service, day=start.date(), now=now)
@@ -358,11 +381,12 @@ def _create(
             _slot_refusal(service, start, rules, now),
             alternatives=alternatives_near(service, start, now),
         )
+    offered = _lengthened(offered, extra)
     load = counselor_day_load(offered.counselor_ids, offered.start, offered.end, now)
     if load.holding >= set(offered.counselor_ids):
         # Taken already, as in a burst once the first few have booked: answered without
         # writing the person's record or waiting for the office's lock.
-        raise _taken_under_lock()
+        raise _taken_under_lock(extra)
     # Whose record: bookings.services.identity (a typed number never joins a record).
     if known is not None:  # the record the office named (an invitation): locked, first
         applicant = applicant_lock(known.pk)
@@ -410,6 +434,9 @@ def _create(
         company_name=cleaned.company_name,
         attendees=cleaned.attendees,
         note=cleaned.note,
+        accommodations=cleaned.accommodations,
+        accommodation_other=cleaned.accommodation_other,
+        extra_minutes=extra,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
         created_by=created_by,
@@ -449,7 +476,7 @@ def _create(
         # interview, perhaps while this waited for the lock (the locking statement read the
         # commitments before that wait): read both again, under the lock, now. Rare, so the
         # usual path costs no query for it.
-        offered = _offered_under_lock(service, start, rules, now)
+        offered = _offered_under_lock(service, start, rules, now, extra)
         locked -= counselors_committed(
             counselor_ids=offered.counselor_ids, start=offered.start, end=offered.end
         )
@@ -516,7 +543,7 @@ def _free_under_lock(present: list[int], booking: Booking, now: datetime) -> tup
     busy = counselors_busy(counselor_ids=present, start=booking.start, end=booking.end, now=now)
     free = tuple(cid for cid in present if cid not in busy)
     if not free:
-        raise _taken_under_lock()
+        raise _taken_under_lock(booking.extra_minutes)
     return free
 
 
@@ -526,10 +553,7 @@ def _insert(booking: Booking) -> None:
         booking.save(force_insert=True)
     except IntegrityError as error:
         if is_overlap_violation(error):
-            raise SlotTaken(
-                _("That time was just taken. Please choose another time."),
-                alternatives=[],
-            ) from error
+            raise SlotTaken(_taken_message(booking.extra_minutes), alternatives=[]) from error
         raise
 
 

@@ -4,21 +4,29 @@ parameters) in the event's transaction and rendered by the worker that sends the
 (`booking_notice_render`, `staff_notice_render`), so a booking's transaction renders no
 text, HTML or calendar file and issues no link of an email.
 
-Emails to an office's counselors: a request waiting for their approval, and a meeting
-that needs them (it failed to issue, the platform account is missing, or the platform
-takes a link pasted by hand). Each names the booking by reference and time and links to
-it in the admin; the person's name and contact stay behind the staff login.
+Emails to an office's counselors: a request waiting for their approval, a meeting that
+needs them (it failed to issue, the platform account is missing, or the platform takes a
+link pasted by hand), and the accommodation a person asks for (bookings.accommodation).
+Each names the booking by reference and time and links to it in the admin; the person's
+name and contact stay behind the staff login.
 """
 
 from datetime import datetime
 
+from bookings.accommodation import STAFF_KIND as ACCOMMODATION_KIND
+from bookings.accommodation import tells_counselors_at
 from bookings.models import Booking, BookingStatus
 from bookings.state import EmailKind
 from notifications.services import BOOKING_OWNER, Intent, Message, notification_intents_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
 
-STAFF_KINDS = ("staff_request_waiting", "staff_meeting_needs_action", "staff_change_waiting")
+STAFF_KINDS = (
+    "staff_request_waiting",
+    "staff_meeting_needs_action",
+    "staff_change_waiting",
+    ACCOMMODATION_KIND,
+)
 
 
 def office_counselor_emails(office_id: int) -> list[tuple[int, str]]:
@@ -130,7 +138,9 @@ def booking_notify(
     # Counselors hear of a request once the person confirmed it from the email (then by
     # `booking_verify`), never of one that may still lapse unconfirmed.
     if awaits_staff(booking):
-        intents += _staff_intents(booking, "staff_request_waiting")
+        intents += _staff_intents(booking, "staff_request_waiting")  # with the accommodation
+    elif tells_counselors_at(booking, kind):
+        intents += _staff_intents(booking, ACCOMMODATION_KIND)
     notification_intents_enqueue(intents)
 
 
@@ -249,6 +259,7 @@ def register_email_kinds() -> None:
             "staff_request_waiting": _("To counselors: a request waits"),
             "staff_meeting_needs_action": _("To counselors: a meeting needs action"),
             "staff_change_waiting": _("To counselors: a change of time waits"),
+            ACCOMMODATION_KIND: _("To counselors: accommodation asked for"),
             "record_link": _("Was this booking yours? (to the address on record)"),
             "booking_link": _("The link to a booking, asked for again"),
             "meeting_issued": _("Meeting link"),

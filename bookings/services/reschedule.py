@@ -28,7 +28,7 @@ from bookings.models import (
     is_overlap_violation,
 )
 from bookings.selectors.bookings import booking_can_cancel_online
-from bookings.selectors.slots import counselor_for_slot, slot_at, slots_near
+from bookings.selectors.slots import counselor_for_slot, slot_at, slot_lengthened, slots_near
 from bookings.services.events import booking_event_record
 from bookings.services.identity import refusal_message
 from bookings.services.locking import (
@@ -108,6 +108,12 @@ def _change_requests_today(booking: Booking, now: datetime) -> int:
     ).count()
 
 
+def _slot_for(booking: Booking, start: datetime, now: datetime):
+    """The free time at `start` as long as this booking is (with its minutes of more time)."""
+    slot = slot_at(service=booking.service, start=start, now=now)
+    return slot_lengthened(slot, booking.extra_minutes, now=now, exclude_booking_id=booking.pk)
+
+
 def _taken(booking: Booking, start: datetime, now: datetime) -> SlotTaken:
     return SlotTaken(
         _("That time was just taken. Please choose another time."),
@@ -180,7 +186,7 @@ def booking_reschedule_by_applicant(
         if start == booking.start:
             raise BookingInvalid({"start": [_("That is your booking's time now. Choose another.")]})
         holds_expire_stale(counselor_ids, now)
-        slot = slot_at(service=booking.service, start=start, now=now)
+        slot = _slot_for(booking, start, now)
         if slot is None:
             raise _taken(booking, start, now)
         move_guard_check(booking, slot, now=now)  # as a new booking of that time
@@ -236,7 +242,7 @@ def booking_change_confirm(*, change: BookingChange, by: User, now: datetime) ->
         _may_decide(change, by)
         if booking.status not in MOVABLE_STATUSES:
             raise NotAllowedNow(_("This booking is no longer active."))
-        slot = slot_at(service=booking.service, start=change.to_start, now=now)
+        slot = _slot_for(booking, change.to_start, now)
         if slot is None:
             raise SlotTaken(
                 _(

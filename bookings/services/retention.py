@@ -1,8 +1,9 @@
 """
 The retention schedule: the personal data of bookings that ended more than
 PERSONAL_DATA_RETENTION_DAYS ago is erased: names, numbers, contacts, attendees, notes,
-free-text reasons, the request fingerprint and idempotency key (a hash of the email and
-number, which could be recomputed to find the person), the secret links, and the bodies of
+the accommodation asked for, free-text reasons, the request fingerprint and idempotency
+key (a hash of the email and number, which could be recomputed to find the person), the
+secret links, and the bodies of
 the emails sent about them; records of use older than that are deleted. The rows stay,
 anonymous,
 so the office's counts (bookings by day, service, channel and outcome; no-shows) still
@@ -73,7 +74,8 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
                 break
             bookings += Booking.objects.filter(pk__in=ids).update(
                 name="", name_kana="", job_seeker_number="", email="", phone="",
-                company_name="", attendees=[], note="", idempotency_key="",
+                company_name="", attendees=[], note="", accommodations=[],
+                accommodation_other="", idempotency_key="",
                 request_fingerprint="", personal_data_purged_at=now,
             )  # fmt: skip
             BookingLink.objects.filter(booking_id__in=ids).delete()

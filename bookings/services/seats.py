@@ -304,7 +304,9 @@ def _seat_insert(
         name=cleaned.name, name_kana=cleaned.name_kana,
         job_seeker_number=cleaned.job_seeker_number, email=cleaned.email,
         phone=cleaned.phone, company_name=cleaned.company_name,
-        attendees=cleaned.attendees, note=cleaned.note, idempotency_key=idempotency_key,
+        attendees=cleaned.attendees, note=cleaned.note,
+        accommodations=cleaned.accommodations, accommodation_other=cleaned.accommodation_other,
+        idempotency_key=idempotency_key,
         request_fingerprint=fingerprint, created_by=created_by,
     )  # fmt: skip
     if hold and status != BookingStatus.CONFIRMED and not email_verified:

@@ -26,7 +26,7 @@ from bookings.models import (
 )
 from bookings.selectors.availability import counselors_committed
 from bookings.selectors.bookings import meeting_key
-from bookings.selectors.slots import counselor_for_slot, slot_at
+from bookings.selectors.slots import counselor_for_slot, slot_at, slot_lengthened
 from bookings.services.events import booking_event_record
 from bookings.services.links import booking_links_end
 from bookings.services.locking import (
@@ -148,7 +148,10 @@ def booking_extend(*, booking: Booking, by: User, minutes: int, now: datetime) -
     booking = _locked(booking, by)
     _allowed(booking, Action.EXTEND, now)
     rules = rules_for_service(booking.service, booking.office)
-    added = (booking.end - booking.start) - timedelta(minutes=rules.slot_minutes)
+    # The minutes "more time" added when it was booked are not an extension.
+    added = (booking.end - booking.start) - timedelta(
+        minutes=rules.slot_minutes + booking.extra_minutes
+    )
     allowed = rules.max_extension_minutes - int(added.total_seconds() // 60)
     if minutes > allowed:
         raise NotAllowedNow(
@@ -218,7 +221,10 @@ def booking_propose_time(*, booking: Booking, by: User, start: datetime, now: da
     _allowed(booking, Action.PROPOSE, now)
     if timezone.is_naive(start) or not moment_in_bounds(start):
         raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
-    slot = slot_at(service=booking.service, start=start, now=now)
+    slot = slot_lengthened(
+        slot_at(service=booking.service, start=start, now=now), booking.extra_minutes,
+        now=now, exclude_booking_id=booking.pk,
+    )  # fmt: skip
     if slot is None or not set(slot.counselor_ids) & set(counselor_ids):
         raise SlotTaken(_("That time is not free. Choose another."), alternatives=[])
     move_guard_check(booking, slot, now=now, by=by)  # as a new booking of that time

@@ -23,6 +23,7 @@ HEADINGS = [
     "This booking request lapsed", "This invitation no longer books", "Upcoming closures",
     "What changed in this version", "Your booking is confirmed", "Your details",
     "Your invitation to book a session", "Your session continues by phone",
+    "The rules in short", "Accommodation you need",
     # the booking's stage, the booking page's <h1> (bookings.next_steps)
     "Your booking is not complete yet", "Your request is not complete yet",
     "Your request is waiting for a counselor", "Your session is under way",
