@@ -47,11 +47,17 @@ HOURS = {  # the generated offices' two services: a morning and an afternoon, we
 def offices_ensure(count: int, *, now: datetime) -> list[Office]:
     """The seeded five and generated offices up to `count` in all, with terms in force."""
     have = Office.objects.filter(slug__startswith=GENERATED).count()
-    five = Office.objects.exclude(slug__startswith=GENERATED).count()
+    seeded = Office.objects.exclude(slug__startswith=GENERATED).order_by("position")
+    five = seeded.count()
+    # Each generated office takes the platform of a seeded one in turn: the core names none.
+    platforms = list(seeded.values_list("platform", flat=True)) or [
+        Office.platform.field.choices[0][0]
+    ]
     new = [
         Office(slug=f"{GENERATED}{n:03d}", name=f"ハローワーク試験{n:03d}",
-               name_en=f"Hello Work Test {n:03d}", kind="hello_work", platform="zoom",
-               phone="03-0000-0000", court="東京地方裁判所", position=100 + n, is_published=True)
+               name_en=f"Hello Work Test {n:03d}", kind="hello_work",
+               platform=platforms[n % len(platforms)], phone="03-0000-0000",
+               court="東京地方裁判所", position=100 + n, is_published=True)
         for n in range(have + 1, count - five + 1)
     ]  # fmt: skip
     Office.objects.bulk_create(new, batch_size=500)

@@ -6,6 +6,7 @@ their email; the person changes it from their booking page; bad input is a messa
 """
 
 import re
+from datetime import time
 
 import pytest
 from django.urls import reverse
@@ -345,17 +346,16 @@ def test_the_retention_schedule_erases_what_was_asked_for(client, centre, settin
     assert (booking.accommodations, booking.accommodation_other) == ([], "")
 
 
-def test_a_seat_in_a_group_session_asks_too_and_keeps_the_sessions_time(client, offices):
+def test_a_seat_in_a_group_session_asks_too_and_keeps_the_sessions_time(client):
     from tests.bookings.seat_helpers import seminar
 
-    kawagoe = offices["kawagoe"]
-    kawagoe.accommodation_means, kawagoe.accommodation_extra_minutes = ["captions", "more_time"], 15
-    kawagoe.save(update_fields=["accommodation_means", "accommodation_extra_minutes"])
-    session = seminar()
-    url = reverse("seat-book", args=["kawagoe", session.uuid])
+    office = office_with(hours=(time(9, 30), time(16, 0)), accommodation_extra_minutes=15,
+                         accommodation_means=["captions", "more_time"])  # fmt: skip
+    session = seminar(slug=office.slug)
+    url = reverse("seat-book", args=[office.slug, session.uuid])
     assert client.get(url).content.decode().count('name="accommodations"') == 2
     client.post(url, {**person(), "key": "k1", "agree_terms": "on",
-                      "terms_version": terms_in_force(office=kawagoe, at=NOW).pk,
+                      "terms_version": terms_in_force(office=office, at=NOW).pk,
                       "accommodations": ["captions", "more_time"]})  # fmt: skip
     seat = Booking.objects.get(group_session=session)
     assert seat.accommodations == ["captions", "more_time"]
