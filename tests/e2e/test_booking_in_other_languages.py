@@ -1,9 +1,10 @@
 """
-A person books in Simplified Chinese, Portuguese (Brazil), Spanish and Tagalog from start to
-finish on a phone:
+A person books in やさしい日本語 (plain Japanese), Vietnamese, Simplified Chinese, Portuguese
+(Brazil), Spanish and Tagalog from start to finish on a phone:
 they choose the language in the picker, book, confirm from the email and see their booking,
 every page and error state in that language and without a WCAG 2.2 AA violation (axe-core),
-and the email they receive is in that language too.
+and every email they receive (the link to confirm, the confirmation, the join link) is in
+that language too, from the subject to the last line.
 """
 
 import re
@@ -18,8 +19,30 @@ from tests.factories import office_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# What the person reads at each step, in each language (the picker shows its own name).
+JAPANESE_FOOTER = "このメールは送信専用です。返信はできません。"
+
+# What the person reads at each step, in each language (the picker shows its own name), and in
+# the emails: the confirmation's and the join link's subjects, and every email's last line.
 WORDS = {
+    "ja-x-easy": {
+        "picker": "やさしい日本語",
+        "book_online": "インターネットで予約する",
+        "next": "次へ（名前と連絡先）",
+        "confirm": "次へ（確認）",
+        "summary": "次のところを直してください",
+        "name_error": "名前を書いてください",
+        "job_seeker_number": "求職番号",
+        "email": "メールアドレス",
+        "phone": "電話番号",
+        "agree": "利用規約を読みました。同意します。",
+        "book": "予約する",
+        "done": "予約はまだ終わっていません",
+        "complete": "予約を終わらせる",
+        "status": "予約ができています",
+        "confirmed_subject": "予約ができました",
+        "join_subject": "オンライン相談に参加する方法",
+        "footer": "このメールには返事ができません。",
+    },
     "zh-hans": {
         "picker": "简体中文",
         "book_online": "在线预约",
@@ -35,6 +58,28 @@ WORDS = {
         "done": "您的预约尚未完成",
         "complete": "完成预约",
         "status": "已确定",
+        "confirmed_subject": "您的预约已确定",
+        "join_subject": "如何参加在线咨询",
+        "footer": "此邮件为自动发送。请勿回复。",
+    },
+    "vi": {
+        "picker": "Tiếng Việt",
+        "book_online": "Đặt lịch trực tuyến",
+        "next": "Tiếp: thông tin của bạn",
+        "confirm": "Tiếp: xác nhận",
+        "summary": "Vui lòng sửa các mục sau",
+        "name_error": "Nhập họ tên của bạn",
+        "job_seeker_number": "Số người tìm việc",
+        "email": "Địa chỉ email",
+        "phone": "Số điện thoại",
+        "agree": "Tôi đã đọc điều khoản sử dụng và đồng ý.",
+        "book": "Đặt lịch",
+        "done": "Lịch hẹn của bạn chưa hoàn tất",
+        "complete": "Hoàn tất đặt lịch",
+        "status": "Đã xác nhận",
+        "confirmed_subject": "Lịch hẹn của bạn đã được xác nhận",
+        "join_subject": "Cách tham gia buổi tư vấn trực tuyến",
+        "footer": "Email này được gửi tự động. Vui lòng không trả lời.",
     },
     "pt-br": {
         "picker": "Português (Brasil)",
@@ -51,6 +96,9 @@ WORDS = {
         "done": "Seu agendamento ainda não está concluído",
         "complete": "Concluir meu agendamento",
         "status": "Confirmado",
+        "confirmed_subject": "Seu agendamento está confirmado",
+        "join_subject": "Como participar da sua consulta on-line",
+        "footer": "Este e-mail foi enviado automaticamente. Não responda a ele.",
     },
     "es": {
         "picker": "Español",
@@ -67,6 +115,9 @@ WORDS = {
         "done": "Su reserva aún no está completa",
         "complete": "Completar mi reserva",
         "status": "Confirmada",
+        "confirmed_subject": "Su reserva está confirmada",
+        "join_subject": "Cómo unirse a su consulta en línea",
+        "footer": "Este correo se envió automáticamente. No lo responda, por favor.",
     },
     "tl": {
         "picker": "Tagalog",
@@ -83,6 +134,9 @@ WORDS = {
         "done": "Hindi pa kumpleto ang inyong booking",
         "complete": "Kumpletuhin ang aking booking",
         "status": "Kumpirmado",
+        "confirmed_subject": "Kumpirmado na ang inyong booking",
+        "join_subject": "Paano sumali sa inyong online na konsultasyon",
+        "footer": "Awtomatikong ipinadala ang email na ito. Huwag itong sagutin.",
     },
 }
 
@@ -93,10 +147,31 @@ def _verify_link(live_server) -> str:
     return live_server.url + url.split("127.0.0.1:8000", 1)[-1]
 
 
-@pytest.mark.parametrize("language", list(WORDS))
-def test_a_person_books_in_their_language_from_start_to_finish(live_server, browser_page, language):
+def _read(page, selector: str) -> str:
+    """An element's text without the readings over its kanji (ruby's <rt> in やさしい日本語)."""
+    return page.evaluate(
+        """selector => {
+          const element = document.querySelector(selector).cloneNode(true);
+          element.querySelectorAll('rt, rp').forEach(reading => reading.remove());
+          return element.textContent.trim();
+        }""",
+        selector,
+    )
+
+
+# Each language, and やさしい日本語 once more at an office that shows readings over the kanji
+# of its headings (the office's "furigana in plain Japanese").
+CASES = [(language, False) for language in WORDS] + [("ja-x-easy", True)]
+
+
+@pytest.mark.parametrize(
+    "language, ruby", CASES, ids=[f"{code}{'-ruby' if ruby else ''}" for code, ruby in CASES]
+)
+def test_a_person_books_in_their_language_from_start_to_finish(
+    live_server, browser_page, language, ruby
+):
     words = WORDS[language]
-    office = office_with(counselors=1, email_verification_minutes=60)  # booked from the email
+    office = office_with(counselors=1, email_verification_minutes=60, ruby=ruby)  # from the email
     page = browser_page
     problems = []
     page.goto(f"{live_server.url}/offices/{office.slug}/")
@@ -112,7 +187,7 @@ def test_a_person_books_in_their_language_from_start_to_finish(live_server, brow
     page.get_by_role("button", name=words["confirm"]).click()  # empty: the error state
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
-    assert words["summary"] in summary.inner_text()
+    assert words["summary"] in _read(page, ".error-summary")
     assert words["name_error"] in page.locator("#id_name_error").inner_text()
     problems += audit(page)
 
@@ -124,7 +199,9 @@ def test_a_person_books_in_their_language_from_start_to_finish(live_server, brow
     page.get_by_label(words["agree"]).check()
     problems += audit(page)
     page.get_by_role("button", name=words["book"], exact=True).click()
-    expect(page.locator("h1")).to_have_text(words["done"])
+    expect(page).to_have_url(re.compile(r"/book/done/$"))
+    assert _read(page, "h1") == words["done"]
+    assert (page.locator("h1 ruby").count() > 0) == ruby  # readings only where the office chose
     problems += audit(page)
 
     booking = Booking.objects.get()
@@ -140,3 +217,13 @@ def test_a_person_books_in_their_language_from_start_to_finish(live_server, brow
     expect(page.locator("html")).to_have_attribute("lang", language)
     problems += audit(page)
     assert problems == []
+
+    emails = {email.kind: email for email in Notification.objects.all()}  # the one booking's
+    assert set(emails) >= {"booking_created", "booking_confirmed", "meeting_issued"}
+    assert words["confirmed_subject"] in emails["booking_confirmed"].subject
+    assert words["join_subject"] in emails["meeting_issued"].subject
+    for email in emails.values():
+        assert email.language == language, email.kind
+        assert email.body_text.rstrip().endswith(words["footer"]), (email.kind, email.body_text)
+        assert f'<html lang="{language}">' in email.body_html, email.kind
+        assert JAPANESE_FOOTER not in email.body_text + email.body_html, email.kind
