@@ -61,7 +61,6 @@ STILL_ON_THE_SEED = {
     "bookings/test_find_booking.py",
     "bookings/test_links.py",
     "bookings/test_locking.py",
-    "bookings/test_meeting_sweep.py",
     "bookings/test_messages.py",
     "bookings/test_no_shows.py",
     "bookings/test_office_changes.py",
