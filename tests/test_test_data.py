@@ -73,7 +73,6 @@ STILL_ON_THE_SEED = {
     "bookings/test_retention.py",
     "bookings/test_schedule_admin.py",
     "bookings/test_staff_actions.py",
-    "bookings/test_terms_change_notice.py",
     "conferencing/test_meetings.py",
     "conferencing/test_teams.py",
     "conferencing/test_zoom_webhook.py",
