@@ -95,7 +95,6 @@ STILL_ON_THE_SEED = {
     "production/test_parameters_property.py",
     "production/test_permissions_policy.py",
     "production/test_review_inputs.py",
-    "reports/test_bench_history.py",
     "reports/test_selectors.py",
     "reports/test_views.py",
     "security/test_client_address.py",
