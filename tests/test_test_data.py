@@ -32,7 +32,6 @@ STILL_ON_THE_SEED = {
     "reports/test_seat_figures.py",
     # Landed in wave 3's second round on the seed (to convert to office_with, issue 22):
     "bookings/test_counselor_day.py",
-    "bookings/test_email_greeting.py",
     "bookings/test_story.py",
     "bookings/test_story_defects.py",
     "e2e/test_device_check_phone.py",
