@@ -39,7 +39,6 @@ STILL_ON_THE_SEED = {
     "e2e/test_schedule_blocks.py",
     "security/test_free_text_everywhere.py",
     "security/test_moves.py",
-    "security/test_no_oracles.py",
     "test_domain_errors.py",
     "accounts/test_known_devices.py",
     "accounts/test_second_factor.py",
