@@ -375,3 +375,13 @@ def threads_run(calls, *, at_once: bool = True) -> list:
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def counselor_account(office):
+    """The staff account of the office's first counselor (by id), in the Counselors group:
+    a counselor who signs in, as the seed's `<office>-counselor-1` did."""
+    from offices.roles import COUNSELORS
+
+    user = office.counselors.order_by("pk").first().user
+    user.groups.add(Group.objects.get(name=COUNSELORS))
+    return user

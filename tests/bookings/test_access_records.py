@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from bookings.models import AccessRecord
 from bookings.services.retention import personal_data_purge
-from offices.models import User
-from tests.helpers import NOW, book, jst, service
+from offices.roles import OFFICE_MANAGERS
+from tests.factories import office_with
+from tests.helpers import NOW, book, counselor_account, jst, staff
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -20,16 +21,22 @@ IPHONE = (
 )
 
 
-def test_opening_the_booking_page_or_its_calendar_writes_no_record_of_use(client, offices):
+@pytest.fixture
+def office(db):
+    """An office whose counselors confirm each request (online cancellation allowed)."""
+    return office_with(confirmation_mode="staff_approval")
+
+
+def test_opening_the_booking_page_or_its_calendar_writes_no_record_of_use(client, office):
     """A mail scanner that opens the link (a GET) must not look like the person's use."""
-    created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
+    created = book(office.services.get(), jst(2026, 11, 24, 9, 30))
     for name in ("booking-manage", "booking-calendar", "booking-cancel"):
         assert client.get(reverse(name, args=[created.manage_token])).status_code == 200
     assert AccessRecord.objects.count() == 0
 
 
-def test_an_action_is_recorded_without_the_address_or_browser(client, offices):
-    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30))
+def test_an_action_is_recorded_without_the_address_or_browser(client, office):
+    created = book(office.services.get(), jst(2026, 11, 26, 9, 30))
     response = client.post(
         reverse("booking-cancel", args=[created.manage_token]),
         {"reason": ""},
@@ -42,8 +49,8 @@ def test_an_action_is_recorded_without_the_address_or_browser(client, offices):
     assert "203.0.113" not in record.device and "iPhone" not in record.device
 
 
-def test_the_same_device_gives_the_same_pseudonym_and_another_a_different_one(offices):
-    booking = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+def test_the_same_device_gives_the_same_pseudonym_and_another_a_different_one(office):
+    booking = book(office.services.get(), jst(2026, 11, 24, 9, 30)).booking
     windows = "Mozilla/5.0 (Windows NT 10.0) Chrome/130.0 Safari/537"
     for address, agent in (("203.0.113.45", IPHONE), ("203.0.113.99", IPHONE),
                            ("198.51.100.7", windows)):  # fmt: skip
@@ -60,19 +67,19 @@ def _use(booking, **device):
     access_record(booking=booking, kind="verified", now=NOW, **{**defaults, **device})
 
 
-def test_managers_see_records_of_use_and_counselors_do_not(client, offices):
-    created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
+def test_managers_see_records_of_use_and_counselors_do_not(client, office):
+    created = book(office.services.get(), jst(2026, 11, 24, 9, 30))
     _use(created.booking)
     listing = reverse("admin:bookings_accessrecord_changelist")
-    client.force_login(User.objects.get(username="toyooka-manager"))
+    client.force_login(staff(office, OFFICE_MANAGERS, "manager"))
     assert client.get(listing).status_code == 200
-    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+    client.force_login(counselor_account(office))
     assert client.get(listing).status_code == 403
 
 
-def test_old_records_of_use_are_deleted_on_the_retention_schedule(client, offices, settings):
+def test_old_records_of_use_are_deleted_on_the_retention_schedule(client, office, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 365
-    created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
+    created = book(office.services.get(), jst(2026, 11, 24, 9, 30))
     _use(created.booking)
     _use(created.booking)
     AccessRecord.objects.filter(pk=AccessRecord.objects.first().pk).update(
@@ -82,10 +89,10 @@ def test_old_records_of_use_are_deleted_on_the_retention_schedule(client, office
     assert AccessRecord.objects.count() == 1
 
 
-def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, offices):
+def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, office):
     from terms.models import Consent
 
-    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
+    created = book(office.services.get(), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
     consent = Consent.objects.get(pk=created.booking.consent_id)
     assert consent.device_type == "iPhone / Safari"
     stored = str(Consent.objects.filter(pk=consent.pk).values().get())
@@ -93,13 +100,13 @@ def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, o
 
 
 @pytest.mark.django_db(transaction=True)
-def test_consents_given_before_keep_only_their_device_type_after_the_migration(offices):
+def test_consents_given_before_keep_only_their_device_type_after_the_migration(office):
     from django.db import IntegrityError, connection, transaction
     from django.db.migrations.executor import MigrationExecutor
 
     from terms.models import Consent
 
-    created = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
+    created = book(office.services.get(), jst(2026, 11, 26, 9, 30), user_agent=IPHONE)
     consent_id = created.booking.consent_id
     MigrationExecutor(connection).migrate([("terms", "0003_clock_fields")])
     with connection.cursor() as cursor:

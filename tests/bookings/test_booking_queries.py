@@ -5,14 +5,17 @@ other booking at the office waits for. `make bench` prints the same counts besid
 bookings per second.
 """
 
+from datetime import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from terms.selectors import terms_in_force
-from tests.helpers import NOW, book, jst, person, service
+from tests.factories import office_with
+from tests.helpers import NOW, book, jst, person
 
-# A web request at a staff-approval office (Sasebo, two counselors), the common case, by a
+# A web request at a staff-approval office (two counselors), the common case, by a
 # person new to the office, the office's setup (its day's starts, its counselors' addresses,
 # its terms) cached by the booking before. Before the lock: the lock timeout and the
 # booking's id, the day's bookings, the person's record (looked for, inserted), the
@@ -36,8 +39,11 @@ def _counts(captured) -> tuple[int, int]:
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_a_booking_holds_the_office_lock_for_a_few_queries(offices):
-    svc = service("sasebo")
+def test_a_booking_holds_the_office_lock_for_a_few_queries():
+    office = office_with(
+        confirmation_mode="staff_approval", counselors=2, hours=(time(9, 0), time(12, 0))
+    )
+    svc = office.services.get()
     start = jst(2026, 11, 26, 10, 0)
     book(
         svc,

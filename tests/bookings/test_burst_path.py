@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from bookings.exceptions import SlotTaken
 from bookings.models import Booking
 from bookings.selectors.day_load import DayLoad
-from tests.helpers import book, jst, person, service
+from tests.factories import office_with
+from tests.helpers import book, jst, person
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,13 @@ def _fill(svc) -> None:
         n += 1
 
 
-def test_a_taken_time_is_refused_before_any_write_or_lock_with_alternatives(offices):
-    svc = service("toyooka")
+def _service():
+    """A time taken by whoever asks first, at an office of two counselors who confirm."""
+    return office_with(confirmation_mode="staff_approval", counselors=2).services.get()
+
+
+def test_a_taken_time_is_refused_before_any_write_or_lock_with_alternatives():
+    svc = _service()
     _fill(svc)
     made = Booking.objects.count()
     with CaptureQueriesContext(connection) as captured, pytest.raises(SlotTaken) as refused:
@@ -45,8 +51,8 @@ def test_a_taken_time_is_refused_before_any_write_or_lock_with_alternatives(offi
     assert Booking.objects.count() == made
 
 
-def test_alternatives_of_a_time_lost_under_the_lock_are_read_after_it(offices):
-    svc = service("toyooka")
+def test_alternatives_of_a_time_lost_under_the_lock_are_read_after_it():
+    svc = _service()
     _fill(svc)
     cache.clear()  # the alternatives are read from the database, not from the cache
     # As when the last counselor was booked between the look before the lock and the lock.

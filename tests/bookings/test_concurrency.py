@@ -13,11 +13,11 @@ from django.db import connection, transaction
 from bookings.exceptions import SlotTaken
 from bookings.models import Booking
 from bookings.services import create as services
-from offices.models import Counselor
-from tests.helpers import book, jst, person, service, unguarded
+from tests.factories import office_with
+from tests.helpers import book, jst, person, unguarded
 
 ATTEMPTS = 20
-START = jst(2026, 11, 24, 9, 30)  # Toyooka, Tuesday
+START = jst(2026, 11, 24, 9, 30)  # Tuesday
 
 
 def race(svc, barrier_after_check: threading.Barrier | None = None) -> tuple[int, int, list]:
@@ -49,11 +49,9 @@ def race(svc, barrier_after_check: threading.Barrier | None = None) -> tuple[int
 
 
 @pytest.fixture
-def one_counselor(offices):
-    svc = service("toyooka")
-    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
-    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
-    return svc
+def one_counselor(db):
+    """An office of one counselor, who confirms each request."""
+    return office_with(confirmation_mode="staff_approval", counselors=1).services.get()
 
 
 @pytest.mark.postgres
@@ -97,18 +95,17 @@ def test_the_exclusion_constraint_alone_refuses_an_overlapping_insert(one_counse
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_database_refuses_an_overlap_with_a_phone_session_by_the_constraints_name(
-    offices,
-):
+def test_the_database_refuses_an_overlap_with_a_phone_session_by_the_constraints_name():
     """A session switched to phone keeps its counselor's time, down to the constraint."""
     from django.db import IntegrityError
 
     from bookings.models import OVERLAP_CONSTRAINT, is_overlap_violation
 
-    first = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+    svc = office_with(confirmation_mode="staff_approval", counselors=2).services.get()
+    first = book(svc, jst(2026, 11, 26, 9, 30)).booking
     Booking.objects.filter(pk=first.pk).update(status="switched_to_phone")
     second = book(
-        service("kawagoe"), jst(2026, 11, 26, 10, 0),
+        svc, jst(2026, 11, 26, 10, 0),
         data=person(email="b@example.jp", job_seeker_number="22222-2222222"),
     ).booking  # fmt: skip
     second.counselor_id, second.start = first.counselor_id, first.start

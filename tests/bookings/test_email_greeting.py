@@ -17,9 +17,9 @@ from django.utils import translation
 from bookings.emails.applicant import booking_message, booking_template
 from bookings.models import Booking, BookingChange
 from bookings.state import EmailKind
-from offices.models import Office
 from terms.selectors import terms_in_force
-from tests.helpers import NOW, book, jst, person, service
+from tests.factories import office_with
+from tests.helpers import NOW, book, jst, person
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +41,22 @@ def visible_text(html: str) -> str:
     return "\n".join(line.strip() for line in body.splitlines() if line.strip())
 
 
+def kawagoe():
+    """An office named ハローワーク川越 whose counselors confirm each request."""
+    return office_with(
+        name="ハローワーク川越", name_en="Hello Work Kawagoe", confirmation_mode="staff_approval"
+    )
+
+
 def applicant_templates() -> list[str]:
     names = {path.stem for path in TEMPLATES.glob("*.txt") if not path.stem.startswith("_")}
     return sorted(names - STAFF_ONLY)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_api_booking_for_any_address_opens_with_the_offices_line_not_the_name(client, offices):
+def test_an_api_booking_for_any_address_opens_with_the_offices_line_not_the_name(client):
     """The finding replayed: a booking sent to the API with a phishing line as the name."""
-    office = Office.objects.get(slug="kawagoe")
+    office = kawagoe()
     body = {
         "start": jst(2026, 11, 26, 9, 30).isoformat(),
         **person(name=NAME, email="anyone@example.jp"),
@@ -57,7 +64,7 @@ def test_an_api_booking_for_any_address_opens_with_the_offices_line_not_the_name
         "agree_terms": True,
     }
     response = client.post(
-        "/api/v1/offices/kawagoe/bookings", json.dumps(body), content_type="application/json"
+        f"/api/v1/offices/{office.slug}/bookings", json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 201, response.content
     sent = [m for m in mail.outbox if m.to == ["anyone@example.jp"]]
@@ -70,8 +77,10 @@ def test_an_api_booking_for_any_address_opens_with_the_offices_line_not_the_name
 
 
 @pytest.mark.parametrize("kind", list(EmailKind))
-def test_every_booking_email_kind_opens_with_the_offices_line(offices, kind):
-    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), data=person(name=NAME)).booking
+def test_every_booking_email_kind_opens_with_the_offices_line(kind):
+    booking = book(
+        kawagoe().services.get(), jst(2026, 11, 26, 9, 30), data=person(name=NAME)
+    ).booking
     occurrence = ""
     if kind in (EmailKind.CHANGE_REQUESTED, EmailKind.CHANGE_DECLINED):
         change = BookingChange.objects.create(

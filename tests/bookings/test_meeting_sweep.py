@@ -5,14 +5,17 @@ from datetime import timedelta
 from bookings.models import Booking, BookingStatus
 from bookings.services.meetings import meetings_sweep
 from conferencing.models import OnlineMeeting
-from tests.helpers import NOW, book, jst, service
+from tests.factories import office_with
+from tests.helpers import NOW, book, jst
 
 
 def test_the_sweep_finds_confirmed_bookings_without_a_meeting_and_cancelled_ones_with_one(
-    offices,
+    db,
 ):
-    confirmed = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
-    cancelled = book(service("toyooka"), jst(2026, 11, 24, 10, 30)).booking
+    # Bookings at a Zoom office whose counselors confirm each request.
+    svc = office_with(platform="zoom", confirmation_mode="staff_approval").services.get()
+    confirmed = book(svc, jst(2026, 11, 24, 9, 30)).booking
+    cancelled = book(svc, jst(2026, 11, 24, 10, 30)).booking
     Booking.objects.filter(pk=confirmed.pk).update(status=BookingStatus.CONFIRMED)
     Booking.objects.filter(pk=cancelled.pk).update(status=BookingStatus.CANCELLED)
     OnlineMeeting.objects.create(

@@ -1,26 +1,41 @@
 """
-Sasebo's rule: an employer whose terms changed since booking agrees again before the
-session, on their booking page (the join link waits) or as stated in the session.
+Sasebo's rule, for every office that takes employers' bookings: an employer whose terms
+changed since booking agrees again before the session, on their booking page (the join
+link waits) or as stated in the session.
 """
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from bookings.services.staff import booking_confirm
 from common import clock
-from offices.models import User
+from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from terms.models import Consent
 from terms.services import terms_publish, terms_version_create
-from tests.helpers import LINKS, NOW, book, email_checked, jst, person, service
+from tests.factories import office_with
+from tests.helpers import LINKS, NOW, book, email_checked, jst, person, staff
 
 WED = jst(2026, 11, 25, 10, 0)
 
 
 @pytest.fixture
-def employer_booking(offices, frozen):
-    counselor = User.objects.get(username="sasebo-counselor-1")
+def office(db):
+    """An office that takes employers' bookings, its counselor confirming each request."""
+    return office_with(employers_may_book=True, confirmation_mode="staff_approval")
+
+
+@pytest.fixture
+def counselor(office):
+    user = office.counselors.get().user
+    user.groups.add(Group.objects.get(name=COUNSELORS))
+    return user
+
+
+@pytest.fixture
+def employer_booking(office, counselor, frozen):
     created = book(
-        service("sasebo", "weekday"), WED,
+        office.services.get(), WED,
         data=person(kind="employer", company_name="株式会社サンプル", job_seeker_number=""),
     )  # fmt: skip
     booking_confirm(booking=email_checked(created.booking), by=counselor, now=clock.now())
@@ -28,10 +43,10 @@ def employer_booking(offices, frozen):
 
 
 @pytest.fixture
-def new_terms(offices, frozen):
-    manager = User.objects.get(username="sasebo-manager")
+def new_terms(office, frozen):
+    manager = staff(office, OFFICE_MANAGERS, "manager")
     draft = terms_version_create(
-        office=offices["sasebo"], by=manager, version="2026-11-22", title="改定",
+        office=office, by=manager, version="2026-11-22", title="改定",
         body="新しい本文", change_summary="録画の扱いを明確にしました",
     )  # fmt: skip
     return terms_publish(terms_version=draft, by=manager, effective_from=None, now=NOW)
@@ -55,8 +70,9 @@ def test_the_employer_agrees_on_their_page_before_the_join_link_shows(
     assert 'name="agree_terms"' not in client.get(url).content.decode()
 
 
-def test_the_counselor_records_agreement_stated_in_the_session(client, employer_booking, new_terms):
-    counselor = User.objects.get(username="sasebo-counselor-1")
+def test_the_counselor_records_agreement_stated_in_the_session(
+    client, counselor, employer_booking, new_terms
+):
     client.force_login(counselor)
     schedule = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-25"})
     assert "新しい利用規約への同意が必要" in schedule.content.decode()
@@ -70,8 +86,8 @@ def test_the_counselor_records_agreement_stated_in_the_session(client, employer_
     assert "新しい利用規約への同意が必要" not in schedule.content.decode()
 
 
-def test_job_seekers_are_not_asked_again_before_the_session(client, offices, frozen, new_terms):
-    created = book(service("sasebo", "weekday"), WED)
+def test_job_seekers_are_not_asked_again_before_the_session(client, office, frozen, new_terms):
+    created = book(office.services.get(), WED)
     page = client.get(reverse("booking-manage", args=[created.manage_token])).content.decode()
     assert 'name="agree_terms"' not in page
 

@@ -8,22 +8,27 @@ from django.core import mail
 from bookings.services.reminders import bookings_send_reminders
 from bookings.services.staff import booking_confirm
 from notifications.models import Notification
-from tests.factories import UserFactory
-from tests.helpers import NOW, book, email_checked, jst, service
+from tests.factories import UserFactory, office_with
+from tests.helpers import NOW, book, email_checked, jst
 
 pytestmark = pytest.mark.django_db
 
 
-def confirmed(slug, start):
-    booking = book(service(slug), start).booking
+def approving(**rules):
+    """The service of an office open on weekdays whose counselors confirm each request."""
+    return office_with(confirmation_mode="staff_approval", **rules).services.get()
+
+
+def confirmed(svc, start):
+    booking = book(svc, start).booking
     booking_confirm(booking=email_checked(booking), by=UserFactory(is_superuser=True), now=NOW)
     return booking
 
 
 def test_day_before_reminder_goes_on_the_previous_business_day_at_ten_once(
-    offices, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
-    confirmed("kawagoe", jst(2026, 11, 26, 9, 30))  # Thursday
+    confirmed(approving(), jst(2026, 11, 26, 9, 30))  # Thursday
     with django_capture_on_commit_callbacks(execute=True):
         assert bookings_send_reminders(now=jst(2026, 11, 25, 9, 59)) == 0
         assert bookings_send_reminders(now=jst(2026, 11, 25, 10, 0)) == 1
@@ -37,18 +42,18 @@ def test_day_before_reminder_goes_on_the_previous_business_day_at_ten_once(
     assert reminder and "2026年11月26日(木) 9:30〜10:00" in reminder[-1].body
 
 
-def test_a_monday_session_is_reminded_on_friday_skipping_the_weekend(offices):
-    confirmed("toyooka", jst(2026, 11, 30, 9, 30))  # Monday
+def test_a_monday_session_is_reminded_on_friday_skipping_the_weekend():
+    confirmed(approving(), jst(2026, 11, 30, 9, 30))  # Monday
     assert bookings_send_reminders(now=jst(2026, 11, 27, 9, 59)) == 0
     assert bookings_send_reminders(now=jst(2026, 11, 27, 10, 0)) == 1
 
 
 def test_the_short_reminder_comes_thirty_minutes_before_with_the_join_link(
-    offices, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
     start = jst(2026, 11, 24, 9, 30)
     with django_capture_on_commit_callbacks(execute=True):
-        booking = confirmed("toyooka", start)
+        booking = confirmed(approving(platform="zoom"), start)
     with django_capture_on_commit_callbacks(execute=True):
         bookings_send_reminders(now=start - timedelta(minutes=31))
         assert Notification.objects.filter(kind="reminder_soon").count() == 0
@@ -61,21 +66,23 @@ def test_the_short_reminder_comes_thirty_minutes_before_with_the_join_link(
     assert meeting_for(booking).host_url not in soon.body_text
 
 
-def test_cancelled_and_requested_bookings_are_not_reminded(offices):
-    book(service("kawagoe"), jst(2026, 11, 26, 9, 30))  # requested, never confirmed
+def test_cancelled_and_requested_bookings_are_not_reminded():
+    book(approving(), jst(2026, 11, 26, 9, 30))  # requested, never confirmed
     assert bookings_send_reminders(now=jst(2026, 11, 25, 10, 0)) == 0
 
 
 def test_a_booking_made_the_afternoon_before_brings_no_reminder_on_top(
-    offices, frozen, django_capture_on_commit_callbacks
+    frozen, django_capture_on_commit_callbacks
 ):
     """Issue 26 (minor): the ordinary path of a booking made after the day-before reminder's
     hour sent four emails in five minutes (the email check, confirmed, the meeting link,
     the reminder at once). The reminder says nothing the confirmation did not."""
     frozen.move_to(jst(2026, 11, 24, 14, 0))  # Tuesday afternoon
-    start = jst(2026, 11, 25, 9, 30)  # Wednesday morning, Toyooka
+    start = jst(2026, 11, 25, 9, 30)  # Wednesday morning
+    # A Zoom office that takes bookings until the day before.
+    svc = approving(platform="zoom", lead_time_days=1, lead_time_unit="calendar_days")
     with django_capture_on_commit_callbacks(execute=True):
-        booking = book(service("toyooka"), start, now=jst(2026, 11, 24, 14, 0)).booking
+        booking = book(svc, start, now=jst(2026, 11, 24, 14, 0)).booking
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = booking_confirm(
             booking=email_checked(booking), by=UserFactory(is_superuser=True),

@@ -6,7 +6,7 @@ counselor's time, so this test can fail.
 """
 
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -14,20 +14,20 @@ from django.db import connection
 from bookings.exceptions import SlotTaken
 from bookings.models import ACTIVE_STATUSES, Booking
 from bookings.services import reschedule
-from offices.models import Counselor, Office
-from tests.helpers import NOW, book, jst, person, service, unguarded
+from offices.models import Counselor
+from tests.factories import office_with
+from tests.helpers import NOW, book, jst, person, unguarded
 
 MOVERS = 6
-TARGET = jst(2026, 11, 26, 15, 0)  # Kawagoe, Thursday
+TARGET = jst(2026, 11, 26, 15, 0)  # Thursday
 
 
 @pytest.fixture
-def bookings_to_move(offices):
+def bookings_to_move(db):
     """One counselor; six people booked at six different times, all confirmed at once."""
-    Office.objects.filter(slug="kawagoe").update(confirmation_mode="instant")
-    svc = service("kawagoe")
-    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
-    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
+    svc = office_with(
+        confirmation_mode="instant", counselors=1, hours=(time(9, 30), time(16, 0))
+    ).services.get()
     times = [jst(2026, 11, 26, 9, 30) + timedelta(minutes=30 * n) for n in range(5)]
     times.append(jst(2026, 11, 26, 13, 0))
     return [

@@ -8,16 +8,19 @@ from bookings.services.staff import booking_confirm
 from bookings.services.terms_changes import terms_change_notify
 from notifications.models import Notification
 from terms.services import terms_publish, terms_version_create
-from tests.factories import UserFactory
-from tests.helpers import NOW, book, email_checked, jst, person, service
+from tests.factories import TermsVersionFactory, UserFactory, office_with
+from tests.helpers import NOW, book, email_checked, jst, person
 
 pytestmark = pytest.mark.django_db
 
 
 def test_only_people_with_upcoming_confirmed_bookings_and_old_consent_are_told(
-    offices, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
-    svc = service("kawagoe")
+    # An office whose counselors confirm each request, its terms "v1" in force.
+    office = office_with(confirmation_mode="staff_approval", terms=False)
+    TermsVersionFactory(office=office, version="v1")
+    svc = office.services.get()
     staff = UserFactory(office=svc.office, is_superuser=True)
     confirmed = book(svc, jst(2026, 11, 26, 9, 30)).booking
     booking_confirm(booking=email_checked(confirmed), by=staff, now=NOW)

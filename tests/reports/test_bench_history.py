@@ -1,5 +1,7 @@
 """`make bench`'s history: drawn as the booking path would leave it, and read by the figures."""
 
+from datetime import time
+
 import pytest
 
 from bookings.models import Booking, BookingEvent, BookingStatus
@@ -9,11 +11,15 @@ from reports.benchdata import history_exists, history_window, seed_history
 from reports.figures import Outcome
 from reports.periods import Period
 from reports.selectors import dashboard_figures
+from tests.factories import office_with
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_small_history_is_seeded_with_events_and_every_outcome(offices):
+def test_a_small_history_is_seeded_with_events_and_every_outcome():
+    # Offices whose counselors confirm each request (so some are declined), open weekdays.
+    office_with(confirmation_mode="staff_approval")
+    office_with(confirmation_mode="staff_approval", hours=(time(13, 0), time(16, 0)))
     now = clock.now()
     seeded = seed_history(now=now, target=3000, out=lambda line: None)
     assert history_exists()

@@ -9,9 +9,10 @@ import pytest
 from django.test import override_settings
 
 from common.http import client_address
-from offices.models import Office, User
+from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from terms.selectors import terms_in_force
-from tests.helpers import NOW, person
+from tests.factories import office_with
+from tests.helpers import NOW, person, staff
 
 PROXY = "10.0.0.1"
 PAST = "2026-11-20T09:30:00+09:00"  # books nothing: 409, but counts toward the rate limit
@@ -50,44 +51,55 @@ def test_client_address_believes_only_trusted_proxies(remote, forwarded, proxies
     )
 
 
-def _post(client, *, remote, forwarded=None, **overrides):
-    office_terms = terms_in_force(office=Office.objects.get(slug="kawagoe"), at=NOW)
+@pytest.fixture
+def office(db):
+    return office_with()
+
+
+def _post(client, office, *, remote, forwarded=None, **overrides):
+    office_terms = terms_in_force(office=office, at=NOW)
     body = {"start": PAST, **person(), "terms_version": office_terms.pk, "agree_terms": True}
     body.update(overrides)
     extra = {"REMOTE_ADDR": remote}
     if forwarded:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return client.post(
-        "/api/v1/offices/kawagoe/bookings", json.dumps(body), content_type="application/json",
+        f"/api/v1/offices/{office.slug}/bookings", json.dumps(body), content_type="application/json",
         **extra,
     )  # fmt: skip
 
 
 @pytest.mark.django_db
 @override_settings(TRUSTED_PROXIES=[PROXY], RATE_LIMIT_BOOKING="10/m")
-def test_behind_the_proxy_one_visitor_does_not_use_up_the_limit_for_everyone(client, offices):
+def test_behind_the_proxy_one_visitor_does_not_use_up_the_limit_for_everyone(client, office):
     for n in range(10):
-        response = _post(client, remote=PROXY, forwarded="198.51.100.1",
+        response = _post(client, office, remote=PROXY, forwarded="198.51.100.1",
                          job_seeker_number=f"12345-{n:07d}")  # fmt: skip
         assert response.status_code == 409
-    assert _post(client, remote=PROXY, forwarded="198.51.100.1",
+    assert _post(client, office, remote=PROXY, forwarded="198.51.100.1",
                  job_seeker_number="12345-7654321").status_code == 429  # fmt: skip
     # Another visitor through the same proxy is not limited by the first one.
-    other = _post(client, remote=PROXY, forwarded="198.51.100.2",
+    other = _post(client, office, remote=PROXY, forwarded="198.51.100.2",
                   job_seeker_number="12345-7654321")  # fmt: skip
     assert other.status_code == 409
 
 
 @pytest.mark.django_db
 @override_settings(TRUSTED_PROXIES=[PROXY], RATE_LIMIT_BOOKING="10/m")
-def test_a_spoofed_forwarding_header_does_not_escape_the_limit(client, offices):
+def test_a_spoofed_forwarding_header_does_not_escape_the_limit(client, office):
     for n in range(10):
-        response = _post(client, remote="203.0.113.5", forwarded=f"198.51.100.{n}",
+        response = _post(client, office, remote="203.0.113.5", forwarded=f"198.51.100.{n}",
                          job_seeker_number=f"12345-{n:07d}")  # fmt: skip
         assert response.status_code == 409
-    spoofed = _post(client, remote="203.0.113.5", forwarded="198.51.100.77",
+    spoofed = _post(client, office, remote="203.0.113.5", forwarded="198.51.100.77",
                     job_seeker_number="12345-7654321")  # fmt: skip
     assert spoofed.status_code == 429
+
+
+def staff_accounts(office) -> list[str]:
+    """Five staff accounts' usernames (counselors and a manager) to guess passwords for."""
+    roles = [COUNSELORS, COUNSELORS, OFFICE_MANAGERS, COUNSELORS, COUNSELORS]
+    return [staff(office, role, f"guessed-{n}").username for n, role in enumerate(roles)]
 
 
 def _login(client, username, password, **extra):
@@ -96,14 +108,13 @@ def _login(client, username, password, **extra):
 
 @pytest.mark.django_db
 @override_settings(TRUSTED_PROXIES=[PROXY], STAFF_LOCKOUT_ADDRESS_LIMIT=5)
-def test_login_guessing_is_limited_per_address_across_usernames(client, offices):
-    users = ["kawagoe-counselor-1", "kawagoe-counselor-2", "kawagoe-manager", "sasebo-manager",
-             "sasebo-counselor-1"]  # fmt: skip
+def test_login_guessing_is_limited_per_address_across_usernames(client, office):
+    users = staff_accounts(office)
     for username in users:
         response = _login(client, username, "wrong", REMOTE_ADDR=PROXY,
                           HTTP_X_FORWARDED_FOR="198.51.100.1")  # fmt: skip
     assert response.status_code == 429
-    target = User.objects.get(username="toyooka-manager")
+    target = staff(office_with(), OFFICE_MANAGERS, "other-manager")
     target.set_password("correct horse battery staple")
     target.save()
     # The guessing address cannot go on with the next username.
@@ -118,14 +129,13 @@ def test_login_guessing_is_limited_per_address_across_usernames(client, offices)
 
 @pytest.mark.django_db
 @override_settings(TRUSTED_PROXIES=[PROXY], STAFF_LOCKOUT_ADDRESS_LIMIT=5)
-def test_a_spoofed_header_neither_escapes_nor_causes_a_login_lockout(client, offices):
+def test_a_spoofed_header_neither_escapes_nor_causes_a_login_lockout(client, office):
     """Spraying usernames from one address, each try naming another address in the header."""
-    users = ["kawagoe-counselor-1", "kawagoe-counselor-2", "kawagoe-manager", "sasebo-manager",
-             "sasebo-counselor-1"]  # fmt: skip
+    users = staff_accounts(office)
     for n, username in enumerate(users):
         _login(client, username, "wrong", REMOTE_ADDR="203.0.113.5",
                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")  # fmt: skip
-    target = User.objects.get(username="toyooka-manager")
+    target = staff(office_with(), OFFICE_MANAGERS, "other-manager")
     target.set_password("correct horse battery staple")
     target.save()
     escaped = _login(client, target.username, "correct horse battery staple",

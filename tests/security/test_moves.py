@@ -22,18 +22,46 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import User
-from tests.factories import office_with
-from tests.helpers import NOW, book, delivered, email_checked, jst, manage_token, person, service
+from tests.factories import OpeningHoursFactory, office_with
+from tests.helpers import (
+    NOW,
+    book,
+    counselor_account,
+    delivered,
+    email_checked,
+    jst,
+    manage_token,
+    person,
+    service,
+)  # fmt: skip
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe, Thursday: two counselors, staff approval
+THU = jst(2026, 11, 26, 9, 30)  # Thursday at Kawagoe (below): two counselors, staff approval
 TIMES = [jst(2026, 11, 26, h, m) for h, m in ((10, 0), (10, 30), (11, 0), (11, 30),
                                                 (13, 0), (13, 30), (14, 0), (14, 30))]  # fmt: skip
 
 
+@pytest.fixture
+def kawagoe(db):
+    """ハローワーク川越 as the findings met it: two counselors (with email addresses) who
+    confirm each request, two business days ahead, open weekdays 9:30-12:00 and 13:00-16:00."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", counselors=2,
+        lead_time_days=2, lead_time_unit="business_days",
+    )  # fmt: skip
+    for weekday in range(5):
+        OpeningHoursFactory(
+            service=office.services.get(), weekday=weekday, start=time(13), end=time(16)
+        )
+    for n, each in enumerate(office.counselors.order_by("pk")):
+        User.objects.filter(pk=each.user_id).update(email=f"counselor{n}@example.invalid")
+    return office
+
+
 def counselor() -> User:
-    return User.objects.get(username="kawagoe-counselor-1")
+    return counselor_account(service("kawagoe").office)
 
 
 def confirmed(start=THU, **data) -> Booking:
@@ -47,7 +75,7 @@ def change(client, booking, start):
 
 
 def test_eight_change_requests_make_one_pending_change_and_tell_the_counselors_once(
-    client, offices
+    client, kawagoe
 ):
     booking = confirmed()
     Notification.objects.all().delete()
@@ -68,7 +96,7 @@ def test_eight_change_requests_make_one_pending_change_and_tell_the_counselors_o
     assert "11:00" in latest.body_text  # the time asked for last
 
 
-def test_the_limit_is_per_day_and_a_setting(client, offices, frozen):
+def test_the_limit_is_per_day_and_a_setting(client, kawagoe, frozen):
     booking = confirmed()
     for start in TIMES[:3]:
         assert change(client, booking, start).status_code == 302
@@ -79,7 +107,7 @@ def test_the_limit_is_per_day_and_a_setting(client, offices, frozen):
     assert change(client, booking, TIMES[4]).status_code == 302
 
 
-def test_the_database_holds_one_pending_change_per_booking(offices):
+def test_the_database_holds_one_pending_change_per_booking(kawagoe):
     booking = confirmed()
     fields = {"booking": booking, "office_id": booking.office_id, "from_start": booking.start,
               "from_end": booking.end, "to_start": TIMES[0], "to_end": TIMES[1],
@@ -89,7 +117,7 @@ def test_the_database_holds_one_pending_change_per_booking(offices):
         BookingChange.objects.create(**fields)
 
 
-def test_a_move_never_gives_one_address_two_times_at_once(client, offices):
+def test_a_move_never_gives_one_address_two_times_at_once(client, kawagoe):
     """One address held 09:30 with two counselors after a move."""
     first = confirmed(THU)
     second = book(service("kawagoe"), TIMES[0]).booking  # the same address, requested
@@ -127,7 +155,7 @@ def pending_change(booking, to_start) -> BookingChange:
 
 @override_settings(BOOKING_MAX_UPCOMING_PER_PERSON=5)  # the overlap is tested, not the cap
 def test_a_counselors_proposal_or_confirmed_change_never_gives_one_address_two_times(
-    client, offices
+    client, kawagoe
 ):
     confirmed(THU)
     request = email_checked(book(service("kawagoe"), TIMES[0]).booking)
@@ -144,7 +172,7 @@ def test_a_counselors_proposal_or_confirmed_change_never_gives_one_address_two_t
     assert other.start == TIMES[1] and change_asked.status == BookingChange.Status.PENDING
 
 
-def test_a_record_barred_for_its_no_shows_moves_nothing(client, offices):
+def test_a_record_barred_for_its_no_shows_moves_nothing(client, kawagoe):
     """Moves check the no-show bar as a new booking online does (issue 23): the person's
     change, a counselor's proposal, a counselor confirming a change the person asked for."""
     booking = confirmed(THU)
@@ -187,7 +215,7 @@ def test_moves_never_take_a_day_past_its_cap_of_unconfirmed_holds(client):
     assert waiting.count() == 4
 
 
-def test_a_move_passes_the_lead_time_and_the_hours(client, offices):
+def test_a_move_passes_the_lead_time_and_the_hours(client, kawagoe):
     booking = confirmed()
     for start in (jst(2026, 11, 24, 10, 0), jst(2026, 11, 26, 18, 0), jst(2026, 11, 29, 10, 0)):
         answer = change(client, booking, start)  # inside the lead time; after hours; Sunday

@@ -18,38 +18,45 @@ from bookings.models import Booking, BookingEvent, BookingStatus
 from bookings.services.links import booking_link_issue
 from bookings.state import Reason
 from notifications.models import Notification
-from offices.models import Office
 from terms.selectors import terms_in_force
-from tests.helpers import NOW, delivered, email_checked, jst, person
+from tests.factories import office_with
+from tests.helpers import NOW, counselor_account, delivered, email_checked, jst, person
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe: two counselors, requests held for a counselor
+THU = jst(2026, 11, 26, 9, 30)  # two counselors, requests held for a counselor
 FRI = jst(2026, 11, 27, 9, 30)
 VICTIM = person(name="川越 花子", email="hanako@example.jp", job_seeker_number="12345-7654321")
 
 
-def api_book(client, start, data, slug="kawagoe", address="192.0.2.10"):
-    office = Office.objects.get(slug=slug)
+@pytest.fixture
+def office():
+    """ハローワーク川越 as these findings met it: two counselors who confirm each request."""
+    return office_with(
+        name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", counselors=2,
+    )  # fmt: skip
+
+
+def api_book(client, office, start, data, address="192.0.2.10"):
     body = {
         "start": start.isoformat(), **data, "agree_terms": True,
         "terms_version": terms_in_force(office=office, at=NOW).pk,
     }  # fmt: skip
     return client.post(
-        f"/api/v1/offices/{slug}/bookings", json.dumps(body), content_type="application/json",
+        f"/api/v1/offices/{office.slug}/bookings", json.dumps(body), content_type="application/json",
         REMOTE_ADDR=address,
     )  # fmt: skip
 
 
-def holds(client, start, data, address="192.0.2.10") -> Booking:
+def holds(client, office, start, data, address="192.0.2.10") -> Booking:
     """A booking the person made, confirmed from its email, and a counselor confirmed."""
     from bookings.services.staff import booking_confirm
-    from offices.models import User
 
-    response = api_book(client, start, data, address=address)
+    response = api_book(client, office, start, data, address=address)
     assert response.status_code == 201, response.content
     booking = Booking.objects.get(reference=response.json()["reference"])
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(office)
     return booking_confirm(booking=email_checked(booking), by=counselor, now=NOW)
 
 
@@ -64,63 +71,65 @@ def open_email_link(client, booking):
     return client.post(f"/verify/{token}/")
 
 
-def test_the_api_answers_the_same_for_an_address_that_holds_the_time(client, offices):
-    holds(client, THU, VICTIM)
+def test_the_api_answers_the_same_for_an_address_that_holds_the_time(client, office):
+    holds(client, office, THU, VICTIM)
     # Kawagoe has two counselors: the address holds one at 09:30, the other is free.
-    fresh = api_book(client, FRI, person(email="someone@example.jp"), address="192.0.2.20")
-    probe = api_book(client, THU, VICTIM, address="192.0.2.30")
+    fresh = api_book(client, office, FRI, person(email="someone@example.jp"), address="192.0.2.20")
+    probe = api_book(client, office, THU, VICTIM, address="192.0.2.30")
     assert shape(probe) == shape(fresh) == (201, shape(fresh)[1], "requested", None)
     assert "already_booked" not in probe.content.decode()
     assert "すでに予約" not in probe.content.decode()
 
 
-def test_the_api_answers_the_same_for_an_address_at_the_cap(client, offices):
-    holds(client, THU, VICTIM)
-    holds(client, FRI, VICTIM)
+def test_the_api_answers_the_same_for_an_address_at_the_cap(client, office):
+    holds(client, office, THU, VICTIM)
+    holds(client, office, FRI, VICTIM)
     fresh = api_book(
-        client, FRI + timedelta(hours=1), person(email="x@example.jp"), address="192.0.2.20"
+        client, office, FRI + timedelta(hours=1), person(email="x@example.jp"), address="192.0.2.20"
     )
-    probe = api_book(client, FRI + timedelta(hours=2), VICTIM, address="192.0.2.30")
+    probe = api_book(client, office, FRI + timedelta(hours=2), VICTIM, address="192.0.2.30")
     assert shape(probe) == shape(fresh)
     assert "limit_reached" not in probe.content.decode()
     assert "2 件" not in probe.content.decode() and "これ以上" not in probe.content.decode()
 
 
-def book_on_the_site(client, start, data):
+def book_on_the_site(client, office, start, data):
     response = client.post(
-        reverse("booking-details", args=["kawagoe"]),
-        {"service": "counseling", "start": start.isoformat(), **data},
+        reverse("booking-details", args=[office.slug]),
+        {"service": office.services.get().slug, "start": start.isoformat(), **data},
     )
     assert response.status_code == 302, response.content.decode()[:500]
-    page = client.get(reverse("booking-confirm", args=["kawagoe"])).content.decode()
+    page = client.get(reverse("booking-confirm", args=[office.slug])).content.decode()
     terms = page.split('name="terms_version" value="')[1].split('"')[0]
     return client.post(
-        reverse("booking-confirm", args=["kawagoe"]),
+        reverse("booking-confirm", args=[office.slug]),
         {"terms_version": terms, "agree_terms": "on"},
         follow=True,
     )
 
 
 def test_the_web_form_answers_the_same_for_an_address_that_holds_the_time_or_the_cap(
-    client, offices, django_user_model
+    client, office, django_user_model
 ):
     from django.test import Client
 
-    holds(client, THU, VICTIM)
-    holds(client, FRI, VICTIM)
-    fresh = book_on_the_site(Client(), THU + timedelta(hours=2), person(email="x@example.jp"))
+    holds(client, office, THU, VICTIM)
+    holds(client, office, FRI, VICTIM)
+    fresh = book_on_the_site(
+        Client(), office, THU + timedelta(hours=2), person(email="x@example.jp")
+    )
     for start in (THU, FRI + timedelta(hours=1)):  # the time it holds; a third booking
-        probe = book_on_the_site(Client(), start, VICTIM)
+        probe = book_on_the_site(Client(), office, start, VICTIM)
         assert probe.redirect_chain[-1][0] == fresh.redirect_chain[-1][0]
-        assert probe.redirect_chain[-1][0] == reverse("booking-done", args=["kawagoe"])
+        assert probe.redirect_chain[-1][0] == reverse("booking-done", args=[office.slug])
         html = probe.content.decode()
         for told in ("すでに予約", "これ以上予約", "2 件まで", "上限"):
             assert told not in html
 
 
-def test_the_owner_learns_of_the_double_booking_when_opening_the_email_link(client, offices):
-    first = holds(client, THU, VICTIM)
-    probe = api_book(client, THU, VICTIM, address="192.0.2.30")
+def test_the_owner_learns_of_the_double_booking_when_opening_the_email_link(client, office):
+    first = holds(client, office, THU, VICTIM)
+    probe = api_book(client, office, THU, VICTIM, address="192.0.2.30")
     second = Booking.objects.get(reference=probe.json()["reference"])
     page = open_email_link(client, second)
     assert page.status_code == 409
@@ -135,10 +144,10 @@ def test_the_owner_learns_of_the_double_booking_when_opening_the_email_link(clie
     assert email.body_text.splitlines()[0] == "ハローワーク川越からのお知らせです。"
 
 
-def test_the_owner_learns_of_the_cap_when_opening_the_email_link(client, offices):
-    holds(client, THU, VICTIM)
-    holds(client, FRI, VICTIM)
-    probe = api_book(client, FRI + timedelta(hours=2), VICTIM, address="192.0.2.30")
+def test_the_owner_learns_of_the_cap_when_opening_the_email_link(client, office):
+    holds(client, office, THU, VICTIM)
+    holds(client, office, FRI, VICTIM)
+    probe = api_book(client, office, FRI + timedelta(hours=2), VICTIM, address="192.0.2.30")
     third = Booking.objects.get(reference=probe.json()["reference"])
     page = open_email_link(client, third)
     assert page.status_code == 409 and "（2 件）" in page.content.decode()
@@ -148,10 +157,12 @@ def test_the_owner_learns_of_the_cap_when_opening_the_email_link(client, offices
     assert "（2 件）" in email.body_text and "取り消" in email.body_text
 
 
-def test_holds_a_stranger_made_with_the_address_never_count_against_its_owner(client, offices):
+def test_holds_a_stranger_made_with_the_address_never_count_against_its_owner(client, office):
     for n, start in enumerate((THU, FRI, FRI + timedelta(hours=1))):  # never confirmed
-        assert api_book(client, start, VICTIM, address=f"192.0.2.{40 + n}").status_code == 201
-    own = api_book(client, THU + timedelta(hours=1), VICTIM, address="192.0.2.30")
+        assert (
+            api_book(client, office, start, VICTIM, address=f"192.0.2.{40 + n}").status_code == 201
+        )
+    own = api_book(client, office, THU + timedelta(hours=1), VICTIM, address="192.0.2.30")
     booking = Booking.objects.get(reference=own.json()["reference"])
     assert open_email_link(client, booking).status_code == 302
     booking.refresh_from_db()
