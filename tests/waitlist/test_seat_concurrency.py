@@ -54,11 +54,15 @@ def _two_offers_of_one_seat():
     # Freed without the signal, so that no matching runs here.
     Booking.objects.filter(pk=env.seats[0].pk).update(status=BookingStatus.CANCELLED)
     session = env.session
+    times = {"start": session.start, "end": session.end}
     offers = [
         WaitlistOffer.objects.create(
-            entry=entry, office=env.office, service=env.service, start=session.start,
-            end=session.end, expires_at=NOW + timedelta(minutes=30),
-        )  # fmt: skip
+            entry=entry,
+            office=env.office,
+            service=env.service,
+            expires_at=NOW + timedelta(minutes=30),
+            **times,
+        )
         for entry in (first, second)
     ]
     WaitlistEntry.objects.update(status=EntryStatus.OFFERED)

@@ -134,3 +134,16 @@ def test_staff_see_the_sessions_waitlist_beside_its_seats_and_give_more_seats(
     env.session.refresh_from_db()
     assert env.session.capacity == 3
     assert WaitlistOffer.objects.filter(entry__name="待機 1", status=OfferStatus.OPEN).exists()
+
+
+def test_the_apis_session_full_names_the_waitlist_where_the_service_keeps_one(client):
+    from tests.bookings.test_seat_api import post_seat
+
+    env = seat_office()
+    full = post_seat(client, env.session, email="api@example.jp")
+    assert full.status_code == 409 and full.json()["code"] == "session_full"
+    assert full.json()["waitlist_url"].endswith(_join_url(env))
+    env.service.waitlist_enabled = False
+    env.service.save(update_fields=["waitlist_enabled"])
+    full = post_seat(client, env.session, email="api@example.jp")
+    assert full.status_code == 409 and "waitlist_url" not in full.json()

@@ -17,7 +17,7 @@ from tests.helpers import NOW, jst, person
 from tests.waitlist.helpers import free, seat_office, wait_for_seat
 from waitlist.errors import OfferTaken, WaitlistRefused
 from waitlist.models import EntryStatus, OfferStatus, WaitlistOffer
-from waitlist.selectors import entry_place
+from waitlist.selectors import entry_place, waitlist_filled_counts
 from waitlist.services import (
     offer_accept,
     offer_decline,
@@ -111,9 +111,7 @@ def test_lapsed_seat_holds_and_more_seats_are_offered_too():
 def test_staff_cannot_set_fewer_seats_than_are_taken():
     env = seat_office()
     with pytest.raises(BookingInvalid) as refused:
-        group_session_capacity_set(
-            session=env.session, capacity=1, by=manager(env.office), now=NOW
-        )
+        group_session_capacity_set(session=env.session, capacity=1, by=manager(env.office), now=NOW)
     assert "2席が予約済み" in str(refused.value.errors["capacity"][0])
     env.session.refresh_from_db()
     assert env.session.capacity == 2
@@ -133,6 +131,19 @@ def test_accepting_books_the_seat_through_the_seat_path():
     offer.refresh_from_db()
     assert (first.status, offer.status) == (EntryStatus.BOOKED, OfferStatus.ACCEPTED)
     assert seats_taken(env.session, now=NOW) == env.session.capacity
+
+
+def test_the_figures_count_a_seat_the_waitlist_filled():
+    env = seat_office()
+    first = wait_for_seat(env, 1)
+    free(env.seats[0])
+    waitlist_match(office_id=env.office.pk, now=NOW)
+    _accept(_offers(first)[0])
+    start = env.session.start.replace(hour=0, minute=0)
+    counts = waitlist_filled_counts(
+        office_ids=[env.office.pk], first=start, last=start + timedelta(days=1)
+    )
+    assert counts == {env.office.pk: 1}
 
 
 def test_a_seat_booked_on_the_site_first_ends_the_offer_and_keeps_the_place():
