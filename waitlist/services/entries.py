@@ -7,13 +7,14 @@ Each owns its transaction; emails go through the outbox (`notification_enqueue`)
 after commit; matching runs after commit through the queue (`enqueue_after_commit`).
 
 Lock order: the office's waitlist (its services with a waitlist, in id order) -> an entry
--> its offer -> what `booking_create` locks (the person, the office's counselors). Matching
-holds the office's waitlist lock, so two freed times matched at once are offered one after
-the other: never both to one person (also a partial unique index: one open offer per
-entry). Accepting books through `booking_create`, the guard of every booking: the office's
-lock, the re-check under it and the exclusion constraint. An offer never blocks the time
-for anyone else: a person booking on the site may take it first, and the offer is then
-"taken" and its person keeps their place.
+-> its offer -> what `booking_create` locks (the person, the office's counselors) or
+`seat_book` (the person, the session's row). Matching holds the office's waitlist lock, so
+two freed times matched at once are offered one after the other: never both to one person
+(also a partial unique index: one open offer per entry). Accepting books through
+`booking_create`, the guard of every booking (the office's lock, the re-check under it and
+the exclusion constraint), or a seat through `seat_book` (the session's lock, the count
+under it). An offer never blocks the time or the seat for anyone else: a person booking on
+the site may take it first, and the offer is then "taken" and its person keeps their place.
 """
 
 import logging
