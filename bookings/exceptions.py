@@ -111,9 +111,17 @@ class BookingBusy(BookingError):
 
 
 class SessionFull(BookingError):
-    """Every seat of a group session is taken (bookings.services.seats)."""
+    """Every seat of a group session is taken (bookings.services.seats); `waitlist_url`,
+    when set, is the page where a person joins the session's waitlist."""
 
     code = "session_full"
+    waitlist_url: str | None = None
+
+    def api_fields(self) -> dict:
+        fields = super().api_fields()
+        if self.waitlist_url:
+            fields["waitlist_url"] = self.waitlist_url
+        return fields
 
 
 class SeatHeld(BookingError):

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access_log import AccessLoggedAdminMixin
+from bookings.admin.group_sessions import seat_list_panel_register
 from bookings.admin.schedule import day_panel_register
 from bookings.services.phone_calls import CallSubject, phone_call_subject_register
 from offices.admin import OfficeScopedAdminMixin, RecordAdminMixin
@@ -21,7 +22,7 @@ from waitlist.models import (
     WaitlistEvent,
     WaitlistOffer,
 )
-from waitlist.selectors import office_has_waitlist, waitlist_for_day
+from waitlist.selectors import office_has_waitlist, session_waitlist, waitlist_for_day
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -59,8 +60,9 @@ class WaitlistEntryAdmin(
     list_filter = ["office", "service", "status"]
     list_select_related = ["office", "service", "booking"]
     search_fields = ["name"]
-    fields = ["name", "email", "office", "service", "applicant", "days", "earliest",
-              "latest", "status", "asked_at", "confirm_by", "booking", "language"]  # fmt: skip
+    fields = ["name", "email", "office", "service", "group_session", "applicant", "days",
+              "earliest", "latest", "status", "asked_at", "confirm_by", "booking",
+              "language"]  # fmt: skip
     readonly_fields = fields
     inlines = [OfferInline, EventInline]
 
@@ -128,6 +130,32 @@ def schedule_panel(*, office, day, now) -> dict | None:
 
 
 day_panel_register(schedule_panel)
+
+
+def session_panel(*, session, now) -> dict | None:
+    """Beside a session's seat list: who waits for a seat, in order, with their open
+    offer's hold. Nothing where the service keeps no waitlist and no one waits."""
+    entries = session_waitlist(session_id=session.pk)
+    if not entries and not session.service.waitlist_enabled:
+        return None
+    rows = [
+        {
+            "place": place,
+            "name": entry.name,
+            "status": entry.get_status_display(),
+            "until": format_datetime(entry.open_offer.expires_at) if entry.open_offer else "",
+            "url": reverse("admin:waitlist_waitlistentry_change", args=[entry.pk]),
+        }
+        for place, entry in enumerate(entries, start=1)
+    ]
+    return {
+        "template": "admin/waitlist/session_panel.html",
+        "context": {"rows": rows},
+        "records": {"waitlist_entry": [entry.pk for entry in entries]},
+    }
+
+
+seat_list_panel_register(session_panel)
 
 
 def phone_call_subjects(calls) -> dict:

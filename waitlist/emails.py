@@ -30,7 +30,7 @@ def entry_facts(entry: WaitlistEntry) -> dict:
     if entry.earliest or entry.latest:
         times = (entry.earliest.strftime("%H:%M") if entry.earliest else "") + "〜"
         times += entry.latest.strftime("%H:%M") if entry.latest else ""
-    return {
+    facts = {
         "office_name": office.name_en if english and office.name_en else office.name,
         "service_name": service.name_en if english and service.name_en else service.name,
         "days": days,
@@ -38,6 +38,16 @@ def entry_facts(entry: WaitlistEntry) -> dict:
         "phone": office.phone,
         "booking": {"name": entry.name},
     }
+    if entry.group_session_id is not None:
+        session = entry.group_session
+        japanese = (translation.get_language() or "ja").startswith("ja")
+        facts |= {
+            "session": session.title_en
+            if not japanese and session.title_en
+            else session.display_title,
+            "session_when": display.format_session(session.start, session.end),
+        }
+    return facts
 
 
 def _until(moment: datetime) -> str:

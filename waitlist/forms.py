@@ -1,7 +1,8 @@
 """The forms to join a waitlist: the days (and, if the person wishes, times of day) they
 could come (`DaysForm`, also the invitation page's, where the record gives the rest), and
 with them the same details as a booking (`JoinForm`: `bookings.forms.DetailsForm`, checked
-by the same validation)."""
+by the same validation); for a seat of a full session, the details alone
+(`SessionJoinForm`)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,12 @@ class DaysForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = day_fields()
+
+
+class SessionJoinForm(DetailsForm):
+    """To wait for a seat of a full session: a booking's details (the session is the day)."""
+
+    asks_accommodation = False
 
 
 class JoinForm(DetailsForm):

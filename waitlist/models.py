@@ -1,9 +1,10 @@
 """
 The waitlist (キャンセル待ち): a person asks for a service on a day or a range of days
-(and, if they wish, between two times of day); a time that frees up is offered to the
-waiting people in the order they asked, one offer per person at a time, each held until
-`expires_at`. An entry's page opens with a secret link (only its SHA-256 is stored, on
-`WaitlistLink`). Every change is a `WaitlistEvent` with a reason code.
+(and, if they wish, between two times of day), or for a seat of a full group session; a
+time or a seat that frees up is offered to the waiting people in the order they asked, one
+offer per person at a time, each held until `expires_at`. An entry's page opens with a
+secret link (only its SHA-256 is stored, on `WaitlistLink`). Every change is a
+`WaitlistEvent` with a reason code.
 """
 
 import uuid
@@ -58,6 +59,12 @@ class WaitlistEntry(models.Model):
         related_name="waitlist_entries", verbose_name=_("person's record"),
     )  # fmt: skip
     invitation_id = models.PositiveBigIntegerField(_("invitation"), null=True, blank=True)
+    # A full group session the person waits for a seat of (its day is `first_day` and
+    # `last_day`); none: a time of the service on the days asked for.
+    group_session = models.ForeignKey(
+        "bookings.GroupSession", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="waitlist_entries", verbose_name=_("group session"),
+    )  # fmt: skip
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
     earliest = models.TimeField(_("from (time of day)"), null=True, blank=True)

@@ -43,13 +43,15 @@ def entry_get_by_token(*, token: str) -> WaitlistEntry | None:
 
 
 def entry_place(entry: WaitlistEntry) -> int | None:
-    """The entry's place among those waiting for its service (1 = next to be offered), or
-    None when it keeps no place (unconfirmed, booked, left, ended)."""
+    """The entry's place among those waiting for its service's times, or for its session's
+    seats (1 = next to be offered), or None when it keeps no place (unconfirmed, booked,
+    left, ended)."""
     if entry.status not in IN_LINE:
         return None
     ahead = WaitlistEntry.objects.filter(
         Q(asked_at__lt=entry.asked_at) | Q(asked_at=entry.asked_at, pk__lt=entry.pk),
         service_id=entry.service_id,
+        group_session_id=entry.group_session_id,
         status__in=IN_LINE,
     ).count()
     return ahead + 1
@@ -111,3 +113,20 @@ def waitlist_filled_counts(*, office_ids, first: datetime, last: datetime) -> di
         .annotate(n=Count("pk"))
     )
     return {row["office_id"]: row["n"] for row in rows}
+
+
+def session_waitlist(*, session_id: int) -> list[WaitlistEntry]:
+    """Who waits for a seat of the session, in the order they asked, each with
+    `open_offer` (their open offer, or None); two queries."""
+    entries = list(
+        WaitlistEntry.objects.filter(group_session_id=session_id, status__in=IN_LINE).order_by(
+            "asked_at", "pk"
+        )
+    )
+    offers = {
+        offer.entry_id: offer
+        for offer in WaitlistOffer.objects.filter(entry__in=entries, status=OfferStatus.OPEN)
+    }
+    for entry in entries:
+        entry.open_offer = offers.get(entry.pk)
+    return entries

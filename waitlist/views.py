@@ -1,9 +1,11 @@
 """
-The person's side of the waitlist: the form to join (open booking's path: the details of a
-booking, then the email's link), and the entry's page behind its secret link (its place,
-an offered time to book or let pass, LINE or SMS for the offers, leaving the list). An
-unknown link is the site's 404.
+The person's side of the waitlist: the forms to join, for days or for a seat of a full
+group session (open booking's path: the details of a booking, then the email's link), and
+the entry's page behind its secret link (its place, an offered time or seat to book or let
+pass, LINE or SMS for the offers, leaving the list). An unknown link is the site's 404.
 """
+
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid
+from bookings.models import GroupSession
 from bookings.public.shared import office_and_service, token_page
 from common.clock import JST
 from common.dates import parse_day
@@ -27,7 +30,7 @@ from offices.rules import rules_for_service
 from terms.selectors import terms_in_force
 from waitlist.emails import entry_facts
 from waitlist.errors import OfferTaken, WaitlistRefused
-from waitlist.forms import JoinForm
+from waitlist.forms import JoinForm, SessionJoinForm
 from waitlist.models import IN_LINE, WAITLIST_OWNER, EntryStatus, WaitlistEntry
 from waitlist.selectors import entry_get_by_token, entry_open_offer, entry_place
 from waitlist.services import (
@@ -77,6 +80,48 @@ def waitlist_join_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_session_join_view(
+    request: HttpRequest, slug: str, session_uuid: uuid.UUID
+) -> HttpResponse:
+    """The form to wait for a seat of a full session (the open path: the details, then the
+    email's link); a session with a free seat, or a service without a waitlist, says so."""
+    session = (
+        GroupSession.objects.select_related("service", "office", "counselor")
+        .filter(uuid=session_uuid, office__slug=slug)
+        .first()
+    )
+    if session is None or not session.service.waitlist_enabled:
+        raise Http404
+    office, service, _services = office_and_service(slug, session.service.slug)
+    rules = rules_for_service(service, office)
+    form = SessionJoinForm(request.POST or None, office=office, rules=rules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waitlist_join(
+                service=service, group_session=session, data=form.raw_data(),
+                language=get_language() or "ja", now=request.now,
+            )  # fmt: skip
+        except WaitlistRefused as refused:
+            form.add_error(None, str(refused.message))
+        except BookingInvalid as invalid:
+            for name, errors in invalid.errors.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, str(error))
+        else:
+            return redirect(reverse("waitlist-sent", args=[slug]) + f"?service={service.slug}")
+    japanese = (get_language() or "ja").startswith("ja")
+    context = {
+        "office": office, "service": service, "form": form, "session": session,
+        "session_title": session.title_en
+        if not japanese and session.title_en
+        else session.display_title,
+        "session_when": display.format_session(session.start, session.end),
+    }  # fmt: skip
+    return render(request, "waitlist/join.html", context)
+
+
+@never_cache
 def waitlist_sent_view(request: HttpRequest, slug: str) -> HttpResponse:
     office, service, _services = office_and_service(slug, request.GET.get("service"))
     return render(request, "waitlist/sent.html", {"office": office, "service": service})
@@ -112,7 +157,10 @@ def waitlist_entry_view(request: HttpRequest, token: str) -> HttpResponse:
             elif action == "decline":
                 offer_decline(offer=offer, now=now)
                 messages.success(
-                    request, _("The time has passed to the next person. You stay on the list.")
+                    request,
+                    _("The seat has passed to the next person.")
+                    if entry.group_session_id
+                    else _("The time has passed to the next person. You stay on the list."),
                 )
             elif action == "accept":
                 try:

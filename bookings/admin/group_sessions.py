@@ -4,7 +4,9 @@ one (date, time, length, seats, counselor, platform) for a service of their own 
 through `group_session_schedule` (the counselor's time taken under the booking guard);
 the session's page lists its seats with the schedule's own actions on each (check in,
 complete, no-show, contact noted, cancel), and takes the pasted link of a TeleOffice
-meeting for all the seats. Staff see only their own office's sessions.
+meeting for all the seats, and a new number of seats (never below those taken); other apps
+add their panels beside the seats (the session's waitlist). Staff see only their own
+office's sessions.
 """
 
 from datetime import datetime
@@ -25,7 +27,13 @@ from bookings.group_sessions import GroupSession, GroupSessionStatus
 from bookings.models import TIME_HOLDING_STATUSES, Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for
 from bookings.services.meetings import meeting_set_manual_link
-from bookings.services.seats import SESSION_MINUTES, group_session_cancel, group_session_schedule
+from bookings.services.seats import (
+    MAX_CAPACITY,
+    SESSION_MINUTES,
+    group_session_cancel,
+    group_session_capacity_set,
+    group_session_schedule,
+)
 from bookings.state import allowed_actions
 from common.clock import JST
 from common.errors import DomainError
@@ -36,6 +44,16 @@ from offices.display import format_session
 from offices.models import Counselor, Service
 
 FILLED = Q(seats__status__in=TIME_HOLDING_STATUSES)
+# Panels other apps show beside a session's seat list (the session's waitlist): each is
+# called with the session and the request's moment and returns {"template", "context"}
+# and, optionally, "records" (ids by kind, for the record of staff views), or None.
+# Registered once, from the other app's admin module.
+SEAT_LIST_PANELS: list = []
+
+
+def seat_list_panel_register(panel) -> None:
+    if panel not in SEAT_LIST_PANELS:
+        SEAT_LIST_PANELS.append(panel)
 
 
 class GroupSessionForm(forms.ModelForm):
@@ -182,6 +200,11 @@ class GroupSessionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "<int:session_id>/cancel/", wrap(cancel_view), name="bookings_groupsession_cancel"
             ),
             path("<int:session_id>/link/", wrap(link_view), name="bookings_groupsession_link"),
+            path(
+                "<int:session_id>/capacity/",
+                wrap(capacity_view),
+                name="bookings_groupsession_capacity",
+            ),
             *super().get_urls(),
         ]
 
@@ -201,6 +224,11 @@ def _session_or_404(model_admin, request, session_id) -> GroupSession:
 def seats_view(model_admin, request: HttpRequest, session_id: int):
     """The seat list: each seat's person, state and the schedule's actions on it."""
     session = _session_or_404(model_admin, request, session_id)
+    panels = [
+        shown
+        for panel in SEAT_LIST_PANELS
+        if (shown := panel(session=session, now=request.now)) is not None
+    ]
     seats = list(
         Booking.objects.filter(group_session=session)
         .exclude(status=BookingStatus.EXPIRED)
@@ -209,7 +237,8 @@ def seats_view(model_admin, request: HttpRequest, session_id: int):
     )
     staff_access_record(
         request, office_id=session.office_id, kind=Kind.LIST,
-        records={"booking": [s.pk for s in seats]},
+        records={"booking": [s.pk for s in seats]}
+        | {kind: ids for p in panels for kind, ids in p.get("records", {}).items()},
     )  # fmt: skip
     rows = [(seat, allowed_actions(seat, request.now)) for seat in seats]
     held = [s for s in seats if s.status in TIME_HOLDING_STATUSES]
@@ -228,6 +257,7 @@ def seats_view(model_admin, request: HttpRequest, session_id: int):
         "attended": len(attended),
         "left": max(0, session.capacity - len(held)),
         "meeting": meeting,
+        "panels": panels,
         "can_change": model_admin.has_change_permission(request),
         # A platform whose meetings are not made by this site (TeleOffice): pasted here.
         "pasted_link": not capabilities_for(
@@ -259,6 +289,35 @@ def cancel_view(model_admin, request: HttpRequest, session_id: int):
             request, _("The session was cancelled; %(count)d seat(s) cancelled and emailed.")
             % {"count": count},
         )  # fmt: skip
+    return redirect("admin:bookings_groupsession_seats", session.pk)
+
+
+def capacity_view(model_admin, request: HttpRequest, session_id: int):
+    """More (or fewer) seats: never below those taken; new seats go to the waitlist first."""
+    if request.method != "POST" or not model_admin.has_change_permission(request):
+        raise Http404
+    session = _session_or_404(model_admin, request, session_id)
+    try:
+        capacity = int(request.POST.get("capacity", ""))
+    except ValueError:
+        messages.error(
+            request, _("Enter a number of seats from 1 to %(max)d.") % {"max": MAX_CAPACITY}
+        )
+        return redirect("admin:bookings_groupsession_seats", session.pk)
+    try:
+        group_session_capacity_set(
+            session=session, capacity=capacity, by=request.user, now=request.now
+        )
+    except BookingInvalid as invalid:
+        for errors in invalid.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("The session now has %(capacity)d seats.") % {"capacity": capacity}
+        )
     return redirect("admin:bookings_groupsession_seats", session.pk)
 
 

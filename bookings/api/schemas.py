@@ -149,6 +149,7 @@ class ErrorOut(Schema):
     alternatives: list[AlternativeOut] | None = None
     current_version: int | None = None
     current_version_label: str | None = None
+    waitlist_url: str | None = None  # session_full: where to join the session's waitlist
 
 
 class SlotQuery(Schema):

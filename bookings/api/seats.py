@@ -1,8 +1,8 @@
 """
 The API's group sessions (`bookings.group_sessions`): the upcoming sessions of a service
 with their seats left, and a seat booked through `seat_book` (the same access rules,
-guard and errors as a booking: a full session is 409 `session_full`, a second seat of
-one person 409 `seat_held`).
+guard and errors as a booking: a full session is 409 `session_full`, with `waitlist_url`
+where the service keeps a waitlist, a second seat of one person 409 `seat_held`).
 """
 
 import uuid
@@ -18,6 +18,7 @@ from ninja.responses import Status
 from bookings.api.endpoints import _is_slug, _record_booked, _web_service_by_slugs, api
 from bookings.api.errors import request_language
 from bookings.api.schemas import BookingIn, ErrorOut
+from bookings.exceptions import SessionFull
 from bookings.models import GroupSession, GroupSessionStatus
 from bookings.selectors.group_sessions import group_sessions_upcoming
 from bookings.services.proof import proof_accept, proof_required
@@ -134,19 +135,13 @@ def seat_create(request, slug: str, session_id: uuid.UUID, payload: SeatIn):
                 "and send it as `altcha`.",
             },
         )
-    data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms", "altcha"})
-    data["attendees"] = list(data.get("attendees") or [])
-    with translation.override(language):
-        created = seat_book(
-            session=session, data=data,
-            terms_version_id=terms_version_id_for(
-                office=session.office, label_or_id=payload.terms_version
-            ),
-            agree_terms=payload.agree_terms, channel="api", language=language,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-            ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", ""),
-            now=request.now,
-        )  # fmt: skip
+    try:
+        created = _seat_book(request, session, payload, language)
+    except SessionFull as full:
+        if session.service.waitlist_enabled:  # the page to join the session's waitlist
+            path = reverse("waitlist-session-join", args=[slug, session.uuid])
+            full.waitlist_url = settings.SITE_URL.rstrip("/") + path
+        raise
     booking = created.booking
     if not created.replayed:
         _record_booked(request, booking)
@@ -159,3 +154,19 @@ def seat_create(request, slug: str, session_id: uuid.UUID, payload: SeatIn):
             "manage_url": settings.SITE_URL.rstrip("/") + manage, "session": session.uuid,
         },
     )  # fmt: skip
+
+
+def _seat_book(request, session: GroupSession, payload: SeatIn, language: str):
+    data = payload.dict(exclude={"service", "start", "terms_version", "agree_terms", "altcha"})
+    data["attendees"] = list(data.get("attendees") or [])
+    with translation.override(language):
+        return seat_book(
+            session=session, data=data,
+            terms_version_id=terms_version_id_for(
+                office=session.office, label_or_id=payload.terms_version
+            ),
+            agree_terms=payload.agree_terms, channel="api", language=language,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", ""),
+            now=request.now,
+        )  # fmt: skip

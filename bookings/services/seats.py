@@ -181,6 +181,39 @@ def group_session_cancel(*, session: GroupSession, by: User, reason: str, now: d
     return len(seats)
 
 
+def group_session_capacity_set(
+    *, session: GroupSession, capacity: int, by: User, now: datetime
+) -> GroupSession:
+    """
+    Staff change a scheduled session's number of seats, never below the seats held (under
+    the session's lock, as seats are counted). More seats move the office's availability:
+    the waitlist of the session is offered them. Raises BookingInvalid or NotAllowedNow.
+    """
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise BookingInvalid(
+            {"capacity": [_("Enter a number of seats from 1 to %(max)d.") % {"max": MAX_CAPACITY}]}
+        )
+    with booking_transaction():
+        session = group_session_lock(session.pk)
+        if not (by.is_superuser or by.office_id == session.office_id):
+            raise NotAllowedNow(_("This session belongs to another office."))
+        if not session.is_scheduled:
+            raise NotAllowedNow(_("This session is already cancelled."))
+        if session.start <= now:
+            raise NotAllowedNow(_("This session has already started: its seats cannot change."))
+        taken = seats_taken(session, now=now)
+        if capacity < taken:
+            raise BookingInvalid(
+                {"capacity": [_("%(taken)d seats are taken: enter at least that many.")
+                              % {"taken": taken}]}
+            )  # fmt: skip
+        session.capacity = capacity
+        session.save(update_fields=["capacity"])
+    availability_changed(session.office_id)
+    logger.info("group session id=%s capacity=%s", session.pk, capacity)
+    return session
+
+
 def seat_book(
     *, session: GroupSession, data: dict, terms_version_id: int | None, agree_terms: bool,
     channel: str, language: str = "ja", idempotency_key: str = "",

@@ -54,3 +54,29 @@ def free(booking: Booking, *, now=NOW) -> None:
 
 def at(hour: int, minute: int = 0) -> time:
     return time(hour, minute)
+
+
+def seat_office(*, capacity: int = 2, taken: int = 2, **rules):
+    """An office with a waitlist and one seminar on Thursday 26 November, `taken` of its
+    `capacity` seats booked (seats 1..taken) through the real path."""
+    from tests.bookings.seat_helpers import seminar, take_seat
+
+    env = waitlist_office(full=False, **rules)
+    env.session = seminar(slug=env.office.slug, capacity=capacity)
+    env.seats = [take_seat(env.session, n).booking for n in range(1, taken + 1)]
+    return env
+
+
+def wait_for_seat(env, n: int = 1, *, confirm: bool = True, now=NOW, **kwargs):
+    """Person `n` joins the waitlist of the full session (confirmed, as the email's link)."""
+    from waitlist.services import waitlist_confirm, waitlist_join
+
+    joined = waitlist_join(
+        service=env.service, group_session=env.session,
+        data=person(name=f"待機 {n}", email=f"w{n}@example.jp", job_seeker_number=f"{30000 + n}-1"),
+        now=now, **kwargs,
+    )  # fmt: skip
+    if confirm:
+        waitlist_confirm(entry=joined.entry, now=now)
+    joined.entry.refresh_from_db()
+    return joined.entry

@@ -1,17 +1,20 @@
 """
 Writes of the waitlist's entries: a person joins (and confirms their address), leaves;
-what the offers share: the locks, the events, the emails, ending an offer.
+what the offers share: the locks, the events, the emails, making and ending an offer.
+An entry waits for a time of its service on its days or, with `group_session`, for a seat
+of that full session: one list, one order, one offer, one expiry and one set of emails.
 Each owns its transaction; emails go through the outbox (`notification_enqueue`), sent
 after commit; matching runs after commit through the queue (`enqueue_after_commit`).
 
 Lock order: the office's waitlist (its services with a waitlist, in id order) -> an entry
--> its offer -> what `booking_create` locks (the person, the office's counselors). Matching
-holds the office's waitlist lock, so two freed times matched at once are offered one after
-the other: never both to one person (also a partial unique index: one open offer per
-entry). Accepting books through `booking_create`, the guard of every booking: the office's
-lock, the re-check under it and the exclusion constraint. An offer never blocks the time
-for anyone else: a person booking on the site may take it first, and the offer is then
-"taken" and its person keeps their place.
+-> its offer -> what `booking_create` locks (the person, the office's counselors) or
+`seat_book` (the person, the session's row). Matching holds the office's waitlist lock, so
+two freed times matched at once are offered one after the other: never both to one person
+(also a partial unique index: one open offer per entry). Accepting books through
+`booking_create`, the guard of every booking (the office's lock, the re-check under it and
+the exclusion constraint), or a seat through `seat_book` (the session's lock, the count
+under it). An offer never blocks the time or the seat for anyone else: a person booking on
+the site may take it first, and the offer is then "taken" and its person keeps their place.
 """
 
 import logging
@@ -22,7 +25,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bookings.models import Applicant
+from bookings.models import Applicant, GroupSession
+from bookings.selectors.group_sessions import seats_taken
 from bookings.tokens import new_token, token_hash
 from bookings.validation import validate_applicant
 from common import languages
@@ -30,9 +34,11 @@ from common.clock import JST
 from common.queue import enqueue_after_commit
 from notifications.models import Owner
 from notifications.services import notification_enqueue
+from offices.business_days import booking_deadline
 from offices.models import Service
 from offices.rules import rules_for_service
-from waitlist.emails import JOINED, POINTER_KINDS, waitlist_message
+from offices.selectors import office_calendar
+from waitlist.emails import JOINED, OFFERED, POINTER_KINDS, waitlist_message
 from waitlist.errors import WaitlistRefused
 from waitlist.models import (
     IN_LINE,
@@ -140,14 +146,28 @@ def _check_days(service: Service, first_day, last_day, earliest, latest, now: da
         )
 
 
+def _check_session(session: GroupSession, now: datetime) -> None:
+    """A seat of `session` is waited for only while it is scheduled, still to start, and
+    full (a free seat is booked, not waited for)."""
+    if not session.is_scheduled:
+        raise WaitlistRefused(_("This session was cancelled. Choose another session."))
+    if session.start <= now:
+        raise WaitlistRefused(_("This session has already started. Choose another session."))
+    if seats_taken(session, now=now) < session.capacity:
+        raise WaitlistRefused(
+            _("This session still has a free seat: book it instead of joining the waitlist.")
+        )
+
+
 def waitlist_join(
     *,
     service: Service,
     data: dict,
-    first_day: date,
-    last_day: date,
+    first_day: date | None = None,
+    last_day: date | None = None,
     earliest: time | None = None,
     latest: time | None = None,
+    group_session: GroupSession | None = None,
     language: str = "ja",
     applicant: Applicant | None = None,
     invitation_id: int | None = None,
@@ -155,8 +175,9 @@ def waitlist_join(
 ) -> WaitlistJoined:
     """
     The person asks for `service` on a day from `first_day` to `last_day` (between
-    `earliest` and `latest`, when given). Open (no `applicant`): the details are checked as
-    a booking's; the entry keeps no place until the emailed link is opened
+    `earliest` and `latest`, when given), or for a seat of `group_session` (a full session
+    of the service: its day is the entry's). Open (no `applicant`): the details are checked
+    as a booking's; the entry keeps no place until the emailed link is opened
     (`waitlist_confirm`). With the record an invitation names (`applicant`): in the list at
     once. Raises WaitlistRefused or BookingInvalid (field errors).
     """
@@ -164,7 +185,14 @@ def waitlist_join(
 
     invited = applicant is not None
     _check_service(service, invited=invited)
-    _check_days(service, first_day, last_day, earliest, latest, now)
+    if group_session is not None:
+        if group_session.service_id != service.pk:
+            raise ValueError("a session's entry is for the session's own service")
+        _check_session(group_session, now)
+        first_day = last_day = group_session.start.astimezone(JST).date()
+        earliest = latest = None
+    else:
+        _check_days(service, first_day, last_day, earliest, latest, now)
     rules = rules_for_service(service, service.office)
     cleaned, errors = validate_applicant(
         data, office=service.office, rules=rules, email_optional=invited
@@ -177,6 +205,7 @@ def waitlist_join(
             service=service,
             applicant=applicant,
             invitation_id=invitation_id,
+            group_session=group_session,
             first_day=first_day,
             last_day=last_day,
             earliest=earliest,
@@ -229,14 +258,43 @@ def waitlist_confirm(*, entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
     return entry
 
 
+def offer_expiry(service: Service, start: datetime, now: datetime) -> datetime:
+    """`now` + the service's hold, never past the booking deadline of the time (or the
+    session) starting at `start`, nor past `start`."""
+    rules = rules_for_service(service, service.office)
+    day = start.astimezone(JST).date()
+    calendar = office_calendar(office=service.office, start=now.astimezone(JST).date(), end=day)
+    deadline = booking_deadline(day, rules, calendar)
+    return min(now + timedelta(minutes=service.waitlist_offer_minutes), deadline, start)
+
+
+def offer_make(entry: WaitlistEntry, *, start: datetime, end: datetime, expires_at: datetime,
+               now: datetime) -> WaitlistOffer:  # fmt: skip
+    """Offers `entry` the time (or its session's seat) from `start` to `end` until
+    `expires_at`, with its event and its email (the caller holds the office's waitlist
+    lock)."""
+    offer = WaitlistOffer.objects.create(
+        entry=entry, office_id=entry.office_id, service_id=entry.service_id, start=start,
+        end=end, expires_at=expires_at,
+    )  # fmt: skip
+    entry.status = EntryStatus.OFFERED
+    entry.save(update_fields=["status"])
+    event_record(entry, WaitlistReason.OFFERED, now=now, offer=offer, actor="system")
+    entry_email(entry, OFFERED, key=f"offer:{offer.pk}", offer=offer)
+    return offer
+
+
 def offer_end(offer: WaitlistOffer, entry: WaitlistEntry, status: str, reason: str, *,
                now: datetime, actor: str = "applicant") -> None:  # fmt: skip
     """Ends an open offer (the caller holds the entry's and the offer's locks); the entry
-    goes back to waiting in its place, and the time to the next person after commit."""
+    goes back to waiting in its place, and the time to the next person after commit. An
+    entry for a session's seat waits for nothing else: declined or lapsed, its wait ends;
+    only a seat someone else booked first leaves it in its place."""
     offer.status, offer.answered_at = status, now
     offer.save(update_fields=["status", "answered_at"])
     if entry.status == EntryStatus.OFFERED:
-        entry.status = EntryStatus.WAITING
+        waits_on = entry.group_session_id is None or status == OfferStatus.TAKEN
+        entry.status = EntryStatus.WAITING if waits_on else EntryStatus.ENDED
         entry.save(update_fields=["status"])
     event_record(entry, reason, now=now, offer=offer, actor=actor)
     match_after_commit(entry.office_id)

@@ -8,25 +8,24 @@ waitlist lock), accepting through `booking_create`, declining, and the periodic 
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import SlotTaken
-from bookings.models import BookingChannel
+from bookings.exceptions import SessionFull, SlotTaken
+from bookings.models import BookingChannel, GroupSessionStatus
 from bookings.selectors.availability import slot_list_available
 from bookings.services.create import BookingCreated, booking_create
 from bookings.services.locking import booking_transaction
 from bookings.services.phone_calls import phone_calls_forget
 from bookings.services.retention import retention_cutoff
+from bookings.services.seats import seat_book
 from common.clock import JST
 from notifications.contacts import contacts_forget
-from offices.business_days import booking_deadline
 from offices.models import Service
-from offices.rules import rules_for_service
-from offices.selectors import office_calendar
-from waitlist.emails import LAPSED, OFFERED
+from waitlist.emails import LAPSED
 from waitlist.errors import OfferClosed, OfferTaken
 from waitlist.models import (
     IN_LINE,
@@ -43,8 +42,11 @@ from waitlist.services.entries import (
     entry_lock,
     event_record,
     offer_end,
+    offer_expiry,
     offer_lock,
+    offer_make,
 )
+from waitlist.services.seats import seats_match
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +99,11 @@ def offer_accept(
 ) -> BookingCreated:
     """
     Books the offered time for the entry's person through `booking_create` (the guard of
-    every booking): open entries as an open web booking whose address is already proven
+    every booking), or the offered seat through `seat_book` (the session's guard, never
+    over capacity): open entries as an open web booking whose address is already proven
     (the offer's link came to it), entries from an invitation for the record it names.
-    Raises OfferClosed (lapsed or answered), OfferTaken (someone booked the time first: the
-    offer ends, the person keeps their place), or what `booking_create` raises.
+    Raises OfferClosed (lapsed or answered), OfferTaken (someone booked the time or the last
+    seat first: the offer ends, the person keeps their place), or what the booking raises.
     """
     entry_id = offer.entry_id
     try:
@@ -110,21 +113,23 @@ def offer_accept(
             _refuse_closed(offer, now)
             invited = entry.applicant_id is not None
             records = [hook(entry=entry, now=now) for hook in _accept_hooks]
-            created = booking_create(
-                service=entry.service,
-                start=offer.start,
-                data=entry.details,
-                terms_version_id=terms_version_id,
-                agree_terms=agree_terms,
-                channel=BookingChannel.INVITATION if invited else BookingChannel.WEB,
-                language=entry.language,
-                idempotency_key=f"waitlist-offer-{offer.pk}",
-                ip_address=ip_address,
-                user_agent=user_agent,
-                applicant=entry.applicant if invited else None,
-                email_verified=True,
-                now=now,
-            )
+            booking = {
+                "data": entry.details,
+                "terms_version_id": terms_version_id,
+                "agree_terms": agree_terms,
+                "channel": BookingChannel.INVITATION if invited else BookingChannel.WEB,
+                "language": entry.language,
+                "idempotency_key": f"waitlist-offer-{offer.pk}",
+                "ip_address": ip_address,
+                "user_agent": user_agent,
+                "applicant": entry.applicant if invited else None,
+                "email_verified": True,
+                "now": now,
+            }
+            if entry.group_session_id is not None:  # the seat guard: the session's lock
+                created = seat_book(session=entry.group_session, **booking)
+            else:
+                created = booking_create(service=entry.service, start=offer.start, **booking)
             offer.status, offer.answered_at, offer.booking = (
                 OfferStatus.ACCEPTED,
                 now,
@@ -136,7 +141,7 @@ def offer_accept(
             entry.status, entry.booking = EntryStatus.BOOKED, created.booking
             entry.save(update_fields=["status", "booking"])
             event_record(entry, WaitlistReason.ACCEPTED, now=now, offer=offer)
-    except SlotTaken:
+    except (SlotTaken, SessionFull):
         # The booking's transaction is undone; the offer ends in one of its own.
         with transaction.atomic():
             entry = entry_lock(entry_id)
@@ -165,15 +170,6 @@ def waitlist_lock(office_id: int) -> list[Service]:
     )
 
 
-def _offer_expiry(service: Service, start: datetime, now: datetime) -> datetime:
-    """`now` + the service's hold, never past the time's booking deadline."""
-    rules = rules_for_service(service, service.office)
-    day = start.astimezone(JST).date()
-    calendar = office_calendar(office=service.office, start=now.astimezone(JST).date(), end=day)
-    deadline = booking_deadline(day, rules, calendar)
-    return min(now + timedelta(minutes=service.waitlist_offer_minutes), deadline, start)
-
-
 def waitlist_match(*, office_id: int, now: datetime) -> int:
     """
     Offers the office's free times to its waiting people: for each service, in the order
@@ -186,11 +182,13 @@ def waitlist_match(*, office_id: int, now: datetime) -> int:
     made = 0
     with booking_transaction():
         for service in waitlist_lock(office_id):
+            made += seats_match(service=service, now=now)
             waiting = list(
                 WaitlistEntry.objects.filter(
-                    service=service, status=EntryStatus.WAITING, last_day__gte=today
+                    service=service, status=EntryStatus.WAITING, last_day__gte=today,
+                    group_session__isnull=True,
                 ).select_related("office", "service")
-            )
+            )  # fmt: skip
             if not waiting:
                 continue
             first = max(today, min(e.first_day for e in waiting))
@@ -199,9 +197,9 @@ def waitlist_match(*, office_id: int, now: datetime) -> int:
             if not slots:
                 continue
             offered = Counter(
-                WaitlistOffer.objects.filter(service=service, status=OfferStatus.OPEN).values_list(
-                    "start", flat=True
-                )
+                WaitlistOffer.objects.filter(
+                    service=service, status=OfferStatus.OPEN, entry__group_session__isnull=True
+                ).values_list("start", flat=True)
             )
             before = set(
                 WaitlistOffer.objects.filter(entry__in=waiting).values_list("entry_id", "start")
@@ -219,14 +217,10 @@ def waitlist_match(*, office_id: int, now: datetime) -> int:
                 if slot is None:
                     continue
                 offered[slot.start] += 1
-                offer = WaitlistOffer.objects.create(
-                    entry=entry, office_id=office_id, service=service, start=slot.start,
-                    end=slot.end, expires_at=_offer_expiry(service, slot.start, now),
+                offer_make(
+                    entry, start=slot.start, end=slot.end,
+                    expires_at=offer_expiry(service, slot.start, now), now=now,
                 )  # fmt: skip
-                entry.status = EntryStatus.OFFERED
-                entry.save(update_fields=["status"])
-                event_record(entry, WaitlistReason.OFFERED, now=now, offer=offer, actor="system")
-                entry_email(entry, OFFERED, key=f"offer:{offer.pk}", offer=offer)
                 made += 1
     if made:
         logger.info("waitlist office=%s offers made=%s", office_id, made)
@@ -253,7 +247,10 @@ def waitlist_sweep(*, now: datetime) -> int:
             changed += 1
     today = now.astimezone(JST).date()
     ended = WaitlistEntry.objects.filter(
-        status__in=[EntryStatus.WAITING, EntryStatus.UNCONFIRMED], last_day__lt=today
+        Q(last_day__lt=today)
+        | Q(group_session__start__lte=now)
+        | Q(group_session__status=GroupSessionStatus.CANCELLED),
+        status__in=[EntryStatus.WAITING, EntryStatus.UNCONFIRMED],
     )
     lapsed = WaitlistEntry.objects.filter(status=EntryStatus.UNCONFIRMED, confirm_by__lte=now)
     for query, reason in (
