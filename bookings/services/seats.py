@@ -155,6 +155,20 @@ def group_session_schedule(
     return session
 
 
+def _staff_session_lock(session: GroupSession, *, by: User, now: datetime, started: str):
+    """The session's row locked for a staff change: the staff member's own office, a
+    session still scheduled and not yet started (`started` says why not, in the words of
+    the change). Raises NotAllowedNow."""
+    session = group_session_lock(session.pk)
+    if not (by.is_superuser or by.office_id == session.office_id):
+        raise NotAllowedNow(_("This session belongs to another office."))
+    if not session.is_scheduled:
+        raise NotAllowedNow(_("This session is already cancelled."))
+    if session.start <= now:
+        raise NotAllowedNow(started)
+    return session
+
+
 def group_session_cancel(*, session: GroupSession, by: User, reason: str, now: datetime) -> int:
     """
     Cancels a session and every seat still held in it (each person is emailed, as for
@@ -165,13 +179,10 @@ def group_session_cancel(*, session: GroupSession, by: User, reason: str, now: d
     if not reason.strip():
         raise BookingInvalid({"reason": [_("Say why the session is cancelled.")]})
     with booking_transaction():
-        session = group_session_lock(session.pk)
-        if not (by.is_superuser or by.office_id == session.office_id):
-            raise NotAllowedNow(_("This session belongs to another office."))
-        if not session.is_scheduled:
-            raise NotAllowedNow(_("This session is already cancelled."))
-        if session.start <= now:
-            raise NotAllowedNow(_("This session has already started: it cannot be cancelled."))
+        session = _staff_session_lock(
+            session, by=by, now=now,
+            started=_("This session has already started: it cannot be cancelled."),
+        )  # fmt: skip
         session.status = GroupSessionStatus.CANCELLED
         session.save(update_fields=["status"])
         seats = list(session.seats.filter(status__in=TIME_HOLDING_STATUSES))
@@ -194,13 +205,10 @@ def group_session_capacity_set(
             {"capacity": [_("Enter a number of seats from 1 to %(max)d.") % {"max": MAX_CAPACITY}]}
         )
     with booking_transaction():
-        session = group_session_lock(session.pk)
-        if not (by.is_superuser or by.office_id == session.office_id):
-            raise NotAllowedNow(_("This session belongs to another office."))
-        if not session.is_scheduled:
-            raise NotAllowedNow(_("This session is already cancelled."))
-        if session.start <= now:
-            raise NotAllowedNow(_("This session has already started: its seats cannot change."))
+        session = _staff_session_lock(
+            session, by=by, now=now,
+            started=_("This session has already started: its seats cannot change."),
+        )  # fmt: skip
         taken = seats_taken(session, now=now)
         if capacity < taken:
             raise BookingInvalid(
