@@ -23,6 +23,9 @@ class BookingInvalid(BookingError):
     def api_fields(self) -> dict:
         return {"errors": {field: [str(m) for m in ms] for field, ms in self.errors.items()}}
 
+    def texts(self) -> list[str]:
+        return [str(m) for ms in self.errors.values() for m in ms]
+
 
 @dataclass(frozen=True)
 class Alternative:

@@ -25,3 +25,8 @@ class DomainError(Exception):
 
     def api_fields(self) -> dict:
         return {"message": str(self.message)}
+
+    def texts(self) -> list[str]:
+        """What to tell a person, one message per line (a refusal has one; invalid input
+        has one per field's problem)."""
+        return [str(self.message)]

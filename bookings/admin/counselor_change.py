@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bookings.admin.scope import booking_or_404, require_change, schedule_url
-from bookings.exceptions import BookingInvalid
 from bookings.selectors.counselors import counselor_choices
 from bookings.services.counselor_change import booking_change_counselor
 from common.clock import JST
@@ -37,10 +36,8 @@ def change_counselor_view(
                 counselor_id=_int(request.POST.get("counselor")),
                 reason=request.POST.get("reason", ""), now=request.now,
             )  # fmt: skip
-        except BookingInvalid as invalid:
-            errors = [str(e) for field_errors in invalid.errors.values() for e in field_errors]
         except DomainError as refused:
-            errors = [refused.message]
+            errors = refused.texts()
         else:
             booking.refresh_from_db()
             messages.success(

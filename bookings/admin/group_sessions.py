@@ -278,12 +278,9 @@ def cancel_view(model_admin, request: HttpRequest, session_id: int):
             session=session, by=request.user, reason=request.POST.get("reason", ""),
             now=request.now,
         )  # fmt: skip
-    except BookingInvalid as invalid:
-        for errors in invalid.errors.values():
-            for error in errors:
-                messages.error(request, error)
     except DomainError as refused:
-        messages.error(request, refused.message)
+        for text in refused.texts():
+            messages.error(request, text)
     else:
         messages.success(
             request, _("The session was cancelled; %(count)d seat(s) cancelled and emailed.")
@@ -308,12 +305,9 @@ def capacity_view(model_admin, request: HttpRequest, session_id: int):
         group_session_capacity_set(
             session=session, capacity=capacity, by=request.user, now=request.now
         )
-    except BookingInvalid as invalid:
-        for errors in invalid.errors.values():
-            for error in errors:
-                messages.error(request, error)
     except DomainError as refused:
-        messages.error(request, refused.message)
+        for text in refused.texts():
+            messages.error(request, text)
     else:
         messages.success(
             request, _("The session now has %(capacity)d seats.") % {"capacity": capacity}

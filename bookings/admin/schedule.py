@@ -296,13 +296,9 @@ def schedule_action_view(model_admin: ModelAdmin, request: HttpRequest, booking_
             ACTIONS[action](booking, request.user, request.POST, request.now)
         else:
             raise Http404
-    except BookingInvalid as invalid:
-        for errors in invalid.errors.values():
-            for error in errors:
-                messages.error(request, f"{booking.reference}: {error}", extra_tags=tags)
-        _keep_link(request, booking, action)
     except DomainError as refused:
-        messages.error(request, f"{booking.reference}: {refused.message}", extra_tags=tags)
+        for text in refused.texts():
+            messages.error(request, f"{booking.reference}: {text}", extra_tags=tags)
         _keep_link(request, booking, action)
     else:
         done = (ACTION_DONE if booking.email else {**ACTION_DONE, **ACTION_DONE_NO_EMAIL})[action]
