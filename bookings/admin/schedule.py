@@ -41,10 +41,10 @@ from bookings.services.staff import (
     booking_mark_no_show,
     booking_note_contact,
     booking_switch_to_phone,
-    booking_undo,
     booking_withdraw_contact,
     meeting_reissue,
 )
+from bookings.services.undo import booking_undo
 from bookings.state import Action, Actor, awaits_email_check, awaits_person, refusal
 from common.clock import JST
 from common.errors import DomainError

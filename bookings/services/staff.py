@@ -9,7 +9,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +44,6 @@ from bookings.state import (
     EmailKind,
     Reason,
     refusal,
-    undo_refusal,
 )
 from common.clock import JST
 from common.dates import moment_in_bounds
@@ -358,70 +356,6 @@ def booking_withdraw_contact(*, booking: Booking, by: User, reason: str, now: da
         booking, at=now, actor=by, actor_label=Actor.STAFF,
         reason_code=Reason.CONTACT_WITHDRAWN, reason=reason[:300],
     )  # fmt: skip
-    return booking
-
-
-def _last_change(booking: Booking):
-    return (
-        booking.events.exclude(from_status=F("to_status")).exclude(from_status="").order_by("-pk")
-    ).first()
-
-
-@booking_transaction()
-def booking_undo(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
-    """
-    Takes back the office's last status change of the booking (a mistaken no-show, an
-    early check-in, a completion, a switch to phone) on the day it was made, with a reason.
-    A no-show taken back also withdraws what it caused: it no longer counts toward the
-    bar, a bar it triggered is withdrawn, and the person gets a correction email. Going
-    back to a status that holds the counselor's time needs that time to be free still.
-    """
-    from bookings.services.no_shows import bar_withdraw_if_caused
-
-    if not reason.strip():
-        raise BookingInvalid({"reason": [_("Say why the change is undone.")]})
-    applicant_lock(booking.applicant_id)  # the lock order: person, counselors, booking
-    office_booking_lock(booking.office)
-    booking = _locked(booking, by)
-    event = _last_change(booking)
-    refused = undo_refusal(event, now)
-    if refused:
-        raise NotAllowedNow(refused)
-    back = event.from_status
-    if back in TIME_HOLDING_STATUSES and booking.status not in TIME_HOLDING_STATUSES:
-        clash = (
-            Booking.objects.filter(
-                counselor_id=booking.counselor_id, status__in=TIME_HOLDING_STATUSES,
-                start__lt=booking.end, end__gt=booking.start,
-            )
-            .exclude(pk=booking.pk)
-            .exists()
-        )  # fmt: skip
-        # A booking, or a commitment that no booking row holds (a session, an interview).
-        if clash or counselors_committed(
-            counselor_ids=[booking.counselor_id], start=booking.start, end=booking.end,
-            exclude=booking.group_session,
-        ):  # fmt: skip
-            raise SlotTaken(
-                _("Cannot undo: the counselor is busy at this time now."), alternatives=[]
-            )
-    undone = booking.status
-    try:
-        with transaction.atomic():
-            booking_transition(
-                booking, back, at=now, actor=by, actor_label=Actor.STAFF, action=Action.UNDO,
-                reason_code=Reason.UNDONE,
-                reason_params={"from_status": undone, "to_status": back}, reason=reason,
-            )  # fmt: skip
-    except IntegrityError as error:
-        if not is_overlap_violation(error):
-            raise
-        raise SlotTaken(
-            _("Cannot undo: the counselor has another booking at this time now."), alternatives=[]
-        ) from error
-    if undone == BookingStatus.NO_SHOW:
-        booking_notify(booking, EmailKind.NO_SHOW_WITHDRAWN, occurrence=str(event.pk))
-        bar_withdraw_if_caused(booking, since=event.at, now=now)
     return booking
 
 

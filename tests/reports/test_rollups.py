@@ -30,9 +30,9 @@ from bookings.services.staff import (
     booking_extend,
     booking_mark_no_show,
     booking_switch_to_phone,
-    booking_undo,
 )
 from bookings.services.transitions import bookings_expire_unverified
+from bookings.services.undo import booking_undo
 from bookings.state import RELEASED_STATUSES
 from common import clock
 from common.clock import JST
