@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking, BookingStatus
@@ -21,7 +23,7 @@ from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
 from conferencing.providers import join_hosts_for, platforms_where, provider_for
 from conferencing.providers.base import join_url_validate
-from conferencing.services import attendee_key
+from conferencing.services import attendee_key, meeting_record_applicant_join
 from conferencing.types import (
     AccountMissing,
     ConferencingError,
@@ -315,10 +317,6 @@ def meetings_poll_attendance(*, now: datetime, window_hours: int = 3) -> int:
     (matched by the booking's email) joined sessions that started in the last hours and
     have no join recorded yet. Returns how many joins were recorded.
     """
-    from datetime import timedelta
-
-    from conferencing.services import meeting_record_applicant_join
-
     bookings = Booking.objects.select_related("office").filter(
         status__in=MEETING_STATUSES,
         start__lte=now,
@@ -363,12 +361,6 @@ def meetings_sweep(*, now: datetime, stale_minutes: int | None = None) -> tuple[
     (booking ids to issue, booking ids to delete); the tasks are idempotent, so a sweep
     that overlaps a task in flight does no harm.
     """
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Coalesce
-
     if stale_minutes is None:
         stale_minutes = settings.MEETING_SWEEP_STALE_MINUTES
     stale = now - timedelta(minutes=stale_minutes)
