@@ -1,9 +1,16 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from accounts.selectors import has_second_factor
 from accounts.signals import DEVICE_COOKIE
+from accounts.staff_sessions import staff_session_is_idle, staff_session_touch
 
 
 class KnownDeviceCookieMiddleware:
@@ -38,10 +45,6 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.shortcuts import redirect
-        from django.utils.http import urlencode
-
-        from accounts.selectors import has_second_factor
 
         user = getattr(request, "user", None)
         path = request.path
@@ -70,7 +73,6 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from accounts.staff_sessions import staff_session_is_idle, staff_session_touch
 
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
@@ -80,11 +82,6 @@ class StaffSessionMiddleware:
         return self.get_response(request)
 
     def _signed_out(self, request: HttpRequest) -> HttpResponse:
-        from django.contrib import messages
-        from django.contrib.auth import logout
-        from django.shortcuts import redirect
-        from django.utils.http import urlencode
-        from django.utils.translation import gettext as _
 
         logout(request)
         messages.warning(

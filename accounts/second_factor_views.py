@@ -4,6 +4,7 @@ buttons are django-otp-webauthn's scripts (static files, CSP-safe); an authentic
 or a recovery code is typed here.
 """
 
+from base64 import b32encode
 from urllib.parse import urlsplit
 
 import segno
@@ -101,6 +102,5 @@ def second_factor_recovery(request: HttpRequest) -> HttpResponse:
 
 
 def _base32(key: bytes) -> str:
-    from base64 import b32encode
 
     return b32encode(key).decode()

@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
+from django_otp import devices_for_user
+
+from accounts.models import EntraSignIn
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,5 @@ def lockout_state(*, username: str | None, address: str | None, now: datetime) -
 def has_second_factor(*, user) -> bool:
     """A confirmed passkey, authenticator app or recovery code set (an Entra ID sign-in's
     record is not a factor one can be asked for)."""
-    from django_otp import devices_for_user
-
-    from accounts.models import EntraSignIn
 
     return any(not isinstance(d, EntraSignIn) for d in devices_for_user(user, confirmed=True))

@@ -2,20 +2,27 @@
 
 import hashlib
 import secrets
+from base64 import b32encode
 from datetime import datetime, timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.emails import (
+    KIND_FACTOR_RESET,
     KIND_LOCKOUT,
     KIND_NEW_DEVICE,
+    factor_reset_message,
     lockout_message,
     new_device_message,
 )
-from accounts.models import KnownDevice
+from accounts.models import KnownDevice, SecondFactorReset
 from accounts.selectors import failed_sign_ins
+from accounts.staff_sessions import staff_sessions_end_all
 from common.privacy import device_type
 from common.text import text_refuse_hidden
 from notifications.services import notification_enqueue
@@ -96,7 +103,6 @@ def recovery_codes_issue(*, user: User) -> list[str]:
     New recovery codes (each works once), replacing any earlier ones: shown to the person
     once, stored by django-otp's static device.
     """
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
     with transaction.atomic():
         device, _created = StaticDevice.objects.get_or_create(
@@ -110,7 +116,6 @@ def recovery_codes_issue(*, user: User) -> list[str]:
 
 def totp_device_start(*, user: User):
     """The authenticator app being set up: an unconfirmed TOTP device, kept until confirmed."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -133,17 +138,12 @@ def second_factor_reset(*, user: User, by: User, reason: str, now: datetime):
     out everywhere: the next sign-in asks them to set up a new one. Recorded with
     who and why, and the person is emailed.
     """
-    from django_otp import devices_for_user
-
-    from accounts.emails import KIND_FACTOR_RESET, factor_reset_message
-    from accounts.models import SecondFactorReset
+    # Not at module level: accounts.staff_accounts builds on this module (lockout_lift).
+    from accounts.staff_accounts import staff_account_check
 
     if not by.is_superuser:  # a manager: a counselor account of their own office only
-        from accounts.staff_accounts import staff_account_check
-
         staff_account_check(by=by, user=user)
     text_refuse_hidden(reason=reason)  # shown on the record of resets
-    from accounts.staff_sessions import staff_sessions_end_all
 
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
@@ -166,9 +166,6 @@ def demo_totp_ensure(*, usernames: list[str]) -> dict[str, str]:
     Local trials only (`make run`): each named staff account gets a confirmed
     authenticator-app device named "demo". Returns each account's key (base32).
     """
-    from base64 import b32encode
-
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     keys = {}
     for user in User.objects.filter(username__in=usernames, is_staff=True).order_by("username"):
@@ -181,8 +178,6 @@ def demo_totp_ensure(*, usernames: list[str]) -> dict[str, str]:
 
 def _code_devices(user: User) -> list:
     """The account's authenticator apps and recovery codes (what a code can prove)."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return [
         *TOTPDevice.objects.filter(user=user, confirmed=True),

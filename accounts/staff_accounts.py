@@ -10,19 +10,24 @@ Entra (its groups), so it is neither created, deactivated nor given a password h
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import EntraIdentity, StaffAccountChange
-from accounts.services import lockout_lift
+from accounts.services import lockout_lift, second_factor_reset
 from accounts.staff_sessions import staff_sessions_end_all
 from common.errors import DomainError
+from common.text import text_refuse_hidden
 from offices.models import Office, User
 from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from offices.services import counselor_create, counselor_restart, counselor_stop
@@ -57,7 +62,6 @@ def _record(*, by: User, user: User, kind: str, now: datetime, reason: str = "")
 
 
 def _reason(reason: str) -> str:
-    from common.text import text_refuse_hidden
 
     text_refuse_hidden(reason=reason)  # shown on the record of changes
     if not reason.strip():
@@ -173,7 +177,6 @@ def counselor_account_new_password(*, by: User, user: User, now: datetime) -> st
 def counselor_account_factor_reset(*, by: User, user: User, reason: str, now: datetime) -> None:
     """Removes the account's second factors (a lost or new phone): signed out everywhere,
     its next sign-in sets up a new one; the person is emailed; recorded with the reason."""
-    from accounts.services import second_factor_reset
 
     _check_target(by=by, user=user)
     reason = _reason(reason)
@@ -208,12 +211,6 @@ class StaffAccountRow:
 
 def office_staff_accounts(*, office: Office, by: User, now: datetime) -> list[StaffAccountRow]:
     """The office's staff accounts (never a superuser's), what each is, what `by` may do."""
-    from datetime import timedelta
-
-    from axes.models import AccessAttempt
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    from django_otp_webauthn.models import WebAuthnCredential
 
     users = list(
         User.objects.filter(office=office, is_superuser=False)

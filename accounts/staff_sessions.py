@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.models import StaffSession
+from common.http import client_ip
 from common.privacy import device_type
 from terms.services import truncate_ip
 
@@ -34,7 +35,6 @@ def idle_timeout() -> timedelta:
 
 def staff_session_start(*, request: HttpRequest, user, now: datetime) -> StaffSession | None:
     """At sign-in: the session's row (device label, network) and its first activity."""
-    from common.http import client_ip
 
     key = request.session.session_key
     if not key:

@@ -2,13 +2,14 @@
 
 from celery import shared_task
 
+from accounts.access_log import staff_access_purge
+from accounts.staff_sessions import staff_sessions_end_idle
 from common import clock
 
 
 @shared_task
 def purge_staff_access_log() -> int:
     """Periodic (daily): entries of the record of views older than the retention period."""
-    from accounts.access_log import staff_access_purge
 
     return staff_access_purge(now=clock.now())
 
@@ -17,6 +18,5 @@ def purge_staff_access_log() -> int:
 def end_idle_staff_sessions() -> int:
     """Periodic (every 10 minutes): staff sessions idle past the timeout end in the store
     too, even if their browser never comes back."""
-    from accounts.staff_sessions import staff_sessions_end_idle
 
     return staff_sessions_end_idle(now=clock.now())

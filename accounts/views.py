@@ -1,13 +1,19 @@
 """Staff sign-in pages outside the admin's own: the lockout page, sign-in with Entra ID."""
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
 
+from accounts.entra import EntraRefused, entra_configured, entra_sign_in, flow_finish, flow_start
+from accounts.forms import SecondFactorCodeForm
 from accounts.lockout import lockout_address
+from accounts.models import EntraSignIn
 from accounts.selectors import lockout_state
+from accounts.services import lockout_lift_with_factor, self_unlock_possible
 from common import clock
 
 ENTRA_FLOW = "entra_flow"
@@ -19,7 +25,6 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     state = lockout_state(
         username=username or None, address=lockout_address(request), now=clock.now()
     )
-    from accounts.services import self_unlock_possible
 
     context = {
         "state": state,
@@ -35,8 +40,6 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 def unlock_view(request: HttpRequest) -> HttpResponse:
     """A locked-out person lifts their own lock with their authenticator app or a recovery
     code; the same answer whether or not the username exists."""
-    from accounts.forms import SecondFactorCodeForm
-    from accounts.services import lockout_lift_with_factor
 
     username = (request.POST.get("username") or request.GET.get("username") or "")[:150]
     form = SecondFactorCodeForm(request.POST or None)
@@ -63,7 +66,6 @@ def _callback_url() -> str:
 @never_cache
 def entra_start(request: HttpRequest) -> HttpResponse:
     """Sends the browser to Microsoft's sign-in page (only where Entra ID is configured)."""
-    from accounts.entra import EntraRefused, entra_configured, flow_start
 
     if not entra_configured():
         raise Http404
@@ -78,11 +80,6 @@ def entra_start(request: HttpRequest) -> HttpResponse:
 @never_cache
 def entra_callback(request: HttpRequest) -> HttpResponse:
     """Microsoft's answer: the account signed in with its office and roles, or refused."""
-    from django.contrib.auth import login
-    from django_otp import login as otp_login
-
-    from accounts.entra import EntraRefused, entra_configured, entra_sign_in, flow_finish
-    from accounts.models import EntraSignIn
 
     if not entra_configured():
         raise Http404

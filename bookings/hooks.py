@@ -23,6 +23,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from bookings.models import GroupSession, GroupSessionStatus
+
 # --- A counselor's commitments ------------------------------------------------------------
 
 _COMMITMENTS: dict[str, Callable[[], QuerySet]] = {}
@@ -35,7 +37,6 @@ def commitment_source_register(name: str, holding: Callable[[], QuerySet]) -> No
 
 
 def _group_sessions() -> QuerySet:
-    from bookings.models import GroupSession, GroupSessionStatus
 
     return GroupSession.objects.filter(status=GroupSessionStatus.SCHEDULED)
 

@@ -14,6 +14,7 @@ peer's own (`REMOTE_ADDR`). The same rule as django-ipware's `proxy_trusted_ips`
 """
 
 import ipaddress
+import ipaddress as _ipaddress
 from functools import lru_cache
 
 from django.conf import settings
@@ -107,7 +108,6 @@ def address_key(ip_address: str | None) -> str:
     (one household or phone is given a whole /64, and picks any address in it for free).
     "" for no address.
     """
-    import ipaddress as _ipaddress
 
     if not ip_address:
         return ""

@@ -16,6 +16,9 @@ beyond `django.conf.locale` (LANG_INFO, which needs no settings).
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+
 
 def gettext_noop(text: str) -> str:
     """Marks the English names for `make messages` (the admin shows them translated)."""
@@ -70,7 +73,6 @@ def settings_languages(gettext_noop=lambda text: text) -> list[tuple[str, str]]:
 
 def register_language_info() -> None:
     """Tell Django's LANG_INFO the languages it does not know (names, direction)."""
-    from django.conf.locale import LANG_INFO
 
     for language in CATALOGUES:
         info = LANG_INFO.setdefault(language.code, {})
@@ -87,8 +89,6 @@ def register_language_info() -> None:
 def supported(code: str | None, shipped: list[tuple[str, str]] | None = None) -> str:
     """The code if it is a shipped language, else Japanese (for stored choices and messages)."""
     if shipped is None:
-        from django.conf import settings
-
         shipped = settings.LANGUAGES
     return code if code in {c for c, _name in shipped} else DEFAULT
 

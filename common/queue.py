@@ -7,6 +7,7 @@ sweeps pick the work up later.
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -15,7 +16,6 @@ logger = logging.getLogger(__name__)
 def enqueue_after_commit(task_name: str, *args, what: str) -> None:
     """`task_name` runs with `args` after commit; `what` names the work in a warning. An
     unknown task name is a bug and raises here, at once, not in the after-commit hook."""
-    from celery import current_app
 
     task = current_app.tasks[task_name]
 

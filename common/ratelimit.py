@@ -9,6 +9,11 @@ A small module rather than django-ratelimit, whose checks refuse the file cache 
 
 import logging
 
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
+
 from common import clock
 
 logger = logging.getLogger(__name__)
@@ -31,9 +36,6 @@ def _increment(cache, key: str, remaining: int) -> int:
     (five minutes), which would end an hour's or a day's window early: there the value is
     set again with the window's remaining time.
     """
-    from django.core.cache.backends.locmem import LocMemCache
-    from django.core.cache.backends.memcached import BaseMemcachedCache
-    from django.core.cache.backends.redis import RedisCache
 
     if isinstance(cache, RedisCache | LocMemCache | BaseMemcachedCache):
         return cache.incr(key)
@@ -47,7 +49,6 @@ def _increment(cache, key: str, remaining: int) -> int:
 def over(*, scope: str, key: str, rate: str, now: float | None = None) -> int | None:
     """Whether `key` has used up its window, without counting a hit: the seconds to wait,
     else None (an unreachable cache: None, as `hit`)."""
-    from django.core.cache import caches
 
     parsed = parse_rate(rate)
     if parsed is None or not key:
@@ -67,7 +68,6 @@ def over(*, scope: str, key: str, rate: str, now: float | None = None) -> int | 
 
 def hit(*, scope: str, key: str, rate: str, now: float | None = None) -> int | None:
     """Counts one hit; returns the seconds to wait when over the limit, else None."""
-    from django.core.cache import caches
 
     cache = caches["default"]  # the backend itself (the `cache` proxy hides its class)
     parsed = parse_rate(rate)

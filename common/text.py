@@ -9,6 +9,7 @@ where the field has lines (a note, a message).
 
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -77,7 +78,6 @@ class VisibleTextFormMixin:
     are allowed in a multi-line field."""
 
     def clean(self):
-        from django import forms
 
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
@@ -96,7 +96,6 @@ _KATAKANA_TO_HIRAGANA = {code + 0x60: code for code in range(0x3041, 0x3097)}
 def kana_variants(term: str) -> list[str]:
     """`term` in full-width form (ｶﾅ -> カナ), then in katakana and in hiragana where it
     differs: a kana name typed one way is found when it was stored the other way."""
-    import unicodedata
 
     base = unicodedata.normalize("NFKC", term)
     variants = [term]

@@ -16,6 +16,7 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -49,7 +50,6 @@ def signature_is_valid(
 
 def _replayed(signature: str) -> bool:
     """True when this signature was seen inside the window (the cache down: not a replay)."""
-    from django.core.cache import cache
 
     key = "zoom-webhook:" + hashlib.sha256(signature.encode()).hexdigest()
     try:

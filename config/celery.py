@@ -6,11 +6,15 @@ Without DJANGO_SETTINGS_MODULE it runs the production settings, like config/wsgi
 handlers, so the worker's and beat's records are redacted like the web's.
 """
 
+import logging.config
 import os
 from pathlib import Path
 
 from celery import Celery
 from celery.signals import setup_logging, task_postrun, task_prerun
+from django.conf import settings
+
+from common.clock import pin_for_task, unpin_for_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -22,9 +26,6 @@ app.autodiscover_tasks()
 @setup_logging.connect
 def _use_django_logging(**kwargs) -> None:
     """Connected, this replaces Celery's logging set-up: the one LOGGING dict applies."""
-    import logging.config
-
-    from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
 
@@ -32,14 +33,12 @@ def _use_django_logging(**kwargs) -> None:
 @task_prerun.connect
 def _pin_the_clock(task_id=None, **kwargs) -> None:
     """A task reads the clock once, at its start (see `common.clock`)."""
-    from common.clock import pin_for_task
 
     pin_for_task(task_id)
 
 
 @task_postrun.connect
 def _unpin_the_clock(task_id=None, **kwargs) -> None:
-    from common.clock import unpin_for_task
 
     unpin_for_task(task_id)
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 
 from common.errors import DomainError
+from offices.content import content_name
+from offices.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +32,6 @@ def _office_for(request: HttpRequest) -> dict | None:
     if match is None:
         return None
     try:
-        from offices.content import content_name
-        from offices.models import Office
-
         office = (
             Office.objects.filter(slug=match["slug"], is_published=True)
             .only("slug", "name", "name_en", "phone")

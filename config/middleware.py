@@ -1,12 +1,23 @@
 import logging
+import re
 from collections.abc import Callable
+from contextlib import suppress
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from bookings.api.errors import request_language
+from common import clock
 from common.db import is_lock_failure
+from common.http import client_address, forwarded_by_untrusted_peer
+from config.errors import CrossSiteRefused, refused
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +63,6 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        from django.db import InterfaceError, OperationalError
-        from django.template.loader import render_to_string
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
@@ -93,24 +102,18 @@ class UntrustedForwardingMiddleware:
         self.reported = False
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.reported:
-            from common.http import forwarded_by_untrusted_peer
+        if not self.reported and forwarded_by_untrusted_peer(request):
+            self.reported = True
+            logger.error(
+                "configuration error: X-Forwarded-For from a peer not in TRUSTED_PROXIES; "
+                "every client behind it has the proxy's address. Set TRUSTED_PROXIES to "
+                "the proxy's address, and let nothing reach the app around the proxy."
+            )
 
-            if forwarded_by_untrusted_peer(request):
-                self.reported = True
-                logger.error(
-                    "configuration error: X-Forwarded-For from a peer not in TRUSTED_PROXIES; "
-                    "every client behind it has the proxy's address. Set TRUSTED_PROXIES to "
-                    "the proxy's address, and let nothing reach the app around the proxy."
-                )
-                from django.core.cache import cache
-
-                from common import clock
-
-                try:
-                    cache.set(UNTRUSTED_FORWARDING_KEY, clock.timestamp(), timeout=86400)
-                except Exception:  # the cache down: the log line above still says it
-                    logger.warning("untrusted forwarding not recorded: cache unavailable")
+            try:
+                cache.set(UNTRUSTED_FORWARDING_KEY, clock.timestamp(), timeout=86400)
+            except Exception:  # the cache down: the log line above still says it
+                logger.warning("untrusted forwarding not recorded: cache unavailable")
         return self.get_response(request)
 
 
@@ -147,7 +150,6 @@ def _only_loopback(request: HttpRequest) -> bool:
     on the same host (peer 127.0.0.1) passes on someone else's request, and its header
     says so. A header that cannot be read counts as someone else.
     """
-    import re
 
     if request.META.get("REMOTE_ADDR") not in LOOPBACK_ADDRESSES:
         return False
@@ -155,7 +157,6 @@ def _only_loopback(request: HttpRequest) -> bool:
     for key in ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP"):
         named += [part for part in request.META.get(key, "").split(",") if part.strip()]
     named += re.findall(r"for=\"?\[?([^;,\"\]]*)", request.META.get("HTTP_FORWARDED", ""), re.I)
-    from common.http import client_address
 
     return all(client_address(value, None) in LOOPBACK_ADDRESSES for value in named)
 
@@ -188,13 +189,9 @@ _FOREIGN_FETCH_SITES = ("cross-site", "same-site")
 
 def _own_origins(request: HttpRequest) -> set[str]:
     """The hosts (host[:port]) this site's own pages post from."""
-    from urllib.parse import urlsplit
 
     hosts = {urlsplit(settings.SITE_URL).netloc.lower()}
     hosts |= {urlsplit(origin).netloc.lower() for origin in settings.CSRF_TRUSTED_ORIGINS}
-    from contextlib import suppress
-
-    from django.core.exceptions import DisallowedHost
 
     with suppress(DisallowedHost):  # a Host not in ALLOWED_HOSTS: the configured origins only
         hosts.add(request.get_host().lower())
@@ -208,7 +205,6 @@ def is_cross_site_write(request: HttpRequest) -> bool:
     from a sandboxed frame). A request with neither header (a server, curl, an API client)
     is not a browser's, and passes to the other checks (CSRF for forms, JSON for the API).
     """
-    from urllib.parse import urlsplit
 
     if request.method in _SAFE_METHODS:
         return False
@@ -237,12 +233,9 @@ class CrossSiteWriteMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_cross_site_write(request):
             return self.get_response(request)
-        from config.errors import CrossSiteRefused, refused
 
         logger.info("refused: cross-site %s", request.method)
         if request.path.startswith("/api/"):
-            from bookings.api.errors import request_language
-
             with translation.override(request_language(request)):
                 return refused(request, CrossSiteRefused.make())
         return refused(request, CrossSiteRefused.make())

@@ -2,12 +2,15 @@
 
 import logging
 
+from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
+from config.middleware import UNTRUSTED_FORWARDING_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _migrations_applied() -> bool:
-    from django.db.migrations.executor import MigrationExecutor
 
     try:
         executor = MigrationExecutor(connection)
@@ -56,9 +58,6 @@ def _migrations_applied() -> bool:
 
 
 def _forwarding_trusted() -> bool:
-    from django.core.cache import cache
-
-    from config.middleware import UNTRUSTED_FORWARDING_KEY
 
     try:
         return cache.get(UNTRUSTED_FORWARDING_KEY) is None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.forms import AccommodationForm
+from bookings.models import Booking
 from bookings.public.shared import parse_start, token_page
 from common.clock import JST
 from common.dates import parse_day
@@ -257,7 +258,6 @@ def invitation_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def invitation_done(request: HttpRequest, token: str) -> HttpResponse:
-    from bookings.models import Booking
 
     invitation = _invitation_or_404(token)
     done = request.session.get(DONE_KEY) or {}

@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from notifications.channels import DeliveryFailed, line_provider, sms_provider
 from notifications.exceptions import ChannelInvalid
 from notifications.models import ContactChannel, Owner
 
@@ -141,7 +142,6 @@ def sms_code_send(
     after the commit. Raises ChannelInvalid (not a mobile number, SMS off, too many
     codes, the provider refused).
     """
-    from notifications.channels import DeliveryFailed, sms_provider
 
     e164 = sms_number_normalise(number)
     provider = sms_provider()
@@ -233,13 +233,11 @@ def contact_remove(*, owner: Owner, kind: str, now: datetime) -> int:
 
 
 def line_offered(office_slug: str) -> bool:
-    from notifications.channels import line_provider
 
     return line_provider(office_slug) is not None
 
 
 def sms_offered() -> bool:
-    from notifications.channels import sms_provider
 
     return sms_provider() is not None
 
@@ -253,7 +251,6 @@ def line_link_start(
     account, the code typed in. The code exists in clear only in that link. The account's
     replies while linking speak `language`.
     """
-    from notifications.channels import line_provider
 
     provider = line_provider(office_slug)
     if provider is None:

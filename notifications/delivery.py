@@ -22,7 +22,9 @@ from django.db import IntegrityError, transaction
 
 from notifications.channels import DeliveryFailed, provider_for
 from notifications.kinds import kind_pointer, undelivered_handler
+from notifications.message_ids import message_id
 from notifications.models import ContactChannel, Delivery, Notification, Owner
+from offices.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +105,6 @@ def _pointer_deliver(delivery: Delivery, notification: Notification, contact, no
     """Sends one claimed pointer (outside any transaction) and records what the provider
     said. The retry key is the delivery's: sent again after a lost worker, LINE shows it
     once."""
-    from offices.models import Office
 
     office_slug = Office.objects.filter(pk=contact.office_id).values_list("slug", flat=True).first()
     provider = provider_for(contact.kind, office_slug=office_slug or "")
@@ -255,7 +256,6 @@ def email_bounce_record(*, raw: bytes, now: datetime) -> int | None:
     and the SMTP code (never the diagnostic text, which echoes the address). Returns the
     message's id, or None when the DSN names no message of ours or reports no failure.
     """
-    from notifications.message_ids import message_id
 
     report = email.message_from_bytes(raw, policy=email.policy.default)
     original_id, failures = "", []

@@ -24,6 +24,7 @@ from notifications.delivery import delivery_record, email_failed_for_good, point
 from notifications.kinds import kind_pointer, kind_renderer
 from notifications.message_ids import message_id
 from notifications.models import Notification, Owner
+from offices.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,6 @@ def sender(notification: Notification) -> str:
     「ハローワーク川越 <noreply@…>」, so the person sees who writes; Django encodes the name
     (RFC 2047). An email of no office (a staff notice) is the site's address alone.
     """
-    from offices.models import Office
 
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     office = (

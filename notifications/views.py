@@ -17,11 +17,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from linebot.v3.exceptions import InvalidSignatureError
 
 from notifications.channels import line_provider, sms_provider
 from notifications.contacts import line_link_nonce
 from notifications.delivery import email_bounce_record, sms_receipt
 from notifications.line_events import line_events_handle
+from offices.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,6 @@ _LINK_TOKEN = re.compile(r"[A-Za-z0-9_\-]{8,100}")
 
 
 def _office(slug: str):
-    from offices.models import Office
 
     office = Office.objects.filter(slug=slug).first()
     if office is None:
@@ -40,7 +41,6 @@ def _office(slug: str):
 @csrf_exempt
 @require_POST
 def line_webhook(request: HttpRequest, slug: str) -> HttpResponse:
-    from linebot.v3.exceptions import InvalidSignatureError
 
     provider = line_provider(slug)
     if provider is None:

@@ -26,6 +26,7 @@ from offices.models import (
     Service,
     User,
 )
+from offices.platforms import account_is_configured
 from offices.services import counselor_attach_user
 
 
@@ -255,7 +256,6 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("platform account"))
     def platform_status(self, obj: Office) -> str:
-        from offices.platforms import account_is_configured
 
         if account_is_configured(
             platform=obj.platform, account=obj.platform_account, office=obj.slug

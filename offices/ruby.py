@@ -11,6 +11,8 @@ of PLAIN_READINGS and counted days and minutes read by their number).
 
 import re
 
+from django.utils.html import escape
+
 # "[漢字|よみ]" with the kana around it that fixes the reading (e.g. "の[日|ひ]").
 READINGS = (
     "[予約|よやく]", "[時間|じかん]", "[相談員|そうだんいん]", "[相談|そうだん]",
@@ -85,7 +87,6 @@ def _counted(number: str, unit: str) -> str:
 def ruby_html(text: str) -> str:
     """Plain text as HTML (escaped), with readings over the kanji of PLAIN_READINGS'
     words and of counted days, minutes and times: for the plain-language summary."""
-    from django.utils.html import escape
 
     def one(match: re.Match) -> str:
         if match.group(1):

@@ -107,7 +107,6 @@ def demo_staff_password_set() -> dict[str, str]:
     own (never the demo admin's: one leaked password must not open every role), for trying
     each role locally. Returns the new ones, username -> password.
     """
-    import secrets
 
     names = [name for office in Office.objects.all() for name in demo_staff_usernames(office.slug)]
     created = {}

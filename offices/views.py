@@ -4,6 +4,7 @@ from django.shortcuts import render
 from common.clock import JST
 from offices import content, display
 from offices.models import Office
+from offices.plain import plain_summary_for
 from offices.rules import rules_for_service
 from offices.selectors import (
     office_get_published,
@@ -58,7 +59,6 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _plain_summary(office: Office, services: list[dict]):
     """The office's rules in short (offices.plain), as its first service books online: open
     booking by its rules, an invitation confirmed at once."""
-    from offices.plain import plain_summary_for
 
     if not office.plain_summary or not services:
         return None

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Max
 
 from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
 from common.clock import JST
@@ -84,7 +86,6 @@ def _weight(weekday: int, minute: int, first: int, last: int) -> float:
 
 class _Ids:
     def __init__(self, model):
-        from django.db.models import Max
 
         self.next = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
@@ -431,7 +432,6 @@ def _bookings_at(
 
 
 def _reset_sequences() -> None:
-    from django.core.management.color import no_style
 
     statements = connection.ops.sequence_reset_sql(
         no_style(), [Applicant, Consent, Booking, BookingEvent]

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.db import connections
 
+from offices.business_days import last_booking_day
 from offices.models import LeadTimeUnit
 from offices.rules import rules_for_service
 from reports import grouped
@@ -107,7 +108,6 @@ def lead_tally(*, offices, services, capacity, period: Period, previous: Period)
 
 def tally_in_python(rows: Sequence[tuple], *, rules, running, current_from: int) -> Counter:
     """The same tally from the roll-up's rows (office, service, day made, day, bookings)."""
-    from offices.business_days import last_booking_day
 
     last_days: dict[tuple[int, int], int] = {}
     tally: Counter = Counter()

@@ -17,6 +17,7 @@ from offices.display import format_datetime
 from terms.exceptions import TermsError
 from terms.forms import CompareForm, PublishForm, TermsVersionForm
 from terms.models import Consent, TermsVersion
+from terms.rendering import render_markdown
 from terms.selectors import user_can_publish_terms
 from terms.services import terms_publish, terms_version_create, terms_version_update, terms_withdraw
 
@@ -164,7 +165,6 @@ class TermsVersionAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
 
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """The version as the public will see it (drafts rendered on the fly)."""
-        from terms.rendering import render_markdown
 
         version = self._get_visible(request, object_id)
         body_html = version.body_html or render_markdown(version.body)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from offices.models import Office, User
@@ -29,8 +31,6 @@ _VERSIONS_KEY = "terms:versions:{office_id}"
 def terms_versions_changed(sender, instance, **kwargs) -> None:
     """A version saved or deleted (signals, connected at start): after commit, the office's
     remembered versions are forgotten (`terms_in_force_brief`)."""
-    from django.core.cache import cache
-    from django.db import transaction
 
     def forget() -> None:
         with suppress(Exception):  # the cache is an accelerator; entries lapse anyway
@@ -47,7 +47,6 @@ def terms_in_force_brief(*, office: Office, at: datetime) -> tuple[int, str] | N
     version): what each booking's consent checks, without a query. A version published to
     take effect later is in the list already and switches in exactly at its moment.
     """
-    from django.core.cache import cache
 
     key = _VERSIONS_KEY.format(office_id=office.pk)
     try:

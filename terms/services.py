@@ -21,6 +21,7 @@ from terms.exceptions import (
 )
 from terms.models import Consent, TermsVersion
 from terms.rendering import render_markdown
+from terms.seed_data import VERSIONS, terms_text
 from terms.selectors import terms_in_force_brief, user_can_publish_terms
 
 EDITABLE_FIELDS = (
@@ -251,7 +252,6 @@ def terms_seed() -> list[str]:
     Imports the sample terms of each seeded office that has no terms yet. Offices with
     any version (a manager's draft included) are left alone.
     """
-    from terms.seed_data import VERSIONS, terms_text
 
     created = []
     for office in Office.objects.filter(slug__in=VERSIONS).select_for_update(no_key=True):

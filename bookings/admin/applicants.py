@@ -2,10 +2,11 @@
 office, and who made the record (the office, or an open booking); lifting the bar."""
 
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,9 +15,11 @@ from bookings.admin.forms import DeclineForm
 from bookings.admin.search import KanaSearchMixin
 from bookings.models import Applicant, BookingStatus
 from bookings.services.no_shows import applicant_lift_bar
+from bookings.validation import normalize_job_seeker_number, normalize_phone
 from common.errors import DomainError
 from offices.admin import OfficeScopedAdminMixin
-from offices.display import format_session
+from offices.display import format_datetime, format_session
+from terms.models import Consent
 
 
 @admin.register(Applicant)
@@ -70,7 +73,6 @@ class ApplicantAdmin(
     ]  # fmt: skip
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
 
         return (
             super()
@@ -82,7 +84,6 @@ class ApplicantAdmin(
 
     def get_search_results(self, request, queryset, search_term):
         """A phone or number typed in any width or with any dash finds the person."""
-        from bookings.validation import normalize_job_seeker_number, normalize_phone
 
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
@@ -101,7 +102,6 @@ class ApplicantAdmin(
 
     @admin.display(description=gettext_lazy("bookings"))
     def booking_history(self, obj: Applicant) -> str:
-        from django.utils.html import format_html_join
 
         bookings = obj.bookings.select_related("service", "counselor").order_by("-start")[:50]
         if not bookings:
@@ -132,10 +132,6 @@ class ApplicantAdmin(
 
     @admin.display(description=gettext_lazy("consents"))
     def consent_history(self, obj: Applicant) -> str:
-        from django.utils.html import format_html_join
-
-        from offices.display import format_datetime
-        from terms.models import Consent
 
         consents = (
             Consent.objects.filter(office_id=obj.office_id, applicant_uuid=obj.uuid)

@@ -38,6 +38,7 @@ from bookings.services.staff import (
     booking_note_contact,
 )
 from bookings.state import awaits_email_check
+from common.clock import JST
 from common.errors import DomainError
 from conferencing.types import ConferencingError
 from offices.admin import OfficeScopedAdminMixin
@@ -141,8 +142,6 @@ class BookingAdmin(
     @admin.display(description=gettext_lazy("next step"))
     def next_step(self, obj: Booking) -> str:
         """For a request: propose another time; for the rest: the day in the schedule."""
-
-        from common.clock import JST
 
         if awaits_email_check(obj):
             return _("Waits for the person to confirm it from the email")

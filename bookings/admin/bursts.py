@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bookings.admin.scope import office_for, offices_for, require_change
+from bookings.selectors.bursts import BURST_HOURS, BURST_MIN_BOOKINGS, booking_bursts
+from bookings.services.bursts import burst_decline
 from common.errors import DomainError
 
 
 def bursts_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     """The office's bursts; `?decline=<network>` asks to confirm declining one (a POST)."""
-    from bookings.selectors.bursts import BURST_HOURS, BURST_MIN_BOOKINGS, booking_bursts
-    from bookings.services.bursts import burst_decline
 
     office = office_for(request)
     here = request.path + "?" + urlencode({"office": office.slug})

@@ -19,6 +19,7 @@ from bookings.models import PhoneCall, PhoneCallResult
 from bookings.services.phone_calls import phone_call_record, phone_call_subjects_attach
 from bookings.state import EmailKind
 from common.errors import DomainError
+from notifications.kinds import kind_label
 from offices.admin import OfficeScopedAdminMixin
 from offices.display import format_session
 
@@ -77,7 +78,6 @@ class PhoneCallAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
 
     @admin.display(description=gettext_lazy("what to tell"), ordering="kind")
     def what(self, obj: PhoneCall) -> str:
-        from notifications.kinds import kind_label
 
         what = (
             str(EmailKind(obj.kind).label) if obj.kind in EmailKind.values else kind_label(obj.kind)

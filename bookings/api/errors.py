@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from bookings.api.parser import declared_json
 from common.errors import DomainError
 
 
@@ -55,7 +56,6 @@ def install(api: NinjaAPI) -> None:
             return _error(request, 404, "not_found", message=str(exc))
         if exc.status_code != 400:
             return _error(request, exc.status_code, "error", message=str(exc))
-        from bookings.api.parser import declared_json
 
         if not declared_json(request):
             # Never parsed (api.parser): a form another site's page could submit (issue 23).

@@ -14,7 +14,9 @@ from bookings.models import (
 from bookings.tokens import token_hash
 from common.clock import JST
 from conferencing.models import OnlineMeeting
+from conferencing.providers import capabilities_for
 from offices.rules import rules_for_service
+from offices.selectors import office_calendar
 
 
 def booking_get_by_token(*, token: str, purpose: str) -> Booking | None:
@@ -75,7 +77,6 @@ def meeting_for_person(booking: Booking, meeting: OnlineMeeting | None = None) -
     and the meeting ID and passcode where the office's platform lets people join with them;
     never the host link. The booking page and every email show this, and only this.
     """
-    from conferencing.providers import capabilities_for
 
     meeting = meeting if meeting is not None else meeting_for(booking)
     if meeting is None or meeting.status != OnlineMeeting.Status.ISSUED:
@@ -90,7 +91,6 @@ def meeting_for_person(booking: Booking, meeting: OnlineMeeting | None = None) -
 
 def session_before_next_business_day(booking: Booking, now: datetime) -> bool:
     """Whether the session is no later than the office's next business day after `now`."""
-    from offices.selectors import office_calendar
 
     today = now.astimezone(JST).date()
     calendar = office_calendar(office=booking.office, start=today, end=today + timedelta(days=14))

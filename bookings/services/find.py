@@ -16,11 +16,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bookings.emails.applicant import booking_link_message
 from bookings.exceptions import BookingInvalid
 from bookings.models import Booking
 from bookings.services.create import rate_check
 from bookings.services.links import booking_manage_link_renew
 from common.queue import enqueue_after_commit
+from notifications.services import notification_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +74,6 @@ def booking_link_resend(
 def booking_link_send(*, reference: str, email: str, now: datetime) -> bool:
     """The task's half: emails a fresh link to the booking that `reference` and `email`
     (normalized) match, if any. True when one was sent."""
-    from bookings.emails.applicant import booking_link_message
-    from notifications.services import notification_enqueue
 
     booking = (
         Booking.objects.select_related("office", "service")

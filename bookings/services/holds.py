@@ -17,10 +17,11 @@ bursts" page.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import HoldsBusy
+from bookings.exceptions import HoldsBusy, RateLimited
 from bookings.models import Booking, BookingStatus
 from bookings.services.locking import booking_lock, booking_transaction
 from bookings.services.notify import booking_notify
@@ -61,7 +62,6 @@ def hold_allowance_check(
     refused attempts and replays of a double tap never count. `factor` widens the limit
     for the web form's last step, which only stops a script that opened many forms at once.
     """
-    from bookings.exceptions import RateLimited
 
     key = address_key(ip_address)
     parsed = ratelimit.parse_rate(settings.HOLD_LIMIT_PER_ADDRESS)
@@ -141,8 +141,6 @@ def days_at_hold_cap(*, service: Service, free_by_day: dict, now: datetime) -> s
     nobody types their details for a time `hold_day_check` would then refuse (issue 23).
     One query.
     """
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
 
     if not settings.HOLD_MAX_UNCONFIRMED_PER_DAY or not free_by_day:
         return set()

@@ -36,6 +36,7 @@ from bookings.services.locking import (
     booking_transaction,
     staff_may_act,
 )
+from bookings.services.no_shows import bar_if_threshold, bar_recompute
 from bookings.state import Actor, Reason
 from bookings.validation import ApplicantInput, identity_key
 from offices.models import Office, User
@@ -186,7 +187,6 @@ def booking_link_record(
             reason_params={"person_id": person.pk},
             reason=reason,
         )
-        from bookings.services.no_shows import bar_if_threshold, bar_recompute
 
         # The no-shows follow the booking: the record it left may no longer reach its bar
         # (issue 23), the record it joined may.

@@ -15,9 +15,12 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from bookings.emails.applicant import meeting_issued_message
 from bookings.models import Booking, BookingStatus
 from bookings.selectors.bookings import meeting_for, meeting_key, meeting_platform
+from bookings.services.links import booking_email_links
 from bookings.services.locking import booking_lock, booking_transaction
+from bookings.services.notify import staff_notify
 from bookings.state import Action, Actor, refusal
 from common.queue import enqueue_after_commit
 from conferencing.models import OnlineMeeting
@@ -31,6 +34,7 @@ from conferencing.types import (
     RateLimited,
     TransientError,
 )
+from notifications.services import notification_enqueue
 from offices.models import User
 
 logger = logging.getLogger(__name__)
@@ -51,9 +55,6 @@ def _request(booking: Booking) -> MeetingRequest:
 
 
 def _notify_issued(booking: Booking, meeting: OnlineMeeting) -> None:
-    from bookings.emails.applicant import meeting_issued_message
-    from bookings.services.links import booking_email_links
-    from notifications.services import notification_enqueue
 
     if not booking.email:
         return  # entered by staff without email: the counselor gives the link by phone
@@ -84,7 +85,6 @@ def _calendar_revised(booking: Booking) -> None:
 
 def _notify_staff(booking: Booking, meeting: OnlineMeeting) -> None:
     """Counselors hear of a meeting that needs them, once per booking and meeting status."""
-    from bookings.services.notify import staff_notify
 
     staff_notify(
         booking, "staff_meeting_needs_action", meeting=meeting, dedupe_suffix=f":{meeting.status}"

@@ -22,9 +22,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bookings.emails.applicant import open_request_message, open_request_refused_message
 from bookings.exceptions import AlreadyBooked, BookingInvalid, BookingLimitReached
+from bookings.services.create import booking_create
 from bookings.services.holds import hold_minutes
+from bookings.services.person_guard import person_cap
 from bookings.validation import validate_applicant
+from notifications.services import notification_enqueue
 from offices.models import Service
 from offices.rules import rules_for_service
 
@@ -40,8 +44,6 @@ def open_request_park(
     agree_terms: bool, language: str, idempotency_key: str, now: datetime,
 ) -> str:  # fmt: skip
     """Checks the details as a booking would, keeps them and emails the link; the token."""
-    from bookings.emails.applicant import open_request_message
-    from notifications.services import notification_enqueue
 
     rules = rules_for_service(service, service.office)
     cleaned, errors = validate_applicant(data, office=service.office, rules=rules)
@@ -107,7 +109,6 @@ def open_request_book(
     raised for the page and emailed to the address as well, as for a hold whose link was
     opened (`services.public.booking_verify`). Raises what `booking_create` raises.
     """
-    from bookings.services.create import booking_create
 
     try:
         return booking_create(
@@ -124,9 +125,6 @@ def open_request_book(
 
 def _refusal_send(waiting: dict, service: Service, start: datetime, refused: str) -> None:
     """The person's checks refused the request: the address is told what and what to do."""
-    from bookings.emails.applicant import open_request_refused_message
-    from bookings.services.person_guard import person_cap
-    from notifications.services import notification_enqueue
 
     rules = rules_for_service(service, service.office)
     cleaned, _errors = validate_applicant(waiting["data"], office=service.office, rules=rules)

@@ -16,15 +16,20 @@ email link is opened (`services.open_requests`). `PROOF_OF_WORK=off` turns it of
 load runs (loadtest/limits.py).
 """
 
+import base64
 import hashlib
+import json
 import logging
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
+from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 from bookings.models import Booking
+from bookings.selectors.availability_cache import slot_list_cached
 from bookings.state import TIME_HOLDING_STATUSES
 from common.clock import JST
 from offices.models import Office
@@ -45,7 +50,6 @@ def _key() -> str:
 def office_pressure(office: Office, now: datetime) -> float:
     """Public holds made in the last hour / free places in the next two weeks (0 when none
     were made; counted as busy when no place is free)."""
-    from bookings.selectors.availability_cache import slot_list_cached
 
     recent = Booking.objects.filter(
         office=office,
@@ -73,7 +77,6 @@ def proof_cost(office: Office, now: datetime) -> int:
 
 def challenge_issue(*, office: Office, now: datetime, max_number: int | None = None) -> dict:
     """A challenge for the widget or an API client (the JSON the widget reads)."""
-    from altcha import ChallengeOptionsV1, create_challenge_v1
 
     until = now + timedelta(minutes=settings.POW_CHALLENGE_MINUTES)
     challenge = create_challenge_v1(
@@ -97,9 +100,6 @@ def proof_accept(*, payload: str | None, office: Office, now: datetime) -> bool:
     Whether `payload` (the widget's base64 `altcha` field) solves a challenge this site
     made for this office that has not expired nor been used; it is used up by this call.
     """
-    from urllib.parse import parse_qs
-
-    from altcha import verify_solution_v1
 
     if not payload or len(payload) > 2000:
         return False
@@ -109,8 +109,6 @@ def proof_accept(*, payload: str | None, office: Office, now: datetime) -> bool:
         return False
     if not ok:
         return False
-    import base64
-    import json
 
     solved = json.loads(base64.b64decode(payload).decode())
     params = parse_qs(str(solved["salt"]).partition("?")[2])

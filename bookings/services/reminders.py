@@ -11,8 +11,13 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from bookings.emails.applicant import reminder_message
 from bookings.models import Booking, BookingStatus
+from bookings.services.links import booking_email_links
 from common.clock import JST
+from notifications.contacts import owner_ids_with_channels
+from notifications.models import Notification
+from notifications.services import BOOKING_OWNER, notification_enqueue
 from offices.models import Office
 from offices.selectors import office_calendar
 
@@ -26,7 +31,6 @@ _TOLD_KINDS = ("booking_confirmed", "meeting_issued")
 
 
 def _just_told(booking: Booking, kind: str, now: datetime) -> bool:
-    from notifications.models import Notification
 
     return Notification.objects.filter(
         dedupe_key__startswith=f"booking:{booking.pk}:",
@@ -42,10 +46,6 @@ def _day_before_due(start: datetime, calendar) -> datetime:
 
 
 def bookings_send_reminders(*, now: datetime) -> int:
-    from bookings.emails.applicant import reminder_message
-    from bookings.services.links import booking_email_links
-    from notifications.contacts import owner_ids_with_channels
-    from notifications.services import BOOKING_OWNER, notification_enqueue
 
     soon = timedelta(minutes=settings.REMINDER_SOON_MINUTES)
     queued = 0
@@ -66,7 +66,6 @@ def bookings_send_reminders(*, now: datetime) -> int:
         bookings = [b for b in bookings if b.email or b.pk in with_channels]
         if not bookings:
             continue
-        from notifications.models import Notification
 
         keys = [f"booking:{b.pk}:{kind}" for b in bookings for kind in JUST_TOLD]
         sent = set(

@@ -20,6 +20,7 @@ bookings) are removed once expired by `sessions_clear_expired`, every hour.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +36,10 @@ from bookings.models import (
     BookingLink,
     PhoneCall,
 )
+from bookings.services.closing import bookings_close_stale
+from notifications.contacts import contacts_forget
+from notifications.models import Notification
+from notifications.services import BOOKING_OWNER
 
 BATCH = 500
 
@@ -53,10 +58,6 @@ def retention_cutoff(now: datetime) -> datetime:
 
 def personal_data_purge(*, now: datetime) -> PurgeReport:
     """Periodic (daily). Safe to run twice: what is purged is skipped the next time."""
-    from bookings.services.closing import bookings_close_stale
-    from notifications.contacts import contacts_forget
-    from notifications.models import Notification
-    from notifications.services import BOOKING_OWNER
 
     # Open bookings are skipped below: those that can no longer take place are closed first.
     bookings_close_stale(now=now)
@@ -123,6 +124,5 @@ def personal_data_purge(*, now: datetime) -> PurgeReport:
 
 def sessions_clear_expired() -> None:
     """Periodic (hourly): what `manage.py clearsessions` does, for the configured engine."""
-    from importlib import import_module
 
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -65,6 +65,7 @@ from bookings.services.locking import (
     office_commitment_lock,
 )
 from bookings.services.person_guard import person_guard_check, person_guard_notice
+from bookings.services.staff import booking_cancel_by_staff
 from bookings.services.transitions import holds_expire_stale, meeting_enqueue_after_commit
 from bookings.validation import validate_applicant
 from common import languages
@@ -174,7 +175,6 @@ def group_session_cancel(*, session: GroupSession, by: User, reason: str, now: d
     Cancels a session and every seat still held in it (each person is emailed, as for
     any booking the office cancels). Returns how many seats were cancelled.
     """
-    from bookings.services.staff import booking_cancel_by_staff
 
     if not reason.strip():
         raise BookingInvalid({"reason": [_("Say why the session is cancelled.")]})

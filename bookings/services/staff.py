@@ -34,9 +34,10 @@ from bookings.services.locking import (
     booking_transaction,
     office_booking_lock,
 )
+from bookings.services.no_shows import bar_if_threshold
 from bookings.services.notify import booking_notify
 from bookings.services.person_guard import move_guard_check
-from bookings.services.transitions import booking_transition
+from bookings.services.transitions import booking_transition, meeting_enqueue_after_commit
 from bookings.state import (
     OFFICE_NOTICES,
     Action,
@@ -109,7 +110,6 @@ def booking_mark_no_show(*, booking: Booking, by: User, now: datetime) -> Bookin
     A counselor records a no-show by hand, once the office's grace after the start has
     passed (the table's window); it counts toward the bar. The schedule asks to confirm.
     """
-    from bookings.services.no_shows import bar_if_threshold
 
     applicant_lock(booking.applicant_id)  # the lock order: applicant, then the booking
     booking = _locked(booking, by)
@@ -274,7 +274,6 @@ def meeting_reissue(*, booking: Booking, by: User, now: datetime) -> None:
         booking, at=now, actor=by,
         actor_label=Actor.STAFF, reason_code=Reason.MEETING_REISSUE,
     )  # fmt: skip
-    from bookings.services.transitions import meeting_enqueue_after_commit
 
     meeting_enqueue_after_commit(booking)
 

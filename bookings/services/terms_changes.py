@@ -6,10 +6,14 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from bookings.emails.applicant import terms_change_message
 from bookings.models import (
     Booking,
     BookingStatus,
 )
+from notifications.services import notification_enqueue
+from terms.models import TermsVersion
+from terms.selectors import applicants_with_superseded_consent
 
 
 def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
@@ -19,10 +23,6 @@ def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
     to agree again. Each person is told once per version (dedupe key). Returns how many
     emails were queued now.
     """
-    from bookings.emails.applicant import terms_change_message
-    from notifications.services import notification_enqueue
-    from terms.models import TermsVersion
-    from terms.selectors import applicants_with_superseded_consent
 
     version = TermsVersion.objects.select_related("office").get(pk=terms_version_id)
     if not version.is_published or version.withdrawn_at or version.effective_from > now:
@@ -62,7 +62,6 @@ def terms_change_notify(*, terms_version_id: int, now: datetime) -> int:
 
 def terms_changes_notify_recent(*, now: datetime, days: int = 7) -> int:
     """Periodic: runs `terms_change_notify` for versions that took effect recently."""
-    from terms.models import TermsVersion
 
     versions = TermsVersion.objects.filter(
         published_at__isnull=False,

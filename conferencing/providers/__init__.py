@@ -12,6 +12,10 @@ another office's account gets AccountMissing, never that office's host. `CONFERE
 from django.conf import settings
 
 from conferencing.providers.base import MeetingProvider
+from conferencing.providers.fake import FakeProvider
+from conferencing.providers.teams import TeamsProvider
+from conferencing.providers.teleoffice import TeleOfficeProvider
+from conferencing.providers.zoom import ZoomProvider
 from conferencing.types import AccountMissing, Capabilities
 
 
@@ -42,9 +46,6 @@ def join_hosts_for(*, platform: str, account: str) -> list[str]:
 
 
 def _classes() -> dict[str, type[MeetingProvider]]:
-    from conferencing.providers.teams import TeamsProvider
-    from conferencing.providers.teleoffice import TeleOfficeProvider
-    from conferencing.providers.zoom import ZoomProvider
 
     return {cls.name: cls for cls in (ZoomProvider, TeamsProvider, TeleOfficeProvider)}
 
@@ -61,7 +62,6 @@ def platforms_where(capability: str) -> list[str]:
 
 
 def provider_for(*, platform: str, account: str, office: str) -> MeetingProvider:
-    from conferencing.providers.fake import FakeProvider
 
     if settings.CONFERENCING_FAKE:
         return FakeProvider()

@@ -25,6 +25,7 @@ from interviews.services.events import (
     interview_event_record,
     party_email,
 )
+from interviews.services.parties import interview_lock
 from interviews.state import ACTIVE, InterviewReason, InterviewStatus, Role
 from offices import display
 from offices.models import Counselor, Office, User
@@ -273,7 +274,6 @@ def interview_propose_again(
     times are withdrawn, both confirmations cleared, the time it held freed; each party is
     emailed a new link (the old one ends). Returns role -> token.
     """
-    from interviews.services.parties import interview_lock
 
     errors: dict[str, list[str]] = {}
     _check_times(

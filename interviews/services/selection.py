@@ -11,6 +11,7 @@ candidate holds one turn of a block at most (a unique column). Lock order: the c
 the turn, the office's counselors.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -59,7 +60,6 @@ class BlockSetUp:
 
 
 def _reference() -> str:
-    import secrets
 
     return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 

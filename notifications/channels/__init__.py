@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from notifications.channels.base import ChannelProvider, DeliveryFailed, Sent
+from notifications.channels.line import LineProvider
+from notifications.channels.sms import TwilioSms
 
 __all__ = [
     "ChannelProvider",
@@ -21,7 +23,6 @@ __all__ = [
 
 
 def line_provider(office_slug: str):
-    from notifications.channels.line import LineProvider
 
     config = (settings.LINE_ACCOUNTS or {}).get(office_slug)
     if not config or not config.get("channel_secret") or not config.get("access_token"):
@@ -30,7 +31,6 @@ def line_provider(office_slug: str):
 
 
 def sms_provider():
-    from notifications.channels.sms import TwilioSms
 
     config = dict(settings.SMS_ACCOUNT or {})
     if not config.get("account_sid") or not config.get("auth_token"):

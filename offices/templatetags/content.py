@@ -1,8 +1,12 @@
 """`{{ office|local_name }}`, `{% content_text service "body" as text %}`: offices.content."""
 
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from common.languages import EASY_JAPANESE
 from offices import content
+from offices.ruby import add_ruby
 
 register = template.Library()
 
@@ -21,9 +25,6 @@ def content_text(obj, field: str) -> content.Text:
 @register.simple_tag(takes_context=True)
 def ruby_wanted(context) -> bool:
     """Whether this page shows readings: in やさしい日本語, for an office that chose them."""
-    from django.utils.translation import get_language
-
-    from common.languages import EASY_JAPANESE
 
     office = context.get("office")
     return get_language() == EASY_JAPANESE and getattr(office, "ruby", False) is True
@@ -32,9 +33,6 @@ def ruby_wanted(context) -> bool:
 @register.filter(is_safe=True)
 def furigana(html, wanted):
     """The page's headings with readings (offices.ruby) when `wanted`, else unchanged."""
-    from django.utils.safestring import mark_safe
-
-    from offices.ruby import add_ruby
 
     if not wanted:
         return html

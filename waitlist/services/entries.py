@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bookings.exceptions import BookingInvalid
 from bookings.models import Applicant, GroupSession
 from bookings.selectors.group_sessions import seats_taken
 from bookings.tokens import new_token, token_hash
@@ -181,7 +182,6 @@ def waitlist_join(
     (`waitlist_confirm`). With the record an invitation names (`applicant`): in the list at
     once. Raises WaitlistRefused or BookingInvalid (field errors).
     """
-    from bookings.exceptions import BookingInvalid
 
     invited = applicant is not None
     _check_service(service, invited=invited)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from bookings.services.phone_calls import phone_call_add_for_owner
+from notifications.kinds import kind_pointers_register, undelivered_handler_register
 from waitlist.emails import OFFERED, POINTER_KINDS, waitlist_pointer_text
 from waitlist.models import WAITLIST_OWNER, WaitlistEntry
 from waitlist.services.entries import waitlist_link_issue
@@ -47,7 +48,6 @@ def entry_undelivered(notification) -> None:
 def register_notices() -> None:
     """Registers the waitlist's pointers and its undelivered handler with `notifications`
     (called once, at start-up)."""
-    from notifications.kinds import kind_pointers_register, undelivered_handler_register
 
     kind_pointers_register(dict.fromkeys(POINTER_KINDS, entry_pointer_render))
     undelivered_handler_register(WAITLIST_OWNER, entry_undelivered)
