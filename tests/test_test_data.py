@@ -43,7 +43,6 @@ STILL_ON_THE_SEED = {
     "accounts/test_second_factor.py",
     "e2e/test_passkey.py",
     "accounts/test_lockout.py",
-    "bookings/test_api.py",
     "bookings/test_booking_admin.py",
     "bookings/test_booking_create.py",
     "bookings/test_booking_pages.py",
