@@ -56,7 +56,6 @@ STILL_ON_THE_SEED = {
     "bookings/test_office_changes.py",
     "bookings/test_phone_list.py",
     "bookings/test_public_path.py",
-    "conferencing/test_zoom_webhook.py",
     "e2e/test_accessibility.py",
     "e2e/test_booking_flow.py",
     "e2e/test_change_and_find.py",
