@@ -22,12 +22,38 @@ from bookings.state import Reason
 from common import clock
 from notifications.models import Notification
 from offices.models import Counselor, Office, Service, User
-from tests.helpers import book, delivered, email_checked, jst, manage_token, person, service
+from tests.factories import office_with
+from tests.helpers import (
+    book,
+    counselor_account,
+    delivered,
+    email_checked,
+    jst,
+    manage_token,
+    person,
+    service,
+)  # fmt: skip
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe, Thursday
+THU = jst(2026, 11, 26, 9, 30)  # Thursday, at the office below
 LATER = jst(2026, 11, 26, 10, 30)
+
+
+@pytest.fixture
+def kawagoe(db):
+    """ハローワーク川越 as these tests build it: two counselors (with email addresses) who
+    confirm each request, on the platform TeleOffice, online cancellation (and changes)
+    until the day before, at most two changes online, open weekdays 9:30-12:00."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        platform="teleoffice", phone="049-242-0197", confirmation_mode="staff_approval",
+        counselors=2, online_cancel_allowed=True, online_cancel_days_before=1,
+        reschedule_limit=2,
+    )  # fmt: skip
+    for n, each in enumerate(office.counselors.order_by("pk")):
+        User.objects.filter(pk=each.user_id).update(email=f"counselor{n}@example.invalid")
+    return office
 
 
 @pytest.fixture
@@ -44,14 +70,14 @@ def tasks(monkeypatch):
 
 
 @pytest.fixture
-def instant(offices):
-    Office.objects.filter(slug="kawagoe").update(confirmation_mode="instant", phone="049-242-0197")
+def instant(kawagoe):
+    Office.objects.filter(pk=kawagoe.pk).update(confirmation_mode="instant")
     return service("kawagoe")
 
 
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def counselor(kawagoe):
+    return counselor_account(kawagoe)
 
 
 def manage_url(booking) -> str:
@@ -146,8 +172,10 @@ def test_after_the_online_cancellation_deadline_only_the_phone_remains(instant, 
     assert "049-242-0197" in refused.value.message
 
 
-def test_an_office_without_online_cancellation_takes_changes_by_phone(offices):
-    svc = service("toyooka")
+def test_an_office_without_online_cancellation_takes_changes_by_phone():
+    svc = office_with(
+        online_cancel_allowed=False, confirmation_mode="staff_approval"
+    ).services.get()
     booking = book(svc, jst(2026, 11, 24, 9, 30)).booking
     with pytest.raises(NotAllowedNow, match="電話"):
         booking_reschedule_by_applicant(
@@ -177,7 +205,7 @@ def test_a_cancelled_booking_cannot_move(instant):
         booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now())
 
 
-def test_a_request_still_waiting_for_a_counselor_moves_at_once(offices, tasks):
+def test_a_request_still_waiting_for_a_counselor_moves_at_once(kawagoe, tasks):
     booking = book(service("kawagoe"), THU).booking
     assert booking.status == BookingStatus.REQUESTED
     result = booking_reschedule_by_applicant(booking=booking, start=LATER, now=clock.now())
@@ -243,7 +271,7 @@ def test_a_second_request_replaces_the_first_and_another_office_cannot_decide(co
     # The booking's one pending change now asks for the second time (issue 23).
     assert second.pk == first.pk and second.to_start == jst(2026, 11, 26, 11, 0)
     assert BookingChange.objects.filter(booking=booking).count() == 1
-    stranger = User.objects.get(username="toyooka-counselor-1")
+    stranger = counselor_account(office_with(confirmation_mode="staff_approval"))
     with pytest.raises(NotAllowedNow):
         booking_change_confirm(change=second, by=stranger, now=clock.now())
 

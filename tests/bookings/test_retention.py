@@ -12,9 +12,17 @@ from bookings.models import Applicant, Booking, BookingEvent, BookingLink, Booki
 from bookings.selectors.bookings import booking_get_by_token
 from bookings.services.retention import personal_data_purge
 from notifications.models import Notification
-from tests.helpers import NOW, book, jst, person, service
+from tests.factories import office_with
+from tests.helpers import NOW, book, jst, person
 
 OLD = NOW - timedelta(days=400)
+
+
+@pytest.fixture
+def svc(db):
+    """A service whose counselors confirm each request (a booking stays requested until a
+    counselor answers), open weekdays 9:30-12:00."""
+    return office_with(confirmation_mode="staff_approval").services.get()
 
 
 def _age(booking: Booking, *, status: str = BookingStatus.COMPLETED, reason: str = "") -> None:
@@ -28,12 +36,12 @@ def _age(booking: Booking, *, status: str = BookingStatus.COMPLETED, reason: str
 
 
 @pytest.fixture
-def old_and_recent(offices, settings):
+def old_and_recent(svc, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 365
-    old = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    old = book(svc, jst(2026, 11, 24, 9, 30)).booking
     _age(old)
     recent = book(
-        service("toyooka"), jst(2026, 11, 24, 10, 30),
+        svc, jst(2026, 11, 24, 10, 30),
         data=person(name="佐藤 花子", job_seeker_number="99999-9999999", email="h@example.jp"),
     ).booking  # fmt: skip
     return old, recent
@@ -64,19 +72,19 @@ def test_old_emails_are_emptied_and_queued_ones_kept(old_and_recent):
     assert set(old_mail.values_list("recipient", "body_text", "body_html")) == {("", "", "")}
 
 
-def test_a_person_with_a_recent_booking_stays_recognizable(offices, settings):
+def test_a_person_with_a_recent_booking_stays_recognizable(svc, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 365
-    old = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    old = book(svc, jst(2026, 11, 24, 9, 30)).booking
     _age(old)
-    book(service("toyooka"), jst(2026, 11, 24, 10, 30))  # the same person books again
+    book(svc, jst(2026, 11, 24, 10, 30))  # the same person books again
     report = personal_data_purge(now=NOW)
     assert report.bookings == 1 and report.applicants == 0
     assert Applicant.objects.get(pk=old.applicant_id).name == "山田 太郎"
 
 
-def test_a_barred_person_is_kept_until_the_bar_is_lifted(offices, settings):
+def test_a_barred_person_is_kept_until_the_bar_is_lifted(svc, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 365
-    old = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    old = book(svc, jst(2026, 11, 24, 9, 30)).booking
     _age(old, status=BookingStatus.NO_SHOW)
     Applicant.objects.filter(pk=old.applicant_id).update(barred_at=OLD, barred_reason="3 no-shows")
     assert personal_data_purge(now=NOW).applicants == 0
@@ -88,21 +96,20 @@ def test_a_purge_closes_an_open_booking_whose_session_passed_and_a_rerun_does_no
     old_and_recent,
 ):
     _old, recent = old_and_recent
+    assert recent.status == BookingStatus.REQUESTED  # the office's counselors confirm
     Booking.objects.filter(pk=recent.pk).update(start=OLD, end=OLD + timedelta(minutes=30))
     first = personal_data_purge(now=NOW)
     # `recent`, still requested when its (old) session began, is closed first (issue 23:
     # an open booking that can no longer take place was kept for ever) and purged.
+    assert Booking.objects.get(pk=recent.pk).status != BookingStatus.REQUESTED
     assert first.bookings == 2
     assert personal_data_purge(now=NOW).bookings == 0
 
 
-def test_the_purge_clears_the_fingerprint_key_and_links_that_could_find_the_person(
-    offices, settings
-):
+def test_the_purge_clears_the_fingerprint_key_and_links_that_could_find_the_person(svc, settings):
     import hashlib
 
     settings.PERSONAL_DATA_RETENTION_DAYS = 365
-    svc = service("toyooka")
     created = book(svc, jst(2026, 11, 24, 9, 30), idempotency_key="key-of-the-person")
     old = created.booking
     _age(old)
@@ -120,20 +127,19 @@ def test_the_purge_clears_the_fingerprint_key_and_links_that_could_find_the_pers
     assert booking_get_by_token(token=created.manage_token, purpose="manage") is None
 
 
-def test_expired_sessions_are_removed_on_a_schedule_with_their_booking_drafts(
-    client, offices, frozen
-):
+def test_expired_sessions_are_removed_on_a_schedule_with_their_booking_drafts(client, svc, frozen):
     from django.conf import settings as django_settings
     from django.contrib.sessions.models import Session
 
     from bookings.tasks import clear_expired_sessions
 
-    client.get("/offices/kawagoe/book/")
+    client.get(f"/offices/{svc.office.slug}/book/")
     client.post(
-        "/offices/kawagoe/book/details/",
-        {"service": "counseling", "start": jst(2026, 11, 26, 9, 30).isoformat(), **person()},
+        f"/offices/{svc.office.slug}/book/details/",
+        {"service": svc.slug, "start": jst(2026, 11, 26, 9, 30).isoformat(), **person()},
     )
     assert Session.objects.count() == 1
+    assert "booking_draft" in Session.objects.get().get_decoded()  # the draft it removes
     frozen.shift(django_settings.SESSION_COOKIE_AGE + 60)
     clear_expired_sessions()
     assert Session.objects.count() == 0

@@ -1,34 +1,47 @@
 """
 The counselor's day in the admin: the schedule, its actions with the rules enforced, the
-CSV export, phone bookings (also "book the next session"), proposing another time, and
-the phone-versus-web race.
+CSV export and proposing another time (phone bookings: test_phone_booking_admin.py).
 """
 
 import csv
 import io
-import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
-from django.db import connection
 
-from bookings.exceptions import SlotTaken
-from bookings.models import Booking, BookingChannel, BookingStatus
-from bookings.services.create import booking_create
+from bookings.models import Booking, BookingStatus
 from bookings.services.staff import booking_confirm
 from common import clock
-from offices.models import Counselor, User
-from terms.models import Consent
-from terms.selectors import terms_in_force
-from tests.helpers import NOW, book, email_checked, jst, person, service
+from offices.models import Counselor
+from tests.factories import WEEKDAYS, OpeningHoursFactory, office_with
+from tests.helpers import NOW, book, counselor_account, email_checked, jst, person, service
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe, Thursday
+THU = jst(2026, 11, 26, 9, 30)  # Thursday, at the office below
 SCHEDULE = "/admin/bookings/booking/schedule/"
 
 
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def kawagoe(db):
+    """ハローワーク川越 as these tests build it: two counselors who confirm each request, on
+    TeleOffice, open weekdays 9:30-12:00 and 13:00-16:00; sessions of 30 minutes that a
+    counselor may extend by 15, checked in from 15 minutes before the start, a no-show
+    after 10 minutes' grace."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        platform="teleoffice", confirmation_mode="staff_approval", counselors=2,
+        slot_minutes=30, max_extension_minutes=15, check_in_opens_minutes=15,
+        no_show_grace_minutes=10,
+    )  # fmt: skip
+    for weekday in WEEKDAYS:
+        OpeningHoursFactory(
+            service=office.services.get(), weekday=weekday, start=time(13), end=time(16)
+        )
+    return office
+
+
+@pytest.fixture
+def counselor(kawagoe):
+    return counselor_account(kawagoe)
 
 
 @pytest.fixture
@@ -155,7 +168,7 @@ def test_another_office_gets_404_for_the_schedule_its_actions_and_its_csv(
     client, counselor, frozen
 ):
     booking = confirmed(counselor)
-    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+    client.force_login(counselor_account(office_with(confirmation_mode="staff_approval")))
     assert client.get(SCHEDULE, {"office": "kawagoe"}).status_code == 404
     csv_url = "/admin/bookings/booking/schedule.csv"
     assert client.get(csv_url, {"office": "kawagoe"}).status_code == 404
@@ -178,51 +191,6 @@ def test_the_csv_has_what_the_page_shows_and_no_contact_details(staff_client, co
     assert "taro@example.jp" not in body and "09012345678" not in body
 
 
-def test_a_phone_booking_goes_through_the_same_rules_and_records_stated_consent(
-    staff_client, counselor, frozen
-):
-    page = staff_client.get("/admin/bookings/booking/phone/")
-    assert page.status_code == 200 and "2026年11月26日(木) 9:30〜10:00" in page.content.decode()
-    data = {"service": "counseling", "start": THU.isoformat(), "name": "電話 一郎",
-            "name_kana": "デンワ イチロウ", "job_seeker_number": "12345-7654321",
-            "email": "ichiro@example.jp", "phone": "049-222-0000"}  # fmt: skip
-    refused = staff_client.post("/admin/bookings/booking/phone/", data)
-    assert refused.status_code == 200 and "チェックを入れてください" in refused.content.decode()
-    assert not Booking.objects.exists()
-    staff_client.post("/admin/bookings/booking/phone/", {**data, "consent_stated": "on"})
-    booking = Booking.objects.get()
-    assert (booking.channel, booking.status, booking.created_by) == (
-        BookingChannel.PHONE, BookingStatus.CONFIRMED, counselor,
-    )  # fmt: skip
-    assert booking.consent.channel == Consent.Channel.PHONE
-    # Kawagoe has two counselors: a second caller gets the same time, a third does not.
-    for n, expected in ((2, 2), (3, 2)):
-        response = staff_client.post("/admin/bookings/booking/phone/", {
-            **data, "consent_stated": "on", "job_seeker_number": f"12345-{n}111111",
-            "email": f"caller{n}@example.jp",
-        })  # fmt: skip
-        assert Booking.objects.count() == expected
-    assert "その時間は空いていません" in response.content.decode()
-
-
-def test_book_the_next_session_prefills_the_person_and_records_the_session_channel(
-    staff_client, counselor, frozen
-):
-    # Booked by phone: the office's record, whose contact a counselor took (issue 23).
-    first = book(service("kawagoe"), THU, data=person(), channel="phone", created_by=counselor)
-    first = first.booking
-    page = staff_client.get("/admin/bookings/booking/phone/", {"applicant": first.applicant_id})
-    assert 'value="山田 太郎"' in page.content.decode()
-    later = jst(2026, 12, 3, 9, 30)
-    staff_client.post("/admin/bookings/booking/phone/", {
-        "applicant": first.applicant_id, "service": "counseling", "start": later.isoformat(),
-        "name": "山田 太郎", "name_kana": "ヤマダ タロウ", "job_seeker_number": "12345-1234567",
-        "email": "taro@example.jp", "phone": "090-1234-5678", "consent_stated": "on",
-    })  # fmt: skip
-    nxt = Booking.objects.get(start=later)
-    assert nxt.channel == BookingChannel.SESSION and nxt.applicant_id == first.applicant_id
-
-
 def test_a_request_can_be_moved_to_another_free_time(staff_client, counselor, frozen):
     booking = email_checked(book(service("kawagoe"), THU).booking)
     page = staff_client.get(f"/admin/bookings/booking/{booking.pk}/propose/")
@@ -235,48 +203,6 @@ def test_a_request_can_be_moved_to_another_free_time(staff_client, counselor, fr
     assert booking.start == later and booking.proposed_at is not None
     bad = staff_client.post(f"/admin/bookings/booking/{booking.pk}/propose/", {"start": "x"})
     assert bad.status_code == 409
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_phone_booking_racing_a_web_booking_for_the_same_time_one_wins(seeded):
-    from terms.services import terms_seed
-
-    terms_seed()
-    svc = service("toyooka")
-    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
-    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
-    counselor = User.objects.get(username="toyooka-counselor-1")
-    start = jst(2026, 11, 24, 9, 30)
-    terms_id = terms_in_force(office=svc.office, at=NOW).pk
-    barrier = threading.Barrier(2)
-    outcome = {}
-
-    def attempt(channel: str) -> None:
-        try:
-            barrier.wait(timeout=10)
-            booking_create(
-                service=svc, start=start, terms_version_id=terms_id, agree_terms=True,
-                channel=channel, created_by=counselor if channel == "phone" else None,
-                data=person(email=f"{channel}@example.jp",
-                            job_seeker_number="11111-1111111" if channel == "phone" else "22222-2222222"),
-                now=NOW,
-            )  # fmt: skip
-            outcome[channel] = "won"
-        except SlotTaken:
-            outcome[channel] = "lost"
-        except Exception as error:
-            outcome[channel] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(c,)) for c in ("web", "phone")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(outcome.values()) == ["lost", "won"], outcome
-    assert Booking.objects.filter(start=start).count() == 1
 
 
 def test_no_show_by_hand_waits_for_the_start_and_asks_to_confirm(staff_client, counselor, frozen):
@@ -437,34 +363,6 @@ def test_a_pasted_link_must_be_on_the_offices_platform_hosts(
             -1
         ]
     )
-
-
-def test_a_phone_booking_may_leave_out_the_email_and_the_form_marks_each_field(
-    staff_client, counselor, frozen, mailoutbox, django_capture_on_commit_callbacks
-):
-    page = staff_client.get("/admin/bookings/booking/phone/").content.decode()
-    assert page.count('class="mark mark-required"') >= 3 and 'class="mark">任意' in page
-    assert 'class="phone-form"' in page
-    data = {"service": "counseling", "start": THU.isoformat(), "name": "電話 二郎",
-            "name_kana": "デンワ ジロウ", "email": "", "phone": "049-222-0001",
-            "job_seeker_number": "12345-7654322",
-            "consent_stated": "on"}  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post("/admin/bookings/booking/phone/", data, follow=True)
-    booking = Booking.objects.get()
-    assert booking.email == "" and booking.status == BookingStatus.CONFIRMED
-    assert "電話か郵便で" in response.content.decode()
-    assert not [m for m in mailoutbox if not m.to or m.to == [""]]
-    # The public form still requires the email.
-    from bookings.validation import validate_applicant
-    from offices.rules import rules_for_service
-
-    svc = service("kawagoe")
-    _cleaned, errors = validate_applicant(
-        {"name": "x", "phone": "049-222-0001"}, office=svc.office,
-        rules=rules_for_service(svc, svc.office),
-    )  # fmt: skip
-    assert "email" in errors
 
 
 def test_every_csv_cell_is_neutralised_including_the_counselors_display_name(

@@ -13,13 +13,32 @@ from common import clock
 from conferencing.models import OnlineMeeting
 from conferencing.providers.http import retry_after_seconds
 from conferencing.types import InvalidRequest, RateLimited, TransientError
-from tests.factories import UserFactory
+from tests.factories import UserFactory, office_with
 from tests.fakes.zoom import FakeZoom
 from tests.helpers import NOW, book, email_checked, jst, service
 
 pytestmark = pytest.mark.django_db
 
 TOYOOKA_TUE = jst(2026, 11, 24, 9, 30)
+
+
+@pytest.fixture
+def toyooka(db):
+    """An office whose sessions are on Zoom, through the account `zoom:toyooka`: sessions
+    of 30 minutes, each request confirmed by a counselor, open weekdays 9:30-12:00."""
+    return office_with(
+        slug="toyooka", platform="zoom", platform_account="zoom:toyooka",
+        confirmation_mode="staff_approval", slot_minutes=30,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def kawagoe(db):
+    """An office whose sessions are on TeleOffice (a counselor pastes each link), each
+    request confirmed by a counselor, open weekdays 9:30-12:00."""
+    return office_with(
+        slug="kawagoe", platform="teleoffice", confirmation_mode="staff_approval"
+    )  # fmt: skip
 
 
 def confirmed(slug="toyooka", start=TOYOOKA_TUE, **kwargs):
@@ -55,7 +74,7 @@ def zoom(settings):
 
 
 def test_the_fake_provider_issues_a_link_on_this_site_after_confirmation(
-    client, offices, frozen, django_capture_on_commit_callbacks
+    client, toyooka, frozen, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         created = book(service("toyooka"), TOYOOKA_TUE)
@@ -71,7 +90,7 @@ def test_the_fake_provider_issues_a_link_on_this_site_after_confirmation(
     assert meeting.join_url in issued_mail.body and meeting.host_url not in issued_mail.body
 
 
-def test_zoom_meeting_is_created_with_one_token_reused_across_bookings(zoom, offices, frozen):
+def test_zoom_meeting_is_created_with_one_token_reused_across_bookings(zoom, toyooka, frozen):
     for n, start in enumerate([TOYOOKA_TUE, jst(2026, 11, 24, 10), jst(2026, 11, 24, 10, 30)]):
         booking = confirmed(
             start=start,
@@ -91,7 +110,7 @@ def test_zoom_meeting_is_created_with_one_token_reused_across_bookings(zoom, off
     assert created["start_time"] == "2026-11-24T00:30:00Z" and created["duration"] == 30
 
 
-def test_a_duplicate_task_run_issues_one_meeting(zoom, offices, frozen):
+def test_a_duplicate_task_run_issues_one_meeting(zoom, toyooka, frozen):
     booking = confirmed()
     meeting_issue(booking_id=booking.pk, now=clock.now())
     meeting_issue(booking_id=booking.pk, now=clock.now())
@@ -101,7 +120,7 @@ def test_a_duplicate_task_run_issues_one_meeting(zoom, offices, frozen):
     ]
 
 
-def test_an_expired_token_code_124_is_refreshed_once(zoom, offices, frozen):
+def test_an_expired_token_code_124_is_refreshed_once(zoom, toyooka, frozen):
     booking = confirmed()
     meeting_issue(booking_id=booking.pk, now=clock.now())
     zoom.revoke_tokens()
@@ -119,7 +138,7 @@ def test_an_expired_token_code_124_is_refreshed_once(zoom, offices, frozen):
 
 
 @pytest.mark.parametrize("retry_after", ["30", "Tue, 24 Nov 2026 00:00:30 GMT"])
-def test_a_429_is_rate_limited_with_the_wait_the_platform_asks(zoom, offices, frozen, retry_after):
+def test_a_429_is_rate_limited_with_the_wait_the_platform_asks(zoom, toyooka, frozen, retry_after):
     booking = confirmed()
     zoom.fail(
         "POST /users",
@@ -141,7 +160,7 @@ def test_retry_after_accepts_seconds_http_dates_and_iso_timestamps():
 
 
 def test_a_create_that_reached_zoom_but_lost_its_answer_is_found_not_repeated(
-    zoom, offices, frozen
+    zoom, toyooka, frozen
 ):
     booking = confirmed()
     zoom.fail("POST /users", status=502, then_apply=True)
@@ -153,7 +172,7 @@ def test_a_create_that_reached_zoom_but_lost_its_answer_is_found_not_repeated(
     assert meeting.external_id == next(iter(zoom.meetings))
 
 
-def test_after_the_last_transient_failure_the_meeting_is_failed_for_staff(zoom, offices, frozen):
+def test_after_the_last_transient_failure_the_meeting_is_failed_for_staff(zoom, toyooka, frozen):
     booking = confirmed()
     zoom.fail("POST /users", status=503)
     assert (
@@ -162,7 +181,7 @@ def test_after_the_last_transient_failure_the_meeting_is_failed_for_staff(zoom, 
     )
 
 
-def test_a_refused_request_fails_at_once_without_switching_platform(zoom, offices, frozen):
+def test_a_refused_request_fails_at_once_without_switching_platform(zoom, toyooka, frozen):
     booking = confirmed()
     zoom.fail("POST /users", status=404, body={"code": 1001, "message": "User does not exist."})
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
@@ -170,7 +189,7 @@ def test_a_refused_request_fails_at_once_without_switching_platform(zoom, office
     assert "NotFound" in meeting.last_error
 
 
-def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom, offices, frozen):
+def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom, toyooka, frozen):
     booking = confirmed()
     meeting_issue(booking_id=booking.pk, now=clock.now())
     booking_cancel_by_staff(
@@ -183,7 +202,7 @@ def test_cancellation_deletes_the_zoom_meeting_and_not_found_counts_as_done(zoom
 
 
 @override_settings(CONFERENCING_FAKE=False, CONFERENCING_ACCOUNTS={})
-def test_an_office_without_a_configured_account_waits_and_never_falls_back(offices, frozen):
+def test_an_office_without_a_configured_account_waits_and_never_falls_back(toyooka, frozen):
     booking = confirmed()
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
@@ -193,7 +212,7 @@ def test_an_office_without_a_configured_account_waits_and_never_falls_back(offic
 
 @override_settings(CONFERENCING_FAKE=False)
 def test_teleoffice_waits_for_a_counselor_to_paste_the_link(
-    client, offices, frozen, django_capture_on_commit_callbacks
+    client, kawagoe, frozen, django_capture_on_commit_callbacks
 ):
     booking = confirmed("kawagoe", jst(2026, 11, 26, 9, 30))
     assert (
@@ -216,7 +235,7 @@ def test_teleoffice_waits_for_a_counselor_to_paste_the_link(
     assert "accesscode=123" in mail.outbox[-1].body
 
 
-def test_a_counselor_of_another_office_cannot_set_the_link(offices, frozen):
+def test_a_counselor_of_another_office_cannot_set_the_link(kawagoe, toyooka, frozen):
     from conferencing.types import ConferencingError
 
     booking = confirmed("kawagoe", jst(2026, 11, 26, 9, 30))
@@ -224,19 +243,19 @@ def test_a_counselor_of_another_office_cannot_set_the_link(offices, frozen):
         meeting_set_manual_link(
             booking=booking,
             join_url="https://x.example/j",
-            by=UserFactory(office=offices["toyooka"]),
+            by=UserFactory(office=toyooka),
             now=clock.now(),
         )
 
 
-def test_requested_bookings_get_no_meeting_until_confirmed(offices, frozen):
+def test_requested_bookings_get_no_meeting_until_confirmed(toyooka, frozen):
     booking = book(service("toyooka"), TOYOOKA_TUE).booking
     assert booking.status == BookingStatus.REQUESTED
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     assert meeting.status == OnlineMeeting.Status.PENDING and meeting.join_url == ""
 
 
-def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, offices, frozen):
+def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, toyooka, frozen):
     booking = confirmed()
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     zoom.meetings.clear()  # deleted in Zoom by hand: DELETE answers 404 with code 3001
@@ -248,7 +267,7 @@ def test_a_meeting_already_gone_at_zoom_counts_as_deleted(zoom, offices, frozen)
     assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
 
 
-def test_a_new_time_moves_the_zoom_meeting(zoom, offices, frozen):
+def test_a_new_time_moves_the_zoom_meeting(zoom, toyooka, frozen):
     from datetime import timedelta
 
     from bookings.models import Booking
@@ -261,7 +280,7 @@ def test_a_new_time_moves_the_zoom_meeting(zoom, offices, frozen):
     assert zoom.meetings[meeting.external_id]["duration"] == 45
 
 
-def test_the_task_retries_through_a_429_and_a_503_to_exactly_one_meeting(zoom, offices, frozen):
+def test_the_task_retries_through_a_429_and_a_503_to_exactly_one_meeting(zoom, toyooka, frozen):
     from bookings.tasks import issue_meeting
 
     booking = confirmed()
@@ -279,7 +298,7 @@ def test_the_task_retries_through_a_429_and_a_503_to_exactly_one_meeting(zoom, o
 
 
 def test_a_create_whose_result_was_lost_with_the_database_is_not_repeated(
-    zoom, offices, frozen, monkeypatch, settings
+    zoom, toyooka, frozen, monkeypatch, settings
 ):
     """The platform made the meeting, then the database went away before it was recorded
     (what `make faults` saw as one booking with two Zoom meetings). The attempt was counted
@@ -308,7 +327,7 @@ def test_a_create_whose_result_was_lost_with_the_database_is_not_repeated(
 
 
 def test_a_duplicate_task_while_the_platform_is_being_called_does_not_call_it_again(
-    zoom, offices, frozen, monkeypatch
+    zoom, toyooka, frozen, monkeypatch
 ):
     """A second run of the task while the first waits for Zoom sees the first one's claim
     and returns without a call (the row is not locked during the call)."""
@@ -333,7 +352,7 @@ def test_a_duplicate_task_while_the_platform_is_being_called_does_not_call_it_ag
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_transaction_is_open_while_a_platform_is_called(zoom, offices, frozen, monkeypatch):
+def test_no_transaction_is_open_while_a_platform_is_called(zoom, toyooka, frozen, monkeypatch):
     from django.db import connection
 
     from conferencing.providers.zoom import ZoomProvider

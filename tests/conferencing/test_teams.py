@@ -1,5 +1,7 @@
 """Microsoft Teams through Graph and msal, against a local fake of Microsoft."""
 
+from datetime import time
+
 import pytest
 
 from bookings.selectors.bookings import meeting_for
@@ -11,13 +13,25 @@ from conferencing.providers import provider_for
 from conferencing.providers.teams import reset_apps
 from conferencing.types import TransientError
 from tests.conferencing.test_meetings import confirmed
-from tests.factories import UserFactory
+from tests.factories import UserFactory, office_with
 from tests.fakes.microsoft import POLICY_ERROR, FakeMicrosoft
 from tests.helpers import NOW, jst
 
 pytestmark = pytest.mark.django_db
 
 YAMAGUCHI_THU = jst(2026, 11, 26, 9, 0)
+
+
+@pytest.fixture
+def yamaguchi_office(db):
+    """An office whose sessions are on Microsoft Teams, through the account
+    `teams:yamaguchi`: sessions of 60 minutes from 9:00 on weekdays, each request confirmed
+    by a counselor, no job-seeker number asked."""
+    return office_with(
+        slug="yamaguchi", platform="teams", platform_account="teams:yamaguchi",
+        confirmation_mode="staff_approval", slot_minutes=60, job_seeker_number="not_asked",
+        hours=(time(9, 0), time(16, 30)),
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -47,7 +61,7 @@ def yamaguchi(n=0):
 
 
 def test_a_teams_meeting_is_created_with_the_lobby_for_the_organizer_only(
-    microsoft, offices, frozen
+    microsoft, yamaguchi_office, frozen
 ):
     booking = yamaguchi()
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
@@ -59,14 +73,16 @@ def test_a_teams_meeting_is_created_with_the_lobby_for_the_organizer_only(
     assert meeting.join_url.startswith("https://teams.example/")
 
 
-def test_one_token_serves_many_meetings(microsoft, offices, frozen):
+def test_one_token_serves_many_meetings(microsoft, yamaguchi_office, frozen):
     for n in range(3):
         meeting_issue(booking_id=yamaguchi(n).pk, now=clock.now())
     assert microsoft.tokens_issued == 1
     assert len(microsoft.meetings) == 3
 
 
-def test_a_retried_create_after_a_lost_answer_returns_the_same_meeting(microsoft, offices, frozen):
+def test_a_retried_create_after_a_lost_answer_returns_the_same_meeting(
+    microsoft, yamaguchi_office, frozen
+):
     booking = yamaguchi()
     microsoft.fail("POST /users", status=503, then_apply=True)
     with pytest.raises(TransientError):
@@ -76,7 +92,7 @@ def test_a_retried_create_after_a_lost_answer_returns_the_same_meeting(microsoft
     assert len(microsoft.meetings) == 1
 
 
-def test_a_missing_application_access_policy_fails_clearly(microsoft, offices, frozen):
+def test_a_missing_application_access_policy_fails_clearly(microsoft, yamaguchi_office, frozen):
     booking = yamaguchi()
     microsoft.fail("POST /users", status=403, body=POLICY_ERROR)
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
@@ -84,7 +100,7 @@ def test_a_missing_application_access_policy_fails_clearly(microsoft, offices, f
     assert "NotAuthorized" in meeting.last_error and meeting.provider == "teams"
 
 
-def test_a_revoked_token_is_dropped_and_fetched_again_once(microsoft, offices, frozen):
+def test_a_revoked_token_is_dropped_and_fetched_again_once(microsoft, yamaguchi_office, frozen):
     meeting_issue(booking_id=yamaguchi(0).pk, now=clock.now())
     microsoft.valid_tokens.clear()
     assert (
@@ -94,7 +110,7 @@ def test_a_revoked_token_is_dropped_and_fetched_again_once(microsoft, offices, f
     assert microsoft.tokens_issued == 2
 
 
-def test_cancelling_deletes_the_teams_meeting(microsoft, offices, frozen):
+def test_cancelling_deletes_the_teams_meeting(microsoft, yamaguchi_office, frozen):
     booking = yamaguchi()
     meeting_issue(booking_id=booking.pk, now=clock.now())
     booking_cancel_by_staff(
@@ -105,7 +121,7 @@ def test_cancelling_deletes_the_teams_meeting(microsoft, offices, frozen):
     assert meeting_for(booking).status == OnlineMeeting.Status.DELETED
 
 
-def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
+def test_attendance_reports_tell_when_people_joined(microsoft, yamaguchi_office, frozen):
     booking = yamaguchi()
     meeting = meeting_issue(booking_id=booking.pk, now=clock.now())
     microsoft.attendance[meeting.external_id] = [
@@ -121,7 +137,7 @@ def test_attendance_reports_tell_when_people_joined(microsoft, offices, frozen):
     ]
 
 
-def test_the_attendance_poll_records_when_the_applicant_joined(microsoft, offices, frozen):
+def test_the_attendance_poll_records_when_the_applicant_joined(microsoft, yamaguchi_office, frozen):
     from datetime import timedelta
 
     from bookings.services.meetings import meetings_poll_attendance

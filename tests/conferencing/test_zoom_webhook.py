@@ -143,18 +143,20 @@ def test_a_join_by_anyone_but_the_registered_participant_is_someone_joined(clien
     assert meeting.applicant_joined_at.isoformat() == "2026-11-24T00:33:00+00:00"
 
 
-def test_the_schedule_shows_someone_joined_for_the_counselor_to_decide(client, offices):
+def test_the_schedule_shows_someone_joined_for_the_counselor_to_decide(client):
     from django.urls import reverse
 
-    from offices.models import User
-    from tests.helpers import book, jst, service
+    from tests.factories import office_with
+    from tests.helpers import book, counselor_account, jst
 
-    booking = book(service("toyooka"), jst(2026, 11, 24, 9, 30)).booking
+    # An office on Zoom whose counselors confirm each request (this one still waits).
+    office = office_with(platform="zoom", confirmation_mode="staff_approval")
+    booking = book(office.services.get(), jst(2026, 11, 24, 9, 30)).booking
     OnlineMeeting.objects.create(
         booking_uuid=booking.uuid, office_id=booking.office_id, provider="zoom",
         external_id="85000000009", status="issued", attendee_key=attendee_key(booking.email),
     )  # fmt: skip
     signed_post(client, joined(meeting_id="85000000009", email="stranger@evil.example"))
-    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+    client.force_login(counselor_account(office))
     page = client.get(reverse("admin:bookings_booking_schedule") + "?date=2026-11-24")
     assert "誰かが参加しました" in page.content.decode()

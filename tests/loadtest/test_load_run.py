@@ -5,6 +5,7 @@ bench already turned off, and a burst that found no free time crashed the run
 """
 
 import json
+from datetime import time
 from io import StringIO
 
 import pytest
@@ -13,8 +14,9 @@ from django.test import override_settings
 
 from bookings.management.commands.load import Command
 from config.settings import base
-from offices.models import Counselor, Office
+from offices.models import Counselor, Office, Service
 from terms.selectors import terms_in_force
+from tests.factories import WEEKDAYS, OpeningHoursFactory, office_with
 from tests.helpers import NOW, person
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +25,19 @@ DEFAULT_LIMITS = {name: getattr(base, name) for name in (
     "RATE_LIMIT_BOOKING", "HOLD_LIMIT_PER_ADDRESS", "HOLD_MAX_UNCONFIRMED_PER_DAY")}  # fmt: skip
 MANY = 11  # more than a minute's bookings from one address (RATE_LIMIT_BOOKING, 10/m)
 DAY = "2026-12-11"
+
+
+@pytest.fixture
+def kawagoe(db):
+    """ハローワーク川越 as the load run's mix books it: two counselors who confirm each
+    request (so each booking is a hold waiting for them), open weekdays 9:30-12:00 and
+    13:00-16:00: eleven times a day, two places each, more than the mix asks of a day."""
+    office = office_with(slug="kawagoe", confirmation_mode="staff_approval", counselors=2)
+    for weekday in WEEKDAYS:
+        OpeningHoursFactory(
+            service=office.services.get(), weekday=weekday, start=time(13), end=time(16)
+        )
+    return office
 
 
 def _book_many_from_one_address(client) -> list[int]:
@@ -48,19 +63,22 @@ def _book_many_from_one_address(client) -> list[int]:
 
 
 @override_settings(**DEFAULT_LIMITS)
-def test_with_the_default_limits_the_mix_from_one_address_is_refused(client, offices):
+def test_with_the_default_limits_the_mix_from_one_address_is_refused(client, kawagoe):
     assert 429 in _book_many_from_one_address(client)
 
 
-def test_the_load_runs_settings_let_one_address_book_as_many_people(client, offices):
+def test_the_load_runs_settings_let_one_address_book_as_many_people(client, kawagoe):
     from loadtest.limits import abuse_limits_off_settings
 
     with override_settings(**DEFAULT_LIMITS), override_settings(**abuse_limits_off_settings()):
         assert _book_many_from_one_address(client) == [201] * MANY
 
 
-def test_a_burst_that_finds_no_free_time_says_so_and_fails_its_check(offices, tmp_path):
-    Counselor.objects.filter(office__slug="toyooka").update(is_active=False)
+def test_a_burst_that_finds_no_free_time_says_so_and_fails_its_check(tmp_path):
+    # The burst books Toyooka's counseling service: here, one whose counselors are all away.
+    office = office_with(slug="toyooka", counselors=2)
+    Service.objects.filter(office=office).update(slug="counseling")
+    Counselor.objects.filter(office=office).update(is_active=False)
     command = Command(stdout=StringIO())
     command.lines = []
     burst = command._burst(port=1, clients=200)  # no connection is made: nothing to book
