@@ -22,7 +22,6 @@ SEED_FIXTURES = {
 # Modules whose tests still use the seeded offices without being about the seed.
 STILL_ON_THE_SEED = {
     # Group sessions (issue 30.3), written on the seed under the deadline: to convert.
-    "conferencing/test_session_meetings.py",
     "e2e/test_seats.py",
     "reports/test_seat_figures.py",
     # Landed in wave 3's second round on the seed (to convert to office_with, issue 22):
