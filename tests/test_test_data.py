@@ -23,7 +23,6 @@ SEED_FIXTURES = {
 STILL_ON_THE_SEED = {
     # Group sessions (issue 30.3), written on the seed under the deadline: to convert.
     "e2e/test_seats.py",
-    "reports/test_seat_figures.py",
     # Landed in wave 3's second round on the seed (to convert to office_with, issue 22):
     "bookings/test_counselor_day.py",
     "bookings/test_story.py",
