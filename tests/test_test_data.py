@@ -22,7 +22,6 @@ SEED_FIXTURES = {
 # Modules whose tests still use the seeded offices without being about the seed.
 STILL_ON_THE_SEED = {
     # Group sessions (issue 30.3), written on the seed under the deadline: to convert.
-    "e2e/test_seats.py",
     # Landed in wave 3's second round on the seed (to convert to office_with, issue 22):
     "bookings/test_counselor_day.py",
     "bookings/test_story.py",
