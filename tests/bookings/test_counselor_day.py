@@ -21,19 +21,34 @@ from bookings.services.staff import booking_confirm, booking_propose_time
 from bookings.state import Reason
 from conferencing.models import OnlineMeeting
 from notifications.models import Notification
-from offices.models import User
-from tests.helpers import NOW, book, jst, person, service
+from offices.models import Office, User
+from tests.factories import office_with
+from tests.helpers import NOW, book, counselor_account, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe (counselor approval), Thursday
+THU = jst(2026, 11, 26, 9, 30)  # Thursday at Kawagoe (below): counselor approval
 SCHEDULE = "/admin/bookings/booking/schedule/"
 LIST = "/admin/bookings/booking/"
 
 
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def kawagoe(db):
+    """ハローワーク川越 as the test builds it: two counselors with email addresses (told of
+    a request waiting) who answer each request (staff approval), its meetings on TeleOffice
+    (a pasted teleoffice.example link is its own)."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", platform="teleoffice", counselors=2,
+    )  # fmt: skip
+    for n, each in enumerate(office.counselors.order_by("pk")):
+        User.objects.filter(pk=each.user_id).update(email=f"counselor{n}@example.invalid")
+    return office
+
+
+@pytest.fixture
+def counselor(kawagoe):
+    return counselor_account(kawagoe)
 
 
 @pytest.fixture
@@ -144,9 +159,8 @@ def test_an_unverified_request_is_marked_cannot_be_confirmed_and_is_not_announce
 
 
 def test_a_proposed_time_waits_for_the_person_and_lapses_at_the_offices_deadline(
-    staff_client, counselor, offices, frozen, django_capture_on_commit_callbacks
+    staff_client, counselor, kawagoe, frozen, django_capture_on_commit_callbacks
 ):
-    kawagoe = offices["kawagoe"]
     assert kawagoe.proposal_answer_hours == 48  # the default
     kawagoe.proposal_answer_hours = 24
     kawagoe.save(update_fields=["proposal_answer_hours"])
@@ -203,7 +217,7 @@ def test_a_time_the_person_turned_down_cannot_be_confirmed_by_staff(
     assert booking.status == BookingStatus.CONFIRMED
 
 
-def test_a_proposal_cannot_be_accepted_after_its_deadline(counselor, offices, frozen):
+def test_a_proposal_cannot_be_accepted_after_its_deadline(counselor, frozen):
     booking = requested()
     booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 27, 10, 0), now=NOW)
     booking.refresh_from_db()
@@ -213,8 +227,8 @@ def test_a_proposal_cannot_be_accepted_after_its_deadline(counselor, offices, fr
     assert booking.status == BookingStatus.REQUESTED
 
 
-def test_the_proposal_deadline_is_an_office_setting_with_bounds(offices):
-    field = type(offices["kawagoe"])._meta.get_field("proposal_answer_hours")
+def test_the_proposal_deadline_is_an_office_setting_with_bounds():
+    field = Office._meta.get_field("proposal_answer_hours")
     assert field.default == 48
     field.run_validators(1)
     with pytest.raises(ValidationError):
@@ -391,7 +405,7 @@ def test_proposing_lists_the_times_by_day_with_the_persons_name_and_returns_to_t
 def test_a_phone_booking_from_the_schedule_returns_to_the_day_it_showed(
     staff_client, counselor, frozen
 ):
-    data = {"service": "counseling", "start": jst(2026, 11, 27, 10, 0).isoformat(),
+    data = {"service": service("kawagoe").slug, "start": jst(2026, 11, 27, 10, 0).isoformat(),
             "name": "電話 一郎", "name_kana": "デンワ イチロウ",
             "job_seeker_number": "12345-7654321", "email": "ichiro@example.jp",
             "phone": "049-222-0000", "consent_stated": "on", "back": "2026-11-26"}  # fmt: skip
