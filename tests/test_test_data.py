@@ -33,7 +33,6 @@ STILL_ON_THE_SEED = {
     "e2e/test_passkey.py",
     "accounts/test_lockout.py",
     "bookings/test_api.py",
-    "bookings/test_booking_pages.py",
     "bookings/test_counselor_change.py",
     "bookings/test_device_check.py",
     "bookings/test_find_booking.py",
