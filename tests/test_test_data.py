@@ -22,18 +22,7 @@ SEED_FIXTURES = {
 # Modules whose tests still use the seeded offices without being about the seed.
 STILL_ON_THE_SEED = {
     # Group sessions (issue 30.3), written on the seed under the deadline: to convert.
-    "bookings/test_group_sessions.py",
-    "bookings/test_group_session_admin.py",
-    "bookings/test_seat_api.py",
-    "bookings/test_seat_pages.py",
-    "bookings/test_seats_concurrency.py",
-    "conferencing/test_session_meetings.py",
-    "e2e/test_seats.py",
-    "reports/test_seat_figures.py",
     # Landed in wave 3's second round on the seed (to convert to office_with, issue 22):
-    "bookings/test_counselor_day.py",
-    "bookings/test_story.py",
-    "bookings/test_story_defects.py",
     "e2e/test_device_check_phone.py",
     "e2e/test_focus_not_hidden.py",
     "e2e/test_schedule_blocks.py",
@@ -43,9 +32,6 @@ STILL_ON_THE_SEED = {
     "accounts/test_second_factor.py",
     "e2e/test_passkey.py",
     "accounts/test_lockout.py",
-    "bookings/test_booking_admin.py",
-    "bookings/test_booking_create.py",
-    "bookings/test_booking_pages.py",
     "bookings/test_counselor_change.py",
     "bookings/test_device_check.py",
     "bookings/test_find_booking.py",

@@ -1,5 +1,7 @@
 """Counselors confirm or decline requests in the admin, for their own office only."""
 
+from datetime import time
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -7,12 +9,24 @@ from django.urls import reverse
 
 from bookings.models import BookingStatus
 from offices.roles import COUNSELORS
-from tests.factories import UserFactory
+from tests.factories import OpeningHoursFactory, UserFactory, office_with
 from tests.helpers import book, email_checked, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
 THU = jst(2026, 11, 26, 9, 30)
+
+
+@pytest.fixture
+def kawagoe(db):
+    """An office whose counselors answer each request (staff approval), open weekdays
+    9:30-12:00 and 13:00-16:00 (a time proposed for an afternoon)."""
+    office = office_with(slug="kawagoe", confirmation_mode="staff_approval")
+    for weekday in range(5):
+        OpeningHoursFactory(
+            service=office.services.get(), weekday=weekday, start=time(13), end=time(16)
+        )
+    return office
 
 
 def counselor_client(client, office):
@@ -23,10 +37,10 @@ def counselor_client(client, office):
 
 
 def test_counselor_confirms_a_request_and_the_person_is_emailed(
-    client, offices, frozen, django_capture_on_commit_callbacks
+    client, kawagoe, frozen, django_capture_on_commit_callbacks
 ):
     booking = email_checked(book(service("kawagoe"), THU).booking)
-    counselor_client(client, offices["kawagoe"])
+    counselor_client(client, kawagoe)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:bookings_booking_changelist"),
@@ -38,9 +52,9 @@ def test_counselor_confirms_a_request_and_the_person_is_emailed(
     assert "予約が確定しました" in mail.outbox[0].subject
 
 
-def test_declining_asks_for_a_reason_then_cancels(client, offices, frozen):
+def test_declining_asks_for_a_reason_then_cancels(client, kawagoe, frozen):
     booking = book(service("kawagoe"), THU).booking
-    counselor_client(client, offices["kawagoe"])
+    counselor_client(client, kawagoe)
     url = reverse("admin:bookings_booking_changelist")
     page = client.post(url, {"action": "decline_requests", "_selected_action": [booking.pk]})
     assert page.status_code == 200 and booking.reference in page.content.decode()
@@ -60,11 +74,11 @@ def test_declining_asks_for_a_reason_then_cancels(client, offices, frozen):
 
 
 def test_the_decline_form_says_truly_which_words_reach_the_person(
-    client, offices, frozen, django_capture_on_commit_callbacks
+    client, kawagoe, frozen, django_capture_on_commit_callbacks
 ):
     """Issue 22: the form said the reason was never sent, and it was emailed."""
     booking = book(service("kawagoe"), THU).booking
-    counselor_client(client, offices["kawagoe"])
+    counselor_client(client, kawagoe)
     url = reverse("admin:bookings_booking_changelist")
     page = client.post(url, {"action": "decline_requests", "_selected_action": [booking.pk]})
     assert "申込者には送られません" in page.content.decode()  # the staff note's label
@@ -85,29 +99,31 @@ def test_the_decline_form_says_truly_which_words_reach_the_person(
     assert "同じ日に別のご予約があるため" in body and "職員メモ" not in body
 
 
-def test_a_counselor_never_sees_or_acts_on_another_offices_bookings(client, offices, frozen):
-    toyooka_booking = book(
-        service("toyooka"), jst(2026, 11, 24, 9, 30), data=person(email="t@example.jp")
-    ).booking
-    counselor_client(client, offices["kawagoe"])
+def test_a_counselor_never_sees_or_acts_on_another_offices_bookings(client, kawagoe, frozen):
+    # A request at another staff-approval office, sent from its email: one its own counselors
+    # could confirm (unsent, it would stay a request whoever asked).
+    other = office_with(confirmation_mode="staff_approval").services.get()
+    other_booking = email_checked(
+        book(other, jst(2026, 11, 24, 9, 30), data=person(email="t@example.jp")).booking
+    )
+    counselor_client(client, kawagoe)
     listing = client.get(reverse("admin:bookings_booking_changelist"))
-    assert toyooka_booking.reference not in listing.content.decode()
-    detail = client.get(reverse("admin:bookings_booking_change", args=[toyooka_booking.pk]))
+    assert other_booking.reference not in listing.content.decode()
+    detail = client.get(reverse("admin:bookings_booking_change", args=[other_booking.pk]))
     assert detail.status_code in (302, 404)
     client.post(
         reverse("admin:bookings_booking_changelist"),
-        {"action": "confirm_requests", "_selected_action": [toyooka_booking.pk]},
+        {"action": "confirm_requests", "_selected_action": [other_booking.pk]},
     )
-    toyooka_booking.refresh_from_db()
-    assert toyooka_booking.status == BookingStatus.REQUESTED
+    other_booking.refresh_from_db()
+    assert other_booking.status == BookingStatus.REQUESTED
 
 
-def test_the_history_outbox_and_consents_read_in_japanese_with_times_in_jst(client, offices):
+def test_the_history_outbox_and_consents_read_in_japanese_with_times_in_jst(client, kawagoe):
     from bookings.services.public import booking_accept_proposal
     from bookings.services.staff import booking_propose_time
 
-    office = offices["kawagoe"]
-    user = UserFactory(office=office, is_staff=True, is_superuser=True)
+    user = UserFactory(office=kawagoe, is_staff=True, is_superuser=True)
     client.force_login(user)
     client.cookies["django_language"] = "ja"
     booking = email_checked(book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking)
@@ -130,7 +146,7 @@ def test_the_history_outbox_and_consents_read_in_japanese_with_times_in_jst(clie
     assert "2026年11月22日(日) 10:00" in consents
 
 
-def test_the_history_of_a_change_of_time_and_a_linked_record_reads_in_japanese(client, offices):
+def test_the_history_of_a_change_of_time_and_a_linked_record_reads_in_japanese(client, kawagoe):
     """Each event names what happened in the admin's language, never English free text."""
     from bookings.services.reschedule import (
         booking_change_decline,
@@ -138,7 +154,7 @@ def test_the_history_of_a_change_of_time_and_a_linked_record_reads_in_japanese(c
     )
     from bookings.services.staff import booking_confirm
 
-    user = UserFactory(office=offices["kawagoe"], is_staff=True, is_superuser=True)
+    user = UserFactory(office=kawagoe, is_staff=True, is_superuser=True)
     client.force_login(user)
     client.cookies["django_language"] = "ja"
     booking = booking_confirm(booking=email_checked(book(service("kawagoe"), THU).booking), by=user,
@@ -156,12 +172,12 @@ def test_the_history_of_a_change_of_time_and_a_linked_record_reads_in_japanese(c
 
 
 def test_the_lists_cancel_asks_whose_decision_and_counts_the_persons_request_as_theirs(
-    client, offices, frozen, django_capture_on_commit_callbacks
+    client, kawagoe, frozen, django_capture_on_commit_callbacks
 ):
     """Issue 27: the list's bulk cancel offers "at the person's request", as the
     schedule's cancel does: recorded and counted as the person's, and the email says so."""
     booking = book(service("kawagoe"), THU).booking
-    counselor_client(client, offices["kawagoe"])
+    counselor_client(client, kawagoe)
     url = reverse("admin:bookings_booking_changelist")
     chosen = {
         "action": "decline_requests",
@@ -183,10 +199,10 @@ def test_the_lists_cancel_asks_whose_decision_and_counts_the_persons_request_as_
 
 @pytest.mark.parametrize("typed", ["やまだ", "ヤマダ", "ﾔﾏﾀﾞ"])
 @pytest.mark.parametrize("stored", ["ヤマダ ハナコ", "やまだ はなこ"])
-def test_a_kana_name_is_found_typed_in_hiragana_or_katakana(client, offices, frozen, typed, stored):
+def test_a_kana_name_is_found_typed_in_hiragana_or_katakana(client, kawagoe, frozen, typed, stored):
     """Issue 27 (minor): フリガナ are typed both ways; a search finds either."""
     booking = book(service("kawagoe"), THU, data=person(name_kana=stored)).booking
-    counselor_client(client, offices["kawagoe"])
+    counselor_client(client, kawagoe)
     for name in ("bookings_booking_changelist", "bookings_applicant_changelist"):
         page = client.get(reverse(f"admin:{name}"), {"q": typed}).content.decode()
         assert booking.name in page, (name, typed, stored)

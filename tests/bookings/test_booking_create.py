@@ -1,9 +1,10 @@
 """booking_create: the one path of every channel, with its rules and its guarantees."""
 
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import override_settings
 
@@ -17,17 +18,17 @@ from bookings.exceptions import (
     ServiceClosed,
     SlotTaken,
 )
-from bookings.models import Applicant, Booking, BookingEvent, BookingLink, BookingStatus
+from bookings.models import Applicant, Booking, BookingEvent, BookingStatus
 from bookings.selectors.bookings import booking_get_by_token
-from bookings.services.public import booking_cancel_by_applicant, booking_verify
+from bookings.services.public import booking_cancel_by_applicant
 from bookings.services.staff import booking_confirm
-from bookings.services.transitions import bookings_expire_unverified
-from bookings.tokens import MANAGE, VERIFY, token_hash
+from bookings.tokens import MANAGE
 from notifications.models import Notification
-from offices.models import Counselor, Office
+from offices.models import Counselor, Office, User
+from offices.roles import COUNSELORS
 from terms.exceptions import TermsOutdated
 from terms.models import TermsVersion
-from tests.factories import UserFactory
+from tests.factories import OpeningHoursFactory, TermsVersionFactory, UserFactory, office_with
 from tests.helpers import NOW, book, email_checked, jst, link_token, person, service
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,46 @@ THU_930 = jst(2026, 11, 26, 9, 30)
 TOYOOKA_TUE = jst(2026, 11, 24, 9, 30)
 
 
+def _afternoons(office, start: time, end: time) -> None:
+    for weekday in range(5):
+        OpeningHoursFactory(service=office.services.get(), weekday=weekday, start=start, end=end)
+
+
+@pytest.fixture
+def kawagoe(db):
+    """ハローワーク川越 as the test builds it: two counselors (in the Counselors group, with
+    email addresses) who answer each request (staff approval), bookings two business days ahead, open weekdays
+    9:30-12:00 and 13:00-16:00, online cancellation until the day before; its terms of
+    2021-03-25 replaced by those of 2023-07-14."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", counselors=2,
+        lead_time_days=2, lead_time_unit="business_days",
+        online_cancel_allowed=True, online_cancel_days_before=1, terms=False,
+    )  # fmt: skip
+    _afternoons(office, time(13), time(16))
+    for n, each in enumerate(office.counselors.order_by("pk"), start=1):  # told of requests
+        User.objects.filter(pk=each.user_id).update(email=f"kawagoe-counselor-{n}@example.invalid")
+        each.user.groups.add(Group.objects.get(name=COUNSELORS))
+    TermsVersionFactory(office=office, version="2021-03-25", effective_from=jst(2021, 3, 25))
+    TermsVersionFactory(office=office, version="2023-07-14", effective_from=jst(2023, 7, 14))
+    return office
+
+
+@pytest.fixture
+def toyooka(db):
+    """ハローワーク豊岡 as the test builds it: staff approval, no cancellation online, open
+    weekdays 9:30-11:00 and 14:00-16:00, two counselors."""
+    office = office_with(
+        slug="toyooka", name="ハローワーク豊岡", confirmation_mode="staff_approval",
+        online_cancel_allowed=False, counselors=2, hours=(time(9, 30), time(11)),
+    )  # fmt: skip
+    _afternoons(office, time(14), time(16))
+    return office
+
+
 def test_staff_approval_office_holds_the_time_as_a_request(
-    offices, django_capture_on_commit_callbacks
+    kawagoe, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         created = book(service("kawagoe"), THU_930)
@@ -61,69 +100,14 @@ def test_staff_approval_office_holds_the_time_as_a_request(
     assert "山田" not in mail.outbox[1].body and "/admin/bookings/booking/" in mail.outbox[1].body
 
 
-def test_sasebo_evening_waits_for_the_email_check_then_confirms(
-    offices, django_capture_on_commit_callbacks
-):
-    svc = service("sasebo", "evening-saturday")
-    with django_capture_on_commit_callbacks(execute=True):
-        created = book(svc, jst(2026, 11, 28, 9, 30))
-    booking = created.booking
-    assert booking.status == BookingStatus.PENDING_VERIFICATION
-    assert booking.verification_expires_at == NOW + timedelta(minutes=60)
-    emailed = link_token(mail.outbox[0].body, "verify")
-    assert emailed != created.verification_token  # each email has a link of its own
-    assert "2026年11月22日(日) 11:00までに押してください" in mail.outbox[0].body
-
-    booking_verify(token=emailed, now=NOW + timedelta(minutes=59))
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.CONFIRMED
-    assert list(booking.events.values_list("to_status", flat=True)) == [
-        "pending_verification",
-        "confirmed",
-    ]
-
-
-def test_an_email_check_after_the_window_expires_the_booking_and_frees_the_time(offices):
-    svc = service("sasebo", "evening-saturday")
-    start = jst(2026, 11, 28, 9, 30)
-    created = book(svc, start)
-    with pytest.raises(NotAllowedNow):
-        booking_verify(token=created.verification_token, now=NOW + timedelta(minutes=61))
-    created.booking.refresh_from_db()
-    assert created.booking.status == BookingStatus.EXPIRED
-    later = book(
-        svc,
-        start,
-        now=NOW + timedelta(minutes=62),
-        data=person(email="b@example.jp", job_seeker_number=""),
-    )
-    assert later.booking.status == BookingStatus.PENDING_VERIFICATION
-
-
-def test_the_periodic_task_expires_unverified_bookings(offices):
-    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
-    assert bookings_expire_unverified(now=NOW + timedelta(minutes=59)) == 0
-    assert bookings_expire_unverified(now=NOW + timedelta(minutes=60)) == 1
-    created.booking.refresh_from_db()
-    assert created.booking.status == BookingStatus.EXPIRED
-    assert created.booking.events.last().actor_label == "system"
-
-
-def test_a_second_click_on_the_email_check_changes_nothing(offices):
-    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
-    booking_verify(token=created.verification_token, now=NOW)
-    booking_verify(token=created.verification_token, now=NOW)
-    assert created.booking.events.count() == 2
-
-
-def test_instant_office_confirms_at_once(offices):
-    svc = service("toyooka")
+def test_instant_office_confirms_at_once(toyooka):
+    svc = service("toyooka")  # a staff-approval office's service that confirms at once
     svc.confirmation_mode = "instant"
     svc.save()
     assert book(svc, TOYOOKA_TUE).booking.status == BookingStatus.CONFIRMED
 
 
-def test_phone_booking_by_a_counselor_is_confirmed_and_records_the_stated_consent(offices):
+def test_phone_booking_by_a_counselor_is_confirmed_and_records_the_stated_consent(kawagoe):
     svc = service("kawagoe")
     counselor = Counselor.objects.filter(office=svc.office).first().user
     booking = book(svc, THU_930, channel="phone", created_by=counselor).booking
@@ -131,7 +115,7 @@ def test_phone_booking_by_a_counselor_is_confirmed_and_records_the_stated_consen
     assert (booking.consent.channel, booking.consent.recorded_by) == ("phone", counselor)
 
 
-def test_field_errors_say_how_to_fix_them(offices):
+def test_field_errors_say_how_to_fix_them(kawagoe):
     with pytest.raises(BookingInvalid) as invalid:
         book(
             service("kawagoe"),
@@ -153,17 +137,17 @@ def test_field_errors_say_how_to_fix_them(offices):
         (" 12345－1 ", "12345-1"),
     ],
 )
-def test_job_seeker_numbers_are_normalized_from_any_width_and_dash(offices, typed, stored):
+def test_job_seeker_numbers_are_normalized_from_any_width_and_dash(kawagoe, typed, stored):
     booking = book(service("kawagoe"), THU_930, data=person(job_seeker_number=typed)).booking
     assert booking.job_seeker_number == stored
 
 
-def test_phone_numbers_are_normalized(offices):
+def test_phone_numbers_are_normalized(kawagoe):
     booking = book(service("kawagoe"), THU_930, data=person(phone="+81 90 (1234) 5678")).booking
     assert booking.phone == "09012345678"
 
 
-def test_a_taken_time_is_refused_with_alternatives(offices):
+def test_a_taken_time_is_refused_with_alternatives(kawagoe):
     svc = service("kawagoe")
     for n in range(2):
         book(svc, THU_930, data=person(email=f"{n}@example.jp", job_seeker_number=f"5555{n}-1"))
@@ -183,12 +167,12 @@ def test_a_taken_time_is_refused_with_alternatives(offices):
     ],
     ids=["inside-lead-time", "off-grid", "saturday", "lunch-break"],
 )
-def test_a_time_that_is_not_offered_cannot_be_booked(offices, start):
+def test_a_time_that_is_not_offered_cannot_be_booked(kawagoe, start):
     with pytest.raises(SlotTaken):
         book(service("kawagoe"), start)
 
 
-def test_a_stale_terms_version_is_refused_with_the_current_id(offices):
+def test_a_stale_terms_version_is_refused_with_the_current_id(kawagoe):
     svc = service("kawagoe")
     old = TermsVersion.objects.get(office=svc.office, version="2021-03-25")
     with pytest.raises(TermsOutdated) as outdated:
@@ -197,7 +181,7 @@ def test_a_stale_terms_version_is_refused_with_the_current_id(offices):
     assert not Booking.objects.exists()
 
 
-def test_the_same_idempotency_key_makes_one_booking(offices):
+def test_the_same_idempotency_key_makes_one_booking(kawagoe):
     svc = service("kawagoe")
     first = book(svc, THU_930, idempotency_key="abc")
     again = book(svc, THU_930, idempotency_key="abc")
@@ -208,15 +192,16 @@ def test_the_same_idempotency_key_makes_one_booking(offices):
     assert Booking.objects.count() == 1
 
 
-def test_an_idempotency_key_reused_for_another_booking_is_refused(offices):
+def test_an_idempotency_key_reused_for_another_booking_is_refused(kawagoe):
     svc = service("kawagoe")
     book(svc, THU_930, idempotency_key="abc")
     with pytest.raises(IdempotencyConflict):
         book(svc, jst(2026, 11, 26, 10, 0), idempotency_key="abc")
 
 
-def test_a_barred_person_is_refused_online_with_the_phone_number(offices):
-    svc = service("sasebo")
+def test_a_barred_person_is_refused_online_with_the_phone_number(db):
+    # An office whose refusal gives its number, open from 8:30 as Sasebo's weekday service.
+    svc = office_with(phone="0956-88-2003", hours=(time(8, 30), time(16, 45))).services.get()
     Applicant.objects.create(
         office=svc.office, kind="job_seeker", identity_key="web:taro@example.jp", name="x",
         source="online", barred_at=NOW,
@@ -225,7 +210,7 @@ def test_a_barred_person_is_refused_online_with_the_phone_number(offices):
         book(svc, jst(2026, 11, 24, 9, 0))
 
 
-def test_an_address_may_hold_two_upcoming_bookings_per_office(offices):
+def test_an_address_may_hold_two_upcoming_bookings_per_office(kawagoe):
     """Counted where the address was shown to be the person's: here a booking made from a
     link emailed to it (an open request's, a waitlist offer's). A hold is told when its
     email link is opened (tests/security/test_no_oracles.py); a service that checks no
@@ -248,7 +233,7 @@ def test_an_address_may_hold_two_upcoming_bookings_per_office(offices):
     assert "2" in str(refused.value.message)  # the most allowed, not how many anyone holds
 
 
-def test_the_returning_person_gets_their_previous_counselor(offices):
+def test_the_returning_person_gets_their_previous_counselor(kawagoe):
     svc = service("kawagoe")
     friday = jst(2026, 11, 27, 9, 30)
     first = book(svc, THU_930).booking
@@ -267,7 +252,7 @@ def test_the_returning_person_gets_their_previous_counselor(offices):
     assert newcomer.counselor != first.counselor  # the least busy one
 
 
-def test_web_bookings_are_refused_where_the_service_takes_phone_only(offices):
+def test_web_bookings_are_refused_where_the_service_takes_phone_only(kawagoe):
     svc = service("kawagoe")
     svc.accepts_web = False
     svc.save()
@@ -276,7 +261,7 @@ def test_web_bookings_are_refused_where_the_service_takes_phone_only(offices):
 
 
 @override_settings(RATE_LIMIT_BOOKING="2/m")
-def test_booking_attempts_are_rate_limited_by_ip(offices):
+def test_booking_attempts_are_rate_limited_by_ip(toyooka):
     svc = service("toyooka")
     for n in range(2):
         book(svc, TOYOOKA_TUE + timedelta(minutes=30 * n), ip_address="203.0.113.9",
@@ -298,7 +283,7 @@ def test_booking_attempts_are_rate_limited_by_ip(offices):
 
 
 @override_settings(RATE_LIMIT_BOOKING="1/m")
-def test_no_rate_limit_is_keyed_by_a_job_seeker_number(offices):
+def test_no_rate_limit_is_keyed_by_a_job_seeker_number(toyooka):
     """Issue 23 (lockout by number): anyone can type a number, so it keys no limit."""
     svc = service("toyooka")
     book(svc, TOYOOKA_TUE, ip_address="203.0.113.1")
@@ -308,23 +293,7 @@ def test_no_rate_limit_is_keyed_by_a_job_seeker_number(offices):
     assert other.booking.job_seeker_number == "12345-1234567"
 
 
-def test_tokens_are_long_single_purpose_and_stored_only_as_hashes(offices):
-    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
-    booking = created.booking
-    assert len(created.manage_token) >= 22  # at least 128 bits in base64
-    assert created.manage_token != created.verification_token
-    link = BookingLink.objects.get(token_hash=token_hash(created.manage_token))
-    assert link.booking == booking and link.purpose == MANAGE
-    stored = str(list(BookingLink.objects.values())) + str(
-        Booking.objects.filter(pk=booking.pk).values().get()
-    )
-    assert created.manage_token not in stored and created.verification_token not in stored
-    with pytest.raises(NotAllowedNow):
-        booking_verify(token=created.manage_token, now=NOW)
-    assert booking_get_by_token(token=created.verification_token, purpose=VERIFY) == booking
-
-
-def test_cancel_online_until_the_day_before_then_by_phone_only(offices):
+def test_cancel_online_until_the_day_before_then_by_phone_only(kawagoe):
     svc = service("kawagoe")
     booking = book(svc, THU_930).booking
     with pytest.raises(NotAllowedNow, match=r"電話|phone"):
@@ -335,19 +304,17 @@ def test_cancel_online_until_the_day_before_then_by_phone_only(offices):
     assert book(svc, THU_930, now=jst(2026, 11, 22, 12)).booking.status == BookingStatus.REQUESTED
 
 
-def test_phone_only_offices_refuse_online_cancellation(offices):
+def test_phone_only_offices_refuse_online_cancellation(toyooka):
     booking = book(service("toyooka"), TOYOOKA_TUE).booking
     with pytest.raises(NotAllowedNow):
         booking_cancel_by_applicant(booking=booking, now=NOW)
 
 
-def test_a_counselor_confirms_a_request_and_another_office_cannot(offices):
+def test_a_counselor_confirms_a_request_and_another_office_cannot(kawagoe, toyooka):
     booking = book(service("kawagoe"), THU_930).booking
     with pytest.raises(NotAllowedNow):
-        booking_confirm(
-            booking=email_checked(booking), by=UserFactory(office=offices["toyooka"]), now=NOW
-        )
-    kawagoe_staff = UserFactory(office=offices["kawagoe"])
+        booking_confirm(booking=email_checked(booking), by=UserFactory(office=toyooka), now=NOW)
+    kawagoe_staff = UserFactory(office=kawagoe)
     booking_confirm(booking=email_checked(booking), by=kawagoe_staff, now=NOW)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -356,7 +323,7 @@ def test_a_counselor_confirms_a_request_and_another_office_cannot(offices):
     ).exists()
 
 
-def test_every_email_is_queued_once_in_the_outbox(offices, django_capture_on_commit_callbacks):
+def test_every_email_is_queued_once_in_the_outbox(kawagoe, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         created = book(service("kawagoe"), THU_930, idempotency_key=str(uuid.uuid4()))
         book(service("kawagoe"), THU_930, idempotency_key=created.booking.idempotency_key)

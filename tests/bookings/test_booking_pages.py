@@ -7,14 +7,26 @@ from django.test import Client
 from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus
-from offices.models import Office
 from terms.services import terms_publish, terms_version_create
-from tests.factories import UserFactory
+from tests.factories import TermsVersionFactory, UserFactory, office_with
 from tests.helpers import NOW, book, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
 THU = jst(2026, 11, 26, 9, 30)
+
+
+@pytest.fixture
+def kawagoe(db):
+    """ハローワーク川越 as the test builds it: two counselors who answer each request (staff
+    approval), bookings two business days ahead, its terms of 2023-07-14 in force."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", counselors=2,
+        lead_time_days=2, lead_time_unit="business_days", terms=False,
+    )  # fmt: skip
+    TermsVersionFactory(office=office, version="2023-07-14", effective_from=jst(2023, 7, 14))
+    return office
 
 
 def go_to_confirm(client, slug="kawagoe", start=THU, **overrides):
@@ -28,7 +40,7 @@ def go_to_confirm(client, slug="kawagoe", start=THU, **overrides):
     return client.get(reverse("booking-confirm", args=[slug]))
 
 
-def test_time_page_lists_days_with_free_times_as_radio_buttons(client, offices, frozen):
+def test_time_page_lists_days_with_free_times_as_radio_buttons(client, kawagoe, frozen):
     html = client.get(reverse("booking-start", args=["kawagoe"])).content.decode()
     assert "2026年11月26日(木)" in html
     assert 'type="radio" name="start" value="2026-11-26T09:30:00+09:00"' in html
@@ -36,15 +48,16 @@ def test_time_page_lists_days_with_free_times_as_radio_buttons(client, offices, 
 
 
 def test_time_page_query_count_does_not_grow_with_bookings(
-    client, offices, frozen, django_assert_max_num_queries
+    client, frozen, django_assert_max_num_queries
 ):
-    url = reverse("booking-start", args=["toyooka"])
+    other = office_with(confirmation_mode="staff_approval", counselors=2)
+    url = reverse("booking-start", args=[other.slug])
     with django_assert_max_num_queries(12):
         client.get(url)
     for n in range(6):
         start = jst(2026, 11, 24 + n // 3, 9, 30) + timedelta(minutes=30 * (n % 3))
         book(
-            service("toyooka"),
+            other.services.get(),
             start,
             data=person(email=f"{n}@x.jp", job_seeker_number=f"4444{n}-1"),
         )
@@ -55,10 +68,16 @@ def test_time_page_query_count_does_not_grow_with_bookings(
         client.get(url)
 
 
-def test_details_errors_are_shown_under_each_field_and_in_a_summary(client, offices, frozen):
+def test_details_errors_are_shown_under_each_field_and_in_a_summary(client, kawagoe, frozen):
     response = client.post(
         reverse("booking-details", args=["kawagoe"]),
-        {"service": "counseling", "start": THU.isoformat(), "name": "", "email": "x", "phone": "1"},
+        {
+            "service": service("kawagoe").slug,
+            "start": THU.isoformat(),
+            "name": "",
+            "email": "x",
+            "phone": "1",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200  # the form with its errors: Back never asks to resubmit
@@ -67,7 +86,7 @@ def test_details_errors_are_shown_under_each_field_and_in_a_summary(client, offi
     assert 'href="#id_phone"' in html
 
 
-def test_confirm_shows_the_terms_in_force_and_booking_makes_one_booking(client, offices, frozen):
+def test_confirm_shows_the_terms_in_force_and_booking_makes_one_booking(client, kawagoe, frozen):
     page = go_to_confirm(client)
     html = page.content.decode()
     assert "2023-07-14" in html and "利用規約を読み、同意します。" in html
@@ -80,7 +99,7 @@ def test_confirm_shows_the_terms_in_force_and_booking_makes_one_booking(client, 
     assert Booking.objects.get().reference in done
 
 
-def test_double_click_on_book_makes_one_booking(client, offices, frozen):
+def test_double_click_on_book_makes_one_booking(client, kawagoe, frozen):
     page = go_to_confirm(client)
     url = reverse("booking-confirm", args=["kawagoe"])
     data = {"terms_version": page.context["terms"].pk, "agree_terms": "on"}
@@ -93,7 +112,7 @@ def test_double_click_on_book_makes_one_booking(client, offices, frozen):
     assert Booking.objects.count() == 1
 
 
-def test_not_ticking_the_box_asks_to_agree(client, offices, frozen):
+def test_not_ticking_the_box_asks_to_agree(client, kawagoe, frozen):
     page = go_to_confirm(client)
     response = client.post(
         reverse("booking-confirm", args=["kawagoe"]),
@@ -107,8 +126,7 @@ def test_not_ticking_the_box_asks_to_agree(client, offices, frozen):
     assert not Booking.objects.exists()
 
 
-def test_a_returning_person_with_older_consent_sees_what_changed(client, offices, frozen):
-    kawagoe = Office.objects.get(slug="kawagoe")
+def test_a_returning_person_with_older_consent_sees_what_changed(client, kawagoe, frozen):
     book(service("kawagoe"), THU)
     staff = UserFactory(office=kawagoe, is_superuser=True)
     draft = terms_version_create(
@@ -130,8 +148,7 @@ def test_a_returning_person_with_older_consent_sees_what_changed(client, offices
     assert "キャンセル期限を変えました" in html
 
 
-def test_outdated_terms_on_submit_show_the_new_version_instead_of_booking(client, offices, frozen):
-    kawagoe = Office.objects.get(slug="kawagoe")
+def test_outdated_terms_on_submit_show_the_new_version_instead_of_booking(client, kawagoe, frozen):
     page = go_to_confirm(client)
     old_id = page.context["terms"].pk
     staff = UserFactory(office=kawagoe, is_superuser=True)
@@ -149,7 +166,7 @@ def test_outdated_terms_on_submit_show_the_new_version_instead_of_booking(client
     assert not Booking.objects.exists()
 
 
-def test_a_taken_time_returns_to_the_time_page_with_a_message(client, offices, frozen):
+def test_a_taken_time_returns_to_the_time_page_with_a_message(client, kawagoe, frozen):
     page = go_to_confirm(client)
     for n in range(2):
         book(
@@ -167,7 +184,7 @@ def test_a_taken_time_returns_to_the_time_page_with_a_message(client, offices, f
 
 
 def test_manage_page_offers_the_calendar_file_and_hides_nothing_it_should_show(
-    client, offices, frozen
+    client, kawagoe, frozen
 ):
     created = book(service("kawagoe"), THU)
     url = reverse("booking-manage", args=[created.manage_token])
@@ -181,13 +198,13 @@ def test_manage_page_offers_the_calendar_file_and_hides_nothing_it_should_show(
     assert b"BEGIN:VTIMEZONE" in ics.content and b"TZID:Asia/Tokyo" in ics.content
 
 
-def test_a_wrong_or_truncated_token_is_404(client, offices, frozen):
+def test_a_wrong_or_truncated_token_is_404(client, kawagoe, frozen):
     created = book(service("kawagoe"), THU)
     for token in (created.manage_token[:-1], "x" * 32, created.manage_token + "a"):
         assert client.get(reverse("booking-manage", args=[token])).status_code == 404
 
 
-def test_cancel_needs_a_post_and_refuses_after_the_deadline(client, offices, frozen):
+def test_cancel_needs_a_post_and_refuses_after_the_deadline(client, kawagoe, frozen):
     created = book(service("kawagoe"), THU)
     url = reverse("booking-cancel", args=[created.manage_token])
     assert client.get(url).status_code == 200
@@ -199,10 +216,9 @@ def test_cancel_needs_a_post_and_refuses_after_the_deadline(client, offices, fro
 
 
 def test_a_time_that_passed_while_the_form_was_filled_says_so_and_offers_the_next(
-    client, offices, frozen
+    client, kawagoe, frozen
 ):
     """Issue 26 (minor): not 「予約が入りました」 for a time nobody took."""
-    kawagoe = offices["kawagoe"]
     kawagoe.lead_time_days = 0  # same-day booking: a time can pass while the form is filled
     kawagoe.save(update_fields=["lead_time_days"])
     frozen.move_to(THU - timedelta(minutes=10))
@@ -219,7 +235,7 @@ def test_a_time_that_passed_while_the_form_was_filled_says_so_and_offers_the_nex
     assert not Booking.objects.exists()
 
 
-def test_a_time_the_office_never_offers_is_not_reported_as_taken(client, offices, frozen):
+def test_a_time_the_office_never_offers_is_not_reported_as_taken(client, kawagoe, frozen):
     from bookings.exceptions import SlotTaken
 
     for never in (jst(2026, 11, 26, 9, 45), jst(2026, 11, 29, 10, 0)):  # not a start; Sunday
@@ -231,7 +247,7 @@ def test_a_time_the_office_never_offers_is_not_reported_as_taken(client, offices
 
 
 def test_a_mistyped_email_domain_is_asked_about_on_the_confirm_page_not_forced(
-    client, offices, frozen
+    client, kawagoe, frozen
 ):
     """Issue 26 (minor): gmial.com gets a hint; the address stays as typed."""
     page = go_to_confirm(client, email="taro@gmial.com").content.decode()

@@ -1,39 +1,52 @@
 """
 Issue 27: what a counselor presses does what it says. The state table guards the staff's
-own actions (no confirming a past, unverified or proposed request), requests and
-proposals lapse, the cancel box says which words reach the person, a pasted link replaces
-the whole meeting, and "the person contacted us" is an action with its event and undo.
+own actions (no confirming a past or unverified request; a proposed time is
+test_proposed_times.py), requests lapse, the cancel box says which words reach the person,
+a pasted link replaces the whole meeting, and "the person contacted us" is an action with
+its event and undo.
 """
 
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from bookings.exceptions import NotAllowedNow
 from bookings.models import Booking, BookingStatus
-from bookings.services import public
 from bookings.services.holds import requests_lapse_undecided
-from bookings.services.links import booking_link_issue
-from bookings.services.staff import booking_confirm, booking_propose_time
+from bookings.services.staff import booking_confirm
 from bookings.state import Reason
 from conferencing.models import OnlineMeeting
 from notifications.models import Notification
 from offices.models import User
-from tests.helpers import NOW, book, jst, person, service
+from tests.bookings.staff_day_helpers import act, block_of, confirm_from_email
+from tests.factories import office_with
+from tests.helpers import NOW, book, counselor_account, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe (counselor approval), Thursday
+THU = jst(2026, 11, 26, 9, 30)  # Thursday at Kawagoe (below): counselor approval
 SCHEDULE = "/admin/bookings/booking/schedule/"
 LIST = "/admin/bookings/booking/"
 
 
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def kawagoe(db):
+    """ハローワーク川越 as the test builds it: two counselors with email addresses (told of
+    a request waiting) who answer each request (staff approval), its meetings on TeleOffice
+    (a pasted teleoffice.example link is its own)."""
+    office = office_with(
+        slug="kawagoe", name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", platform="teleoffice", counselors=2,
+    )  # fmt: skip
+    for n, each in enumerate(office.counselors.order_by("pk")):
+        User.objects.filter(pk=each.user_id).update(email=f"counselor{n}@example.invalid")
+    return office
+
+
+@pytest.fixture
+def counselor(kawagoe):
+    return counselor_account(kawagoe)
 
 
 @pytest.fixture
@@ -48,23 +61,6 @@ def requested(start=THU, *, verified=True, now=NOW, **data):
     if verified:
         confirm_from_email(booking, now)
     return Booking.objects.get(pk=booking.pk)
-
-
-def confirm_from_email(booking, now=NOW):
-    public.booking_verify(token=booking_link_issue(booking=booking, purpose="verify"), now=now)
-
-
-def act(client, booking, action, **data):
-    response = client.post(
-        f"/admin/bookings/booking/{booking.pk}/act/", {"action": action, **data}, follow=True
-    )
-    booking.refresh_from_db()
-    return response, [str(m) for m in response.context["messages"]]
-
-
-def block_of(page: str, booking) -> str:
-    start = page.index(f'id="booking-{booking.pk}"')
-    return page[start : page.index("</article>", start)]
 
 
 def staff_notices(booking) -> int:
@@ -137,88 +133,6 @@ def test_an_unverified_request_is_marked_cannot_be_confirmed_and_is_not_announce
     assert 'value="confirm"' in block_of(page, booking)
     _, messages = act(staff_client, booking, "confirm")
     assert booking.status == BookingStatus.CONFIRMED
-
-
-# Major 6: a proposal waits for the person, cannot be confirmed by staff, and lapses at the
-# office's deadline.
-
-
-def test_a_proposed_time_waits_for_the_person_and_lapses_at_the_offices_deadline(
-    staff_client, counselor, offices, frozen, django_capture_on_commit_callbacks
-):
-    kawagoe = offices["kawagoe"]
-    assert kawagoe.proposal_answer_hours == 48  # the default
-    kawagoe.proposal_answer_hours = 24
-    kawagoe.save(update_fields=["proposal_answer_hours"])
-    booking = requested()
-    later = jst(2026, 11, 27, 10, 0)
-    booking_propose_time(booking=booking, by=counselor, start=later, now=NOW)
-    booking.refresh_from_db()
-    assert booking.decide_by == NOW + timedelta(hours=24)
-
-    page = staff_client.get(SCHEDULE, {"date": "2026-11-27"}).content.decode()
-    block = block_of(page, booking)
-    assert "本人の承諾待ち" in block and 'value="confirm"' not in block
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        _, messages = act(staff_client, booking, "confirm")
-    assert "本人" in messages[-1] and booking.status == BookingStatus.REQUESTED
-    assert mail.outbox == []
-    with pytest.raises(NotAllowedNow, match=r"only they can confirm|本人だけ"):
-        booking_confirm(booking=booking, by=counselor, now=NOW)
-
-    assert requests_lapse_undecided(now=NOW + timedelta(hours=23)) == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        assert requests_lapse_undecided(now=NOW + timedelta(hours=24)) == 1
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.EXPIRED
-    assert booking.events.latest("pk").reason_code == Reason.PROPOSAL_LAPSED
-    assert "提案した時間" in mail.outbox[-1].body
-
-
-def test_a_time_the_person_turned_down_cannot_be_confirmed_by_staff(
-    staff_client, counselor, frozen, django_capture_on_commit_callbacks
-):
-    booking = requested()
-    later = jst(2026, 11, 27, 10, 0)
-    booking_propose_time(booking=booking, by=counselor, start=later, now=NOW)
-    public.booking_refuse_proposal(booking=booking, now=NOW + timedelta(minutes=5))
-    booking.refresh_from_db()
-    assert booking.start == later and booking.proposed_at is None  # held, back with staff
-    page = staff_client.get(SCHEDULE, {"date": "2026-11-27"}).content.decode()
-    assert "本人が断りました" in (block := block_of(page, booking)) and "confirm" not in block
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        _, messages = act(staff_client, booking, "confirm")
-        response = staff_client.post(
-            LIST, {"action": "confirm_requests", "_selected_action": [booking.pk]}, follow=True
-        )
-    assert "本人が断った" in messages[-1] and booking.status == BookingStatus.REQUESTED
-    assert any("本人が断った" in str(m) for m in response.context["messages"])
-    assert not any("確定" in m.subject for m in mail.outbox)
-    # Another proposal is the way forward, and the person can accept that one.
-    booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 27, 11, 0), now=NOW)
-    public.booking_accept_proposal(booking=booking, now=NOW + timedelta(minutes=10))
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.CONFIRMED
-
-
-def test_a_proposal_cannot_be_accepted_after_its_deadline(counselor, offices, frozen):
-    booking = requested()
-    booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 27, 10, 0), now=NOW)
-    booking.refresh_from_db()
-    with pytest.raises(NotAllowedNow, match=r"承諾できる期限|time to accept"):
-        public.booking_accept_proposal(booking=booking, now=NOW + timedelta(hours=49))
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.REQUESTED
-
-
-def test_the_proposal_deadline_is_an_office_setting_with_bounds(offices):
-    field = type(offices["kawagoe"])._meta.get_field("proposal_answer_hours")
-    assert field.default == 48
-    field.run_validators(1)
-    with pytest.raises(ValidationError):
-        field.run_validators(0)
 
 
 # Major 3: the schedule's cancel box says which words reach the person, and only those do.
@@ -374,24 +288,10 @@ def test_the_booking_page_shows_the_device_check(staff_client, counselor, frozen
     assert "接続テスト" in page and "カメラ" in page
 
 
-def test_proposing_lists_the_times_by_day_with_the_persons_name_and_returns_to_the_day(
-    staff_client, counselor, frozen
-):
-    booking = requested(name="提案 花子")
-    url = reverse("admin:bookings_booking_propose", args=[booking.pk])
-    page = staff_client.get(url, {"back": "2026-11-26"}).content.decode()
-    assert "提案 花子" in page
-    assert page.count("<legend>") >= 2 and "2026年11月27日(金)" in page
-    response = staff_client.post(
-        url, {"start": jst(2026, 11, 27, 10, 0).isoformat(), "back": "2026-11-26"}
-    )
-    assert response.status_code == 302 and "date=2026-11-26" in response["Location"]
-
-
 def test_a_phone_booking_from_the_schedule_returns_to_the_day_it_showed(
     staff_client, counselor, frozen
 ):
-    data = {"service": "counseling", "start": jst(2026, 11, 27, 10, 0).isoformat(),
+    data = {"service": service("kawagoe").slug, "start": jst(2026, 11, 27, 10, 0).isoformat(),
             "name": "電話 一郎", "name_kana": "デンワ イチロウ",
             "job_seeker_number": "12345-7654321", "email": "ichiro@example.jp",
             "phone": "049-222-0000", "consent_stated": "on", "back": "2026-11-26"}  # fmt: skip

@@ -4,6 +4,7 @@ booking through the same path, one person holds one seat, a cancelled seat is fr
 """
 
 import uuid
+from datetime import time
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -14,34 +15,41 @@ from bookings.selectors.availability import slot_list_available
 from bookings.selectors.group_sessions import group_sessions_upcoming, seats_taken
 from bookings.services.public import booking_cancel_by_applicant
 from bookings.services.seats import group_session_cancel
-from offices.models import Counselor
 from tests.bookings.seat_helpers import SEMINAR_START, manager, seminar, take_seat
-from tests.helpers import NOW, book, jst, person, service
+from tests.factories import office_with
+from tests.helpers import NOW, book, jst, person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def one_counselor(offices):
-    svc = service("kawagoe")
-    keep = Counselor.objects.filter(office=svc.office).order_by("pk").first()
-    Counselor.objects.filter(office=svc.office).exclude(pk=keep.pk).update(is_active=False)
-    return svc
+def office(db):
+    """An office that answers each request (staff approval), one counselor, open weekday
+    afternoons 13:00-16:00 (the seminar's Thursday 13:00 among its times)."""
+    return office_with(
+        slug="kawagoe", confirmation_mode="staff_approval", counselors=1,  # `seminar`'s slug
+        hours=(time(13, 0), time(16, 0)),
+    )  # fmt: skip
 
 
-def test_a_seat_is_a_booking_of_the_sessions_time_and_counselor(offices):
+@pytest.fixture
+def one_counselor(office):
+    return office.services.get()
+
+
+def test_a_seat_is_a_booking_of_the_sessions_time_and_counselor(office):
     session = seminar(capacity=3)
     seat = take_seat(session).booking
     assert (seat.group_session, seat.counselor, seat.start, seat.end) == (
         session, session.counselor, session.start, session.end,
     )  # fmt: skip
-    # As any open booking at Kawagoe: a request the office answers, holding its place.
+    # As any open booking at a staff-approval office: a request it answers, holding its place.
     assert seat.status == BookingStatus.REQUESTED
     assert seat.verification_expires_at is not None
     assert seats_taken(session, now=NOW) == 1
 
 
-def test_the_last_seat_taken_makes_the_session_full_with_a_clear_message(offices):
+def test_the_last_seat_taken_makes_the_session_full_with_a_clear_message(office):
     session = seminar(capacity=2)
     take_seat(session, 1)
     take_seat(session, 2)
@@ -50,7 +58,7 @@ def test_the_last_seat_taken_makes_the_session_full_with_a_clear_message(offices
     assert Booking.objects.filter(group_session=session).count() == 2
 
 
-def test_one_person_cannot_hold_two_seats_in_one_session(offices):
+def test_one_person_cannot_hold_two_seats_in_one_session(office):
     session = seminar(capacity=5)
     take_seat(session, 1)
     with pytest.raises(SeatHeld):
@@ -58,7 +66,7 @@ def test_one_person_cannot_hold_two_seats_in_one_session(offices):
     assert Booking.objects.filter(group_session=session).count() == 1
 
 
-def test_a_seat_the_person_cancels_is_free_again(offices):
+def test_a_seat_the_person_cancels_is_free_again(office):
     session = seminar(capacity=1)
     seat = take_seat(session, 1).booking
     with pytest.raises(SessionFull):
@@ -110,15 +118,15 @@ def test_a_session_is_refused_over_the_counselors_booking(one_counselor):
     assert "start" in refused.value.errors
 
 
-def test_a_session_cannot_start_in_the_past_or_have_no_seats(offices):
+def test_a_session_cannot_start_in_the_past_or_have_no_seats(office):
     with pytest.raises(BookingInvalid) as refused:
         seminar(start=jst(2026, 11, 20, 10, 0), capacity=0, minutes=7)
     assert set(refused.value.errors) == {"start", "capacity", "minutes"}
 
 
-def test_staff_of_another_office_cannot_schedule_a_session(offices):
+def test_staff_of_another_office_cannot_schedule_a_session(office):
     with pytest.raises(NotAllowedNow):
-        seminar(by=manager(offices["sasebo"], "other"))
+        seminar(by=manager(office_with(), "other"))
 
 
 def test_cancelling_a_session_cancels_its_seats_and_frees_the_time(one_counselor):
@@ -138,7 +146,7 @@ def test_cancelling_a_session_cancels_its_seats_and_frees_the_time(one_counselor
     assert SEMINAR_START in free
 
 
-def test_the_upcoming_list_counts_seats_left(offices):
+def test_the_upcoming_list_counts_seats_left(office):
     session = seminar(capacity=3)
     take_seat(session, 1)
     (listed,) = group_sessions_upcoming(service=session.service, now=NOW)
@@ -154,7 +162,7 @@ def test_the_database_refuses_an_individual_booking_over_a_seat_but_not_a_second
     session = seminar(capacity=3)
     first = take_seat(session, 1).booking
     take_seat(session, 2)  # a second seat of the same session shares its time
-    lone = book(one_counselor, jst(2026, 11, 26, 9, 30), data=person(email="x@example.jp")).booking
+    lone = book(one_counselor, jst(2026, 11, 26, 15, 0), data=person(email="x@example.jp")).booking
     lone.start, lone.end = first.start, first.end
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         lone.save(update_fields=["start", "end"])
@@ -162,7 +170,7 @@ def test_the_database_refuses_an_individual_booking_over_a_seat_but_not_a_second
 
 
 @pytest.mark.postgres
-def test_the_database_refuses_two_overlapping_sessions_of_one_counselor(offices):
+def test_the_database_refuses_two_overlapping_sessions_of_one_counselor(office):
     from bookings.models import GroupSession
 
     session = seminar(capacity=3)
@@ -172,9 +180,7 @@ def test_the_database_refuses_two_overlapping_sessions_of_one_counselor(offices)
         clone.save()
 
 
-def test_a_seats_personal_data_is_purged_on_the_retention_schedule_like_a_booking(
-    offices, settings
-):
+def test_a_seats_personal_data_is_purged_on_the_retention_schedule_like_a_booking(office, settings):
     from datetime import timedelta
 
     from bookings.services.retention import personal_data_purge
@@ -191,7 +197,7 @@ def test_a_seats_personal_data_is_purged_on_the_retention_schedule_like_a_bookin
     assert seat.group_session_id == session.pk  # the seat still counts in its session
 
 
-def test_booking_a_seat_logs_ids_never_the_persons_details(offices, caplog):
+def test_booking_a_seat_logs_ids_never_the_persons_details(office, caplog):
     session = seminar(capacity=3)
     with caplog.at_level("DEBUG"):
         take_seat(session, 1, data=person(name="佐藤 花子", email="hanako@example.jp",

@@ -7,7 +7,7 @@ a strict RFC 5545 parser (`ical`).
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
@@ -24,13 +24,14 @@ from bookings.services.public import booking_cancel_by_applicant, booking_verify
 from bookings.services.staff import booking_confirm, booking_propose_time
 from bookings.state import EmailKind
 from offices.roles import COUNSELORS
-from tests.helpers import LINKS, book, jst, manage_token, service, staff
+from tests.factories import office_with
+from tests.helpers import LINKS, book, jst, manage_token, staff
 
 pytestmark = pytest.mark.django_db
 
 THU = jst(2026, 11, 26, 9, 30)
 FRI = jst(2026, 11, 27, 10, 0)
-SAT = jst(2026, 11, 28, 9, 30)  # Sasebo's evening/Saturday service: the email check
+SAT = jst(2026, 11, 28, 9, 30)  # the Saturday service (below): the email check
 NOW = jst(2026, 11, 22, 10, 0)
 
 # The emails each stage sends (the ones that name an event of that stage).
@@ -140,8 +141,32 @@ def check_every_surface(client, booking, language="ja"):
 
 
 @pytest.fixture
-def counselor(offices):
-    return staff(offices["kawagoe"], COUNSELORS, "story-counselor")
+def staff_approval(db):
+    """A service whose counselors answer each request (staff approval), as Kawagoe's."""
+    return office_with(confirmation_mode="staff_approval").services.get()
+
+
+@pytest.fixture
+def saturday(db):
+    """A Saturday service final once the person opens the email's link (within an hour),
+    as Sasebo's evening/Saturday one."""
+    return office_with(
+        weekdays=(5,), hours=(time(9, 30), time(12, 30)),
+        confirmation_mode="instant", email_verification_minutes=60,
+    ).services.get()  # fmt: skip
+
+
+@pytest.fixture
+def phone_cancel(db):
+    """A staff-approval service that takes no cancellation online, as Toyooka's."""
+    return office_with(
+        confirmation_mode="staff_approval", online_cancel_allowed=False
+    ).services.get()
+
+
+@pytest.fixture
+def counselor(staff_approval):
+    return staff(staff_approval.office, COUNSELORS, "story-counselor")
 
 
 def test_every_stage_has_its_words_and_every_status_a_stage():
@@ -153,10 +178,10 @@ def test_every_stage_has_its_words_and_every_status_a_stage():
         assert row.ics_status in ("TENTATIVE", "CONFIRMED", "CANCELLED")
 
 
-def test_a_request_walks_every_stage_and_every_surface_agrees(client, offices, counselor):
-    """Kawagoe (staff approval): sent from its email, a time proposed, confirmed,
+def test_a_request_walks_every_stage_and_every_surface_agrees(client, staff_approval, counselor):
+    """A staff-approval service: sent from its email, a time proposed, confirmed,
     cancelled; each step read on every surface; the .ics's SEQUENCE grows each time."""
-    created = book(service("kawagoe"), THU)
+    created = book(staff_approval, THU)
     booking = created.booking
     sequences = []
     story, seq = check_every_surface(client, booking)
@@ -197,8 +222,8 @@ def _verify_token(booking):
     return booking_link_issue(booking=booking, purpose="verify")
 
 
-def test_the_email_check_stage_on_every_surface(client, offices):
-    created = book(service("sasebo", "evening-saturday"), SAT, data=_person("check@example.jp"))
+def test_the_email_check_stage_on_every_surface(client, saturday):
+    created = book(saturday, SAT, data=_person("check@example.jp"))
     story, _seq = check_every_surface(client, created.booking)
     assert story.stage == Stage.EMAIL_CHECK and "予約を完了する" in story.step
 
@@ -215,8 +240,8 @@ def test_the_email_check_stage_on_every_surface(client, offices):
         BookingStatus.EXPIRED,
     ],
 )
-def test_the_later_stages_on_every_surface(client, offices, status):
-    created = book(service("toyooka"), THU)
+def test_the_later_stages_on_every_surface(client, phone_cancel, status):
+    created = book(phone_cancel, THU)
     Booking.objects.filter(pk=created.booking.pk).update(
         status=status, verification_expires_at=None
     )
@@ -224,8 +249,8 @@ def test_the_later_stages_on_every_surface(client, offices, status):
     assert story.stage == stage_of(created.booking)
 
 
-def test_english_surfaces_say_the_english_words(client, offices):
-    created = book(service("kawagoe"), THU, language="en")
+def test_english_surfaces_say_the_english_words(client, staff_approval):
+    created = book(staff_approval, THU, language="en")
     client.cookies["django_language"] = "en"
     story, _seq = check_every_surface(client, created.booking, language="en")
     assert story.title == "Your request is not complete yet"

@@ -12,11 +12,22 @@ from notifications.models import Notification
 from offices.roles import COUNSELORS
 from tests.bookings.seat_helpers import manager, seminar, take_seat
 from tests.conferencing.test_meetings import zoom  # noqa: F401 (the fixture)
+from tests.factories import office_with
 from tests.helpers import NOW, jst, person, staff
 
 pytestmark = pytest.mark.django_db
 
 TOYOOKA_THU = jst(2026, 11, 26, 13, 0)
+
+
+@pytest.fixture
+def toyooka(db):
+    """ハローワーク豊岡 as the test builds it: its meetings on Zoom, through the account the
+    `zoom` fixture configures (zoom:toyooka)."""
+    return office_with(
+        slug="toyooka", name="ハローワーク豊岡", name_en="Hello Work Toyooka",
+        platform="zoom", platform_account="zoom:toyooka",
+    )  # fmt: skip
 
 
 def phone_seat(session, n, by):
@@ -29,7 +40,7 @@ def phone_seat(session, n, by):
 
 def test_three_seats_share_one_zoom_meeting_and_each_person_gets_its_link(
     zoom,  # noqa: F811 (the fixture imported above)
-    offices,
+    toyooka,
     django_capture_on_commit_callbacks,
 ):
     session = seminar(slug="toyooka", start=TOYOOKA_THU, capacity=5)
@@ -59,7 +70,7 @@ def test_three_seats_share_one_zoom_meeting_and_each_person_gets_its_link(
 
 def test_a_cancelled_seat_keeps_the_meeting_and_a_cancelled_session_deletes_it(
     zoom,  # noqa: F811 (the fixture imported above)
-    offices,
+    toyooka,
     django_capture_on_commit_callbacks,
 ):
     from bookings.services.staff import booking_cancel_by_staff

@@ -12,7 +12,7 @@ from offices.roles import COUNSELORS, REPORT_READERS
 from reports.periods import Period
 from reports.selectors import dashboard_figures
 from tests.bookings.seat_helpers import seminar, take_seat
-from tests.factories import UserFactory
+from tests.factories import UserFactory, office_with
 from tests.helpers import NOW, jst
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,11 @@ START = jst(2026, 11, 26, 13, 0)
 
 
 @pytest.fixture
-def held(offices, frozen):
-    """A Kawagoe seminar of 10 seats: four booked by phone, one given back, two checked
-    in, one not joined 10 minutes after the start (the no-show rule)."""
-    session = seminar(capacity=10, start=START, minutes=60)
+def held(db, frozen):
+    """A seminar of 10 seats at an office whose no-show rule is 10 minutes: four booked by
+    phone, one given back, two checked in, one not joined 10 minutes after the start."""
+    office = office_with(no_show_grace_minutes=10)
+    session = seminar(slug=office.slug, capacity=10, start=START, minutes=60)
     counselor = UserFactory(office=session.office, username="c-k")
     counselor.groups.add(Group.objects.get(name=COUNSELORS))
     seats = [take_seat(session, n, channel="phone", created_by=counselor).booking for n in range(4)]
