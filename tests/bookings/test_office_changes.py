@@ -6,10 +6,10 @@ them to another counselor; the schedule shows who is absent.
 """
 
 import threading
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -22,19 +22,42 @@ from bookings.services import create
 from bookings.services.staff import booking_confirm
 from common import clock
 from offices.models import Closure, Counselor, CounselorAbsence, OpeningHours, User
+from offices.roles import COUNSELORS, OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data, inline_rows
-from tests.factories import UserFactory
-from tests.helpers import book, email_checked, jst, person, service
+from tests.factories import OpeningHoursFactory, UserFactory, office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, service, staff
 
 pytestmark = pytest.mark.django_db
 
-THU_1000 = jst(2026, 12, 3, 10, 0)  # Kawagoe, a Thursday: hours 9:30-12:00 and 13:00-16:00
+THU_1000 = jst(2026, 12, 3, 10, 0)  # a Thursday: hours 9:30-12:00 and 13:00-16:00 (below)
 SCHEDULE = "/admin/bookings/booking/schedule/"
+SLUG = "kawagoe"
+MANAGER = "kawagoe-manager"
 
 
 @pytest.fixture
-def manager(offices):
-    return User.objects.get(username="kawagoe-manager")
+def office(db):
+    """ハローワーク川越 as the test builds it: two counselors (with addresses, so an email
+    sent to them would show) who confirm each request, open weekdays 9:30-12:00 and
+    13:00-16:00, and its office manager."""
+    office = office_with(
+        slug=SLUG, name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", counselors=2,
+    )  # fmt: skip
+    for weekday in range(5):
+        OpeningHoursFactory(
+            service=office.services.get(), weekday=weekday, start=time(13), end=time(16)
+        )
+    for n, each in enumerate(office.counselors.order_by("pk"), start=1):
+        User.objects.filter(pk=each.user_id).update(email=f"counselor-{n}@example.invalid")
+        each.user.groups.add(Group.objects.get(name=COUNSELORS))
+    staff(office, OFFICE_MANAGERS, MANAGER)
+    return office
+
+
+@pytest.fixture
+def manager(office):
+    return User.objects.get(username=MANAGER)
 
 
 @pytest.fixture
@@ -48,9 +71,9 @@ def confirmed(start=THU_1000, n=1, **data):
     details = person(email=f"p{n}@example.jp", job_seeker_number=f"12345-{n:07d}")
     language = data.pop("language", "ja")
     details.update(data)
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(service(SLUG).office)
     channel = {"channel": "phone", "created_by": counselor} if not details["email"] else {}
-    booking = book(service("kawagoe"), start, data=details, language=language, **channel).booking
+    booking = book(service(SLUG), start, data=details, language=language, **channel).booking
     if booking.status == BookingStatus.REQUESTED:
         booking = booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     return booking
@@ -221,9 +244,9 @@ def test_an_absence_can_cancel_the_bookings_with_notice(
     assert any(m.to == ["p1@example.jp"] for m in mailoutbox)
 
 
-def test_another_offices_manager_cannot_reach_the_counselor(client, offices):
-    counselor = Counselor.objects.filter(office__slug="kawagoe").first()
-    user = UserFactory(office=offices["sasebo"], username="sasebo-x", is_staff=True)
+def test_another_offices_manager_cannot_reach_the_counselor(client, office):
+    counselor = Counselor.objects.filter(office=office).first()
+    user = UserFactory(office=office_with(), username="elsewhere-x", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["change_counselor", "view_counselor"])
     )
@@ -310,8 +333,8 @@ def _closing_while_booking(monkeypatch) -> dict:
     """The manager closes Thursday while a person books it: each side pauses where the
     race hurts (the page has asked about the day's bookings and found none; the booking
     has read the day's offer as open) until both are there. Returns what each side got."""
-    manager = User.objects.get(username="kawagoe-manager")
-    kawagoe = service("kawagoe")
+    manager = User.objects.get(username=MANAGER)
+    kawagoe = service(SLUG)
     both_read = threading.Barrier(2, timeout=30)
     got: dict = {"errors": []}
 
@@ -366,18 +389,18 @@ def _closing_while_booking(monkeypatch) -> dict:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_booking_racing_a_closure_is_refused_or_asked_about(offices, monkeypatch):
+def test_a_booking_racing_a_closure_is_refused_or_asked_about(office, monkeypatch):
     got = _closing_while_booking(monkeypatch)
     assert got["errors"] == []
     assert got["page"] == 302  # the closure is saved: it found no booking to ask about
-    assert Closure.objects.filter(office__slug="kawagoe", date="2026-12-03").exists()
+    assert Closure.objects.filter(office=office, date="2026-12-03").exists()
     assert "booking" not in got and got["refused"]  # read again under the lock: closed
     assert not Booking.objects.filter(start=THU_1000).exists()
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_without_the_lock_a_booking_lands_on_the_closed_day_unasked(offices, monkeypatch):
+def test_without_the_lock_a_booking_lands_on_the_closed_day_unasked(office, monkeypatch):
     monkeypatch.setattr(offices_common, "office_setup_change_lock", lambda office: None)
     got = _closing_while_booking(monkeypatch)
     assert got["errors"] == []
