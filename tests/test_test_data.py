@@ -47,7 +47,6 @@ STILL_ON_THE_SEED = {
     "bookings/test_booking_admin.py",
     "bookings/test_booking_create.py",
     "bookings/test_booking_pages.py",
-    "bookings/test_public_path.py",
     "bookings/test_reschedule.py",
     "bookings/test_retention.py",
     "bookings/test_schedule_admin.py",
