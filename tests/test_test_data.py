@@ -64,7 +64,6 @@ STILL_ON_THE_SEED = {
     "e2e/test_schedule.py",
     "loadtest/test_load_run.py",
     "notifications/test_broker_outage.py",
-    "notifications/test_outbox.py",
     "offices/test_office_admin.py",
     "offices/test_public_pages.py",
     "offices/test_roles.py",
