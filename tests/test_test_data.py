@@ -63,7 +63,6 @@ STILL_ON_THE_SEED = {
     "e2e/test_reports.py",
     "e2e/test_schedule.py",
     "loadtest/test_load_run.py",
-    "notifications/test_broker_outage.py",
     "offices/test_office_admin.py",
     "offices/test_public_pages.py",
     "offices/test_roles.py",
