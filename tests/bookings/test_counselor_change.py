@@ -21,7 +21,15 @@ from common import clock
 from notifications.models import Notification
 from offices.models import Counselor, CounselorAbsence, OpeningHours, User
 from tests.factories import UserFactory, office_with
-from tests.helpers import book, counselor_account, email_checked, jst, person, unguarded
+from tests.helpers import (
+    book,
+    counselor_account,
+    counselors_reachable,
+    email_checked,
+    jst,
+    person,
+    unguarded,
+)  # fmt: skip
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +38,11 @@ SCHEDULE = "/admin/bookings/booking/schedule/"
 
 
 def an_office():
-    """Two counselors who confirm each request, open weekdays 9:30-12:00."""
-    return office_with(confirmation_mode="staff_approval", counselors=2)
+    """Two counselors (with addresses, so a notice to them would count) who confirm each
+    request, open weekdays 9:30-12:00."""
+    office = office_with(confirmation_mode="staff_approval", counselors=2)
+    counselors_reachable(office)
+    return office
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ The HTML part escapes what the person typed.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 
 from bookings.emails.applicant import (
@@ -19,11 +18,17 @@ from bookings.emails.applicant import (
 from bookings.services.staff import booking_confirm
 from common import clock
 from conferencing.models import OnlineMeeting
-from offices.models import User
-from offices.roles import COUNSELORS
 from terms.selectors import terms_in_force
 from tests.factories import office_with
-from tests.helpers import LINKS, book, counselor_account, email_checked, jst, person
+from tests.helpers import (
+    LINKS,
+    book,
+    counselor_account,
+    counselors_reachable,
+    email_checked,
+    jst,
+    person,
+)  # fmt: skip
 
 TUE_930 = jst(2026, 11, 24, 9, 30)
 WHEN = {"ja": "2026年11月24日(火) 9:30〜10:00", "en": "Tue 24 Nov 2026, 9:30–10:00"}
@@ -40,9 +45,7 @@ def office(db):
         slug="on-zoom", confirmation_mode="staff_approval", counselors=2, phone="0796-00-0000",
         platform="zoom", platform_account="zoom:on-zoom",
     )  # fmt: skip
-    for address, counselor in zip(STAFF, office.counselors.order_by("pk"), strict=True):
-        User.objects.filter(pk=counselor.user_id).update(email=address)
-        counselor.user.groups.add(Group.objects.get(name=COUNSELORS))
+    assert counselors_reachable(office) == STAFF
     return office
 
 

@@ -8,17 +8,26 @@ them to another counselor; the schedule shows who is absent.
 from datetime import date, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from bookings.models import BookingStatus, PhoneCall
 from bookings.services.staff import booking_confirm
 from common import clock
 from offices.models import Counselor, CounselorAbsence, OpeningHours, User
-from offices.roles import COUNSELORS, OFFICE_MANAGERS
+from offices.roles import OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data, inline_rows
 from tests.factories import OpeningHoursFactory, UserFactory, office_with
-from tests.helpers import book, counselor_account, email_checked, jst, person, service, staff
+from tests.helpers import (
+    book,
+    counselor_account,
+    counselors_reachable,
+    email_checked,
+    jst,
+    person,
+    service,
+    staff,
+)  # fmt: skip
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +50,7 @@ def office(db):
         OpeningHoursFactory(
             service=office.services.get(), weekday=weekday, start=time(13), end=time(16)
         )
-    for n, each in enumerate(office.counselors.order_by("pk"), start=1):
-        User.objects.filter(pk=each.user_id).update(email=f"counselor-{n}@example.invalid")
-        each.user.groups.add(Group.objects.get(name=COUNSELORS))
+    counselors_reachable(office)
     staff(office, OFFICE_MANAGERS, MANAGER)
     return office
 

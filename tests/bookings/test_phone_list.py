@@ -8,17 +8,24 @@ counselors work through; the closure's confirm page says who is emailed and who 
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from bookings.models import BookingStatus, PhoneCall
 from bookings.services.staff import booking_confirm
 from common import clock
-from offices.models import User
-from offices.roles import COUNSELORS, OFFICE_MANAGERS
+from offices.roles import OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data
 from tests.factories import office_with
-from tests.helpers import book, counselor_account, email_checked, jst, person, service, staff
+from tests.helpers import (
+    book,
+    counselor_account,
+    counselors_reachable,
+    email_checked,
+    jst,
+    person,
+    service,
+    staff,
+)  # fmt: skip
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +42,7 @@ def office(db):
         slug=SLUG, name="ハローワーク川越", name_en="Hello Work Kawagoe",
         confirmation_mode="staff_approval", counselors=2,
     )  # fmt: skip
-    for n, each in enumerate(office.counselors.order_by("pk"), start=1):
-        User.objects.filter(pk=each.user_id).update(email=f"counselor-{n}@example.invalid")
-        each.user.groups.add(Group.objects.get(name=COUNSELORS))
+    counselors_reachable(office)
     return office
 
 
