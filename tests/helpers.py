@@ -385,22 +385,3 @@ def counselor_account(office):
     user = office.counselors.order_by("pk").first().user
     user.groups.add(Group.objects.get(name=COUNSELORS))
     return user
-
-
-# --- seedB ---------------------------------------------------------------------------
-
-
-def counselors_reachable(office) -> list[str]:
-    """Gives each counselor of the office an email address (counselor-<n>@example.invalid,
-    by id) and the Counselors group, as the seed's demo counselors had, so the notices to
-    counselors are written and sent; returns the addresses."""
-    from offices.models import User
-    from offices.roles import COUNSELORS
-
-    group = Group.objects.get(name=COUNSELORS)
-    addresses = []
-    for n, counselor in enumerate(office.counselors.order_by("pk"), start=1):
-        addresses.append(f"counselor-{n}@example.invalid")
-        User.objects.filter(pk=counselor.user_id).update(email=addresses[-1])
-        counselor.user.groups.add(group)
-    return addresses

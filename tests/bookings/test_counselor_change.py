@@ -20,16 +20,8 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import Counselor, CounselorAbsence, OpeningHours, User
-from tests.factories import UserFactory, office_with
-from tests.helpers import (
-    book,
-    counselor_account,
-    counselors_reachable,
-    email_checked,
-    jst,
-    person,
-    unguarded,
-)  # fmt: skip
+from tests.factories import UserFactory, counselors_reachable, office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, unguarded
 
 pytestmark = pytest.mark.django_db
 

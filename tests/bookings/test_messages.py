@@ -19,16 +19,8 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from conferencing.models import OnlineMeeting
 from terms.selectors import terms_in_force
-from tests.factories import office_with
-from tests.helpers import (
-    LINKS,
-    book,
-    counselor_account,
-    counselors_reachable,
-    email_checked,
-    jst,
-    person,
-)  # fmt: skip
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import LINKS, book, counselor_account, email_checked, jst, person
 
 TUE_930 = jst(2026, 11, 24, 9, 30)
 WHEN = {"ja": "2026年11月24日(火) 9:30〜10:00", "en": "Tue 24 Nov 2026, 9:30–10:00"}

@@ -17,17 +17,8 @@ from common import clock
 from offices.models import Counselor, CounselorAbsence, OpeningHours, User
 from offices.roles import OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data, inline_rows
-from tests.factories import OpeningHoursFactory, UserFactory, office_with
-from tests.helpers import (
-    book,
-    counselor_account,
-    counselors_reachable,
-    email_checked,
-    jst,
-    person,
-    service,
-    staff,
-)  # fmt: skip
+from tests.factories import OpeningHoursFactory, UserFactory, counselors_reachable, office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, service, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -15,17 +15,8 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from offices.roles import OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data
-from tests.factories import office_with
-from tests.helpers import (
-    book,
-    counselor_account,
-    counselors_reachable,
-    email_checked,
-    jst,
-    person,
-    service,
-    staff,
-)  # fmt: skip
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, service, staff
 
 pytestmark = pytest.mark.django_db
 

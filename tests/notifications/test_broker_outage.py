@@ -24,8 +24,8 @@ from config.celery import app as celery_app
 from loadtest.processes import REDIS_SERVER, RedisProcess
 from notifications.models import Notification
 from notifications.tasks import send_queued_notifications
-from tests.factories import office_with
-from tests.helpers import NOW, book, counselor_account, counselors_reachable, email_checked, jst
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import NOW, book, counselor_account, email_checked, jst
 
 
 def _use_broker(url: str, *, eager: bool) -> None:

@@ -20,8 +20,8 @@ from notifications.services import (
     notification_send,
 )
 from notifications.tasks import send_notification, send_queued_notifications
-from tests.factories import office_with
-from tests.helpers import NOW, book, counselor_account, counselors_reachable, email_checked, jst
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import NOW, book, counselor_account, email_checked, jst
 
 TUE_930 = jst(2026, 11, 24, 9, 30)
 
