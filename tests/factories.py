@@ -168,3 +168,23 @@ def office_with(
     if terms:
         TermsVersionFactory(office=office)
     return office
+
+
+# --- seedB ---------------------------------------------------------------------------
+
+
+def counselors_reachable(office) -> list[str]:
+    """Gives each counselor of the office an email address (counselor-<n>@example.invalid,
+    by id) and the Counselors group, as the seed's demo counselors had, so the notices to
+    counselors are written and sent; returns the addresses."""
+    from django.contrib.auth.models import Group
+
+    from offices.roles import COUNSELORS
+
+    group = Group.objects.get(name=COUNSELORS)
+    addresses = []
+    for n, counselor in enumerate(office.counselors.order_by("pk"), start=1):
+        addresses.append(f"counselor-{n}@example.invalid")
+        User.objects.filter(pk=counselor.user_id).update(email=addresses[-1])
+        counselor.user.groups.add(group)
+    return addresses

@@ -20,18 +20,26 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import Counselor, CounselorAbsence, OpeningHours, User
-from tests.factories import UserFactory
-from tests.helpers import book, email_checked, jst, person, service, unguarded
+from tests.factories import UserFactory, counselors_reachable, office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, unguarded
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 10, 0)  # Kawagoe, Thursday
+THU = jst(2026, 11, 26, 10, 0)  # Thursday, inside the office's morning hours
 SCHEDULE = "/admin/bookings/booking/schedule/"
 
 
+def an_office():
+    """Two counselors (with addresses, so a notice to them would count) who confirm each
+    request, open weekdays 9:30-12:00."""
+    office = office_with(confirmation_mode="staff_approval", counselors=2)
+    counselors_reachable(office)
+    return office
+
+
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def counselor(db) -> User:
+    return counselor_account(an_office())
 
 
 @pytest.fixture
@@ -43,7 +51,7 @@ def staff_client(client, counselor):
 
 def confirmed(counselor, start=THU, n=1):
     data = person(email=f"p{n}@example.jp", job_seeker_number=f"12345-{n:07d}")
-    booking = book(service("kawagoe"), start, data=data).booking
+    booking = book(counselor.office.services.get(), start, data=data).booking
     return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
 
 
@@ -130,8 +138,8 @@ def test_a_reason_is_required_and_another_offices_booking_is_not_found(
     assert response.status_code == 409 and "理由" in response.content.decode()
     response = staff_client.post(page(booking), {"counselor": "x", "reason": "病欠"})
     assert response.status_code == 409
-    sasebo = Counselor.objects.filter(office__slug="sasebo").first().user
-    client.force_login(sasebo)
+    elsewhere = counselor_account(office_with())  # a counselor of another office
+    client.force_login(elsewhere)
     assert client.get(page(booking)).status_code == 404
     assert client.post(page(booking), {"counselor": free.pk, "reason": "x"}).status_code == 404
     booking.refresh_from_db()
@@ -166,9 +174,8 @@ def _race(bookings, target, by):
 
 
 @pytest.fixture
-def two_at_ten(offices):
-    """Two bookings at Thursday 10:00 (one per demo counselor) and a third counselor free."""
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+def two_at_ten(counselor):
+    """Two bookings at Thursday 10:00 (one per counselor) and a third counselor free."""
     first, second = confirmed(counselor), confirmed(counselor, n=2)
     assert first.counselor_id != second.counselor_id
     return first, second, other_counselor(first), counselor

@@ -5,6 +5,7 @@ page, the booking page, the confirmation email and the day-before reminder.
 """
 
 import re
+from datetime import time
 
 import pytest
 from django.test import Client, override_settings
@@ -16,22 +17,39 @@ from bookings.services.staff import booking_cancel_by_staff, booking_confirm
 from common import clock
 from notifications.models import Notification
 from offices.models import User
-from tests.helpers import book, delivered, email_checked, jst, manage_token, person, service
+from tests.factories import office_with
+from tests.helpers import (
+    book,
+    counselor_account,
+    delivered,
+    email_checked,
+    jst,
+    manage_token,
+    person,
+)  # fmt: skip
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 11, 26, 9, 30)  # Kawagoe, Thursday
+THU = jst(2026, 11, 26, 9, 30)  # Thursday
 PASSED = {p: "passed" for p in DeviceCheck.PARTS}
 
 
+def on(platform: str) -> str:
+    """The slug of a published office whose sessions take place on `platform`."""
+    return office_with(platform=platform).slug
+
+
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def counselor(db) -> User:
+    """A counselor of an office whose counselors confirm each request, open weekdays
+    9:30-16:00 (the schedule's bookings run into the afternoon)."""
+    office = office_with(confirmation_mode="staff_approval", hours=(time(9, 30), time(16)))
+    return counselor_account(office)
 
 
 def confirmed(counselor, start=THU, n=0):
     data = person(email=f"p{n}@example.jp", job_seeker_number=f"{10000 + n}-1")
-    booking = book(service("kawagoe"), start, data=data).booking
+    booking = book(counselor.office.services.get(), start, data=data).booking
     return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
 
 
@@ -39,15 +57,14 @@ def check_url(booking) -> str:
     return reverse("booking-device-check", args=[manage_token(booking)])
 
 
-def test_the_office_page_links_to_its_device_check(client, offices):
-    html = client.get("/offices/yamaguchi/").content.decode()
-    assert 'href="/offices/yamaguchi/device-check/"' in html
+def test_the_office_page_links_to_its_device_check(client):
+    slug = on("teams")
+    html = client.get(f"/offices/{slug}/").content.decode()
+    assert f'href="/offices/{slug}/device-check/"' in html
 
 
-def test_the_page_says_what_the_platform_needs_and_shows_the_checklist_without_script(
-    client, offices
-):
-    response = client.get("/offices/yamaguchi/device-check/")
+def test_the_page_says_what_the_platform_needs_and_shows_the_checklist_without_script(client):
+    response = client.get(f"/offices/{on('teams')}/device-check/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "接続テスト" in html
@@ -64,22 +81,24 @@ def test_the_page_says_what_the_platform_needs_and_shows_the_checklist_without_s
                        ' src="/static/js/device-check.js" defer']  # fmt: skip
 
 
-def test_the_page_is_in_english_too(client, offices):
+def test_the_page_is_in_english_too(client):
     client.cookies["django_language"] = "en"
-    html = client.get("/offices/toyooka/device-check/").content.decode()
+    html = client.get(f"/offices/{on('zoom')}/device-check/").content.decode()
     assert "Device check" in html and "install the Zoom Workplace app" in html
 
 
-def test_teleoffice_joins_in_the_phone_browser_without_an_app(client, offices):
-    html = client.get("/offices/sasebo/device-check/").content.decode()
+def test_teleoffice_joins_in_the_phone_browser_without_an_app(client):
+    html = client.get(f"/offices/{on('teleoffice')}/device-check/").content.decode()
     assert "ブラウザ（Google Chrome、Safari、Microsoft Edge）で参加でき、アプリは不要です。" in html
 
 
-def test_an_unknown_office_has_no_device_check(client, offices):
+def test_an_unknown_office_has_no_device_check(client):
+    office_with(slug="somewhere")
+    assert client.get("/offices/somewhere/device-check/").status_code == 200
     assert client.get("/offices/nowhere/device-check/").status_code == 404
 
 
-def test_ping_and_download_are_small_uncached_and_capped(client, offices):
+def test_ping_and_download_are_small_uncached_and_capped(client):
     ping = client.get("/device-check/ping")
     assert ping.status_code == 200 and ping.content == b""
     assert ping["Cache-Control"] == "no-store"
@@ -94,9 +113,9 @@ def test_ping_and_download_are_small_uncached_and_capped(client, offices):
     assert len(zlib.compress(download.content)) > 99_000
 
 
-def test_upload_takes_bytes_with_csrf_and_refuses_too_many(offices):
+def test_upload_takes_bytes_with_csrf_and_refuses_too_many(db):
     client = Client(enforce_csrf_checks=True)
-    page = client.get("/offices/kawagoe/device-check/").content.decode()
+    page = client.get(f"/offices/{office_with().slug}/device-check/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert client.post("/device-check/upload", b"x" * 10, content_type="application/octet-stream").status_code == 403  # fmt: skip
     response = client.post(
@@ -112,17 +131,17 @@ def test_upload_takes_bytes_with_csrf_and_refuses_too_many(offices):
 
 
 @override_settings(RATE_LIMIT_DEVICE_CHECK="3/m")
-def test_the_measuring_endpoints_are_rate_limited_per_address(client, offices):
+def test_the_measuring_endpoints_are_rate_limited_per_address(client):
     for _ in range(3):
         assert client.get("/device-check/ping").status_code == 200
     refused = client.get("/device-check/download")
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
 
 
-def test_the_measuring_endpoints_write_no_record_and_log_no_token(client, offices, caplog):
+def test_the_measuring_endpoints_write_no_record_and_log_no_token(client, caplog):
     from bookings.models import AccessRecord
 
-    booking = book(service("kawagoe"), THU).booking
+    booking = book(office_with().services.get(), THU).booking
     token = manage_token(booking)
     with caplog.at_level("DEBUG"):
         client.get("/device-check/ping")
@@ -225,12 +244,8 @@ def test_the_confirmation_email_and_the_day_before_reminder_link_to_the_check(
 
 
 # Issue 26, major 7: joining with the app on a phone is no problem for the office.
-def test_a_check_that_joins_with_the_app_reaches_the_office_as_passed(offices):
-    from bookings.services.device_check import device_check_record
-    from common import clock
-    from tests.helpers import book, jst, service
-
-    booking = book(service("toyooka"), jst(2026, 11, 26, 9, 30)).booking
+def test_a_check_that_joins_with_the_app_reaches_the_office_as_passed():
+    booking = book(office_with(platform="zoom").services.get(), THU).booking
     check = device_check_record(
         booking=booking,
         result={"browser": "app", "camera": "passed", "microphone": "passed",

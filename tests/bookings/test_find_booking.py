@@ -12,16 +12,19 @@ from django.test import Client, override_settings
 from bookings.services.find import booking_link_resend, normalize_reference
 from common import clock
 from notifications.models import Notification
-from tests.helpers import book, jst, link_token, manage_token, person, service
+from tests.factories import office_with
+from tests.helpers import book, jst, link_token, manage_token, person
 
 pytestmark = pytest.mark.django_db
 
 URL = "/bookings/find/"
+THU = jst(2026, 11, 26, 9, 30)
 
 
 @pytest.fixture
-def booking(offices):
-    return book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+def booking(db):
+    """taro@example.jp's booking on Thursday at an office open weekday mornings."""
+    return book(office_with().services.get(), THU).booking
 
 
 def links() -> list[Notification]:
@@ -72,7 +75,7 @@ def test_the_reference_may_be_typed_in_any_width_case_and_with_spaces(
     assert len(links()) == 1
 
 
-def test_empty_or_malformed_fields_say_how_to_fix_them(client, offices):
+def test_empty_or_malformed_fields_say_how_to_fix_them(client):
     response = client.post(URL, {"reference": "", "email": "not-an-address"})
     html = response.content.decode()
     assert response.status_code == 400
@@ -141,9 +144,9 @@ def test_each_request_sends_its_own_email_with_the_link_the_renewal_issued(
 
 
 def test_the_link_email_is_in_the_language_the_person_booked_in(
-    offices, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
-    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30), language="en",
+    booking = book(office_with().services.get(), THU, language="en",
                    data=person(email="alex@example.jp")).booking  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         booking_link_resend(
@@ -153,9 +156,10 @@ def test_the_link_email_is_in_the_language_the_person_booked_in(
     assert links()[0].subject.endswith(f"The link to your booking ({booking.reference})")
 
 
-def test_the_page_is_linked_from_every_page_footer_and_the_office_page(client, offices):
+def test_the_page_is_linked_from_every_page_footer_and_the_office_page(client):
+    office = office_with()
     assert 'href="/bookings/find/"' in client.get("/").content.decode()
-    html = client.get("/offices/kawagoe/").content.decode()
+    html = client.get(f"/offices/{office.slug}/").content.decode()
     assert "予約済みの方：予約ページのリンクをもう一度受け取る" in html
     assert client.get(URL).status_code == 200
 

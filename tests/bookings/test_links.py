@@ -22,9 +22,20 @@ from bookings.tokens import MANAGE, VERIFY, token_hash
 from common import clock
 from notifications.models import Notification
 from offices.models import User
-from tests.helpers import book, jst, link_token, service
+from tests.factories import office_with
+from tests.helpers import book, counselor_account, jst, link_token
 
 THU = jst(2026, 11, 26, 9, 30)
+
+
+def a_service():
+    """The service of an office open on weekday mornings (bookings confirmed at once)."""
+    return office_with().services.get()
+
+
+def checking_email():
+    """The service of an office whose bookings wait an hour for the email check."""
+    return office_with(email_verification_minutes=60).services.get()
 
 
 def _old_derived_token(booking: Booking, purpose: str) -> str:
@@ -35,8 +46,8 @@ def _old_derived_token(booking: Booking, purpose: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
-def test_a_token_cannot_be_derived_from_the_public_booking_uuid(client, offices):
-    created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+def test_a_token_cannot_be_derived_from_the_public_booking_uuid(client, db):
+    created = book(checking_email(), THU)
     booking = created.booking
     assert str(booking.uuid) in booking_ics(booking, manage_url="")  # public: the calendar UID
     for purpose, name in ((MANAGE, "booking-manage"), (VERIFY, "booking-verify")):
@@ -46,10 +57,10 @@ def test_a_token_cannot_be_derived_from_the_public_booking_uuid(client, offices)
 
 
 def test_every_email_carries_a_link_of_its_own_and_each_can_be_ended_alone(
-    client, offices, django_capture_on_commit_callbacks
+    client, db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        created = book(service("kawagoe"), THU)
+        created = book(a_service(), THU)
     emailed = link_token(mail.outbox[0].body)
     assert emailed != created.manage_token
     link = BookingLink.objects.get(token_hash=token_hash(emailed))
@@ -59,12 +70,12 @@ def test_every_email_carries_a_link_of_its_own_and_each_can_be_ended_alone(
 
 
 def test_send_a_new_link_ends_every_earlier_link_and_emails_a_working_one(
-    client, offices, django_capture_on_commit_callbacks
+    client, db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        created = book(service("kawagoe"), THU)
+        created = book(a_service(), THU)
     earlier = [created.manage_token, link_token(mail.outbox[0].body)]
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(created.booking.office)
     client.force_login(counselor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -83,19 +94,19 @@ def test_send_a_new_link_ends_every_earlier_link_and_emails_a_working_one(
 
 
 def test_a_new_link_for_a_pending_email_check_carries_a_new_check_link_too(
-    offices, django_capture_on_commit_callbacks
+    db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+        created = book(checking_email(), THU)
         booking_link_send_new(booking=created.booking, now=clock.now())
     assert booking_get_by_token(token=created.verification_token, purpose=VERIFY) is None
     fresh = link_token(mail.outbox[-1].body, "verify")
     assert booking_get_by_token(token=fresh, purpose=VERIFY) == created.booking
 
 
-def test_another_offices_counselor_cannot_send_a_new_link(client, offices):
-    created = book(service("kawagoe"), THU)
-    client.force_login(User.objects.get(username="toyooka-counselor-1"))
+def test_another_offices_counselor_cannot_send_a_new_link(client, db):
+    created = book(a_service(), THU)
+    client.force_login(counselor_account(office_with()))  # a counselor of another office
     client.post(
         reverse("admin:bookings_booking_changelist"),
         {"action": "send_new_link", "_selected_action": [created.booking.pk]},
@@ -104,10 +115,10 @@ def test_another_offices_counselor_cannot_send_a_new_link(client, offices):
 
 
 def test_the_outbox_admin_masks_every_link_in_an_email_body(
-    client, offices, django_capture_on_commit_callbacks
+    client, db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
+        book(checking_email(), THU)
     notification = Notification.objects.get(kind="booking_created")
     verify = link_token(notification.body_text, "verify")
     client.force_login(User.objects.filter(is_superuser=True).first() or _superuser())
@@ -123,11 +134,11 @@ def _superuser():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_links_sent_before_the_change_keep_working_after_the_migration(offices):
+def test_links_sent_before_the_change_keep_working_after_the_migration():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    booking = book(service("kawagoe"), THU).booking
+    booking = book(a_service(), THU).booking
     old_token = _old_derived_token(booking, MANAGE)
     executor = MigrationExecutor(connection)
     executor.migrate([("bookings", "0011_event_reasons")])

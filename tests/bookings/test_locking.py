@@ -12,6 +12,7 @@ timeout, so a wait shows as `BookingBusy` instead of as a slow test.
 """
 
 import threading
+from datetime import time
 
 import pytest
 from django.db import OperationalError, connection, transaction
@@ -23,26 +24,31 @@ from bookings.services.locking import booking_lock
 from bookings.services.staff import booking_check_in, booking_confirm, booking_mark_no_show
 from common import clock
 from common.db import is_lock_failure
-from offices.models import User
-from tests.helpers import book, email_checked, jst, person, service
+from tests.factories import office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-TUE_930 = jst(2026, 11, 24, 9, 30)  # Toyooka
+SLUG = "two-counselors"
+TUE_930 = jst(2026, 11, 24, 9, 30)
 TUE_1400 = jst(2026, 11, 24, 14, 0)
 
 
 @pytest.fixture(autouse=True)
-def _seeded(offices):
-    return offices
+def _office():
+    """Two counselors who confirm each request, open weekdays 9:30-16:00: the 14:00
+    booking goes to the counselor the 9:30 one left free."""
+    return office_with(
+        slug=SLUG, confirmation_mode="staff_approval", counselors=2, hours=(time(9, 30), time(16))
+    )
 
 
 def _counselor_user(office):
-    return User.objects.filter(office=office, username__contains="counselor").first()
+    return counselor_account(office)
 
 
 def _confirmed(at, **who):
-    svc = service("toyooka")
+    svc = service(SLUG)
     booking = book(svc, at, data=person(**who)).booking
     if booking.status != BookingStatus.CONFIRMED:
         booking = booking_confirm(
@@ -99,7 +105,7 @@ def _book_another_counselors_time(booking: Booking):
 
     def work():
         return book(
-            service("toyooka"),
+            service(SLUG),
             TUE_1400,
             data=person(email="someone@example.jp", job_seeker_number="55555-5555555"),
         ).booking
@@ -155,7 +161,7 @@ def _deadlock_race(first, monkeypatch, settings) -> dict:
     """`first` holds the booking's lock and then asks for the person's; meanwhile the same
     person's next session is booked by a counselor (their record locked, then the
     counselors', then the insert)."""
-    svc = service("toyooka")  # booked by a counselor: the office's record of the person
+    svc = service(SLUG)  # booked by a counselor: the office's record of the person
     booking = book(
         svc, TUE_930, data=person(), channel="phone", created_by=_counselor_user(svc.office)
     ).booking
@@ -175,7 +181,7 @@ def _deadlock_race(first, monkeypatch, settings) -> dict:
 
     def book_next_session():  # a counselor's booking for the same person joins their record
         return book(
-            service("toyooka"), TUE_1400, data=person(), channel="phone", created_by=counselor
+            service(SLUG), TUE_1400, data=person(), channel="phone", created_by=counselor
         ).booking
 
     a = _in_thread(lambda: first(booking, booking_holds, person_holds), results, "staff")
@@ -231,7 +237,7 @@ def test_through_the_api_a_lock_held_too_long_is_503_busy_with_retry_after(setti
     from terms.selectors import terms_in_force
 
     settings.BOOKING_LOCK_TIMEOUT_MS = 200
-    office = Office.objects.get(slug="toyooka")
+    office = Office.objects.get(slug=SLUG)
     held, release, results = threading.Event(), threading.Event(), {}
 
     def hold_the_office():
@@ -249,7 +255,7 @@ def test_through_the_api_a_lock_held_too_long_is_503_busy_with_retry_after(setti
     }  # fmt: skip
     try:
         response = client.post(
-            "/api/v1/offices/toyooka/bookings", json.dumps(body), content_type="application/json"
+            f"/api/v1/offices/{SLUG}/bookings", json.dumps(body), content_type="application/json"
         )
     finally:
         release.set()

@@ -18,23 +18,34 @@ from bookings.emails.applicant import (
 from bookings.services.staff import booking_confirm
 from common import clock
 from conferencing.models import OnlineMeeting
-from offices.models import User
 from terms.selectors import terms_in_force
-from tests.helpers import LINKS, book, email_checked, jst, person, service
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import LINKS, book, counselor_account, email_checked, jst, person
 
 TUE_930 = jst(2026, 11, 24, 9, 30)
 WHEN = {"ja": "2026年11月24日(火) 9:30〜10:00", "en": "Tue 24 Nov 2026, 9:30–10:00"}
 NAME = "山田 <b>太郎</b>"
+STAFF = ["counselor-1@example.invalid", "counselor-2@example.invalid"]
 
 
 @pytest.fixture
-def confirmed(offices):
-    offices["toyooka"].phone = "0796-00-0000"  # the seed has none; the footer shows it
-    offices["toyooka"].save(update_fields=["phone"])
+def office(db):
+    """Two counselors (with addresses, in the Counselors group) who confirm each request;
+    the sessions on Zoom, from an account the server does not have; the office's phone,
+    which the footer shows."""
+    office = office_with(
+        slug="on-zoom", confirmation_mode="staff_approval", counselors=2, phone="0796-00-0000",
+        platform="zoom", platform_account="zoom:on-zoom",
+    )  # fmt: skip
+    assert counselors_reachable(office) == STAFF
+    return office
 
+
+@pytest.fixture
+def confirmed(office):
     def make(language: str):
-        created = book(service("toyooka"), TUE_930, data=person(name=NAME), language=language)
-        counselor = User.objects.get(username="toyooka-counselor-1")
+        created = book(office.services.get(), TUE_930, data=person(name=NAME), language=language)
+        counselor = counselor_account(office)
         return booking_confirm(
             booking=email_checked(created.booking), by=counselor, now=clock.now()
         )
@@ -80,11 +91,9 @@ def test_booking_messages_render_in_both_languages_with_their_facts(
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_the_email_check_names_its_deadline(offices, language):
-    created = book(
-        service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30), data=person(name=NAME),
-        language=language,
-    )  # fmt: skip
+def test_the_email_check_names_its_deadline(db, language):
+    checking = office_with(email_verification_minutes=60)  # an hour from the booking at 10:00
+    created = book(checking.services.get(), TUE_930, data=person(name=NAME), language=language)
     message = booking_message(created.booking, "created", links=LINKS)
     deadline = "11:00までに" if language == "ja" else "by Sun 22 Nov 2026 11:00"
     assert deadline in "\n".join(message.text.splitlines()[:5])  # in the first lines
@@ -120,25 +129,23 @@ def test_the_terms_change_notice_links_the_new_terms(confirmed, language):
     booking = confirmed(language)
     version = terms_in_force(office=booking.office, at=TUE_930)
     message = terms_change_message(booking, version)
-    assert f"/offices/toyooka/terms/{version.pk}/" in message.text
-    assert f"/offices/toyooka/terms/{version.pk}/" in message.html
+    assert f"/offices/on-zoom/terms/{version.pk}/" in message.text
+    assert f"/offices/on-zoom/terms/{version.pk}/" in message.html
 
 
 def test_counselors_are_told_of_a_meeting_that_needs_them_once(
-    offices, settings, django_capture_on_commit_callbacks
+    office, settings, django_capture_on_commit_callbacks
 ):
-    settings.CONFERENCING_FAKE = False  # Toyooka's Zoom account is not configured here
-    booking = email_checked(book(service("toyooka"), TUE_930).booking)
-    counselor = User.objects.get(username="toyooka-counselor-1")
+    settings.CONFERENCING_FAKE = False  # the office's Zoom account is not configured here
+    booking = email_checked(book(office.services.get(), TUE_930).booking)
+    counselor = counselor_account(office)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     meeting = OnlineMeeting.objects.get(booking_uuid=booking.uuid)
     assert meeting.status == OnlineMeeting.Status.WAITING_FOR_ACCOUNT
     to_staff = [m for m in mail.outbox if m.to[0].endswith("@example.invalid")]
-    assert sorted(m.to[0] for m in to_staff) == [
-        "toyooka-counselor-1@example.invalid", "toyooka-counselor-2@example.invalid",
-    ]  # fmt: skip
+    assert sorted(m.to[0] for m in to_staff) == STAFF
     assert booking.reference in to_staff[0].subject and "山田" not in to_staff[0].body
     assert to_staff[0].alternatives[0][1] == "text/html"
     from bookings.services.meetings import meeting_issue

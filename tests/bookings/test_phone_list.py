@@ -13,24 +13,38 @@ from django.urls import reverse
 from bookings.models import BookingStatus, PhoneCall
 from bookings.services.staff import booking_confirm
 from common import clock
-from offices.models import Counselor, User
+from offices.roles import OFFICE_MANAGERS
 from tests.admin_forms import add_inline_row, change_form_data
-from tests.helpers import book, email_checked, jst, person, service
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import book, counselor_account, email_checked, jst, person, service, staff
 
 pytestmark = pytest.mark.django_db
 
-THU = jst(2026, 12, 3, 10, 0)  # Kawagoe, a Thursday
+THU = jst(2026, 12, 3, 10, 0)  # a Thursday
 PHONE_LIST = "/admin/bookings/phonecall/"
+SLUG = "kawagoe"
 
 
 @pytest.fixture
-def counselor(offices):
-    return User.objects.get(username="kawagoe-counselor-1")
+def office(db):
+    """ハローワーク川越 as the test builds it: two counselors (with addresses, so an email
+    sent to them would show) who confirm each request, open weekdays 9:30-12:00."""
+    office = office_with(
+        slug=SLUG, name="ハローワーク川越", name_en="Hello Work Kawagoe",
+        confirmation_mode="staff_approval", counselors=2,
+    )  # fmt: skip
+    counselors_reachable(office)
+    return office
 
 
 @pytest.fixture
-def manager_client(client, offices):
-    client.force_login(User.objects.get(username="kawagoe-manager"))
+def counselor(office):
+    return counselor_account(office)
+
+
+@pytest.fixture
+def manager_client(client, office):
+    client.force_login(staff(office, OFFICE_MANAGERS, "kawagoe-manager"))
     client.cookies["django_language"] = "ja"
     return client
 
@@ -38,7 +52,7 @@ def manager_client(client, offices):
 def by_phone(counselor, start=THU, **data):
     """A confirmed booking taken by phone for a person who has no email."""
     details = person(email="", **data)
-    booking = book(service("kawagoe"), start, data=details, channel="phone",
+    booking = book(service(SLUG), start, data=details, channel="phone",
                    created_by=counselor).booking  # fmt: skip
     if booking.status == BookingStatus.REQUESTED:
         booking = booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
@@ -46,7 +60,7 @@ def by_phone(counselor, start=THU, **data):
 
 
 def by_web(counselor, start, **data):
-    booking = book(service("kawagoe"), start, data=person(**data)).booking
+    booking = book(service(SLUG), start, data=person(**data)).booking
     return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
 
 
@@ -161,7 +175,7 @@ def test_another_offices_counselor_never_sees_the_call(client, counselor):
 
     booking_cancel_by_staff(booking=booking, by=counselor, reason="都合", now=clock.now())
     call = PhoneCall.objects.get(booking=booking)
-    other = Counselor.objects.filter(office__slug="sasebo").first().user
+    other = counselor_account(office_with())  # a counselor of another office
     client.force_login(other)
     assert booking.reference not in client.get(PHONE_LIST).content.decode()
     page = reverse("admin:bookings_phonecall_change", args=[call.pk])

@@ -24,8 +24,8 @@ from config.celery import app as celery_app
 from loadtest.processes import REDIS_SERVER, RedisProcess
 from notifications.models import Notification
 from notifications.tasks import send_queued_notifications
-from offices.models import User
-from tests.helpers import NOW, book, email_checked, jst, service
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import NOW, book, counselor_account, email_checked, jst
 
 
 def _use_broker(url: str, *, eager: bool) -> None:
@@ -58,16 +58,18 @@ def own_redis():
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_booking_commits_while_the_broker_is_down_and_its_work_is_done_after_recovery(
-    offices, frozen, own_redis, settings
+    frozen, own_redis, settings
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Two counselors (with addresses: their notices wait too) who confirm each request,
+    # the sessions on Zoom (a meeting to issue).
+    office = office_with(confirmation_mode="staff_approval", platform="zoom", counselors=2)
+    counselors_reachable(office)
     # Redis is down (never started): the person books, a counselor confirms.
     started = time.monotonic()
-    created = book(service("toyooka"), jst(2026, 11, 24, 9, 30), now=NOW)
+    created = book(office.services.get(), jst(2026, 11, 24, 9, 30), now=NOW)
     booking_confirm(
-        booking=email_checked(created.booking),
-        by=User.objects.get(username="toyooka-counselor-1"),
-        now=clock.now(),
+        booking=email_checked(created.booking), by=counselor_account(office), now=clock.now()
     )
     assert time.monotonic() - started < 10  # the absent broker costs seconds, not minutes
     booking = Booking.objects.get(pk=created.booking.pk)

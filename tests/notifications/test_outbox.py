@@ -20,20 +20,29 @@ from notifications.services import (
     notification_send,
 )
 from notifications.tasks import send_notification, send_queued_notifications
-from offices.models import User
-from tests.helpers import NOW, book, email_checked, jst, service
+from tests.factories import counselors_reachable, office_with
+from tests.helpers import NOW, book, counselor_account, email_checked, jst
 
-THU_930 = jst(2026, 11, 26, 9, 30)
+TUE_930 = jst(2026, 11, 24, 9, 30)
+
+
+def approving_on_zoom():
+    """The service of an office of two counselors (with addresses: their notices go
+    through the outage too) who confirm each request, its sessions on Zoom."""
+    office = office_with(confirmation_mode="staff_approval", platform="zoom", counselors=2)
+    counselors_reachable(office)
+    return office.services.get()
 
 
 @pytest.mark.django_db
 def test_smtp_down_then_up_delivers_every_email_exactly_once(
-    offices, frozen, smtp, django_capture_on_commit_callbacks
+    frozen, smtp, django_capture_on_commit_callbacks
 ):
+    svc = approving_on_zoom()
     with django_capture_on_commit_callbacks(execute=True):
-        created = book(service("toyooka"), jst(2026, 11, 24, 9, 30), now=NOW)
+        created = book(svc, TUE_930, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
-        counselor = User.objects.get(username="toyooka-counselor-1")
+        counselor = counselor_account(svc.office)
         booking_confirm(booking=email_checked(created.booking), by=counselor, now=NOW)
     booking = Booking.objects.get(pk=created.booking.pk)
     assert booking.status == BookingStatus.CONFIRMED  # the outage never fails the booking
@@ -66,7 +75,7 @@ def test_smtp_down_then_up_delivers_every_email_exactly_once(
 
 
 @pytest.mark.django_db
-def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_failed(offices, smtp):
+def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_failed(smtp):
     notification = notification_enqueue(
         dedupe_key="test:cap", kind="test", recipient="someone@example.jp", language="ja",
         render=lambda: Message(subject="s", text="t"),
@@ -82,7 +91,7 @@ def test_a_failing_server_is_retried_until_the_cap_then_the_email_is_marked_fail
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_workers_racing_to_send_one_email_deliver_it_once(seeded, smtp):
+def test_workers_racing_to_send_one_email_deliver_it_once(smtp):
     smtp.start()
     # Written as queued, no task handed over: the eager task of `notification_enqueue` would
     # send it on commit (this test commits) before the six workers race for it.
@@ -107,10 +116,11 @@ def test_workers_racing_to_send_one_email_deliver_it_once(seeded, smtp):
 
 
 @pytest.mark.django_db
-def test_the_same_event_twice_queues_one_email(offices, frozen, django_capture_on_commit_callbacks):
+def test_the_same_event_twice_queues_one_email(frozen, django_capture_on_commit_callbacks):
+    svc = approving_on_zoom()
     with django_capture_on_commit_callbacks(execute=True):
-        created = book(service("toyooka"), jst(2026, 11, 24, 9, 30), idempotency_key="k-1")
-        book(service("toyooka"), jst(2026, 11, 24, 9, 30), idempotency_key="k-1")
+        created = book(svc, TUE_930, idempotency_key="k-1")
+        book(svc, TUE_930, idempotency_key="k-1")
     assert Notification.objects.filter(dedupe_key__startswith=f"booking:{created.booking.pk}:")
     assert Notification.objects.filter(kind="booking_created").count() == 1
 

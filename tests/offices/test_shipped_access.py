@@ -54,6 +54,18 @@ def test_offices_that_send_people_to_the_phone_have_a_number(seeded):
         assert seeded[slug].phone_missing_error() is None, slug
 
 
+def test_the_seed_gives_offices_without_a_documented_number_a_marked_demo_one(client, seeded):
+    """Issue 26's blocker: Kawagoe and Yamaguchi showed no number while their pages said
+    to phone (same-day cancellation, refusals)."""
+    for slug in ("kawagoe", "toyooka", "matsudo", "yamaguchi"):
+        office = seeded[slug]
+        assert office.phone == "00-0000-0000（デモ）"
+        assert "デモ" in office.admin_note and "00-0000-0000" in office.admin_note
+        html = client.get(reverse("office-detail", args=[slug])).content.decode()
+        assert "00-0000-0000（デモ）" in html and "相談員にお尋ねください" not in html
+        assert 'href="tel:0000000000"' in html
+
+
 @pytest.mark.parametrize("slug", INVITATION_ONLY)
 def test_an_invitation_only_office_page_offers_no_form_and_says_how_to_book(client, seeded, slug):
     response = client.get(reverse("office-detail", args=[slug]), HTTP_ACCEPT_LANGUAGE="ja")
