@@ -233,15 +233,15 @@ def contact_remove(*, owner: Owner, kind: str, now: datetime) -> int:
 
 
 def line_offered(office_slug: str) -> bool:
-    from notifications.channels import line_provider
+    from notifications.channels import line_configured
 
-    return line_provider(office_slug) is not None
+    return line_configured(office_slug)
 
 
 def sms_offered() -> bool:
-    from notifications.channels import sms_provider
+    from notifications.channels import sms_configured
 
-    return sms_provider() is not None
+    return sms_configured()
 
 
 def line_link_start(
