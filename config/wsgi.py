@@ -12,3 +12,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()
+
+# What the first request would otherwise load (the URLconf, templates, ...): config/warmup.py.
+from config.warmup import warm  # noqa: E402 (the app must be set up first)
+
+warm()

@@ -32,7 +32,13 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notifications.channels import DeliveryFailed, line_provider, sms_provider
+from notifications.channels import (
+    DeliveryFailed,
+    line_configured,
+    line_provider,
+    sms_configured,
+    sms_provider,
+)
 from notifications.exceptions import ChannelInvalid
 from notifications.models import ContactChannel, Owner
 
@@ -233,13 +239,11 @@ def contact_remove(*, owner: Owner, kind: str, now: datetime) -> int:
 
 
 def line_offered(office_slug: str) -> bool:
-
-    return line_provider(office_slug) is not None
+    return line_configured(office_slug)
 
 
 def sms_offered() -> bool:
-
-    return sms_provider() is not None
+    return sms_configured()
 
 
 def line_link_start(

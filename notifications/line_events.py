@@ -14,12 +14,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from linebot.v3.webhooks import (
-    AccountLinkEvent,
-    MessageEvent,
-    TextMessageContent,
-    UnfollowEvent,
-)
 
 from notifications.channels import DeliveryFailed
 from notifications.contacts import (
@@ -52,6 +46,16 @@ def _user_id(event) -> str:
 
 
 def _handle(provider, office_id: int, office_slug: str, event, now: datetime) -> int:
+    # LINE's SDK is imported here, not with the module: the URLconf imports this module, and
+    # the SDK's models (pydantic) cost every web process about a second of CPU to import,
+    # paid by the first request it served, though most offices have no LINE account.
+    from linebot.v3.webhooks import (
+        AccountLinkEvent,
+        MessageEvent,
+        TextMessageContent,
+        UnfollowEvent,
+    )
+
     user_id = _user_id(event)
     if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
         code = line_code_of(event.message.text)

@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from linebot.v3.exceptions import InvalidSignatureError
 
 from notifications.channels import line_provider, sms_provider
 from notifications.contacts import line_link_nonce
@@ -41,6 +40,7 @@ def _office(slug: str):
 @csrf_exempt
 @require_POST
 def line_webhook(request: HttpRequest, slug: str) -> HttpResponse:
+    from linebot.v3.exceptions import InvalidSignatureError  # LINE's SDK: heavy, see line_events
 
     provider = line_provider(slug)
     if provider is None:

@@ -82,13 +82,16 @@ def _bump_after_commit(key: str, *, now_too: bool = False) -> None:
 availability_moved = Signal()
 
 
-def availability_changed(office_id: int) -> None:
+def availability_changed(office_id: int, *, may_free: bool = True) -> None:
     """Call inside or outside a transaction: the bump happens once committed, and then
-    `availability_moved` is sent."""
+    `availability_moved` is sent, unless the change can only have taken time (`may_free`
+    False: a booking just made), which frees nothing for the waitlist to offer."""
     _bump_after_commit(_version_key(office_id))
-    transaction.on_commit(
-        lambda: availability_moved.send_robust(sender=Office, office_id=office_id), robust=True
-    )
+    if may_free:
+        transaction.on_commit(
+            lambda: availability_moved.send_robust(sender=Office, office_id=office_id),
+            robust=True,
+        )
 
 
 # The office's setup alone (hours, closures, counselors, absences, services, the office,
@@ -226,7 +229,10 @@ def service_memo_clear(**_kwargs) -> None:
 def _on_change(sender, instance, **kwargs) -> None:
     office_id = _office_id_of(instance)
     if office_id:
-        availability_changed(office_id)
+        # A booking inserted takes a time and frees none: the waitlist is not woken (it
+        # was, for every booking: a match task queued and run for nothing).
+        made = isinstance(instance, Booking) and kwargs.get("created", False)
+        availability_changed(office_id, may_free=not made)
         if not isinstance(instance, Booking):
             setup_changed(office_id)
 

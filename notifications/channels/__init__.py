@@ -9,32 +9,48 @@ from django.conf import settings
 from django.urls import reverse
 
 from notifications.channels.base import ChannelProvider, DeliveryFailed, Sent
-from notifications.channels.line import LineProvider
-from notifications.channels.sms import TwilioSms
 
 __all__ = [
     "ChannelProvider",
     "DeliveryFailed",
     "Sent",
+    "line_configured",
     "line_provider",
     "provider_for",
+    "sms_configured",
     "sms_provider",
 ]
 
 
-def line_provider(office_slug: str):
+# Each provider's module (LINE's SDK above all: about a second and a half of CPU to import)
+# is imported once its account is known to be configured, never to learn that it is not:
+# the booking page asks on every view whether to offer the channel.
 
+
+def line_configured(office_slug: str) -> bool:
     config = (settings.LINE_ACCOUNTS or {}).get(office_slug)
-    if not config or not config.get("channel_secret") or not config.get("access_token"):
+    return bool(config and config.get("channel_secret") and config.get("access_token"))
+
+
+def sms_configured() -> bool:
+    config = settings.SMS_ACCOUNT or {}
+    return bool(config.get("account_sid") and config.get("auth_token"))
+
+
+def line_provider(office_slug: str):
+    if not line_configured(office_slug):
         return None
-    return LineProvider(**config)
+    from notifications.channels.line import LineProvider  # heavy: only once configured
+
+    return LineProvider(**settings.LINE_ACCOUNTS[office_slug])
 
 
 def sms_provider():
-
-    config = dict(settings.SMS_ACCOUNT or {})
-    if not config.get("account_sid") or not config.get("auth_token"):
+    if not sms_configured():
         return None
+    from notifications.channels.sms import TwilioSms  # heavy: only once configured
+
+    config = dict(settings.SMS_ACCOUNT)
     callback = settings.SITE_URL.rstrip("/") + reverse("notifications-sms-status")
     return TwilioSms(status_callback=callback, **config)
 

@@ -46,6 +46,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--yes", action="store_true", help="Flush the configured database.")
         parser.add_argument("--http-seconds", type=int, default=10)
+        parser.add_argument(
+            "--only", choices=("booking", "mix"),
+            help="Only the booking rate (booking_create, its CPU and queries), or only the "
+            "realistic mix under gunicorn (to profile one of them): the seed as always.",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         if not options["yes"]:
@@ -72,9 +77,12 @@ class Command(BaseCommand):
             f"seeded: {Office.objects.count()} offices, {Counselor.objects.count()} counselors, "
             f"{seeded} bookings over the next 60 days"
         )
-        self._availability(now)
-        self._booking_rate()
-        self._http(options["http_seconds"])
+        if not options["only"]:
+            self._availability(now)
+        if options["only"] != "mix":
+            self._booking_rate()
+        if options["only"] != "booking":
+            self._http(options["http_seconds"], mix_only=options["only"] == "mix")
 
     # --- data ---------------------------------------------------------------------------
 
@@ -333,6 +341,13 @@ class Command(BaseCommand):
             f"cancellations), {users} people for {seconds} s: {summary} (aim: p99 under "
             f"300 ms); load average {_load_average()}"
         )
+        if row:
+            self.out(f"  {'request':46}{'count':>7}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}  (ms)")
+            for kind in row["kinds"]:
+                self.out(
+                    f"  {kind['name'][:46]:46}{kind['count']:>7}{kind['failures']:>6}"
+                    f"{kind['p50']:>7}{kind['p95']:>7}{kind['p99']:>7}"
+                )
 
     def _worker_cost(self, bookings: int) -> None:
         """The worker's part of the bookings: sending what they queued in the outbox (to
@@ -392,7 +407,7 @@ class Command(BaseCommand):
                     )
                 return
 
-    def _http(self, seconds: int) -> None:
+    def _http(self, seconds: int, *, mix_only: bool = False) -> None:
         port = _free_port()
         env = {
             "DEBUG": "False", **ABUSE_LIMITS_OFF_ENV, "ALLOWED_HOSTS": "127.0.0.1",
@@ -417,6 +432,10 @@ class Command(BaseCommand):
         )
         try:
             _wait_for(port)
+            if mix_only:
+                _python_load(port, "/offices/kawagoe/", 2)  # warm every worker
+                self._mix(port, {**os.environ, **env})
+                return
             today = clock.now().astimezone(JST).date()
             path = f"/api/v1/offices/kawagoe/slots?from={today}&to={today + timedelta(days=29)}"
             self.out(
