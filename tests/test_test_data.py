@@ -85,7 +85,6 @@ STILL_ON_THE_SEED = {
     "production/test_review_inputs.py",
     "reports/test_selectors.py",
     "reports/test_views.py",
-    "security/test_staff_boundaries.py",
     "terms/test_terms_pages.py",
     "terms/test_terms_services.py",
     "test_admin_scoping.py",
