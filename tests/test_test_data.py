@@ -37,7 +37,6 @@ STILL_ON_THE_SEED = {
     "e2e/test_device_check_phone.py",
     "e2e/test_focus_not_hidden.py",
     "e2e/test_schedule_blocks.py",
-    "accounts/test_second_factor.py",
     "e2e/test_passkey.py",
     "accounts/test_lockout.py",
     "bookings/test_api.py",
