@@ -38,7 +38,6 @@ STILL_ON_THE_SEED = {
     "e2e/test_focus_not_hidden.py",
     "e2e/test_schedule_blocks.py",
     "e2e/test_passkey.py",
-    "accounts/test_lockout.py",
     "bookings/test_api.py",
     "bookings/test_booking_admin.py",
     "bookings/test_booking_create.py",
