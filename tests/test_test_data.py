@@ -70,7 +70,6 @@ STILL_ON_THE_SEED = {
     "loadtest/test_load_run.py",
     "notifications/test_broker_outage.py",
     "notifications/test_outbox.py",
-    "offices/test_office_admin.py",
     "offices/test_public_pages.py",
     "offices/test_roles.py",
     "offices/test_rules_and_seed.py",
