@@ -70,7 +70,6 @@ STILL_ON_THE_SEED = {
     "loadtest/test_load_run.py",
     "notifications/test_broker_outage.py",
     "notifications/test_outbox.py",
-    "production/test_behind_the_proxy.py",
     "production/test_demo_accounts.py",
     "production/test_parameters_property.py",
     "production/test_permissions_policy.py",
