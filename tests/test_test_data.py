@@ -71,7 +71,6 @@ STILL_ON_THE_SEED = {
     "notifications/test_broker_outage.py",
     "notifications/test_outbox.py",
     "production/test_parameters_property.py",
-    "production/test_review_inputs.py",
     "reports/test_selectors.py",
     "reports/test_views.py",
     "terms/test_terms_pages.py",
