@@ -70,7 +70,6 @@ STILL_ON_THE_SEED = {
     "loadtest/test_load_run.py",
     "notifications/test_broker_outage.py",
     "notifications/test_outbox.py",
-    "reports/test_views.py",
     "terms/test_terms_pages.py",
     "terms/test_terms_services.py",
     "test_admin_scoping.py",
