@@ -70,7 +70,6 @@ STILL_ON_THE_SEED = {
     "loadtest/test_load_run.py",
     "notifications/test_broker_outage.py",
     "notifications/test_outbox.py",
-    "terms/test_terms_pages.py",
     "test_admin_scoping.py",
     "test_api_fuzz.py",
     "test_error_pages.py",

@@ -61,18 +61,3 @@ def counselor(office):
 @pytest.fixture
 def other_manager(other):
     return staff(other, OFFICE_MANAGERS, "t-other-manager")
-
-
-@pytest.fixture
-def kawagoe_manager(with_terms):
-    return staff(with_terms["kawagoe"], OFFICE_MANAGERS, "t-kawagoe-manager")
-
-
-@pytest.fixture
-def kawagoe_counselor(with_terms):
-    return staff(with_terms["kawagoe"], COUNSELORS, "t-kawagoe-counselor")
-
-
-@pytest.fixture
-def toyooka_manager(with_terms):
-    return staff(with_terms["toyooka"], OFFICE_MANAGERS, "t-toyooka-manager")
