@@ -27,7 +27,6 @@ OVER_THE_LIMIT = {
     "reports/presenters/dashboard.py": 403,
     "tests/bookings/test_schedule_admin.py": 476,
     "tests/bookings/test_public_path.py": 428,
-    "tests/terms/test_terms_services.py": 415,
 }
 
 
