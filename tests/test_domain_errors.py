@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from bookings.exceptions import BookingBusy, BookingError, RateLimited
 from common.errors import DomainError
 from conferencing import types as conferencing
-from offices.models import Office
 from terms.exceptions import NoTermsInForce, TermsError, TermsOutdated
 from terms.selectors import terms_in_force
 from tests.factories import (
@@ -26,10 +25,18 @@ from tests.factories import (
     OpeningHoursFactory,
     ServiceFactory,
     UserFactory,
+    office_with,
 )
 from tests.helpers import NOW, person
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    """An office that takes bookings online, its terms in force."""
+    return office_with()
+
 
 APPS = ["accounts", "bookings", "common", "conferencing", "config", "notifications", "offices",
         "reports", "terms"]  # fmt: skip
@@ -55,17 +62,17 @@ def test_every_apps_error_derives_from_the_one_base():
     assert others == ["common/errors.py: DomainError"]
 
 
-def _book_through_the_api(client, monkeypatch, error, **headers):
+def _book_through_the_api(client, office, monkeypatch, error, **headers):
     def refuse(**kwargs):
         raise error
 
     monkeypatch.setattr("bookings.api.endpoints.booking_create", refuse)
-    terms = terms_in_force(office=Office.objects.get(slug="toyooka"), at=NOW)
+    terms = terms_in_force(office=office, at=NOW)
     body = {"start": "2026-12-01T09:30:00+09:00", **person(), "terms_version": terms.pk,
             "agree_terms": True}  # fmt: skip
     return client.post(
-        "/api/v1/offices/toyooka/bookings", json.dumps(body), content_type="application/json",
-        **headers,
+        f"/api/v1/offices/{office.slug}/bookings", json.dumps(body),
+        content_type="application/json", **headers,
     )  # fmt: skip
 
 
@@ -104,9 +111,9 @@ MESSAGE = gettext_lazy("This office has no terms of use in force yet, so booking
     ],
 )
 def test_the_api_maps_every_apps_error_in_one_handler(
-    client, offices, monkeypatch, error, status, code, retry_after, extra
+    client, office, monkeypatch, error, status, code, retry_after, extra
 ):
-    answer = _book_through_the_api(client, monkeypatch, error)
+    answer = _book_through_the_api(client, office, monkeypatch, error)
     assert answer.status_code == status
     assert answer.json() == {
         "code": code,
@@ -116,22 +123,23 @@ def test_the_api_maps_every_apps_error_in_one_handler(
     assert answer.headers.get("Retry-After") == retry_after
 
 
-def test_the_apis_message_follows_the_requests_language(client, offices, monkeypatch):
+def test_the_apis_message_follows_the_requests_language(client, office, monkeypatch):
     answer = _book_through_the_api(
-        client, monkeypatch, NoTermsInForce(MESSAGE), HTTP_ACCEPT_LANGUAGE="en"
+        client, office, monkeypatch, NoTermsInForce(MESSAGE), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert answer.json()["message"] == (
         "This office has no terms of use in force yet, so bookings cannot be taken."
     )
 
 
-def test_terms_outdated_through_the_api_names_the_version_in_force(client, offices):
-    office = Office.objects.get(slug="toyooka")
+def test_terms_outdated_through_the_api_names_the_version_in_force(client, office):
     current = terms_in_force(office=office, at=NOW)
     body = {"start": "2026-12-01T09:30:00+09:00", **person(), "terms_version": "1999-01-01",
             "agree_terms": True}  # fmt: skip
     answer = client.post(
-        "/api/v1/offices/toyooka/bookings", json.dumps(body), content_type="application/json"
+        f"/api/v1/offices/{office.slug}/bookings",
+        json.dumps(body),
+        content_type="application/json",
     )
     assert answer.status_code == 409
     assert answer.json()["code"] == "terms_outdated"
@@ -140,7 +148,7 @@ def test_terms_outdated_through_the_api_names_the_version_in_force(client, offic
 
 
 @pytest.mark.urls("tests.error_urls")
-def test_an_uncaught_refusal_on_a_page_is_the_refusal_page_with_its_message(client, offices):
+def test_an_uncaught_refusal_on_a_page_is_the_refusal_page_with_its_message(client):
     page = client.get("/refused/terms/")
     assert page.status_code == 409
     html = page.content.decode()
@@ -149,14 +157,14 @@ def test_an_uncaught_refusal_on_a_page_is_the_refusal_page_with_its_message(clie
 
 
 @pytest.mark.urls("tests.error_urls")
-def test_a_platform_asking_to_wait_is_a_503_page_with_retry_after(client, offices):
+def test_a_platform_asking_to_wait_is_a_503_page_with_retry_after(client):
     page = client.get("/refused/platform/")
     assert page.status_code == 503
     assert page.headers["Retry-After"] == "3"
     assert "The meeting platform asked to wait." in page.content.decode()
 
 
-def test_a_phone_booking_at_an_office_without_terms_in_force_says_so(client, offices):
+def test_a_phone_booking_at_an_office_without_terms_in_force_says_so(client):
     """Found while giving every app one error base: the phone page caught only the booking
     core's errors, so the terms app's refusal (no terms in force yet) was a 500."""
     service = ServiceFactory(office=OfficeFactory(phone="0120-000-000"))

@@ -4,17 +4,19 @@ import pytest
 from django.core import mail
 
 from accounts.models import KnownDevice
-from offices.models import User
+from tests.factories import office_with
+from tests.helpers import counselor_account
 
 PASSWORD = "correct horse battery staple"
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 
 
 @pytest.fixture
-def counselor(offices):
-    user = User.objects.get(username="sasebo-counselor-1")
+def counselor(db):
+    """A counselor's account of an office of the test's own, with a password and an email."""
+    user = counselor_account(office_with())
     user.set_password(PASSWORD)
-    user.email = "counselor@sasebo.example.jp"
+    user.email = "counselor@office.example.jp"
     user.save()
     return user
 

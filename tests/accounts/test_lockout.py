@@ -8,21 +8,37 @@ address. Replays the security review's finding at the level of the sign-in page.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 
-from offices.models import User
+from offices.roles import COUNSELORS, OFFICE_MANAGERS
+from tests.factories import office_with
+from tests.helpers import staff
 
 PASSWORD = "correct horse battery staple"
 LOGIN = "/admin/login/"
 
 
 @pytest.fixture
-def manager(offices):
-    user = User.objects.get(username="yamaguchi-manager")
+def manager(db):
+    """An office manager's account of an office of the test's own."""
+    user = staff(office_with(), OFFICE_MANAGERS, "office-manager")
     user.set_password(PASSWORD)
-    user.email = "manager@yamaguchi.example.jp"
+    user.email = "manager@office.example.jp"
     user.save()
     return user
+
+
+@pytest.fixture
+def counselors(db):
+    """The accounts of two counselors of one office, signing in with `PASSWORD`."""
+    office = office_with(counselors=2)
+    users = [counselor.user for counselor in office.counselors.order_by("pk")]
+    for user in users:
+        user.groups.add(Group.objects.get(name=COUNSELORS))
+        user.set_password(PASSWORD)
+        user.save()
+    return users
 
 
 def _post(client, username, password, address, **extra):
@@ -91,13 +107,9 @@ def test_the_lockout_emails_the_account_and_the_page_says_who_can_help(
     assert PASSWORD not in notices[0].body
 
 
-def test_one_users_typos_do_not_lock_out_the_office_behind_one_address(client, offices, frozen):
+def test_one_users_typos_do_not_lock_out_the_office_behind_one_address(client, counselors, frozen):
     """Issue 27 item 14: five wrong passwords locked every account at that address."""
-    typist = User.objects.get(username="kawagoe-counselor-1")
-    colleague = User.objects.get(username="kawagoe-counselor-2")
-    for user in (typist, colleague):
-        user.set_password(PASSWORD)
-        user.save()
+    typist, colleague = counselors
     for _n in range(12):
         frozen.shift(timedelta(minutes=4))
         _post(client, typist.username, "wrong", "192.0.2.10")
@@ -106,17 +118,15 @@ def test_one_users_typos_do_not_lock_out_the_office_behind_one_address(client, o
     assert response.status_code == 302
 
 
-def test_many_usernames_from_one_64_lock_that_network(client, offices, frozen, settings):
+def test_many_usernames_from_one_64_lock_that_network(client, counselors, frozen, settings):
     """Spraying one password over many usernames is stopped per network (/64 for IPv6)."""
     for n in range(settings.STAFF_LOCKOUT_ADDRESS_LIMIT):
         frozen.shift(timedelta(seconds=1))
         _post(client, f"nobody-{n}", "Password1", f"2001:db8:99:1::{n + 1:x}")
-    kawagoe = User.objects.get(username="kawagoe-counselor-2")
-    kawagoe.set_password(PASSWORD)
-    kawagoe.save()
-    assert _post(client, kawagoe.username, PASSWORD, "2001:db8:99:1::abcd").status_code == 429
+    counselor = counselors[1]
+    assert _post(client, counselor.username, PASSWORD, "2001:db8:99:1::abcd").status_code == 429
     # Another /64 is not affected.
-    assert _post(client, kawagoe.username, PASSWORD, "2001:db8:99:2::1").status_code == 302
+    assert _post(client, counselor.username, PASSWORD, "2001:db8:99:2::1").status_code == 302
 
 
 def test_the_lockout_ends_after_the_cool_off(client, manager, frozen, settings):

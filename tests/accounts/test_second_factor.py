@@ -14,6 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorReset
 from offices.models import User
+from offices.roles import OFFICE_MANAGERS
+from tests.factories import office_with
+from tests.helpers import counselor_account, staff
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PAGES = [
@@ -27,10 +30,11 @@ ADMIN_PAGES = [
 
 
 @pytest.fixture
-def counselor(offices):
-    user = User.objects.get(username="toyooka-counselor-1")
+def counselor(db):
+    """A counselor's account of an office of the test's own, with a password and an email."""
+    user = counselor_account(office_with())
     user.set_password(PASSWORD)
-    user.email = "counselor@toyooka.example.jp"
+    user.email = "counselor@office.example.jp"
     user.save()
     return user
 
@@ -122,6 +126,6 @@ def test_a_superuser_resets_a_lost_factor_with_a_reason_recorded(
     assert client.get("/admin/")["Location"].startswith("/admin/second-factor/setup/")
 
 
-def test_a_manager_cannot_reset_a_factor(client, offices):
-    client.force_login(User.objects.get(username="toyooka-manager"))
+def test_a_manager_cannot_reset_a_factor(client, db):
+    client.force_login(staff(office_with(), OFFICE_MANAGERS, "manager"))
     assert client.get("/admin/accounts/secondfactorreset/add/").status_code == 403

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from offices.models import Counselor, User
 from offices.roles import (
     COUNSELORS,
     OFFICE_MANAGERS,
@@ -14,7 +13,6 @@ from offices.roles import (
     roles,
     roles_sync,
 )
-from offices.services import demo_staff_password_set
 
 pytestmark = pytest.mark.django_db
 
@@ -34,29 +32,6 @@ def test_roles_sync_restores_a_permission_removed_by_hand(db):
     group.permissions.remove(group.permissions.get(codename="publish_termsversion"))
     roles_sync()
     assert group.permissions.filter(codename="publish_termsversion").exists()
-
-
-def test_seeded_demo_staff_hold_their_roles_and_office(seeded):
-    manager = User.objects.get(username="kawagoe-manager")
-    counselor = User.objects.get(username="kawagoe-counselor-1")
-    assert manager.office == counselor.office == seeded["kawagoe"]
-    assert manager.has_perm("terms.publish_termsversion")
-    assert counselor.has_perm("terms.view_termsversion")
-    assert not counselor.has_perm("terms.publish_termsversion")
-    assert not Counselor.objects.filter(user=manager).exists()  # managers take no sessions
-
-
-def test_demo_staff_password_is_set_only_where_none_was_usable(seeded):
-    chosen = User.objects.get(username="sasebo-manager")
-    chosen.set_password("kept by the manager")
-    chosen.save()
-
-    created = demo_staff_password_set()
-
-    assert len(created) == 14 and "sasebo-manager" not in created
-    assert len(set(created.values())) == 14, "each account its own password"
-    assert User.objects.get(username="kawagoe-manager").check_password(created["kawagoe-manager"])
-    assert User.objects.get(username="sasebo-manager").check_password("kept by the manager")
 
 
 # What each role held when the permissions were listed in offices/roles.py: the registry

@@ -27,7 +27,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from offices.models import User
-from tests.helpers import book, jst, manage_token, service
+from tests.factories import office_with
+from tests.helpers import book, jst, manage_token
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("bookings", "offices", "terms", "reports", "conferencing", "notifications", "config")
@@ -119,13 +120,15 @@ def test_the_parameters_are_found_where_the_review_found_its_500s():
 
 
 @pytest.fixture
-def world(offices, client):
+def world(db, client):
+    """An office whose counselor confirms each request, and one request waiting there."""
     client.raise_request_exception = False
-    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
+    office = office_with(confirmation_mode="staff_approval")
+    booking = book(office.services.get(), jst(2026, 11, 26, 9, 30)).booking
     known = {
-        "slug": "kawagoe", "token": manage_token(booking), "booking_id": str(booking.pk),
+        "slug": office.slug, "token": manage_token(booking), "booking_id": str(booking.pk),
         "object_id": str(booking.pk), "pk": str(booking.pk), "booking_uuid": str(booking.uuid),
-        "version_id": "1", "app_label": "bookings",
+        "version_id": str(booking.consent.terms_version_id), "app_label": "bookings",
     }  # fmt: skip
     superuser = User.objects.create_superuser("root-prop", "root-prop@example.jp", "pw-prop-1")
     return client, known, superuser, sorted(_page_parameters() | _api_parameters())

@@ -7,15 +7,17 @@ for this site only.
 import pytest
 from django.urls import reverse
 
-from tests.helpers import book, jst, manage_token, service
+from tests.factories import office_with
+from tests.helpers import book, jst, manage_token
 
 
 @pytest.mark.django_db
-def test_only_the_device_check_pages_may_use_camera_and_microphone(client, offices):
-    booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
-    allowed = ["/offices/yamaguchi/device-check/",
+def test_only_the_device_check_pages_may_use_camera_and_microphone(client, db):
+    office = office_with()
+    booking = book(office.services.get(), jst(2026, 11, 26, 9, 30)).booking
+    allowed = [f"/offices/{office.slug}/device-check/",
                reverse("booking-device-check", args=[manage_token(booking)])]  # fmt: skip
-    denied = ["/", "/offices/kawagoe/", "/offices/kawagoe/book/",
+    denied = ["/", f"/offices/{office.slug}/", f"/offices/{office.slug}/book/",
               reverse("booking-manage", args=[manage_token(booking)]), "/api/v1/offices",
               "/admin/login/", "/no-such-page/"]  # fmt: skip
     for path in allowed:

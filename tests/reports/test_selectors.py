@@ -4,7 +4,7 @@ and office, a cancelled-then-rebooked time counted as both, months cut at midnig
 Japan, lead times in business days, utilisation against the office's hours, and bars.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -20,11 +20,12 @@ from bookings.services.staff import (
 )
 from bookings.services.transitions import bookings_expire_unverified
 from common import clock
-from offices.models import User
+from offices.roles import OFFICE_MANAGERS
 from reports.figures import LEAD_BUCKETS, Outcome
 from reports.periods import Period
 from reports.selectors import dashboard_figures, monthly_report
-from tests.helpers import book, booking_row, email_checked, jst, service, someone
+from tests.factories import WEEKDAYS, OpeningHoursFactory, office_with
+from tests.helpers import book, booking_row, counselor_account, email_checked, jst, someone, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,36 @@ DECEMBER = Period.month(2026, 12)
 
 
 @pytest.fixture
-def december(offices, frozen, settings):
+def kawagoe(db):
+    """Two counselors who confirm each request, booked until 23:59 two business days
+    before, open weekdays 9:30–12:00 and 13:00–16:00 (330 minutes a day)."""
+    office = office_with(
+        name="ハローワーク川越", confirmation_mode="staff_approval", lead_time_days=2,
+        lead_time_unit="business_days", counselors=2,
+    )  # fmt: skip
+    for weekday in WEEKDAYS:
+        OpeningHoursFactory(
+            service=office.services.get(), weekday=weekday, start=time(13, 0), end=time(16, 0)
+        )
+    return office
+
+
+@pytest.fixture
+def toyooka(db):
+    """Another office whose counselor confirms each request."""
+    return office_with(name="ハローワーク豊岡", confirmation_mode="staff_approval")
+
+
+@pytest.fixture
+def sasebo(db):
+    """An evening service whose bookings are completed from an email within 60 minutes."""
+    return office_with(
+        name="ハローワーク佐世保", hours=(time(17, 15), time(19, 30)), email_verification_minutes=60
+    )
+
+
+@pytest.fixture
+def december(kawagoe, toyooka, sasebo, frozen, settings):
     """
     Kawagoe's December 2026, made through the real booking path and staff actions: each
     outcome once, and a time cancelled by the person and booked again (by them) held.
@@ -41,13 +71,14 @@ def december(offices, frozen, settings):
     # A public request not confirmed from its email lapses after this long (the holds of
     # issue 13): long enough here for the one left as "still a request" to stay one.
     settings.REQUEST_CONFIRM_MINUTES = 7 * 24 * 60
-    kawagoe = service("kawagoe")
-    staff = User.objects.get(username="kawagoe-counselor-1")
+    office = kawagoe
+    kawagoe = office.services.get()
+    staff = counselor_account(office)
 
     def booked(n, start, *, confirm=True, svc=kawagoe):
         created = book(svc, start, data=someone(n), now=clock.now()).booking
         if confirm and created.status == BookingStatus.REQUESTED:
-            by = User.objects.get(username=f"{svc.office.slug}-counselor-1")
+            by = counselor_account(svc.office)
             booking_confirm(booking=email_checked(created), by=by, now=clock.now())
         return created
 
@@ -63,13 +94,14 @@ def december(offices, frozen, settings):
     declined = booked(7, jst(2026, 12, 2, 10, 30), confirm=False)
     booking_cancel_by_staff(booking=declined, by=staff, reason="not eligible", now=clock.now())
     booked(8, jst(2026, 12, 3, 9, 30), confirm=False)  # still a request
-    toyooka = booked(9, jst(2026, 12, 1, 9, 30), svc=service("toyooka"))
-    lapsed = booked(10, jst(2026, 12, 3, 17, 15), svc=service("sasebo", "evening-saturday"))
+    toyooka_office = toyooka
+    toyooka = booked(9, jst(2026, 12, 1, 9, 30), svc=toyooka_office.services.get())
+    lapsed = booked(10, jst(2026, 12, 3, 17, 15), svc=sasebo.services.get())
     assert lapsed.status == BookingStatus.PENDING_VERIFICATION
     frozen.shift(61 * 60)
     assert bookings_expire_unverified(now=clock.now()) == 1
 
-    toyooka_staff = User.objects.get(username="toyooka-counselor-1")
+    toyooka_staff = counselor_account(toyooka_office)
     for moment, action in [
         (jst(2026, 11, 26, 9, 35), lambda now: booking_complete(booking=november, by=staff, now=now)),
         (jst(2026, 12, 1, 9, 35), lambda now: booking_check_in(booking=held, by=staff, now=now)),
@@ -87,7 +119,7 @@ def december(offices, frozen, settings):
     return {"office": kawagoe.office, "service": kawagoe}
 
 
-def test_each_outcome_is_counted_once_in_its_period_and_office(december, offices):
+def test_each_outcome_is_counted_once_in_its_period_and_office(december):
     figures = dashboard_figures(offices=[december["office"]], period=DECEMBER, now=clock.now())
     counts = figures.figures[december["office"].pk].current
     assert {outcome: counts.outcome(outcome) for outcome in Outcome} == {
@@ -108,10 +140,11 @@ def test_each_outcome_is_counted_once_in_its_period_and_office(december, offices
     assert previous.total == previous.outcome(Outcome.HELD) == 1
 
 
-def test_all_offices_side_by_side_add_up(december, offices):
-    everyone = dashboard_figures(offices=list(offices.values()), period=DECEMBER, now=clock.now())
-    sasebo = everyone.figures[offices["sasebo"].pk].current
-    toyooka = everyone.figures[offices["toyooka"].pk].current
+def test_all_offices_side_by_side_add_up(december, kawagoe, toyooka, sasebo):
+    offices = [kawagoe, toyooka, sasebo]
+    everyone = dashboard_figures(offices=offices, period=DECEMBER, now=clock.now())
+    toyooka = everyone.figures[toyooka.pk].current
+    sasebo = everyone.figures[sasebo.pk].current
     assert sasebo.outcome(Outcome.EXPIRED) == 1
     assert sasebo.total == 0  # a lapsed email check never became a booking
     assert toyooka.outcome(Outcome.HELD) == toyooka.total == 1
@@ -119,7 +152,7 @@ def test_all_offices_side_by_side_add_up(december, offices):
     assert everyone.total.current.outcome(Outcome.HELD) == 3
 
 
-def test_the_monthly_report_counts_per_service_channel_and_outcome(december, offices):
+def test_the_monthly_report_counts_per_service_channel_and_outcome(december):
     report = monthly_report(offices=[december["office"]], period=DECEMBER, now=clock.now())
     table = report.bookings[december["office"].pk]
     svc = december["service"].pk
@@ -128,8 +161,8 @@ def test_the_monthly_report_counts_per_service_channel_and_outcome(december, off
     assert sum(table.values()) == 8
 
 
-def test_a_session_at_2330_on_the_last_day_belongs_to_that_month_in_japan(offices):
-    svc = service("kawagoe")
+def test_a_session_at_2330_on_the_last_day_belongs_to_that_month_in_japan(kawagoe):
+    svc = kawagoe.services.get()
     booking_row(svc, jst(2026, 11, 30, 23, 30))  # 14:30 UTC on the 30th
     booking_row(svc, jst(2026, 12, 1, 0, 0))  # 15:00 UTC on November 30
     booking_row(svc, jst(2026, 10, 31, 23, 59))
@@ -146,8 +179,8 @@ def test_a_session_at_2330_on_the_last_day_belongs_to_that_month_in_japan(office
     assert december.figures[svc.office.pk].current.total == 1
 
 
-def test_lead_time_counts_business_days_and_the_last_allowed_day(offices, frozen):
-    svc = service("kawagoe")  # two business days before, until 23:59
+def test_lead_time_counts_business_days_and_the_last_allowed_day(kawagoe, frozen):
+    svc = kawagoe.services.get()  # two business days before, until 23:59
     early = book(svc, jst(2026, 11, 26, 9, 30), data=someone(1), now=clock.now())  # Sun 22
     frozen.move_to(jst(2026, 11, 24, 21, 0))  # Tuesday: the last day for Thursday
     late = book(svc, jst(2026, 11, 26, 10, 0), data=someone(2), now=clock.now())
@@ -163,8 +196,8 @@ def test_lead_time_counts_business_days_and_the_last_allowed_day(offices, frozen
     assert counts.last_moment_share == pytest.approx(0.5)
 
 
-def test_utilisation_is_booked_against_offered_minutes_per_counselor_and_hour(offices):
-    svc = service("kawagoe")  # two counselors; weekdays 9:30-12:00 and 13:00-16:00
+def test_utilisation_is_booked_against_offered_minutes_per_counselor_and_hour(kawagoe):
+    svc = kawagoe.services.get()  # two counselors; weekdays 9:30-12:00 and 13:00-16:00
     first, second = list(svc.office.counselors.order_by("pk"))
     monday = jst(2026, 12, 7, 9, 30)
     booking_row(svc, monday, minutes=45, counselor=first)  # extended: 9:30-10:15
@@ -180,16 +213,16 @@ def test_utilisation_is_booked_against_offered_minutes_per_counselor_and_hour(of
     assert counts.heat_booked[1, 13] == 30
 
 
-def test_people_barred_and_lifted_in_the_period(offices):
-    office = offices["kawagoe"]
-    staff = User.objects.get(username="kawagoe-manager")
+def test_people_barred_and_lifted_in_the_period(kawagoe, toyooka):
+    office = kawagoe
+    manager = staff(office, OFFICE_MANAGERS, "kawagoe-manager")
     barred = Applicant.objects.create(office=office, kind="job_seeker", identity_key="a",
                                       name="a", barred_at=jst(2026, 11, 10, 12))  # fmt: skip
     Applicant.objects.create(office=office, kind="job_seeker", identity_key="b", name="b",
-                             bar_lifted_at=jst(2026, 11, 12, 12), bar_lifted_by=staff)  # fmt: skip
+                             bar_lifted_at=jst(2026, 11, 12, 12), bar_lifted_by=manager)  # fmt: skip
     Applicant.objects.create(office=office, kind="job_seeker", identity_key="c", name="c",
                              barred_at=jst(2026, 10, 1, 12))  # fmt: skip
-    Applicant.objects.create(office=offices["toyooka"], kind="job_seeker", identity_key="d",
+    Applicant.objects.create(office=toyooka, kind="job_seeker", identity_key="d",
                              name="d", barred_at=jst(2026, 11, 1, 12))  # fmt: skip
     figures = dashboard_figures(offices=[office], period=Period.month(2026, 11), now=clock.now())
     kawagoe = figures.figures[office.pk]
@@ -199,12 +232,12 @@ def test_people_barred_and_lifted_in_the_period(offices):
     assert barred.is_barred
 
 
-def test_offered_time_follows_holidays_closures_absences_and_extra_openings(offices):
-    from datetime import date, time
+def test_offered_time_follows_holidays_closures_absences_and_extra_openings(kawagoe):
+    from datetime import date
 
     from offices.models import Closure, CounselorAbsence
 
-    svc = service("kawagoe")
+    svc = kawagoe.services.get()
     office = svc.office
     first, second = list(office.counselors.order_by("pk"))
     CounselorAbsence.objects.create(counselor=second, start_date=date(2026, 11, 25),

@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from bookings.models import BookingStatus
 from common import clock
-from offices.models import User
-from offices.roles import REPORT_READERS
-from tests.helpers import booking_row, jst, service
+from offices.models import Office, User
+from offices.roles import OFFICE_MANAGERS, REPORT_READERS
+from tests.factories import office_with
+from tests.helpers import booking_row, counselor_account, jst, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,20 @@ CSV = reverse("reports:monthly-csv")
 
 
 @pytest.fixture
-def november(offices):
+def both(db):
+    """Two offices, each with a counselor; Kawagoe with its manager's account."""
+    kawagoe = office_with(name="ハローワーク川越", slug="kawagoe")
+    staff(kawagoe, OFFICE_MANAGERS, "kawagoe-manager")
+    toyooka = office_with(name="ハローワーク豊岡", slug="toyooka")
+    return {"kawagoe": kawagoe, "toyooka": toyooka}
+
+
+def service(slug: str):
+    return Office.objects.get(slug=slug).services.get()
+
+
+@pytest.fixture
+def november(both):
     """A few Kawagoe sessions in November 2026, and one at Toyooka."""
     kawagoe = service("kawagoe")
     monday = jst(2026, 11, 16, 9, 30)
@@ -36,7 +50,7 @@ def november(offices):
     booking_row(kawagoe, monday + timedelta(hours=1), status=BookingStatus.CANCELLED,
                 channel="phone")  # fmt: skip
     booking_row(service("toyooka"), monday)
-    return offices
+    return both
 
 
 def _login(client, username: str) -> User:
@@ -79,7 +93,7 @@ def test_a_manager_asking_for_another_office_gets_404(client, november):
 
 
 def test_a_counselor_sees_no_figures_unless_the_office_grants_it(client, november):
-    counselor = _login(client, "kawagoe-counselor-1")
+    counselor = _login(client, counselor_account(november["kawagoe"]).username)
     for url in (DASHBOARD, MONTHLY, CSV):
         assert client.get(url).status_code == 403
     assert "実績" not in client.get(reverse("admin:index")).content.decode()
@@ -131,7 +145,7 @@ def _more_bookings() -> None:
 
 @pytest.mark.parametrize("office", ["kawagoe", "all"])
 def test_the_dashboard_takes_a_fixed_number_of_queries(
-    client, offices, office, django_assert_max_num_queries
+    client, both, office, django_assert_max_num_queries
 ):
     """The same few queries for three bookings or a hundred: eleven for the figures, one for
     the freed times the waitlist filled, one for the online interviews, the rest the
@@ -155,7 +169,7 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
         client.get(DASHBOARD, {"office": office, "first": "2025-12-01", "last": "2026-11-30"})
 
 
-def test_the_figures_are_eleven_queries_whatever_the_period_or_offices(offices):
+def test_the_figures_are_eleven_queries_whatever_the_period_or_offices(both):
     from reports.periods import Period
     from reports.selectors import dashboard_figures, monthly_report
 
@@ -167,9 +181,9 @@ def test_the_figures_are_eleven_queries_whatever_the_period_or_offices(offices):
 
     _more_bookings()
     month, year = Period.month(2026, 11), Period(first=date(2025, 12, 1), last=date(2026, 11, 30))
-    kawagoe = [offices["kawagoe"]]
+    kawagoe = [both["kawagoe"]]
     assert figures_queries(kawagoe, month) == figures_queries(kawagoe, year) == 11
-    assert figures_queries(list(offices.values()), year) == 11
+    assert figures_queries(list(both.values()), year) == 11
     with CaptureQueriesContext(connection) as captured:
         monthly_report(offices=kawagoe, period=month, now=clock.now())
     assert len(captured) == 3  # services, bookings by status, the cancelled ones

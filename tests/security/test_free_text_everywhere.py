@@ -19,16 +19,21 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from common.text import HiddenCharacter
 from notifications.models import Notification
-from offices.models import User
 from offices.roles import COUNSELORS
-from tests.factories import UserFactory
-from tests.helpers import NOW, book, email_checked, jst, manage_token, service
+from tests.factories import UserFactory, office_with
+from tests.helpers import NOW, book, counselor_account, email_checked, jst, manage_token
 
 pytestmark = pytest.mark.django_db
 
 THU = jst(2026, 11, 26, 9, 30)
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: 「…お受けできません」 read backwards after it
 ZWSP = "\u200b"  # ZERO WIDTH SPACE
+
+
+@pytest.fixture
+def office():
+    """A counselor confirms each request: a booking waits as a request a counselor declines."""
+    return office_with(confirmation_mode="staff_approval")
 
 
 def counselor_client(client, office):
@@ -40,10 +45,10 @@ def counselor_client(client, office):
 
 @pytest.mark.parametrize("field", ["reason", "message"])
 def test_a_decline_with_a_hidden_character_in_the_reason_or_message_is_refused(
-    client, offices, field
+    client, office, field
 ):
-    booking = book(service("kawagoe"), THU).booking
-    counselor_client(client, offices["kawagoe"])
+    booking = book(office.services.get(), THU).booking
+    counselor_client(client, office)
     Notification.objects.all().delete()
     values = {"reason": "職員メモ", "message": "お受けできません。", "asked_by": "office"}
     values[field] = f"{RLO}お受けできません。http://evil.example"
@@ -57,10 +62,12 @@ def test_a_decline_with_a_hidden_character_in_the_reason_or_message_is_refused(
     assert not Notification.objects.filter(kind="booking_cancelled").exists()
 
 
-def test_the_schedules_cancel_with_a_hidden_character_is_refused(client, offices, frozen):
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+def test_the_schedules_cancel_with_a_hidden_character_is_refused(client, office, frozen):
+    counselor = counselor_account(office)
     booking = booking_confirm(
-        booking=email_checked(book(service("kawagoe"), THU).booking), by=counselor, now=clock.now()
+        booking=email_checked(book(office.services.get(), THU).booking),
+        by=counselor,
+        now=clock.now(),
     )
     client.force_login(counselor)
     response = client.post(
@@ -74,8 +81,8 @@ def test_the_schedules_cancel_with_a_hidden_character_is_refused(client, offices
     assert booking.status == BookingStatus.CONFIRMED
 
 
-def test_the_persons_reason_for_cancelling_with_a_hidden_character_is_refused(client, offices):
-    booking = book(service("kawagoe"), THU).booking
+def test_the_persons_reason_for_cancelling_with_a_hidden_character_is_refused(client, office):
+    booking = book(office.services.get(), THU).booking
     url = reverse("booking-cancel", args=[manage_token(booking)])
     page = client.post(url, {"reason": f"都合{RLO}が悪くなりました"})
     assert page.status_code == 409 and "U+202E" in page.content.decode()
@@ -85,13 +92,13 @@ def test_the_persons_reason_for_cancelling_with_a_hidden_character_is_refused(cl
     assert client.post(url, {"reason": "都合が\n悪くなりました"}).status_code == 302
 
 
-def test_every_reason_recorded_on_a_booking_is_checked(offices):
+def test_every_reason_recorded_on_a_booking_is_checked(office):
     """Undo, switch to phone, linking records: every reason goes through the one writer of
     events, which refuses a hidden character."""
     from bookings.services.events import booking_event_record
     from bookings.state import Actor, Reason
 
-    booking = book(service("kawagoe"), THU).booking
+    booking = book(office.services.get(), THU).booking
     with pytest.raises(HiddenCharacter) as refused:
         booking_event_record(
             booking, at=NOW, actor_label=Actor.STAFF, reason_code=Reason.UNDONE,
@@ -101,10 +108,10 @@ def test_every_reason_recorded_on_a_booking_is_checked(offices):
     assert not BookingEvent.objects.filter(reason__contains=ZWSP).exists()
 
 
-def test_lifting_a_bar_or_withdrawing_an_invitation_with_a_hidden_character_is_refused(offices):
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+def test_lifting_a_bar_or_withdrawing_an_invitation_with_a_hidden_character_is_refused(office):
+    counselor = counselor_account(office)
     person = Applicant.objects.create(
-        office=offices["kawagoe"], kind="job_seeker", identity_key="jsn:1", name="x",
+        office=office, kind="job_seeker", identity_key="jsn:1", name="x",
         barred_at=NOW,
     )  # fmt: skip
     with pytest.raises(HiddenCharacter):
@@ -116,7 +123,7 @@ def test_lifting_a_bar_or_withdrawing_an_invitation_with_a_hidden_character_is_r
     from invitations.services import invitation_withdraw
 
     invitation = Invitation.objects.create(
-        office=offices["kawagoe"], applicant=person, service=service("kawagoe"),
+        office=office, applicant=person, service=office.services.get(),
         invited_by=counselor, first_day=NOW.date(), last_day=NOW.date(), expires_at=NOW,
     )  # fmt: skip
     with pytest.raises(HiddenCharacter):
@@ -158,10 +165,10 @@ def test_the_forms_staff_type_reasons_in_say_which_character_to_remove():
     ).is_valid()
 
 
-def test_booking_models_are_untouched_by_a_refused_decline(offices):
+def test_booking_models_are_untouched_by_a_refused_decline(office):
     """A refusal writes nothing: no event, no status, no email."""
-    booking = book(service("kawagoe"), THU).booking
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    booking = book(office.services.get(), THU).booking
+    counselor = counselor_account(office)
     from bookings.services.staff import booking_cancel_by_staff
 
     events = booking.events.count()
@@ -172,12 +179,11 @@ def test_booking_models_are_untouched_by_a_refused_decline(offices):
     assert booking.events.count() == events
 
 
-def test_what_managers_type_for_pages_and_emails_is_checked_too(offices):
+def test_what_managers_type_for_pages_and_emails_is_checked_too(office):
     """An office's page text, a counselor's name, an invitation's withdrawal: the same check."""
     from invitations.forms import WithdrawForm
     from offices.forms import CounselorForm, OfficeForm
 
-    office = offices["kawagoe"]
     data = {field: value for field, value in OfficeForm(instance=office).initial.items()
             if value is not None}  # fmt: skip
     data["preparation_note"] = f"前日までに{RLO}ご準備ください"

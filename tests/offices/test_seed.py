@@ -1,42 +1,53 @@
-"""Service rules inherit the office's defaults; the seed gives the five offices' real rules."""
+"""The five offices as `make run` seeds them: their published facts and their rules."""
 
 from datetime import time
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from offices.models import ConfirmationMode, Counselor, LeadTimeUnit, Office, OpeningHours, Service
+from offices.models import (
+    ConfirmationMode,
+    Counselor,
+    LeadTimeUnit,
+    Office,
+    OpeningHours,
+    Service,
+    User,
+)
 from offices.rules import rules_for_service
 from offices.selectors import weekly_hours
-from offices.services import offices_seed
-from tests.factories import ServiceFactory
+from offices.services import demo_staff_password_set, offices_seed
 
 pytestmark = pytest.mark.django_db
 
 
-def test_service_without_overrides_takes_every_rule_from_its_office():
-    service = ServiceFactory(office__slot_minutes=40, office__lead_time_days=3)
-    rules = rules_for_service(service)
-    assert rules.slot_minutes == 40
-    assert rules.lead_time_days == 3
-    assert rules.confirmation_mode == ConfirmationMode.INSTANT
+def test_an_office_without_a_phone_in_its_documents_shows_a_marked_demo_one(client, seeded):
+    client.cookies["django_language"] = "ja"
+    html = client.get(reverse("office-detail", args=["kawagoe"])).content.decode()
+    assert "00-0000-0000（デモ）" in html
 
 
-def test_service_override_wins_and_zero_is_an_override_not_a_blank():
-    service = ServiceFactory(
-        office__email_verification_minutes=30,
-        email_verification_minutes=0,
-        slot_minutes=45,
-        confirmation_mode=ConfirmationMode.STAFF_APPROVAL,
-        online_cancel_allowed=False,
-    )
-    rules = rules_for_service(service)
-    assert rules.email_verification_minutes == 0
-    assert not rules.needs_email_check
-    assert rules.slot_minutes == 45
-    assert rules.needs_staff_approval
-    assert rules.online_cancel_allowed is False
+def test_seeded_demo_staff_hold_their_roles_and_office(seeded):
+    manager = User.objects.get(username="kawagoe-manager")
+    counselor = User.objects.get(username="kawagoe-counselor-1")
+    assert manager.office == counselor.office == seeded["kawagoe"]
+    assert manager.has_perm("terms.publish_termsversion")
+    assert counselor.has_perm("terms.view_termsversion")
+    assert not counselor.has_perm("terms.publish_termsversion")
+    assert not Counselor.objects.filter(user=manager).exists()  # managers take no sessions
+
+
+def test_demo_staff_password_is_set_only_where_none_was_usable(seeded):
+    chosen = User.objects.get(username="sasebo-manager")
+    chosen.set_password("kept by the manager")
+    chosen.save()
+
+    created = demo_staff_password_set()
+
+    assert len(created) == 14 and "sasebo-manager" not in created
+    assert len(set(created.values())) == 14, "each account its own password"
+    assert User.objects.get(username="kawagoe-manager").check_password(created["kawagoe-manager"])
+    assert User.objects.get(username="sasebo-manager").check_password("kept by the manager")
 
 
 def test_seed_creates_the_five_offices_with_their_platforms(seeded):
@@ -86,10 +97,13 @@ def test_seed_gives_yamaguchi_sixty_minute_sessions_without_job_seeker_number(se
     assert rules.job_seeker_number == "not_asked"
 
 
-def test_every_seeded_main_service_takes_web_and_phone_bookings(seeded):
+@pytest.mark.shipped_access
+def test_every_seeded_main_service_takes_phone_and_online_bookings(seeded):
+    """Online, open or by invitation (tests/offices/test_shipped_access.py says which)."""
     for office in seeded.values():
         main = office.services.order_by("position").first()
-        assert main.accepts_web and main.accepts_phone, office.slug
+        assert main.accepts_phone, office.slug
+        assert main.accepts_web or main.accepts_invitations, office.slug
 
 
 def test_seed_creates_two_demo_counselors_per_office_with_staff_accounts(seeded):
@@ -119,10 +133,3 @@ def test_seed_restores_a_deleted_service_with_its_hours(seeded):
     report = offices_seed(with_demo_counselors=False)
     assert report.created == ["service toyooka/counseling"]
     assert OpeningHours.objects.filter(office=seeded["toyooka"]).count() == 10
-
-
-def test_rules_resolution_needs_no_query_once_the_office_is_loaded(seeded):
-    service = Service.objects.select_related("office").get(office__slug="sasebo", slug="weekday")
-    with CaptureQueriesContext(connection) as queries:
-        rules_for_service(service)
-    assert len(queries) == 0
