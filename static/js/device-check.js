@@ -127,14 +127,59 @@
     });
   }
 
+  /*
+   * The preview is drawn on a <canvas> (role="img", labelled in the template) from a
+   * <video> that is never put in the document: a <video> in the page is, to assistive
+   * technology and to checkers, a film that may need captions, while this is only the
+   * person's own picture, without sound. The drawing stops with the camera: when the
+   * person sends the result, when the page hides, or when the camera goes away.
+   */
+  var preview = null;
+
+  function stopPreview() {
+    if (!preview) return;
+    window.cancelAnimationFrame(preview.frame);
+    preview.stream.getTracks().forEach(function (track) { track.stop(); });
+    preview.video.pause();
+    preview.video.srcObject = null;
+    preview = null;
+  }
+
+  function showPreview(stream) {
+    stopPreview();
+    var canvas = $("camera-preview");
+    var drawing = canvas.getContext("2d");
+    var video = document.createElement("video");
+    video.muted = true;
+    video.setAttribute("muted", "");
+    video.setAttribute("playsinline", "");  // iOS: play here, not full screen
+    video.srcObject = stream;
+    var current = { stream: stream, video: video, frame: 0 };
+    preview = current;
+    function draw() {
+      if (preview !== current) return;
+      if (video.videoWidth && video.readyState >= 2) {
+        if (canvas.width !== video.videoWidth || canvas.height !== video.videoHeight) {
+          canvas.width = video.videoWidth;
+          canvas.height = video.videoHeight;
+        }
+        drawing.drawImage(video, 0, 0, canvas.width, canvas.height);
+      }
+      current.frame = window.requestAnimationFrame(draw);
+    }
+    stream.getVideoTracks().forEach(function (track) {
+      track.addEventListener("ended", function () { if (preview === current) stopPreview(); });
+    });
+    canvas.hidden = false;
+    var play = video.play();
+    if (play && play.catch) play.catch(function () {});
+    current.frame = window.requestAnimationFrame(draw);
+  }
+
   function checkCamera() {
     say("camera-result", msg.asking);
     getMedia({ video: true, audio: false }).then(function (stream) {
-      var video = $("camera-preview");
-      video.srcObject = stream;
-      video.hidden = false;
-      var play = video.play();
-      if (play && play.catch) play.catch(function () {});
+      showPreview(stream);
       results.camera = "passed";
       say("camera-result", msg.camera_ok, "ok");
       summarize();
@@ -398,10 +443,14 @@
   }
 
   window.addEventListener("pagehide", function () {
+    stopPreview();
     streams.forEach(function (stream) {
       stream.getTracks().forEach(function (track) { track.stop(); });
     });
   });
+
+  var resultForm = $("result-form");
+  if (resultForm) resultForm.addEventListener("submit", stopPreview);  // the check ends
 
   root.hidden = false;
   $("summary").hidden = false;

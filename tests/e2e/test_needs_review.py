@@ -14,7 +14,7 @@ from datetime import datetime, time
 import pytest
 
 from bookings.models import Booking
-from tests.e2e.review import HEIGHT, WIDTH, review, to_the_end
+from tests.e2e.review import HEIGHT, WIDTH, axe_run, review, to_the_end
 from tests.e2e.waits import expect
 from tests.factories import OpeningHoursFactory, ServiceFactory, office_with
 from tests.helpers import book, chromium_page, manage_token, person
@@ -149,15 +149,54 @@ def test_find_my_booking_and_the_error_pages_leave_axe_nothing_to_review(live_se
     assert found == [], "\n".join(found)
 
 
-# Not silenced, waiting for the lead's word (issue 26; report of branch axe): on the first
-# screen the sticky 「次へ」 bar lies over the times below it (as designed: the times scroll
-# under it) and axe cannot decide the contrast of a text another element covers
-# (color-contrast, `bgOverlap`, on each time, legend or message under the bar). The page is
-# right: the bar is opaque, and a focused time is never under it (test_focus_not_hidden.py,
-# test_focus_seen.py). Strict: once axe decides them, this fails and the mark goes.
-@pytest.mark.xfail(strict=True, reason="axe cannot decide the texts under the sticky bar")
+def _reason(node) -> str | None:
+    """Why axe could not decide a node's contrast (its check's `messageKey`)."""
+    reasons = {
+        check.get("data", {}).get("messageKey") for check in node["any"] if check.get("data")
+    }
+    return reasons.pop() if len(reasons) == 1 else None
+
+
+def _overlap(box, other) -> bool:
+    return (box["x"] < other["x"] + other["width"] and other["x"] < box["x"] + box["width"]
+            and box["y"] < other["y"] + other["height"] and other["y"] < box["y"] + box["height"])  # fmt: skip
+
+
 def test_the_first_screen_of_a_time_list_under_its_sticky_bar(live_server, phone):
+    """The one allowance of issue 26: on a time list's first screen the opaque sticky 「次へ」
+    bar lies, by design, over the times, legends and messages below it (they scroll under
+    it; a focused time is never under it: test_focus_not_hidden.py, test_focus_seen.py), and
+    axe cannot decide the contrast of a text another element covers. So the only items axe
+    may leave undecided here are `color-contrast` nodes whose reason is `bgOverlap` and whose
+    box really meets the bar's box; anything else fails. Scrolled to the end, clear of the
+    bar, the same nodes pass the contrast check."""
     office = office_with(counselors=1)
     phone.goto(f"{live_server.url}/offices/{office.slug}/book/")
-    found = review(phone, "time, first screen")
-    assert found == [], "\n".join(found)
+    result = axe_run(phone)
+    bar = phone.locator(".actions--sticky")
+    bar_box = bar.bounding_box()
+    assert bar_box and bar_box["y"] + bar_box["height"] <= HEIGHT  # stuck to the screen's foot
+    under, other = [], []
+    for rule in result["violations"]:
+        other += [f"violation {rule['id']}: {' '.join(node['target'])}" for node in rule["nodes"]]
+    for rule in result["incomplete"]:
+        for node in rule["nodes"]:
+            target, reason = node["target"], _reason(node)
+            box = phone.locator(target[0]).bounding_box() if len(target) == 1 else None
+            covered = box is not None and _overlap(box, bar_box)
+            if rule["id"] == "color-contrast" and reason == "bgOverlap" and covered:
+                under.append(target)
+            else:
+                other.append(f"incomplete {rule['id']} ({reason}): {' '.join(target)} at {box}")
+    assert other == [], "\n".join(other)
+    # Without texts under the bar this test checks nothing: if axe now decides them, the
+    # allowance (here, in review.py and docs/reliability.md) goes.
+    assert under, "axe decided every text under the sticky bar: take the allowance away"
+
+    to_the_end(phone)
+    bar_box = bar.bounding_box()
+    assert not [t for t in under if _overlap(phone.locator(t[0]).bounding_box(), bar_box)]
+    clear = axe_run(phone, include=under, rules=["color-contrast"])
+    assert (clear["violations"], clear["incomplete"]) == ([], [])
+    passed = sorted(" ".join(node["target"]) for rule in clear["passes"] for node in rule["nodes"])
+    assert passed == sorted(" ".join(target) for target in under)
