@@ -91,7 +91,6 @@ STILL_ON_THE_SEED = {
     "terms/test_terms_services.py",
     # Issue 30 is done at Sasebo and Matsudo, their seeded terms and platforms:
     "e2e/test_interview_flow.py",
-    "interviews/test_selection.py",
 }
 
 
