@@ -385,3 +385,34 @@ def counselor_account(office):
     user = office.counselors.order_by("pk").first().user
     user.groups.add(Group.objects.get(name=COUNSELORS))
     return user
+
+
+# seedE (issue 22): an office like the seed's Kawagoe, for tests that meet its day.
+
+
+def kawagoe_like(*, afternoon: bool = True, **rules):
+    """ハローワーク川越 (slug "kawagoe", its one service "counseling") as the tests build it:
+    TeleOffice, its counselors confirm each request, two business days ahead, two
+    counselors, open weekdays 9:30-12:00 and (with `afternoon`) 13:00-16:00, its terms in
+    force; `rules` change any of it. Its counselors' staff accounts are in the Counselors
+    group (`counselor_account(office)` is the first)."""
+    from datetime import time
+
+    from offices.roles import COUNSELORS
+    from tests.factories import OpeningHoursFactory, office_with
+
+    office = office_with(**{
+        "slug": "kawagoe", "name": "ハローワーク川越", "name_en": "Hello Work Kawagoe",
+        "platform": "teleoffice", "confirmation_mode": "staff_approval",
+        "lead_time_days": 2, "lead_time_unit": "business_days", "counselors": 2, **rules,
+    })  # fmt: skip
+    service = office.services.get()
+    service.slug = "counseling"
+    service.save(update_fields=["slug"])
+    if afternoon:
+        for weekday in range(5):
+            OpeningHoursFactory(service=service, weekday=weekday, start=time(13), end=time(16))
+    group = Group.objects.get(name=COUNSELORS)
+    for counselor in office.counselors.all():
+        counselor.user.groups.add(group)
+    return office

@@ -34,8 +34,6 @@ STILL_ON_THE_SEED = {
     "bookings/test_counselor_day.py",
     "bookings/test_story.py",
     "bookings/test_story_defects.py",
-    "e2e/test_focus_not_hidden.py",
-    "e2e/test_schedule_blocks.py",
     "security/test_free_text_everywhere.py",
     "test_domain_errors.py",
     "accounts/test_known_devices.py",
