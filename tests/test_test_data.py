@@ -38,7 +38,6 @@ STILL_ON_THE_SEED = {
     "test_domain_errors.py",
     "accounts/test_known_devices.py",
     "accounts/test_second_factor.py",
-    "e2e/test_passkey.py",
     "accounts/test_lockout.py",
     "bookings/test_api.py",
     "bookings/test_booking_admin.py",
