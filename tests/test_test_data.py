@@ -60,7 +60,6 @@ STILL_ON_THE_SEED = {
     "conferencing/test_meetings.py",
     "conferencing/test_teams.py",
     "conferencing/test_zoom_webhook.py",
-    "e2e/test_accessibility.py",
     "loadtest/test_load_run.py",
     "notifications/test_broker_outage.py",
     "notifications/test_outbox.py",
