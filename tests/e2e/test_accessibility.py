@@ -13,8 +13,7 @@ import pytest
 from django.conf import settings
 
 from tests.e2e.waits import expect
-from tests.factories import office_with
-from tests.helpers import kawagoe_like, sasebo_like
+from tests.factories import kawagoe_like, office_with, sasebo_like
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

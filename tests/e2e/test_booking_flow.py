@@ -7,7 +7,7 @@ import pytest
 from bookings.models import Booking, BookingStatus
 from notifications.models import Notification
 from tests.e2e.waits import expect
-from tests.helpers import kawagoe_like, sasebo_like
+from tests.factories import kawagoe_like, sasebo_like
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ import pytest
 from bookings.models import Booking
 from notifications.models import Notification
 from tests.e2e.waits import expect
-from tests.helpers import book, jst, kawagoe_like, sasebo_like, service
+from tests.factories import kawagoe_like, sasebo_like
+from tests.helpers import book, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

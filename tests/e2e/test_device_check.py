@@ -18,16 +18,8 @@ from common import clock
 from notifications.models import Notification
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect, wait_until
-from tests.factories import office_with
-from tests.helpers import (
-    CHROMIUM,
-    book,
-    counselor_account,
-    email_checked,
-    jst,
-    kawagoe_like,
-    service,
-)
+from tests.factories import kawagoe_like, office_with
+from tests.helpers import CHROMIUM, book, counselor_account, email_checked, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,8 @@ times with the keyboard.
 import pytest
 
 from tests.e2e.waits import expect
-from tests.helpers import chromium_page, kawagoe_like
+from tests.factories import kawagoe_like
+from tests.helpers import chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,8 @@ from common.clock import JST
 from offices.models import Counselor, CounselorAbsence
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
-from tests.helpers import book, counselor_account, email_checked, kawagoe_like, service
+from tests.factories import kawagoe_like
+from tests.helpers import book, counselor_account, email_checked, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.e2e.waits import expect
-from tests.helpers import kawagoe_like, sasebo_like
+from tests.factories import kawagoe_like, sasebo_like
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

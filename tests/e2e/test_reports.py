@@ -13,7 +13,8 @@ from offices.roles import OFFICE_MANAGERS
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.test_accessibility import AXE, AXE_SOURCE, WCAG
 from tests.e2e.waits import expect
-from tests.helpers import booking_row, jst, kawagoe_like, service, staff
+from tests.factories import kawagoe_like
+from tests.helpers import booking_row, jst, service, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ from common import clock
 from common.clock import JST
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
-from tests.helpers import book, counselor_account, email_checked, kawagoe_like, person, service
+from tests.factories import kawagoe_like
+from tests.helpers import book, counselor_account, email_checked, person, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
