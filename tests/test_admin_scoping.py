@@ -14,7 +14,9 @@ from django.urls import reverse
 from common import clock
 from offices.admin import OfficeScopedAdminMixin
 from offices.models import User
-from tests.helpers import book, jst, service
+from offices.roles import OFFICE_MANAGERS
+from tests.factories import office_with
+from tests.helpers import book, counselor_account, jst, staff
 
 SCOPED = [
     (model, model_admin)
@@ -24,11 +26,33 @@ SCOPED = [
 
 
 @pytest.fixture
-def toyooka_rows(offices):
+def kawagoe(db):
+    """The office whose staff ask for another office's rows: its manager and a counselor."""
+    office = office_with(slug="kawagoe", name="ハローワーク川越", counselors=2)
+    staff(office, OFFICE_MANAGERS, "kawagoe-manager")
+    counselor_account(office)
+    return office
+
+
+@pytest.fixture
+def toyooka(db):
+    """The other office, whose rows Kawagoe's staff must not see, and its manager."""
+    office = office_with(slug="toyooka", name="ハローワーク豊岡", counselors=2)
+    staff(office, OFFICE_MANAGERS, "toyooka-manager")
+    return office
+
+
+def kawagoe_staff(office) -> dict[str, User]:
+    return {"manager": User.objects.get(username="kawagoe-manager"),
+            "counselor": counselor_account(office)}  # fmt: skip
+
+
+@pytest.fixture
+def toyooka_rows(kawagoe, toyooka):
     """A row of every scoped model that belongs to Toyooka."""
     from bookings.services.access_records import access_record
 
-    created = book(service("toyooka"), jst(2026, 11, 24, 9, 30))
+    created = book(toyooka.services.get(), jst(2026, 11, 24, 9, 30))
     access_record(
         booking=created.booking,
         kind="viewed",
@@ -102,7 +126,6 @@ def toyooka_rows(offices):
         entry=entry, office=entry.office, service=entry.service, start=created.booking.start,
         end=created.booking.end, expires_at=created.booking.start,
     )  # fmt: skip
-    toyooka = offices["toyooka"]
     rows = {}
     for model, model_admin in SCOPED:
         row = model.objects.filter(**{model_admin.office_lookup: toyooka.pk}).first()
@@ -116,7 +139,7 @@ class _Request:
         self.user = user
 
 
-def test_every_model_the_admin_shows_is_scoped_or_for_superusers_only(offices):
+def test_every_model_the_admin_shows_is_scoped_or_for_superusers_only(kawagoe):
     names = {model.__name__ for model, _ in SCOPED}
     assert {"Office", "Counselor", "User", "TermsVersion", "Consent", "Booking", "Applicant",
             "Notification", "AccessRecord"} <= names  # fmt: skip
@@ -126,20 +149,20 @@ def test_every_model_the_admin_shows_is_scoped_or_for_superusers_only(offices):
         if not isinstance(model_admin, OfficeScopedAdminMixin)
     ]
     assert unscoped  # groups and lockouts
-    for username in ("kawagoe-manager", "kawagoe-counselor-1"):
-        request = _Request(User.objects.get(username=username))
+    for user in kawagoe_staff(kawagoe).values():
+        request = _Request(user)
         for model_admin in unscoped:
             assert not model_admin.has_view_permission(request), model_admin
 
 
-@pytest.mark.parametrize("username", ["kawagoe-manager", "kawagoe-counselor-1"])
+@pytest.mark.parametrize("role", ["manager", "counselor"])
 @pytest.mark.parametrize("model", [model for model, _ in SCOPED], ids=lambda m: m.__name__)
 def test_another_offices_row_is_404_and_missing_from_the_list(
-    client, toyooka_rows, username, model
+    client, kawagoe, toyooka_rows, role, model
 ):
     row = toyooka_rows[model]
     opts = model._meta
-    client.force_login(User.objects.get(username=username))
+    client.force_login(kawagoe_staff(kawagoe)[role])
     change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
     history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk])
     assert client.get(change).status_code in (404, 403)
@@ -163,14 +186,14 @@ def test_the_offices_own_manager_sees_the_same_row(client, toyooka_rows, model):
     assert client.get(change).status_code == (200 if may_view else 403)
 
 
-def test_a_counselor_can_see_the_models_of_their_day(client, offices):
-    client.force_login(User.objects.get(username="kawagoe-counselor-1"))
+def test_a_counselor_can_see_the_models_of_their_day(client, kawagoe):
+    client.force_login(counselor_account(kawagoe))
     for name in ("bookings_booking", "bookings_applicant", "terms_termsversion"):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
-def test_admin_logins_lock_out_after_repeated_wrong_passwords(client, offices, frozen):
-    user = User.objects.get(username="kawagoe-counselor-1")
+def test_admin_logins_lock_out_after_repeated_wrong_passwords(client, kawagoe, frozen):
+    user = counselor_account(kawagoe)
     user.set_password("correct horse battery staple")
     user.save()
     for attempt in range(1, 11):
@@ -192,9 +215,9 @@ def test_admin_logins_lock_out_after_repeated_wrong_passwords(client, offices, f
         assert "ログインに何度も失敗" in locked.content.decode()
 
 
-def test_staff_sessions_expire(client, offices, settings, time_machine):
+def test_staff_sessions_expire(client, kawagoe, settings, time_machine):
     time_machine.move_to(jst(2026, 11, 22, 9, 0))
-    client.force_login(User.objects.get(username="kawagoe-counselor-1"))
+    client.force_login(counselor_account(kawagoe))
     assert client.get("/admin/").status_code == 200
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     time_machine.move_to(jst(2026, 11, 22, 9, 0).replace(hour=17, minute=1))
@@ -202,9 +225,9 @@ def test_staff_sessions_expire(client, offices, settings, time_machine):
 
 
 def test_the_last_sign_in_before_the_lockout_warns_and_the_lockout_page_is_named(
-    client, offices, frozen
+    client, kawagoe, frozen
 ):
-    user = User.objects.get(username="kawagoe-counselor-1")
+    user = counselor_account(kawagoe)
     pages = []
     for _attempt in range(10):
         frozen.shift(timedelta(minutes=4))

@@ -3,7 +3,15 @@
 import pytest
 from django.test import Client, override_settings
 
+from tests.factories import office_with
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
+
+
+@pytest.fixture
+def kawagoe(db):
+    """An office under whose address the pages name it and give its phone."""
+    return office_with(slug="kawagoe", name="ハローワーク川越", phone="049-242-0197")
 
 
 def _english(client: Client) -> Client:
@@ -11,7 +19,7 @@ def _english(client: Client) -> Client:
     return client
 
 
-def test_an_unknown_booking_link_is_the_sites_404_in_japanese(client, offices):
+def test_an_unknown_booking_link_is_the_sites_404_in_japanese(client, db):
     response = client.get("/bookings/garbage-token/")
     assert response.status_code == 404
     html = response.content.decode()
@@ -21,16 +29,13 @@ def test_an_unknown_booking_link_is_the_sites_404_in_japanese(client, offices):
     assert "Not Found" not in html
 
 
-def test_the_404_is_in_english_when_chosen(client, offices):
+def test_the_404_is_in_english_when_chosen(client, db):
     response = _english(client).get("/bookings/garbage-token/")
     assert response.status_code == 404
     assert "This page was not found" in response.content.decode()
 
 
-def test_a_404_under_an_office_gives_its_phone(client, offices):
-    office = offices["kawagoe"]
-    office.phone = "049-242-0197"
-    office.save(update_fields=["phone"])
+def test_a_404_under_an_office_gives_its_phone(client, kawagoe):
     response = client.get("/offices/kawagoe/terms/99999/")
     assert response.status_code == 404
     html = response.content.decode()
@@ -38,8 +43,8 @@ def test_a_404_under_an_office_gives_its_phone(client, offices):
     assert 'href="/offices/kawagoe/"' in html
 
 
-def test_a_server_error_is_the_sites_500_with_the_offices_phone(offices):
-    office = offices["sasebo"]
+def test_a_server_error_is_the_sites_500_with_the_offices_phone(db):
+    office = office_with(slug="sasebo", phone="0956-34-8609")
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")
     assert response.status_code == 500
@@ -51,7 +56,7 @@ def test_a_server_error_is_the_sites_500_with_the_offices_phone(offices):
     assert "something went wrong" in response.content.decode()
 
 
-def test_403_and_400_are_the_sites_pages(client, offices):
+def test_403_and_400_are_the_sites_pages(client, db):
     response = client.get("/denied/")
     assert response.status_code == 403
     assert "このページは開けません" in response.content.decode()
@@ -60,7 +65,7 @@ def test_403_and_400_are_the_sites_pages(client, offices):
     assert 'class="site-header"' in response.content.decode()
 
 
-def test_a_refused_form_post_says_to_reload_and_send_again(offices):
+def test_a_refused_form_post_says_to_reload_and_send_again(kawagoe):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/offices/kawagoe/book/details/", {"start": "x"})
     assert response.status_code == 403
@@ -68,7 +73,7 @@ def test_a_refused_form_post_says_to_reload_and_send_again(offices):
     assert "送信できませんでした" in html and "川越" in html
 
 
-def test_an_unknown_api_address_answers_json(client, offices):
+def test_an_unknown_api_address_answers_json(client, db):
     response = client.get("/api/v1/nowhere")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"

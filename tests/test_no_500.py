@@ -12,8 +12,9 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from offices.models import User
-from tests.helpers import person
+from offices.models import Office, User
+from tests.factories import office_with
+from tests.helpers import counselor_account, person
 
 HOSTILE_DATES = ["9999-12-31", "0001-01-01", "10000-01-01", "2026-02-30", "abc", "-1", ""]
 HOSTILE_VALUES = [
@@ -32,7 +33,14 @@ def lenient(client):
 
 
 @pytest.fixture
-def superuser(offices):
+def two_offices(db):
+    """Two offices open on weekday mornings, of two counselors each (Kawagoe's first one
+    signs in to the admin), their terms in force."""
+    return {slug: office_with(slug=slug, counselors=2) for slug in ("kawagoe", "toyooka")}
+
+
+@pytest.fixture
+def superuser(two_offices):
     return User.objects.create_superuser("root-500", "root500@example.jp", "pw-500-root")
 
 
@@ -43,7 +51,7 @@ def superuser(offices):
     "query",
     ["from=9999-12-01&to=9999-12-31", "from=0001-01-01&to=0001-01-31", "from=0001-01-01&to=9999-12-31"],
 )  # fmt: skip
-def test_the_slots_api_answers_far_dates_with_a_json_422(lenient, offices, query):
+def test_the_slots_api_answers_far_dates_with_a_json_422(lenient, two_offices, query):
     response = lenient.get(f"/api/v1/offices/toyooka/slots?{query}")
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
@@ -51,14 +59,14 @@ def test_the_slots_api_answers_far_dates_with_a_json_422(lenient, offices, query
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
-def test_the_time_page_answers_far_dates_without_a_500(lenient, offices, value):
+def test_the_time_page_answers_far_dates_without_a_500(lenient, two_offices, value):
     assert lenient.get(f"/offices/toyooka/book/?from={value}").status_code == 200
 
 
 @pytest.mark.parametrize(
     "start", ["0001-01-01T00:00:00%2B09:00", "9999-12-31T23:59:59%2B09:00", "0001-01-01T00:00:00Z"]
 )
-def test_the_details_page_sends_a_far_start_back_to_choose(lenient, offices, start):
+def test_the_details_page_sends_a_far_start_back_to_choose(lenient, two_offices, start):
     response = lenient.get(f"/offices/toyooka/book/details/?start={start}")
     assert response.status_code in (302, 400)
 
@@ -82,7 +90,7 @@ def test_the_phone_page_answers_a_non_numeric_applicant_with_a_404(lenient, supe
         assert response.status_code == 404, value
 
 
-def test_an_oversized_api_body_is_a_json_413(lenient, offices):
+def test_an_oversized_api_body_is_a_json_413(lenient, two_offices):
     body = json.dumps({**person(), "note": "x" * 3_000_000})
     response = lenient.post(
         "/api/v1/offices/kawagoe/bookings", body, content_type="application/json"
@@ -117,7 +125,7 @@ def _paths(pattern: str, value: str) -> str:
 def test_every_url_pattern_answers_hostile_values_without_a_500(lenient, superuser):
     from urllib.parse import quote
 
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(Office.objects.get(slug="kawagoe"))
     failures = []
     patterns = sorted(set(_patterns()))
     assert len(patterns) > 50
@@ -136,7 +144,7 @@ def test_every_url_pattern_answers_hostile_values_without_a_500(lenient, superus
 
 
 @pytest.mark.parametrize("value", HOSTILE_VALUES)
-def test_the_public_and_api_query_parameters_take_hostile_values(lenient, offices, value):
+def test_the_public_and_api_query_parameters_take_hostile_values(lenient, two_offices, value):
     paths = ["/offices/kawagoe/book/", "/offices/kawagoe/book/details/",
              "/offices/kawagoe/book/confirm/", "/api/v1/offices/kawagoe/slots",
              "/api/v1/offices/kawagoe", "/offices/kawagoe/terms/"]  # fmt: skip

@@ -23,11 +23,21 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from config.logging import NoPersonalDataReporterFilter, redact
 from notifications.tasks import send_queued_notifications
-from offices.models import User
-from tests.helpers import email_checked, jst, manage_token, person
+from tests.factories import office_with
+from tests.helpers import counselor_account, email_checked, jst, manage_token, person
 
 THU = jst(2026, 11, 26, 9, 30)
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+@pytest.fixture
+def kawagoe(db):
+    """An office whose counselors confirm each request (so a counselor's answer is part of
+    the booking's life), its one service "counseling" open weekday mornings."""
+    office = office_with(slug="kawagoe", name="ハローワーク川越", counselors=2,
+                         confirmation_mode="staff_approval")  # fmt: skip
+    office.services.update(slug="counseling")
+    return office
 
 
 def _book_on_the_web(client, **overrides):
@@ -47,7 +57,7 @@ def _book_on_the_web(client, **overrides):
     return Booking.objects.latest("pk")
 
 
-def test_public_pages_send_a_strict_content_security_policy(client, offices):
+def test_public_pages_send_a_strict_content_security_policy(client, kawagoe):
     for url in ("/", "/offices/kawagoe/", "/offices/kawagoe/terms/", "/offices/kawagoe/book/"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -70,7 +80,7 @@ def test_no_template_has_an_inline_script_or_event_handler():
     assert offenders == []
 
 
-def test_secret_link_pages_are_never_cached_indexed_or_leaked_to_other_sites(client, offices):
+def test_secret_link_pages_are_never_cached_indexed_or_leaked_to_other_sites(client, kawagoe):
     booking = _book_on_the_web(client)
 
     response = client.get(reverse("booking-manage", args=[manage_token(booking)]))
@@ -106,7 +116,7 @@ def test_the_production_settings_send_hsts_and_redirect_to_https(monkeypatch):
 
 @pytest.mark.django_db
 def test_no_personal_data_or_token_in_the_logs_of_a_whole_booking(
-    client, offices, frozen, caplog, django_capture_on_commit_callbacks
+    client, kawagoe, frozen, caplog, django_capture_on_commit_callbacks
 ):
     caplog.set_level(logging.DEBUG)
     secrets = {
@@ -116,7 +126,7 @@ def test_no_personal_data_or_token_in_the_logs_of_a_whole_booking(
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         booking = _book_on_the_web(client, **secrets)
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(kawagoe)
     with django_capture_on_commit_callbacks(execute=True):
         booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
     token = manage_token(booking)
@@ -163,7 +173,7 @@ def test_tokens_are_redacted_from_paths_in_logs_and_gunicorns_access_log():
     assert issubclass(RedactingGunicornLogger, object)
 
 
-def test_the_api_docs_load_swagger_ui_from_this_site_under_the_csp(client, offices):
+def test_the_api_docs_load_swagger_ui_from_this_site_under_the_csp(client, kawagoe):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,10 +1,9 @@
 """
 Tests state their own data. Helpers live in `tests/helpers.py` and no test imports a
 conftest as a module; the five seeded offices (`seeded`, `offices` and the fixtures built on
-them) are for tests about the seed, and the modules that still lean on them are listed
-below: a list that only shrinks (a module that no longer uses them must leave it, and a
-module not on it may not start). New tests build what they need with `tests/factories.py`
-(`office_with(**rules)` for an office with exactly the rules a test names).
+them) are for tests about the seed, each listed below with why; every other test builds
+what it needs with `tests/factories.py` (`office_with(**rules)` for an office with exactly
+the rules a test names).
 """
 
 import ast
@@ -18,38 +17,6 @@ SEED_FIXTURES = {
     "kawagoe_manager",
     "kawagoe_counselor",
     "toyooka_manager",
-}
-# Modules whose tests still use the seeded offices without being about the seed.
-STILL_ON_THE_SEED = {
-    # Group sessions (issue 30.3), written on the seed under the deadline: to convert.
-    # Landed in wave 3's second round on the seed (to convert to office_with, issue 22):
-    "e2e/test_device_check_phone.py",
-    "e2e/test_focus_not_hidden.py",
-    "e2e/test_schedule_blocks.py",
-    "e2e/test_passkey.py",
-    "e2e/test_accessibility.py",
-    "e2e/test_booking_flow.py",
-    "e2e/test_change_and_find.py",
-    "e2e/test_office_changes.py",
-    "e2e/test_device_check.py",
-    "e2e/test_phone_path.py",
-    "e2e/test_reports.py",
-    "e2e/test_schedule.py",
-    "test_admin_scoping.py",
-    "test_api_fuzz.py",
-    "test_error_pages.py",
-    "test_hostile_input.py",
-    "test_no_500.py",
-    "test_security.py",
-    # Issue 30 is done at Sasebo and Matsudo, their seeded terms and platforms:
-    "e2e/test_interview_flow.py",
-    "interviews/test_interview_admin.py",
-    "interviews/test_interview_pages.py",
-    "interviews/test_interview_races.py",
-    "interviews/test_interview_retention.py",
-    "interviews/test_interview_services.py",
-    "interviews/test_interview_zoom.py",
-    "interviews/test_selection.py",
 }
 
 
@@ -84,7 +51,6 @@ def test_no_test_imports_a_conftest():
 def test_only_the_listed_modules_use_the_seeded_offices():
     using = {name for name, tree in _modules() if _uses_the_seed(tree)}
     about_the_seed = {
-        "offices/test_seed_concurrency.py",
         "accounts/test_demo_second_factor.py",
         "offices/test_shipped_access.py",
         # The national bench adds its offices to the seeded five.
@@ -101,7 +67,7 @@ def test_only_the_listed_modules_use_the_seeded_offices():
         # The sample terms the seed gives each office, and their pages.
         "terms/test_seed_terms.py",
     }
-    new = using - STILL_ON_THE_SEED - about_the_seed
+    new = using - about_the_seed
     assert not new, f"these modules use the seeded offices; build the data with factories: {new}"
-    gone = STILL_ON_THE_SEED - using
-    assert not gone, f"no longer on the seed: remove them from STILL_ON_THE_SEED: {gone}"
+    gone = about_the_seed - using
+    assert not gone, f"no longer on the seed: take them off about_the_seed: {gone}"

@@ -6,8 +6,8 @@ import pytest
 
 from bookings.models import Booking, BookingStatus
 from notifications.models import Notification
-from terms.services import terms_seed
 from tests.e2e.waits import expect
+from tests.factories import kawagoe_like, sasebo_like
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +18,9 @@ def _link(live_server, kind: str, path_part: str) -> str:
     return live_server.url + url.split("127.0.0.1:8000", 1)[-1]
 
 
-def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(
-    live_server, browser_page, seeded, tmp_path
-):
-    terms_seed()
+def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(live_server, browser_page, tmp_path):
+    # Its evening service: confirmed at once after the email's link, no job seeker number.
+    sasebo_like()
     page = browser_page
     page.goto(live_server.url + "/offices/sasebo/")
     page.get_by_role("link", name="オンラインで予約する", exact=True).click()
@@ -64,8 +63,8 @@ def test_book_verify_and_cancel_at_sasebo_evening_on_a_phone(
     page.screenshot(path=tmp_path / "e2e-cancelled.png", full_page=True)
 
 
-def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page, seeded):
-    terms_seed()
+def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page):
+    kawagoe_like(confirmation_mode="staff_approval")  # a request a counselor answers
     page = browser_page
     page.goto(live_server.url + "/offices/kawagoe/")
     page.get_by_role("button", name="English").click()

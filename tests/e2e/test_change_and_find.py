@@ -10,9 +10,8 @@ import pytest
 
 from bookings.models import Booking
 from notifications.models import Notification
-from offices.models import Office
-from terms.services import terms_seed
 from tests.e2e.waits import expect
+from tests.factories import kawagoe_like, sasebo_like
 from tests.helpers import book, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,11 +28,8 @@ def _audit(page) -> list[str]:
     return audit(page) if AXE.exists() else []
 
 
-def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(
-    live_server, browser_page, seeded
-):
-    terms_seed()
-    Office.objects.filter(slug="kawagoe").update(confirmation_mode="instant")
+def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(live_server, browser_page):
+    kawagoe_like(confirmation_mode="instant")  # the booking confirmed, so it may move
     booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
     booking.refresh_from_db()
     revision = booking.sequence  # issuing its meeting already raised it once
@@ -68,8 +64,8 @@ def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(
     page.screenshot(path="var/change-e2e.png", full_page=True)
 
 
-def test_a_person_gets_the_link_again_with_reference_and_email(live_server, browser_page, seeded):
-    terms_seed()
+def test_a_person_gets_the_link_again_with_reference_and_email(live_server, browser_page):
+    sasebo_like()
     booking = book(service("sasebo"), jst(2026, 11, 24, 9, 30)).booking
     page = browser_page
     page.goto(live_server.url + "/")

@@ -16,10 +16,10 @@ from bookings.models import DeviceCheck
 from bookings.services.staff import booking_confirm
 from common import clock
 from notifications.models import Notification
-from offices.models import User
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect, wait_until
-from tests.helpers import CHROMIUM, book, email_checked, jst, service
+from tests.factories import kawagoe_like, office_with
+from tests.helpers import CHROMIUM, book, counselor_account, email_checked, jst, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,8 +73,14 @@ def no_script_page(live_server):
 
 
 @pytest.fixture
-def confirmed_booking(offices):
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+def kawagoe(transactional_db):
+    """A TeleOffice office whose counselors confirm each request."""
+    return kawagoe_like(platform="teleoffice", confirmation_mode="staff_approval")
+
+
+@pytest.fixture
+def confirmed_booking(kawagoe):
+    counselor = counselor_account(kawagoe)
     counselor.set_password("a long demo password")
     counselor.save()
     booking = book(service("kawagoe"), jst(2026, 11, 26, 9, 30)).booking
@@ -109,7 +115,7 @@ def _email_link(live_server, kind: str, path_part: str) -> str:
 
 
 def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_staff_see_it(
-    live_server, media_page, confirmed_booking
+    live_server, media_page, kawagoe, confirmed_booking
 ):
     from tests.e2e.test_accessibility import AXE, audit
 
@@ -151,16 +157,15 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
     assert page.csp_violations == []
 
     # The counselor's day: the result is on the booking's block.
-    staff_sign_in(page, live_server, "kawagoe-counselor-1", "a long demo password")
+    staff_sign_in(page, live_server, counselor_account(kawagoe).username, "a long demo password")
     page.goto(live_server.url + "/admin/bookings/booking/schedule/?date=2026-11-26")
     block = page.locator(f"#booking-{confirmed_booking.pk} .device-check").inner_text()
     assert block.startswith("接続テスト:")
     assert check.passed == ("問題なし" in block)
 
 
-def test_a_refused_camera_and_microphone_are_explained_for_this_browser(
-    live_server, refusing_page, offices
-):
+def test_a_refused_camera_and_microphone_are_explained_for_this_browser(live_server, refusing_page):
+    office_with(slug="yamaguchi", platform="teams")
     page = refusing_page
     page.goto(live_server.url + "/offices/yamaguchi/device-check/")
     page.get_by_role("button", name="カメラを確認する").click()
@@ -178,8 +183,9 @@ def test_a_refused_camera_and_microphone_are_explained_for_this_browser(
 
 
 def test_without_javascript_the_checklist_is_there_and_the_checks_are_not(
-    live_server, no_script_page, offices
+    live_server, no_script_page
 ):
+    office_with(slug="toyooka", platform="zoom")  # its checklist names the Zoom app
     page = no_script_page
     page.goto(live_server.url + "/offices/toyooka/device-check/")
     assert "JavaScriptがオフ" in page.locator("main").inner_text()
@@ -188,7 +194,7 @@ def test_without_javascript_the_checklist_is_there_and_the_checks_are_not(
     assert "Zoom Workplaceアプリ" in page.locator("main").inner_text()
 
 
-def test_the_checks_run_from_the_keyboard_alone(live_server, media_page, offices):
+def test_the_checks_run_from_the_keyboard_alone(live_server, media_page, kawagoe):
     page = media_page
     page.goto(live_server.url + "/offices/kawagoe/device-check/")
     for _ in range(40):

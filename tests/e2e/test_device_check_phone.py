@@ -7,6 +7,7 @@ never 「問題あり」, and what the office receives is no problem either.
 import pytest
 
 from tests.e2e.waits import expect
+from tests.factories import office_with
 from tests.helpers import chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,11 +18,10 @@ IPHONE = (
 )
 
 
-@pytest.mark.parametrize(("slug", "app_url"), [("toyooka", "https://zoom.us/download"),
-                                               ("yamaguchi", "microsoft-teams/download-app")])  # fmt: skip
-def test_on_a_phone_the_app_is_information_with_its_install_link(
-    live_server, seeded, slug, app_url
-):
+@pytest.mark.parametrize(("platform", "app_url"), [("zoom", "https://zoom.us/download"),
+                                                   ("teams", "microsoft-teams/download-app")])  # fmt: skip
+def test_on_a_phone_the_app_is_information_with_its_install_link(live_server, platform, app_url):
+    slug = office_with(platform=platform).slug
     for page in chromium_page(width=390, height=844):
         page.context.set_extra_http_headers({})
         page.add_init_script(

@@ -11,13 +11,12 @@ import pytest
 from interviews.models import Interview
 from interviews.state import InterviewStatus
 from loadtest.processes import SmtpServer
-from offices.models import Office
 from offices.roles import COUNSELORS
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
 from tests.factories import ApplicantFactory, CounselorFactory
 from tests.helpers import staff
-from tests.interviews.helpers import TUE_14
+from tests.interviews.helpers import TUE_14, sasebo_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +34,13 @@ def smtp(settings):
     server.stop()
 
 
+@pytest.fixture
+def sasebo(transactional_db):
+    """Sasebo as the interview tests build it (TeleOffice, employers, open 8:30-16:45 on
+    weekdays, its terms in force); the test adds the counselor who signs in."""
+    return sasebo_office()
+
+
 def _mail_to(server, address: str, subject_part: str):
     found = [
         m for rcpt, m in server.inbox.messages if address in rcpt and subject_part in m["Subject"]
@@ -48,11 +54,11 @@ def _mail_to(server, address: str, subject_part: str):
 def test_a_counselor_arranges_an_interview_both_confirm_join_and_it_is_held(
     live_server,
     tablet_page,
-    offices,
+    sasebo,
     smtp,
     frozen,
 ):
-    office = Office.objects.get(slug="sasebo")
+    office = sasebo
     user = staff(office, COUNSELORS, "sasebo-interviews")
     CounselorFactory(office=office, user=user, display_name="面接担当")
     ApplicantFactory(office=office, name="佐世保 花子", email="hanako@example.jp",
@@ -114,9 +120,9 @@ def test_a_counselor_arranges_an_interview_both_confirm_join_and_it_is_held(
 
 
 def test_a_managed_selection_block_fills_with_three_candidates_turns(
-    live_server, tablet_page, offices, smtp
+    live_server, tablet_page, sasebo, smtp
 ):
-    office = Office.objects.get(slug="sasebo")
+    office = sasebo
     user = staff(office, COUNSELORS, "sasebo-selection")
     CounselorFactory(office=office, user=user, display_name="選考担当")
     names = ["候補 一郎", "候補 二郎", "候補 三郎"]

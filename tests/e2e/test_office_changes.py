@@ -13,25 +13,26 @@ from bookings.selectors.availability import slot_list_available
 from bookings.services.staff import booking_confirm
 from common import clock
 from common.clock import JST
-from offices.models import Counselor, CounselorAbsence, User
-from terms.services import terms_seed
+from offices.models import Counselor, CounselorAbsence
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
-from tests.helpers import book, email_checked, service
+from tests.factories import kawagoe_like
+from tests.helpers import book, counselor_account, email_checked, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_counselor_gives_an_absent_colleagues_booking_to_another_on_a_tablet(
-    live_server, tablet_page, seeded
+    live_server, tablet_page
 ):
-    terms_seed()
+    # Two counselors who confirm each request: one off sick, the other to take the booking.
+    kawagoe_like(counselors=2, confirmation_mode="staff_approval")
     now = clock.now()
     svc = service("kawagoe")
     first = now.astimezone(JST).date() + timedelta(days=7)
     slot = slot_list_available(service=svc, first_day=first, last_day=first + timedelta(days=7),
                                now=now)[0]  # fmt: skip
-    me = User.objects.get(username="kawagoe-counselor-1")
+    me = counselor_account(svc.office)
     me.set_password("a long demo password")
     me.save()
     booking = booking_confirm(

@@ -6,8 +6,9 @@ with it.
 
 import pytest
 
-from offices.models import User
 from tests.e2e.waits import expect
+from tests.factories import office_with
+from tests.helpers import counselor_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,12 +16,12 @@ PASSWORD = "a long demo password"
 
 
 def test_a_counselor_enrolls_a_passkey_before_reaching_any_admin_page(
-    live_server, tablet_page, offices, settings
+    live_server, tablet_page, settings
 ):
     origin = live_server.url.replace("127.0.0.1", "localhost")
     settings.OTP_WEBAUTHN_RP_ID = "localhost"
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [origin]
-    user = User.objects.get(username="matsudo-counselor-1")
+    user = counselor_account(office_with())  # a counselor with no second factor yet
     user.set_password(PASSWORD)
     user.save()
     page = tablet_page

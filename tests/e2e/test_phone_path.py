@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from terms.services import terms_seed
 from tests.e2e.waits import expect
+from tests.factories import kawagoe_like, sasebo_like
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,8 +14,10 @@ def _no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_next_stays_in_view_and_a_digits_only_number_books(live_server, browser_page, seeded):
-    terms_seed()
+def test_next_stays_in_view_and_a_digits_only_number_books(live_server, browser_page):
+    # Eleven times a day (9:30-12:00, 13:00-16:00), a request a counselor answers, the job
+    # seeker number asked for.
+    kawagoe_like(afternoon=True, confirmation_mode="staff_approval", job_seeker_number="required")
     page = browser_page
     page.goto(live_server.url + "/offices/kawagoe/book/")
     button = page.get_by_role("button", name="次へ（お名前・連絡先の入力）")
@@ -51,8 +53,8 @@ def test_next_stays_in_view_and_a_digits_only_number_books(live_server, browser_
     assert _no_sideways_scroll(page)
 
 
-def test_switching_language_mid_form_keeps_what_was_typed(live_server, browser_page, seeded):
-    terms_seed()
+def test_switching_language_mid_form_keeps_what_was_typed(live_server, browser_page):
+    kawagoe_like()
     page = browser_page
     page.goto(live_server.url + "/offices/kawagoe/book/")
     page.locator(".time").first.click()
@@ -65,7 +67,7 @@ def test_switching_language_mid_form_keeps_what_was_typed(live_server, browser_p
     assert page.locator("#id_email").input_value() == "taro@example.jp"
 
 
-def test_the_404_page_fits_a_phone_and_leads_home(live_server, browser_page, seeded):
+def test_the_404_page_fits_a_phone_and_leads_home(live_server, browser_page, transactional_db):
     page = browser_page
     response = page.goto(live_server.url + "/bookings/not-a-real-link/")
     assert response.status == 404
@@ -77,14 +79,14 @@ def test_the_404_page_fits_a_phone_and_leads_home(live_server, browser_page, see
 
 
 def test_the_email_check_button_is_in_view_and_a_lapsed_link_offers_to_book_again(
-    live_server, browser_page, seeded, frozen
+    live_server, browser_page, frozen
 ):
 
     from django.urls import reverse
 
     from tests.helpers import book, jst, service
 
-    terms_seed()
+    sasebo_like()  # its evening service: the email's link open for 60 minutes
     created = book(service("sasebo", "evening-saturday"), jst(2026, 11, 28, 9, 30))
     page = browser_page
     page.goto(live_server.url + reverse("booking-verify", args=[created.verification_token]))

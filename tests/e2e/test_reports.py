@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from bookings.models import BookingStatus
-from offices.models import User
-from terms.services import terms_seed
+from offices.roles import OFFICE_MANAGERS
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.test_accessibility import AXE, AXE_SOURCE, WCAG
 from tests.e2e.waits import expect
-from tests.helpers import booking_row, jst, service
+from tests.factories import kawagoe_like
+from tests.helpers import booking_row, jst, service, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,10 +44,11 @@ def _audit_content(page) -> list[str]:
     return [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in result["violations"]]
 
 
-def test_a_manager_sees_the_months_figures_as_charts(live_server, tablet_page, seeded, tmp_path):
-    terms_seed()
+def test_a_manager_sees_the_months_figures_as_charts(live_server, tablet_page, tmp_path):
+    # ハローワーク川越, two counselors, open 9:30-12:00 and 13:00-16:00 (the month's times).
+    office = kawagoe_like(counselors=2, afternoon=True)
     _month_of_bookings()
-    manager = User.objects.get(username="kawagoe-manager")
+    manager = staff(office, OFFICE_MANAGERS, "kawagoe-manager")
     manager.set_password("a long demo password")
     manager.save()
     violations = []

@@ -9,25 +9,30 @@ from bookings.selectors.availability import slot_list_available
 from bookings.services.staff import booking_confirm
 from common import clock
 from common.clock import JST
-from offices.models import User
-from terms.services import terms_seed
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
-from tests.helpers import book, email_checked, person, service
+from tests.factories import kawagoe_like
+from tests.helpers import book, counselor_account, email_checked, person, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def kawagoe(transactional_db):
+    """Kawagoe as the test builds it: its counselors confirm each request (the requests
+    list has rows), check-in opens 15 minutes before the start."""
+    return kawagoe_like(confirmation_mode="staff_approval", check_in_opens_minutes=15)
+
+
 def test_a_counselor_checks_a_person_in_from_the_schedule(
-    live_server, tablet_page, seeded, frozen, tmp_path
+    live_server, tablet_page, kawagoe, frozen, tmp_path
 ):
-    terms_seed()
     now = clock.now()
     svc = service("kawagoe")
     first = now.astimezone(JST).date() + timedelta(days=7)
     slot = slot_list_available(service=svc, first_day=first, last_day=first + timedelta(days=7),
                                now=now)[0]  # fmt: skip
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(service("kawagoe").office)
     counselor.set_password("a long demo password")
     counselor.save()
     booking = book(svc, slot.start, now=now).booking
@@ -55,7 +60,7 @@ def test_a_counselor_checks_a_person_in_from_the_schedule(
 
 
 def _counselor_signed_in(page, live_server):
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(service("kawagoe").office)
     counselor.set_password("a long demo password")
     counselor.save()
     staff_sign_in(page, live_server, counselor.username, "a long demo password")
@@ -72,8 +77,7 @@ def _booked_next_week(counselor, **data):
     return booking_confirm(booking=email_checked(booking), by=counselor, now=now)
 
 
-def test_a_refused_action_is_shown_and_focused_at_its_block(live_server, tablet_page, seeded):
-    terms_seed()
+def test_a_refused_action_is_shown_and_focused_at_its_block(live_server, tablet_page, kawagoe):
     page = tablet_page
     counselor = _counselor_signed_in(page, live_server)
     booking = _booked_next_week(counselor)
@@ -95,8 +99,7 @@ def test_a_refused_action_is_shown_and_focused_at_its_block(live_server, tablet_
     page.screenshot(path="var/schedule-result-e2e.png")
 
 
-def test_the_requests_list_and_the_schedule_fit_a_tablet(live_server, tablet_page, seeded):
-    terms_seed()
+def test_the_requests_list_and_the_schedule_fit_a_tablet(live_server, tablet_page, kawagoe):
     page = tablet_page
     counselor = _counselor_signed_in(page, live_server)
     booking = _booked_next_week(
@@ -136,8 +139,7 @@ def test_the_requests_list_and_the_schedule_fit_a_tablet(live_server, tablet_pag
     page.screenshot(path="var/schedule-1024-e2e.png", full_page=True)
 
 
-def test_the_schedule_fits_a_tablet_held_upright(live_server, tablet_portrait_page, seeded):
-    terms_seed()
+def test_the_schedule_fits_a_tablet_held_upright(live_server, tablet_portrait_page, kawagoe):
     page = tablet_portrait_page
     counselor = _counselor_signed_in(page, live_server)
     booking = _booked_next_week(counselor)

@@ -15,11 +15,10 @@ from bookings.services.staff import booking_confirm
 from common import clock
 from common.clock import JST
 from conferencing.models import OnlineMeeting
-from offices.models import User
-from terms.services import terms_seed
 from tests.e2e.signin import staff_sign_in
 from tests.e2e.waits import expect
-from tests.helpers import book, email_checked, person, service
+from tests.factories import kawagoe_like
+from tests.helpers import book, counselor_account, email_checked, person, service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,8 +37,15 @@ UNCLIPPED = """
 """
 
 
+@pytest.fixture
+def kawagoe(transactional_db):
+    """Kawagoe's day as built by the test: its counselors confirm each request, open
+    9:30-12:00 and 13:00-16:00 (the afternoon where the now line is drawn)."""
+    return kawagoe_like(confirmation_mode="staff_approval", afternoon=True)
+
+
 def _counselor_signed_in(page, live_server):
-    counselor = User.objects.get(username="kawagoe-counselor-1")
+    counselor = counselor_account(service("kawagoe").office)
     counselor.set_password("a long demo password")
     counselor.save()
     staff_sign_in(page, live_server, counselor.username, "a long demo password")
@@ -73,8 +79,7 @@ def _full_booking(counselor):
     return booking
 
 
-def test_a_block_shows_everything_on_a_tablet_and_in_print(live_server, tablet_page, seeded):
-    terms_seed()
+def test_a_block_shows_everything_on_a_tablet_and_in_print(live_server, tablet_page, kawagoe):
     page = tablet_page
     counselor = _counselor_signed_in(page, live_server)
     booking = _full_booking(counselor)
@@ -104,9 +109,8 @@ def test_a_block_shows_everything_on_a_tablet_and_in_print(live_server, tablet_p
 
 
 def test_an_actions_result_is_readable_and_a_refused_link_is_kept(
-    live_server, tablet_portrait_page, seeded
+    live_server, tablet_portrait_page, kawagoe
 ):
-    terms_seed()
     page = tablet_portrait_page
     counselor = _counselor_signed_in(page, live_server)
     booking = _full_booking(counselor)
@@ -148,9 +152,8 @@ def test_an_actions_result_is_readable_and_a_refused_link_is_kept(
 
 
 def test_the_last_blocks_menu_opens_in_view_and_the_list_has_finger_sized_targets(
-    live_server, tablet_page, seeded
+    live_server, tablet_page, kawagoe
 ):
-    terms_seed()
     page = tablet_page
     counselor = _counselor_signed_in(page, live_server)
     now = clock.now()
@@ -180,9 +183,8 @@ def test_the_last_blocks_menu_opens_in_view_and_the_list_has_finger_sized_target
     assert select["height"] >= 44
 
 
-def test_todays_schedule_opens_at_now(live_server, tablet_page, seeded, frozen):
+def test_todays_schedule_opens_at_now(live_server, tablet_page, kawagoe, frozen):
     """Issue 27 (minor): the day's schedule scrolls to the present on opening."""
-    terms_seed()
     page = tablet_page
     thursday = clock.now().astimezone(JST).date() + timedelta(days=4)
     frozen.move_to(datetime.combine(thursday, time(15, 30), tzinfo=JST))

@@ -1,6 +1,7 @@
 """An interview at Sasebo through the real services, and the tokens of its emails."""
 
 import re
+from datetime import time
 from types import SimpleNamespace
 
 from bookings.models import Applicant
@@ -98,3 +99,29 @@ def emails_to(address: str, kind: str) -> list[Notification]:
 
 def seeker_record(applicant_id: int) -> Applicant:
     return Applicant.objects.get(pk=applicant_id)
+
+
+# seedE: the interview tests' offices, built by the test (issue 22).
+
+
+def sasebo_office(*, slug: str = "sasebo", **rules) -> Office:
+    """ハローワーク佐世保 as the interview tests meet it: TeleOffice, employers book, its
+    counselors confirm each request and a party cancels online until the day before; two
+    counselors (staff accounts in the Counselors group); one service open weekdays
+    8:30-16:45, which the interview times (14:00, 15:00) fall in; its terms in force.
+    `rules` change any of it (another slug, platform...)."""
+    from django.contrib.auth.models import Group
+
+    from offices.roles import COUNSELORS
+
+    office = office_with(**{
+        "slug": slug, "name": "ハローワーク佐世保", "name_en": "Hello Work Sasebo",
+        "platform": "teleoffice", "phone": "0956-88-2003", "employers_may_book": True,
+        "confirmation_mode": "staff_approval", "online_cancel_allowed": True,
+        "online_cancel_days_before": 1, "counselors": 2, "hours": (time(8, 30), time(16, 45)),
+        **rules,
+    })  # fmt: skip
+    group = Group.objects.get(name=COUNSELORS)
+    for counselor in office.counselors.all():
+        counselor.user.groups.add(group)
+    return office

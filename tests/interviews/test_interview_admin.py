@@ -6,8 +6,9 @@ import pytest
 from interviews.models import Interview
 from interviews.state import InterviewStatus
 from offices.roles import COUNSELORS
+from tests.factories import office_with
 from tests.helpers import staff
-from tests.interviews.helpers import arrange, sasebo_env
+from tests.interviews.helpers import arrange, sasebo_env, sasebo_office
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,8 @@ ADD = "/admin/interviews/interview/add/?office=sasebo"
 
 
 @pytest.fixture
-def env(offices):
+def env(db):
+    sasebo_office()
     return sasebo_env()
 
 
@@ -46,7 +48,7 @@ def test_a_counselor_arranges_an_interview_and_a_wrong_number_is_said_under_its_
 
 def test_another_offices_counselor_cannot_see_or_act_on_the_interview(client, env):
     interview = arrange(env).interview
-    other = staff(env.office.__class__.objects.get(slug="kawagoe"), COUNSELORS, "kawagoe-x")
+    other = staff(office_with(slug="kawagoe"), COUNSELORS, "kawagoe-x")
     client.force_login(other)
     assert client.get(f"/admin/interviews/interview/{interview.pk}/change/").status_code == 404
     assert client.get(f"/admin/interviews/interview/{interview.pk}/propose/").status_code == 404

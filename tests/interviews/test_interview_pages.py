@@ -10,13 +10,14 @@ from interviews.models import Interview
 from interviews.state import InterviewStatus
 from terms.selectors import terms_in_force
 from tests.helpers import NOW
-from tests.interviews.helpers import TUE_14, arrange, sasebo_env
+from tests.interviews.helpers import TUE_14, arrange, sasebo_env, sasebo_office
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def arranged(offices):
+def arranged(db):
+    sasebo_office()
     return arrange(sasebo_env())
 
 

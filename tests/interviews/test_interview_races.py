@@ -15,7 +15,7 @@ from interviews.services.parties import interview_confirm
 from interviews.state import InterviewReason, InterviewStatus
 from terms.selectors import terms_in_force
 from tests.helpers import NOW, threads_run
-from tests.interviews.helpers import TUE_14, arrange, sasebo_env
+from tests.interviews.helpers import TUE_14, arrange, sasebo_env, sasebo_office
 
 # As migration 0002 writes it.
 COUNSELOR_CONSTRAINT = """
@@ -25,6 +25,13 @@ ALTER TABLE interviews_interview ADD CONSTRAINT interview_counselor_no_overlap
 """
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def sasebo(transactional_db):
+    """Sasebo as the interview tests build it: two counselors, open on the afternoon
+    the interviews and the selection block take."""
+    return sasebo_office()
 
 
 def _race(calls) -> list:
@@ -39,7 +46,7 @@ def _confirm_call(token, time_id, terms_id):
     return call
 
 
-def test_two_parties_confirming_at_once_schedule_it_once(offices):
+def test_two_parties_confirming_at_once_schedule_it_once(sasebo):
     arranged = arrange(sasebo_env())
     time = arranged.interview.times.get(start=TUE_14)
     terms_id = terms_in_force(office=arranged.interview.office, at=NOW).pk
@@ -64,13 +71,13 @@ def _two_interviews_of_one_counselor():
     return calls
 
 
-def test_two_interviews_of_one_attending_counselor_take_the_time_once(offices):
+def test_two_interviews_of_one_attending_counselor_take_the_time_once(sasebo):
     results = _race(_two_interviews_of_one_counselor())
     assert sum(isinstance(r, SlotTaken) for r in results) == 1
     assert Interview.objects.filter(status=InterviewStatus.SCHEDULED).count() == 1
 
 
-def test_without_the_lock_and_the_constraint_the_counselor_is_taken_twice(offices, monkeypatch):
+def test_without_the_lock_and_the_constraint_the_counselor_is_taken_twice(sasebo, monkeypatch):
     calls = _two_interviews_of_one_counselor()
     monkeypatch.setattr(parties, "office_commitment_lock", lambda office: None)
     with connection.cursor() as cursor:
@@ -97,7 +104,7 @@ def test_without_the_lock_and_the_constraint_the_counselor_is_taken_twice(office
             cursor.execute(COUNSELOR_CONSTRAINT)
 
 
-def test_two_candidates_picking_the_same_turn_at_once_one_wins(offices):
+def test_two_candidates_picking_the_same_turn_at_once_one_wins(sasebo):
     from datetime import date, time
 
     from interviews.models import SelectionTurn

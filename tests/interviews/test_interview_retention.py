@@ -17,7 +17,7 @@ from interviews.selectors import candidate_by_token, party_by_token
 from interviews.services.retention import interviews_personal_data_purge
 from interviews.services.selection import selection_block_create
 from tests.helpers import NOW
-from tests.interviews.helpers import arrange, both_confirm, office_env, sasebo_env
+from tests.interviews.helpers import arrange, both_confirm, office_env, sasebo_env, sasebo_office
 from tests.interviews.test_interview_services import _both_confirm
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = NOW - timedelta(days=400)
 
 
-def test_an_employer_without_a_recent_interview_is_erased_and_a_current_one_kept(offices, settings):
+def test_an_employer_without_a_recent_interview_is_erased_and_a_current_one_kept(settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    sasebo_office()
     interview = _both_confirm(arrange(sasebo_env()))
     interview.parties.update(join_url="https://example.jp/join")
     later = NOW + timedelta(days=40)

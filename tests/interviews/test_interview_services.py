@@ -23,13 +23,24 @@ from interviews.state import InterviewReason, InterviewStatus
 from terms.exceptions import TermsOutdated
 from terms.selectors import terms_in_force
 from tests.helpers import NOW, book, person, service
-from tests.interviews.helpers import TUE_14, TUE_15, arrange, emails_to, sasebo_env, token_in
+from tests.interviews.helpers import (
+    TUE_14,
+    TUE_15,
+    arrange,
+    emails_to,
+    sasebo_env,
+    sasebo_office,
+    token_in,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def env(offices):
+def env(db):
+    """Sasebo as built by the test: TeleOffice, two counselors, open 8:30-16:45 on
+    weekdays, a party cancels online until the end of the day before."""
+    sasebo_office(platform="teleoffice", online_cancel_allowed=True, online_cancel_days_before=1)
     return sasebo_env()
 
 

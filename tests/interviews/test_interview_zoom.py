@@ -7,7 +7,7 @@ from conferencing.models import OnlineMeeting
 from interviews.services.meetings import interview_meeting_issue
 from tests.fakes.zoom import FakeZoom
 from tests.helpers import NOW
-from tests.interviews.helpers import arrange, emails_to, sasebo_env
+from tests.interviews.helpers import arrange, emails_to, sasebo_env, sasebo_office
 from tests.interviews.test_interview_services import _both_confirm
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def zoom(settings):
     server.stop()
 
 
-def test_each_party_is_a_zoom_registrant_with_its_own_link(zoom, offices):
+def test_each_party_is_a_zoom_registrant_with_its_own_link(zoom, db):
+    sasebo_office(slug="matsudo", name="ハローワーク松戸 マザーズコーナー", platform="zoom",
+                  platform_account="zoom:matsudo")  # fmt: skip
     env = sasebo_env(slug="matsudo")
     interview = _both_confirm(arrange(env))
     meeting = interview_meeting_issue(interview_id=interview.pk, now=NOW)

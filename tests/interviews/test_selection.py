@@ -17,7 +17,7 @@ from interviews.services.selection import selection_block_create, selection_turn
 from interviews.state import InterviewStatus
 from notifications.models import Notification
 from tests.helpers import NOW, book, person, service
-from tests.interviews.helpers import sasebo_env
+from tests.interviews.helpers import sasebo_env, sasebo_office
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,8 @@ def set_up(envs, **overrides):
 
 
 @pytest.fixture
-def envs(offices):
+def envs(db):
+    sasebo_office()  # open 8:30-16:45 on weekdays: the block's 13:00-16:00 inside
     return [sasebo_env(n) for n in (1, 2, 3)]
 
 
