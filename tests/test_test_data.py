@@ -14,9 +14,6 @@ SEED_FIXTURES = {
     "seeded",
     "offices",
     "with_terms",
-    "kawagoe_manager",
-    "kawagoe_counselor",
-    "toyooka_manager",
 }
 
 
