@@ -100,7 +100,6 @@ def _times(request: HttpRequest, booking, token: str, error) -> dict:
         "days": days,
         "pending": display.format_session(pending.to_start, pending.to_end) if pending else "",
         "left": max(rules.reschedule_limit - booking.reschedule_count, 0),
-        "needs_approval": _needs_approval(booking),
         "period": display.format_date(first_day)
         + " – "
         + display.format_date(first_day + timedelta(days=DAYS_PER_PAGE - 1)),
