@@ -101,4 +101,4 @@ def waitlist_pointer_text(*, kind: str, office_name: str, url: str) -> str:
         sentence = _("A time has freed up for you from the waitlist. Open this link to see it:")
     else:
         sentence = _("There is news about your place on the waitlist. Open this link to see it:")
-    return f"{office_name}: {sentence}\n{url}"
+    return f"{office_name}{_(': ')}{sentence}\n{url}"

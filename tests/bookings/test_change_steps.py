@@ -63,12 +63,17 @@ def test_the_confirm_step_says_from_and_to_and_only_its_button_moves_the_booking
     page = client.get(confirm, {"start": LATER.isoformat()})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "予約を2026年11月26日(木) 9:30〜10:00から2026年11月26日(木) 10:30〜11:00に変更しますか" in html
+    assert (
+        "予約を2026年11月26日(木) 9:30〜10:00から2026年11月26日(木) 10:30〜11:00に変更しますか"
+        in html
+    )
     assert f'value="{LATER.isoformat()}"' in html and f'action="{times}"' in html
     booking.refresh_from_db()
     assert booking.start == THU and booking.reschedule_count == 0  # the step only reads
     done = client.post(times, {"start": LATER.isoformat()})
-    assert done.status_code == 302 and done.url == reverse("booking-manage", args=[manage_token(booking)])
+    assert done.status_code == 302 and done.url == reverse(
+        "booking-manage", args=[manage_token(booking)]
+    )
     booking.refresh_from_db()
     assert booking.start == LATER and booking.reschedule_count == 1
 

@@ -45,13 +45,15 @@ def test_japanese_emails_put_a_full_width_colon_after_each_label():
 
 
 def test_japanese_pages_put_a_full_width_colon_after_each_label(client, frozen):
-    booking, _messages_ = _messages()
+    booking = _messages()[0]
     token = manage_token(booking)
     frozen.move_to(jst(2026, 11, 26, 0, 30))  # past the online deadline: the phone is shown
     for url in (reverse("booking-manage", args=[token]), reverse("booking-change", args=[token])):
         text = _visible(client.get(url).content.decode())
         assert not HALF_WIDTH_AFTER_JAPANESE.findall(text), url
-    assert "電話番号：" in _visible(client.get(reverse("booking-change", args=[token])).content.decode())
+    assert "電話番号：" in _visible(
+        client.get(reverse("booking-change", args=[token])).content.decode()
+    )
 
 
 def test_a_time_in_an_html_email_cannot_break_inside_itself():

@@ -54,7 +54,6 @@ def test_a_person_changes_the_time_in_steps_and_back_sends_nothing(live_server, 
     page.goto(f"{live_server.url}/bookings/{manage_token(booking)}/change/")
     expect(page.locator("h1")).to_have_text("予約の変更")
     assert page.locator(".day-picker a").count() > 1
-    page.screenshot(path="/tmp/h26b/change.png")
     problems += _first_screen_and_one_day_per_group(page) + _audit(page)
 
     page.locator(".actions--sticky button").click()  # nothing chosen: a message, no 500
