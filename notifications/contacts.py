@@ -177,9 +177,12 @@ def sms_code_send(
         contact.tries, contact.codes_sent = 0, contact.codes_sent + 1
         _save_new_or_refuse(contact, _("A number is being added in another window. Reload."))
     with translation.override(language):
-        text = f"{office_name}: " + _(
-            "Your confirmation code is %(code)s. It works for %(minutes)d minutes."
-        ) % {"code": code, "minutes": SMS_CODE_MINUTES}
+        text = (
+            office_name
+            + _(": ")
+            + _("Your confirmation code is %(code)s. It works for %(minutes)d minutes.")
+            % {"code": code, "minutes": SMS_CODE_MINUTES}
+        )
     try:
         provider.send(
             to=e164, text=text, idempotency_key=f"sms-code:{contact.pk}:{contact.codes_sent}"

@@ -69,7 +69,7 @@ def format_effective(moment: datetime) -> str:
     local = moment.astimezone(JST)
     if local.hour == 0 and local.minute == 0:
         return format_date(local.date(), weekday=False)
-    return f"{format_date(local.date(), weekday=False)} {_clock(local)}"
+    return f"{format_date(local.date(), weekday=False)} {_clock(local)}" + _japan_time()
 
 
 def format_datetime(moment: datetime) -> str:
@@ -83,6 +83,11 @@ def _japan_time() -> str:
     return "" if _is_japanese() else " " + _("(Japan time)")
 
 
+def time_zone_suffix() -> str:
+    """` (Japan time)` after a time, once per block, in a language but Japanese; else ""."""
+    return _japan_time()
+
+
 def format_meeting_id(number: str) -> str:
     """A Zoom meeting ID as Zoom prints it: `850 1234 5678` (11 digits), `850 123 4567` (10)."""
     digits = "".join(ch for ch in str(number) if ch.isdigit())
@@ -93,12 +98,14 @@ def format_meeting_id(number: str) -> str:
     return str(number)
 
 
-def format_session(start: datetime, end: datetime) -> str:
-    """`2026年11月24日(火) 10:00〜10:30`, or `Tue 24 Nov 2026, 10:00–10:30` in English."""
+def format_session(start: datetime, end: datetime, *, zone: bool = True) -> str:
+    """`2026年11月24日(火) 10:00〜10:30`, or `Tue 24 Nov 2026, 10:00–10:30 (Japan time)` in
+    English; without the time zone (`zone=False`) where the same sentence says it once."""
     start, end = start.astimezone(JST), end.astimezone(JST)
     if _is_japanese():
         return f"{format_date(start.date())} {_clock(start)}〜{_clock(end)}"
-    return f"{format_date(start.date())}, {_clock(start)}–{_clock(end)}" + _japan_time()
+    text = f"{format_date(start.date())}, {_clock(start)}–{_clock(end)}"
+    return text + _japan_time() if zone else text
 
 
 def format_duration(minutes: int) -> str:
@@ -126,6 +133,8 @@ def format_wait(seconds: int) -> str:
 
 
 def format_window(start: time, end: time) -> str:
+    """`9:30〜10:00` / `9:30–10:00`: one of a list whose block says the time zone once (the
+    time page's period, the office's hours: `time_zone_suffix`)."""
     return f"{_clock(start)}〜{_clock(end)}" if _is_japanese() else f"{_clock(start)}–{_clock(end)}"
 
 
@@ -201,7 +210,8 @@ def lead_time_text(rules: BookingRules) -> str:
             "Book by %(days)d days before the day you want",
             days,
         ) % {"days": days}
-    return text + _cutoff_suffix(rules) + _(".")
+    cutoff = _cutoff_suffix(rules)
+    return text + cutoff + (_japan_time() if cutoff else "") + _(".")
 
 
 def confirmation_text(rules: BookingRules) -> str:

@@ -2,7 +2,7 @@
 The rules of an office in short, in plain words, for the offices that choose it
 (`Office.plain_summary`): its page, the last booking step (before the terms) and the
 person's emails show it.
-Each sentence says one thing and names the hard word it explains (仮押さえ, 無断欠席, 利用規約,
+Each sentence says one thing and names the hard word it explains (時間の確保, 無断欠席, 利用規約,
 合意管轄裁判所); in Japanese and やさしい日本語 every kanji has its reading
 (offices.ruby.ruby_html). Built from the booking rules in force, so it never says other than
 the pages' own rules.

@@ -27,9 +27,11 @@ def entry_facts(entry: WaitlistEntry) -> dict:
     if entry.last_day != entry.first_day:
         days += " – " + display.format_date(entry.last_day)
     times = ""
-    if entry.earliest or entry.latest:
-        times = (entry.earliest.strftime("%H:%M") if entry.earliest else "") + "〜"
+    if entry.earliest or entry.latest:  # in a language but Japanese, with its time zone once
+        dash = "〜" if (translation.get_language() or "ja").startswith("ja") else "–"
+        times = (entry.earliest.strftime("%H:%M") if entry.earliest else "") + dash
         times += entry.latest.strftime("%H:%M") if entry.latest else ""
+        times += display.time_zone_suffix()
     facts = {
         "office_name": office.name_en if english and office.name_en else office.name,
         "service_name": service.name_en if english and service.name_en else service.name,
@@ -68,6 +70,7 @@ def waitlist_message(
         elif kind == OFFERED:
             title = _("A time has freed up for you until %(until)s") % {
                 "until": offer.expires_at.astimezone(JST).strftime("%H:%M")
+                + display.time_zone_suffix()
             }
         else:
             title = _("The offered time has passed to the next person")
@@ -98,4 +101,4 @@ def waitlist_pointer_text(*, kind: str, office_name: str, url: str) -> str:
         sentence = _("A time has freed up for you from the waitlist. Open this link to see it:")
     else:
         sentence = _("There is news about your place on the waitlist. Open this link to see it:")
-    return f"{office_name}: {sentence}\n{url}"
+    return f"{office_name}{_(': ')}{sentence}\n{url}"

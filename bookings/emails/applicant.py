@@ -224,7 +224,7 @@ def _service_name(booking: Booking) -> str:
     service = booking.service
     name = content_name(service, booking.language)
     title = _session_title(booking)
-    return f"{name}: {title}" if title and title != name else name
+    return f"{name}{_(': ')}{title}" if title and title != name else name
 
 
 def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) -> Message:

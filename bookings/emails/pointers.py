@@ -14,4 +14,4 @@ def pointer_text(*, kind: str, office_name: str, url: str) -> str:
         sentence = _("A reminder of your booking. Open this link to see it:")
     else:
         sentence = _("There is news about your booking. Open this link to see it:")
-    return f"{office_name}: {sentence}\n{url}"
+    return f"{office_name}{_(': ')}{sentence}\n{url}"

@@ -61,6 +61,11 @@ urlpatterns = [
         name="booking-device-check",
     ),
     path("bookings/<str:token>/change/", reschedule.booking_change, name="booking-change"),
+    path(
+        "bookings/<str:token>/change/confirm/",
+        reschedule.booking_change_confirm,
+        name="booking-change-confirm",
+    ),
     path("bookings/<str:token>/calendar.ics", manage.booking_calendar, name="booking-calendar"),
     path("bookings/<str:token>/cancel/", manage.booking_cancel, name="booking-cancel"),
     path("bookings/<str:token>/notices/sms/", channels.booking_sms_set, name="booking-sms-set"),

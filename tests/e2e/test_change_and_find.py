@@ -39,14 +39,14 @@ def test_a_person_moves_their_booking_and_gets_the_updated_calendar_file(live_se
     expect(page.locator("h1")).to_have_text("予約の変更")
     problems = _audit(page)
 
-    page.get_by_role("button", name="この日時に変更する").click()  # nothing chosen
-    page.locator("[role=alert]").wait_for()
-    assert "空いている時間から選んでください" in page.locator("[role=alert]").inner_text()
+    page.get_by_role("button", name="次へ（確認）").click()  # nothing chosen
+    expect(page.locator(".messages")).to_contain_text("空いている時間から選んでください")
     problems += _audit(page)
 
     choice = page.locator(".time").nth(1)
     label = choice.inner_text()
     choice.click()
+    page.get_by_role("button", name="次へ（確認）").click()  # the confirm step, then the move
     page.get_by_role("button", name="この日時に変更する").click()
     expect(page.locator(".messages")).to_contain_text("に変更しました")
     assert label.split("〜")[0] in page.locator(".facts").inner_text()

@@ -3,8 +3,8 @@ Issue 26: axe-core reports no violation and no "needs review" item (its `incompl
 results) on any page a job seeker meets, nor in its error states, on a phone (390 × 844).
 This module: the office list and page, the terms, the time step with its service choice,
 details (and with errors), confirm (and refused: the terms not agreed, the time taken
-meanwhile), done, the booking's page, moving and cancelling it, find-my-booking (and with
-errors), the device check, and the site's error pages (404, 500, 403, 400, a refusal with
+meanwhile), done, the booking's page, moving it (its times and confirm step) and cancelling
+it, find-my-booking (and with errors), the device check, and the site's error pages (404, 500, 403, 400, a refusal with
 Retry-After, a form sent without its cookie, an expired link). The waitlist, seats,
 invitations, interviews and email checks: test_needs_review_more.py.
 """
@@ -108,7 +108,14 @@ def test_the_booking_path_and_its_refusals_leave_axe_nothing_to_review(live_serv
     for name, suffix in (("booking page", ""), ("change", "change/"), ("cancel", "cancel/"),
                          ("device check (booking)", "device-check/")):  # fmt: skip
         page.goto(manage + suffix)
+        if name == "change":  # a time list with its sticky bar, as the time step (to_the_end)
+            to_the_end(page)
         found += review(page, name)
+        if name == "change":  # and its confirm step
+            page.locator(".time").first.click()
+            page.locator(".actions--sticky button").click()
+            page.wait_for_url("**/change/confirm/**")
+            found += review(page, "change, confirm")
     page.goto(f"{base}/offices/{office.slug}/device-check/")
     found += review(page, "device check (office)")
     assert found == [], "\n".join(found)

@@ -125,7 +125,7 @@ def test_a_person_joins_the_waitlist_for_a_full_day_and_books_the_freed_time_fro
     offer_mail = _mail(smtp, "hanako@example.jp", "時間が空きました")
     assert "10:30" in offer_mail
     in_line = _line_message(fake_line, USER)  # the pointer: no time, no name
-    assert in_line.startswith(env.office.name + ": ") and "10:30" not in in_line
+    assert in_line.startswith(env.office.name + "：") and "10:30" not in in_line
     assert "待機" not in in_line
     assert not WaitlistOffer.objects.filter(entry=second).exists()  # waits their turn
     page.goto(re.search(r"(http://\S+/waitlist/[A-Za-z0-9_\-]+/)", in_line).group(1))

@@ -135,7 +135,7 @@ def test_no_line_or_sms_message_carries_the_bookings_details(
     for text in texts:
         for secret in filter(None, secrets_of_the_booking):
             assert secret not in text, (secret, text)
-        assert text.startswith(booking.office.name + ": ")
+        assert text.startswith(booking.office.name + "：")  # full-width after Japanese
         assert re.search(r"http\S+/bookings/[A-Za-z0-9_\-]{20,}/$", text)
         assert len(text.splitlines()) == 2  # the sentence, then the link: nothing else
 

@@ -61,7 +61,7 @@ def test_no_reminder_goes_to_a_number_until_its_code_is_typed_back(
     assert _add(client, booking).status_code == 302
     ((sms),) = fake_twilio.messages.values()
     assert sms["to"] == "+819012345678"
-    assert sms["body"].startswith(booking.office.name + ": ")  # the office's name, the code
+    assert sms["body"].startswith(booking.office.name + "：")  # the office's name, the code
     assert "電話" not in sms["body"] and booking.reference not in sms["body"]
     (code,) = _codes(fake_twilio)
     assert _contact(booking).status == "linking"

@@ -1,7 +1,7 @@
 """
 Plain language for the offices that choose it (issue 26, major 9): the office's page, the
 last booking step and the person's emails carry a short summary of its rules in plain words
-(仮押さえ, 無断欠席, 利用規約 and the court explained), built from the rules in force, with a
+(時間の確保, 無断欠席, 利用規約 and the court explained), built from the rules in force, with a
 reading over every kanji in Japanese and やさしい日本語.
 """
 
@@ -85,13 +85,13 @@ def test_the_summary_explains_each_hard_word_and_follows_the_rules():
         invited = " ".join(
             _text(line) for line in plain_summary_for(office, rules, staff_decides=False).lines_html
         )
-    assert "これを「仮押さえ」といいます" in text
+    assert "これを「時間の確保」といいます" in text
     assert "連絡をしないで休むことを「無断欠席」といいます" in text
     assert "無断欠席が3回になると" in text
     assert "事業所の決まり（利用規約）に同意したことになります" in text
     assert "その裁判は山口地方裁判所で行います" in text
     assert "前の日までに、予約ページで取り消してください。当日は、事業所に電話してください" in text
-    assert "仮押さえ" not in invited and "送ったときに、予約が決まります" in invited
+    assert "確保" not in invited and "送ったときに、予約が決まります" in invited
     with translation.override("en"):
         english = plain_summary_for(office, rules)
         assert "<ruby>" not in "".join(english.lines_html)
@@ -116,7 +116,7 @@ def test_the_seeded_yamaguchi_page_opens_with_the_summary_in_plain_words_with_re
     assert "かんたんな説明" in text
     assert "「無断欠席」といいます" in text and "山口地方裁判所" in text
     # Online, Yamaguchi books by invitation: confirmed when sent, never "held".
-    assert "送ったときに、予約が決まります" in text and "仮押さえ" not in text
+    assert "送ったときに、予約が決まります" in text and "確保" not in text
 
 
 def test_the_confirm_step_and_the_persons_email_carry_the_summary(client):

@@ -62,7 +62,7 @@ def test_an_offer_goes_by_line_as_well_as_email_as_a_pointer_whose_link_opens_th
     ((pushed),) = fake_line.pushed  # LINE first; SMS only should LINE fail
     assert pushed["to"] == USER and fake_twilio.messages == {}
     text = pushed["text"]
-    assert text.startswith(env.office.name + ": ") and len(text.splitlines()) == 2
+    assert text.startswith(env.office.name + "：") and len(text.splitlines()) == 2
     for detail in ["待機", "w1@example.jp", "10:30", "11月24日", env.service.name, "30001"]:
         assert detail not in text
     link = re.search(r"http://testserver/waitlist/[A-Za-z0-9_\-]+/$", text).group(0)
