@@ -15,6 +15,7 @@ bursts" page.
 """
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -32,6 +33,11 @@ from common.clock import JST
 from common.http import address_key
 from offices.models import Office, Service
 from offices.rules import BookingRules
+
+# The database truncates in a named zone: SQLite cannot load a fixed offset like `JST`
+# (the time page failed there once holds waited, in `make run` too); Japan keeps no
+# daylight saving, so the day is the same.
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 UNCONFIRMED = (BookingStatus.PENDING_VERIFICATION, BookingStatus.REQUESTED)
 
@@ -149,7 +155,7 @@ def days_at_hold_cap(*, service: Service, free_by_day: dict, now: datetime) -> s
     rows = (
         undecided_holds(now=now)
         .filter(service=service, start__gte=first, start__lt=last + timedelta(days=1))
-        .annotate(day=TruncDate("start", tzinfo=JST))
+        .annotate(day=TruncDate("start", tzinfo=TOKYO))
         .values("day")
         .annotate(waiting=Count("pk"))
         .values_list("day", "waiting")

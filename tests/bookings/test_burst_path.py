@@ -51,6 +51,7 @@ def test_a_taken_time_is_refused_before_any_write_or_lock_with_alternatives():
     assert Booking.objects.count() == made
 
 
+@pytest.mark.postgres  # the counselors' row lock (FOR NO KEY UPDATE) is PostgreSQL's
 def test_alternatives_of_a_time_lost_under_the_lock_are_read_after_it():
     svc = _service()
     _fill(svc)

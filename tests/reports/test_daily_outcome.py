@@ -63,6 +63,7 @@ def test_the_roll_up_follows_new_bookings_changes_moves_and_deletions(frozen):
     assert sum(_rolled_up().values()) == 1
 
 
+@pytest.mark.postgres  # real threads writing at once: SQLite locks the whole table
 @pytest.mark.django_db(transaction=True)
 def test_many_bookings_of_one_day_changing_at_once_keep_the_roll_up_right():
     svc = ServiceFactory()

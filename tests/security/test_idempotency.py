@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from bookings.models import Booking
-from tests.bookings.test_api import post_booking
+from tests.bookings.test_api_bookings import post_booking
 from tests.factories import office_with
 
 pytestmark = pytest.mark.django_db
