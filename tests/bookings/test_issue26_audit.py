@@ -5,6 +5,7 @@ offices of the test's own. Each test fails if its defect comes back.
 """
 
 import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -41,7 +42,8 @@ def _book_on_the_site(client, office, **overrides):
     page = client.get(reverse("booking-confirm", args=[office.slug])).content.decode()
     terms = page.split('name="terms_version" value="')[1].split('"')[0]
     client.post(
-        reverse("booking-confirm", args=[office.slug]), {"terms_version": terms, "agree_terms": "on"}
+        reverse("booking-confirm", args=[office.slug]),
+        {"terms_version": terms, "agree_terms": "on"},
     )
     return client.get(reverse("booking-done", args=[office.slug])).content.decode()
 
@@ -69,7 +71,7 @@ def test_the_office_page_and_the_confirm_page_say_the_request_must_be_sent_withi
 
 
 def test_with_an_email_check_too_the_step_keeps_the_name_the_email_page_gives_it(client):
-    office = _office(confirmation_mode="staff_approval", email_verification_minutes=30)
+    _office(confirmation_mode="staff_approval", email_verification_minutes=30)
     html = client.get(reverse("office-detail", args=["k"])).content.decode()
     assert "「申込みを送信する」ボタンを30分以内に押してください" in html
     assert "予約を完了する" not in html
@@ -114,6 +116,8 @@ def test_a_phone_only_office_never_says_the_link_cancels(client, mode):
     body = email.body + email.alternatives[0][0]
     assert not [words for words in CANCELS if words in body], body
     assert "取り消しは事業所へお電話でご連絡ください" in body or mode == "staff_approval"
+    ics = client.get(f"/bookings/{link_token(done)}/calendar.ics").content.decode()
+    assert "BEGIN:VEVENT" in ics and "取り消" not in ics
 
 
 @EMAILS_SENT
