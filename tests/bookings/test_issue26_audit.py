@@ -77,6 +77,16 @@ def test_with_an_email_check_too_the_step_keeps_the_name_the_email_page_gives_it
     assert "予約を完了する" not in html
 
 
+def test_a_plain_summary_at_a_staff_approval_office_says_the_hour_s_step_too(client):
+    office = _office(confirmation_mode="staff_approval", plain_summary=True)
+    html = client.get(reverse("office-detail", args=["k"])).content.decode()
+    step = "送ったメールのリンクを開いて、60分のうちに、そのページのボタンを押してください"
+    assert step in _text(re.sub(r"<rt>.*?</rt>", "", html)).replace(" ", "")
+    _details(client, office)
+    confirm = client.get(reverse("booking-confirm", args=["k"])).content.decode()
+    assert step in _text(re.sub(r"<rt>.*?</rt>", "", confirm)).replace(" ", "")
+
+
 # --- minor: a phone-only office's changes are by phone, not a deadline that passed -------
 
 
