@@ -10,6 +10,7 @@ the pages' own rules.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
@@ -52,18 +53,21 @@ def plain_summary_for(
     rules of open online booking; an invitation is confirmed at once)."""
     if not office.plain_summary:
         return None
+    # Open online booking at a staff-approval office holds the request until it is sent
+    # from the email (the email-check window, else REQUEST_CONFIRM_MINUTES): issue 26, major 1.
+    sent_from_email = staff_decides is None and email_check is None and rules.needs_staff_approval
     if staff_decides is None:
         staff_decides = rules.needs_staff_approval
     if email_check is None:
         email_check = rules.needs_email_check
     lines = [_lead_time(rules)]
-    if email_check:
+    if email_check or sent_from_email:
         lines.append(
             _(
                 "Open the link in the email we send you and press the button on that page "
                 "within %(minutes)d minutes. If you do not, the booking ends."
             )
-            % {"minutes": rules.email_verification_minutes}
+            % {"minutes": rules.email_verification_minutes or settings.REQUEST_CONFIRM_MINUTES}
         )
     if staff_decides:
         lines.append(

@@ -132,6 +132,7 @@ def booking_message(
             if booking.verification_expires_at
             else "",
             "cancellation": display.cancellation_text(rules),
+            "cancel_online": rules.online_cancel_allowed,  # its booking page cancels
             "preparation": display.platform_guidance(office.platform)
             + display.common_preparation(),
             "rules": display.session_rules(grace_minutes=office.no_show_grace_minutes),
@@ -277,6 +278,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
             **((meeting_for_person(booking, meeting) if issued else None) or {}),
             "rules": display.session_rules(grace_minutes=booking.office.no_show_grace_minutes),
             "must_agree": must_agree,
+            "cancel_online": rules_for_service(booking.service).online_cancel_allowed,
             **links,
             "story": booking_story(booking),
             **_plain(booking),

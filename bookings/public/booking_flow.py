@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from bookings.exceptions import AlreadyBooked, BookingInvalid, SlotTaken
 from bookings.forms import ROLE_LABELS, DetailsForm
 from bookings.models import AccessRecord
-from bookings.next_steps import booking_story
 from bookings.public.drafts import SESSION_KEY, keep_input, switch_language_keeping_input
 from bookings.public.drafts import draft_of as _draft
 from bookings.public.open_request import park_unless_proven, proof_context
@@ -27,6 +26,7 @@ from bookings.public.shared import (
     LINK_PAGE_REFERRER_POLICY,
     confirm_accommodation_context,
     days_with_slots,
+    done_context,
     office_and_service,
     parse_start,
     record_use,
@@ -364,14 +364,8 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
     if token is None and booking.pk in request.session.get(BOOKED_KEY, []):
         # Back to the done page in the browser that booked: a link of its own again.
         token = booking_link_issue(booking=booking, purpose=MANAGE)
-    context = {
-        "office": booking.office,
-        "booking": booking,
-        "when": display.format_session(booking.start, booking.end),
-        "manage_url": reverse("booking-manage", args=[token]) if token else "",
-        "story": booking_story(booking),
-    }
-    response = render(request, "bookings/done.html", context)
+    manage_url = reverse("booking-manage", args=[token]) if token else ""
+    response = render(request, "bookings/done.html", done_context(booking, manage_url))
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
 

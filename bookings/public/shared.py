@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bookings.exceptions import ServiceClosed
+from bookings.next_steps import booking_story
 from bookings.selectors.availability_cache import slot_list_cached
 from bookings.selectors.bookings import booking_get_by_token
 from common.dates import parse_moment
@@ -19,6 +20,7 @@ from common.http import client_ip
 from offices import display
 from offices.display import booking_access_text, not_open_online_text
 from offices.models import Office, Service
+from offices.rules import rules_for_service
 
 logger = logging.getLogger(__name__)
 
@@ -145,4 +147,17 @@ def confirm_accommodation_context(office, rules, start, person) -> dict:
         "when": display.format_session(start, start + timedelta(minutes=minutes)),
         "accommodation": means_labels(person.accommodations, person.accommodation_other),
         "plain": plain_summary_for(office, rules),
+    }
+
+
+def done_context(booking, manage_url: str) -> dict:
+    """The done page's (and the page after Back's) facts: the booking's stage, its booking
+    page, and whether that page cancels (not at a phone-only office, issue 26 minor)."""
+    return {
+        "office": booking.office,
+        "booking": booking,
+        "when": display.format_session(booking.start, booking.end),
+        "manage_url": manage_url,
+        "story": booking_story(booking),
+        "cancel_online": rules_for_service(booking.service, booking.office).online_cancel_allowed,
     }

@@ -75,7 +75,13 @@ def booking_reschedule_refusal(booking: Booking, now: datetime) -> str | None:
         )
     if booking.applicant.is_barred:  # barred for its no-shows: as a new booking online
         return refusal_message(booking.office)
-    if rules.reschedule_limit == 0 or not booking_can_cancel_online(booking, now):
+    if rules.reschedule_limit == 0 or not rules.online_cancel_allowed:
+        # Never online at this office: not a deadline that "passed" (issue 26, minor).
+        return _(
+            "At this office, the time of a booking is changed by phone. Please phone the "
+            "office%(phone)s."
+        ) % {"phone": _phone(booking)}
+    if not booking_can_cancel_online(booking, now):
         return _("The time can no longer be changed online. Please phone the office%(phone)s.") % {
             "phone": _phone(booking)
         }
