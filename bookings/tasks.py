@@ -8,12 +8,19 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
+from bookings.services.closing import bookings_close_stale
+from bookings.services.find import booking_link_send
+from bookings.services.holds import requests_lapse_undecided
 from bookings.services.meetings import (
     meeting_delete,
     meeting_issue,
     meeting_update,
     meetings_poll_attendance,
+    meetings_sweep,
 )
+from bookings.services.no_shows import bookings_mark_no_shows
+from bookings.services.reminders import bookings_send_reminders
+from bookings.services.retention import personal_data_purge, sessions_clear_expired
 from bookings.services.terms_changes import terms_changes_notify_recent
 from bookings.services.transitions import bookings_expire_unverified
 from common import clock
@@ -30,7 +37,6 @@ def expire_unverified_bookings() -> int:
 def lapse_undecided_requests() -> int:
     """Periodic: requests no counselor answered by their `decide_by` lapse (the person is
     told and offered to book again)."""
-    from bookings.services.holds import requests_lapse_undecided
 
     return requests_lapse_undecided(now=clock.now())
 
@@ -38,7 +44,6 @@ def lapse_undecided_requests() -> int:
 @shared_task
 def close_stale_bookings() -> int:
     """Periodic (daily): bookings that can no longer take place get their final status."""
-    from bookings.services.closing import bookings_close_stale
 
     return bookings_close_stale(now=clock.now())
 
@@ -46,7 +51,6 @@ def close_stale_bookings() -> int:
 @shared_task
 def send_booking_link(reference: str, email: str) -> bool:
     """ "Find my booking": the look-up and its email, out of the request (services.find)."""
-    from bookings.services.find import booking_link_send
 
     return booking_link_send(reference=reference, email=email, now=clock.now())
 
@@ -136,7 +140,6 @@ def poll_meeting_attendance() -> int:
 @shared_task
 def mark_no_shows() -> int:
     """Periodic: confirmed bookings nobody attended, 10 minutes (the grace) after the start."""
-    from bookings.services.no_shows import bookings_mark_no_shows
 
     return bookings_mark_no_shows(now=clock.now())
 
@@ -144,7 +147,6 @@ def mark_no_shows() -> int:
 @shared_task
 def send_reminders() -> int:
     """Periodic: the previous-business-day and the shortly-before reminders."""
-    from bookings.services.reminders import bookings_send_reminders
 
     return bookings_send_reminders(now=clock.now())
 
@@ -152,7 +154,6 @@ def send_reminders() -> int:
 @shared_task(soft_time_limit=1500, time_limit=1800)
 def purge_personal_data() -> int:
     """Periodic (daily): the retention schedule; returns how many bookings were purged."""
-    from bookings.services.retention import personal_data_purge
 
     return personal_data_purge(now=clock.now()).bookings
 
@@ -160,7 +161,6 @@ def purge_personal_data() -> int:
 @shared_task
 def clear_expired_sessions() -> None:
     """Periodic (hourly): expired sessions go, with the drafts of unfinished bookings."""
-    from bookings.services.retention import sessions_clear_expired
 
     sessions_clear_expired()
 
@@ -168,7 +168,6 @@ def clear_expired_sessions() -> None:
 @shared_task
 def sweep_meetings() -> int:
     """Periodic: re-queues meeting work whose task never ran (broker down, worker lost)."""
-    from bookings.services.meetings import meetings_sweep
 
     to_issue, to_delete = meetings_sweep(now=clock.now())
     for booking_id in to_issue:

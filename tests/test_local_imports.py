@@ -2,7 +2,7 @@
 Imports sit at the top of a module (style.md), so the import contracts see them and a
 reader sees what a module needs. An import inside a function is allowed where a comment
 (on its line or just above it) says why: a cycle it breaks, an app's `ready()`, a heavy
-optional library. The modules below still have uncommented ones; the list only shrinks.
+optional library.
 """
 
 import ast
@@ -15,19 +15,6 @@ APPS = (
     "notifications", "offices", "reports", "terms", "waitlist",
 )  # fmt: skip
 SKIPPED = {"migrations", "management", "settings"}
-
-STILL_WITH_UNEXPLAINED = {
-    "bookings/api/endpoints.py",
-    "bookings/emails/applicant.py",
-    "bookings/public/booking_flow.py",
-    "bookings/public/manage.py",
-    "bookings/public/open_request.py",
-    "bookings/public/shared.py",
-    "bookings/services/create.py",
-    "bookings/services/notify.py",
-    "bookings/services/public.py",
-    "bookings/tasks.py",
-}
 
 
 def _unexplained(path: Path) -> list[int]:
@@ -58,7 +45,4 @@ def _modules():
 
 def test_imports_inside_functions_say_why():
     found = {name: lines for name, path in _modules() if (lines := _unexplained(path))}
-    new = {name: lines for name, lines in found.items() if name not in STILL_WITH_UNEXPLAINED}
-    assert not new, f"move these imports to the top, or say in a comment why not: {new}"
-    gone = STILL_WITH_UNEXPLAINED - set(found)
-    assert not gone, f"no longer with unexplained imports: take them off the list: {gone}"
+    assert not found, f"move these imports to the top, or say in a comment why not: {found}"

@@ -7,10 +7,12 @@ import logging
 import re
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -30,8 +32,11 @@ from bookings.api.schemas import (
     TermsOut,
 )
 from bookings.exceptions import ServiceClosed
+from bookings.models import AccessRecord
 from bookings.selectors.availability_cache import service_remembered, slot_json_cached
+from bookings.services.access_records import access_record
 from bookings.services.create import booking_create
+from bookings.services.open_requests import open_request_park
 from bookings.services.proof import challenge_issue, proof_accept, proof_required
 from common.clock import JST
 from common.dates import EARLIEST, LATEST, day_in_bounds
@@ -345,9 +350,6 @@ def challenge_get(request, slug: str):
 
 def _park(request, service, payload, data: dict, language: str):
     """No proof of work: a request that holds no time until its emailed link is opened."""
-    from django.utils.translation import gettext as _
-
-    from bookings.services.open_requests import open_request_park
 
     with translation.override(language):
         open_request_park(
@@ -367,10 +369,6 @@ def _park(request, service, payload, data: dict, language: str):
 
 def _record_booked(request, booking) -> None:
     """The record of use of an API booking, as the web form writes (never fails the call)."""
-    from django.db import DatabaseError, transaction
-
-    from bookings.models import AccessRecord
-    from bookings.services.access_records import access_record
 
     try:
         with transaction.atomic():

@@ -1,5 +1,7 @@
 """The emails about a booking, rendered in the language the person booked in."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,6 +12,8 @@ from bookings.accommodation import accommodation_lines
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
 from bookings.next_steps import booking_story
+from bookings.selectors.bookings import meeting_for, meeting_for_person
+from bookings.selectors.consent import booking_needs_reconsent
 from bookings.state import OFFICE_NOTICES, EmailKind
 from notifications.services import Attachment, Message
 from offices import display
@@ -47,7 +51,6 @@ PLAIN_TEMPLATES = ("verify", "requested", "confirmed", "proposed", "rescheduled"
 
 def _plain(booking: Booking) -> dict:
     """The rules in short and the accommodation asked for, for an email about `booking`."""
-    from bookings.models import BookingStatus
 
     rules = rules_for_service(booking.service, booking.office)
     return {
@@ -62,7 +65,6 @@ def _plain(booking: Booking) -> dict:
 
 
 def _ics_attachment(booking: Booking, manage_url: str) -> Attachment:
-    from bookings.selectors.bookings import meeting_for_person
 
     return Attachment(
         "booking.ics",
@@ -232,7 +234,6 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
     """The join link (with the meeting ID and passcode where the platform joins by them);
     never the host link. Opens with the booking's stage, as every booking email, and
     carries the calendar file with the link (the event replaces the confirmation's)."""
-    from bookings.selectors.bookings import meeting_for_person
 
     with translation.override(booking.language):
         office_name = content_name(booking.office, booking.language)
@@ -260,8 +261,6 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
 
 def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str]) -> Message:
     """The day-before reminder, or the short one just before the start (with the join link)."""
-    from bookings.selectors.bookings import meeting_for, meeting_for_person
-    from bookings.selectors.consent import booking_needs_reconsent
 
     meeting = meeting_for(booking)
     # An employer who must agree to changed terms first gets the booking page, not the link.
@@ -339,9 +338,6 @@ def open_request_message(
     *, service, start, name: str, url: str, minutes: int, language: str
 ) -> Message:
     """The link that turns an open request without a proof of work into a booking."""
-    from datetime import timedelta
-
-    from offices.rules import rules_for_service
 
     with translation.override(language):
         office = service.office
@@ -365,7 +361,6 @@ def open_request_refused_message(
 ) -> Message:
     """An open request's link was opened and the person's checks refused it: "overlap"
     (the address holds that time) or "limit" (its most upcoming bookings)."""
-    from datetime import timedelta
 
     with translation.override(language):
         office = service.office

@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bookings.exceptions import AlreadyBooked, BookingInvalid, SlotTaken
+from bookings.exceptions import AlreadyBooked, BookingInvalid, RateLimited, SlotTaken
 from bookings.forms import ROLE_LABELS, DetailsForm
-from bookings.models import AccessRecord
+from bookings.models import AccessRecord, Booking
 from bookings.public.drafts import SESSION_KEY, keep_input, switch_language_keeping_input
 from bookings.public.drafts import draft_of as _draft
 from bookings.public.open_request import park_unless_proven, proof_context
@@ -33,9 +34,11 @@ from bookings.public.shared import (
     services_not_open,
 )
 from bookings.selectors.bookings import booking_made_here_at
+from bookings.selectors.group_sessions import group_sessions_upcoming
 from bookings.services.create import booking_create
-from bookings.services.holds import is_public_hold
+from bookings.services.holds import hold_allowance_check, is_public_hold
 from bookings.services.links import booking_link_issue
+from bookings.services.public import booking_links_send, booking_resend_verification
 from bookings.tokens import MANAGE
 from bookings.validation import email_typo_suggestion, validate_applicant
 from common.clock import JST
@@ -94,7 +97,6 @@ def booking_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 def sessions_with_seats(service, now) -> list[dict]:
     """The service's upcoming group sessions, each with its seats left (one query)."""
-    from bookings.selectors.group_sessions import group_sessions_upcoming
 
     english = not (get_language() or "ja").startswith("ja")
     return [
@@ -111,8 +113,6 @@ def sessions_with_seats(service, now) -> list[dict]:
 def _address_full(request: HttpRequest, office: Office, rules) -> str:
     """The time step's answer when this connection made its holds at the office today
     (services.holds), else "": asked before the person types their details."""
-    from bookings.exceptions import RateLimited
-    from bookings.services.holds import hold_allowance_check, is_public_hold
 
     if not is_public_hold(rules):
         return ""
@@ -293,7 +293,6 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _booked_here(request: HttpRequest, slug: str) -> bool:
-    from bookings.models import Booking
 
     booking_id = request.session.get("booking_done")
     return bool(booking_id) and Booking.objects.filter(pk=booking_id, office__slug=slug).exists()
@@ -305,7 +304,6 @@ def _already_booked(request: HttpRequest, slug: str, already: AlreadyBooked) -> 
     page is linked. Otherwise only the email address's owner can reach it (its link is in
     their email), so nothing about it is shown.
     """
-    from django.utils.html import format_html
 
     existing = already.existing  # the draft stays: another time keeps what was typed
     if existing.pk in request.session.get(BOOKED_KEY, []):
@@ -323,8 +321,6 @@ def _already_booked(request: HttpRequest, slug: str, already: AlreadyBooked) -> 
             ),
         )  # fmt: skip
     else:
-        from bookings.services.public import booking_links_send
-
         booking_links_send(
             office=existing.office, email=existing.email, language=get_language(), now=request.now
         )
@@ -350,7 +346,6 @@ def _consent_status(office: Office, now):
 
 @never_cache
 def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
-    from bookings.models import Booking
 
     booking_id = request.session.get("booking_done")
     booking = (
@@ -374,8 +369,6 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def booking_done_resend(request: HttpRequest, slug: str) -> HttpResponse:
     """The email-check email again, to the booking's own address (rate-limited)."""
-    from bookings.models import Booking
-    from bookings.services.public import booking_resend_verification
 
     booking = Booking.objects.filter(
         pk=request.session.get("booking_done"), office__slug=slug

@@ -15,9 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from bookings.accommodation import accommodation_lines
 from bookings.emails.ics import booking_ics
-from bookings.models import AccessRecord, BookingStatus
+from bookings.exceptions import BookingInvalid
+from bookings.forms import AccommodationForm
+from bookings.models import AccessRecord, BookingChange, BookingStatus
 from bookings.next_steps import booking_story
+from bookings.public.channels import channels_context
 from bookings.public.shared import (
     LINK_PAGE_REFERRER_POLICY,
     booking_or_404,
@@ -29,18 +33,28 @@ from bookings.selectors.bookings import (
     cancellation_deadline,
     meeting_for_person,
 )
-from bookings.services.public import booking_cancel_by_applicant
+from bookings.selectors.consent import booking_needs_reconsent
+from bookings.services.accommodation import (
+    accommodation_change_refusal,
+    booking_accommodation_change,
+)
+from bookings.services.public import (
+    booking_accept_proposal,
+    booking_cancel_by_applicant,
+    booking_reconsent,
+    booking_refuse_proposal,
+)
+from bookings.services.reschedule import booking_reschedule_refusal
 from bookings.tokens import MANAGE
 from common.errors import DomainError
 from common.http import client_ip
 from offices import display
+from offices.accommodation import office_means
 from offices.rules import rules_for_service
 from terms.selectors import terms_in_force
 
 
 def _manage_context(booking, now) -> dict:
-    from bookings.models import BookingChange
-    from bookings.services.reschedule import booking_reschedule_refusal
 
     rules = rules_for_service(booking.service, booking.office)
     deadline = cancellation_deadline(booking)
@@ -70,10 +84,6 @@ def _manage_context(booking, now) -> dict:
 
 def _accommodation_context(booking, now) -> dict:
     """What the booking asks for, and the form to change it while it can be changed."""
-    from bookings.accommodation import accommodation_lines
-    from bookings.forms import AccommodationForm
-    from bookings.services.accommodation import accommodation_change_refusal
-    from offices.accommodation import office_means
 
     offered = bool(office_means(booking.office))
     can_change = offered and accommodation_change_refusal(booking, now) is None
@@ -94,7 +104,6 @@ def _accommodation_context(booking, now) -> dict:
 
 
 def _reconsent_context(booking, now) -> dict:
-    from bookings.selectors.consent import booking_needs_reconsent
 
     if not booking_needs_reconsent(booking, now=now):
         return {"needs_reconsent": False}
@@ -108,7 +117,6 @@ def _reconsent_context(booking, now) -> dict:
 
 
 def manage_context(request: HttpRequest, booking, token: str) -> dict:
-    from bookings.public.channels import channels_context
 
     now = request.now
     context = {
@@ -132,7 +140,6 @@ def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def booking_agree_view(request: HttpRequest, token: str) -> HttpResponse:
     """An employer agrees to the terms that changed since they booked (before the session)."""
-    from bookings.services.public import booking_reconsent
 
     booking = booking_or_404(token, MANAGE)
     if request.POST.get("agree_terms") != "on":
@@ -193,7 +200,6 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpResponse:
     """The person accepts the time a counselor proposed (a POST from the booking page)."""
-    from bookings.services.public import booking_accept_proposal
 
     booking = booking_or_404(token, MANAGE)
     try:
@@ -210,7 +216,6 @@ def booking_accept_proposal_view(request: HttpRequest, token: str) -> HttpRespon
 @require_http_methods(["POST"])
 def booking_refuse_proposal_view(request: HttpRequest, token: str) -> HttpResponse:
     """ "This time does not suit me": the request goes back to the counselor."""
-    from bookings.services.public import booking_refuse_proposal
 
     booking = booking_or_404(token, MANAGE)
     try:
@@ -232,9 +237,6 @@ def booking_refuse_proposal_view(request: HttpRequest, token: str) -> HttpRespon
 @require_http_methods(["POST"])
 def booking_accommodation_view(request: HttpRequest, token: str) -> HttpResponse:
     """The person changes the accommodation they asked for (a POST from the booking page)."""
-    from bookings.exceptions import BookingInvalid
-    from bookings.forms import AccommodationForm
-    from bookings.services.accommodation import booking_accommodation_change
 
     booking = booking_or_404(token, MANAGE)
     data = AccommodationForm(request.POST, office=booking.office).values()

@@ -6,7 +6,8 @@ details wait behind a link emailed to the address given (services.open_requests)
 opening that link books, as the form would have.
 """
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import AccessRecord
-from bookings.public.shared import LINK_PAGE_REFERRER_POLICY, office_and_service, record_use
+from bookings.public.shared import (
+    LINK_PAGE_REFERRER_POLICY,
+    office_and_service,
+    parse_start,
+    record_use,
+)
 from bookings.services.open_requests import (
     open_request_book,
     open_request_get,
@@ -38,7 +44,6 @@ def proof_context(office, now: datetime) -> dict:
     """What the confirm page needs for the widget: the challenge, when proof is on."""
     if not proof_required():
         return {}
-    import json
 
     strings = {
         "label": _("Checking this browser (no action needed)"),
@@ -101,7 +106,6 @@ def open_request_sent(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The emailed link: a page with the request and a button (a GET stores nothing)."""
-    from bookings.public.shared import parse_start
 
     waiting = open_request_get(token)
     if waiting is None:
@@ -146,6 +150,5 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
 
 
 def display_minutes(rules):
-    from datetime import timedelta
 
     return timedelta(minutes=rules.slot_minutes)

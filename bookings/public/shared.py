@@ -15,11 +15,15 @@ from bookings.exceptions import ServiceClosed
 from bookings.next_steps import booking_story
 from bookings.selectors.availability_cache import slot_list_cached
 from bookings.selectors.bookings import booking_get_by_token
+from bookings.services.access_records import access_record
+from bookings.services.holds import days_at_hold_cap
 from common.dates import parse_moment
 from common.http import client_ip
 from offices import display
+from offices.accommodation import extra_minutes_for, means_labels
 from offices.display import booking_access_text, not_open_online_text
 from offices.models import Office, Service
+from offices.plain import plain_summary_for
 from offices.rules import rules_for_service
 
 logger = logging.getLogger(__name__)
@@ -85,8 +89,6 @@ def days_with_slots(service: Service, first_day, now, *, public_hold: bool = Fal
     for slot in slots:
         days.setdefault(slot.start.date(), []).append(slot)
     if public_hold:
-        from bookings.services.holds import days_at_hold_cap
-
         free = {day: sum(slot.free for slot in day_slots) for day, day_slots in days.items()}
         for day in days_at_hold_cap(service=service, free_by_day=free, now=now):
             del days[day]
@@ -108,7 +110,6 @@ def days_with_slots(service: Service, first_day, now, *, public_hold: bool = Fal
 
 def record_use(request: HttpRequest, booking, kind: str) -> None:
     """A record of use (pseudonymous device); never fails the page."""
-    from bookings.services.access_records import access_record
 
     try:
         with transaction.atomic():
@@ -139,8 +140,6 @@ def token_page(
 def confirm_accommodation_context(office, rules, start, person) -> dict:
     """The confirm step's time (with the minutes more time adds), the accommodation asked
     for, and the office's rules in short (offices.plain) as open booking confirms."""
-    from offices.accommodation import extra_minutes_for, means_labels
-    from offices.plain import plain_summary_for
 
     minutes = rules.slot_minutes + extra_minutes_for(office, person.accommodations)
     return {

@@ -74,9 +74,11 @@ from common.dates import moment_in_bounds
 from common.http import address_key
 from offices import display
 from offices.accommodation import extra_minutes_for
-from offices.display import not_open_online_text
+from offices.business_days import booking_deadline
+from offices.display import format_datetime, not_open_online_text
 from offices.models import Service, User
 from offices.rules import BookingRules, rules_for_service
+from offices.selectors import office_calendar
 from terms.models import Consent
 from terms.services import consent_give
 
@@ -149,9 +151,6 @@ def _slot_refusal(service: Service, start: datetime, rules: BookingRules, now: d
     """Why a time the office's offer does not hold is not bookable, in the person's words:
     (just) passed, past its deadline, too far ahead, or never offered (a closed day, a time
     that is not a session's start). Bookings are not the reason: the offer ignores them."""
-    from offices.business_days import booking_deadline
-    from offices.display import format_datetime
-    from offices.selectors import office_calendar
 
     if start <= now:
         if now - start < timedelta(hours=1):  # shown free, and passed while the form was filled

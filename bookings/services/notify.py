@@ -13,10 +13,35 @@ name and contact stay behind the staff login.
 
 from datetime import datetime
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from bookings.accommodation import STAFF_KIND as ACCOMMODATION_KIND
 from bookings.accommodation import tells_counselors_at
+from bookings.emails.applicant import booking_message, booking_template
+from bookings.emails.pointers import pointer_text
+from bookings.emails.staff import staff_message
 from bookings.models import Booking, BookingStatus
+from bookings.selectors.availability_cache import setup_cached
+from bookings.selectors.bookings import session_before_next_business_day
+from bookings.services.links import booking_email_links, booking_link_issue
+from bookings.services.phone_calls import (
+    PHONE_LIST_KINDS,
+    phone_call_add,
+    phone_call_add_undelivered,
+)
 from bookings.state import EmailKind
+from bookings.tokens import MANAGE
+from conferencing.models import OnlineMeeting
+from notifications.contacts import owner_ids_with_channels
+from notifications.kinds import (
+    kind_labels_register,
+    kind_pointers_register,
+    kind_renderers_register,
+    undelivered_handler_register,
+)
 from notifications.services import BOOKING_OWNER, Intent, Message, notification_intents_enqueue
 from offices.models import User
 from offices.roles import COUNSELORS
@@ -32,7 +57,6 @@ STAFF_KINDS = (
 def office_counselor_emails(office_id: int) -> list[tuple[int, str]]:
     """(user id, email) of the office's active counselors who have an email address
     (remembered under the office's setup version: a staff change forgets it)."""
-    from bookings.selectors.availability_cache import setup_cached
 
     return setup_cached(
         office_id,
@@ -101,8 +125,6 @@ def booking_notify(
     into the dedupe key. `extra` is more for the email (the office's reason for a
     cancellation).
     """
-    from bookings.emails.applicant import booking_template
-    from notifications.contacts import owner_ids_with_channels
 
     kind = EmailKind(kind)
     intents = []
@@ -115,11 +137,8 @@ def booking_notify(
         and kind in POINTER_KINDS
         and booking.pk in owner_ids_with_channels(BOOKING_OWNER, [booking.pk])
     )
-    if not reachable:
-        from bookings.services.phone_calls import PHONE_LIST_KINDS, phone_call_add
-
-        if kind in PHONE_LIST_KINDS:
-            phone_call_add(booking, kind, occurrence=occurrence)
+    if not reachable and kind in PHONE_LIST_KINDS:
+        phone_call_add(booking, kind, occurrence=occurrence)
     if reachable and has_message:
         intents.append(
             Intent(
@@ -155,9 +174,6 @@ def _booking_at_event(notification) -> Booking:
 
 def booking_notice_render(notification) -> Message | None:
     """The person's email, rendered when sent: its own secret links are issued now."""
-    from bookings.emails.applicant import booking_message
-    from bookings.selectors.bookings import session_before_next_business_day
-    from bookings.services.links import booking_email_links
 
     booking = _booking_at_event(notification)
     params = notification.params
@@ -176,8 +192,6 @@ def booking_notice_render(notification) -> Message | None:
 
 
 def staff_notice_render(notification) -> Message:
-    from bookings.emails.staff import staff_message
-    from conferencing.models import OnlineMeeting
 
     booking = _booking_at_event(notification)
     meeting = None
@@ -198,13 +212,6 @@ REMINDER_KINDS = ("reminder_day_before", "reminder_soon")
 def booking_pointer_render(notification) -> str | None:
     """The pointer of a person's message (LINE, SMS): the office's name, a fixed sentence
     and a new link to the booking's page, in the person's language; never the details."""
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils import translation
-
-    from bookings.emails.pointers import pointer_text
-    from bookings.services.links import booking_link_issue
-    from bookings.tokens import MANAGE
 
     booking = Booking.objects.select_related("office").filter(pk=notification.booking_id).first()
     if booking is None:
@@ -220,7 +227,6 @@ def booking_pointer_render(notification) -> str | None:
 
 def booking_undelivered(notification) -> None:
     """A person's message that reached none of their channels: a call for a counselor."""
-    from bookings.services.phone_calls import phone_call_add_undelivered
 
     booking = Booking.objects.filter(pk=notification.booking_id).first()
     if booking is not None:
@@ -244,14 +250,6 @@ def _dedupe_kind(kind: EmailKind, occurrence: str) -> str:
 
 def register_email_kinds() -> None:
     """Names this app's email kinds for the admin's outbox (called once, at start-up)."""
-    from django.utils.translation import gettext_lazy as _
-
-    from notifications.kinds import (
-        kind_labels_register,
-        kind_pointers_register,
-        kind_renderers_register,
-        undelivered_handler_register,
-    )
 
     kind_labels_register(
         {

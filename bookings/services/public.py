@@ -3,6 +3,7 @@ What the person does from the links in their emails: check their address, cancel
 accept a proposed time, agree to changed terms.
 """
 
+import hashlib
 import uuid
 from datetime import datetime
 
@@ -10,8 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import AlreadyBooked, BookingLimitReached, NotAllowedNow
+from bookings.emails.applicant import booking_links_message
+from bookings.exceptions import AlreadyBooked, BookingLimitReached, NotAllowedNow, RateLimited
 from bookings.models import (
+    ACTIVE_STATUSES,
     Booking,
     BookingStatus,
 )
@@ -20,6 +23,7 @@ from bookings.selectors.consent import booking_needs_reconsent
 from bookings.services.create import rate_check
 from bookings.services.events import booking_event_record
 from bookings.services.holds import UNCONFIRMED, request_decide_by
+from bookings.services.links import booking_link_issue
 from bookings.services.locking import booking_lock, booking_transaction, office_booking_lock
 from bookings.services.notify import booking_notify, staff_notify
 from bookings.services.person_guard import person_cap, person_guard_check
@@ -28,6 +32,7 @@ from bookings.state import Action, Actor, EmailKind, Reason
 from bookings.tokens import VERIFY
 from common import languages
 from common.text import text_refuse_hidden
+from notifications.services import notification_enqueue
 from offices.models import User
 from offices.rules import rules_for_service
 from terms.models import Consent
@@ -233,13 +238,6 @@ def booking_links_send(*, office, email: str, language: str, now: datetime) -> b
     that address only (so asking reveals nothing to anyone else); at most
     RATE_LIMIT_RESEND per address. Returns whether an email was queued.
     """
-    import hashlib
-
-    from bookings.emails.applicant import booking_links_message
-    from bookings.exceptions import RateLimited
-    from bookings.models import ACTIVE_STATUSES
-    from bookings.services.links import booking_link_issue
-    from notifications.services import notification_enqueue
 
     bookings = list(
         Booking.objects.filter(
