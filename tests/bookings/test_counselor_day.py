@@ -21,7 +21,7 @@ from notifications.models import Notification
 from offices.models import User
 from tests.bookings.staff_day_helpers import act, block_of, confirm_from_email
 from tests.factories import office_with
-from tests.helpers import NOW, book, counselor_account, jst, person, service
+from tests.helpers import NOW, book, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,6 @@ def kawagoe(db):
     for n, each in enumerate(office.counselors.order_by("pk")):
         User.objects.filter(pk=each.user_id).update(email=f"counselor{n}@example.invalid")
     return office
-
-
-@pytest.fixture
-def counselor(kawagoe):
-    return counselor_account(kawagoe)
-
-
-@pytest.fixture
-def staff_client(client, counselor):
-    client.force_login(counselor)
-    return client
 
 
 def requested(start=THU, *, verified=True, now=NOW, **data):

@@ -33,17 +33,6 @@ def kawagoe(db):
     return office
 
 
-@pytest.fixture
-def counselor(kawagoe):
-    return counselor_account(kawagoe)
-
-
-@pytest.fixture
-def staff_client(client, counselor):
-    client.force_login(counselor)
-    return client
-
-
 def test_a_phone_booking_goes_through_the_same_rules_and_records_stated_consent(
     staff_client, counselor, frozen
 ):

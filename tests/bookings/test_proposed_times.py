@@ -20,7 +20,7 @@ from bookings.state import Reason
 from offices.models import Office
 from tests.bookings.staff_day_helpers import act, block_of, confirm_from_email
 from tests.factories import office_with
-from tests.helpers import NOW, book, counselor_account, jst, person, service
+from tests.helpers import NOW, book, jst, person, service
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,6 @@ def kawagoe(db):
     """An office like ハローワーク川越: two counselors who answer each request (staff
     approval); the time to answer a proposal is the model's default (48 hours)."""
     return office_with(slug="kawagoe", confirmation_mode="staff_approval", counselors=2)
-
-
-@pytest.fixture
-def counselor(kawagoe):
-    return counselor_account(kawagoe)
-
-
-@pytest.fixture
-def staff_client(client, counselor):
-    client.force_login(counselor)
-    return client
 
 
 def requested(start=THU, *, now=NOW, **data):

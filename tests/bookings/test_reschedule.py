@@ -75,11 +75,6 @@ def instant(kawagoe):
     return service("kawagoe")
 
 
-@pytest.fixture
-def counselor(kawagoe):
-    return counselor_account(kawagoe)
-
-
 def manage_url(booking) -> str:
     return reverse("booking-manage", args=[manage_token(booking)])
 

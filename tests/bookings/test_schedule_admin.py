@@ -39,17 +39,6 @@ def kawagoe(db):
     return office
 
 
-@pytest.fixture
-def counselor(kawagoe):
-    return counselor_account(kawagoe)
-
-
-@pytest.fixture
-def staff_client(client, counselor):
-    client.force_login(counselor)
-    return client
-
-
 def confirmed(counselor, start=THU, **data):
     booking = book(service("kawagoe"), start, data=person(**data)).booking
     return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())

@@ -41,11 +41,6 @@ def kawagoe(db):
     return office
 
 
-@pytest.fixture
-def counselor(kawagoe):
-    return counselor_account(kawagoe)
-
-
 def confirmed_at(start, counselor, **data):
     booking = book(service("kawagoe"), start, data=person(**data)).booking
     return booking_confirm(booking=email_checked(booking), by=counselor, now=clock.now())
