@@ -122,6 +122,7 @@ def _paths(pattern: str, value: str) -> str:
     return "/" + path.lstrip("/")
 
 
+@pytest.mark.slow  # a sweep of every URL pattern (fuzzing)
 def test_every_url_pattern_answers_hostile_values_without_a_500(lenient, superuser):
     from urllib.parse import quote
 
@@ -158,6 +159,7 @@ def test_the_public_and_api_query_parameters_take_hostile_values(lenient, two_of
                 assert response["Content-Type"].startswith("application/json"), (path, name)
 
 
+@pytest.mark.slow  # a sweep of every URL pattern (fuzzing)
 def test_every_url_pattern_answers_hostile_and_huge_posts_without_a_500(lenient, superuser):
     from urllib.parse import quote
 

@@ -99,6 +99,7 @@ def test_a_consent_keeps_a_coarse_device_type_never_the_browser_string(client, o
     assert "Mozilla" not in stored and "18_0" not in stored
 
 
+@pytest.mark.slow  # migrates back and forth
 @pytest.mark.django_db(transaction=True)
 def test_consents_given_before_keep_only_their_device_type_after_the_migration(office):
     from django.db import IntegrityError, connection, transaction

@@ -11,6 +11,7 @@ from tests.factories import UserFactory, office_with
 from tests.helpers import book, jst, person
 
 
+@pytest.mark.slow  # migrates back and forth
 @pytest.mark.django_db(transaction=True)
 def test_records_made_by_a_typed_number_become_open_booking_records_and_the_offices_stay():
     from django.db import connection

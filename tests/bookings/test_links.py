@@ -133,6 +133,7 @@ def _superuser():
     return User.objects.create_superuser("root-links", "root@example.jp", "pw-links-123")
 
 
+@pytest.mark.slow  # migrates back and forth
 @pytest.mark.django_db(transaction=True)
 def test_links_sent_before_the_change_keep_working_after_the_migration():
     from django.db import connection

@@ -134,6 +134,7 @@ def world(db, client):
     return client, known, superuser, sorted(_page_parameters() | _api_parameters())
 
 
+@pytest.mark.slow  # property-based: every route with drawn values (fuzzing)
 @given(data=st.data())
 @hypothesis_settings(
     max_examples=2,
