@@ -13,7 +13,7 @@ from reports.periods import Period
 from reports.selectors import dashboard_figures
 from tests.factories import office_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the bench's seeding, at a small size
 
 
 def test_a_small_history_is_seeded_with_events_and_every_outcome():

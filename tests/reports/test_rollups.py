@@ -176,6 +176,7 @@ REQUIRED = ("book", "cancel by the person", "cancel by the office", "move", "ext
             "complete", "seat", "waitlist fills a freed time")  # fmt: skip
 
 
+@pytest.mark.slow  # a random walk of changes (fuzzing)
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_random_walk_of_changes_keeps_every_roll_up_equal_to_a_recount(frozen, seed):
     world = World(frozen)
