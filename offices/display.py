@@ -241,6 +241,22 @@ def confirmation_text(rules: BookingRules) -> str:
     return _("Your booking is confirmed as soon as you apply, and the meeting link follows.")
 
 
+# The button that sends the booking, per page: where a counselor confirms the time the
+# button applies (申し込む), it does not book (issue 26: 「予約する」 before a page saying the
+# request is not complete). The email's later step keeps its own name, "Send my request".
+SUBMIT_BUTTONS = {
+    "time": (gettext_lazy("Book"), gettext_lazy("Apply")),
+    "seat": (gettext_lazy("Book a seat"), gettext_lazy("Apply for a seat")),
+    "offer": (gettext_lazy("Book this time"), gettext_lazy("Apply for this time")),
+}
+
+
+def submit_button(rules: BookingRules, page: str = "time") -> str:
+    """The name of the button that sends the person's booking on `page` (see above)."""
+    book, apply = SUBMIT_BUTTONS[page]
+    return str(apply if rules.needs_staff_approval else book)
+
+
 def cancellation_text(rules: BookingRules) -> str:
     if not rules.online_cancel_allowed:
         return _("To cancel, please phone the office.")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from common.clock import JST
 from notifications.services import Message
 from offices import display
+from offices.rules import rules_for_service
 from waitlist.models import WaitlistEntry, WaitlistOffer
 
 JOINED, OFFERED, LAPSED = "waitlist_joined", "waitlist_offer", "waitlist_offer_lapsed"
@@ -52,6 +53,15 @@ def entry_facts(entry: WaitlistEntry) -> dict:
     return facts
 
 
+def offer_button(entry: WaitlistEntry) -> str:
+    """The name of the offer's button, the email's and the page's: an invited person's
+    booking is confirmed at once (the invitation's channel); anyone else's is a request where
+    a counselor confirms (`display.submit_button`)."""
+    if entry.applicant_id is not None:
+        return _("Book this time")
+    return display.submit_button(rules_for_service(entry.service, entry.office), "offer")
+
+
 def _until(moment: datetime) -> str:
     return display.format_datetime(moment.astimezone(JST))
 
@@ -85,6 +95,7 @@ def waitlist_message(
             context |= {
                 "when": display.format_session(offer.start, offer.end),
                 "until": _until(offer.expires_at),
+                "button": offer_button(entry),
             }
         return Message(
             subject=subject,

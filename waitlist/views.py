@@ -28,7 +28,7 @@ from notifications.models import Owner
 from offices import display
 from offices.rules import rules_for_service
 from terms.selectors import terms_in_force
-from waitlist.emails import entry_facts
+from waitlist.emails import entry_facts, offer_button
 from waitlist.errors import OfferTaken, WaitlistRefused
 from waitlist.forms import JoinForm, SessionJoinForm
 from waitlist.models import IN_LINE, WAITLIST_OWNER, EntryStatus, WaitlistEntry
@@ -199,6 +199,7 @@ def waitlist_entry_view(request: HttpRequest, token: str) -> HttpResponse:
         "offer": offer,
         "offer_when": display.format_session(offer.start, offer.end) if offer else "",
         "offer_until": display.format_datetime(offer.expires_at) if offer else "",
+        "submit": offer_button(entry) if offer else "",
         "booking_when": display.format_session(entry.booking.start, entry.booking.end)
         if entry.booking_id
         else "",

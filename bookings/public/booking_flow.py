@@ -284,6 +284,7 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         if terms
         else "",
         "confirmation": display.confirmation_text(rules),
+        "submit": display.submit_button(rules),
         **proof_context(office, now),
         "error": error,
         "error_field": error_field,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import AccessRecord
+from bookings.next_steps import SEND_REQUEST
 from bookings.public.shared import (
     LINK_PAGE_REFERRER_POLICY,
     office_and_service,
@@ -142,6 +143,10 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
         "office": office,
         "service": service,
         "when": display.format_session(start, start + display_minutes(rules)),
+        # The emailed link's step: at a staff-approval office it sends the request, by the
+        # name the confirm page gave it ("Send my request").
+        "title": display.submit_button(rules, "offer"),
+        "submit": SEND_REQUEST if rules.needs_staff_approval else _("Book"),
         "error": error,
     }
     response = render(request, "bookings/open_request.html", context)

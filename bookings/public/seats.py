@@ -94,6 +94,7 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
         if terms
         else "",
         "confirmation": display.confirmation_text(rules),
+        "submit": display.submit_button(rules, "seat"),
         "error": error,
         "error_field": error_field,
     }
