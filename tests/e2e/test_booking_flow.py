@@ -78,7 +78,7 @@ def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page):
     page.get_by_label("Phone number").fill("080-1111-2222")
     page.get_by_role("button", name="Next: confirm").click()
     page.get_by_label("I have read the terms of use and agree to them.").check()
-    page.get_by_role("button", name="Book").click()
+    page.get_by_role("button", name="Apply", exact=True).click()
     expect(page.locator("h1")).to_have_text("Your request is not complete yet")
     # The one next step is the email's button, with the same name on its page.
     page.goto(_link(live_server, "booking_created", "verify"))

@@ -38,13 +38,13 @@ def test_next_stays_in_view_and_a_digits_only_number_books(live_server, browser_
     page.get_by_role("button", name="次へ（確認）").click()
     expect(page.locator(".job-seeker-number")).to_contain_text("12345-12345678")
 
-    page.get_by_role("button", name="予約する").click()  # without ticking the box
+    page.get_by_role("button", name="申し込む").click()  # without ticking the box
     expect(page.locator(".error-summary")).to_be_visible()
     assert page.url.endswith("/book/confirm/")
     page.locator(".error-summary a").click()
     assert page.evaluate("location.hash") == "#id_agree_terms"
     page.get_by_label("利用規約を読み、同意します。").check()
-    page.get_by_role("button", name="予約する").click()
+    page.get_by_role("button", name="申し込む").click()
     expect(page).not_to_have_url(re.compile(r"/book/confirm/$"))
     expect(page.locator("h1")).to_have_text("申込みはまだ完了していません")
     page.go_back()

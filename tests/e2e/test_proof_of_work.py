@@ -48,7 +48,7 @@ def test_the_widget_solves_under_the_csp_while_the_terms_are_read_and_the_bookin
     expect(page.locator("input[name=altcha]")).to_have_count(1)
     expect(page.locator("input[name=altcha]")).not_to_have_value("")
     page.get_by_label("利用規約を読み、同意します。").check()
-    page.get_by_role("button", name="予約する").click()
+    page.get_by_role("button", name="申し込む").click()
     expect(page).to_have_url(re.compile("/book/done/"))
     booking = Booking.objects.get()
     assert booking.status == BookingStatus.REQUESTED  # holds its time, as before
