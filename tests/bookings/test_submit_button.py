@@ -56,7 +56,8 @@ def test_pressing_apply_leads_to_the_page_that_says_the_request_is_not_complete(
     assert "予約する" not in _submit(page)
     terms = page.split('name="terms_version" value="')[1].split('"')[0]
     client.post(
-        reverse("booking-confirm", args=[office.slug]), {"terms_version": terms, "agree_terms": "on"}
+        reverse("booking-confirm", args=[office.slug]),
+        {"terms_version": terms, "agree_terms": "on"},
     )
     done = client.get(reverse("booking-done", args=[office.slug])).content.decode()
     assert "申込みはまだ完了していません" in done and "「申込みを送信する」" in done
@@ -85,9 +86,7 @@ def test_the_waitlist_offer_s_page_and_email_name_its_button_alike(client, mode,
 
 
 @pytest.mark.parametrize(("mode", "name"), [(STAFF, "申込みを送信する"), (AT_ONCE, "予約する")])
-def test_the_no_javascript_link_s_page_names_the_step_the_confirm_page_promised(
-    client, mode, name
-):
+def test_the_no_javascript_link_s_page_names_the_step_the_confirm_page_promised(client, mode, name):
     office = office_with(confirmation_mode=mode)
     token = open_request_park(
         service=office.services.get(), start=THU, data=person(),

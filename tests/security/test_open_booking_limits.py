@@ -81,7 +81,7 @@ def test_a_family_behind_one_address_on_a_busy_day_is_refused_nothing_the_page_o
     # A busy day: other people's bookings fill most of it.
     for n, (hour, minute) in enumerate([(9, 30), (10, 0), (10, 30), (11, 0)]):
         book(service, jst(2026, 11, 24, hour, minute), data=someone(100 + n))
-    # The first of the family taps 予約する twice: one booking, one hold counted.
+    # The first of the family taps 申し込む twice: one request, one hold counted.
     first, _ = _family_member(office, "2026-11-24T11:30:00+09:00", 1)
     assert _confirm(first, office).status_code == 302
     assert _confirm(first, office).status_code == 302  # the double tap
