@@ -43,6 +43,15 @@ class Stage(StrEnum):
 # email's button, the page's heading and its button).
 COMPLETE_BOOKING = gettext_lazy("Complete my booking")
 SEND_REQUEST = gettext_lazy("Send my request")
+
+
+def open_request_button(rules) -> str:
+    """The button of the emailed link's page for an open request, by the name the sent
+    page, its email and the page itself all use: at a staff-approval office it sends the
+    request to a counselor, elsewhere it books."""
+    return str(SEND_REQUEST if rules.needs_staff_approval else _("Book"))
+
+
 ACCEPT_TIME = gettext_lazy("Accept this time")
 
 

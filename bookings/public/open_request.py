@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import AccessRecord
-from bookings.next_steps import SEND_REQUEST
+from bookings.next_steps import open_request_button
 from bookings.public.shared import (
     LINK_PAGE_REFERRER_POLICY,
     office_and_service,
@@ -39,6 +39,7 @@ from offices import display
 from offices.rules import rules_for_service
 
 SENT_KEY = "open_request_sent"
+SENT_SERVICE_KEY = "open_request_sent_service"
 
 
 def proof_context(office, now: datetime) -> dict:
@@ -92,6 +93,7 @@ def park_unless_proven(
         )
     request.session.pop("booking_draft", None)
     request.session[SENT_KEY] = slug
+    request.session[SENT_SERVICE_KEY] = service.slug  # the page names its link page's button
     return redirect("booking-open-request-sent", slug=slug)
 
 
@@ -99,8 +101,9 @@ def park_unless_proven(
 def open_request_sent(request: HttpRequest, slug: str) -> HttpResponse:
     if request.session.get(SENT_KEY) != slug:
         return redirect("booking-start", slug=slug)
-    office, _service, _services = office_and_service(slug, None)
-    return render(request, "bookings/open_request_sent.html", {"office": office})
+    office, service, _services = office_and_service(slug, request.session.get(SENT_SERVICE_KEY))
+    button = open_request_button(rules_for_service(service, office))
+    return render(request, "bookings/open_request_sent.html", {"office": office, "button": button})
 
 
 @never_cache
@@ -146,7 +149,7 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
         # The emailed link's step: at a staff-approval office it sends the request, by the
         # name the confirm page gave it ("Send my request").
         "title": display.submit_button(rules, "offer"),
-        "submit": SEND_REQUEST if rules.needs_staff_approval else _("Book"),
+        "submit": open_request_button(rules),
         "error": error,
     }
     response = render(request, "bookings/open_request.html", context)

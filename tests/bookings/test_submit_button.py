@@ -17,7 +17,7 @@ from notifications.models import Notification
 from terms.selectors import terms_in_force
 from tests.bookings.seat_helpers import seminar
 from tests.factories import office_with
-from tests.helpers import NOW, jst, person
+from tests.helpers import NOW, delivered, jst, person
 from tests.waitlist.helpers import free, join, waitlist_office
 from waitlist.services import waitlist_link_issue, waitlist_match
 
@@ -95,3 +95,27 @@ def test_the_no_javascript_link_s_page_names_the_step_the_confirm_page_promised(
     )  # fmt: skip
     page = client.get(reverse("booking-open-request", args=[office.slug, token]))
     assert _submit(page.content.decode()) == [name]
+
+
+@pytest.mark.parametrize(("mode", "name"), [(STAFF, "申込みを送信する"), (AT_ONCE, "予約する")])
+def test_the_check_your_email_page_and_its_email_name_the_link_page_s_button(
+    client, settings, mode, name
+):
+    """Parked without a proof of work: the page after the confirm step and the email both
+    tell the person to press the button the link's page shows (「予約する」 was said at a
+    staff-approval office, whose link page says 「申込みを送信する」)."""
+    settings.PROOF_OF_WORK = True
+    office = office_with(confirmation_mode=mode)
+    page = _to_confirm(client, office).content.decode()
+    terms = page.split('name="terms_version" value="')[1].split('"')[0]
+    sent = client.post(
+        reverse("booking-confirm", args=[office.slug]),
+        {"terms_version": terms, "agree_terms": "on"},
+        follow=True,
+    ).content.decode()
+    assert f"「{name}」を押してください" in sent
+    email = delivered(Notification.objects.get(kind="open_request")).body_text
+    assert f"「{name}」を押してください" in email
+    token = re.search(r"/book/request/([^/\s]+)/", email).group(1)
+    link_page = client.get(reverse("booking-open-request", args=[office.slug, token]))
+    assert _submit(link_page.content.decode()) == [name]
