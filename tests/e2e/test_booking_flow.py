@@ -6,6 +6,7 @@ import pytest
 
 from bookings.models import Booking, BookingStatus
 from notifications.models import Notification
+from tests.e2e.language import choose_language
 from tests.e2e.waits import expect
 from tests.factories import kawagoe_like, sasebo_like
 
@@ -67,7 +68,7 @@ def test_book_see_and_cancel_in_english_on_a_phone(live_server, browser_page):
     kawagoe_like(confirmation_mode="staff_approval")  # a request a counselor answers
     page = browser_page
     page.goto(live_server.url + "/offices/kawagoe/")
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     page.get_by_role("link", name="Book online").click()
     expect(page.locator("h1")).to_contain_text("Choose a time")
     page.locator(".time").first.click()

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.e2e.language import choose_language
 from tests.e2e.waits import expect
 from tests.factories import kawagoe_like, sasebo_like
 
@@ -61,7 +62,7 @@ def test_switching_language_mid_form_keeps_what_was_typed(live_server, browser_p
     page.get_by_role("button", name="次へ（お名前・連絡先の入力）").click()
     page.locator("#id_name").fill("川越 太郎")
     page.get_by_label("メールアドレス").fill("taro@example.jp")
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#id_name").input_value() == "川越 太郎"
     assert page.locator("#id_email").input_value() == "taro@example.jp"
