@@ -133,16 +133,28 @@
    * technology and to checkers, a film that may need captions, while this is only the
    * person's own picture, without sound. The drawing stops with the camera: when the
    * person sends the result, when the page hides, or when the camera goes away.
+   *
+   * WebKit (every browser on an iPhone) may refuse a video nobody can see: play() rejected,
+   * no frame, or a pause it decides (docs/reliability.md, "The camera preview on iPhones").
+   * Then the <video> itself takes the canvas's place, so the person still sees themselves.
+   * Only the picture changes: the camera's result is set by getUserMedia alone.
    */
+  var FIRST_FRAME_MS = 1500;
   var preview = null;
 
   function stopPreview() {
     if (!preview) return;
+    var video = preview.video;
     window.cancelAnimationFrame(preview.frame);
+    window.clearTimeout(preview.timer);
     preview.stream.getTracks().forEach(function (track) { track.stop(); });
-    preview.video.pause();
-    preview.video.srcObject = null;
-    preview = null;
+    preview = null;  // so the pause below, ours, is not taken for a refusal
+    video.pause();
+    video.srcObject = null;
+    if (video.parentNode) {
+      video.parentNode.removeChild(video);
+      $("camera-preview").hidden = false;
+    }
   }
 
   function showPreview(stream) {
@@ -154,7 +166,7 @@
     video.setAttribute("muted", "");
     video.setAttribute("playsinline", "");  // iOS: play here, not full screen
     video.srcObject = stream;
-    var current = { stream: stream, video: video, frame: 0 };
+    var current = { stream: stream, video: video, frame: 0, timer: 0 };
     preview = current;
     function draw() {
       if (preview !== current) return;
@@ -167,12 +179,30 @@
       }
       current.frame = window.requestAnimationFrame(draw);
     }
+    function showVideoInstead() {
+      if (preview !== current || video.parentNode) return;
+      window.cancelAnimationFrame(current.frame);
+      window.clearTimeout(current.timer);
+      video.className = canvas.className;
+      video.setAttribute("autoplay", "");
+      video.setAttribute("aria-label", canvas.getAttribute("aria-label"));
+      canvas.parentNode.insertBefore(video, canvas);
+      canvas.hidden = true;
+      var play = video.play();
+      if (play && play.catch) play.catch(function () {});
+    }
     stream.getVideoTracks().forEach(function (track) {
       track.addEventListener("ended", function () { if (preview === current) stopPreview(); });
     });
+    // Browsers may pause media while the page is hidden; a pause while it is shown is a refusal.
+    video.addEventListener("pause", function () { if (!document.hidden) showVideoInstead(); });
+    current.timer = window.setTimeout(function () {
+      var live = stream.getVideoTracks().some(function (track) { return track.readyState === "live"; });
+      if (live && !(video.readyState >= 2 && video.videoWidth)) showVideoInstead();
+    }, FIRST_FRAME_MS);
     canvas.hidden = false;
     var play = video.play();
-    if (play && play.catch) play.catch(function () {});
+    if (play && play.catch) play.catch(showVideoInstead);
     current.frame = window.requestAnimationFrame(draw);
   }
 
