@@ -245,7 +245,7 @@ def test_confirm_shows_the_input_normalised_with_the_note_and_the_role(client, k
     assert "12345-1234567" in html and "１２３４５" not in html
     assert "09012345678" in html
     assert "耳が聞こえにくいです" in html
-    assert "通訳者: 通訳 花子" in html
+    assert "通訳者：通訳 花子" in html
 
 
 def test_the_missing_agreement_error_links_to_the_box_and_is_not_a_400(client, kawagoe):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from bookings.emails.applicant import booking_message
 from bookings.state import EmailKind
 from tests.factories import office_with
-from tests.helpers import LINKS, book, jst, manage_token
+from tests.helpers import LINKS, book, jst, manage_token, person
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,24 @@ def test_no_email_or_page_says_kari_osae_the_word_is_kakuho():
     expired = next(m for m in messages if "確保" in m.text)
     assert "仮押さえ" not in "".join(m.text + m.html for m in messages)
     assert "確保していた時間は解除されました" in expired.text
+
+
+def test_the_error_summary_and_the_confirm_page_s_people_put_a_full_width_colon_after_labels(
+    client, frozen
+):
+    """The walk of issue 26 found 「メールアドレス: 受信できる…」 in the error summary and
+    「通訳者: 通訳 花子」 on the confirm page: a label and its value joined in the template."""
+    office = office_with(counselors=1)
+    details = reverse("booking-details", args=[office.slug])
+    fields = {"service": office.services.get().slug, "start": THU.isoformat()}
+    errors = _visible(client.post(details, {**fields, "name": ""}).content.decode())
+    assert "メールアドレス：" in errors
+    assert not HALF_WIDTH_AFTER_JAPANESE.findall(errors)
+    people = {"attendee_0_role": "interpreter", "attendee_0_name": "通訳 花子"}
+    assert client.post(details, {**fields, **person(), **people}).status_code == 302
+    confirm = _visible(client.get(reverse("booking-confirm", args=[office.slug])).content.decode())
+    assert "通訳者：通訳 花子" in confirm
+    assert not HALF_WIDTH_AFTER_JAPANESE.findall(confirm)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = _visible(client.post(details, {**fields, "name": ""}).content.decode())
+    assert "Email address: " in english  # a language with a half-width colon keeps it
