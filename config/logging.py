@@ -80,6 +80,18 @@ class RedactSecretsFilter(logging.Filter):
         return True
 
 
+class ClientErrorsWithoutTracebackFilter(logging.Filter):
+    """A request refused with a 4xx (403 PermissionDenied, 400 SuspiciousOperation) is the
+    client's mistake, not the server's: its one WARNING line is kept, the traceback Django
+    attaches is dropped (40 lines of framework frames per refused URL, in every log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is not None and 400 <= status < 500:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 class NoPersonalDataReporterFilter(SafeExceptionReporterFilter):
     def is_active(self, request) -> bool:
         return True

@@ -4,6 +4,7 @@ server, the server entry points default to production, the local settings answer
 this machine with the built-in key, and every logging handler redacts.
 """
 
+import io
 import logging
 import os
 import subprocess
@@ -17,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
 from config.logging import RedactingAdminEmailHandler, RedactSecretsFilter, redact
+from tests.factories import office_with
+from tests.helpers import counselor_account
 
 ROOT = Path(settings.BASE_DIR)
 GOOD_KEY = "Zq3vN8xK2pLw7RtY5mJc9HbF4sGd6QeA1uVn0oXiT_kEyWrPz-aBcDfGhIjKlMnOpQ"
@@ -193,3 +196,33 @@ def test_the_error_email_to_admins_carries_no_query_values_headers_or_tokens():
     for secret in (TOKEN, "taro@example.jp", "山田", "secret-agent"):
         assert secret not in everything, secret
     assert "Internal Server Error: /bookings/[token]/" in message.subject
+
+
+@pytest.mark.django_db
+def test_a_refused_staff_url_logs_one_warning_line_and_no_traceback(client):
+    """The outside walk of issue 26 found a counselor's 403 written with Django's 40-line
+    traceback. A 4xx keeps its one line; a server error (5xx) would keep its traceback."""
+    office = office_with(counselors=1)
+    client.force_login(counselor_account(office))
+    handler = next(  # the console, where django.request's records go (via "django")
+        h for h in logging.getLogger("django").handlers if type(h) is logging.StreamHandler
+    )
+    written = io.StringIO()
+    stream = handler.setStream(written)
+    try:
+        response = client.get("/admin/bookings/applicant/add/")
+    finally:
+        handler.setStream(stream)
+    assert response.status_code == 403
+    assert "Forbidden (Permission denied): /admin/bookings/applicant/add/" in written.getvalue()
+    assert "Traceback" not in written.getvalue()
+    try:
+        raise RuntimeError("a server fault")
+    except RuntimeError:
+        record = logging.getLogger("django.request").makeRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (),
+            sys.exc_info(), extra={"status_code": 500},
+        )  # fmt: skip
+    for kept in handler.filters:
+        kept.filter(record)
+    assert "Traceback" in handler.format(record)

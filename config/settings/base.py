@@ -428,7 +428,7 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.NoPersonalDataReporterFilter
 # (config/gunicorn.py) and mail to the admins. Every handler redacts (config/logging.py);
 # the loggers Django and gunicorn set up for themselves are listed so that their own
 # handlers, which do not, are replaced.
-_REDACTED = ["redact_secrets"]
+_REDACTED = ["client_errors_brief", "redact_secrets"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -436,6 +436,7 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "filters": {
+        "client_errors_brief": {"()": "config.logging.ClientErrorsWithoutTracebackFilter"},
         "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
