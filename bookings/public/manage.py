@@ -178,8 +178,11 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    """A confirmation page (GET) and the cancellation itself (POST, with CSRF)."""
+    """A confirmation page (GET) and the cancellation itself (POST, with CSRF). A booking that
+    holds no time any more (Back after cancelling) has nothing to cancel: its page says why."""
     booking = booking_or_404(token, MANAGE)
+    if request.method == "GET" and not booking.is_active:
+        return redirect("booking-manage", token=token)
     error = None
     if request.method == "POST":
         try:

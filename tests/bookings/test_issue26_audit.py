@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from tests.factories import TermsVersionFactory, office_with
-from tests.helpers import jst, link_token, person
+from tests.helpers import book, jst, link_token, person
 
 pytestmark = pytest.mark.django_db
 EMAILS_SENT = pytest.mark.django_db(transaction=True)
@@ -230,3 +230,22 @@ def test_the_employers_company_is_a_company_on_the_form(client):
     assert "会社名" in html and "事業所名" not in html
     refused = _details(client, office, role="employer", job_seeker_number="", company_name="")
     assert "事業所名" not in refused.content.decode()
+
+
+# --- the outside walk (2026-12-07): Back after cancelling ------------------------------------
+
+
+def test_back_after_cancelling_shows_the_cancelled_booking_not_the_cancel_form(client, frozen):
+    """Back after 「予約を取り消す」 showed the cancel page again: 「取り消し済み」 above 「当日の
+    取り消しはお電話でご連絡ください。」 and the number, for a booking already cancelled, days
+    before its day. A booking that holds no time has nothing to cancel: its own page says so."""
+    office = _office()
+    created = book(office.services.get(), THU)
+    url = reverse("booking-cancel", args=[created.manage_token])
+    assert client.get(url).status_code == 200  # still to cancel: the form
+    client.post(url, {"reason": ""})
+    back = client.get(url)
+    assert back.status_code == 302
+    assert back["Location"] == reverse("booking-manage", args=[created.manage_token])
+    page = _text(client.get(back["Location"]).content.decode())
+    assert "取り消し済み" in page and "当日の取り消しはお電話" not in page
