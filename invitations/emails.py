@@ -21,7 +21,7 @@ def invitation_facts(invitation: Invitation) -> dict:
         "window": display.format_date(invitation.first_day)
         + " – "
         + display.format_date(invitation.last_day),
-        "expires": display.format_datetime(invitation.expires_at),
+        "expires": display.format_deadline(invitation.expires_at),
         "phone": office.phone,
         "max_uses": invitation.max_uses,
     }

@@ -6,7 +6,7 @@ of weekdays and months from their catalogue (`mar 24 nov 2026` in Spanish).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -76,6 +76,16 @@ def format_effective(moment: datetime) -> str:
 def format_datetime(moment: datetime) -> str:
     """`2026年11月24日(火) 10:00`, or `Tue 24 Nov 2026 10:00 (Japan time)` in English."""
     local = moment.astimezone(JST)
+    return f"{format_date(local.date())} {_clock(local)}" + _japan_time()
+
+
+def format_deadline(moment: datetime) -> str:
+    """The last moment something can be done. A deadline at midnight in Japan is the end of
+    the day before (`2026年12月21日(月) 23:59`), never the next day's `0:00`, which reads as a
+    day more than there is."""
+    local = moment.astimezone(JST)
+    if local.hour == 0 and local.minute == 0:
+        local -= timedelta(minutes=1)
     return f"{format_date(local.date())} {_clock(local)}" + _japan_time()
 
 

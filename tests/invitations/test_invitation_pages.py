@@ -163,3 +163,12 @@ def test_the_page_is_in_english_when_asked(client, link):
     html = client.get(reverse("invitation", args=[token])).content.decode()
     assert 'lang="en"' in html and "Your invitation to book a session" in html
     assert "Mon 30 Nov 2026" in html
+
+
+def test_a_deadline_at_midnight_reads_as_the_end_of_the_last_day(client, link):
+    """The outside walk of issue 26 read 「予約できる日：…12月1日(火)」 and then 「予約の期限：
+    12月2日(水) 0:00」: a day more than there is. Midnight is the end of the day before."""
+    _invitation, token = link
+    html = client.get(reverse("invitation", args=[token])).content.decode()
+    assert "2026年12月1日(火) 23:59" in html
+    assert "2026年12月2日(水) 0:00" not in html
