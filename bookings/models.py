@@ -38,6 +38,15 @@ from offices import display
 from offices.models import Counselor, Office, Service
 from terms.models import Consent
 
+# The seats one person may hold one of per session (`booking_one_seat_per_person`): held,
+# and not a public request still waiting for its email link, which is anyone's claim to
+# the address typed (issue 23): checked against the rule when the link is opened
+# (`bookings.services.public.booking_verify`), where only the address's owner is told.
+SEAT_COUNTED = Q(
+    group_session__isnull=False, status__in=TIME_HOLDING_STATUSES,
+    verification_expires_at__isnull=True,
+)  # fmt: skip
+
 # One definition of who books (job seeker or employer), kept with the consent they give.
 ApplicantKind = Consent.ApplicantKind
 
@@ -253,7 +262,7 @@ class Booking(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["group_session", "applicant"],
-                condition=Q(group_session__isnull=False, status__in=TIME_HOLDING_STATUSES),
+                condition=SEAT_COUNTED,
                 name="booking_one_seat_per_person",
             ),
             models.UniqueConstraint(

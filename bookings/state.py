@@ -143,6 +143,10 @@ class Reason(models.TextChoices):
         "same_person_holds_time",
         _("Released when the email was confirmed: the address already holds this time"),
     )
+    SAME_PERSON_HOLDS_SEAT = (
+        "same_person_holds_seat",
+        _("Released when the email was confirmed: the address already holds a seat in the session"),
+    )
     PERSON_LIMIT = (
         "person_limit",
         _("Released when the email was confirmed: the address holds the most bookings"),

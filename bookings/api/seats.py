@@ -2,7 +2,11 @@
 The API's group sessions (`bookings.group_sessions`): the upcoming sessions of a service
 with their seats left, and a seat booked through `seat_book` (the same access rules,
 guard and errors as a booking: a full session is 409 `session_full`, with `waitlist_url`
-where the service keeps a waitlist, a second seat of one person 409 `seat_held`).
+where the service keeps a waitlist). What an address holds is told only at that address
+(issue 23): where a request waits for its email link (the email check, or a counselor's
+confirmation) the answer is 201 whatever seat the address holds, and the one-seat rule
+runs when the link is opened; 409 `seat_held` is left only at a service that confirms at
+once without an email check, where the database holds one seat per address.
 """
 
 import uuid
@@ -111,7 +115,10 @@ def session_list(request, slug: str, query: Query[SessionQuery]):
     exclude_none=True,
 )
 def seat_create(request, slug: str, session_id: uuid.UUID, payload: SeatIn):
-    """Books a seat in a group session for the person described (as a booking's fields)."""
+    """Books a seat in a group session for the person described (as a booking's fields).
+    Where the request waits for its email link, 201 whatever the address holds: a second
+    seat of the address is released when its link is opened, the page and an email telling
+    the address. 409 `seat_held` only at a service confirmed at once without an email check."""
     language = request_language(request)
     if not _is_slug(slug):
         raise Http404

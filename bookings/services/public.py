@@ -20,11 +20,17 @@ from bookings.models import (
 )
 from bookings.selectors.bookings import booking_can_cancel_online, booking_get_by_token
 from bookings.selectors.consent import booking_needs_reconsent
+from bookings.selectors.group_sessions import seat_held
 from bookings.services.create import rate_check
 from bookings.services.events import booking_event_record
 from bookings.services.holds import UNCONFIRMED, request_decide_by
 from bookings.services.links import booking_link_issue
-from bookings.services.locking import booking_lock, booking_transaction, office_booking_lock
+from bookings.services.locking import (
+    booking_lock,
+    booking_transaction,
+    group_session_lock,
+    office_booking_lock,
+)
 from bookings.services.notify import booking_notify, staff_notify
 from bookings.services.person_guard import person_cap, person_guard_check
 from bookings.services.transitions import booking_transition, hold_expire
@@ -44,8 +50,9 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
     The email check: confirms (or, at staff-approval offices, requests) the booking. Past
     its window the booking expires (that is committed) and the person is told to book again.
     The address now shown to be theirs, the person's checks run (services.person_guard):
-    a time they already hold, or the cap reached, releases this request, and the page and
-    an email tell them (only the address's owner has this link).
+    a seat they already hold in the session, a time they already hold, or the cap reached,
+    releases this request, and the page and an email tell them (only the address's owner
+    has this link).
     """
     rate_check("verify", [f"ip:{ip_address}"] if ip_address else [], settings.RATE_LIMIT_VERIFY)
     found = booking_get_by_token(token=token, purpose=VERIFY)
@@ -53,6 +60,8 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
         raise NotAllowedNow(_("This link is not valid. Check that you opened the whole link."))
     with booking_transaction():
         office_booking_lock(found.office)  # the person's other bookings are read under it
+        if found.group_session_id is not None:  # and a seat's session, its seats under it
+            group_session_lock(found.group_session_id)
         booking = booking_lock(found.pk)
         refusal = _person_refusal(booking, now)
         expired = refusal is None and _verify_locked(booking, now)
@@ -69,12 +78,24 @@ def booking_verify(*, token: str, ip_address: str | None = None, now: datetime) 
 
 
 def _person_refusal(booking: Booking, now: datetime) -> str | None:
-    """A hold waiting for this link whose person already holds the time, or their most
-    bookings: released (expired, with its event and the email that says why); the words
-    for the page. None when the checks pass or the hold is not waiting for its link."""
+    """A hold waiting for this link whose person already holds a seat in its session, the
+    time, or their most bookings: released (expired, with its event and the email that says
+    why); the words for the page. None when the checks pass or the hold is not waiting for
+    its link. The caller holds the office's lock, and a seat's session's."""
     waiting = booking.status in UNCONFIRMED and booking.verification_expires_at is not None
     if not waiting or booking.verification_expires_at <= now:
         return None
+    limit = person_cap()
+    if booking.group_session_id is not None and seat_held(
+        session_id=booking.group_session_id, applicant_id=booking.applicant_id,
+        email=booking.email, exclude_pk=booking.pk,
+    ):  # fmt: skip
+        _release(booking, now, Reason.SAME_PERSON_HOLDS_SEAT, "seat", limit)
+        return _(
+            "You already have a seat in this session, so this request was not booked and its "
+            "seat was released. Your seat is kept: your booking page (from the email you "
+            "received when you booked it) shows it."
+        )
     try:
         person_guard_check(
             office=booking.office, email=booking.email, start=booking.start, end=booking.end,
@@ -82,13 +103,10 @@ def _person_refusal(booking: Booking, now: datetime) -> str | None:
         )  # fmt: skip
     except (AlreadyBooked, BookingLimitReached) as refused:
         overlap = isinstance(refused, AlreadyBooked)
-        booking_transition(
-            booking, BookingStatus.EXPIRED, at=now, actor_label=Actor.SYSTEM,
-            reason_code=Reason.SAME_PERSON_HOLDS_TIME if overlap else Reason.PERSON_LIMIT,
+        _release(
+            booking, now, Reason.SAME_PERSON_HOLDS_TIME if overlap else Reason.PERSON_LIMIT,
+            "overlap" if overlap else "limit", limit,
         )  # fmt: skip
-        why = "overlap" if overlap else "limit"
-        limit = person_cap()
-        booking_notify(booking, EmailKind.EXPIRED, extra={"refused": why, "max_upcoming": limit})
         if overlap:
             return _(
                 "You already have a booking at this office at this time, so this request was "
@@ -101,6 +119,14 @@ def _person_refusal(booking: Booking, now: datetime) -> str | None:
             "from its booking page, or book again after a session; or phone the office."
         ) % {"max": limit}
     return None
+
+
+def _release(booking: Booking, now: datetime, reason: Reason, why: str, limit: int) -> None:
+    """The hold expired for `reason`, and the email that tells the address why (`why`)."""
+    booking_transition(
+        booking, BookingStatus.EXPIRED, at=now, actor_label=Actor.SYSTEM, reason_code=reason
+    )
+    booking_notify(booking, EmailKind.EXPIRED, extra={"refused": why, "max_upcoming": limit})
 
 
 def _verify_locked(booking: Booking, now: datetime) -> bool:

@@ -8,7 +8,8 @@ the person's guard, the booking's event and emails) except the slot: the session
 its time and counselor. The capacity is the guard's new part: seats are counted under the
 session's row lock (`group_session_lock`) and the insert happens under it, so 30 racing
 bookers of 10 seats make exactly 10 seats; one person holds one seat of a session
-(a unique constraint); and the session holds its counselor's time once, taken under the
+(a unique constraint, which a public request waiting for its email link joins when the
+link is opened: issue 23); and the session holds its counselor's time once, taken under the
 office's lock like any booking (`group_session_schedule`).
 """
 
@@ -37,7 +38,7 @@ from bookings.models import (
 )
 from bookings.selectors.availability import counselors_busy
 from bookings.selectors.availability_cache import availability_changed
-from bookings.selectors.group_sessions import seats_taken
+from bookings.selectors.group_sessions import seat_held, seats_taken
 from bookings.services.create import (
     INVITED,
     PUBLIC_CHANNELS,
@@ -231,8 +232,10 @@ def seat_book(
     """
     Books a seat in `session` for the person described by `data` (see `booking_create`,
     whose access rules, checks and errors it shares). Raises SessionFull when every seat
-    is taken, SeatHeld when the person already holds one, NotAllowedNow when the session
-    was cancelled or has started.
+    is taken, NotAllowedNow when the session was cancelled or has started, SeatHeld when
+    the person already holds one. A public request that waits for its email link is never
+    told that (it would tell anyone what the address holds): it is checked when its link
+    is opened (`booking_verify`).
     """
     service = session.service
     office = service.office
@@ -352,9 +355,12 @@ def _seat_insert(
     )  # fmt: skip
     if hold and status != BookingStatus.CONFIRMED and not email_verified:
         booking.verification_expires_at = hold_expires_at(rules, now)
-    if Booking.objects.filter(
-        group_session=session, applicant=applicant, status__in=TIME_HOLDING_STATUSES
-    ).exists():
+    # One seat per person (the constraint's rule, checked first for its words), but for a
+    # request waiting for its email link: anyone's claim to the address typed, answered as
+    # any (issue 23) and checked when the link is opened.
+    if booking.verification_expires_at is None and seat_held(
+        session_id=session.pk, applicant_id=applicant.pk
+    ):
         raise _held_error()
     notice = {}  # as booking_create: an address nobody showed is told by the email
     if public and not hold and not email_verified:

@@ -59,11 +59,30 @@ def test_the_last_seat_taken_makes_the_session_full_with_a_clear_message(office)
 
 
 def test_one_person_cannot_hold_two_seats_in_one_session(office):
+    """Told at once where the person is known: a seat staff enter, or one booked from a
+    link emailed to the address. (A public request waiting for its email link is answered
+    as any, and checked when the link is opened: tests/security/test_no_seat_oracle.py.)"""
     session = seminar(capacity=5)
-    take_seat(session, 1)
+    by = manager(office)
+    take_seat(session, 1, channel="phone", created_by=by)
     with pytest.raises(SeatHeld):
-        take_seat(session, 1)
-    assert Booking.objects.filter(group_session=session).count() == 1
+        take_seat(session, 1, channel="phone", created_by=by)
+    take_seat(session, 2, email_verified=True)
+    with pytest.raises(SeatHeld):
+        take_seat(session, 2, email_verified=True)
+    assert Booking.objects.filter(group_session=session).count() == 2
+
+
+def test_the_database_counts_a_seat_once_its_request_leaves_the_email_check(office):
+    """`booking_one_seat_per_person`: a request waiting for its email link is not counted
+    (anyone may type the address); made the person's, a second seat is refused."""
+    session = seminar(capacity=5)
+    seat = take_seat(session, 1, email_verified=True).booking
+    waiting = take_seat(session, 1).booking
+    assert waiting.applicant_id == seat.applicant_id and waiting.verification_expires_at
+    waiting.verification_expires_at = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        waiting.save(update_fields=["verification_expires_at"])
 
 
 def test_a_seat_the_person_cancels_is_free_again(office):
