@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import ApplicantBarred, NotAllowedNow
-from bookings.models import Applicant, ApplicantSource, Booking
+from bookings.models import SEAT_COUNTED, Applicant, ApplicantSource, Booking
 from bookings.services.events import booking_event_record
 from bookings.services.locking import (
     applicant_lock,
@@ -172,6 +172,13 @@ def booking_link_record(
         if booking.applicant_id not in locked or booking.applicant_id == getattr(to, "pk", None):
             raise NotAllowedNow(_("This booking is already in that record."))
         person = _record_from(booking) if to is None else locked[to.pk]
+        if booking.group_session_id and Booking.objects.filter(
+            SEAT_COUNTED, group_session_id=booking.group_session_id, applicant=person
+        ).exclude(pk=booking.pk).exists():  # one seat per person: the constraint's own words
+            raise NotAllowedNow(
+                _("This person already has a seat in this group session: cancel one of the two "
+                  "seats first.")
+            )  # fmt: skip
         left = booking.applicant_id
         booking.applicant = person
         booking.save(update_fields=["applicant", "updated_at"])

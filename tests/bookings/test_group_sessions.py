@@ -13,11 +13,13 @@ from bookings.exceptions import BookingInvalid, NotAllowedNow, SeatHeld, Session
 from bookings.models import Booking, BookingStatus, GroupSessionStatus
 from bookings.selectors.availability import slot_list_available
 from bookings.selectors.group_sessions import group_sessions_upcoming, seats_taken
+from bookings.services.identity import booking_link_record
 from bookings.services.public import booking_cancel_by_applicant
 from bookings.services.seats import group_session_cancel
+from offices.roles import COUNSELORS
 from tests.bookings.seat_helpers import SEMINAR_START, manager, seminar, take_seat
 from tests.factories import office_with
-from tests.helpers import NOW, book, jst, person
+from tests.helpers import NOW, book, jst, person, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +227,21 @@ def test_booking_a_seat_logs_ids_never_the_persons_details(office, caplog):
     assert "seat booked id=" in logged
     for secret in ("佐藤", "hanako@example.jp", "090-9999-8888"):
         assert secret not in logged
+
+
+def test_linking_a_seat_to_the_record_of_someone_with_a_seat_there_is_refused_with_a_message(
+    office,
+):
+    """Noticed while closing the seat oracle: a counselor linking a seat to the record of a
+    person who already has a seat in the session broke the database's one-seat rule, an
+    IntegrityError (a 500). It is a message now, and nothing moves."""
+    session = seminar(capacity=5)
+    counselor = staff(office, COUNSELORS, "link-counselor")
+    first = take_seat(session, 1, channel="phone", created_by=counselor).booking  # checked
+    second = take_seat(session, 2, email_verified=True).booking
+    with pytest.raises(NotAllowedNow, match="席をすでにお持ちです"):
+        booking_link_record(
+            booking=second, to=first.applicant, by=counselor, reason="電話で確認", now=NOW
+        )
+    second.refresh_from_db()
+    assert second.applicant_id != first.applicant_id
