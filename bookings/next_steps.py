@@ -53,6 +53,8 @@ def open_request_button(rules) -> str:
 
 
 ACCEPT_TIME = gettext_lazy("Accept this time")
+# The other button of a proposal: the request goes back to the counselors.
+REFUSE_TIME = gettext_lazy("This time does not suit me")
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,8 @@ TABLE: dict[Stage, Row] = {
             "Nothing is booked yet: the office proposes %(when)s instead of the time you asked for."
         ),
         gettext_lazy(
-            "On your booking page, press “%(action)s”, or say that it does not suit you, "
-            "before %(deadline)s."
+            "Before %(deadline)s, on your booking page, press “%(action)s”. If the time does "
+            "not suit you, press “%(refuse)s”: the office will propose another time."
         ),
         action=ACCEPT_TIME,
         ics_status="TENTATIVE",
@@ -209,7 +211,9 @@ def _deadline(booking, stage: Stage) -> datetime | None:
         return booking.verification_expires_at
     if stage == S.REQUEST_WAITING:
         return booking.decide_by or booking.start
-    if stage in (S.TIME_PROPOSED, S.CONFIRMED):
+    if stage == S.TIME_PROPOSED:  # the proposal lapses then (services.holds)
+        return booking.decide_by or booking.start
+    if stage == S.CONFIRMED:
         return booking.start
     return None
 
@@ -255,6 +259,7 @@ def booking_story(booking) -> Story:
         "deadline": display.format_datetime(deadline) if deadline else "",
         "when": display.format_session(booking.start, booking.end),
         "action": str(row.action),
+        "refuse": str(REFUSE_TIME),
     }
     return Story(
         stage=stage,
