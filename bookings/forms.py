@@ -30,7 +30,11 @@ class DetailsForm(forms.Form):
     email_optional = False  # staff bookings: a person without email is reached by phone
     asks_accommodation = True  # the means the office offers, where it offers any
 
-    def __init__(self, *args, office: Office, rules: BookingRules, **kwargs):
+    def __init__(
+        self, *args, office: Office, rules: BookingRules, attendees: bool = True, **kwargs
+    ):
+        """`attendees`: the form asks who attends with the person (a group session's seat
+        does not)."""
         super().__init__(*args, **kwargs)
         self.office, self.rules = office, rules
         add = self._add
@@ -115,10 +119,10 @@ class DetailsForm(forms.Form):
                     "Job seekers: as on your Hello Work card, e.g. 12345-1234567 (digits only "
                     "is fine). Employers leave it empty."
                 )
-        means = means_choices(office) if self.asks_accommodation else []
+        means = means_choices(office, attendees_below=attendees) if self.asks_accommodation else []
         if means:
             self.fields.update(accommodation_fields(office, means))
-        for index in range(ATTENDEE_ROWS):
+        for index in range(ATTENDEE_ROWS if attendees else 0):
             number = {"number": index + 1}
             self.fields[f"attendee_{index}_role"] = forms.ChoiceField(
                 label=_("Attendee %(number)d: role") % number,
@@ -259,13 +263,17 @@ def accommodation_fields(office: Office, means: list[tuple[str, str]]) -> dict:
 
 
 class AccommodationForm(forms.Form):
-    """The accommodation on the booking's page: what was asked for, changed before the
-    session (`bookings.services.accommodation`)."""
+    """The accommodation on its own, without the details form (no attendee fields): asked
+    for on the invitation page, changed on the booking's page before the session
+    (`bookings.services.accommodation`). `changing`: something was asked for already."""
 
-    def __init__(self, *args, office: Office, **kwargs):
+    def __init__(self, *args, office: Office, changing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(accommodation_fields(office, means_choices(office)))
-        self.fields["accommodations"].label = _("Change what you need")
+        self.fields.update(
+            accommodation_fields(office, means_choices(office, attendees_below=False))
+        )
+        if changing:
+            self.fields["accommodations"].label = _("Change what you need")
 
     def values(self) -> dict:
         """What was sent, unchecked, in the shape `validate_accommodations` takes."""

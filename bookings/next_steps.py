@@ -53,6 +53,8 @@ def open_request_button(rules) -> str:
 
 
 ACCEPT_TIME = gettext_lazy("Accept this time")
+# The other button of a proposal: the request goes back to the counselors.
+REFUSE_TIME = gettext_lazy("This time does not suit me")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class Row:
     meaning: str  # one sentence: what the stage means
     step: str  # the one next step, with its deadline
     action: str = ""  # the button the step asks for, if any
+    # The step as the email that carries the link words it (its own link, not "the email
+    # we sent"); empty: the step reads the same in an email.
+    email_step: str = ""
     ics_status: str = "CONFIRMED"
     ics_method: str = "PUBLISH"
 
@@ -84,6 +89,10 @@ TABLE: dict[Stage, Row] = {
             "%(deadline)s; otherwise the time is released."
         ),
         action=COMPLETE_BOOKING,
+        email_step=gettext_lazy(
+            "Open the link in this email and press “%(action)s” on its page by %(deadline)s; "
+            "otherwise the time is released."
+        ),
         ics_status="TENTATIVE",
     ),
     S.REQUEST_TO_SEND: Row(
@@ -98,6 +107,10 @@ TABLE: dict[Stage, Row] = {
             "%(deadline)s; otherwise the request lapses and the time is released."
         ),
         action=SEND_REQUEST,
+        email_step=gettext_lazy(
+            "Open the link in this email and press “%(action)s” on its page by %(deadline)s; "
+            "otherwise the request lapses and the time is released."
+        ),
         ics_status="TENTATIVE",
     ),
     S.REQUEST_WAITING: Row(
@@ -120,8 +133,8 @@ TABLE: dict[Stage, Row] = {
             "Nothing is booked yet: the office proposes %(when)s instead of the time you asked for."
         ),
         gettext_lazy(
-            "On your booking page, press “%(action)s”, or say that it does not suit you, "
-            "before %(deadline)s."
+            "Before %(deadline)s, on your booking page, press “%(action)s”. If the time does "
+            "not suit you, press “%(refuse)s”: the office will propose another time."
         ),
         action=ACCEPT_TIME,
         ics_status="TENTATIVE",
@@ -209,7 +222,9 @@ def _deadline(booking, stage: Stage) -> datetime | None:
         return booking.verification_expires_at
     if stage == S.REQUEST_WAITING:
         return booking.decide_by or booking.start
-    if stage in (S.TIME_PROPOSED, S.CONFIRMED):
+    if stage == S.TIME_PROPOSED:  # the proposal lapses then (services.holds)
+        return booking.decide_by or booking.start
+    if stage == S.CONFIRMED:
         return booking.start
     return None
 
@@ -223,6 +238,7 @@ class Story:
     title: str
     meaning: str
     step: str
+    email_step: str  # the step in the email that carries its link
     action: str
     deadline: datetime | None
     ics_status: str
@@ -237,6 +253,14 @@ class Story:
         """The meaning and the next step, as one paragraph."""
         space = "" if self.meaning.endswith("。") else " "
         return f"{self.meaning}{space}{self.step}"
+
+    @property
+    def calendar_text(self) -> str:
+        """The calendar file's words, read long after: what the event is and where its
+        current state is, with no deadline that would stay there once passed."""
+        return _(
+            "%(title)s. Your booking page (link below) shows where it stands and what to do next."
+        ) % {"title": self.title}
 
     @property
     def subject(self) -> str:
@@ -255,6 +279,7 @@ def booking_story(booking) -> Story:
         "deadline": display.format_datetime(deadline) if deadline else "",
         "when": display.format_session(booking.start, booking.end),
         "action": str(row.action),
+        "refuse": str(REFUSE_TIME),
     }
     return Story(
         stage=stage,
@@ -262,6 +287,7 @@ def booking_story(booking) -> Story:
         title=str(row.title),
         meaning=str(row.meaning) % values,
         step=str(row.step) % values,
+        email_step=str(row.email_step or row.step) % values,
         action=str(row.action),
         deadline=deadline,
         ics_status=row.ics_status,

@@ -43,8 +43,9 @@ def extra_minutes_for(office, chosen: list[str]) -> int:
     return 0
 
 
-def means_choices(office) -> list[tuple[str, str]]:
-    """The office's means as a person ticks them, each label saying what it brings."""
+def means_choices(office, *, attendees_below: bool) -> list[tuple[str, str]]:
+    """The office's means as a person ticks them, each label saying what it brings; the
+    supporter's points to the attendee fields only on a form that has them below."""
     labels = []
     space = "" if _japanese() else " "
     for code in office_means(office):
@@ -56,7 +57,7 @@ def means_choices(office) -> list[tuple[str, str]]:
                 if minutes
                 else _("(the counselor allows for it within the session's length)")
             )
-        elif code == Means.SUPPORTER:
+        elif code == Means.SUPPORTER and attendees_below:
             label += space + _("(give their name below, under “People attending with you”)")
         labels.append((code, label))
     return labels

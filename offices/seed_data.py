@@ -23,13 +23,11 @@ SATURDAY = 5
 DEMO_PHONE = "00-0000-0000（デモ）"
 DEMO_PHONE_NOTE = (
     "デモ値：電話番号は資料に記載がないため、仮の番号「00-0000-0000（デモ）」です。当日の"
-    "取消しや連絡は電話のため、公開するには電話番号が必要です。管理画面で正しい番号に置き換えて"
+    "取り消しや連絡は電話のため、公開するには電話番号が必要です。管理画面で正しい番号に置き換えて"
     "ください。"
 )
 
-DEMO_NO_SHOW = (
-    "デモ値：無断キャンセルによる利用停止までの回数（3回）は規約に定めがないため仮の値です。"
-)
+DEMO_NO_SHOW = "デモ値：無断欠席による利用停止までの回数（3回）は規約に定めがないため仮の値です。"
 
 # The documents book by phone or during a session: online, by invitation only.
 BY_INVITATION = {"accepts_web": False, "accepts_invitations": True, "accepts_phone": True}
@@ -54,14 +52,10 @@ OFFICES = [
         "online_cancel_days_before": 1,
         "job_seeker_number": "required",
         "no_show_bar_threshold": 3,
-        "preparation_note": (
-            "担当の相談員が継続して相談を行う方が対象です。"
-            "日程の連絡メールが翌営業日までに届かない場合はお電話ください。"
-        ),
-        "preparation_note_en": (
-            "For job seekers continuing counseling with their assigned counselor. "
-            "If no email about the date arrives by the next business day, please call."
-        ),
+        # Anyone may book online here (the web form); when the answer comes, and what
+        # to do if none does, is each request's own next step (bookings.next_steps).
+        "preparation_note": "",
+        "preparation_note_en": "",
         "admin_note": "\n".join(
             [
                 DEMO_PHONE_NOTE,
@@ -143,14 +137,10 @@ OFFICES = [
                 "slug": "evening-saturday",
                 "name": "オンライン職業相談（平日夜間・土曜）",
                 "name_en": "Online job counseling (weekday evening and Saturday)",
-                "description": (
-                    "平日夜間と土曜日に行う求職者向けの相談です。1回45分。"
-                    "お申し込みの後、1時間以内にメールのリンクを開くと予約が確定します。"
-                ),
-                "description_en": (
-                    "Counseling for job seekers on weekday evenings and Saturdays. 45 minutes. "
-                    "Open the link in the email within one hour to confirm the booking."
-                ),
+                # How a booking here becomes final is the office page's confirmation
+                # section and each booking's next step, in the one place that words it.
+                "description": "平日夜間と土曜日に行う相談です。1回45分。",
+                "description_en": "Counseling on weekday evenings and Saturdays. 45 minutes.",
                 # The public booking site (document 002): open online booking.
                 "accepts_web": True,
                 "accepts_invitations": False,
@@ -164,7 +154,7 @@ OFFICES = [
                 "waitlist_offer_minutes": 30,
                 "admin_note": (
                     "デモ値：資料に時間帯の記載がないため、平日17:15〜19:30と土曜9:30〜12:30は"
-                    "仮の値です。キャンセル期限（前日まで）も仮の値です。"
+                    "仮の値です。取り消しの期限（前日まで）も仮の値です。"
                     "キャンセル待ち（30分の案内）はデモとして有効にしています。"
                 ),
                 "hours": [(d, time(17, 15), time(19, 30)) for d in WEEKDAYS]

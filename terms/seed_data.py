@@ -43,6 +43,17 @@ VERSIONS: dict[str, list[SeedVersion]] = {
     "yamaguchi": [SeedVersion("2024-04-01", date(2024, 4, 1))],
 }
 
+# What a revised sample says changed, when `terms_seed` publishes it over an earlier
+# sample (a changed seed reaches an existing database as a new version).
+REVISION_SUMMARY = (
+    "サンプルの文言を改めました。連絡のないまま参加しなかった場合の扱い（無断欠席）、"
+    "サービスごとの相談の時間、用語を見直しています。"
+)
+REVISION_SUMMARY_EN = (
+    "The sample wording was revised: a session missed without contact counts as a no-show, "
+    "each service's session length is given, and the words are made consistent."
+)
+
 SAMPLE_NOTE_JA = (
     "> この文章は、システムに同梱したサンプルです。事業所の管理者が管理画面で"
     "実際の利用規約に置き換えてください。"
@@ -71,12 +82,12 @@ def _rules(office: Office):
 
 def _audience_ja(office: Office) -> str:
     if office.kind == OfficeKind.VOCATIONAL_CENTER:
-        text = "当所の支援を利用している方で、オンラインでの支援を希望する方が利用できます。"
+        text = "センターの支援を利用している方で、オンラインでの支援を希望する方が利用できます。"
     else:
-        text = "ハローワークに求職の申し込みをしている方で、オンラインでの相談を希望する方が利用できます。"
+        text = "ハローワークに求職の申込みをしている方で、オンラインでの相談を希望する方が利用できます。"
     if office.employers_may_book:
         text += (
-            "\n\n求人を申し込んでいる事業所の採用担当者も、この規約に同意したうえで利用できます。"
+            "\n\n求人を申し込んでいる会社の採用担当者も、この規約に同意したうえで利用できます。"
             "同意の後に規約が変わった場合は、次に利用する前に最新の規約に同意してください。"
         )
     return text
@@ -96,6 +107,26 @@ def _audience_en(office: Office) -> str:
     return text
 
 
+def _lengths(office: Office, seed: SeedVersion, rules) -> tuple[str, str]:
+    """The session length of each service the office offers (Sasebo's evening one is
+    longer than its weekday one), in Japanese and English."""
+    services = list(office.services.filter(is_active=True).order_by("position", "slug"))
+    minutes = [(service, rules_for_service(service, office).slot_minutes) for service in services]
+    if len({length for _service, length in minutes}) > 1:
+        each_ja = "、".join(f"{service.name}は{length}分" for service, length in minutes)
+        each_en = " and ".join(
+            f"{length} minutes for {service.name_en or service.name}" for service, length in minutes
+        )
+        return f"相談の時間は1回、{each_ja}です。", f"A session lasts {each_en}."
+    length_ja = f"相談は1回{rules.slot_minutes}分です。"
+    length_en = f"A session lasts {rules.slot_minutes} minutes."
+    if seed.with_extension_and_records and rules.max_extension_minutes:
+        total = rules.slot_minutes + rules.max_extension_minutes
+        length_ja += f"必要なときは{total}分まで延長することがあります。"
+        length_en += f" It may be extended to {total} minutes when needed."
+    return length_ja, length_en
+
+
 def terms_text(office: Office, seed: SeedVersion) -> dict[str, str]:
     """Title and body, in Japanese and English, for one seed version of an office."""
     rules = _rules(office)
@@ -104,18 +135,13 @@ def terms_text(office: Office, seed: SeedVersion) -> dict[str, str]:
     with translation.override("en"):
         lead_en, cancel_en = lead_time_text(rules), cancellation_text(rules)
     grace = office.no_show_grace_minutes
-    length_ja = f"相談は1回{rules.slot_minutes}分です。"
-    length_en = f"A session lasts {rules.slot_minutes} minutes."
-    if seed.with_extension_and_records and rules.max_extension_minutes:
-        total = rules.slot_minutes + rules.max_extension_minutes
-        length_ja += f"必要なときは{total}分まで延長することがあります。"
-        length_en += f" It may be extended to {total} minutes when needed."
+    length_ja, length_en = _lengths(office, seed, rules)
 
     records_ja = records_en = ""
     if seed.with_extension_and_records:
         records_ja = (
             "\n\n## 利用の記録\n\n"
-            "当所は、運用と利便性の向上のため、利用した時間帯、アクセスの履歴、"
+            "事業所は、運用と利便性の向上のため、利用した時間帯、アクセスの履歴、"
             "利用した端末の識別情報を記録することがあります。"
             "法令に基づく求めがある場合を除き、端末が特定できる形で公表することはありません。"
         )
@@ -130,7 +156,7 @@ def terms_text(office: Office, seed: SeedVersion) -> dict[str, str]:
 
 ## 目的
 
-この規約は、{office.name}（以下「当所」）がビデオ通話で行うオンライン相談を利用するときの約束ごとを定めます。お申し込みをもって、その時点の規約に同意したものとします。
+この規約は、{office.name}（以下「事業所」）がビデオ通話で行うオンライン相談を利用するときの約束ごとを定めます。予約の申込みをもって、その時点の規約に同意したものとします。
 
 ## 利用できる方
 
@@ -144,17 +170,17 @@ def terms_text(office: Office, seed: SeedVersion) -> dict[str, str]:
 
 相談は予約制です。{lead_ja}{length_ja}
 
-## キャンセルと無断欠席
+## 取り消しと無断欠席
 
-{cancel_ja}連絡がないまま開始時刻から{grace}分を過ぎても参加がない場合は、キャンセルとして扱います。連絡のないキャンセルが続く場合は、今後のオンライン相談の利用をお断りすることがあります。
+{cancel_ja}連絡がないまま開始時刻から{grace}分を過ぎても参加がない場合は、無断欠席として扱います。無断欠席が続く場合は、今後のオンライン相談の利用をお断りすることがあります。
 
 ## 接続できないとき
 
-接続がうまくいかないときは、当所からお電話し、電話での相談に切り替えるか、日時を改めて予約します。{records_ja}
+接続がうまくいかないときは、事業所からお電話し、電話での相談に切り替えるか、日時を改めて予約します。{records_ja}
 
 ## 個人情報
 
-オンライン相談で知り得た個人情報は、窓口での相談と同じく、職業安定法に基づいて適切に取り扱います。
+オンライン相談で知り得た個人情報は、事業所に来所しての相談と同じく、職業安定法に基づいて適切に取り扱います。
 
 ## 禁止事項
 
@@ -165,11 +191,11 @@ def terms_text(office: Office, seed: SeedVersion) -> dict[str, str]:
 
 ## 責任の範囲
 
-通信環境や機器の不具合により相談ができなかった場合でも、当所は責任を負いません。通信料は利用者の負担です。
+通信環境や機器の不具合により相談ができなかった場合でも、事業所は責任を負いません。通信料は利用者の負担です。
 
 ## 規約の変更
 
-当所はこの規約を変更することがあります。変更するときは、変更後の内容と効力が生じる日をこのサイトでお知らせします。
+事業所はこの規約を変更することがあります。変更するときは、変更後の内容と効力が生じる日をこのサイトでお知らせします。
 
 ## 準拠法と管轄裁判所
 
@@ -196,7 +222,7 @@ Every session is booked in advance. {lead_en} {length_en}
 
 ## Cancellation and no-shows
 
-{cancel_en} If you have not joined {grace} minutes after the start and have not contacted the office, the booking counts as cancelled. If this happens repeatedly, the office may refuse further online sessions.
+{cancel_en} If you have not joined {grace} minutes after the start and have not contacted the office, the booking counts as a no-show. If no-shows happen repeatedly, the office may refuse further online sessions.
 
 ## If the connection fails
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.clock import JST
 from common.privacy import device_type
 from offices.display import format_datetime
@@ -21,7 +22,13 @@ from terms.exceptions import (
 )
 from terms.models import Consent, TermsVersion
 from terms.rendering import render_markdown
-from terms.seed_data import VERSIONS, terms_text
+from terms.seed_data import (
+    REVISION_SUMMARY,
+    REVISION_SUMMARY_EN,
+    SAMPLE_NOTE_JA,
+    VERSIONS,
+    terms_text,
+)
 from terms.selectors import terms_in_force_brief, user_can_publish_terms
 
 EDITABLE_FIELDS = (
@@ -247,15 +254,23 @@ def consent_give(
 
 
 @transaction.atomic
-def terms_seed() -> list[str]:
+def terms_seed(*, now: datetime | None = None) -> list[str]:
     """
-    Imports the sample terms of each seeded office that has no terms yet. Offices with
-    any version (a manager's draft included) are left alone.
+    Imports the sample terms of each seeded office that has no terms yet. An office whose
+    latest version is still the sample, worded otherwise than the seed now words it (the
+    seed's text was corrected), gets the new wording as a new version in force from `now`
+    (default: the clock's), so what people agreed to stays as it was and they agree to the
+    new one before their next session. Offices with terms of their own, or a draft, are
+    left alone.
     """
 
+    now = now or clock.now()
     created = []
     for office in Office.objects.filter(slug__in=VERSIONS).select_for_update(no_key=True):
         if TermsVersion.objects.filter(office=office).exists():
+            revised = _sample_revise(office=office, now=now)
+            if revised is not None:
+                created.append(f"terms {office.slug} {revised.version} (revised sample)")
             continue
         for seed in VERSIONS[office.slug]:
             moment = datetime.combine(seed.effective, datetime.min.time(), tzinfo=JST)
@@ -267,3 +282,31 @@ def terms_seed() -> list[str]:
             )
             created.append(f"terms {office.slug} {seed.version}")
     return created
+
+
+def _sample_revise(*, office: Office, now: datetime) -> TermsVersion | None:
+    """The seed's current wording as a new version, when the office's latest version is
+    an earlier wording of the sample and no draft waits (the caller holds the office's
+    lock)."""
+    versions = TermsVersion.objects.filter(office=office)
+    if versions.filter(published_at__isnull=True).exists():
+        return None  # a manager is writing the office's own terms
+    latest = versions.filter(withdrawn_at__isnull=True).order_by("-effective_from").first()
+    if latest is None or not latest.body.startswith(SAMPLE_NOTE_JA) or latest.effective_from > now:
+        return None
+    text = terms_text(office, VERSIONS[office.slug][-1])
+    if (latest.body, latest.body_en) == (text["body"], text["body_en"]):
+        return None
+    label = f"{now.astimezone(JST):%Y-%m-%d}"
+    if versions.filter(version=label).exists():
+        label += f"-{now.astimezone(JST):%H%M}"
+    version = TermsVersion(
+        office=office,
+        effective_from=now,
+        published_at=now,
+        **{**text, "version": label, "change_summary": REVISION_SUMMARY,
+           "change_summary_en": REVISION_SUMMARY_EN},
+    )  # fmt: skip
+    _render(version)
+    version.save()
+    return version

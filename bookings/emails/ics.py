@@ -48,7 +48,7 @@ def booking_ics(booking: Booking, *, manage_url: str, meeting: dict | None = Non
         event.add("dtend", booking.end.astimezone(TOKYO))
         event.add("summary", _("Online consultation: %(office)s") % {"office": office})
         lines = [
-            story.sentences,
+            story.calendar_text,
             _("Booking reference %(reference)s. Platform: %(platform)s.")
             % {"reference": booking.reference, "platform": booking.office.get_platform_display()},
         ]

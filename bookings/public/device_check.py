@@ -196,6 +196,7 @@ def _messages() -> dict[str, str]:
             "tell the office: they can phone you instead."
         ),
         "summary_untested": _("Not tested yet: {parts}."),
+        "list_separator": _(", "),
         "passed": _("works"),
         "problem": _("problem"),
         "not_tested": _("not tested"),

@@ -91,6 +91,7 @@ def _accommodation_context(booking, now) -> dict:
     if can_change:
         form = AccommodationForm(
             office=booking.office,
+            changing=bool(booking.accommodations or booking.accommodation_other),
             initial={
                 "accommodations": booking.accommodations,
                 "accommodation_other": booking.accommodation_other,

@@ -42,7 +42,7 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
     rules = rules_for_service(service, office)
     terms = terms_in_force(office=office, at=now)
     error, error_field = None, None
-    form = DetailsForm(request.POST or None, office=office, rules=rules)
+    form = DetailsForm(request.POST or None, office=office, rules=rules, attendees=False)
     key = request.POST.get("key") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         try:

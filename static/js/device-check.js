@@ -461,8 +461,11 @@
       item.textContent = msg["part_" + part] + ": " + (value === "app" ? msg.app : msg[state]);
       list.appendChild(item);
     });
-    var text = problems ? msg.summary_problems : msg.summary_ok;
-    if (untested.length) text += " " + format(msg.summary_untested, { parts: untested.join(", ") });
+    // Ready only once every part is tested; the parts left are listed in the page's
+    // language (「カメラ、マイク」, "Camera, Microphone").
+    var left = format(msg.summary_untested, { parts: untested.join(msg.list_separator) });
+    var text = problems ? msg.summary_problems : untested.length ? "" : msg.summary_ok;
+    if (untested.length) text = text ? text + " " + left : left;
     $("summary-text").textContent = text;
     $("summary-text").className = problems ? "summary-problem" : untested.length ? "" : "summary-passed";
     var form = $("result-form");

@@ -76,7 +76,7 @@ def test_a_proposed_time_waits_for_the_person_and_lapses_at_the_offices_deadline
     booking.refresh_from_db()
     assert booking.status == BookingStatus.EXPIRED
     assert booking.events.latest("pk").reason_code == Reason.PROPOSAL_LAPSED
-    assert "提案した時間" in mail.outbox[-1].body
+    assert "提案した日時" in mail.outbox[-1].body
 
 
 def test_a_time_the_person_turned_down_cannot_be_confirmed_by_staff(
@@ -110,7 +110,7 @@ def test_a_proposal_cannot_be_accepted_after_its_deadline(counselor, frozen):
     booking = requested()
     booking_propose_time(booking=booking, by=counselor, start=jst(2026, 11, 27, 10, 0), now=NOW)
     booking.refresh_from_db()
-    with pytest.raises(NotAllowedNow, match=r"承諾できる期限|time to accept"):
+    with pytest.raises(NotAllowedNow, match=r"予約できる期限|time to accept"):
         public.booking_accept_proposal(booking=booking, now=NOW + timedelta(hours=49))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED

@@ -1,8 +1,10 @@
 """The five offices as `make run` seeds them: their published facts and their rules."""
 
+import importlib
 from datetime import time
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from offices.models import (
@@ -15,6 +17,7 @@ from offices.models import (
     User,
 )
 from offices.rules import rules_for_service
+from offices.seed_data import OFFICES
 from offices.selectors import weekly_hours
 from offices.services import demo_staff_password_set, offices_seed
 
@@ -133,3 +136,32 @@ def test_seed_restores_a_deleted_service_with_its_hours(seeded):
     report = offices_seed(with_demo_counselors=False)
     assert report.created == ["service toyooka/counseling"]
     assert OpeningHours.objects.filter(office=seeded["toyooka"]).count() == 10
+
+
+def test_databases_seeded_before_get_the_corrected_words_but_a_managers_own_stay(seeded):
+    """Issue 26: the seed's corrected texts reach a database seeded with the old ones
+    (offices_seed never overwrites a row); a text a manager rewrote is kept."""
+    reword = importlib.import_module("offices.migrations.0015_seed_wording")
+    Office.objects.filter(slug="kawagoe").update(
+        preparation_note=reword.OLD_KAWAGOE_NOTE,
+        preparation_note_en=reword.OLD_KAWAGOE_NOTE_EN,
+        admin_note="デモ値：無断キャンセルによる利用停止までの回数（3回）は仮の値です。",
+    )
+    Office.objects.filter(slug="matsudo").update(preparation_note="担当者の言葉です。")
+    evening = Service.objects.filter(office__slug="sasebo", slug="evening-saturday")
+    evening.update(description=reword.OLD_EVENING, description_en=reword.OLD_EVENING_EN)
+
+    reword.forwards(apps, None)
+
+    kawagoe = Office.objects.get(slug="kawagoe")
+    assert (kawagoe.preparation_note, kawagoe.preparation_note_en) == ("", "")
+    assert kawagoe.admin_note.startswith("デモ値：無断欠席による利用停止")
+    assert Office.objects.get(slug="matsudo").preparation_note == "担当者の言葉です。"
+    service = evening.get()
+    assert "求職者向け" not in service.description and "1時間以内" not in service.description
+    assert "job seekers" not in service.description_en
+    spec = {s["slug"]: s for s in OFFICES[1]["services"]}["evening-saturday"]
+    assert (service.description, service.description_en) == (
+        spec["description"],
+        spec["description_en"],
+    )
