@@ -23,5 +23,18 @@ def phone_link(number) -> SafeString:
 def phone_links(text, office) -> SafeString:
     """`{{ error|phone_links:office }}`: the office (or None, or a number) whose number the
     text may name."""
-    number = office if isinstance(office, str) or office is None else office.phone
-    return phone.link_phone(str(text), number)
+    return phone.link_phone(str(text), _number(office))
+
+
+@register.simple_tag(takes_context=True)
+def phone_linked(context, text) -> SafeString:
+    """`{% phone_linked message %}`: as |phone_links with the page's office, for the shared
+    includes, which some pages render without one."""
+    return phone.link_phone(str(text), _number(context.get("office")))
+
+
+def _number(office) -> str | None:
+    """The office's number from an Office, the error pages' dict, or a number itself."""
+    if office is None or isinstance(office, str):
+        return office
+    return office.get("phone") if isinstance(office, dict) else getattr(office, "phone", None)
