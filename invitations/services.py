@@ -37,6 +37,8 @@ from invitations.selectors import (
 )
 from notifications.services import notification_enqueue
 from offices.models import Service, User
+from offices.phone import phone_in_brackets
+from offices.rules import rules_for_service
 from waitlist.models import IN_LINE, WaitlistEntry
 from waitlist.services import waitlist_leave
 
@@ -200,9 +202,29 @@ def invitation_withdraw(
     return invitation
 
 
+def used_up_step_is_phone(invitation: Invitation) -> bool:
+    """After the invitation was used: whether the one way to change or cancel that booking
+    is the phone (the office takes neither online, or the booking has no email, so no
+    link to its page)."""
+    rules = rules_for_service(invitation.service)
+    use = invitation.used.select_related("booking").order_by("-pk").first()
+    online = rules.online_cancel_allowed or rules.reschedule_limit > 0
+    return not online or use is None or not use.booking.email
+
+
 def closed_message(invitation: Invitation, state: str) -> str:
-    """Why the link no longer books, kindly, and the office's phone."""
+    """Why the link no longer books, kindly, and the one next step: the office's phone, or
+    (used to book, at an office that changes bookings online) the booking's email."""
     office = invitation.office
+    if state == USED_UP:
+        used = _("This invitation was used to book.")
+        if not used_up_step_is_phone(invitation):
+            return f"{used} " + _(
+                "To see, change or cancel the booking, open the link in the email “%(subject)s”."
+            ) % {"subject": _("Your booking is confirmed")}
+        return f"{used} " + _(
+            "To change or cancel the booking, please phone the office%(phone)s."
+        ) % {"phone": phone_in_brackets(office.phone)}
     phone = (
         _(" Please phone the office (%(phone)s): they will help you book.")
         % {"phone": office.phone}
@@ -211,10 +233,6 @@ def closed_message(invitation: Invitation, state: str) -> str:
     )
     reasons = {
         EXPIRED: _("This invitation has expired."),
-        USED_UP: _(
-            "This invitation has already been used to book. The booking's email has the link "
-            "to see, change or cancel it."
-        ),
         WITHDRAWN: _("The office has withdrawn this invitation."),
         NOT_OFFERED: _("This service does not take bookings by invitation now."),
     }

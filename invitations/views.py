@@ -34,12 +34,13 @@ from invitations.models import Invitation
 from invitations.selectors import (
     DAYS_PER_PAGE,
     OPEN,
+    USED_UP,
     invitation_get_by_token,
     invitation_slots,
     invitation_state,
     invitation_window,
 )
-from invitations.services import closed_message, invitation_book
+from invitations.services import closed_message, invitation_book, used_up_step_is_phone
 from invitations.waitlist_path import invitation_waitlist_join
 from offices import display
 from offices.accommodation import office_means
@@ -61,8 +62,24 @@ def _invitation_or_404(token: str) -> Invitation:
 
 
 def _closed(request: HttpRequest, invitation: Invitation, state: str) -> HttpResponse:
-    context = {"office": invitation.office, "message": closed_message(invitation, state)}
+    if state == USED_UP and _booked_here(request, invitation):
+        # Back (or a resubmit) after booking: it was sent; the done page says where it stands.
+        messages.info(request, _("You already sent this. Where it stands is below."))
+        return redirect("invitation-done", token=request.resolver_match.kwargs["token"])
+    context = {
+        "office": invitation.office,
+        "message": closed_message(invitation, state),
+        "phone_step": state != USED_UP or used_up_step_is_phone(invitation),
+    }
     return token_page(request, "invitations/closed.html", context, status=410)
+
+
+def _booked_here(request: HttpRequest, invitation: Invitation) -> bool:
+    """Whether this browser's session made a booking with this invitation."""
+    done = request.session.get(DONE_KEY) or {}
+    return Booking.objects.filter(
+        pk=done.get("booking"), invitation_use__invitation=invitation
+    ).exists()
 
 
 def _days(slots) -> list[dict]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.clock import JST
 from offices.models import LeadTimeUnit, Platform
+from offices.phone import phone_in_brackets
 from offices.rules import BookingRules
 
 WEEKDAYS_JA = "月火水木金土日"
@@ -284,7 +285,7 @@ def cancellation_text(rules: BookingRules) -> str:
 
 
 def _phone_suffix(office) -> str:
-    return f" ({office.phone})" if (office.phone or "").strip() else ""
+    return phone_in_brackets(office.phone)
 
 
 def booking_access_text(service, office) -> str:

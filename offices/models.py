@@ -7,7 +7,6 @@ rules of a service come from `offices.rules.rules_for_service`, never from the f
 directly, so the inheritance lives in one place.
 """
 
-import re
 from datetime import time
 
 from django.contrib.auth.models import AbstractUser
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import languages
 from offices.accommodation import EXTRA_MINUTES_MAX
+from offices.phone import tel_uri
 
 
 class Platform(models.TextChoices):
@@ -374,7 +374,7 @@ class Office(models.Model):
     @property
     def phone_tel(self) -> str:
         """The number for a `tel:` link: digits (and a leading +) only."""
-        return re.sub(r"[^\d+]", "", self.phone or "")
+        return tel_uri(self.phone).removeprefix("tel:")
 
     def clean(self) -> None:
         super().clean()

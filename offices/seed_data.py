@@ -182,10 +182,12 @@ OFFICES = [
         "job_seeker_number": "required",
         "no_show_bar_threshold": 3,
         "preparation_note": (
-            "相談の当日、開始前にハローワークからお電話し、ミーティングIDとパスコードをお伝えします。"
+            "ミーティングIDとパスコードは、参加方法のメールと予約ページでお知らせします。"
+            "接続できないときは、ハローワークからお電話します。"
         ),
         "preparation_note_en": (
-            "On the day, the office phones you before the start with the meeting ID and passcode."
+            "The meeting ID and passcode are in the email on how to join and on your booking "
+            "page. If you cannot connect, the office phones you."
         ),
         "admin_note": "\n".join(
             [

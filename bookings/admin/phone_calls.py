@@ -22,6 +22,7 @@ from common.errors import DomainError
 from notifications.kinds import kind_label
 from offices.admin import OfficeScopedAdminMixin
 from offices.display import format_session
+from offices.phone import phone_link
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -131,7 +132,7 @@ class PhoneCallAdmin(AccessLoggedAdminMixin, OfficeScopedAdminMixin, admin.Model
             number = subject.phone if subject else ""
         else:
             number = obj.booking.phone
-        return format_html('<a href="tel:{}">{}</a>', number, number) if number else "—"
+        return phone_link(number) if number else "—"
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if obj is not None and obj.done_at is not None:

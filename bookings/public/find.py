@@ -12,6 +12,14 @@ from bookings.exceptions import BookingInvalid, RateLimited
 from bookings.forms import FindBookingForm
 from bookings.services.find import booking_link_resend
 from common.http import client_ip
+from offices.models import Office
+
+
+def _office_asked(request: HttpRequest) -> Office | None:
+    """The office whose page led here (`?office=<slug>`, kept through the form): the
+    reference alone does not say which office a booking is at, and the page must not."""
+    slug = (request.POST.get("office") or request.GET.get("office") or "").strip()
+    return Office.objects.filter(slug=slug[:60], is_published=True).first() if slug else None
 
 
 @never_cache
@@ -41,7 +49,7 @@ def booking_find(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "bookings/find.html",
-        {"form": form, "sent": sent, "limited": limited},
+        {"form": form, "sent": sent, "limited": limited, "office": _office_asked(request)},
         status=status,
     )
     if limited:

@@ -15,6 +15,7 @@ from bookings.tokens import token_hash
 from common.clock import JST
 from conferencing.models import OnlineMeeting
 from conferencing.providers import capabilities_for
+from offices.display import format_meeting_id
 from offices.rules import rules_for_service
 from offices.selectors import office_calendar
 
@@ -84,7 +85,8 @@ def meeting_for_person(booking: Booking, meeting: OnlineMeeting | None = None) -
     by_number = capabilities_for(booking.office.platform).joins_with_number
     return {
         "join_url": meeting.join_url,
-        "meeting_number": meeting.meeting_number if by_number else "",
+        # Grouped as Zoom prints it (`850 1234 5678`), the same in every email, page and .ics.
+        "meeting_number": format_meeting_id(meeting.meeting_number) if by_number else "",
         "passcode": meeting.passcode if by_number else "",
     }
 

@@ -40,6 +40,7 @@ from bookings.services.no_shows import bar_if_threshold, bar_recompute
 from bookings.state import Actor, Reason
 from bookings.validation import ApplicantInput, identity_key
 from offices.models import Office, User
+from offices.phone import phone_in_brackets
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def refusal_message(office: Office) -> str:
     return _(
         "This booking cannot be taken online. Please phone the office%(phone)s: they will "
         "help you book."
-    ) % {"phone": f" ({office.phone})" if office.phone else ""}
+    ) % {"phone": phone_in_brackets(office.phone)}
 
 
 def booking_refuse_for_applicant(*, applicant: Applicant, office: Office, now: datetime) -> None:

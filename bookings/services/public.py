@@ -40,6 +40,7 @@ from common import languages
 from common.text import text_refuse_hidden
 from notifications.services import notification_enqueue
 from offices.models import User
+from offices.phone import phone_in_brackets
 from offices.rules import rules_for_service
 from terms.models import Consent
 from terms.services import consent_give
@@ -176,7 +177,7 @@ def booking_cancel_by_applicant(*, booking: Booking, reason: str = "", now: date
     if not booking_can_cancel_online(booking, now):
         raise NotAllowedNow(
             _("It is too late to cancel online. Please phone the office%(phone)s.")
-            % {"phone": f" ({booking.office.phone})" if booking.office.phone else ""}
+            % {"phone": phone_in_brackets(booking.office.phone)}
         )
     booking_transition(
         booking,

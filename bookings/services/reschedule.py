@@ -44,6 +44,7 @@ from bookings.state import Actor, EmailKind, Reason
 from common.clock import JST
 from common.queue import enqueue_after_commit
 from offices.models import User
+from offices.phone import phone_in_brackets
 from offices.rules import rules_for_service
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class RescheduleResult:
 
 
 def _phone(booking: Booking) -> str:
-    return f" ({booking.office.phone})" if booking.office.phone else ""
+    return phone_in_brackets(booking.office.phone)
 
 
 def booking_reschedule_refusal(booking: Booking, now: datetime) -> str | None:

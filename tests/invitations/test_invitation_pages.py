@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from bookings.models import Booking, BookingChannel
@@ -88,14 +89,44 @@ def test_a_double_tap_makes_one_booking_and_shows_it(client, inviting, link):
     assert Booking.objects.count() == 1
 
 
-def test_a_used_up_link_says_so_kindly_with_the_offices_phone(client, link):
+def _used_page(token):
+    """The used link as another browser meets it (not the session that booked)."""
+    response = Client().get(reverse("invitation-confirm", args=[token]), {"start": MON.isoformat()})
+    assert response.status_code == 410
+    return response.content.decode()
+
+
+def test_a_used_link_leads_to_the_booking_s_email_where_changes_are_online(client, link):
     _invitation, token = link
     book_through_pages(client, token)
     for page in (reverse("invitation", args=[token]), reverse("invitation-confirm", args=[token])):
-        response = client.get(page, {"start": MON.isoformat()})
-        assert response.status_code == 410
-        html = response.content.decode()
-        assert "すでに予約に使われています" in html and "tel:0120000111" in html
+        html = Client().get(page, {"start": MON.isoformat()}).content.decode()
+        assert "この招待は予約に使われました" in html
+        assert "メール「予約が確定しました」のリンク" in html
+        assert "予約をお手伝い" not in html and "予約完了メール" not in html
+        assert "tel:" not in html.split("<main")[-1].split("</main>")[0]
+
+
+def test_a_used_link_gives_the_number_where_changes_are_by_phone(client, inviting, link):
+    inviting.office.online_cancel_allowed, inviting.office.reschedule_limit = False, 0
+    inviting.office.save(update_fields=["online_cancel_allowed", "reschedule_limit"])
+    _invitation, token = link
+    book_through_pages(client, token)
+    html = _used_page(token)
+    assert "この招待は予約に使われました" in html
+    assert "予約の変更・取り消しは、事業所にお電話ください" in html
+    assert '<a href="tel:0120000111">0120-000-111</a>' in html
+    assert "予約をお手伝い" not in html and "予約完了メール" not in html and "メール「" not in html
+
+
+def test_back_after_booking_by_invitation_leads_to_the_booking_made_here(client, link):
+    _invitation, token = link
+    book_through_pages(client, token)
+    response = client.get(reverse("invitation-confirm", args=[token]), {"start": MON.isoformat()})
+    assert response.status_code == 302 and response["Location"].endswith("/done/")
+    html = client.get(response["Location"]).content.decode()
+    assert "すでに送信されています" in html and 'href="/bookings/' in html
+    assert "この招待" not in html and "お手伝い" not in html
 
 
 def test_an_expired_or_withdrawn_link_says_so_and_tells_to_phone(client, inviting, link, frozen):

@@ -63,13 +63,13 @@ def test_an_address_given_for_the_booking_gets_its_email_and_the_record_keeps_it
     assert inviting.person.email == "hanako@example.jp"
 
 
-def test_a_used_up_invitation_books_no_more_and_says_to_phone(inviting):
+def test_a_used_up_invitation_books_no_more_and_says_where_the_booking_is(inviting):
     invitation = invite(inviting)
     book_with(invitation)
     with pytest.raises(InvitationClosed) as closed:
         book_with(invitation, start=MON + timedelta(hours=1))
     assert closed.value.state == "used_up"
-    assert "0120-000-111" in str(closed.value.message)
+    assert "“Your booking is confirmed”" in str(closed.value.message)
     assert Booking.objects.count() == 1
 
 
