@@ -69,7 +69,7 @@ def test_a_used_up_invitation_books_no_more_and_says_where_the_booking_is(inviti
     with pytest.raises(InvitationClosed) as closed:
         book_with(invitation, start=MON + timedelta(hours=1))
     assert closed.value.state == "used_up"
-    assert "“Your booking is confirmed”" in str(closed.value.message)
+    assert "「予約が確定しました」" in str(closed.value.message)  # the email that has the link
     assert Booking.objects.count() == 1
 
 
