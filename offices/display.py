@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.clock import JST
 from offices.models import LeadTimeUnit, Platform
-from offices.rules import BookingRules
+from offices.rules import BookingPath, BookingRules, booking_path, open_booking_path
 
 WEEKDAYS_JA = "月火水木金土日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -215,12 +215,35 @@ def lead_time_text(rules: BookingRules) -> str:
     return text + cutoff + (_japan_time() if cutoff else "") + _(".")
 
 
-def confirmation_text(rules: BookingRules) -> str:
-    """How a booking made online becomes final: at a staff-approval office the request is
-    held (the email-check window, else `REQUEST_CONFIRM_MINUTES`) until the person sends it
-    from the email, by the button the email's page names (issue 26, major 1: the office
-    page and the confirm page said only that a counselor confirms)."""
-    if rules.needs_staff_approval:
+def confirmation_text(rules: BookingRules, service=None) -> str:
+    """How a booking becomes final, for each path the service is booked by (`service`; none:
+    the open online booking of the booking pages). At a staff-approval office an open request
+    is held (the email-check window, else `REQUEST_CONFIRM_MINUTES`) until the person sends it
+    from the email, by the button the email's page names (issue 26, major 1); a counselor's
+    invitation is final at once, a booking by phone during the call (issue 26: the office
+    page described the email step at offices that book by invitation or phone only)."""
+    path = open_booking_path(rules) if service is None else booking_path(service, rules)
+    if path == BookingPath.PHONE:
+        return _("A booking made by phone is confirmed during the call.")
+    if path == BookingPath.INVITATION:
+        text = _(
+            "A booking made online with your counselor's personal invitation is confirmed "
+            "as soon as you send it, and the meeting link follows."
+        )
+    else:
+        text = _open_confirmation_text(rules, path)
+        if service is not None and service.accepts_invitations and path != BookingPath.OPEN_AT_ONCE:
+            text += " " + _(
+                "A booking made with your counselor's personal invitation is confirmed as "
+                "soon as you send it."
+            )
+    if service is not None and service.accepts_phone:
+        text += " " + _("A booking made by phone is confirmed during the call.")
+    return text
+
+
+def _open_confirmation_text(rules: BookingRules, path: BookingPath) -> str:
+    if path == BookingPath.OPEN_STAFF_APPROVAL:
         return _(
             "After you apply, open the link in the email we send and press “%(button)s” on "
             "that page within %(minutes)s; otherwise the request lapses and the time is freed. "
@@ -232,7 +255,7 @@ def confirmation_text(rules: BookingRules) -> str:
                 rules.email_verification_minutes or settings.REQUEST_CONFIRM_MINUTES
             ),
         }
-    if rules.needs_email_check:
+    if path == BookingPath.OPEN_EMAIL_CHECK:
         return _(
             "After you apply, open the link in the email we send and press the button "
             "“%(button)s” on that page within %(minutes)d minutes. Only then is your "
