@@ -8,13 +8,12 @@ of weekdays and months from their catalogue (`mar 24 nov 2026` in Spanish).
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from common.clock import JST
 from offices.models import LeadTimeUnit, Platform
-from offices.rules import BookingPath, BookingRules, booking_path, open_booking_path
+from offices.rules import BookingRules
 
 WEEKDAYS_JA = "月火水木金土日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -213,55 +212,6 @@ def lead_time_text(rules: BookingRules) -> str:
         ) % {"days": days}
     cutoff = _cutoff_suffix(rules)
     return text + cutoff + (_japan_time() if cutoff else "") + _(".")
-
-
-def confirmation_text(rules: BookingRules, service=None) -> str:
-    """How a booking becomes final, for each path the service is booked by (`service`; none:
-    the open online booking of the booking pages). At a staff-approval office an open request
-    is held (the email-check window, else `REQUEST_CONFIRM_MINUTES`) until the person sends it
-    from the email, by the button the email's page names (issue 26, major 1); a counselor's
-    invitation is final at once, a booking by phone during the call (issue 26: the office
-    page described the email step at offices that book by invitation or phone only)."""
-    path = open_booking_path(rules) if service is None else booking_path(service, rules)
-    if path == BookingPath.PHONE:
-        return _("A booking made by phone is confirmed during the call.")
-    if path == BookingPath.INVITATION:
-        text = _(
-            "A booking made online with your counselor's personal invitation is confirmed "
-            "as soon as you send it, and the meeting link follows."
-        )
-    else:
-        text = _open_confirmation_text(rules, path)
-        if service is not None and service.accepts_invitations and path != BookingPath.OPEN_AT_ONCE:
-            text += " " + _(
-                "A booking made with your counselor's personal invitation is confirmed as "
-                "soon as you send it."
-            )
-    if service is not None and service.accepts_phone:
-        text += " " + _("A booking made by phone is confirmed during the call.")
-    return text
-
-
-def _open_confirmation_text(rules: BookingRules, path: BookingPath) -> str:
-    if path == BookingPath.OPEN_STAFF_APPROVAL:
-        return _(
-            "After you apply, open the link in the email we send and press “%(button)s” on "
-            "that page within %(minutes)s; otherwise the request lapses and the time is freed. "
-            "Then a counselor confirms your time, or offers another, by email. The meeting "
-            "link follows in that email."
-        ) % {
-            "button": _("Send my request"),
-            "minutes": format_duration(
-                rules.email_verification_minutes or settings.REQUEST_CONFIRM_MINUTES
-            ),
-        }
-    if path == BookingPath.OPEN_EMAIL_CHECK:
-        return _(
-            "After you apply, open the link in the email we send and press the button "
-            "“%(button)s” on that page within %(minutes)d minutes. Only then is your "
-            "booking complete; otherwise it lapses and the time is freed."
-        ) % {"minutes": rules.email_verification_minutes, "button": _("Complete my booking")}
-    return _("Your booking is confirmed as soon as you apply, and the meeting link follows.")
 
 
 # The button that sends the booking, per page: where a counselor confirms the time the

@@ -12,6 +12,7 @@ RULE_FIELDS = (
     "confirmation_mode",
     "email_verification_minutes",
     "request_decision_hours",
+    "request_decision_business_days",
     "lead_time_days",
     "lead_time_unit",
     "lead_time_cutoff",
@@ -38,6 +39,7 @@ class BookingRules:
     job_seeker_number: FieldRequirement
     reschedule_limit: int = 2
     request_decision_hours: int = 72
+    request_decision_business_days: int = 0
 
     @property
     def needs_email_check(self) -> bool:

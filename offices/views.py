@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from common.clock import JST
-from offices import content, display
+from offices import confirmation, content, display
 from offices.models import Office
 from offices.plain import plain_summary_for
 from offices.rules import booking_path, rules_for_service
@@ -33,7 +33,8 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "hours": display.weekly_hours_lines(weekly_hours(service)),
                 "length": display.session_length_text(rules),
                 "lead_time": display.lead_time_text(rules),
-                "confirmation": display.confirmation_text(rules, service),
+                "confirmation": confirmation.confirmation_text(rules, service),
+                "confirmation_phone": confirmation.confirmation_asks_to_phone(rules, service),
                 "cancellation": display.cancellation_text(rules),
                 "access": display.booking_access_text(service, office),
             }
