@@ -59,6 +59,7 @@ def _manage_context(booking, now) -> dict:
     rules = rules_for_service(booking.service, booking.office)
     deadline = cancellation_deadline(booking)
     pending = booking.changes.filter(status=BookingChange.Status.PENDING).first()
+    meeting = meeting_for_person(booking)
     return {
         **_accommodation_context(booking, now),
         "reschedule_refusal": booking_reschedule_refusal(booking, now),
@@ -75,8 +76,8 @@ def _manage_context(booking, now) -> dict:
         "cancellation": display.cancellation_text(rules),
         "deadline": display.format_datetime(deadline - timedelta(minutes=1)) if deadline else "",
         "is_active": booking.is_active,
-        "story": booking_story(booking),
-        "meeting": meeting_for_person(booking),
+        "story": booking_story(booking, join_link=meeting is not None),
+        "meeting": meeting,
         "book_again_url": reverse("booking-start", args=[booking.office.slug])
         + f"?service={booking.service.slug}",
     }
