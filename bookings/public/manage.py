@@ -38,6 +38,7 @@ from bookings.services.accommodation import (
     accommodation_change_refusal,
     booking_accommodation_change,
 )
+from bookings.services.holds import answer_deadline
 from bookings.services.public import (
     booking_accept_proposal,
     booking_cancel_by_applicant,
@@ -64,6 +65,17 @@ def _manage_context(booking, now) -> dict:
         **_accommodation_context(booking, now),
         "reschedule_refusal": booking_reschedule_refusal(booking, now),
         "pending_change": display.format_session(pending.to_start, pending.to_end)
+        if pending
+        else "",
+        # By when a counselor answers the change, as a request's (services.holds).
+        "change_answer_by": display.format_datetime(
+            answer_deadline(
+                booking,
+                rules,
+                sent=pending.requested_at,
+                latest=min(pending.to_start, booking.start),
+            )
+        )
         if pending
         else "",
         "office": booking.office,
