@@ -22,9 +22,7 @@ def test_sending_the_request_from_its_email_brings_a_receipt_with_the_deadline(
     office = kawagoe_like(phone="049-242-0197", request_decision_business_days=1)
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(office.services.get(), THURSDAY).booking
-    before = set(
-        Notification.objects.filter(recipient=booking.email).values_list("pk", flat=True)
-    )
+    before = set(Notification.objects.filter(recipient=booking.email).values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
         email_checked(booking)
     new = Notification.objects.filter(recipient=booking.email).exclude(pk__in=before)
