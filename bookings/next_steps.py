@@ -67,6 +67,9 @@ class Row:
     # The step as the email that carries the link words it (its own link, not "the email
     # we sent"); empty: the step reads the same in an email.
     email_step: str = ""
+    # Said after the step only while the booking has no join link (issue 26 walk: "the
+    # link appears once it is issued" printed next to the link itself).
+    no_link_yet: str = ""
     ics_status: str = "CONFIRMED"
     ics_method: str = "PUBLISH"
 
@@ -143,9 +146,12 @@ TABLE: dict[Stage, Row] = {
         gettext_lazy("Confirmed"),
         gettext_lazy("Your booking is confirmed"),
         gettext_lazy("Your online consultation is booked for %(when)s."),
-        gettext_lazy(
-            "At %(deadline)s, join from your booking page; the link to join appears there "
-            "once it is issued."
+        # One time and one route (issue 26 walk: 「…17:15になったら、予約ページから参加して
+        # ください。」 beside 「開始の数分前には参加してください。」): the button is on the
+        # booking page as soon as the link is issued; the person joins a few minutes early.
+        gettext_lazy("Join from your booking page a few minutes before the start (%(deadline)s)."),
+        no_link_yet=gettext_lazy(
+            "The link to join appears on your booking page once it is issued."
         ),
     ),
     S.IN_PROGRESS: Row(
@@ -270,8 +276,14 @@ class Story:
         return self.title
 
 
-def booking_story(booking) -> Story:
-    """The booking's stage in words (call it inside the language the text is for)."""
+def _space(sentence: str) -> str:
+    return "" if sentence.endswith("。") else " "
+
+
+def booking_story(booking, *, join_link: bool = False) -> Story:
+    """The booking's stage in words (call it inside the language the text is for);
+    `join_link`: whether the person has the booking's join link (`meeting_for_person`), so
+    that only a booking without one says it is still to come."""
     stage = stage_of(booking)
     row = TABLE[stage]
     deadline = _deadline(booking, stage)
@@ -281,13 +293,16 @@ def booking_story(booking) -> Story:
         "action": str(row.action),
         "refuse": str(REFUSE_TIME),
     }
+    no_link_yet = (
+        "" if join_link or not row.no_link_yet else _space(str(row.step)) + str(row.no_link_yet)
+    )
     return Story(
         stage=stage,
         label=str(row.label),
         title=str(row.title),
         meaning=str(row.meaning) % values,
-        step=str(row.step) % values,
-        email_step=str(row.email_step or row.step) % values,
+        step=str(row.step) % values + no_link_yet,
+        email_step=str(row.email_step or row.step) % values + no_link_yet,
         action=str(row.action),
         deadline=deadline,
         ics_status=row.ics_status,

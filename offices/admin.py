@@ -110,7 +110,7 @@ class ServiceInline(admin.StackedInline):
                 "fields": [
                     ("slot_minutes", "max_extension_minutes"),
                     ("confirmation_mode", "email_verification_minutes"),
-                    "request_decision_hours",
+                    ("request_decision_hours", "request_decision_business_days"),
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),
@@ -225,7 +225,8 @@ class OfficeAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
                 "fields": [
                     ("slot_minutes", "max_extension_minutes"),
                     ("confirmation_mode", "email_verification_minutes"),
-                    ("request_decision_hours", "proposal_answer_hours"),
+                    ("request_decision_hours", "request_decision_business_days"),
+                    "proposal_answer_hours",
                     ("lead_time_days", "lead_time_unit", "lead_time_cutoff"),
                     "horizon_days",
                     ("online_cancel_allowed", "online_cancel_days_before"),

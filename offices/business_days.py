@@ -152,6 +152,23 @@ def booking_deadline(session_day: date, rules: BookingRules, calendar: OfficeCal
     return cutoff.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
+def request_answer_deadline(
+    sent: datetime,
+    business_days: int,
+    calendar: OfficeCalendar,
+    hours: dict[int, list[tuple[time, time]]],
+) -> datetime:
+    """
+    When a counselor answers a request sent at `sent` by an office that gives itself
+    `business_days` (Kawagoe's 「翌営業日まで」 is 1): the end of the service's hours (`hours`,
+    weekday -> windows) on that business day, the end of the day where it keeps none.
+    """
+    day = calendar.business_day_add(sent.astimezone(JST).date(), business_days)
+    windows = hours.get(day.weekday())
+    end = max(window_end for _start, window_end in windows) if windows else time(23, 59)
+    return datetime.combine(day, end, tzinfo=JST)
+
+
 def earliest_bookable_day(now: datetime, rules: BookingRules, calendar: OfficeCalendar) -> date:
     """
     The first open day whose sessions a person may still book at `now`. (Sessions that

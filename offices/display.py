@@ -8,7 +8,6 @@ of weekdays and months from their catalogue (`mar 24 nov 2026` in Spanish).
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -224,32 +223,6 @@ def lead_time_text(rules: BookingRules) -> str:
         ) % {"days": days}
     cutoff = _cutoff_suffix(rules)
     return text + cutoff + (_japan_time() if cutoff else "") + _(".")
-
-
-def confirmation_text(rules: BookingRules) -> str:
-    """How a booking made online becomes final: at a staff-approval office the request is
-    held (the email-check window, else `REQUEST_CONFIRM_MINUTES`) until the person sends it
-    from the email, by the button the email's page names (issue 26, major 1: the office
-    page and the confirm page said only that a counselor confirms)."""
-    if rules.needs_staff_approval:
-        return _(
-            "After you apply, open the link in the email we send and press “%(button)s” on "
-            "that page within %(minutes)s; otherwise the request lapses and the time is freed. "
-            "Then a counselor confirms your time, or offers another, by email. The meeting "
-            "link follows in that email."
-        ) % {
-            "button": _("Send my request"),
-            "minutes": format_duration(
-                rules.email_verification_minutes or settings.REQUEST_CONFIRM_MINUTES
-            ),
-        }
-    if rules.needs_email_check:
-        return _(
-            "After you apply, open the link in the email we send and press the button "
-            "“%(button)s” on that page within %(minutes)d minutes. Only then is your "
-            "booking complete; otherwise it lapses and the time is freed."
-        ) % {"minutes": rules.email_verification_minutes, "button": _("Complete my booking")}
-    return _("Your booking is confirmed as soon as you apply, and the meeting link follows.")
 
 
 # The button that sends the booking, per page: where a counselor confirms the time the

@@ -83,6 +83,12 @@ HELP_DECISION = _(
     "session's start). Undecided, the request lapses, the time is freed and the person is "
     "told and offered to book again."
 )
+HELP_DECISION_DAYS = _(
+    "With counselor approval: the business days a counselor has to answer a request once "
+    "the person confirmed it from the email, until the end of the service's hours on the "
+    "last of them (never later than the session's start); the person is told that date and "
+    "time. 0 = the hours above."
+)
 HELP_LEAD_DAYS = _(
     "The booking must be complete this many days before the session (0 = the same day)."
 )
@@ -270,6 +276,12 @@ class Office(models.Model):
         default=72,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
         help_text=HELP_DECISION,
+    )
+    request_decision_business_days = models.PositiveSmallIntegerField(
+        _("time to answer a request (business days)"),
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text=HELP_DECISION_DAYS,
     )
     proposal_answer_hours = models.PositiveSmallIntegerField(
         _("time to accept a proposed time (hours)"),
@@ -474,6 +486,13 @@ class Service(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
         help_text=format_lazy("{}{}", HELP_DECISION, INHERIT),
+    )
+    request_decision_business_days = models.PositiveSmallIntegerField(
+        _("time to answer a request (business days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text=format_lazy("{}{}", HELP_DECISION_DAYS, INHERIT),
     )
     lead_time_days = models.PositiveSmallIntegerField(
         _("lead time"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from common import languages
 from offices.models import LeadTimeUnit, Office
 from offices.ruby import ruby_html
-from offices.rules import BookingRules
+from offices.rules import BookingPath, BookingRules, open_booking_path
 
 
 @dataclass(frozen=True)
@@ -47,19 +47,27 @@ def plain_summary_for(
     *,
     staff_decides: bool | None = None,
     email_check: bool | None = None,
+    path: BookingPath | None = None,
 ) -> PlainSummary | None:
     """The summary in the active language, or None when the office has not chosen one.
-    `staff_decides` and `email_check` say how this path confirms a booking (default: as the
-    rules of open online booking; an invitation is confirmed at once)."""
+    `path` says how the booking is made (offices.rules.booking_path: the office page, as its
+    "Confirmation" does); else `staff_decides` and `email_check` say how this booking's stage
+    confirms it (default: as the rules of open online booking; an invitation is confirmed at
+    once)."""
     if not office.plain_summary:
         return None
-    # Open online booking at a staff-approval office holds the request until it is sent
-    # from the email (the email-check window, else REQUEST_CONFIRM_MINUTES): issue 26, major 1.
-    sent_from_email = staff_decides is None and email_check is None and rules.needs_staff_approval
+    if path is None and staff_decides is None and email_check is None:
+        path = open_booking_path(rules)
+    if path is not None:
+        staff_decides = path == BookingPath.OPEN_STAFF_APPROVAL
+        email_check = path == BookingPath.OPEN_EMAIL_CHECK
     if staff_decides is None:
         staff_decides = rules.needs_staff_approval
     if email_check is None:
         email_check = rules.needs_email_check
+    # Open online booking at a staff-approval office holds the request until it is sent
+    # from the email (the email-check window, else REQUEST_CONFIRM_MINUTES): issue 26, major 1.
+    sent_from_email = path == BookingPath.OPEN_STAFF_APPROVAL
     lines = [_lead_time(rules)]
     if email_check or sent_from_email:
         lines.append(
@@ -76,6 +84,8 @@ def plain_summary_for(
                 "nobody else can book the time you chose. This is called a “hold”."
             )
         )
+    elif path == BookingPath.PHONE:
+        lines.append(_("Your booking is fixed on the phone, when you book."))
     elif not email_check:
         lines.append(_("Your booking is fixed when you send it. The link to join comes by email."))
     lines += [_cancel(rules), *_no_show(office), _terms(office)]

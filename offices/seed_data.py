@@ -45,6 +45,8 @@ OFFICES = [
         "slot_minutes": 30,
         "max_extension_minutes": 15,
         "confirmation_mode": "staff_approval",
+        # Its document: 「日程の連絡メールが翌営業日までに届かない場合はお電話ください。」
+        "request_decision_business_days": 1,
         "lead_time_days": 2,
         "lead_time_unit": "business_days",
         "horizon_days": 60,

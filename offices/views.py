@@ -2,10 +2,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from common.clock import JST
-from offices import content, display
+from offices import confirmation, content, display
 from offices.models import Office
 from offices.plain import plain_summary_for
-from offices.rules import rules_for_service
+from offices.rules import booking_path, rules_for_service
 from offices.selectors import (
     office_get_published,
     office_list_published,
@@ -33,7 +33,8 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "hours": display.weekly_hours_lines(weekly_hours(service)),
                 "length": display.session_length_text(rules),
                 "lead_time": display.lead_time_text(rules),
-                "confirmation": display.confirmation_text(rules),
+                "confirmation": confirmation.confirmation_text(rules, service),
+                "confirmation_phone": confirmation.confirmation_asks_to_phone(rules, service),
                 "cancellation": display.cancellation_text(rules),
                 "access": display.booking_access_text(service, office),
             }
@@ -57,13 +58,11 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _plain_summary(office: Office, services: list[dict]):
-    """The office's rules in short (offices.plain), as its first service books online: open
-    booking by its rules, an invitation confirmed at once."""
+    """The office's rules in short (offices.plain), by the path its first service is booked
+    (offices.rules.booking_path), as that service's "Confirmation" says."""
 
     if not office.plain_summary or not services:
         return None
     service = services[0]["service"]
     rules = rules_for_service(service, office)
-    if service.accepts_web:
-        return plain_summary_for(office, rules)
-    return plain_summary_for(office, rules, staff_decides=False, email_check=False)
+    return plain_summary_for(office, rules, path=booking_path(service, rules))

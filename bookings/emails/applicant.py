@@ -119,6 +119,7 @@ def booking_message(
     change = None
     if template in ("change_requested", "change_declined"):
         change = booking.changes.get(pk=int(occurrence.split(":")[0]))  # "<change>[:<n>]"
+    person_meeting = meeting_for_person(booking) if booking.is_active else None
     with translation.override(booking.language):
         office = booking.office
         rules = rules_for_service(booking.service, office)
@@ -148,7 +149,10 @@ def booking_message(
             "office_url": _absolute(reverse("office-detail", args=[office.slug])),
             "book_again_url": _absolute(reverse("booking-start", args=[office.slug])),
             # The first lines: the booking's stage and the person's next step.
-            "story": None if template in NO_STORY else booking_story(booking),
+            "story": None
+            if template in NO_STORY
+            else booking_story(booking, join_link=person_meeting is not None),
+            "join_link": person_meeting is not None,
             **(_plain(booking) if template in PLAIN_TEMPLATES else {}),
             **(extra or {}),
         }
@@ -235,6 +239,7 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
     never the host link. Opens with the booking's stage, as every booking email, and
     carries the calendar file with the link (the event replaces the confirmation's)."""
 
+    person = meeting_for_person(booking, meeting)
     with translation.override(booking.language):
         office_name = content_name(booking.office, booking.language)
         context = {
@@ -245,9 +250,9 @@ def meeting_issued_message(booking: Booking, meeting, *, links: dict[str, str]) 
             "when": display.format_session(booking.start, booking.end),
             "session_title": _session_title(booking),
             "service_name": _service_name(booking) if booking.group_session_id else "",
-            **(meeting_for_person(booking, meeting) or {}),
+            **(person or {}),
             **links,
-            "story": booking_story(booking),
+            "story": booking_story(booking, join_link=person is not None),
             **_plain(booking),
         }
         subject = (
@@ -279,7 +284,7 @@ def reminder_message(booking: Booking, kind: str, *, now, links: dict[str, str])
             "must_agree": must_agree,
             "cancel_online": rules_for_service(booking.service).online_cancel_allowed,
             **links,
-            "story": booking_story(booking),
+            "story": booking_story(booking, join_link=issued),
             **_plain(booking),
         }
         title = (

@@ -30,8 +30,8 @@ def booking_ics(booking: Booking, *, manage_url: str, meeting: dict | None = Non
     """
     with translation.override(booking.language):
         office = content_name(booking.office, booking.language)
-        story = booking_story(booking)
         meeting = meeting if booking.is_active else None
+        story = booking_story(booking, join_link=meeting is not None)
         calendar = Calendar()
         calendar.add("prodid", "-//online-consultation//booking//JA")
         calendar.add("version", "2.0")

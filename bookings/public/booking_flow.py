@@ -45,7 +45,7 @@ from common.clock import JST
 from common.dates import parse_day
 from common.errors import DomainError
 from common.http import client_ip
-from offices import display
+from offices import confirmation, display
 from offices.models import Office
 from offices.rules import rules_for_service
 from terms.exceptions import TermsOutdated
@@ -283,7 +283,8 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if terms
         else "",
-        "confirmation": display.confirmation_text(rules),
+        "confirmation": confirmation.confirmation_text(rules),
+        "confirmation_phone": confirmation.confirmation_asks_to_phone(rules),
         "submit": display.submit_button(rules),
         **proof_context(office, now),
         "error": error,

@@ -102,7 +102,7 @@ def _messages() -> dict[str, str]:
         "browser_phone_ok": _("This browser on this phone or tablet can join {platform}."),
         "browser_phone_app": _(
             "On a smartphone or tablet, {platform} needs the {app} app: install it before the "
-            "day, and join from the link in your email."
+            "day, and join from your booking page."
         ),
         "browser_app_install": _("Install the {app} app"),
         "app": _("joins with the app"),

@@ -38,6 +38,7 @@ from bookings.services.accommodation import (
     accommodation_change_refusal,
     booking_accommodation_change,
 )
+from bookings.services.holds import answer_deadline
 from bookings.services.public import (
     booking_accept_proposal,
     booking_cancel_by_applicant,
@@ -59,10 +60,22 @@ def _manage_context(booking, now) -> dict:
     rules = rules_for_service(booking.service, booking.office)
     deadline = cancellation_deadline(booking)
     pending = booking.changes.filter(status=BookingChange.Status.PENDING).first()
+    meeting = meeting_for_person(booking)
     return {
         **_accommodation_context(booking, now),
         "reschedule_refusal": booking_reschedule_refusal(booking, now),
         "pending_change": display.format_session(pending.to_start, pending.to_end)
+        if pending
+        else "",
+        # By when a counselor answers the change, as a request's (services.holds).
+        "change_answer_by": display.format_datetime(
+            answer_deadline(
+                booking,
+                rules,
+                sent=pending.requested_at,
+                latest=min(pending.to_start, booking.start),
+            )
+        )
         if pending
         else "",
         "office": booking.office,
@@ -75,8 +88,8 @@ def _manage_context(booking, now) -> dict:
         "cancellation": display.cancellation_text(rules),
         "deadline": display.format_datetime(deadline - timedelta(minutes=1)) if deadline else "",
         "is_active": booking.is_active,
-        "story": booking_story(booking),
-        "meeting": meeting_for_person(booking),
+        "story": booking_story(booking, join_link=meeting is not None),
+        "meeting": meeting,
         "book_again_url": reverse("booking-start", args=[booking.office.slug])
         + f"?service={booking.service.slug}",
     }

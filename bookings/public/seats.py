@@ -21,7 +21,7 @@ from bookings.selectors.group_sessions import seats_taken
 from bookings.services.seats import seat_book
 from common.errors import DomainError
 from common.http import client_ip
-from offices import display
+from offices import confirmation, display
 from offices.rules import rules_for_service
 from terms.exceptions import TermsOutdated
 from terms.selectors import terms_in_force
@@ -93,7 +93,8 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
         )
         if terms
         else "",
-        "confirmation": display.confirmation_text(rules),
+        "confirmation": confirmation.confirmation_text(rules),
+        "confirmation_phone": confirmation.confirmation_asks_to_phone(rules),
         "submit": display.submit_button(rules, "seat"),
         "error": error,
         "error_field": error_field,

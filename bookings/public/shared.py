@@ -14,7 +14,7 @@ from django.shortcuts import render
 from bookings.exceptions import ServiceClosed
 from bookings.next_steps import booking_story
 from bookings.selectors.availability_cache import slot_list_cached
-from bookings.selectors.bookings import booking_get_by_token
+from bookings.selectors.bookings import booking_get_by_token, meeting_for_person
 from bookings.services.access_records import access_record
 from bookings.services.holds import days_at_hold_cap
 from common.dates import parse_moment
@@ -157,6 +157,6 @@ def done_context(booking, manage_url: str) -> dict:
         "booking": booking,
         "when": display.format_session(booking.start, booking.end),
         "manage_url": manage_url,
-        "story": booking_story(booking),
+        "story": booking_story(booking, join_link=meeting_for_person(booking) is not None),
         "cancel_online": rules_for_service(booking.service, booking.office).online_cancel_allowed,
     }

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from bookings.models import AccessRecord, BookingStatus
 from bookings.next_steps import booking_story
 from bookings.public.shared import booking_or_404, record_use, token_page
+from bookings.selectors.bookings import meeting_for_person
 from bookings.services.links import booking_link_issue
 from bookings.services.public import booking_verify
 from bookings.tokens import MANAGE, VERIFY
@@ -57,7 +58,7 @@ def booking_verify_view(request: HttpRequest, token: str) -> HttpResponse:
         "until": display.format_datetime(booking.verification_expires_at)
         if booking.verification_expires_at
         else "",
-        "story": booking_story(booking),
+        "story": booking_story(booking, join_link=meeting_for_person(booking) is not None),
         "error": error,
         "token": token,
     }

@@ -31,8 +31,10 @@ from bookings.state import Actor, EmailKind, Reason
 from common import ratelimit
 from common.clock import JST
 from common.http import address_key
+from offices.business_days import request_answer_deadline
 from offices.models import Office, Service
 from offices.rules import BookingRules
+from offices.selectors import office_calendar, weekly_hours
 
 # The database truncates in a named zone: SQLite cannot load a fixed offset like `JST`
 # (the time page failed there once holds waited, in `make run` too); Japan keeps no
@@ -169,8 +171,27 @@ def days_at_hold_cap(*, service: Service, free_by_day: dict, now: datetime) -> s
 
 def request_decide_by(booking: Booking, rules: BookingRules, now: datetime) -> datetime:
     """When a request confirmed from its email lapses if no counselor has answered: the
-    office's `request_decision_hours` from now, never after the session's start."""
-    return min(now + timedelta(hours=rules.request_decision_hours), booking.start)
+    office's answer time (`answer_deadline`) from now, never after the session's start."""
+    return answer_deadline(booking, rules, sent=now, latest=booking.start)
+
+
+def answer_deadline(
+    booking: Booking, rules: BookingRules, *, sent: datetime, latest: datetime
+) -> datetime:
+    """By when a counselor answers what the person `sent` (a request, a change of time): the
+    end of the service's hours on the office's `request_decision_business_days`-th business
+    day where it sets them (the deadline its own page promises: Kawagoe's 「翌営業日まで」),
+    else its `request_decision_hours` later; never after `latest`."""
+    now = sent
+    if rules.request_decision_business_days:
+        today = now.astimezone(JST).date()
+        calendar = office_calendar(office=booking.office, start=today, end=today + timedelta(31))
+        answer_by = request_answer_deadline(
+            now, rules.request_decision_business_days, calendar, weekly_hours(booking.service)
+        )
+    else:
+        answer_by = now + timedelta(hours=rules.request_decision_hours)
+    return min(answer_by, latest)
 
 
 def request_lapse(booking: Booking, *, now: datetime) -> None:

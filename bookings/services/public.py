@@ -144,8 +144,11 @@ def _verify_locked(booking: Booking, now: datetime) -> bool:
                 booking, at=now, actor_label=Actor.APPLICANT,
                 reason_code=Reason.REQUEST_CONFIRMED,
             )  # fmt: skip
-            # Only now is it a request counselors can answer: they are told.
+            # Only now is it a request counselors can answer: they are told, and the person
+            # gets the receipt that says by when (issue 26 walk: their inbox kept only the
+            # email that said the request was not complete).
             staff_notify(booking, "staff_request_waiting")
+            booking_notify(booking, EmailKind.REQUESTED)
             return False
     elif booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
         return False  # a second click changes nothing

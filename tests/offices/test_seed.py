@@ -141,7 +141,7 @@ def test_seed_restores_a_deleted_service_with_its_hours(seeded):
 def test_databases_seeded_before_get_the_corrected_words_but_a_managers_own_stay(seeded):
     """Issue 26: the seed's corrected texts reach a database seeded with the old ones
     (offices_seed never overwrites a row); a text a manager rewrote is kept."""
-    reword = importlib.import_module("offices.migrations.0015_seed_wording")
+    reword = importlib.import_module("offices.migrations.0016_seed_wording")
     Office.objects.filter(slug="kawagoe").update(
         preparation_note=reword.OLD_KAWAGOE_NOTE,
         preparation_note_en=reword.OLD_KAWAGOE_NOTE_EN,

@@ -64,6 +64,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("offices", "0014_accommodation_and_plain_summary")]
+    dependencies = [("offices", "0015_request_decision_business_days")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
