@@ -119,8 +119,9 @@ def test_no_line_or_sms_message_carries_the_bookings_details(
     texts = [m["text"] for m in fake_line.pushed] + [
         m["body"] for m in fake_twilio.messages.values()
     ]
-    # LINE: confirmed, the day-before reminder; SMS: both reminders and the cancellation.
-    assert len(fake_line.pushed) == 2 and len(fake_twilio.messages) == 3
+    # LINE: the request's receipt, confirmed, the day-before reminder; SMS: both reminders and
+    # the cancellation (the phone booking was never a request).
+    assert len(fake_line.pushed) == 3 and len(fake_twilio.messages) == 3
     booking = by_line
     from conferencing.models import OnlineMeeting
 
@@ -165,6 +166,8 @@ def test_a_refused_line_push_is_recorded_with_lines_reason_and_falls_back_to_sms
         owner=Owner("booking", booking.pk), office_id=booking.office_id,
         number="07011112222", now=clock.now(),
     )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = email_checked(booking)  # the request's receipt goes out first, by LINE too
     fake_line.fail("POST /v2/bot/message/push", status=400,
                    body={"message": "The property, 'to', in the request body is invalid"})  # fmt: skip
     _confirm(django_capture_on_commit_callbacks, booking)
@@ -185,9 +188,9 @@ def test_sending_a_pointer_again_sends_nothing_twice(
     _line(booking)
     _confirm(django_capture_on_commit_callbacks, booking)
     message = Notification.objects.get(booking_id=booking.pk, kind="booking_confirmed")
-    pushed = len(fake_line.pushed)
+    pushed = len(fake_line.pushed)  # the request's receipt, then the confirmation
     assert pointers_send(notification_id=message.pk, now=clock.now())  # on its way already
-    assert len(fake_line.pushed) == pushed == 1
+    assert len(fake_line.pushed) == pushed == 2
 
 
 def _receipt(client, fake_twilio, sid, status, error_code="", *, signature=None):
