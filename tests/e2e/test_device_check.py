@@ -160,7 +160,7 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
     staff_sign_in(page, live_server, counselor_account(kawagoe).username, "a long demo password")
     page.goto(live_server.url + "/admin/bookings/booking/schedule/?date=2026-11-26")
     block = page.locator(f"#booking-{confirmed_booking.pk} .device-check").inner_text()
-    assert block.startswith("接続テスト:")
+    assert block.startswith("接続テスト：")
     assert check.passed == ("問題なし" in block)
 
 
