@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import AccessRecord
-from bookings.next_steps import open_request_button
+from bookings.next_steps import open_request_step
 from bookings.public.shared import (
     LINK_PAGE_REFERRER_POLICY,
     office_and_service,
@@ -102,7 +102,7 @@ def open_request_sent(request: HttpRequest, slug: str) -> HttpResponse:
     if request.session.get(SENT_KEY) != slug:
         return redirect("booking-start", slug=slug)
     office, service, _services = office_and_service(slug, request.session.get(SENT_SERVICE_KEY))
-    button = open_request_button(rules_for_service(service, office))
+    button = open_request_step(rules_for_service(service, office)).button
     return render(request, "bookings/open_request_sent.html", {"office": office, "button": button})
 
 
@@ -149,7 +149,7 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
         # The emailed link's step: at a staff-approval office it sends the request, by the
         # name the confirm page gave it ("Send my request").
         "title": display.submit_button(rules, "offer"),
-        "submit": open_request_button(rules),
+        "submit": open_request_step(rules).button,
         "error": error,
     }
     response = render(request, "bookings/open_request.html", context)
