@@ -144,7 +144,7 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
     wait_until(page, "document.getElementById('battery-result').innerText.length > 0")
 
     summary = page.locator("#summary-list").inner_text()
-    assert "カメラ: 問題なし" in summary and "マイク: 問題なし" in summary
+    assert "カメラ：問題なし" in summary and "マイク：問題なし" in summary
     if AXE.exists():
         assert audit(page) == []
     page.screenshot(path="var/device-check-e2e.png", full_page=True)
@@ -175,7 +175,7 @@ def test_a_refused_camera_and_microphone_are_explained_for_this_browser(live_ser
     assert page.locator("#camera-preview").is_hidden()
     page.get_by_role("button", name="マイクを確認する").click()
     page.locator("#mic-result").get_by_text("使用が許可されなかった").wait_for()
-    assert "カメラ: 問題あり" in page.locator("#summary-list").inner_text()
+    assert "カメラ：問題あり" in page.locator("#summary-list").inner_text()
     assert page.csp_violations == []
     page.locator("section[aria-labelledby=check-camera]").screenshot(
         path="var/device-check-refused.png"
