@@ -528,7 +528,7 @@ class DeviceCheck(models.Model):
     def problem_labels(self) -> list[str]:
         """Each part with a problem, in words for staff ("camera: permission refused")."""
         return [
-            f"{PART_LABELS[part]}: {PROBLEM_LABELS.get(value, value)}"
+            f"{PART_LABELS[part]}{_(': ')}{PROBLEM_LABELS.get(value, value)}"
             for part in self.PARTS
             if (value := getattr(self, part)) not in ("passed", "not_tested", "app")
         ]

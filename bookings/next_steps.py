@@ -45,11 +45,30 @@ COMPLETE_BOOKING = gettext_lazy("Complete my booking")
 SEND_REQUEST = gettext_lazy("Send my request")
 
 
-def open_request_button(rules) -> str:
-    """The button of the emailed link's page for an open request, by the name the sent
-    page, its email and the page itself all use: at a staff-approval office it sends the
-    request to a counselor, elsewhere it books."""
-    return str(SEND_REQUEST if rules.needs_staff_approval else _("Book"))
+@dataclass(frozen=True)
+class LinkStep:
+    """The step an open request's emailed link takes, by one name: the button of the link's
+    page, the email's subject and the email's button that opens the page."""
+
+    button: str
+    subject: str
+    link: str
+
+
+def open_request_step(rules) -> LinkStep:
+    """At a staff-approval office the link's page sends the request for a counselor to
+    confirm (it books nothing); elsewhere it books the time."""
+    if rules.needs_staff_approval:
+        return LinkStep(
+            button=str(SEND_REQUEST),
+            subject=_("Open this link to send your request"),
+            link=_("Open the link to send your request"),
+        )
+    return LinkStep(
+        button=_("Book"),
+        subject=_("Open this link to book your time"),
+        link=_("Open the link to book"),
+    )
 
 
 ACCEPT_TIME = gettext_lazy("Accept this time")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from bookings.models import PART_LABELS, PROBLEM_LABELS, DeviceCheck, DeviceCheckOutcome
 
@@ -43,7 +44,7 @@ class DeviceChecks:
 
 
 def kind_label(part: str, kind: str) -> str:
-    return f"{PART_LABELS[part]}: {PROBLEM_LABELS.get(kind, kind)}"
+    return f"{PART_LABELS[part]}{gettext(': ')}{PROBLEM_LABELS.get(kind, kind)}"
 
 
 def device_checks_by_office(

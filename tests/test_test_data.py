@@ -63,6 +63,8 @@ def test_only_the_listed_modules_use_the_seeded_offices():
         "production/test_demo_accounts.py",
         # The sample terms the seed gives each office, and their pages.
         "terms/test_seed_terms.py",
+        # The seed's Japanese text (offices, sample terms): full-width colons after Japanese.
+        "test_full_width_colons.py",
     }
     new = using - about_the_seed
     assert not new, f"these modules use the seeded offices; build the data with factories: {new}"

@@ -178,7 +178,7 @@ def _split_messages(request: HttpRequest) -> tuple[dict[int, list], list]:
 
 def _attendee_line(attendee: dict) -> str:
     role = ROLE_LABELS.get(attendee.get("role", ""), attendee.get("role", ""))
-    parts = [f"{role}: {attendee.get('name', '')}"]
+    parts = [f"{role}{_(': ')}{attendee.get('name', '')}"]
     if attendee.get("affiliation"):
         parts.append(f"（{attendee['affiliation']}）")
     return "".join(parts)

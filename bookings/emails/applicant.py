@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bookings.accommodation import accommodation_lines
 from bookings.emails.ics import booking_ics
 from bookings.models import Booking, BookingStatus
-from bookings.next_steps import booking_story, open_request_button
+from bookings.next_steps import booking_story, open_request_step
 from bookings.selectors.bookings import meeting_for, meeting_for_person
 from bookings.selectors.consent import booking_needs_reconsent
 from bookings.state import OFFICE_NOTICES, EmailKind
@@ -356,9 +356,9 @@ def open_request_message(
             "when": display.format_session(start, start + timedelta(minutes=rules.slot_minutes)),
             "url": url,
             "window": display.format_duration(minutes),
-            "button": open_request_button(rules),
+            "step": open_request_step(rules),
         }
-        subject = f"[{office_name}] " + _("Open this link to book your time")
+        subject = f"[{office_name}] " + context["step"].subject
         return _message("open_request", subject, context)
 
 

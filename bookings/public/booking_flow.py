@@ -22,6 +22,13 @@ from bookings.models import AccessRecord, Booking
 from bookings.public.drafts import SESSION_KEY, keep_input, switch_language_keeping_input
 from bookings.public.drafts import draft_of as _draft
 from bookings.public.open_request import park_unless_proven, proof_context
+from bookings.public.sent import (
+    BOOKED_KEY,
+    DONE_KEY,
+    DONE_LINK_KEY,
+    already_sent,
+    record_booked,
+)
 from bookings.public.shared import (
     DAYS_PER_PAGE,
     LINK_PAGE_REFERRER_POLICY,
@@ -51,9 +58,6 @@ from offices.rules import rules_for_service
 from terms.exceptions import TermsOutdated
 from terms.selectors import consent_status, terms_in_force
 
-# The bookings made from this browser session (ids), so a second overlapping one can link
-# the first without telling anyone else that an address has bookings.
-BOOKED_KEY = "bookings_made"
 CONFIRM_ERROR_KEY = "booking_confirm_error"
 
 
@@ -185,11 +189,11 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
 def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 3: the terms in force and the agree box; the booking is made here."""
     draft = _draft(request, slug)
-    if draft is None and _booked_here(request, slug):
-        # Back (or a resubmit) after booking: it was sent; the done page says where it stands.
-        messages.info(request, _("You already sent this. Where it stands is below."))
-        return redirect("booking-done", slug=slug)
     if draft is None:
+        # Back (or a resubmit) after sending: the page that says where it stands.
+        sent = already_sent(request, slug)
+        if sent is not None:
+            return sent
         messages.error(request, _("Your session ended. Please choose a time again."))
         return redirect("booking-start", slug=slug)
     office, service, _services = office_and_service(slug, draft["service"])
@@ -251,13 +255,8 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             if not created.replayed:
                 record_use(request, created.booking, AccessRecord.Kind.BOOKED)
-            request.session["booking_done"] = created.booking.pk
             # The manage link, shown once on the done page and then dropped from the session.
-            request.session["booking_done_token"] = created.manage_token
-            request.session[BOOKED_KEY] = [
-                *request.session.get(BOOKED_KEY, [])[-9:],
-                created.booking.pk,
-            ]
+            record_booked(request, created.booking, created.manage_token)
             request.session.pop(SESSION_KEY, None)
             return redirect("booking-done", slug=slug)
         # Redirect after the post: Back and reload never ask to send the form again.
@@ -292,12 +291,6 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         "email_suggestion": email_typo_suggestion(person.email),
     }
     return render(request, "bookings/confirm.html", context)
-
-
-def _booked_here(request: HttpRequest, slug: str) -> bool:
-
-    booking_id = request.session.get("booking_done")
-    return bool(booking_id) and Booking.objects.filter(pk=booking_id, office__slug=slug).exists()
 
 
 def _already_booked(request: HttpRequest, slug: str, already: AlreadyBooked) -> HttpResponse:
@@ -349,7 +342,7 @@ def _consent_status(office: Office, now):
 @never_cache
 def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
 
-    booking_id = request.session.get("booking_done")
+    booking_id = request.session.get(DONE_KEY)
     booking = (
         Booking.objects.select_related("office", "service")
         .filter(pk=booking_id, office__slug=slug)
@@ -357,7 +350,7 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if booking is None:
         return redirect("office-detail", slug=slug)
-    token = request.session.pop("booking_done_token", None)
+    token = request.session.pop(DONE_LINK_KEY, None)
     if token is None and booking.pk in request.session.get(BOOKED_KEY, []):
         # Back to the done page in the browser that booked: a link of its own again.
         token = booking_link_issue(booking=booking, purpose=MANAGE)
@@ -372,9 +365,7 @@ def booking_done(request: HttpRequest, slug: str) -> HttpResponse:
 def booking_done_resend(request: HttpRequest, slug: str) -> HttpResponse:
     """The email-check email again, to the booking's own address (rate-limited)."""
 
-    booking = Booking.objects.filter(
-        pk=request.session.get("booking_done"), office__slug=slug
-    ).first()
+    booking = Booking.objects.filter(pk=request.session.get(DONE_KEY), office__slug=slug).first()
     if booking is None:
         return redirect("office-detail", slug=slug)
     try:

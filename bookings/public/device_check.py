@@ -197,6 +197,7 @@ def _messages() -> dict[str, str]:
         ),
         "summary_untested": _("Not tested yet: {parts}."),
         "list_separator": _(", "),
+        "label_separator": _(": "),  # 「カメラ：問題なし」 in Japanese
         "passed": _("works"),
         "problem": _("problem"),
         "not_tested": _("not tested"),

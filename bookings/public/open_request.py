@@ -19,7 +19,14 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.exceptions import BookingInvalid, SlotTaken
 from bookings.models import AccessRecord
-from bookings.next_steps import open_request_button
+from bookings.next_steps import open_request_step
+from bookings.public.sent import (
+    PARKED_KEY,
+    PARKED_SERVICE_KEY,
+    already_sent,
+    record_booked,
+    record_parked,
+)
 from bookings.public.shared import (
     LINK_PAGE_REFERRER_POLICY,
     office_and_service,
@@ -37,9 +44,6 @@ from common.errors import DomainError
 from common.http import client_ip
 from offices import display
 from offices.rules import rules_for_service
-
-SENT_KEY = "open_request_sent"
-SENT_SERVICE_KEY = "open_request_sent_service"
 
 
 def proof_context(office, now: datetime) -> dict:
@@ -92,17 +96,17 @@ def park_unless_proven(
             + f"?service={service.slug}&start={draft['start']}"
         )
     request.session.pop("booking_draft", None)
-    request.session[SENT_KEY] = slug
-    request.session[SENT_SERVICE_KEY] = service.slug  # the page names its link page's button
+    record_parked(request, slug, service)  # the sent page names its link page's button
     return redirect("booking-open-request-sent", slug=slug)
 
 
 @never_cache
 def open_request_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    if request.session.get(SENT_KEY) != slug:
-        return redirect("booking-start", slug=slug)
-    office, service, _services = office_and_service(slug, request.session.get(SENT_SERVICE_KEY))
-    button = open_request_button(rules_for_service(service, office))
+    if request.session.get(PARKED_KEY) != slug:
+        # Booked from its link since (Back to this page): where it stands; else nothing sent.
+        return already_sent(request, slug) or redirect("booking-start", slug=slug)
+    office, service, _services = office_and_service(slug, request.session.get(PARKED_SERVICE_KEY))
+    button = open_request_step(rules_for_service(service, office)).button
     return render(request, "bookings/open_request_sent.html", {"office": office, "button": button})
 
 
@@ -113,6 +117,9 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
 
     waiting = open_request_get(token)
     if waiting is None:
+        sent = already_sent(request, slug, link=token)  # Back after this browser used it
+        if sent is not None:
+            return sent
         messages.error(
             request,
             _("This link has lapsed or was already used. Please choose a time again."),
@@ -139,8 +146,7 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
             error = refused.message
         else:
             record_use(request, created.booking, AccessRecord.Kind.BOOKED)
-            request.session["booking_done"] = created.booking.pk
-            request.session["booking_done_token"] = created.manage_token
+            record_booked(request, created.booking, created.manage_token, link=token)
             return redirect("booking-done", slug=slug)
     context = {
         "office": office,
@@ -149,7 +155,7 @@ def open_request_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
         # The emailed link's step: at a staff-approval office it sends the request, by the
         # name the confirm page gave it ("Send my request").
         "title": display.submit_button(rules, "offer"),
-        "submit": open_request_button(rules),
+        "submit": open_request_step(rules).button,
         "error": error,
     }
     response = render(request, "bookings/open_request.html", context)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from bookings.exceptions import BookingInvalid
 from bookings.forms import DetailsForm
 from bookings.models import AccessRecord, GroupSession, GroupSessionStatus
-from bookings.public.booking_flow import BOOKED_KEY
+from bookings.public.sent import already_sent, record_booked
 from bookings.public.shared import office_and_service, record_use
 from bookings.selectors.group_sessions import seats_taken
 from bookings.services.seats import seat_book
@@ -37,6 +37,10 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
     )
     if session is None:
         raise Http404
+    if request.method == "GET":  # Back after this browser took a seat here: where it stands
+        sent = already_sent(request, slug, group_session=session)
+        if sent is not None:
+            return sent
     office, service, _services = office_and_service(slug, session.service.slug)
     now = request.now
     rules = rules_for_service(service, office)
@@ -68,12 +72,7 @@ def seat_book_view(request: HttpRequest, slug: str, session_uuid: uuid.UUID) -> 
         else:
             if not created.replayed:
                 record_use(request, created.booking, AccessRecord.Kind.BOOKED)
-            request.session["booking_done"] = created.booking.pk
-            request.session["booking_done_token"] = created.manage_token
-            request.session[BOOKED_KEY] = [
-                *request.session.get(BOOKED_KEY, [])[-9:],
-                created.booking.pk,
-            ]
+            record_booked(request, created.booking, created.manage_token)
             return redirect("booking-done", slug=slug)
     left = max(0, session.capacity - seats_taken(session, now=now))
     context = {

@@ -458,7 +458,8 @@
       if (state === "not_tested" && part !== "battery") untested.push(msg["part_" + part]);
       var item = document.createElement("li");
       item.className = "summary-" + state;
-      item.textContent = msg["part_" + part] + ": " + (value === "app" ? msg.app : msg[state]);
+      item.textContent = msg["part_" + part] + msg.label_separator
+        + (value === "app" ? msg.app : msg[state]);
       list.appendChild(item);
     });
     // Ready only once every part is tested; the parts left are listed in the page's

@@ -172,7 +172,7 @@ def test_the_result_is_saved_to_the_booking_and_the_person_returns_to_their_page
     check = DeviceCheck.objects.get(booking=booking)
     assert (check.passed, check.camera, check.microphone) == (False, "denied", "passed")
     assert (check.round_trip_ms, check.download_kbps, check.upload_kbps) == (42, 25000, None)
-    assert check.problem_labels() == ["カメラ: 許可されていない"]
+    assert check.problem_labels() == ["カメラ：許可されていない"]
     # Only the listed fields exist: nothing else the browser sends is kept anywhere.
     assert "image" not in {f.name for f in DeviceCheck._meta.fields}
 
@@ -219,8 +219,8 @@ def test_the_schedule_shows_the_latest_result_of_each_booking(client, counselor,
     client.force_login(counselor)
     html = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-26"}).content.decode()
     block = lambda b: html.split(f'id="booking-{b.pk}"')[1].split("</article>")[0]  # noqa: E731
-    assert "接続テスト: 問題なし" in block(ok) and "遅い" not in block(ok)
-    assert "接続テスト: マイク: 音を拾っていない, 回線: 遅い" in block(trouble)
+    assert "接続テスト：問題なし" in block(ok) and "遅い" not in block(ok)
+    assert "接続テスト：マイク：音を拾っていない, 回線：遅い" in block(trouble)
     assert 'class="meta problem device-check"' in block(trouble)
     assert "接続テスト" not in block(untested)
 

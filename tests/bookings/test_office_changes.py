@@ -185,7 +185,7 @@ def test_an_absence_over_booked_days_asks_first_and_the_schedule_shows_it(manage
     booking.refresh_from_db()
     assert booking.counselor == counselor and booking.status == BookingStatus.CONFIRMED
     schedule = manager_client.get(SCHEDULE, {"date": "2026-12-03"}).content.decode()
-    assert "不在: 研修" in schedule
+    assert "不在：研修" in schedule
 
 
 def test_an_absence_can_give_the_bookings_to_a_free_counselor_without_email(

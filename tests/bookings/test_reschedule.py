@@ -343,7 +343,7 @@ def test_a_counselor_confirms_the_change_in_the_admin(client, counselor):
     client.force_login(counselor)
     day = client.get("/admin/bookings/booking/schedule/", {"date": "2026-11-26"}).content.decode()
     block = day.split(f'id="booking-{booking.pk}"')[1].split("</article>")[0]
-    assert "日時変更の申込み: 11/26 10:30" in block
+    assert "日時変更の申込み：11/26 10:30" in block
     listing = client.get("/admin/bookings/bookingchange/").content.decode()
     assert booking.reference in listing and "2026年11月26日(木) 10:30〜11:00" in listing
     client.post("/admin/bookings/bookingchange/",

@@ -322,7 +322,7 @@ def test_a_block_shows_phone_attendees_full_note_and_spaced_zoom_id(
     )
     OnlineMeeting.objects.filter(booking_uuid=booking.uuid).update(meeting_number="85012345678")
     page = staff_client.get(SCHEDULE, {"date": "2026-11-26"}).content.decode()
-    assert booking.phone in page and "通訳者: 通訳 花子" in page and note in page
+    assert booking.phone in page and "通訳者：通訳 花子" in page and note in page
     assert "status-pending_verification" in page  # the legend has its colour
 
 

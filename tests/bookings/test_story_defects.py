@@ -18,8 +18,9 @@ from bookings.services.public import booking_cancel_by_applicant
 from bookings.services.reschedule import booking_reschedule_by_applicant
 from bookings.state import EmailKind
 from conferencing.models import OnlineMeeting
+from notifications.models import Notification
 from tests.factories import office_with
-from tests.helpers import LINKS, book, jst, link_token, manage_token, service
+from tests.helpers import LINKS, book, delivered, jst, link_token, manage_token, service
 
 pytestmark = pytest.mark.django_db
 EMAILS_SENT = pytest.mark.django_db(transaction=True)
@@ -122,6 +123,28 @@ def test_back_after_a_request_in_english_never_says_complete(client, kawagoe):
     html = client.get(reverse("booking-confirm", args=["kawagoe"]), follow=True).content.decode()
     assert "Your booking is complete" not in html
     assert "You already sent this" in html and "Your request is not complete yet" in html
+
+
+@pytest.mark.parametrize("mode", ["instant", "staff_approval"])
+def test_back_after_a_request_parked_behind_its_email_says_so_in_english(client, settings, mode):
+    """Without a proof of work the request waits behind an emailed link; Back to the confirm
+    step said the draft lapsed (“Your session ended”); the link's page, once used, that the
+    link had lapsed. Both now say it was sent, and where it stands (browser: e2e)."""
+    settings.PROOF_OF_WORK = True
+    office = office_with(confirmation_mode=mode)
+    client.cookies["django_language"] = "en"
+    _book_on_the_site(client, office.slug)
+    back = client.get(reverse("booking-confirm", args=[office.slug]), follow=True)
+    html = back.content.decode()
+    assert back.redirect_chain[-1][0].endswith("/book/sent/")
+    assert "You already sent this" in html and "Check your email" in html
+    assert "Your session ended" not in html
+    email = delivered(Notification.objects.get(kind="open_request")).body_text
+    link = re.search(r"/offices/\S+/book/request/\S+/", email).group(0)
+    client.post(link)
+    html = client.get(link, follow=True).content.decode()
+    assert "You already sent this" in html and "has lapsed" not in html
+    assert "Open your booking page" in html
 
 
 # --- major 3: one step, one name --------------------------------------------------------

@@ -119,3 +119,39 @@ def test_the_check_your_email_page_and_its_email_name_the_link_page_s_button(
     token = re.search(r"/book/request/([^/\s]+)/", email).group(1)
     link_page = client.get(reverse("booking-open-request", args=[office.slug, token]))
     assert _submit(link_page.content.decode()) == [name]
+
+
+@pytest.mark.parametrize(
+    ("mode", "language", "subject", "button", "link"),
+    [
+        (STAFF, "ja", "このリンクを開いて申込みを送信してください", "申込みを送信する",
+         "リンクを開いて申込みを送信する"),
+        (STAFF, "en", "Open this link to send your request", "Send my request",
+         "Open the link to send your request"),
+        (AT_ONCE, "ja", "このリンクを開いて予約を完了してください", "予約する",
+         "リンクを開いて予約する"),
+        (AT_ONCE, "en", "Open this link to book your time", "Book", "Open the link to book"),
+    ],
+)  # fmt: skip
+def test_the_open_request_email_s_subject_names_the_step_its_link_takes(
+    client, mode, language, subject, button, link
+):
+    """At a staff-approval office the link's page sends a request for a counselor to confirm:
+    its email's subject and its button said "book your time" (「予約を完了」) there; where
+    the link books at once they still do. The first lines name the page's button alike."""
+    office = office_with(confirmation_mode=mode)
+    token = open_request_park(
+        service=office.services.get(), start=THU, data=person(),
+        terms_version_id=terms_in_force(office=office, at=NOW).pk, agree_terms=True,
+        language=language, idempotency_key="k", now=NOW,
+    )  # fmt: skip
+    email = delivered(Notification.objects.get(kind="open_request"))
+    assert email.subject == f"[{office.name_en if language == 'en' else office.name}] {subject}"
+    first_lines = email.body_text.split("\n\n")[1]
+    assert f"“{button}”" in first_lines or f"「{button}」" in first_lines
+    assert f">{link}</a>" in email.body_html
+    if mode == STAFF:
+        assert not re.search(r"予約|book", email.subject + first_lines + link, flags=re.I)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("booking-open-request", args=[office.slug, token]))
+    assert _submit(page.content.decode()) == [button]

@@ -144,7 +144,7 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
     wait_until(page, "document.getElementById('battery-result').innerText.length > 0")
 
     summary = page.locator("#summary-list").inner_text()
-    assert "カメラ: 問題なし" in summary and "マイク: 問題なし" in summary
+    assert "カメラ：問題なし" in summary and "マイク：問題なし" in summary
     if AXE.exists():
         assert audit(page) == []
     page.screenshot(path="var/device-check-e2e.png", full_page=True)
@@ -160,7 +160,7 @@ def test_from_the_email_the_person_sees_camera_microphone_and_connection_and_sta
     staff_sign_in(page, live_server, counselor_account(kawagoe).username, "a long demo password")
     page.goto(live_server.url + "/admin/bookings/booking/schedule/?date=2026-11-26")
     block = page.locator(f"#booking-{confirmed_booking.pk} .device-check").inner_text()
-    assert block.startswith("接続テスト:")
+    assert block.startswith("接続テスト：")
     assert check.passed == ("問題なし" in block)
 
 
@@ -175,7 +175,7 @@ def test_a_refused_camera_and_microphone_are_explained_for_this_browser(live_ser
     assert page.locator("#camera-preview").is_hidden()
     page.get_by_role("button", name="マイクを確認する").click()
     page.locator("#mic-result").get_by_text("使用が許可されなかった").wait_for()
-    assert "カメラ: 問題あり" in page.locator("#summary-list").inner_text()
+    assert "カメラ：問題あり" in page.locator("#summary-list").inner_text()
     assert page.csp_violations == []
     page.locator("section[aria-labelledby=check-camera]").screenshot(
         path="var/device-check-refused.png"

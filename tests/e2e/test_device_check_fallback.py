@@ -121,7 +121,7 @@ def test_where_the_hidden_video_is_refused_the_video_itself_shows_the_camera(
 
     # What the office receives does not depend on how the picture is shown.
     assert "カメラは使えます" in page.locator("#camera-result").inner_text()
-    assert "カメラ: 問題なし" in page.locator("#summary-list").inner_text()
+    assert "カメラ：問題なし" in page.locator("#summary-list").inner_text()
     page.get_by_role("button", name="結果を事業所に送る").click()
     expect(page.locator(".messages")).to_contain_text("接続テストの結果を事業所に送りました")
     assert DeviceCheck.objects.get(booking=booking).camera == "passed"

@@ -35,5 +35,5 @@ def test_on_a_phone_the_app_is_information_with_its_install_link(live_server, pl
         assert "check-result--problem" not in result.get_attribute("class")
         assert app_url in result.locator("a").get_attribute("href")
         summary = page.locator("#summary-list")
-        expect(summary).to_contain_text("ブラウザ: アプリで参加")
-        assert "ブラウザ: 問題" not in summary.inner_text()
+        expect(summary).to_contain_text("ブラウザ：アプリで参加")
+        assert "ブラウザ：問題" not in summary.inner_text()

@@ -47,7 +47,7 @@ def test_a_counselor_gives_an_absent_colleagues_booking_to_another_on_a_tablet(
     staff_sign_in(page, live_server, me.username, "a long demo password")
     page.goto(f"{live_server.url}/admin/bookings/booking/schedule/?office=kawagoe&date={day}")
     expect(page.get_by_role("columnheader", name=sick.display_name)).to_contain_text(
-        "不在: 体調不良"
+        "不在：体調不良"
     )
     block = page.locator(f"#booking-{booking.pk}")
     block.locator("summary").click()

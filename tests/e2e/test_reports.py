@@ -58,7 +58,7 @@ def test_a_manager_sees_the_months_figures_as_charts(live_server, tablet_page, t
     staff_sign_in(page, live_server, manager.username, "a long demo password")
     page.get_by_role("link", name="実績").click()
 
-    assert "実績: ハローワーク川越 — 2026年11月" in page.locator("h1").inner_text()
+    assert "実績：ハローワーク川越 — 2026年11月" in page.locator("h1").inner_text()
     charts = page.locator("svg.chart")
     assert charts.count() >= 7
     for slug in ("outcomes", "channels", "utilisation", "heatmap", "lead", "no-shows", "bars"):

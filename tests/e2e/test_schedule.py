@@ -123,7 +123,7 @@ def test_the_requests_list_and_the_schedule_fit_a_tablet(live_server, tablet_pag
     assert page.locator("a[aria-current=page]").inner_text() == "予定表"
     block = page.locator(f"#booking-{booking.pk}")
     text = block.inner_text()
-    assert booking.phone in text and "通訳者: 通訳 花子" in text
+    assert booking.phone in text and "通訳者：通訳 花子" in text
     block.locator("summary").click()
     expect(block.locator(".note-full")).to_contain_text("長い連絡事項。" * 30)
     menu = block.locator(".actions").bounding_box()

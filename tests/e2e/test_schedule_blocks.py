@@ -86,7 +86,7 @@ def test_a_block_shows_everything_on_a_tablet_and_in_print(live_server, tablet_p
     day = booking.start.astimezone(JST).date()
     page.goto(f"{live_server.url}/admin/bookings/booking/schedule/?office=kawagoe&date={day}")
     block = page.locator(f"#booking-{booking.pk}")
-    for text in ("通訳者: 通訳 花子", "家族: 山田 母", NOTE, "812 3456 7890", "482913",
+    for text in ("通訳者：通訳 花子", "家族：山田 母", NOTE, "812 3456 7890", "482913",
                  "接続テスト", "カメラ"):  # fmt: skip
         expect(block).to_contain_text(text)
     assert block.evaluate(UNCLIPPED) == {"out": [], "clipped": False}

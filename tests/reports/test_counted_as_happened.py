@@ -138,10 +138,10 @@ def test_cancel_on_request_is_the_persons_cancellation_and_the_email_says_so(cli
 def test_device_check_problems_are_counted_by_kind_on_the_page_and_in_the_csv(client, day):
     page = client.get(DASHBOARD, {"month": "2026-12"}).content.decode()
     assert 'id="figure-device-checks"' in page
-    assert _row(page, "カメラ: 許可されていない") == ["1"]
-    assert _row(page, "回線: 遅い") == ["1"]
+    assert _row(page, "カメラ：許可されていない") == ["1"]
+    assert _row(page, "回線：遅い") == ["1"]
     assert _row(page, "テストした相談") == ["1"]
     rows = _csv(client)
     name = day["office"].name
-    assert [name, "接続テスト：カメラ: 許可されていない", "1"] in rows
+    assert [name, "接続テスト：カメラ：許可されていない", "1"] in rows
     assert [name, "接続テスト：テストした相談", "1"] in rows
