@@ -173,9 +173,14 @@ def booking_link_record(
         if booking.applicant_id not in locked or booking.applicant_id == getattr(to, "pk", None):
             raise NotAllowedNow(_("This booking is already in that record."))
         person = _record_from(booking) if to is None else locked[to.pk]
-        if booking.group_session_id and Booking.objects.filter(
-            SEAT_COUNTED, group_session_id=booking.group_session_id, applicant=person
-        ).exclude(pk=booking.pk).exists():  # one seat per person: the constraint's own words
+        if (
+            booking.group_session_id
+            and Booking.objects.filter(
+                SEAT_COUNTED, group_session_id=booking.group_session_id, applicant=person
+            )
+            .exclude(pk=booking.pk)
+            .exists()
+        ):  # one seat per person: the constraint's own words
             raise NotAllowedNow(
                 _("This person already has a seat in this group session: cancel one of the two "
                   "seats first.")
