@@ -160,8 +160,22 @@ def test_the_page_is_linked_from_every_page_footer_and_the_office_page(client):
     office = office_with()
     assert 'href="/bookings/find/"' in client.get("/").content.decode()
     html = client.get(f"/offices/{office.slug}/").content.decode()
-    assert "予約済みの方：予約ページのリンクをもう一度受け取る" in html
+    assert "予約済みの方：予約ページのリンクの再送" in html
     assert client.get(URL).status_code == 200
+
+
+def test_the_step_has_one_name_from_the_link_to_the_page_and_its_button(client):
+    """The outside walk of issue 26 met one step under four names: 「予約ページのリンクをもう一度
+    受け取る」 (the office page), 「予約の確認（リンクの再送）」 (the footer), 「予約の確認」 (the page)
+    and 「リンクを送ってもらう」 (its button)."""
+    office = office_with()
+    name = "予約ページのリンクの再送"
+    footer = client.get("/").content.decode()
+    assert f'<a href="/bookings/find/">{name}</a>' in footer
+    assert f"予約済みの方：{name}" in client.get(f"/offices/{office.slug}/").content.decode()
+    page = client.get(URL).content.decode()
+    assert f"<h1>{name}</h1>" in page and f"<title>{name}" in page
+    assert ">リンクを再送する</button>" in page
 
 
 HOSTILE = ["\x00", "A" * 5000, "' OR 1=1 --", "<script>alert(1)</script>", "😀" * 50, "\u202e"]

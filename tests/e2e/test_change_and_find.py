@@ -69,16 +69,16 @@ def test_a_person_gets_the_link_again_with_reference_and_email(live_server, brow
     booking = book(service("sasebo"), jst(2026, 11, 24, 9, 30)).booking
     page = browser_page
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="予約の確認（リンクの再送）").click()
+    page.get_by_role("link", name="予約ページのリンクの再送").click()
     problems = _audit(page)
 
-    page.get_by_role("button", name="リンクを送ってもらう").click()  # empty
+    page.get_by_role("button", name="リンクを再送する").click()  # empty
     page.locator(".error-summary").wait_for()
     problems += _audit(page)
 
     page.get_by_label("予約番号").fill(booking.reference.lower())
     page.get_by_label("メールアドレス").fill("taro@example.jp")
-    page.get_by_role("button", name="リンクを送ってもらう").click()
+    page.get_by_role("button", name="リンクを再送する").click()
     expect(page.locator("main")).to_contain_text("メールをご確認ください")
     assert "/bookings/" not in page.locator("main").inner_html().replace("/bookings/find/", "")
     problems += _audit(page)
