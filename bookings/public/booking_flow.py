@@ -5,6 +5,7 @@ service, and renders. The booking's own page behind its secret link is in `manag
 
 import uuid
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -163,6 +164,12 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
                 "idempotency_key": uuid.uuid4().hex,
             }
             return redirect("booking-confirm", slug=slug)
+        # The errors answer this POST; Back or reload then asks for the page's GET address
+        # (static/js/get-after-post.js), which shows what was typed, kept here.
+        keep_input(request, slug, service, start, office, rules)
+        get_url = reverse("booking-details", args=[slug]) + "?" + urlencode(
+            {"service": service.slug, "start": start.isoformat()}
+        )
     else:
         initial = {}
         if draft:
@@ -179,6 +186,7 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         # The header's language button sends this form, so switching keeps what was typed.
         "language_switch_form": "details-form",
+        "get_url": get_url if request.method == "POST" else "",
     }
     # 200 with the form and its errors: a 4xx would make Back ask to resubmit.
     return render(request, "bookings/details.html", context)
