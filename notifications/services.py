@@ -136,6 +136,14 @@ def notification_intents_enqueue(intents: list[Intent]) -> None:
     )
 
 
+def notification_waiting(*, booking_id: int, kind: str) -> bool:
+    """Whether an email of this kind about the booking is still in the outbox, unsent: it is
+    rendered when it goes, so it will say where the booking stands then."""
+    return Notification.objects.filter(
+        booking_id=booking_id, kind=kind, status=Notification.Status.QUEUED
+    ).exists()
+
+
 def notification_ids_keyed(keys: list[str]) -> list[int]:
     """The queued emails of these dedupe keys (one event's, for the task after commit)."""
     return list(

@@ -42,7 +42,13 @@ from notifications.kinds import (
     kind_renderers_register,
     undelivered_handler_register,
 )
-from notifications.services import BOOKING_OWNER, Intent, Message, notification_intents_enqueue
+from notifications.services import (
+    BOOKING_OWNER,
+    Intent,
+    Message,
+    notification_intents_enqueue,
+    notification_waiting,
+)
 from offices.models import User
 from offices.roles import COUNSELORS
 
@@ -111,6 +117,15 @@ def staff_notify(booking: Booking, kind: str, *, meeting=None, dedupe_suffix: st
     intents = _staff_intents(booking, kind, meeting=meeting, dedupe_suffix=dedupe_suffix)
     notification_intents_enqueue(intents)
     return len(intents)
+
+
+def booking_request_receipt(booking: Booking) -> None:
+    """The receipt of a request the person just sent from its email: where it stands and by
+    when a counselor answers. Not while the booking's first email is still in the outbox (a
+    broker that was down): rendered when it goes, it says the same, and two emails would
+    carry one subject."""
+    if not notification_waiting(booking_id=booking.pk, kind=f"booking_{EmailKind.CREATED.value}"):
+        booking_notify(booking, EmailKind.REQUESTED)
 
 
 def booking_notify(

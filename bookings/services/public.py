@@ -31,7 +31,7 @@ from bookings.services.locking import (
     group_session_lock,
     office_booking_lock,
 )
-from bookings.services.notify import booking_notify, staff_notify
+from bookings.services.notify import booking_notify, booking_request_receipt, staff_notify
 from bookings.services.person_guard import person_cap, person_guard_check
 from bookings.services.transitions import booking_transition, hold_expire
 from bookings.state import Action, Actor, EmailKind, Reason
@@ -148,7 +148,7 @@ def _verify_locked(booking: Booking, now: datetime) -> bool:
             # gets the receipt that says by when (issue 26 walk: their inbox kept only the
             # email that said the request was not complete).
             staff_notify(booking, "staff_request_waiting")
-            booking_notify(booking, EmailKind.REQUESTED)
+            booking_request_receipt(booking)
             return False
     elif booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED):
         return False  # a second click changes nothing

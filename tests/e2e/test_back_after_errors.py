@@ -6,6 +6,8 @@ POST. The page now replaces its history entry with its own GET address
 and reload of the error page both show the details page, filled in, and post nothing.
 """
 
+import re
+
 import pytest
 
 from tests.e2e.waits import expect
@@ -34,7 +36,7 @@ def test_back_from_the_confirm_page_after_an_error_shows_the_filled_in_details_p
     page.locator("#id_phone").fill("090-1234-5678")
     with page.expect_navigation():
         page.locator("form button[type=submit]").last.click()
-    assert "/confirm/" in page.url
+    expect(page).to_have_url(re.compile("/confirm/"))
     response = page.go_back()
     assert response is not None and response.request.method == "GET", response
     assert response.status == 200

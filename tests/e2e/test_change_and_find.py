@@ -83,6 +83,11 @@ def test_a_person_gets_the_link_again_with_reference_and_email(live_server, brow
     assert "/bookings/" not in page.locator("main").inner_html().replace("/bookings/find/", "")
     problems += _audit(page)
     assert problems == []
+    # Reload (or Back to) the page that said "check your email" asks for the form again: it
+    # never posts again, so no second email (the outside walk of issue 26).
+    response = page.reload()
+    assert response.request.method == "GET" and response.status == 200
+    assert Notification.objects.filter(kind="booking_link").count() == 1
 
     page.goto(_link(live_server, Notification.objects.get(kind="booking_link")))
     assert booking.reference in page.locator(".reference").first.inner_text()

@@ -45,6 +45,12 @@ def test_a_counselor_invites_from_the_schedule_and_the_person_books_on_a_phone(
     phone.locator(".time").first.click()
     phone.get_by_role("button", name="次へ（確認）").click()
     expect(phone.get_by_text("招待 花子")).to_be_visible()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="予約する").click()  # not agreed yet: the error
+    expect(phone.locator(".error-summary")).to_be_visible()
+    reloaded = phone.reload()  # asks for the page again, never posts again (issue 26's walk)
+    assert reloaded.request.method == "GET" and reloaded.status == 200
+    expect(phone.get_by_text("招待 花子")).to_be_visible()
     phone.get_by_label("利用規約を読み、同意します。").check()
     phone.get_by_role("button", name="予約する").click()
     expect(phone.locator("h1")).to_have_text("予約が確定しました")
