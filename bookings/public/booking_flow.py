@@ -167,8 +167,10 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
         # The errors answer this POST; Back or reload then asks for the page's GET address
         # (static/js/get-after-post.js), which shows what was typed, kept here.
         keep_input(request, slug, service, start, office, rules)
-        get_url = reverse("booking-details", args=[slug]) + "?" + urlencode(
-            {"service": service.slug, "start": start.isoformat()}
+        get_url = (
+            reverse("booking-details", args=[slug])
+            + "?"
+            + urlencode({"service": service.slug, "start": start.isoformat()})
         )
     else:
         initial = {}
